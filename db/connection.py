@@ -1,0 +1,78 @@
+"""Open an SQLCipher 4 connection with the house connection profile, and check it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+
+from db.errors import StoreDamaged, VaultError
+
+# Raw 256-bit key, SQLCipher 4 defaults pinned explicitly so a future library default cannot drift.
+PROFILE = (
+    "PRAGMA cipher_compatibility = 4",
+    "PRAGMA cipher_page_size = 4096",
+    "PRAGMA cipher_hmac_algorithm = HMAC_SHA512",
+)
+AFTER_KEY = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA secure_delete = ON",
+)
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def connect(path: Path, data_key: bytes) -> sqlcipher3.Connection:
+    """Open ``path`` with ``data_key``; raise StoreDamaged if the key is right but the file is not."""
+    conn = sqlcipher3.connect(str(path), check_same_thread=True)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        for pragma in PROFILE:
+            conn.execute(pragma)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for pragma in AFTER_KEY:
+            conn.execute(pragma)
+        verify_profile(conn)
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise StoreDamaged(
+            f"The store {path.name} is damaged: the key is right but the file cannot be read "
+            f"({exc}). Restore it from a backup."
+        ) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def verify_profile(conn: sqlcipher3.Connection) -> None:
+    """Assert the profile really took effect (a pragma that silently fails is a security bug)."""
+    expected = {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "temp_store": 2,
+        "secure_delete": 1,
+    }
+    for name, want in expected.items():
+        got = conn.execute(f"PRAGMA {name}").fetchone()[0]
+        if got != want:
+            raise VaultError(
+                f"The store connection could not be secured: PRAGMA {name} is {got!r}, not {want!r}."
+            )
+
+
+def quick_check(conn: sqlcipher3.Connection) -> list[str]:
+    rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def integrity_check(conn: sqlcipher3.Connection) -> list[str]:
+    problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    problems = [] if problems == ["ok"] else problems
+    problems += [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    return problems

@@ -1,0 +1,220 @@
+"""The key file: key slots that each wrap the store's data key (LUKS-style), kept beside the store.
+
+A slot's wrapping key is scrypt(passphrase or recovery key), optionally mixed through HKDF with a
+per-store device secret from the OS keyring, and the data key is sealed with AES-256-GCM. The key
+file also holds a key-check value so that a wrong key and a damaged store can be told apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from db.errors import DeviceSecretUnavailable, KeyFileDamaged, SlotError, WrongPassphrase
+
+FORMAT = "ppo-panel-keyfile/1"
+DATA_KEY_BYTES = 32
+RECOVERY_KIND = "recovery"
+PASSPHRASE_KIND = "passphrase"
+MIN_PASSPHRASE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class KdfCost:
+    """scrypt work factors. The default costs ~128 MiB and a fraction of a second per attempt."""
+
+    n: int = 2**17
+    r: int = 8
+    p: int = 1
+
+
+@dataclass
+class Slot:
+    id: str
+    kind: str
+    label: str
+    device_bound: bool
+    n: int
+    r: int
+    p: int
+    salt: str
+    nonce: str
+    wrapped: str
+
+
+@dataclass
+class KeyFile:
+    store_id: str
+    key_check: str
+    slots: list[Slot] = field(default_factory=list)
+
+    # -- reading and writing -------------------------------------------------------------
+    @classmethod
+    def read(cls, path: Path) -> KeyFile:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if raw.get("format") != FORMAT:
+                raise KeyFileDamaged(f"The key file {path.name} is not a PPO Panel key file.")
+            return cls(
+                store_id=str(raw["store_id"]),
+                key_check=str(raw["key_check"]),
+                slots=[Slot(**s) for s in raw["slots"]],
+            )
+        except KeyFileDamaged:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise KeyFileDamaged(
+                f"The key file {path.name} is damaged and cannot be read; restore it from a backup."
+            ) from exc
+
+    def write(self, path: Path) -> None:
+        """Replace the key file atomically: a crash leaves either the old or the new file whole."""
+        text = json.dumps(
+            {
+                "format": FORMAT,
+                "store_id": self.store_id,
+                "key_check": self.key_check,
+                "slots": [asdict(s) for s in self.slots],
+            },
+            indent=1,
+        )
+        fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(path.parent)
+
+    # -- keys ----------------------------------------------------------------------------
+    @classmethod
+    def new(cls, data_key: bytes) -> KeyFile:
+        store_id = uuid.uuid4().hex
+        return cls(store_id=store_id, key_check=key_check_value(data_key, store_id))
+
+    def matches(self, data_key: bytes) -> bool:
+        return hmac.compare_digest(self.key_check, key_check_value(data_key, self.store_id))
+
+    def add_slot(
+        self, kind: str, label: str, secret: str, data_key: bytes, device_secret: bytes | None, cost: KdfCost
+    ) -> Slot:
+        if kind == PASSPHRASE_KIND and len(secret) < MIN_PASSPHRASE_LENGTH:
+            raise SlotError(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
+        if kind == PASSPHRASE_KIND and any(s.label == label and s.kind == kind for s in self.slots):
+            raise SlotError(f"User {label!r} already has a key slot.")
+        slot_id = uuid.uuid4().hex[:12]
+        salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        wrapping = _wrapping_key(secret, salt, cost, device_secret, slot_id)
+        wrapped = AESGCM(wrapping).encrypt(nonce, data_key, self._aad(slot_id))
+        slot = Slot(
+            id=slot_id,
+            kind=kind,
+            label=label,
+            device_bound=device_secret is not None,
+            n=cost.n,
+            r=cost.r,
+            p=cost.p,
+            salt=_b64(salt),
+            nonce=_b64(nonce),
+            wrapped=_b64(wrapped),
+        )
+        self.slots.append(slot)
+        return slot
+
+    def unwrap(self, slot: Slot, secret: str, device_secret: bytes | None) -> bytes:
+        """Return the data key sealed in ``slot`` or raise WrongPassphrase."""
+        if slot.device_bound and device_secret is None:
+            raise DeviceSecretUnavailable(
+                "This store's device secret is not in this computer's keyring, so the passphrase alone "
+                "cannot open it here. Unlock with the recovery key; the passphrase is re-enrolled afterwards."
+            )
+        try:
+            wrapping = _wrapping_key(
+                secret,
+                _unb64(slot.salt),
+                KdfCost(slot.n, slot.r, slot.p),
+                device_secret if slot.device_bound else None,
+                slot.id,
+            )
+            return AESGCM(wrapping).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), self._aad(slot.id))
+        except InvalidTag:
+            what = "recovery key" if slot.kind == RECOVERY_KIND else "passphrase"
+            raise WrongPassphrase(f"That {what} does not open this store. Check it and try again.") from None
+        except (ValueError, TypeError) as exc:
+            raise SlotError(f"Key slot {slot.id} is damaged.") from exc
+
+    def slots_of(self, kind: str, label: str | None = None) -> list[Slot]:
+        return [s for s in self.slots if s.kind == kind and (label is None or s.label == label)]
+
+    def _aad(self, slot_id: str) -> bytes:
+        return f"{FORMAT}|{self.store_id}|{slot_id}".encode()
+
+
+def key_check_value(data_key: bytes, store_id: str) -> str:
+    return hmac.new(data_key, f"ppo-panel key check|{store_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_recovery_key() -> str:
+    """160 random bits as eight groups of four base32 characters, easy to print and type."""
+    text = base64.b32encode(secrets.token_bytes(20)).decode()
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    compact = "".join(ch for ch in text.upper() if ch.isalnum())
+    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def _wrapping_key(
+    secret: str, salt: bytes, cost: KdfCost, device_secret: bytes | None, slot_id: str
+) -> bytes:
+    stretched = Scrypt(salt=salt, length=32, n=cost.n, r=cost.r, p=cost.p).derive(secret.encode("utf-8"))
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=device_secret or b"",
+        info=f"ppo-panel slot|{slot_id}".encode(),
+    ).derive(stretched)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def describe(slot: Slot) -> dict[str, Any]:
+    """What may be shown of a slot (never the salt or sealed key)."""
+    return {"id": slot.id, "kind": slot.kind, "label": slot.label, "device_bound": slot.device_bound}

@@ -1,0 +1,101 @@
+"""Schema migrations, one function per step, applied in a transaction when a store is opened."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("ppo-panel")
+
+
+def _append_only(db: Database, table: str) -> None:
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        )
+
+
+@migrations()
+def m0001_core(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+        CREATE TABLE nominals (
+            id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE,
+            family_name TEXT NOT NULL, given_names TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
+            dob TEXT, gender TEXT NOT NULL DEFAULT '', ethnicity TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '', pnc_id TEXT NOT NULL DEFAULT '', cro TEXT NOT NULL DEFAULT '',
+            area TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE INDEX nominals_name ON nominals(family_name, given_names);
+        CREATE TABLE nominations (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            agency TEXT NOT NULL, nominator TEXT NOT NULL, nominated_on TEXT NOT NULL,
+            basis TEXT NOT NULL, strand TEXT NOT NULL, reason TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'open');
+        CREATE INDEX nominations_nominal ON nominations(nominal_id);
+        CREATE TABLE memberships (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            strand TEXT NOT NULL, basis TEXT NOT NULL, is_lead INTEGER NOT NULL DEFAULT 1,
+            status TEXT NOT NULL, added_on TEXT NOT NULL, next_review_on TEXT,
+            custody_on TEXT, release_on TEXT, amber INTEGER NOT NULL DEFAULT 0,
+            removed_on TEXT, removal_reason TEXT, removal_note TEXT, removal_authority TEXT);
+        CREATE INDEX memberships_nominal ON memberships(nominal_id);
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY, panel TEXT NOT NULL, held_on TEXT NOT NULL,
+            venue TEXT NOT NULL DEFAULT '', chair TEXT NOT NULL DEFAULT '',
+            deputy TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,
+            quorum_note TEXT NOT NULL DEFAULT '');
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY, meeting_id INTEGER REFERENCES meetings(id),
+            nominal_id INTEGER NOT NULL REFERENCES nominals(id), kind TEXT NOT NULL,
+            strand TEXT, basis TEXT, reason_code TEXT, authority TEXT, note TEXT NOT NULL DEFAULT '',
+            decided_on TEXT NOT NULL);
+        CREATE INDEX decisions_nominal ON decisions(nominal_id);
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            meeting_id INTEGER REFERENCES meetings(id), pathway TEXT NOT NULL, description TEXT NOT NULL,
+            agency TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT, state TEXT NOT NULL DEFAULT 'open',
+            outcome TEXT, created_on TEXT NOT NULL, closed_on TEXT);
+        CREATE INDEX actions_nominal ON actions(nominal_id);
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user_id TEXT NOT NULL,
+            workstation TEXT NOT NULL, kind TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT,
+            nominal_id INTEGER, summary TEXT NOT NULL, before TEXT, after TEXT,
+            justification TEXT NOT NULL DEFAULT '', mac TEXT NOT NULL);
+        CREATE INDEX audit_nominal ON audit(nominal_id);
+        """
+    )
+    _append_only(db, "audit")
+
+
+@migrations()
+def m0002_score_sheets(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE score_sheets (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            matrix_id TEXT NOT NULL, matrix_version TEXT NOT NULL, matrix_hash TEXT NOT NULL,
+            inputs TEXT NOT NULL, breakdown TEXT NOT NULL, total REAL NOT NULL,
+            scorer TEXT NOT NULL, scored_on TEXT NOT NULL, state TEXT NOT NULL,
+            meeting_id INTEGER REFERENCES meetings(id));
+        CREATE INDEX score_sheets_nominal ON score_sheets(nominal_id);
+        CREATE TRIGGER score_sheets_final_is_final BEFORE UPDATE ON score_sheets
+            WHEN OLD.state = 'final'
+            BEGIN SELECT RAISE(ABORT, 'a final score sheet is never rewritten'); END;
+        CREATE TRIGGER score_sheets_final_not_deleted BEFORE DELETE ON score_sheets
+            WHEN OLD.state = 'final'
+            BEGIN SELECT RAISE(ABORT, 'a final score sheet is never deleted'); END;
+        """
+    )
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)
+
+
+def schema_version(db: Database) -> int:
+    return len(migrations.applied(db))

@@ -1,0 +1,359 @@
+"""The vault: create, open, close and re-key an encrypted PPO Panel store.
+
+Files, side by side:  ``NAME.ppo`` (SQLCipher 4 store), ``NAME.ppo.keys`` (key slots),
+``NAME.ppo.lock`` (single-writer lock). A failed create or open changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from filelock import FileLock, Timeout
+from sqlite_utils import Database
+
+from db import connection, migrations
+from db.device import DeviceSecrets
+from db.errors import (
+    FolderNotWritable,
+    KeyFileDamaged,
+    KeyFileMissing,
+    SlotError,
+    StoreDamaged,
+    StoreExists,
+    StoreLocked,
+    StoreMissing,
+    VaultError,
+    WrongPassphrase,
+)
+from db.keyfile import (
+    DATA_KEY_BYTES,
+    PASSPHRASE_KIND,
+    RECOVERY_KIND,
+    KdfCost,
+    KeyFile,
+    describe,
+    new_recovery_key,
+    normalise_recovery_key,
+)
+
+STORE_SUFFIX = ".ppo"
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    store: Path
+
+    @property
+    def keyfile(self) -> Path:
+        return self.store.with_name(self.store.name + ".keys")
+
+    @property
+    def lock(self) -> Path:
+        return self.store.with_name(self.store.name + ".lock")
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> VaultPaths:
+        p = Path(path).expanduser().absolute()
+        return cls(p if p.suffix == STORE_SUFFIX else p.with_name(p.name + STORE_SUFFIX))
+
+
+@dataclass(frozen=True)
+class KeyGrant:
+    """An unwrapped data key for one store, not yet connected (safe to hand between threads)."""
+
+    paths: VaultPaths
+    keyfile: KeyFile
+    data_key: bytes = field(repr=False)
+    label: str
+
+
+class Vault:
+    """An open store: a keyed sqlite-utils Database plus what is needed to manage its key slots."""
+
+    def __init__(
+        self,
+        paths: VaultPaths,
+        keyfile: KeyFile,
+        data_key: bytes,
+        db: Database,
+        lock: FileLock,
+        device: DeviceSecrets,
+        unlocked_by: str,
+    ) -> None:
+        self.paths = paths
+        self._keyfile = keyfile
+        self._data_key = data_key
+        self.db = db
+        self._lock = lock
+        self._device = device
+        self.unlocked_by = unlocked_by  # the slot label used, or "recovery"
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        user: str,
+        passphrase: str,
+        *,
+        device: DeviceSecrets,
+        cost: KdfCost | None = None,
+    ) -> tuple[Vault, str]:
+        """Make a new store with one passphrase slot for ``user`` and a recovery slot.
+
+        Returns the open vault and the recovery key, which is shown once and never stored.
+        """
+        paths = VaultPaths.of(path)
+        cost = cost or KdfCost()
+        folder = paths.store.parent
+        if paths.store.exists() or paths.keyfile.exists():
+            raise StoreExists(f"A store already exists at {paths.store}; choose another name or folder.")
+        if not folder.is_dir():
+            raise FolderNotWritable(f"The folder {folder} does not exist.")
+        if not os.access(folder, os.W_OK):
+            raise FolderNotWritable(f"The folder {folder} cannot be written to; choose another folder.")
+        lock = _acquire(paths)
+        data_key = secrets.token_bytes(DATA_KEY_BYTES)
+        keyfile = KeyFile.new(data_key)
+        device_secret = device.create(keyfile.store_id)
+        recovery = new_recovery_key()
+        created: list[Path] = []
+        try:
+            keyfile.add_slot(PASSPHRASE_KIND, user, passphrase, data_key, device_secret, cost)
+            keyfile.add_slot(RECOVERY_KIND, RECOVERY_KIND, recovery, data_key, None, cost)
+            keyfile.write(paths.keyfile)
+            created.append(paths.keyfile)
+            created.append(paths.store)
+            vault = cls._connect(paths, keyfile, data_key, lock, device, user)
+            if os.name == "posix":
+                os.chmod(paths.store, 0o600)
+        except BaseException as exc:
+            for f in created:
+                for extra in (f, Path(f"{f}-wal"), Path(f"{f}-shm")):
+                    extra.unlink(missing_ok=True)
+            device.forget(keyfile.store_id)
+            lock.release()
+            if isinstance(exc, OSError):
+                raise FolderNotWritable(
+                    f"The store could not be written in {folder}: {exc.strerror}."
+                ) from exc
+            raise
+        return vault, recovery
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        passphrase: str | None = None,
+        *,
+        user: str | None = None,
+        recovery_key: str | None = None,
+        device: DeviceSecrets,
+    ) -> Vault:
+        """Unlock with a user's passphrase (any slot when ``user`` is None) or the recovery key."""
+        return cls.open_granted(
+            cls.grant(path, passphrase, user=user, recovery_key=recovery_key, device=device), device=device
+        )
+
+    @staticmethod
+    def grant(
+        path: str | os.PathLike[str],
+        passphrase: str | None = None,
+        *,
+        user: str | None = None,
+        recovery_key: str | None = None,
+        device: DeviceSecrets,
+    ) -> KeyGrant:
+        """The slow, thread-safe half of opening: check the files and unwrap the data key."""
+        paths = VaultPaths.of(path)
+        _check_files(paths)
+        keyfile = KeyFile.read(paths.keyfile)
+        data_key, label = _unwrap(keyfile, passphrase, user, recovery_key, device)
+        if not keyfile.matches(data_key):
+            raise KeyFileDamaged(f"The key file {paths.keyfile.name} does not belong to this store.")
+        return KeyGrant(paths, keyfile, data_key, label)
+
+    @classmethod
+    def open_granted(cls, grant: KeyGrant, *, device: DeviceSecrets) -> Vault:
+        """The fast half: take the writer lock and connect, on the thread that will use the store."""
+        _check_files(grant.paths)
+        lock = _acquire(grant.paths)
+        try:
+            return cls._connect(grant.paths, grant.keyfile, grant.data_key, lock, device, grant.label)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _connect(
+        cls,
+        paths: VaultPaths,
+        keyfile: KeyFile,
+        data_key: bytes,
+        lock: FileLock,
+        device: DeviceSecrets,
+        label: str,
+    ) -> Vault:
+        conn = connection.connect(paths.store, data_key)
+        try:
+            problems = connection.quick_check(conn)
+            if problems:
+                raise StoreDamaged(f"The store {paths.store.name} failed its quick check: {problems[0]}")
+            db = Database(conn)
+            migrations.apply(db)
+        except sqlcipher3.DatabaseError as exc:
+            conn.close()
+            raise StoreDamaged(
+                f"The store {paths.store.name} is damaged ({exc}); restore it from a backup."
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(paths, keyfile, data_key, db, lock, device, label)
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the store, close it and forget the key."""
+        with contextlib.suppress(sqlcipher3.Error):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+        self._data_key = b""
+        self._lock.release()
+
+    # -- transactions and derived keys ---------------------------------------------------
+    def transaction(self) -> contextlib.AbstractContextManager[Database]:
+        return self.db.atomic()
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A key for ``purpose`` (e.g. the audit chain) derived from the data key, never the key itself."""
+        return hmac.new(self._data_key, f"ppo-panel derive|{purpose}".encode(), hashlib.sha256).digest()
+
+    @property
+    def store_id(self) -> str:
+        return self._keyfile.store_id
+
+    @property
+    def device_bound(self) -> bool:
+        return any(s.device_bound for s in self._keyfile.slots_of(PASSPHRASE_KIND))
+
+    def integrity_check(self) -> list[str]:
+        return connection.integrity_check(self.db.conn)
+
+    def schema_version(self) -> int:
+        return migrations.schema_version(self.db)
+
+    # -- key slots -----------------------------------------------------------------------
+    def slots(self) -> list[dict[str, Any]]:
+        return [describe(s) for s in self._keyfile.slots]
+
+    def add_user_slot(self, user: str, passphrase: str, cost: KdfCost | None = None) -> None:
+        fresh = _copy(self._keyfile)
+        fresh.add_slot(
+            PASSPHRASE_KIND, user, passphrase, self._data_key, self._device_secret(), cost or KdfCost()
+        )
+        self._replace_keyfile(fresh)
+
+    def remove_user_slot(self, user: str) -> None:
+        fresh = _copy(self._keyfile)
+        before = len(fresh.slots)
+        fresh.slots = [s for s in fresh.slots if not (s.kind == PASSPHRASE_KIND and s.label == user)]
+        if len(fresh.slots) == before:
+            raise SlotError(f"User {user!r} has no key slot.")
+        if not fresh.slots_of(PASSPHRASE_KIND):
+            raise SlotError("The last passphrase slot cannot be removed.")
+        self._replace_keyfile(fresh)
+
+    def change_passphrase(self, user: str, old: str, new: str, cost: KdfCost | None = None) -> None:
+        """Re-wrap ``user``'s slot; the old passphrase must still open it. The store is not touched."""
+        slots = self._keyfile.slots_of(PASSPHRASE_KIND, user)
+        if not slots:
+            raise SlotError(f"User {user!r} has no key slot.")
+        self._keyfile.unwrap(slots[0], old, self._device.get(self.store_id))
+        self.replace_passphrase(user, new, cost)
+
+    def replace_passphrase(self, user: str, new: str, cost: KdfCost | None = None) -> None:
+        """Set ``user``'s passphrase without the old one (after a recovery-key unlock, or by an admin)."""
+        fresh = _copy(self._keyfile)
+        fresh.slots = [s for s in fresh.slots if not (s.kind == PASSPHRASE_KIND and s.label == user)]
+        fresh.add_slot(PASSPHRASE_KIND, user, new, self._data_key, self._device_secret(), cost or KdfCost())
+        self._replace_keyfile(fresh)
+
+    def _device_secret(self) -> bytes | None:
+        return self._device.get(self.store_id) or self._device.create(self.store_id)
+
+    def _replace_keyfile(self, fresh: KeyFile) -> None:
+        fresh.write(self.paths.keyfile)
+        self._keyfile = fresh
+
+
+def _copy(keyfile: KeyFile) -> KeyFile:
+    return KeyFile(keyfile.store_id, keyfile.key_check, list(keyfile.slots))
+
+
+def _check_files(paths: VaultPaths) -> None:
+    if not paths.store.exists():
+        raise StoreMissing(f"There is no store at {paths.store}.")
+    if paths.store.stat().st_size == 0:
+        raise StoreDamaged(f"The store {paths.store.name} is empty (0 bytes); restore it from a backup.")
+    if not paths.keyfile.exists():
+        raise KeyFileMissing(
+            f"The key file {paths.keyfile.name} is missing from {paths.store.parent}; "
+            "without it the store cannot be opened. Restore it from a backup."
+        )
+
+
+def _acquire(paths: VaultPaths) -> FileLock:
+    lock = FileLock(paths.lock, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreLocked(
+            f"The store {paths.store.name} is already open in another PPO Panel window or on another "
+            "account; close it there first."
+        ) from None
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise FolderNotWritable(
+                f"The folder {paths.store.parent} cannot be written to, so the store cannot be opened "
+                "for editing."
+            ) from exc
+        raise
+    return lock
+
+
+def _unwrap(
+    keyfile: KeyFile,
+    passphrase: str | None,
+    user: str | None,
+    recovery_key: str | None,
+    device: DeviceSecrets,
+) -> tuple[bytes, str]:
+    if recovery_key is not None:
+        normalised = normalise_recovery_key(recovery_key)
+        for slot in keyfile.slots_of(RECOVERY_KIND):
+            return keyfile.unwrap(slot, normalised, None), RECOVERY_KIND
+        raise SlotError("This store has no recovery key slot.")
+    if passphrase is None:
+        raise VaultError("Enter a passphrase or the recovery key.")
+    candidates = keyfile.slots_of(PASSPHRASE_KIND, user)
+    if not candidates:
+        raise WrongPassphrase(
+            f"There is no user {user!r} in this store." if user else "This store has no users."
+        )
+    device_secret = device.get(keyfile.store_id)
+    last: VaultError | None = None
+    for slot in candidates:
+        try:
+            return keyfile.unwrap(slot, passphrase, device_secret), slot.label
+        except VaultError as exc:
+            last = exc
+    assert last is not None
+    raise last

@@ -1,0 +1,137 @@
+"""The audit log: append-only, HMAC-chained record of every collection, change, view and disclosure.
+
+DPA 2018 s.62: each entry names the time, the user, the workstation, what was done and why. Each
+entry's MAC covers its own fields and the previous entry's MAC, keyed from the store's data key,
+so an edited, inserted or deleted row breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlite_utils import Database
+
+from ppo_desktop.domain import AuditEntry
+
+GENESIS = "0" * 64
+FIELDS = (
+    "seq",
+    "at",
+    "user_id",
+    "workstation",
+    "kind",
+    "entity",
+    "entity_id",
+    "nominal_id",
+    "summary",
+    "before",
+    "after",
+    "justification",
+)
+
+
+class AuditKind(StrEnum):
+    COLLECTION = "collection"
+    ALTERATION = "alteration"
+    CONSULTATION = "consultation"
+    DISCLOSURE = "disclosure"
+    COMBINATION = "combination"
+    ERASURE = "erasure"
+    SESSION = "session"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    head: str
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit chain intact: {self.checked} entries, head {self.head[:16]}"
+        return f"audit chain BROKEN: {self.problem}"
+
+
+class AuditLog:
+    """Appends entries inside the caller's transaction; verifies the whole chain on demand."""
+
+    def __init__(self, db: Database, key: bytes, user_id: str, workstation: str) -> None:
+        self._db = db
+        self._key = key
+        self.user_id = user_id
+        self.workstation = workstation
+
+    def record(
+        self,
+        kind: AuditKind,
+        entity: str,
+        entity_id: object,
+        summary: str,
+        *,
+        at: dt.datetime | None = None,
+        nominal_id: int | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        justification: str = "",
+    ) -> int:
+        """Append one entry; call inside the transaction that makes the change it describes."""
+        last = self._db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        row: dict[str, Any] = {
+            "seq": seq,
+            "at": (at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+            "user_id": self.user_id,
+            "workstation": self.workstation,
+            "kind": str(kind),
+            "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id),
+            "nominal_id": nominal_id,
+            "summary": summary,
+            "before": _json(before),
+            "after": _json(after),
+            "justification": justification,
+        }
+        row["mac"] = self._mac(prev, row)
+        self._db.table("audit").insert(row)
+        return seq
+
+    def verify(self) -> ChainReport:
+        prev = GENESIS
+        expected_seq = 1
+        count = 0
+        cursor = self._db.execute(f"SELECT {', '.join(FIELDS)}, mac FROM audit ORDER BY seq")
+        for values in cursor:
+            row = dict(zip((*FIELDS, "mac"), values, strict=True))
+            if row["seq"] != expected_seq:
+                return ChainReport(
+                    False, count, prev, f"entry {expected_seq} is missing (next is {row['seq']})"
+                )
+            if not hmac.compare_digest(row["mac"], self._mac(prev, row)):
+                return ChainReport(False, count, prev, f"entry {row['seq']} has been altered")
+            prev = row["mac"]
+            expected_seq += 1
+            count += 1
+        return ChainReport(True, count, prev)
+
+    def entries(self, *, nominal_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
+        where, params = ("WHERE nominal_id = ?", [nominal_id]) if nominal_id is not None else ("", [])
+        sql = (
+            f"SELECT seq, at, user_id, workstation, kind, entity, entity_id, nominal_id, summary, "
+            f"justification, before, after FROM audit {where} ORDER BY seq DESC LIMIT ?"
+        )
+        return [AuditEntry(*r) for r in self._db.execute(sql, [*params, limit]).fetchall()]
+
+    def _mac(self, prev: str, row: dict[str, Any]) -> str:
+        body = json.dumps([prev, *(row[f] for f in FIELDS)], ensure_ascii=False, separators=(",", ":"))
+        return hmac.new(self._key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

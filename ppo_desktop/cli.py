@@ -1,0 +1,210 @@
+"""ppo-admin: the headless companion (in the spirit of keepassxc-cli), over the same services.
+
+Passphrases come from a TTY prompt, the PPO_PASSPHRASE / PPO_NEW_PASSPHRASE environment variables,
+or ``--passphrase-fd``; never from argv. Errors are one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from db import VaultError
+from db.device import DeviceSecrets, system_device_secrets
+from ppo_desktop import paths
+from ppo_desktop.domain import Role
+from ppo_desktop.services.session import create_store, unlock
+from ppo_desktop.services.users import Users
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    pass
+
+
+def _read_fd(fd: int) -> str:
+    with os.fdopen(os.dup(fd), encoding="utf-8") as fh:
+        return fh.readline().rstrip("\r\n")
+
+
+def read_secret(
+    args: argparse.Namespace, prompt: str, env: str = "PPO_PASSPHRASE", confirm: bool = False
+) -> str:
+    fd = getattr(args, "passphrase_fd", None)
+    if fd is not None and env == "PPO_PASSPHRASE":
+        return _read_fd(fd)
+    if os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise CliError(f"no passphrase: set {env}, use --passphrase-fd, or run in a terminal")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat: ") != first:
+        raise CliError("the two passphrases differ")
+    return first
+
+
+def _device(args: argparse.Namespace) -> DeviceSecrets:
+    if getattr(args, "no_keyring", False):
+        return DeviceSecrets(None, "disabled with --no-keyring")
+    device = system_device_secrets()
+    if not device.available:
+        print(f"note: {device.reason}", file=sys.stderr)
+    return device
+
+
+def _open(args: argparse.Namespace) -> Workspace:
+    if getattr(args, "recovery", False):
+        return unlock(
+            args.store,
+            recovery_key=read_secret(args, "Recovery key: ", "PPO_RECOVERY_KEY"),
+            device=_device(args),
+        )
+    return unlock(args.store, read_secret(args, "Passphrase: "), user_id=args.user, device=_device(args))
+
+
+# -- commands --------------------------------------------------------------------------------
+def cmd_create(args: argparse.Namespace) -> int:
+    passphrase = read_secret(args, f"New passphrase for {args.user}: ", confirm=True)
+    ws, recovery = create_store(
+        args.store,
+        user_id=args.user,
+        display_name=args.name or args.user,
+        passphrase=passphrase,
+        partnership=args.partnership,
+        device=_device(args),
+    )
+    ws.close()
+    print(f"created {ws.vault.paths.store}")
+    print(f"RECOVERY KEY (shown once; print it and keep it locked away): {recovery}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ppo_desktop.demo import DEMO_PASSPHRASE, build_demo
+
+    target = Path(args.store) if args.store else paths.demo_store()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    facts = build_demo(target)
+    print(
+        f"demo store created at {target} ({facts.nominals} fictional nominals); passphrase: {DEMO_PASSPHRASE}"
+    )
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        problems = ws.vault.integrity_check()
+        report = ws.audit.verify()
+    finally:
+        ws.close()
+    print("integrity: ok" if not problems else "integrity: FAILED\n  " + "\n  ".join(problems))
+    print(report)
+    return 0 if not problems and report.ok else EXIT_FAILURE
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        for user in Users(ws).all():
+            state = "active" if user.active else "inactive"
+            print(f"{user.id}\t{user.role.value}\t{state}\t{user.display_name}")
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_slots(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        for slot in ws.vault.slots():
+            bound = "device-bound" if slot["device_bound"] else "passphrase-only"
+            print(f"{slot['id']}\t{slot['kind']}\t{slot['label']}\t{bound}")
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_add_user(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        new = read_secret(args, f"Passphrase for {args.new_user}: ", "PPO_NEW_PASSPHRASE", confirm=True)
+        Users(ws).add(args.new_user, args.name or args.new_user, Role(args.role), new)
+    finally:
+        ws.close()
+    print(f"added {args.new_user} as {args.role}")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        new = read_secret(args, "New passphrase: ", "PPO_NEW_PASSPHRASE", confirm=True)
+        target = args.user or ws.user.id
+        if ws.vault.unlocked_by == "recovery":
+            ws.vault.replace_passphrase(target, new)
+        else:
+            ws.vault.change_passphrase(target, read_secret(args, "Passphrase: "), new)
+    finally:
+        ws.close()
+    print(f"passphrase changed for {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ppo-admin", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(
+        name: str, fn: Callable[[argparse.Namespace], int], help_text: str, store: bool = True
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        if store:
+            p.add_argument("store", help="path of the store (.ppo)")
+            p.add_argument("--user", help="user name (key slot); default: try every slot")
+            p.add_argument("--recovery", action="store_true", help="unlock with the recovery key")
+            p.add_argument("--passphrase-fd", type=int, help="read the passphrase from this file descriptor")
+            p.add_argument("--no-keyring", action="store_true", help="do not use the OS keyring")
+        p.set_defaults(fn=fn)
+        return p
+
+    p = command("create", cmd_create, "create a new encrypted store")
+    p.add_argument("--partnership", required=True, help="partnership name shown on documents")
+    p.add_argument("--name", help="the administrator's display name")
+    p = command("demo", cmd_demo, "create the fictional demo store", store=False)
+    p.add_argument("store", nargs="?", help="where to create it (default: the user data folder)")
+    command("verify", cmd_verify, "check the store's integrity and the audit chain")
+    command("users", cmd_users, "list users and roles")
+    command("slots", cmd_slots, "list key slots")
+    p = command("add-user", cmd_add_user, "add a user with their own key slot (administrators)")
+    p.add_argument("new_user")
+    p.add_argument("--role", choices=[r.value for r in Role], required=True)
+    p.add_argument("--name")
+    command("passwd", cmd_passwd, "change a passphrase (the old one, or the recovery key, is needed)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "user", None) is None and args.command == "create":
+        parser.error("create needs --user (the administrator's user name)")
+    try:
+        return int(args.fn(args))
+    except (VaultError, ServiceError, CliError) as exc:
+        print(f"ppo-admin: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("ppo-admin: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""A deterministic, obviously fictional partnership for trying the app (no real people)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+from db.device import DeviceSecrets
+from db.keyfile import KdfCost
+from ppo_desktop.domain import (
+    ActionState,
+    Basis,
+    MeetingState,
+    NominationState,
+    Pathway,
+    RemovalReason,
+    Status,
+    Strand,
+)
+from ppo_desktop.services.actions import Actions
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.session import create_store
+from ppo_desktop.services.workspace import Workspace
+
+DEMO_USER = "demo.coordinator"
+DEMO_PASSPHRASE = "fictional-demo-only"
+PARTNERSHIP = "Fictionshire Community Safety Partnership (DEMO)"
+
+FAMILY = [
+    "Bramblewick",
+    "Thistledown",
+    "Mossbottom",
+    "Quillfeather",
+    "Puddleford",
+    "Wobblecombe",
+    "Fizzlethorpe",
+    "Nettlebed",
+    "Crumpleton",
+    "Gigglesworth",
+    "Snorkelby",
+    "Tumbleweed",
+    "Marrowfat",
+    "Picklesham",
+    "Dribbleton",
+    "Wafflestone",
+    "Bumblethwaite",
+    "Custardine",
+    "Sprocketson",
+    "Noodleham",
+]
+GIVEN_M = [
+    "Zebedee",
+    "Barnaby",
+    "Ignatius",
+    "Peregrine",
+    "Horatio",
+    "Montgomery",
+    "Cuthbert",
+    "Rufus",
+    "Bartholomew",
+    "Ptolemy",
+]
+GIVEN_F = [
+    "Ermintrude",
+    "Clementine",
+    "Gwendolyn",
+    "Philippa",
+    "Araminta",
+    "Marigold",
+    "Hermione",
+    "Prudence",
+    "Wilhelmina",
+    "Tabitha",
+]
+AREAS = ["Northbrook", "Eastmarsh", "Riverside", "Old Town"]
+STREETS = ["Imaginary Lane", "Makebelieve Road", "Nowhere Close", "Pretend Street", "Fable Avenue"]
+ETHNICITY = ["White British", "White Other", "Black British", "Asian British", "Mixed", "Not stated"]
+AGENCIES = ["Police", "Probation", "YOS", "Council ASB", "DIP", "Housing", "Prison"]
+OFFICERS = ["PC Example", "DS Sample", "PO Placeholder", "YOS Worker Demo", "ASB Officer Mock"]
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    nominals: int
+    meetings: int
+
+
+def build_demo(
+    path: str | os.PathLike[str],
+    *,
+    today: dt.date | None = None,
+    seed: int = 2009,
+    cost: KdfCost | None = None,
+) -> DemoFacts:
+    """Create the demo store at ``path`` (passphrase-only: it never touches the OS keyring)."""
+    today = today or dt.date.today()
+    clock_day = [today - relativedelta(years=2)]
+
+    def clock() -> dt.datetime:
+        return dt.datetime.combine(clock_day[0], dt.time(10, 0), tzinfo=dt.UTC)
+
+    ws, _recovery = create_store(
+        path,
+        user_id=DEMO_USER,
+        display_name="Demo Coordinator",
+        passphrase=DEMO_PASSPHRASE,
+        partnership=PARTNERSHIP,
+        device=DeviceSecrets(None, "demo store"),
+        cost=cost,
+        clock=clock,
+    )
+    try:
+        facts = _populate(ws, random.Random(seed), today, lambda d: clock_day.__setitem__(0, d))
+        clock_day[0] = today
+        return facts
+    finally:
+        ws.close()
+
+
+def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[dt.date], None]) -> DemoFacts:
+    cases, noms, acts, meets = Cases(ws), Nominations(ws), Actions(ws), Meetings(ws)
+    start = today - relativedelta(years=2)
+    statuses = list(Status)
+    people = []
+    for i in range(80):
+        female = i % 5 == 0
+        given = rng.choice(GIVEN_F if female else GIVEN_M)
+        family = FAMILY[i % len(FAMILY)] + ("" if i < len(FAMILY) else f"-{chr(65 + i // len(FAMILY))}")
+        strand = (
+            Strand.PREVENT_DETER
+            if i % 4 == 0
+            else (Strand.REHABILITATE_RESETTLE if i % 4 == 1 else Strand.CATCH_CONVICT)
+        )
+        age = rng.randint(13, 17) if strand is Strand.PREVENT_DETER else rng.randint(18, 45)
+        dob = today - relativedelta(years=age, days=rng.randint(0, 364))
+        joined = start + dt.timedelta(days=rng.randint(0, 600))
+        at(joined)
+        nominal, _ = cases.add_nominal(
+            NominalDraft(
+                family_name=family,
+                given_names=given,
+                dob=dob,
+                gender="Female" if female else "Male",
+                ethnicity=rng.choice(ETHNICITY),
+                area=rng.choice(AREAS),
+                address=f"{rng.randint(1, 99)} {rng.choice(STREETS)}, {rng.choice(AREAS)}, Fictionshire",
+                pnc_id=f"99/{100000 + i:06d}Z",
+                cro=f"{500000 + i:06d}/99Z",
+                aliases=(f"'{given[:3]}'",) if i % 7 == 0 else (),
+            ),
+            justification="demo data",
+        )
+        basis = Basis.PRIORITY if i % 3 == 0 else Basis.PROLIFIC
+        noms.nominate(
+            nominal.id,
+            agency=rng.choice(AGENCIES),
+            nominator=rng.choice(OFFICERS),
+            strand=strand,
+            basis=basis,
+            reason="Fictional nomination for the demo partnership",
+            on=joined,
+        )
+        people.append((nominal, strand, basis, joined))
+
+    # Most are selected; the last ten stay as open nominations (the candidate pool).
+    for i, (nominal, strand, basis, joined) in enumerate(people[:70]):
+        added = joined + dt.timedelta(days=rng.randint(7, 35))
+        at(added)
+        status = statuses[i % len(statuses)]
+        spell, _ = cases.select(
+            nominal.id, strand, basis, Status.OFFENDING_CJS, on=added, authority="Demo panel"
+        )
+        if status is Status.CUSTODY:
+            custody = added + dt.timedelta(days=rng.randint(30, 200))
+            release = today + relativedelta(months=rng.choice([1, 2, 5, 14, 30]))
+            cases.set_status(spell.id, Status.CUSTODY, custody_on=custody, release_on=release)
+        elif status is not Status.OFFENDING_CJS:
+            cases.set_status(spell.id, status)
+        nom_id = ws.db.execute("SELECT id FROM nominations WHERE nominal_id = ?", [nominal.id]).fetchone()[0]
+        noms.set_state(nom_id, NominationState.SELECTED, justification="Demo panel")
+        for _ in range(rng.randint(0, 3)):
+            due = added + dt.timedelta(days=rng.randint(14, 400))
+            action, _ = acts.add(
+                nominal.id,
+                pathway=rng.choice(list(Pathway)),
+                agency=rng.choice(AGENCIES),
+                description="Fictional action for the demo",
+                owner=rng.choice(OFFICERS),
+                due_on=due,
+            )
+            if due < today - dt.timedelta(days=30) and rng.random() < 0.7:
+                acts.close(action.id, ActionState.DONE, outcome="Completed (demo)", on=due)
+        if i % 9 == 8:
+            removed = min(today - dt.timedelta(days=10), added + relativedelta(months=rng.randint(6, 15)))
+            at(removed)
+            reason = rng.choice(
+                [RemovalReason.STOPPED_OFFENDING, RemovalReason.MOVED_AWAY, RemovalReason.IOM_COHORT]
+            )
+            cases.remove(spell.id, reason, authority="Demo panel chair", note="Fictional removal", on=removed)
+
+    # Two past meetings with decisions, one upcoming.
+    held = []
+    for months_ago in (2, 1):
+        day = today - relativedelta(months=months_ago)
+        at(day)
+        meeting, _ = meets.plan(
+            "C&C / R&R panel",
+            day,
+            venue="Fictionshire Civic Centre, Room 2",
+            chair="DI Demo Chair",
+            deputy="Probation Manager Demo",
+        )
+        meets.set_state(meeting.id, MeetingState.CLOSED)
+        for nominal, strand, basis, _ in people[months_ago * 5 : months_ago * 5 + 4]:
+            meets.record_decision(
+                meeting.id,
+                nominal.id,
+                "retain",
+                on=day,
+                strand=strand,
+                basis=basis,
+                authority="Panel agreement",
+            )
+            acts.add(
+                nominal.id,
+                pathway=Pathway.ACCOMMODATION,
+                description="Review housing options (demo)",
+                agency="Housing",
+                owner="Housing Officer Demo",
+                due_on=day + relativedelta(months=1),
+                meeting_id=meeting.id,
+            )
+        held.append(meeting)
+    at(today)
+    meets.plan(
+        "C&C / R&R panel",
+        today + relativedelta(months=1) - dt.timedelta(days=today.day - 1),
+        venue="Fictionshire Civic Centre, Room 2",
+        chair="DI Demo Chair",
+        deputy="Probation Manager Demo",
+    )
+    return DemoFacts(nominals=len(people), meetings=len(held) + 1)

@@ -1,0 +1,270 @@
+"""The panel's vocabulary as plain dataclasses and enums (PPO_RULES.md "Vocabulary")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Strand(StrEnum):
+    PREVENT_DETER = "P&D"
+    CATCH_CONVICT = "C&C"
+    REHABILITATE_RESETTLE = "R&R"
+
+    @property
+    def long_name(self) -> str:
+        return {"P&D": "Prevent & Deter", "C&C": "Catch & Convict", "R&R": "Rehabilitate & Resettle"}[
+            self.value
+        ]
+
+
+class Basis(StrEnum):
+    PROLIFIC = "prolific"
+    PRIORITY = "priority"
+
+
+class Status(StrEnum):
+    """The six statuses of seed 001 ¶54."""
+
+    ANTI_SOCIAL = "anti-social"
+    OFFENDING_NOT_CJS = "offending-not-cjs"
+    OFFENDING_CJS = "offending-cjs"
+    NOT_OFFENDING = "not-offending"
+    AT_RISK = "at-risk"
+    CUSTODY = "custody"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.ANTI_SOCIAL: "Behaviour likely to be / is anti-social",
+    Status.OFFENDING_NOT_CJS: "Offending, not subject to the CJS",
+    Status.OFFENDING_CJS: "Offending and subject to the CJS",
+    Status.NOT_OFFENDING: "Not believed to be currently offending",
+    Status.AT_RISK: "At risk of offending",
+    Status.CUSTODY: "In prison / custody",
+}
+
+
+class Pathway(StrEnum):
+    """The seven resettlement pathways (seed 001 ¶44)."""
+
+    ACCOMMODATION = "accommodation"
+    ETE = "education-training-employment"
+    HEALTH = "mental-physical-health"
+    DRUGS_ALCOHOL = "drugs-alcohol"
+    FINANCE = "finance-benefit-debt"
+    FAMILIES = "children-families"
+    ATTITUDES = "attitudes-thinking-behaviour"
+
+    @property
+    def label(self) -> str:
+        return {
+            "accommodation": "Accommodation",
+            "education-training-employment": "Education, training & employment",
+            "mental-physical-health": "Mental & physical health",
+            "drugs-alcohol": "Drugs & alcohol",
+            "finance-benefit-debt": "Finance, benefit & debt",
+            "children-families": "Children & families",
+            "attitudes-thinking-behaviour": "Attitudes, thinking & behaviour",
+        }[self.value]
+
+
+class ActionState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    NOT_POSSIBLE = "not-possible"
+    AGENCY_DID_NOT_ACT = "agency-did-not-act"
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    COORDINATOR = "coordinator"
+    CHAIR = "chair"
+    PANEL_MEMBER = "panel-member"
+
+
+class RemovalReason(StrEnum):
+    """De-selection reason codes (000 §6, 002 §5.2); a scheme profile may narrow the list."""
+
+    STOPPED_OFFENDING = "stopped-offending"
+    MOVED_AWAY = "moved-away"
+    DIED_OR_ILL = "died-or-ill"
+    ASSET_FELL = "asset-fell"
+    CUSTODY_OVER_10_YEARS = "custody-over-10-years"
+    MAPPA = "mappa"
+    IOM_COHORT = "iom-cohort"
+    OTHER = "other"
+
+
+class NominationState(StrEnum):
+    OPEN = "open"
+    SELECTED = "selected"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    display_name: str
+    role: Role
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Nominal:
+    id: int
+    ref: str
+    family_name: str
+    given_names: str
+    aliases: tuple[str, ...] = ()
+    dob: dt.date | None = None
+    gender: str = ""
+    ethnicity: str = ""
+    address: str = ""
+    pnc_id: str = ""
+    cro: str = ""
+    area: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_names}"
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.dob is None:
+            return None
+        return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
+
+
+@dataclass(frozen=True)
+class Nomination:
+    id: int
+    nominal_id: int
+    agency: str
+    nominator: str
+    nominated_on: dt.date
+    basis: Basis
+    strand: Strand
+    reason: str
+    state: NominationState = NominationState.OPEN
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One spell on a strand; removal closes the spell, a later selection opens a new one."""
+
+    id: int
+    nominal_id: int
+    strand: Strand
+    basis: Basis
+    status: Status
+    added_on: dt.date
+    is_lead: bool = True
+    next_review_on: dt.date | None = None
+    custody_on: dt.date | None = None
+    release_on: dt.date | None = None
+    amber: bool = False
+    removed_on: dt.date | None = None
+    removal_reason: RemovalReason | None = None
+    removal_note: str = ""
+    removal_authority: str = ""
+
+    @property
+    def current(self) -> bool:
+        return self.removed_on is None
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    nominal_id: int
+    pathway: Pathway
+    description: str
+    agency: str
+    owner: str
+    due_on: dt.date | None
+    state: ActionState
+    created_on: dt.date
+    outcome: str = ""
+    closed_on: dt.date | None = None
+    meeting_id: int | None = None
+
+    def overdue_on(self, day: dt.date) -> bool:
+        return self.state is ActionState.OPEN and self.due_on is not None and self.due_on < day
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    panel: str
+    held_on: dt.date
+    state: MeetingState
+    venue: str = ""
+    chair: str = ""
+    deputy: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    meeting_id: int | None
+    nominal_id: int
+    kind: str
+    decided_on: dt.date
+    strand: Strand | None = None
+    basis: Basis | None = None
+    reason_code: str = ""
+    authority: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    user_id: str
+    workstation: str
+    kind: str
+    entity: str
+    entity_id: str | None
+    nominal_id: int | None
+    summary: str
+    justification: str = ""
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """Everything the case view shows for one nominal."""
+
+    nominal: Nominal
+    memberships: tuple[Membership, ...]
+    nominations: tuple[Nomination, ...]
+    actions: tuple[Action, ...]
+    decisions: tuple[Decision, ...]
+    audit: tuple[AuditEntry, ...] = field(default=())
+
+    @property
+    def current(self) -> Membership | None:
+        return next((m for m in self.memberships if m.current and m.is_lead), None)
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """One line of the cohort list: a nominal with their current lead spell (if any)."""
+
+    nominal: Nominal
+    membership: Membership | None
+    open_actions: int
+    latest_score: float | None = None

@@ -1,0 +1,91 @@
+"""Action plans: each action sits on a resettlement pathway with an agency, owner and due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Action, ActionState, Pathway
+from ppo_desktop.services import rows
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+
+class Actions:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def add(
+        self,
+        nominal_id: int,
+        *,
+        pathway: Pathway,
+        description: str,
+        agency: str,
+        owner: str,
+        due_on: dt.date | None,
+        meeting_id: int | None = None,
+    ) -> tuple[Action, Changes]:
+        if not description.strip() or not agency.strip() or not owner.strip():
+            raise ServiceError("An action needs a description, an agency and an owner.")
+        values = {
+            "nominal_id": nominal_id,
+            "meeting_id": meeting_id,
+            "pathway": pathway.value,
+            "description": description,
+            "agency": agency,
+            "owner": owner,
+            "due_on": rows.iso(due_on),
+            "state": ActionState.OPEN.value,
+            "created_on": self.ws.today().isoformat(),
+        }
+        with self.ws.writing() as db:
+            db.table("actions").insert(values)
+            new_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "action",
+                new_id,
+                f"Action added ({pathway.label})",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                after=values,
+            )
+        return self.get(new_id), Changes.of("actions", nominal_id=nominal_id)
+
+    def close(
+        self, action_id: int, state: ActionState, *, outcome: str, on: dt.date | None = None
+    ) -> tuple[Action, Changes]:
+        """Close an action with an outcome: done, not possible, or the agency did not act."""
+        if state is ActionState.OPEN:
+            raise ServiceError("Closing an action needs an outcome other than 'open'.")
+        current = self.get(action_id)
+        if current.state is not ActionState.OPEN:
+            raise ServiceError("That action is already closed.")
+        after = {"state": state.value, "outcome": outcome, "closed_on": (on or self.ws.today()).isoformat()}
+        with self.ws.writing() as db:
+            db.table("actions").update(action_id, after)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "action",
+                action_id,
+                f"Action closed: {state.value}",
+                at=self.ws.now(),
+                nominal_id=current.nominal_id,
+                before={"state": current.state.value},
+                after=after,
+            )
+        return self.get(action_id), Changes.of("actions", nominal_id=current.nominal_id)
+
+    def get(self, action_id: int) -> Action:
+        found = list(self.ws.db.query("SELECT * FROM actions WHERE id = ?", [action_id]))
+        if not found:
+            raise ServiceError(f"There is no action with id {action_id}.")
+        return rows.action(found[0])
+
+    def open_actions(self) -> list[Action]:
+        return [
+            rows.action(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM actions WHERE state = 'open' ORDER BY due_on IS NULL, due_on"
+            )
+        ]

@@ -1,0 +1,352 @@
+"""Nominals, their strand spells and the case file: the coordinator's everyday records."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import (
+    Basis,
+    CaseFile,
+    CohortRow,
+    Membership,
+    Nominal,
+    RemovalReason,
+    Status,
+    Strand,
+)
+from ppo_desktop.rules.review import next_review
+from ppo_desktop.services import rows
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+NOMINAL_FIELDS = (
+    "family_name",
+    "given_names",
+    "aliases",
+    "dob",
+    "gender",
+    "ethnicity",
+    "address",
+    "pnc_id",
+    "cro",
+    "area",
+)
+
+
+@dataclass(frozen=True)
+class NominalDraft:
+    """What a person enters to record a new nominal."""
+
+    family_name: str
+    given_names: str
+    dob: dt.date | None = None
+    aliases: tuple[str, ...] = ()
+    gender: str = ""
+    ethnicity: str = ""
+    address: str = ""
+    pnc_id: str = ""
+    cro: str = ""
+    area: str = ""
+
+
+class Cases:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- nominals ------------------------------------------------------------------------
+    def add_nominal(self, draft: NominalDraft, *, justification: str = "") -> tuple[Nominal, Changes]:
+        if not draft.family_name.strip() or not draft.given_names.strip():
+            raise ServiceError("A nominal needs a family name and given names.")
+        values = _nominal_values(draft)
+        with self.ws.writing() as db:
+            ref = self._next_ref()
+            stamp = self.ws.now().isoformat(timespec="seconds")
+            db.table("nominals").insert({**values, "ref": ref, "created_at": stamp, "updated_at": stamp})
+            nominal_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "nominal",
+                nominal_id,
+                f"Nominal {ref} recorded",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                after=values,
+                justification=justification,
+            )
+        return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
+
+    def update_nominal(
+        self, nominal_id: int, *, justification: str = "", **changes: Any
+    ) -> tuple[Nominal, Changes]:
+        unknown = set(changes) - set(NOMINAL_FIELDS)
+        if unknown:
+            raise ServiceError(f"Unknown nominal field(s): {', '.join(sorted(unknown))}")
+        current = self.nominal(nominal_id)
+        new = _nominal_values(dataclasses.replace(_draft_of(current), **changes))
+        old = _nominal_values(_draft_of(current))
+        before = {k: old[k] for k in new if new[k] != old[k]}
+        after = {k: new[k] for k in before}
+        if not after:
+            return current, Changes()
+        with self.ws.writing() as db:
+            db.table("nominals").update(
+                nominal_id, {**after, "updated_at": self.ws.now().isoformat(timespec="seconds")}
+            )
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "nominal",
+                nominal_id,
+                f"Nominal {current.ref} changed: {', '.join(sorted(after))}",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                before=before,
+                after=after,
+                justification=justification,
+            )
+        return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
+
+    def nominal(self, nominal_id: int) -> Nominal:
+        found = list(self.ws.db.query("SELECT * FROM nominals WHERE id = ?", [nominal_id]))
+        if not found:
+            raise ServiceError(f"There is no nominal with id {nominal_id}.")
+        return rows.nominal(found[0])
+
+    # -- strand spells -------------------------------------------------------------------
+    def select(
+        self,
+        nominal_id: int,
+        strand: Strand,
+        basis: Basis,
+        status: Status,
+        *,
+        on: dt.date | None = None,
+        authority: str = "",
+    ) -> tuple[Membership, Changes]:
+        """Put a nominal on a strand as lead; a current lead spell on another strand becomes non-lead."""
+        on = on or self.ws.today()
+        nominal = self.nominal(nominal_id)
+        current = self.current_spell(nominal_id)
+        if current is not None and current.strand is strand:
+            raise ServiceError(f"{nominal.display_name} is already on {strand.long_name}.")
+        values = {
+            "nominal_id": nominal_id,
+            "strand": strand.value,
+            "basis": basis.value,
+            "is_lead": 1,
+            "status": status.value,
+            "added_on": on.isoformat(),
+            "next_review_on": next_review(strand, on).isoformat(),
+        }
+        with self.ws.writing() as db:
+            if current is not None:
+                db.table("memberships").update(current.id, {"is_lead": 0})
+            db.table("memberships").insert(values)
+            spell_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "membership",
+                spell_id,
+                f"{nominal.ref} selected onto {strand.value} ({basis.value})",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                after=values,
+                justification=authority,
+            )
+        return self.spell(spell_id), Changes.of("memberships", nominal_id=nominal_id)
+
+    def set_status(
+        self,
+        spell_id: int,
+        status: Status,
+        *,
+        custody_on: dt.date | None = None,
+        release_on: dt.date | None = None,
+        justification: str = "",
+    ) -> tuple[Membership, Changes]:
+        spell = self.spell(spell_id)
+        after = {
+            "status": status.value,
+            "custody_on": rows.iso(custody_on or spell.custody_on),
+            "release_on": rows.iso(release_on or spell.release_on),
+        }
+        before = {
+            "status": spell.status.value,
+            "custody_on": rows.iso(spell.custody_on),
+            "release_on": rows.iso(spell.release_on),
+        }
+        with self.ws.writing() as db:
+            db.table("memberships").update(spell_id, after)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "membership",
+                spell_id,
+                f"Status now {status.label}",
+                at=self.ws.now(),
+                nominal_id=spell.nominal_id,
+                before=before,
+                after=after,
+                justification=justification,
+            )
+        return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
+
+    def remove(
+        self,
+        spell_id: int,
+        reason: RemovalReason,
+        *,
+        authority: str,
+        note: str = "",
+        on: dt.date | None = None,
+    ) -> tuple[Membership, Changes]:
+        """Close a spell: every removal records date, reason and on whose authority (001 ¶54)."""
+        if not authority.strip():
+            raise ServiceError("A removal must record on whose authority it was made.")
+        spell = self.spell(spell_id)
+        if not spell.current:
+            raise ServiceError("That strand spell has already ended.")
+        on = on or self.ws.today()
+        after = {
+            "removed_on": on.isoformat(),
+            "removal_reason": reason.value,
+            "removal_note": note,
+            "removal_authority": authority,
+            "next_review_on": None,
+        }
+        with self.ws.writing() as db:
+            db.table("memberships").update(spell_id, after)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "membership",
+                spell_id,
+                f"Removed from {spell.strand.value}: {reason.value}",
+                at=self.ws.now(),
+                nominal_id=spell.nominal_id,
+                before={"removed_on": None},
+                after=after,
+                justification=authority,
+            )
+        return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
+
+    def spell(self, spell_id: int) -> Membership:
+        found = list(self.ws.db.query("SELECT * FROM memberships WHERE id = ?", [spell_id]))
+        if not found:
+            raise ServiceError(f"There is no strand spell with id {spell_id}.")
+        return rows.membership(found[0])
+
+    def current_spell(self, nominal_id: int) -> Membership | None:
+        found = list(
+            self.ws.db.query(
+                "SELECT * FROM memberships WHERE nominal_id = ? AND removed_on IS NULL AND is_lead = 1",
+                [nominal_id],
+            )
+        )
+        return rows.membership(found[0]) if found else None
+
+    # -- reading -------------------------------------------------------------------------
+    def open_case(self, nominal_id: int, *, purpose: str) -> CaseFile:
+        """The whole case for one nominal; opening it is an audited consultation."""
+        nominal = self.nominal(nominal_id)
+        with self.ws.vault.transaction():
+            self.ws.audit.record(
+                AuditKind.CONSULTATION,
+                "nominal",
+                nominal_id,
+                f"Case {nominal.ref} opened",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                justification=purpose,
+            )
+        q = self.ws.db.query
+        return CaseFile(
+            nominal=nominal,
+            memberships=tuple(
+                rows.membership(r)
+                for r in q(
+                    "SELECT * FROM memberships WHERE nominal_id = ? ORDER BY added_on DESC, id DESC",
+                    [nominal_id],
+                )
+            ),
+            nominations=tuple(
+                rows.nomination(r)
+                for r in q(
+                    "SELECT * FROM nominations WHERE nominal_id = ? ORDER BY nominated_on DESC", [nominal_id]
+                )
+            ),
+            actions=tuple(
+                rows.action(r)
+                for r in q(
+                    "SELECT * FROM actions WHERE nominal_id = ? ORDER BY state = 'open' DESC, due_on",
+                    [nominal_id],
+                )
+            ),
+            decisions=tuple(
+                rows.decision(r)
+                for r in q(
+                    "SELECT * FROM decisions WHERE nominal_id = ? ORDER BY decided_on DESC, id DESC",
+                    [nominal_id],
+                )
+            ),
+            audit=tuple(self.ws.audit.entries(nominal_id=nominal_id, limit=200)),
+        )
+
+    def cohort(self, *, include_former: bool = True) -> list[CohortRow]:
+        """Every nominal with their current lead spell, or their latest spell if removed."""
+        sql = """
+            SELECT n.*, m.id AS m_id, (SELECT count(*) FROM actions a WHERE a.nominal_id = n.id
+                   AND a.state = 'open') AS open_actions,
+                   (SELECT s.total FROM score_sheets s WHERE s.nominal_id = n.id AND s.state = 'final'
+                    ORDER BY s.scored_on DESC, s.id DESC LIMIT 1) AS latest_score
+            FROM nominals n
+            LEFT JOIN memberships m ON m.id = (
+                SELECT id FROM memberships WHERE nominal_id = n.id
+                ORDER BY (removed_on IS NULL) DESC, is_lead DESC, added_on DESC, id DESC LIMIT 1)
+            ORDER BY n.family_name, n.given_names
+        """
+        spells = {r["id"]: rows.membership(r) for r in self.ws.db.query("SELECT * FROM memberships")}
+        out = []
+        for r in self.ws.db.query(sql):
+            spell = spells.get(r["m_id"]) if r["m_id"] else None
+            if not include_former and (spell is None or not spell.current):
+                continue
+            out.append(CohortRow(rows.nominal(r), spell, int(r["open_actions"]), r["latest_score"]))
+        return out
+
+    def _next_ref(self) -> str:
+        n = self.ws.db.execute("SELECT count(*) FROM nominals").fetchone()[0] + 1
+        while self.ws.db.execute("SELECT 1 FROM nominals WHERE ref = ?", [f"N{n:05d}"]).fetchone():
+            n += 1
+        return f"N{n:05d}"
+
+
+def _draft_of(n: Nominal) -> NominalDraft:
+    return NominalDraft(
+        n.family_name,
+        n.given_names,
+        n.dob,
+        n.aliases,
+        n.gender,
+        n.ethnicity,
+        n.address,
+        n.pnc_id,
+        n.cro,
+        n.area,
+    )
+
+
+def _nominal_values(d: NominalDraft) -> dict[str, Any]:
+    return {
+        "family_name": d.family_name.strip(),
+        "given_names": d.given_names.strip(),
+        "aliases": json.dumps(list(d.aliases)),
+        "dob": rows.iso(d.dob),
+        "gender": d.gender,
+        "ethnicity": d.ethnicity,
+        "address": d.address,
+        "pnc_id": d.pnc_id.strip().upper(),
+        "cro": d.cro.strip().upper(),
+        "area": d.area,
+    }

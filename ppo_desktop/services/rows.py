@@ -1,0 +1,135 @@
+"""Mapping rows (dicts from the vault) to domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from ppo_desktop.domain import (
+    Action,
+    ActionState,
+    Basis,
+    Decision,
+    Meeting,
+    MeetingState,
+    Membership,
+    Nominal,
+    Nomination,
+    NominationState,
+    Pathway,
+    RemovalReason,
+    Role,
+    Status,
+    Strand,
+    User,
+)
+
+Row = dict[str, Any]
+
+
+def date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def nominal(r: Row) -> Nominal:
+    return Nominal(
+        id=r["id"],
+        ref=r["ref"],
+        family_name=r["family_name"],
+        given_names=r["given_names"],
+        aliases=tuple(json.loads(r["aliases"] or "[]")),
+        dob=date_or_none(r["dob"]),
+        gender=r["gender"],
+        ethnicity=r["ethnicity"],
+        address=r["address"],
+        pnc_id=r["pnc_id"],
+        cro=r["cro"],
+        area=r["area"],
+    )
+
+
+def membership(r: Row) -> Membership:
+    return Membership(
+        id=r["id"],
+        nominal_id=r["nominal_id"],
+        strand=Strand(r["strand"]),
+        basis=Basis(r["basis"]),
+        status=Status(r["status"]),
+        added_on=dt.date.fromisoformat(r["added_on"]),
+        is_lead=bool(r["is_lead"]),
+        next_review_on=date_or_none(r["next_review_on"]),
+        custody_on=date_or_none(r["custody_on"]),
+        release_on=date_or_none(r["release_on"]),
+        amber=bool(r["amber"]),
+        removed_on=date_or_none(r["removed_on"]),
+        removal_reason=RemovalReason(r["removal_reason"]) if r["removal_reason"] else None,
+        removal_note=r["removal_note"] or "",
+        removal_authority=r["removal_authority"] or "",
+    )
+
+
+def nomination(r: Row) -> Nomination:
+    return Nomination(
+        id=r["id"],
+        nominal_id=r["nominal_id"],
+        agency=r["agency"],
+        nominator=r["nominator"],
+        nominated_on=dt.date.fromisoformat(r["nominated_on"]),
+        basis=Basis(r["basis"]),
+        strand=Strand(r["strand"]),
+        reason=r["reason"],
+        state=NominationState(r["state"]),
+    )
+
+
+def action(r: Row) -> Action:
+    return Action(
+        id=r["id"],
+        nominal_id=r["nominal_id"],
+        pathway=Pathway(r["pathway"]),
+        description=r["description"],
+        agency=r["agency"],
+        owner=r["owner"],
+        due_on=date_or_none(r["due_on"]),
+        state=ActionState(r["state"]),
+        created_on=dt.date.fromisoformat(r["created_on"]),
+        outcome=r["outcome"] or "",
+        closed_on=date_or_none(r["closed_on"]),
+        meeting_id=r["meeting_id"],
+    )
+
+
+def decision(r: Row) -> Decision:
+    return Decision(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        nominal_id=r["nominal_id"],
+        kind=r["kind"],
+        decided_on=dt.date.fromisoformat(r["decided_on"]),
+        strand=Strand(r["strand"]) if r["strand"] else None,
+        basis=Basis(r["basis"]) if r["basis"] else None,
+        reason_code=r["reason_code"] or "",
+        authority=r["authority"] or "",
+        note=r["note"] or "",
+    )
+
+
+def meeting(r: Row) -> Meeting:
+    return Meeting(
+        id=r["id"],
+        panel=r["panel"],
+        held_on=dt.date.fromisoformat(r["held_on"]),
+        state=MeetingState(r["state"]),
+        venue=r["venue"],
+        chair=r["chair"],
+        deputy=r["deputy"],
+    )
+
+
+def user(r: Row) -> User:
+    return User(id=r["id"], display_name=r["display_name"], role=Role(r["role"]), active=bool(r["active"]))

@@ -1,0 +1,132 @@
+"""Creating and unlocking a store, as a Workspace for a named user."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from db import Vault, VaultError
+from db.device import DeviceSecrets, system_device_secrets
+from db.keyfile import RECOVERY_KIND, KdfCost
+from db.vault import KeyGrant, VaultPaths
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Role, User
+from ppo_desktop.services import rows
+from ppo_desktop.services.workspace import Clock, Workspace
+
+__all__ = [
+    "DeviceSecrets",
+    "KeyGrant",
+    "VaultError",
+    "create_store",
+    "open_granted",
+    "store_exists",
+    "system_device_secrets",
+    "unlock",
+    "unlock_key",
+]
+
+RECOVERY_USER = User(id=RECOVERY_KIND, display_name="Recovery key holder", role=Role.ADMINISTRATOR)
+
+
+def create_store(
+    path: str | os.PathLike[str],
+    *,
+    user_id: str,
+    display_name: str,
+    passphrase: str,
+    partnership: str,
+    device: DeviceSecrets,
+    cost: KdfCost | None = None,
+    clock: Clock | None = None,
+) -> tuple[Workspace, str]:
+    """Create a store whose first user is its administrator; returns the workspace and recovery key."""
+    _check_user_id(user_id)
+    vault, recovery = Vault.create(path, user_id, passphrase, device=device, cost=cost)
+    admin = User(user_id, display_name, Role.ADMINISTRATOR)
+    ws = Workspace(vault, admin, clock=clock)
+    with ws.writing(Role.ADMINISTRATOR) as db:
+        db.table("users").insert(
+            {
+                "id": admin.id,
+                "display_name": admin.display_name,
+                "role": admin.role.value,
+                "active": 1,
+                "created_at": ws.now().isoformat(timespec="seconds"),
+            }
+        )
+        db.table("settings").insert_all(
+            [{"key": "partnership", "value": partnership}, {"key": "store_id", "value": vault.store_id}]
+        )
+        ws.audit.record(
+            AuditKind.COLLECTION,
+            "store",
+            vault.store_id,
+            f"Store created for {partnership}",
+            at=ws.now(),
+            after={"administrator": user_id},
+        )
+    return ws, recovery
+
+
+def unlock(
+    path: str | os.PathLike[str],
+    passphrase: str | None = None,
+    *,
+    user_id: str | None = None,
+    recovery_key: str | None = None,
+    device: DeviceSecrets,
+    clock: Clock | None = None,
+) -> Workspace:
+    grant = unlock_key(path, passphrase, user_id=user_id, recovery_key=recovery_key, device=device)
+    return open_granted(grant, device=device, clock=clock)
+
+
+def unlock_key(
+    path: str | os.PathLike[str],
+    passphrase: str | None = None,
+    *,
+    user_id: str | None = None,
+    recovery_key: str | None = None,
+    device: DeviceSecrets,
+) -> KeyGrant:
+    """The slow part of unlocking (key derivation); safe to run on a worker thread."""
+    return Vault.grant(path, passphrase, user=user_id, recovery_key=recovery_key, device=device)
+
+
+def open_granted(grant: KeyGrant, *, device: DeviceSecrets, clock: Clock | None = None) -> Workspace:
+    """Connect and start the session; call on the thread that will use the workspace."""
+    vault = Vault.open_granted(grant, device=device)
+    try:
+        if vault.unlocked_by == RECOVERY_KIND:
+            user = RECOVERY_USER
+        else:
+            found = list(vault.db.query("SELECT * FROM users WHERE id = ?", [vault.unlocked_by]))
+            if not found:
+                raise VaultError(f"The key slot {vault.unlocked_by!r} has no user record in this store.")
+            user = rows.user(found[0])
+            if not user.active:
+                raise VaultError(f"The account {user.id!r} has been deactivated.")
+        ws = Workspace(vault, user, clock=clock)
+        with ws.vault.transaction():
+            ws.audit.record(
+                AuditKind.SESSION,
+                "store",
+                vault.store_id,
+                "Store unlocked",
+                at=ws.now(),
+                justification="recovery key" if user is RECOVERY_USER else "passphrase",
+            )
+        return ws
+    except BaseException:
+        vault.close()
+        raise
+
+
+def store_exists(path: str | os.PathLike[str]) -> bool:
+    return VaultPaths.of(Path(path)).store.exists()
+
+
+def _check_user_id(user_id: str) -> None:
+    if not user_id or not user_id.replace("-", "").replace(".", "").replace("_", "").isalnum():
+        raise VaultError("A user name may use letters, digits, '.', '-' and '_' only.")

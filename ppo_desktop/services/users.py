@@ -1,0 +1,60 @@
+"""Users and roles: one key slot each, managed by an administrator."""
+
+from __future__ import annotations
+
+from db.keyfile import KdfCost
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Role, User
+from ppo_desktop.services import rows
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+
+class Users:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def add(
+        self, user_id: str, display_name: str, role: Role, passphrase: str, cost: KdfCost | None = None
+    ) -> tuple[User, Changes]:
+        if list(self.ws.db.query("SELECT id FROM users WHERE id = ?", [user_id])):
+            raise ServiceError(f"There is already a user {user_id!r}.")
+        values = {
+            "id": user_id,
+            "display_name": display_name,
+            "role": role.value,
+            "active": 1,
+            "created_at": self.ws.now().isoformat(timespec="seconds"),
+        }
+        with self.ws.writing(Role.ADMINISTRATOR) as db:
+            db.table("users").insert(values)
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "user",
+                user_id,
+                f"User {user_id} added as {role.value}",
+                at=self.ws.now(),
+                after={"role": role.value},
+            )
+            # The key slot is written last: if it fails the transaction rolls the user back.
+            self.ws.vault.add_user_slot(user_id, passphrase, cost)
+        return User(user_id, display_name, role), Changes.of("users")
+
+    def remove(self, user_id: str) -> Changes:
+        if user_id == self.ws.user.id:
+            raise ServiceError("You cannot remove your own account.")
+        with self.ws.writing(Role.ADMINISTRATOR) as db:
+            db.table("users").update(user_id, {"active": 0})
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "user",
+                user_id,
+                f"User {user_id} deactivated",
+                at=self.ws.now(),
+                before={"active": 1},
+                after={"active": 0},
+            )
+            self.ws.vault.remove_user_slot(user_id)
+        return Changes.of("users")
+
+    def all(self) -> list[User]:
+        return [rows.user(r) for r in self.ws.db.query("SELECT * FROM users ORDER BY id")]

@@ -1,0 +1,81 @@
+"""An unlocked store plus who is using it: the context every service works in."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import platform
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from db import Vault
+from ppo_desktop.audit import AuditLog
+from ppo_desktop.domain import Role, User
+
+Clock = Callable[[], dt.datetime]
+
+
+class ServiceError(Exception):
+    """A request the panel's rules refuse; ``str()`` is the message for the user."""
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a mutation touched, so each screen refreshes only what it shows (Anki's OpChanges)."""
+
+    tables: frozenset[str] = field(default_factory=frozenset)
+    nominal_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, *tables: str, nominal_id: int | None = None) -> Changes:
+        return cls(frozenset(tables), frozenset({nominal_id} if nominal_id is not None else set()))
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.tables | other.tables, self.nominal_ids | other.nominal_ids)
+
+
+WRITER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.CHAIR})
+
+
+class Workspace:
+    def __init__(
+        self, vault: Vault, user: User, *, clock: Clock | None = None, workstation: str | None = None
+    ) -> None:
+        self.vault = vault
+        self.user = user
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.audit = AuditLog(
+            vault.db, vault.derive_key("audit-chain"), user.id, workstation or platform.node() or "unknown"
+        )
+
+    @property
+    def db(self) -> Database:
+        return self.vault.db
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    @contextlib.contextmanager
+    def writing(self, *roles: Role) -> Iterator[Database]:
+        """One transaction for a change and its audit entry; refuses users without a writer role."""
+        allowed = frozenset(roles) or WRITER_ROLES
+        if self.user.role not in allowed:
+            raise PermissionDenied(f"{self.user.display_name} ({self.user.role}) may not make this change.")
+        with self.vault.transaction() as db:
+            yield db
+
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else default
+
+    def close(self) -> None:
+        self.vault.close()

@@ -62,6 +62,9 @@ class KeyFile:
     store_id: str
     key_check: str
     slots: list[Slot] = field(default_factory=list)
+    # SQLCipher's per-file salt (the store's first 16 bytes, not secret): tells "this key file belongs
+    # to another store" apart from "the store is damaged".
+    store_salt: str = ""
 
     # -- reading and writing -------------------------------------------------------------
     @classmethod
@@ -74,6 +77,7 @@ class KeyFile:
                 store_id=str(raw["store_id"]),
                 key_check=str(raw["key_check"]),
                 slots=[Slot(**s) for s in raw["slots"]],
+                store_salt=str(raw.get("store_salt", "")),
             )
         except KeyFileDamaged:
             raise
@@ -89,6 +93,7 @@ class KeyFile:
                 "format": FORMAT,
                 "store_id": self.store_id,
                 "key_check": self.key_check,
+                "store_salt": self.store_salt,
                 "slots": [asdict(s) for s in self.slots],
             },
             indent=1,

@@ -7,6 +7,7 @@ Files, side by side:  ``NAME.ppo`` (SQLCipher 4 store), ``NAME.ppo.keys`` (key s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import hmac
@@ -136,6 +137,9 @@ class Vault:
             vault = cls._connect(paths, keyfile, data_key, lock, device, user)
             if os.name == "posix":
                 os.chmod(paths.store, 0o600)
+            vault.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            keyfile.store_salt = _store_salt(paths)
+            keyfile.write(paths.keyfile)
         except BaseException as exc:
             for f in created:
                 for extra in (f, Path(f"{f}-wal"), Path(f"{f}-shm")):
@@ -186,6 +190,11 @@ class Vault:
     def open_granted(cls, grant: KeyGrant, *, device: DeviceSecrets) -> Vault:
         """The fast half: take the writer lock and connect, on the thread that will use the store."""
         _check_files(grant.paths)
+        if grant.keyfile.store_salt and grant.keyfile.store_salt != _store_salt(grant.paths):
+            raise KeyFileDamaged(
+                f"The key file {grant.paths.keyfile.name} belongs to a different store (or the start of "
+                f"{grant.paths.store.name} is damaged). Put the matching key file beside the store."
+            )
         lock = _acquire(grant.paths)
         try:
             return cls._connect(grant.paths, grant.keyfile, grant.data_key, lock, device, grant.label)
@@ -295,7 +304,12 @@ class Vault:
 
 
 def _copy(keyfile: KeyFile) -> KeyFile:
-    return KeyFile(keyfile.store_id, keyfile.key_check, list(keyfile.slots))
+    return dataclasses.replace(keyfile, slots=list(keyfile.slots))
+
+
+def _store_salt(paths: VaultPaths) -> str:
+    with paths.store.open("rb") as fh:
+        return fh.read(16).hex()
 
 
 def _check_files(paths: VaultPaths) -> None:

@@ -260,6 +260,11 @@ class Cases:
                 nominal_id=nominal_id,
                 justification=purpose,
             )
+        return self.case_file(nominal_id)
+
+    def case_file(self, nominal_id: int) -> CaseFile:
+        """Re-read a case already opened (after a change) without another consultation entry."""
+        nominal = self.nominal(nominal_id)
         q = self.ws.db.query
         return CaseFile(
             nominal=nominal,

@@ -1,0 +1,84 @@
+"""Shared fixtures: offscreen Qt, an in-memory keyring, cheap key derivation, the demo store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+import pytest  # noqa: E402
+
+from db.device import DeviceSecrets  # noqa: E402
+from db.keyfile import KdfCost  # noqa: E402
+
+CHEAP = KdfCost(n=2**10, r=8, p=1)  # tests only: real stores use the default cost
+DEMO_DAY = dt.date(2026, 11, 24)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """An in-memory keyring that the device policy accepts as a test double."""
+
+    priority = 1  # type: ignore[assignment]
+    ppo_trusted_test_backend = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.values.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """No test ever touches the machine's real keyring."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def device(memory_keyring: MemoryKeyring) -> DeviceSecrets:
+    return DeviceSecrets(memory_keyring)
+
+
+@pytest.fixture
+def no_device() -> DeviceSecrets:
+    return DeviceSecrets(None, "no keyring (test)")
+
+
+@pytest.fixture
+def cost() -> KdfCost:
+    return CHEAP
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ppo_desktop.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    build_demo(folder / "demo.ppo", today=DEMO_DAY, cost=CHEAP)
+    return folder / "demo.ppo"
+
+
+@pytest.fixture
+def demo_store(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo store (store + key file) for one test."""
+    target = tmp_path / "demo.ppo"
+    shutil.copy2(demo_template, target)
+    shutil.copy2(demo_template.with_name("demo.ppo.keys"), tmp_path / "demo.ppo.keys")
+    return target

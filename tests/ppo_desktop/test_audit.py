@@ -1,0 +1,60 @@
+"""The audit chain verifies, and detects edited, deleted and reordered entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.workspace import Workspace
+
+
+def populate(ws: Workspace, n: int = 5) -> None:
+    cases = Cases(ws)
+    for i in range(n):
+        cases.add_nominal(NominalDraft(f"Fictional{i}", "Testperson"))
+
+
+def test_chain_verifies(ws: Workspace) -> None:
+    populate(ws)
+    report = ws.audit.verify()
+    assert report.ok, report.problem
+    assert report.checked == ws.db.execute("SELECT count(*) FROM audit").fetchone()[0] >= 6
+
+
+def test_append_only_triggers(ws: Workspace) -> None:
+    populate(ws, 1)
+    with pytest.raises(Exception, match="append-only"):
+        ws.db.execute("UPDATE audit SET summary = 'nothing happened' WHERE seq = 1")
+    with pytest.raises(Exception, match="append-only"):
+        ws.db.execute("DELETE FROM audit WHERE seq = 1")
+
+
+def _bypass_triggers(ws: Workspace) -> None:
+    ws.db.execute("DROP TRIGGER audit_no_update")
+    ws.db.execute("DROP TRIGGER audit_no_delete")
+
+
+def test_edited_row_detected(ws: Workspace) -> None:
+    populate(ws)
+    _bypass_triggers(ws)
+    ws.db.execute("UPDATE audit SET user_id = 'someone-else' WHERE seq = 3")
+    report = ws.audit.verify()
+    assert not report.ok
+    assert report.problem == "entry 3 has been altered"
+
+
+def test_deleted_row_detected(ws: Workspace) -> None:
+    populate(ws)
+    _bypass_triggers(ws)
+    ws.db.execute("DELETE FROM audit WHERE seq = 2")
+    report = ws.audit.verify()
+    assert not report.ok
+    assert "entry 2 is missing" in report.problem
+
+
+def test_every_entry_names_user_and_workstation(ws: Workspace) -> None:
+    populate(ws, 2)
+    rows = ws.db.execute("SELECT user_id, workstation, kind FROM audit").fetchall()
+    assert all(r[0] == "admin" and r[1] for r in rows)
+    assert {r[2] for r in rows} >= {AuditKind.COLLECTION.value}

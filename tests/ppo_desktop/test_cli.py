@@ -1,0 +1,94 @@
+"""ppo-admin: passphrases never on argv, one clear line on stderr and a non-zero exit on failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.keyfile import KdfCost
+from ppo_desktop import cli
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch, cost: KdfCost) -> None:
+    monkeypatch.setattr("db.vault.KdfCost", lambda: cost)
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_create_verify_users_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "panel")
+    monkeypatch.setenv("PPO_PASSPHRASE", "a long test passphrase")
+    code, out, _ = run(
+        ["create", store, "--user", "admin", "--partnership", "Testshire (TEST)", "--no-keyring"], capsys
+    )
+    assert code == 0 and "RECOVERY KEY" in out
+    code, out, _ = run(["verify", store + ".ppo", "--no-keyring"], capsys)
+    assert code == 0 and "integrity: ok" in out and "audit chain intact" in out
+    code, out, _ = run(["users", store + ".ppo", "--no-keyring"], capsys)
+    assert out.split("\t")[:3] == ["admin", "administrator", "active"]
+    code, out, _ = run(["slots", store + ".ppo", "--no-keyring"], capsys)
+    assert sorted(line.split("\t")[1] for line in out.splitlines()) == ["passphrase", "recovery"]
+
+
+def test_passwd_and_add_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "panel.ppo")
+    monkeypatch.setenv("PPO_PASSPHRASE", "a long test passphrase")
+    run(["create", store, "--user", "admin", "--partnership", "T", "--no-keyring"], capsys)
+    monkeypatch.setenv("PPO_NEW_PASSPHRASE", "the chair's passphrase")
+    code, out, err = run(["add-user", store, "chair", "--role", "chair", "--no-keyring"], capsys)
+    assert code == 0, err
+    monkeypatch.setenv("PPO_NEW_PASSPHRASE", "a different passphrase")
+    code, _, err = run(["passwd", store, "--user", "admin", "--no-keyring"], capsys)
+    assert code == 0, err
+    code, out, _ = run(["verify", store, "--no-keyring"], capsys)
+    assert code == 1  # PPO_PASSPHRASE is now the old one
+    monkeypatch.setenv("PPO_PASSPHRASE", "a different passphrase")
+    code, out, _ = run(["users", store, "--no-keyring"], capsys)
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["admin", "chair"]
+
+
+def test_wrong_passphrase_is_one_line_and_non_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "panel.ppo")
+    monkeypatch.setenv("PPO_PASSPHRASE", "a long test passphrase")
+    run(["create", store, "--user", "admin", "--partnership", "T", "--no-keyring"], capsys)
+    monkeypatch.setenv("PPO_PASSPHRASE", "wrong wrong wrong")
+    code, out, err = run(["verify", store, "--no-keyring"], capsys)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("ppo-admin: That passphrase does not open")
+
+
+def test_missing_store_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PPO_PASSPHRASE", "whatever passphrase")
+    code, _, err = run(["verify", str(tmp_path / "absent.ppo"), "--no-keyring"], capsys)
+    assert code == 1 and "There is no store at" in err
+
+
+def test_no_passphrase_without_tty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PPO_PASSPHRASE", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, _, err = run(
+        ["create", str(tmp_path / "x"), "--user", "a", "--partnership", "T", "--no-keyring"], capsys
+    )
+    assert code == 1 and "no passphrase" in err
+
+
+def test_passphrase_is_not_an_option() -> None:
+    parser = cli.build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["verify", "x.ppo", "--passphrase", "secret"])

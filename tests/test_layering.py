@@ -1,0 +1,72 @@
+"""The rooms: ppo_desktop and db import no Qt; ui imports no SQL or vault; no plain-SQLite opens."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_MODULES = ("sqlite3", "sqlcipher3", "sqlite_utils", "db")
+
+
+def imported_modules(package: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("package", ["ppo_desktop", "db"])
+def test_core_imports_no_qt(package: str) -> None:
+    offenders = {
+        f: sorted(n for n in names if top(n) in ("PySide6", "shiboken6", "ui", "pytestqt"))
+        for f, names in imported_modules(package).items()
+    }
+    assert {f: n for f, n in offenders.items() if n} == {}
+
+
+def test_db_knows_no_ppo_rules() -> None:
+    offenders = {
+        f: sorted(n for n in names if top(n) == "ppo_desktop") for f, names in imported_modules("db").items()
+    }
+    assert {f: n for f, n in offenders.items() if n} == {}
+
+
+def test_ui_imports_no_sql_or_vault() -> None:
+    offenders = {
+        f: sorted(n for n in names if top(n) in SQL_MODULES) for f, names in imported_modules("ui").items()
+    }
+    assert {f: n for f, n in offenders.items() if n} == {}
+
+
+def test_store_is_never_opened_with_plain_sqlite() -> None:
+    """Only db/connection.py connects, and only through sqlcipher3 (see ARCHITECTURE 'Known traps')."""
+    pattern = re.compile(r"sqlite3\.connect\(|Database\(\s*(?!conn\b|memory)[\w\"'./]+")
+    offenders = []
+    for package in ("ppo_desktop", "db", "ui"):
+        for path in (ROOT / package).rglob("*.py"):
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if pattern.search(line) and "sqlcipher3.connect" not in line:
+                    offenders.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_scan_would_catch_a_plain_open() -> None:
+    pattern = re.compile(r"sqlite3\.connect\(|Database\(\s*(?!conn\b|memory)[\w\"'./]+")
+    assert pattern.search('db = Database("panel.ppo")')
+    assert pattern.search("conn = sqlite3.connect(path)")
+    assert not pattern.search("db = Database(conn)")

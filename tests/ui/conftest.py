@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db.device import DeviceSecrets
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.services.session import unlock
+from ui.context import AppContext
+from ui.tasks import SyncRunner
+
+
+@pytest.fixture
+def ctx(demo_store: Path, qapp: object) -> Iterator[AppContext]:
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    context = AppContext(ws, SyncRunner())
+    yield context
+    if ws.vault.db.conn is not None:
+        try:
+            ws.close()
+        except Exception:  # already closed by the window
+            pass

@@ -1,0 +1,39 @@
+"""The shared table model, alone and under Qt's model tester."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+
+from ui.table_model import Column, ObjectRole, RecordTableModel, SortRole
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    size: int
+
+
+COLUMNS = [Column("Name", lambda i: i.name), Column("Size", lambda i: str(i.size), lambda i: i.size, True)]
+
+
+def test_model_passes_qt_model_tester(qtmodeltester: object) -> None:
+    model: RecordTableModel[Item] = RecordTableModel(COLUMNS)
+    model.set_rows([Item("b", 10), Item("a", 9)])
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_roles() -> None:
+    model: RecordTableModel[Item] = RecordTableModel(COLUMNS)
+    model.set_rows([Item("b", 10)])
+    size = model.index(0, 1)
+    assert size.data() == "10"
+    assert size.data(SortRole) == 10
+    assert size.data(ObjectRole) == Item("b", 10)
+    assert size.data(Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    )
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Name"
+    model.clear()
+    assert model.rowCount() == 0

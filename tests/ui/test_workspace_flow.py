@@ -1,0 +1,122 @@
+"""qtbot: unlock the demo store, see the cohort, search it, filter it, open a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.device import DeviceSecrets
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ui.context import AppContext
+from ui.main_window import NAV, MainWindow
+from ui.tasks import SyncRunner
+from ui.unlock_dialog import UnlockDialog
+
+
+def shown(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_unlock_dialog_wrong_then_right(qtbot: QtBot, demo_store: Path) -> None:
+    dialog = UnlockDialog(demo_store, DeviceSecrets(None), SyncRunner(), hint="demo")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.secret, "not the passphrase")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert "does not open this store" in dialog.error.text()
+    assert dialog.workspace is None
+    dialog.secret.clear()
+    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.workspace is not None
+    assert dialog.workspace.user.id == "demo.coordinator"
+    dialog.workspace.close()
+
+
+def test_unlock_with_recovery_toggle_changes_prompt(qtbot: QtBot, demo_store: Path) -> None:
+    dialog = UnlockDialog(demo_store, DeviceSecrets(None), SyncRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.recovery.setFocus()
+    qtbot.keyClick(dialog.recovery, Qt.Key.Key_Space)
+    assert dialog.secret_label.text() == "&Recovery key:"
+    assert not dialog.user.isEnabled()
+    qtbot.keyClicks(dialog.secret, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert "recovery key does not open" in dialog.error.text()
+
+
+def test_cohort_search_filter_and_case(qtbot: QtBot, ctx: AppContext) -> None:
+    window = shown(qtbot, MainWindow(ctx))
+    cohort = window.cohort
+    total = cohort.model.rowCount()
+    assert total >= 70 and cohort.proxy.rowCount() == total
+
+    qtbot.keyClicks(cohort.search, "bramblewick")
+    assert 1 <= cohort.proxy.rowCount() < total
+    names_shown = [cohort.proxy.index(r, 1).data() for r in range(cohort.proxy.rowCount())]
+    assert all("BRAMBLEWICK" in name for name in names_shown)
+    assert cohort.count.text() == f"{len(names_shown)} of {total} people shown"
+
+    cohort.search.clear()
+    cohort.strand.setCurrentText("P&D")
+    strands = {cohort.proxy.index(r, 3).data() for r in range(cohort.proxy.rowCount())}
+    assert strands == {"P&D"}
+    cohort.strand.setCurrentText("All")
+
+    qtbot.keyClicks(cohort.search, "99/100000Z")  # by PNC id
+    assert cohort.proxy.rowCount() == 1
+    cohort.table.setFocus()
+    cohort.table.setCurrentIndex(cohort.proxy.index(0, 1))
+    qtbot.keyClick(cohort.table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.case_view
+    case = window.case_view.case
+    assert case is not None and case.nominal.pnc_id == "99/100000Z"
+    assert window.case_view.spells.rowCount() == len(case.memberships) >= 1
+    assert window.case_view.fields["PNC id"].text() == "99/100000Z"
+    assert window.case_view.audit.index(0, 3).data() == "consultation"  # opening the case was audited
+
+    qtbot.keyClick(window.case_view, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.cohort
+    assert window.case_view.case is None and window.case_view.spells.rowCount() == 0
+
+
+def test_navigation_by_keyboard(qtbot: QtBot, ctx: AppContext) -> None:
+    window = shown(qtbot, MainWindow(ctx))
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.nav.currentRow() == NAV.index("Meetings")
+    assert window.stack.currentWidget() is window.screens["Meetings"]
+    meetings = window.screens["Meetings"]
+    assert meetings.model.rowCount() == 3  # type: ignore[attr-defined]
+
+
+def test_changes_refresh_the_cohort(qtbot: QtBot, ctx: AppContext) -> None:
+    from ppo_desktop.services.cases import NominalDraft
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    before = window.cohort.model.rowCount()
+    _, changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Fictional", "Newperson"))
+    ctx.broadcast(changes)
+    assert window.cohort.model.rowCount() == before + 1
+
+
+def test_audit_screen_verifies_chain(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("Audit")
+    screen = window.screens["Audit"]
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    button = next(b for b in screen.findChildren(QPushButton) if "Verify" in b.text())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    result = screen.findChild(QLabel, "chainResult")
+    assert result is not None and result.text().startswith("audit chain intact")

@@ -1,0 +1,138 @@
+"""Create a new encrypted store, then show its recovery key once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.services.session import DeviceSecrets, VaultError, create_store
+from ppo_desktop.services.workspace import Workspace
+
+
+class CreateStoreDialog(QDialog):
+    def __init__(self, folder: Path, device: DeviceSecrets, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.device = device
+        self.workspace: Workspace | None = None
+        self.recovery_key = ""
+        self.setWindowTitle("Create a PPO Panel store")
+        self.setMinimumWidth(560)
+        self.folder = QLineEdit(str(folder))
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        self.name = QLineEdit("panel")
+        self.partnership = QLineEdit(placeholderText="e.g. Northtown Community Safety Partnership")
+        self.user_id = QLineEdit(placeholderText="e.g. j.coordinator")
+        self.display_name = QLineEdit()
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Folder:", folder_row)
+        for label, widget in (
+            ("Store &name:", self.name),
+            ("&Partnership:", self.partnership),
+            ("Your &user name:", self.user_id),
+            ("Your &display name:", self.display_name),
+            ("Pass&phrase:", self.passphrase),
+            ("&Repeat passphrase:", self.confirm),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            form.addRow(caption, widget)
+        keyring = QLabel(
+            "The store will also be tied to this computer's keyring." if device.available else device.reason
+        )
+        keyring.setObjectName("hint")
+        keyring.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Create store")
+        buttons.accepted.connect(self.attempt)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(keyring)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Folder for the store", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def attempt(self) -> None:
+        if self.passphrase.text() != self.confirm.text():
+            self.error.setText("The two passphrases differ.")
+            return
+        if not self.partnership.text().strip():
+            self.error.setText("Enter the partnership's name; it appears on every document.")
+            return
+        path = Path(self.folder.text()).expanduser() / self.name.text().strip()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.workspace, self.recovery_key = create_store(
+                path,
+                user_id=self.user_id.text().strip(),
+                display_name=self.display_name.text().strip() or self.user_id.text().strip(),
+                passphrase=self.passphrase.text(),
+                partnership=self.partnership.text().strip(),
+                device=self.device,
+            )
+        except VaultError as exc:
+            self.error.setText(str(exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        RecoveryKeyDialog(self.recovery_key, self).exec()
+        self.accept()
+
+
+class RecoveryKeyDialog(QDialog):
+    """Shows the recovery key once; the user must confirm they have recorded it."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Recovery key — shown once")
+        text = QLabel(
+            "This recovery key opens the store if a passphrase is forgotten or this computer's keyring is "
+            "lost. It is shown only now. Write it down or print it and keep it locked away, apart from "
+            "the laptop."
+        )
+        text.setWordWrap(True)
+        key_label = QLabel(key)
+        key_label.setObjectName("screenTitle")
+        key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        key_label.setAccessibleName("Recovery key")
+        self.confirmed = QCheckBox("I have recorded the recovery key somewhere safe")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.confirmed.toggled.connect(ok.setEnabled)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        for w in (text, key_label, self.confirmed, buttons):
+            layout.addWidget(w)

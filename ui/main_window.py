@@ -1,0 +1,91 @@
+"""The coordinator workspace: navigation on the left, one screen at a time on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+
+from ui.context import AppContext
+from ui.screens.case_view import CaseView
+from ui.screens.cohort import CohortScreen
+from ui.screens.lists import (
+    actions_screen,
+    audit_screen,
+    candidates_screen,
+    meetings_screen,
+    placeholder_screen,
+)
+from ui.screens.settings import SettingsScreen
+
+NAV = ("Cohort", "Candidates", "Meetings", "Actions", "Reports", "Audit", "Settings")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"PPO Panel — {ctx.partnership}")
+        self.cohort = CohortScreen(ctx)
+        self.case_view = CaseView(ctx)
+        self.screens: dict[str, QWidget] = {
+            "Cohort": self.cohort,
+            "Candidates": candidates_screen(ctx),
+            "Meetings": meetings_screen(ctx),
+            "Actions": actions_screen(ctx),
+            "Reports": placeholder_screen(
+                "Reports",
+                "Minutes, scoring sheets, cohort and quarterly reports are built here; "
+                "each print or save is recorded in the audit log.",
+            ),
+            "Audit": audit_screen(ctx),
+            "Settings": SettingsScreen(ctx),
+        }
+        self.stack = QStackedWidget()
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+        self.stack.addWidget(self.case_view)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName("Navigation")
+        for i, name in enumerate(NAV, start=1):
+            self.nav.addItem(name)
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda i=i: self.nav.setCurrentRow(i - 1))
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.nav.setFixedWidth(170)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        user = ctx.ws.user
+        self.statusBar().addWidget(QLabel(f"{user.display_name} · {user.role.value}"))
+        self.statusBar().addPermanentWidget(QLabel(ctx.ws.vault.paths.store.name))
+
+        self.cohort.open_case.connect(self.open_case)
+        self.case_view.back.connect(self.back_to_cohort)
+        self.nav.setCurrentRow(0)
+
+    def show_screen(self, name: str) -> None:
+        self.nav.setCurrentRow(NAV.index(name))
+
+    def open_case(self, nominal_id: int) -> None:
+        self.case_view.show_case(nominal_id)
+        self.stack.setCurrentWidget(self.case_view)
+        self.case_view.tabs.setFocus()
+
+    def back_to_cohort(self) -> None:
+        self.case_view.clear()
+        self.stack.setCurrentWidget(self.cohort)
+        self.cohort.table.setFocus()
+
+    def _show_row(self, row: int) -> None:
+        if row >= 0:
+            if self.stack.currentWidget() is self.case_view:
+                self.case_view.clear()
+            self.stack.setCurrentWidget(self.screens[NAV[row]])
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.ctx.ws.close()
+        super().closeEvent(event)

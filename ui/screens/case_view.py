@@ -1,0 +1,196 @@
+"""The case view: one nominal's details, strand history, nominations, actions, decisions and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
+from ppo_desktop.services import Changes
+from ui.context import AppContext
+from ui.table_model import Column, fmt_date
+from ui.widgets import read_only_table, title_label
+
+SPELL_COLUMNS: list[Column[Membership]] = [
+    Column("Strand", lambda m: m.strand.long_name + ("" if m.is_lead else " (parallel)")),
+    Column("Basis", lambda m: m.basis.value),
+    Column("Status", lambda m: m.status.label),
+    Column("Added", lambda m: fmt_date(m.added_on), lambda m: m.added_on.isoformat()),
+    Column("Next review", lambda m: fmt_date(m.next_review_on)),
+    Column(
+        "Custody / release",
+        lambda m: " → ".join(x for x in (fmt_date(m.custody_on), fmt_date(m.release_on)) if x),
+    ),
+    Column("Removed", lambda m: fmt_date(m.removed_on)),
+    Column(
+        "Why / authority",
+        lambda m: " — ".join(
+            x
+            for x in (
+                (m.removal_reason.value if m.removal_reason else ""),
+                m.removal_note,
+                m.removal_authority,
+            )
+            if x
+        ),
+    ),
+]
+NOMINATION_COLUMNS: list[Column[Nomination]] = [
+    Column("Date", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
+    Column("Agency", lambda n: n.agency),
+    Column("Nominator", lambda n: n.nominator),
+    Column("Strand", lambda n: n.strand.value),
+    Column("Basis", lambda n: n.basis.value),
+    Column("State", lambda n: n.state.value),
+    Column("Reason", lambda n: n.reason),
+]
+ACTION_COLUMNS: list[Column[Action]] = [
+    Column("Pathway", lambda a: a.pathway.label),
+    Column("Action", lambda a: a.description),
+    Column("Agency", lambda a: a.agency),
+    Column("Owner", lambda a: a.owner),
+    Column("Due", lambda a: fmt_date(a.due_on), lambda a: a.due_on.isoformat() if a.due_on else ""),
+    Column("State", lambda a: a.state.value),
+    Column("Outcome", lambda a: a.outcome),
+]
+DECISION_COLUMNS: list[Column[Decision]] = [
+    Column("Date", lambda d: fmt_date(d.decided_on), lambda d: d.decided_on.isoformat()),
+    Column("Decision", lambda d: d.kind),
+    Column("Strand", lambda d: d.strand.value if d.strand else ""),
+    Column("Reason", lambda d: d.reason_code),
+    Column("Authority", lambda d: d.authority),
+    Column("Note", lambda d: d.note),
+]
+AUDIT_COLUMNS: list[Column[AuditEntry]] = [
+    Column("#", lambda e: str(e.seq), lambda e: e.seq, True),
+    Column("When (UTC)", lambda e: e.at.replace("T", " ")[:16]),
+    Column("Who", lambda e: e.user_id),
+    Column("Kind", lambda e: e.kind),
+    Column("What", lambda e: e.summary),
+    Column("Why", lambda e: e.justification),
+]
+
+
+class CaseView(QWidget):
+    back = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.case: CaseFile | None = None
+        self.heading = title_label("")
+        self.back_button = QPushButton("← Back to cohort")
+        self.back_button.setToolTip("Back to the cohort list (Esc)")
+        self.back_button.clicked.connect(self.back.emit)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
+
+        # Two label/value pairs per row keeps the tabs visible on a 13" laptop screen.
+        self.details = QGridLayout()
+        self.details.setColumnStretch(1, 1)
+        self.details.setColumnStretch(3, 1)
+        self.fields: dict[str, QLabel] = {}
+        keys = (
+            "Ref",
+            "Current strand",
+            "Date of birth",
+            "Status",
+            "Gender",
+            "Aliases",
+            "Ethnicity",
+            "Area",
+            "PNC id",
+            "CRO",
+            "Address",
+        )
+        for i, key in enumerate(keys):
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            value.setAccessibleName(key)
+            self.fields[key] = value
+            caption = QLabel(f"{key}:")
+            caption.setObjectName("fieldCaption")
+            self.details.addWidget(caption, i // 2, (i % 2) * 2)
+            self.details.addWidget(value, i // 2, (i % 2) * 2 + 1)
+
+        self.tabs = QTabWidget()
+        self.spells_view, self.spells = read_only_table(SPELL_COLUMNS, "Strand history", self)
+        self.nominations_view, self.nominations = read_only_table(NOMINATION_COLUMNS, "Nominations", self)
+        self.actions_view, self.actions_model = read_only_table(ACTION_COLUMNS, "Actions", self)
+        self.decisions_view, self.decisions = read_only_table(DECISION_COLUMNS, "Panel decisions", self)
+        self.audit_view, self.audit = read_only_table(AUDIT_COLUMNS, "Audit trail", self)
+        for view, name in (
+            (self.spells_view, "&Strand history"),
+            (self.nominations_view, "&Nominations"),
+            (self.actions_view, "A&ctions"),
+            (self.decisions_view, "&Decisions"),
+            (self.audit_view, "A&udit trail"),
+        ):
+            self.tabs.addTab(view, name)
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.heading, 1)
+        details = QWidget()
+        details.setLayout(self.details)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(details)
+        layout.addWidget(self.tabs, 1)
+        ctx.changed.connect(self._on_changed)
+
+    def show_case(self, nominal_id: int, purpose: str = "Case review by coordinator") -> None:
+        self.case = self.ctx.cases.open_case(nominal_id, purpose=purpose)
+        self._fill(self.case, self.ctx.ws.today())
+
+    def clear(self) -> None:
+        self.case = None
+        for model in (self.spells, self.nominations, self.actions_model, self.decisions, self.audit):
+            model.clear()
+        for label in self.fields.values():
+            label.clear()
+        self.heading.clear()
+
+    def _fill(self, case: CaseFile, today: dt.date) -> None:
+        n = case.nominal
+        self.heading.setText(n.display_name)
+        age = n.age_on(today)
+        current = case.current
+        values = {
+            "Ref": n.ref,
+            "Aliases": ", ".join(n.aliases) or "—",
+            "Date of birth": f"{fmt_date(n.dob)} (age {age})" if n.dob else "—",
+            "Gender": n.gender or "—",
+            "Ethnicity": n.ethnicity or "—",
+            "Area": n.area or "—",
+            "Address": n.address or "—",
+            "PNC id": n.pnc_id or "—",
+            "CRO": n.cro or "—",
+            "Current strand": f"{current.strand.long_name} ({current.basis.value})"
+            if current
+            else "Not on a strand",
+            "Status": current.status.label if current else "—",
+        }
+        for key, text in values.items():
+            self.fields[key].setText(text)
+        self.spells.set_rows(case.memberships)
+        self.nominations.set_rows(case.nominations)
+        self.actions_model.set_rows(case.actions)
+        self.decisions.set_rows(case.decisions)
+        self.audit.set_rows(case.audit)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.case is not None and self.case.nominal.id in changes.nominal_ids:
+            self.case = self.ctx.cases.case_file(self.case.nominal.id)
+            self._fill(self.case, self.ctx.ws.today())

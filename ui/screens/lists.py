@@ -1,0 +1,165 @@
+"""Simple list screens (candidates, meetings, actions, audit) built on one ListScreen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ppo_desktop.domain import Action, AuditEntry, Meeting, Nomination
+from ppo_desktop.services import Changes
+from ui.context import AppContext
+from ui.screens.case_view import AUDIT_COLUMNS
+from ui.table_model import Column, fmt_date
+from ui.widgets import read_only_table, title_label
+
+
+class ListScreen(QWidget):
+    """A titled, sortable list that reloads when one of ``tables`` changes."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        title: str,
+        columns: Sequence[Column[Any]],
+        load: Callable[[], Sequence[Any]],
+        tables: set[str],
+        note: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._load = load
+        self._tables = tables
+        self.view, self.model = read_only_table(columns, title, self)
+        self.layout_ = QVBoxLayout(self)
+        self.header = QHBoxLayout()
+        self.header.addWidget(title_label(title), 1)
+        self.layout_.addLayout(self.header)
+        if note:
+            hint = QLabel(note)
+            hint.setWordWrap(True)
+            hint.setObjectName("hint")
+            self.layout_.addWidget(hint)
+        self.layout_.addWidget(self.view, 1)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_rows(self._load())
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.tables & self._tables:
+            self.reload()
+
+
+def candidates_screen(ctx: AppContext) -> ListScreen:
+    names = {r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()}
+    columns: list[Column[Nomination]] = [
+        Column("Nominated", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
+        Column("Name", lambda n: names.get(n.nominal_id, "")),
+        Column("Strand", lambda n: n.strand.value),
+        Column("Basis", lambda n: n.basis.value),
+        Column("Agency", lambda n: n.agency),
+        Column("Nominator", lambda n: n.nominator),
+        Column("Reason", lambda n: n.reason),
+    ]
+
+    def load() -> list[Nomination]:
+        names.update({r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()})
+        return ctx.nominations.open_nominations()
+
+    return ListScreen(
+        ctx,
+        "Candidates (open nominations)",
+        columns,
+        load,
+        {"nominations", "nominals"},
+        "People nominated by any agency and not yet decided by the panel.",
+    )
+
+
+def meetings_screen(ctx: AppContext) -> ListScreen:
+    columns: list[Column[Meeting]] = [
+        Column("Date", lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
+        Column("Panel", lambda m: m.panel),
+        Column("State", lambda m: m.state.value),
+        Column("Venue", lambda m: m.venue),
+        Column("Chair", lambda m: m.chair),
+        Column("Deputy", lambda m: m.deputy),
+    ]
+    return ListScreen(
+        ctx, "Meetings", columns, ctx.meetings.all, {"meetings"}, "Past and planned panel meetings."
+    )
+
+
+def actions_screen(ctx: AppContext) -> ListScreen:
+    today = ctx.ws.today()
+    names = {r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()}
+    columns: list[Column[Action]] = [
+        Column(
+            "Due",
+            lambda a: fmt_date(a.due_on) + ("  OVERDUE" if a.overdue_on(today) else ""),
+            lambda a: a.due_on.isoformat() if a.due_on else "9999",
+        ),
+        Column("Name", lambda a: names.get(a.nominal_id, "")),
+        Column("Pathway", lambda a: a.pathway.label),
+        Column("Action", lambda a: a.description),
+        Column("Agency", lambda a: a.agency),
+        Column("Owner", lambda a: a.owner),
+    ]
+    return ListScreen(
+        ctx,
+        "Open actions",
+        columns,
+        ctx.actions.open_actions,
+        {"actions"},
+        "Every open action across the cohort, soonest due first; overdue ones say so.",
+    )
+
+
+def audit_screen(ctx: AppContext) -> ListScreen:
+    def load() -> list[AuditEntry]:
+        return ctx.ws.audit.entries(limit=1000)
+
+    screen = ListScreen(
+        ctx,
+        "Audit log",
+        AUDIT_COLUMNS,
+        load,
+        {
+            "nominals",
+            "memberships",
+            "actions",
+            "nominations",
+            "meetings",
+            "decisions",
+            "users",
+            "score_sheets",
+        },
+        "The newest 1,000 entries. Every view, change, print and export is recorded here.",
+    )
+    verify = QPushButton("&Verify audit chain")
+    result = QLabel()
+    result.setObjectName("chainResult")
+
+    def run_verify() -> None:
+        report = ctx.ws.audit.verify()
+        result.setText(str(report))
+
+    verify.clicked.connect(run_verify)
+    screen.header.addWidget(result)
+    screen.header.addWidget(verify)
+    return screen
+
+
+def placeholder_screen(title: str, text: str) -> QWidget:
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    layout.addWidget(title_label(title))
+    body = QLabel(text)
+    body.setWordWrap(True)
+    layout.addWidget(body)
+    layout.addStretch(1)
+    return widget

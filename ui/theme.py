@@ -1,0 +1,27 @@
+"""Style sheets: the coordinator's laptop theme (the projector theme lives with the projector)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+NORMAL = """
+QLabel#screenTitle { font-size: 16pt; font-weight: 600; margin: 4px 0 6px 0; }
+QLabel#sectionTitle { font-size: 12pt; font-weight: 600; margin-top: 8px; }
+QLabel#fieldCaption { color: #333; font-weight: 600; }
+QLabel#hint { color: #444; }
+QLabel#demoBanner { background: #fff3c4; color: #3a2e00; padding: 6px; border: 1px solid #c9a800; }
+QLabel#error { color: #a40000; font-weight: 600; }
+QListWidget#nav { font-size: 12pt; min-width: 150px; }
+QListWidget#nav::item { padding: 8px 10px; }
+QListWidget#nav::item:selected { background: #1f4e79; color: white; }
+QTableView { gridline-color: #d0d0d0; }
+QHeaderView::section { font-weight: 600; padding: 4px; }
+"""
+
+
+def apply(app: QApplication) -> None:
+    font = QFont(app.font())
+    font.setPointSize(max(font.pointSize(), 10))
+    app.setFont(font)
+    app.setStyleSheet(NORMAL)

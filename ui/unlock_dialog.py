@@ -1,0 +1,133 @@
+"""Unlock a store with a passphrase (or the recovery key); key derivation runs off the UI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.services.session import DeviceSecrets, VaultError, open_granted, unlock_key
+from ppo_desktop.services.workspace import Workspace
+from ui.tasks import TaskRunner
+
+
+class UnlockDialog(QDialog):
+    def __init__(
+        self,
+        store: Path,
+        device: DeviceSecrets,
+        runner: TaskRunner,
+        *,
+        hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.device = device
+        self.runner = runner
+        self.workspace: Workspace | None = None
+        self.setWindowTitle("Unlock PPO Panel store")
+        self.setMinimumWidth(480)
+
+        self.user = QLineEdit(placeholderText="optional")
+        self.user.setAccessibleName("User name")
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setAccessibleName("Passphrase")
+        self.recovery = QCheckBox("Use the &recovery key instead")
+        self.recovery.toggled.connect(self._recovery_toggled)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Unlock error")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.unlock_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.unlock_button.setText("&Unlock")
+        self.buttons.accepted.connect(self.attempt)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        store_label = QLabel(str(store))
+        store_label.setWordWrap(True)
+        store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Store:", store_label)
+        self.user_label = QLabel("&User:")
+        self.user_label.setBuddy(self.user)
+        form.addRow(self.user_label, self.user)
+        self.secret_label = QLabel("&Passphrase:")
+        self.secret_label.setBuddy(self.secret)
+        form.addRow(self.secret_label, self.secret)
+
+        layout = QVBoxLayout(self)
+        if hint:
+            banner = QLabel(hint)
+            banner.setObjectName("demoBanner")
+            banner.setWordWrap(True)
+            layout.addWidget(banner)
+        if not device.available and device.reason:
+            note = QLabel(device.reason)
+            note.setObjectName("hint")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.recovery)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.secret.setFocus()
+
+    def _recovery_toggled(self, on: bool) -> None:
+        self.secret_label.setText("&Recovery key:" if on else "&Passphrase:")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        self.user.setEnabled(not on)
+        self.secret.clear()
+        self.secret.setFocus()
+
+    def attempt(self) -> None:
+        secret = self.secret.text()
+        if not secret:
+            self.error.setText(
+                "Enter the passphrase." if not self.recovery.isChecked() else "Enter the recovery key."
+            )
+            return
+        self._busy(True)
+        user = self.user.text().strip() or None
+        if self.recovery.isChecked():
+            job = lambda: unlock_key(self.store, recovery_key=secret, device=self.device)  # noqa: E731
+        else:
+            job = lambda: unlock_key(self.store, secret, user_id=user, device=self.device)  # noqa: E731
+        self.runner.run(job, self._granted, self._failed)
+
+    def _granted(self, grant: object) -> None:
+        try:
+            self.workspace = open_granted(grant, device=self.device)  # type: ignore[arg-type]
+        except VaultError as exc:
+            self._failed(exc)
+            return
+        self._busy(False)
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self._busy(False)
+        if not isinstance(exc, VaultError):
+            raise exc
+        self.error.setText(str(exc))
+        self.secret.selectAll()
+        self.secret.setFocus()
+
+    def _busy(self, busy: bool) -> None:
+        self.unlock_button.setEnabled(not busy)
+        self.secret.setEnabled(not busy)
+        if busy:
+            self.error.setText("Unlocking…")

@@ -1,0 +1,42 @@
+"""Small shared widgets: read-only tables and section titles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from ui.table_model import Column, RecordTableModel, SortRole
+
+T = TypeVar("T")
+
+
+def title_label(text: str, object_name: str = "screenTitle") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    return label
+
+
+def read_only_table(
+    columns: Sequence[Column[Any]], accessible_name: str, parent: QWidget | None = None
+) -> tuple[QTableView, RecordTableModel[Any]]:
+    """A sortable, keyboard-navigable table over a RecordTableModel (no editing in place)."""
+    from PySide6.QtCore import QSortFilterProxyModel
+
+    model: RecordTableModel[Any] = RecordTableModel(columns, parent)
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAccessibleName(accessible_name)
+    return view, model

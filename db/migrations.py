@@ -81,7 +81,10 @@ def m0002_score_sheets(db: Database) -> None:
             matrix_id TEXT NOT NULL, matrix_version TEXT NOT NULL, matrix_hash TEXT NOT NULL,
             inputs TEXT NOT NULL, breakdown TEXT NOT NULL, total REAL NOT NULL,
             scorer TEXT NOT NULL, scored_on TEXT NOT NULL, state TEXT NOT NULL,
-            meeting_id INTEGER REFERENCES meetings(id));
+            pnc_marker INTEGER NOT NULL DEFAULT 0, meeting_id INTEGER REFERENCES meetings(id));
+        CREATE TABLE matrix_definitions (
+            id TEXT NOT NULL, version TEXT NOT NULL, hash TEXT NOT NULL, body TEXT NOT NULL,
+            first_used TEXT NOT NULL, PRIMARY KEY (id, version));
         CREATE INDEX score_sheets_nominal ON score_sheets(nominal_id);
         CREATE TRIGGER score_sheets_final_is_final BEFORE UPDATE ON score_sheets
             WHEN OLD.state = 'final'

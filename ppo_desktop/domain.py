@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Strand(StrEnum):
@@ -268,3 +269,38 @@ class CohortRow:
     membership: Membership | None
     open_actions: int
     latest_score: float | None = None
+
+
+class SheetState(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """A scoring of one nominal on one matrix definition: a contemporaneous record once final."""
+
+    id: int
+    nominal_id: int
+    matrix_id: str
+    matrix_version: str
+    matrix_hash: str
+    inputs: dict[str, object]
+    breakdown: dict[str, object]
+    total: float
+    scorer: str
+    scored_on: dt.date
+    state: SheetState
+    pnc_marker: bool = False
+
+    @property
+    def final(self) -> bool:
+        return self.state is SheetState.FINAL
+
+    def lines(self) -> list[dict[str, Any]]:
+        lines = self.breakdown.get("lines", [])
+        assert isinstance(lines, list)
+        return lines
+
+    def line_scores(self) -> dict[str, float]:
+        return {str(ln["key"]): float(ln["score"]) for ln in self.lines()}

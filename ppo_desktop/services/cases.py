@@ -139,7 +139,7 @@ class Cases:
             "is_lead": 1,
             "status": status.value,
             "added_on": on.isoformat(),
-            "next_review_on": next_review(strand, on).isoformat(),
+            "next_review_on": next_review(strand, on, self.ws.profile().review_months).isoformat(),
         }
         with self.ws.writing() as db:
             if current is not None:

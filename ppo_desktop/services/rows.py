@@ -20,6 +20,8 @@ from ppo_desktop.domain import (
     Pathway,
     RemovalReason,
     Role,
+    ScoreSheet,
+    SheetState,
     Status,
     Strand,
     User,
@@ -133,3 +135,20 @@ def meeting(r: Row) -> Meeting:
 
 def user(r: Row) -> User:
     return User(id=r["id"], display_name=r["display_name"], role=Role(r["role"]), active=bool(r["active"]))
+
+
+def score_sheet(r: Row) -> ScoreSheet:
+    return ScoreSheet(
+        id=r["id"],
+        nominal_id=r["nominal_id"],
+        matrix_id=r["matrix_id"],
+        matrix_version=r["matrix_version"],
+        matrix_hash=r["matrix_hash"],
+        inputs=json.loads(r["inputs"]),
+        breakdown=json.loads(r["breakdown"]),
+        total=float(r["total"]),
+        scorer=r["scorer"],
+        scored_on=dt.date.fromisoformat(r["scored_on"]),
+        state=SheetState(r["state"]),
+        pnc_marker=bool(r["pnc_marker"]),
+    )

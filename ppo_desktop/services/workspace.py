@@ -13,6 +13,8 @@ from sqlite_utils import Database
 from db import Vault
 from ppo_desktop.audit import AuditLog
 from ppo_desktop.domain import Role, User
+from ppo_desktop.rules import profiles
+from ppo_desktop.rules.profiles import SchemeProfile
 
 Clock = Callable[[], dt.datetime]
 
@@ -76,6 +78,10 @@ class Workspace:
     def setting(self, key: str, default: str = "") -> str:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return str(row[0]) if row else default
+
+    def profile(self) -> SchemeProfile:
+        """The scheme profile the partnership picked in Settings (Thurrock 2009/11 until then)."""
+        return profiles.get(self.setting("profile", profiles.DEFAULT_PROFILE))
 
     def close(self) -> None:
         self.vault.close()

@@ -1,0 +1,364 @@
+"""The scoring engine: a pure function from (definition, inputs) to a breakdown.
+
+Inputs are plain JSON-able data, one entry per section key:
+  counts:   {row_key: {column_key: non-negative int}}
+  band:     number or null (derived bands take no input)
+  choice:   option key or null
+  flags:    {row_key: true/false}
+  factors:  {row_key: "yes" / "no" / "unknown"}
+  external: number or null
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
+from ppo_desktop.scoring.definition import FACTOR_VALUES, Definition, Reading, Row, Section
+
+Inputs = Mapping[str, Any]
+
+
+class InputError(ValueError):
+    """The inputs do not fit the definition; the message names the section, row and column."""
+
+
+@dataclass(frozen=True)
+class Line:
+    section: str
+    key: str
+    label: str
+    points: float  # the row's points (or the band / option points that applied)
+    score: float
+    rule: str  # the rule text that produced the score
+    counts: Mapping[str, int] = field(default_factory=dict)
+    value: str = ""  # what was entered, for non-count lines
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    definition_id: str
+    version: str
+    definition_hash: str
+    lines: tuple[Line, ...]
+    subtotals: Mapping[str, float]
+    total: float
+    offence_count: int
+    flags: tuple[CriterionResult, ...]
+    readings: tuple[str, ...]
+    facts: Mapping[str, Fact] = field(default_factory=dict)  # what criteria can test (see criteria.py)
+
+    def line(self, key: str) -> Line:
+        return next(ln for ln in self.lines if ln.key == key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "definition": {"id": self.definition_id, "version": self.version, "hash": self.definition_hash},
+            "total": self.total,
+            "offence_count": self.offence_count,
+            "subtotals": dict(self.subtotals),
+            "lines": [
+                {
+                    "section": ln.section,
+                    "key": ln.key,
+                    "label": ln.label,
+                    "points": ln.points,
+                    "counts": dict(ln.counts),
+                    "value": ln.value,
+                    "score": ln.score,
+                    "rule": ln.rule,
+                }
+                for ln in self.lines
+            ],
+            "flags": [{"key": f.key, "label": f.label, "met": f.met, "text": f.text} for f in self.flags],
+            "readings": list(self.readings),
+        }
+
+
+def score(defn: Definition, inputs: Inputs) -> Breakdown:
+    """Score ``inputs`` on ``defn``. Deterministic; raises InputError for inputs that do not fit."""
+    validate(defn, inputs)
+    lines: list[Line] = []
+    subtotals: dict[str, float] = {}
+    facts: dict[str, Fact] = {}
+    offence_count = sum(
+        sum(_counts(inputs, s, r).values()) for s in defn.sections if s.counts_as_offences for r in s.rows
+    )
+    for tag in {t for s in defn.sections for r in s.rows for t in r.tags}:
+        facts[f"tag:{tag}"] = sum(
+            sum(_counts(inputs, s, r).values()) for s in defn.sections for r in s.rows if tag in r.tags
+        )
+    for section in defn.sections:
+        section_lines = _score_section(defn, section, inputs, offence_count, facts)
+        raw = sum(ln.score for ln in section_lines)
+        subtotal = raw if section.max_points is None else min(raw, section.max_points)
+        if subtotal != raw:
+            section_lines.append(
+                Line(
+                    section.key,
+                    f"{section.key}:cap",
+                    "Section cap",
+                    0,
+                    subtotal - raw,
+                    f"section capped at {section.max_points:g} points",
+                )
+            )
+        lines.extend(section_lines)
+        subtotals[section.key] = subtotal if section.scores else 0.0
+    total = sum(subtotals.values())
+    facts.update({"total": total, "offence_count": offence_count})
+    return Breakdown(
+        definition_id=defn.id,
+        version=defn.version,
+        definition_hash=defn.hash,
+        lines=tuple(lines),
+        subtotals=subtotals,
+        total=total,
+        offence_count=offence_count,
+        flags=evaluate_all(defn.criteria, facts),
+        readings=tuple(f"{r.marker} ({r.target}): {r.text}" for r in defn.readings),
+        facts=facts,
+    )
+
+
+def empty_inputs(defn: Definition) -> dict[str, Any]:
+    """Inputs for a blank sheet."""
+    out: dict[str, Any] = {}
+    for s in defn.sections:
+        if s.kind == "counts":
+            out[s.key] = {}
+        elif s.kind == "flags":
+            out[s.key] = {r.key: False for r in s.rows}
+        elif s.kind == "factors":
+            out[s.key] = {r.key: "unknown" for r in s.rows}
+        elif not s.derived:
+            out[s.key] = None
+    return out
+
+
+# -- sections ------------------------------------------------------------------------------
+def _score_section(
+    defn: Definition, s: Section, inputs: Inputs, offence_count: int, facts: dict[str, Fact]
+) -> list[Line]:
+    if s.kind == "counts":
+        return _score_counts(defn, s, inputs)
+    if s.kind == "band":
+        value = float(offence_count) if s.derived == "offence_count" else inputs.get(s.key)
+        facts[s.key] = value
+        return [_score_band(s, value)]
+    if s.kind == "choice":
+        chosen = inputs.get(s.key)
+        facts[s.key] = chosen
+        option = next((o for o in s.options if o.key == chosen), None)
+        if option is None:
+            return [Line(s.key, s.key, s.title, 0, 0, "nothing chosen: 0 points", value="")]
+        return [
+            Line(
+                s.key,
+                s.key,
+                s.title,
+                option.points,
+                option.points if s.scores else 0,
+                f"{option.label}: {option.points:g} points",
+                value=option.label,
+            )
+        ]
+    if s.kind == "flags":
+        out = []
+        for r in s.rows:
+            on = bool(inputs.get(s.key, {}).get(r.key, False))
+            facts[r.key] = on
+            out.append(
+                Line(
+                    s.key,
+                    r.key,
+                    r.label,
+                    r.points,
+                    r.points if on and s.scores else 0,
+                    f"{'yes' if on else 'no'}: {r.points if on else 0:g} points",
+                    value="yes" if on else "no",
+                )
+            )
+        return out
+    if s.kind == "factors":
+        out = []
+        for r in s.rows:
+            answer = inputs.get(s.key, {}).get(r.key, "unknown")
+            facts[r.key] = answer
+            points = r.points if answer == "yes" and s.scores else 0
+            rule = f"{answer}: {points:g} points" if s.scores else f"{answer}: recorded to inform, not scored"
+            out.append(Line(s.key, r.key, r.label, r.points, points, rule, value=answer))
+        return out
+    value = inputs.get(s.key)  # external
+    facts[s.key] = value
+    if value is None:
+        return [Line(s.key, s.key, s.title, 0, 0, "not entered: 0 points")]
+    points = float(value) if s.scores else 0.0
+    rule = (
+        f"{s.title} {value:g} added to the total"
+        if s.scores
+        else f"{s.title} {value:g}: recorded, not scored"
+    )
+    return [Line(s.key, s.key, s.title, float(value), points, rule, value=f"{value:g}")]
+
+
+def _score_counts(defn: Definition, s: Section, inputs: Inputs) -> list[Line]:
+    groups = {g.key: g for g in s.groups}
+    group_totals: dict[str, int] = {}
+    for r in s.rows:
+        if r.group:
+            group_totals[r.group] = group_totals.get(r.group, 0) + sum(_counts(inputs, s, r).values())
+    out = []
+    for r in s.rows:
+        counts = _counts(inputs, s, r)
+        readings = [x for x in (defn.reading_for(r.key), defn.reading_for(r.group) if r.group else None) if x]
+        used = dict(counts)
+        notes: list[str] = []
+        factor = 1.0
+        for reading in readings:
+            target_total = group_totals[r.group] if reading.target == r.group else sum(counts.values())
+            factor, used = _apply_reading(reading, factor, used, target_total, notes, groups)
+        if r.max_count is not None:
+            used = _cap(used, r.max_count, [c.key for c in defn.columns])
+        weighted = sum(used.get(c.key, 0) * c.weight for c in defn.columns)
+        line_score = r.points * weighted * factor
+        parts = " + ".join(
+            f"{used.get(c.key, 0)}{'×' + format(c.weight, 'g') if c.weight != 1 else ''}"
+            for c in defn.columns
+        )
+        rule = f"{r.points:g} points × ({parts})" + (f" × {factor:g}" if factor != 1 else "")
+        rule += "".join(f"; {n}" for n in notes)
+        out.append(Line(s.key, r.key, r.label, r.points, line_score, rule, counts=counts))
+    return out
+
+
+def _apply_reading(
+    reading: Reading,
+    factor: float,
+    used: dict[str, int],
+    target_total: int,
+    notes: list[str],
+    groups: Mapping[str, Any],
+) -> tuple[float, dict[str, int]]:
+    value = reading.value or 0
+    if reading.kind == "information":
+        notes.append(f"marker {reading.marker!r} read as information only")
+    elif reading.kind == "multiplier":
+        factor *= value
+        notes.append(f"marker {reading.marker!r} read as a multiplier of {value:g}")
+    elif reading.kind == "series_threshold":
+        if target_total < value:
+            used = {k: 0 for k in used}
+            notes.append(
+                f"marker {reading.marker!r}: series needs {value:g}+ offences, {target_total} recorded"
+            )
+        else:
+            notes.append(f"marker {reading.marker!r}: series threshold of {value:g} met")
+    elif reading.kind == "cap":
+        used = _cap(used, int(value), list(used))
+        notes.append(f"marker {reading.marker!r} read as a cap of {value:g} counted offences")
+    return factor, used
+
+
+def _cap(counts: Mapping[str, int], limit: int, order: list[str]) -> dict[str, int]:
+    """Keep at most ``limit`` counts, taking the columns in order (convicted first)."""
+    left = limit
+    out = {}
+    for key in order:
+        take = min(counts.get(key, 0), left)
+        out[key] = take
+        left -= take
+    return out
+
+
+def _score_band(s: Section, value: Any) -> Line:
+    if value is None:
+        return Line(s.key, s.key, s.title, 0, 0, "not entered: 0 points")
+    band = next((b for b in s.bands if b.contains(float(value))), None)
+    shown = f"{float(value):g}"
+    if band is None:
+        return Line(
+            s.key,
+            s.key,
+            s.title,
+            0,
+            0,
+            f"{shown} {s.unit} is in no band: 0 points".replace("  ", " "),
+            value=shown,
+        )
+    return Line(
+        s.key,
+        s.key,
+        s.title,
+        band.points,
+        band.points if s.scores else 0,
+        f"{shown} {s.unit} is in band '{band.label}' ({band.bounds}): {band.points:g} points".replace(
+            "  ", " "
+        ),
+        value=shown,
+    )
+
+
+def _counts(inputs: Inputs, s: Section, r: Row) -> dict[str, int]:
+    return dict(inputs.get(s.key, {}).get(r.key, {}))
+
+
+# -- validation ----------------------------------------------------------------------------
+def validate(defn: Definition, inputs: Inputs) -> None:
+    if not isinstance(inputs, Mapping):
+        raise InputError("inputs must be an object with one entry per section")
+    known = {s.key: s for s in defn.sections}
+    for key in inputs:
+        if key not in known:
+            raise InputError(f"inputs: {key!r} is not a section of {defn.label}")
+    columns = {c.key for c in defn.columns}
+    for s in defn.sections:
+        value = inputs.get(s.key)
+        where = f"inputs.{s.key}"
+        if value is None:
+            continue
+        if s.kind == "counts":
+            rows = _mapping(value, where)
+            row_keys = {r.key for r in s.rows}
+            for row_key, cells in rows.items():
+                if row_key not in row_keys:
+                    raise InputError(f"{where}: {row_key!r} is not a row of {s.title!r}")
+                for col, n in _mapping(cells, f"{where}.{row_key}").items():
+                    if col not in columns:
+                        raise InputError(
+                            f"{where}.{row_key}: {col!r} is not a column "
+                            f"({', '.join(c.key for c in defn.columns)})"
+                        )
+                    if isinstance(n, bool) or not isinstance(n, int):
+                        raise InputError(f"{where}.{row_key}.{col}: count must be a whole number, not {n!r}")
+                    if n < 0:
+                        raise InputError(f"{where}.{row_key}.{col}: count cannot be negative ({n})")
+        elif s.kind in ("band", "external"):
+            if s.derived:
+                raise InputError(f"{where}: is derived ({s.derived}) and takes no input")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputError(f"{where}: must be a number, not {value!r}")
+            lo, hi = s.minimum, s.maximum
+            if (lo is not None and value < lo) or (hi is not None and value > hi) or value < 0:
+                raise InputError(f"{where}: {value:g} is outside {lo or 0:g}–{hi if hi is not None else '∞'}")
+        elif s.kind == "choice":
+            if value not in {o.key for o in s.options}:
+                raise InputError(f"{where}: {value!r} is not one of {', '.join(o.key for o in s.options)}")
+        elif s.kind == "flags":
+            for row_key, on in _mapping(value, where).items():
+                if row_key not in {r.key for r in s.rows} or not isinstance(on, bool):
+                    raise InputError(f"{where}.{row_key}: must be a known flag set to true or false")
+        elif s.kind == "factors":
+            for row_key, answer in _mapping(value, where).items():
+                if row_key not in {r.key for r in s.rows}:
+                    raise InputError(f"{where}: {row_key!r} is not a factor of {s.title!r}")
+                if answer not in FACTOR_VALUES:
+                    raise InputError(f"{where}.{row_key}: must be one of {', '.join(FACTOR_VALUES)}")
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}: must be an object")
+    return value

@@ -1,0 +1,294 @@
+"""Score sheets: drafts saved as the panel types, finalised once, never rewritten (001 ¶26, ¶34)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import NominationState, ScoreSheet, SheetState, Strand
+from ppo_desktop.rules.ranking import PoolEntry, Ranking, rank
+from ppo_desktop.scoring import (
+    Catalogue,
+    Definition,
+    DefinitionError,
+    InputError,
+    empty_inputs,
+    score,
+    shipped,
+)
+from ppo_desktop.services import rows
+from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+
+@dataclass(frozen=True)
+class LineChange:
+    key: str
+    label: str
+    before: float | None
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - (self.before or 0.0)
+
+
+class ScoreSheets:
+    def __init__(self, ws: Workspace, catalogue: Catalogue | None = None) -> None:
+        self.ws = ws
+        self.catalogue = catalogue or shipped()
+
+    # -- definitions ---------------------------------------------------------------------
+    def definition_for(self, nominal_id: int) -> Definition:
+        """The profile's matrix for the nominal's lead strand (C&C's for candidates)."""
+        spell = Cases(self.ws).current_spell(nominal_id)
+        strand = spell.strand if spell else self._nominated_strand(nominal_id)
+        return self.catalogue.get(self.ws.profile().matrices[strand], on=self.ws.today())
+
+    def definition_of(self, sheet: ScoreSheet) -> Definition:
+        defn = self.catalogue.get(sheet.matrix_id, sheet.matrix_version)
+        if defn.hash != sheet.matrix_hash:
+            raise DefinitionError(
+                f"{defn.label} has changed since this sheet was scored; the sheet keeps its own breakdown."
+            )
+        return defn
+
+    def _register(self, defn: Definition) -> None:
+        """Record each definition the first time it is used; refuse one changed in place."""
+        known = list(
+            self.ws.db.query(
+                "SELECT hash FROM matrix_definitions WHERE id = ? AND version = ?", [defn.id, defn.version]
+            )
+        )
+        if known and known[0]["hash"] != defn.hash:
+            raise DefinitionError(
+                f"{defn.label} differs from the version already used in this store (it was edited in place). "
+                "Give the changed definition a new version number."
+            )
+        if not known:
+            body = json.dumps(dataclasses.asdict(defn), default=str, sort_keys=True)
+            self.ws.db.table("matrix_definitions").insert(
+                {
+                    "id": defn.id,
+                    "version": defn.version,
+                    "hash": defn.hash,
+                    "body": body,
+                    "first_used": self.ws.now().isoformat(timespec="seconds"),
+                }
+            )
+
+    # -- writing -------------------------------------------------------------------------
+    def start(self, nominal_id: int, defn: Definition | None = None) -> tuple[ScoreSheet, Changes]:
+        """Open a new draft sheet (or return the nominal's existing draft)."""
+        existing = self.draft_of(nominal_id)
+        if existing is not None:
+            return existing, Changes()
+        defn = defn or self.definition_for(nominal_id)
+        if defn.status == "retired":
+            raise ServiceError(f"{defn.label} is retired; score on the current version.")
+        inputs = empty_inputs(defn)
+        breakdown = score(defn, inputs)
+        with self.ws.writing() as db:
+            self._register(defn)
+            db.table("score_sheets").insert(
+                {
+                    "nominal_id": nominal_id,
+                    "matrix_id": defn.id,
+                    "matrix_version": defn.version,
+                    "matrix_hash": defn.hash,
+                    "inputs": json.dumps(inputs),
+                    "breakdown": json.dumps(breakdown.to_json()),
+                    "total": breakdown.total,
+                    "scorer": self.ws.user.id,
+                    "scored_on": self.ws.today().isoformat(),
+                    "state": SheetState.DRAFT.value,
+                    "pnc_marker": 0,
+                }
+            )
+            sheet_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "score_sheet",
+                sheet_id,
+                f"Scoring started on {defn.label}",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+            )
+        return self.get(sheet_id), Changes.of("score_sheets", nominal_id=nominal_id)
+
+    def save_draft(
+        self, sheet_id: int, inputs: dict[str, Any], *, pnc_marker: bool | None = None
+    ) -> tuple[ScoreSheet, Changes]:
+        """Save a draft's inputs (called, debounced, as the panel types). Final sheets are refused."""
+        sheet = self.get(sheet_id)
+        if sheet.final:
+            raise ServiceError("This sheet is final and is never rewritten; start a new sheet to re-score.")
+        defn = self.definition_of(sheet)
+        try:
+            breakdown = score(defn, inputs)
+        except InputError as exc:
+            raise ServiceError(str(exc)) from exc
+        marker = sheet.pnc_marker if pnc_marker is None else pnc_marker
+        if inputs == sheet.inputs and marker == sheet.pnc_marker:
+            return sheet, Changes()
+        before = sheet.line_scores()
+        changed = {ln.key: ln.score for ln in breakdown.lines if before.get(ln.key) != ln.score}
+        with self.ws.writing() as db:
+            db.table("score_sheets").update(
+                sheet_id,
+                {
+                    "inputs": json.dumps(inputs),
+                    "breakdown": json.dumps(breakdown.to_json()),
+                    "total": breakdown.total,
+                    "pnc_marker": int(marker),
+                    "scorer": self.ws.user.id,
+                    "scored_on": self.ws.today().isoformat(),
+                },
+            )
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "score_sheet",
+                sheet_id,
+                "Draft score sheet saved",
+                at=self.ws.now(),
+                nominal_id=sheet.nominal_id,
+                before={"total": sheet.total, **{k: before.get(k) for k in changed}},
+                after={"total": breakdown.total, **changed},
+            )
+        return self.get(sheet_id), Changes.of("score_sheets", nominal_id=sheet.nominal_id)
+
+    def finalise(self, sheet_id: int) -> tuple[ScoreSheet, Changes]:
+        sheet = self.get(sheet_id)
+        if sheet.final:
+            raise ServiceError("This sheet is already final.")
+        defn = self.definition_of(sheet)
+        breakdown = score(defn, sheet.inputs)  # re-derived, so the record matches the engine exactly
+        with self.ws.writing() as db:
+            db.table("score_sheets").update(
+                sheet_id,
+                {
+                    "state": SheetState.FINAL.value,
+                    "breakdown": json.dumps(breakdown.to_json()),
+                    "total": breakdown.total,
+                    "scored_on": self.ws.today().isoformat(),
+                    "scorer": self.ws.user.id,
+                },
+            )
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "score_sheet",
+                sheet_id,
+                f"Score sheet finalised: {breakdown.total:g} on {defn.label}",
+                at=self.ws.now(),
+                nominal_id=sheet.nominal_id,
+                before={"state": "draft"},
+                after={"state": "final", "total": breakdown.total, "inputs": sheet.inputs},
+            )
+        return self.get(sheet_id), Changes.of("score_sheets", nominal_id=sheet.nominal_id)
+
+    def discard_draft(self, sheet_id: int) -> Changes:
+        sheet = self.get(sheet_id)
+        if sheet.final:
+            raise ServiceError("A final sheet is never deleted.")
+        with self.ws.writing() as db:
+            db.execute("DELETE FROM score_sheets WHERE id = ?", [sheet_id])
+            self.ws.audit.record(
+                AuditKind.ERASURE,
+                "score_sheet",
+                sheet_id,
+                "Draft score sheet discarded",
+                at=self.ws.now(),
+                nominal_id=sheet.nominal_id,
+            )
+        return Changes.of("score_sheets", nominal_id=sheet.nominal_id)
+
+    # -- reading -------------------------------------------------------------------------
+    def get(self, sheet_id: int) -> ScoreSheet:
+        found = list(self.ws.db.query("SELECT * FROM score_sheets WHERE id = ?", [sheet_id]))
+        if not found:
+            raise ServiceError(f"There is no score sheet with id {sheet_id}.")
+        return rows.score_sheet(found[0])
+
+    def history(self, nominal_id: int) -> list[ScoreSheet]:
+        """Every sheet for a nominal, newest first (a draft, if any, comes first)."""
+        return [
+            rows.score_sheet(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM score_sheets WHERE nominal_id = ? "
+                "ORDER BY state = 'draft' DESC, scored_on DESC, id DESC",
+                [nominal_id],
+            )
+        ]
+
+    def draft_of(self, nominal_id: int) -> ScoreSheet | None:
+        return next((s for s in self.history(nominal_id) if not s.final), None)
+
+    def previous_final(self, sheet: ScoreSheet) -> ScoreSheet | None:
+        """The final sheet before ``sheet`` (what the widget shows beside each line)."""
+        finals = [
+            s
+            for s in self.history(sheet.nominal_id)
+            if s.final
+            and s.id != sheet.id
+            and (not sheet.final or (s.scored_on, s.id) < (sheet.scored_on, sheet.id))
+        ]
+        return finals[0] if finals else None
+
+    @staticmethod
+    def compare(before: ScoreSheet | None, after: ScoreSheet) -> list[LineChange]:
+        """Line by line, what changed from the previous sheet (unchanged lines are left out)."""
+        old = before.line_scores() if before else {}
+        labels = {str(ln["key"]): str(ln["label"]) for ln in after.lines()}
+        out = []
+        for key, new in after.line_scores().items():
+            prev = old.get(key)
+            if new != (prev or 0.0):
+                out.append(LineChange(key, labels[key], prev, new))
+        return out
+
+    def pool(self, strand: Strand) -> Ranking:
+        """Candidates nominated for ``strand`` and its current cohort, ranked together."""
+        cases = Cases(self.ws)
+        latest: dict[int, tuple[float | None, bool]] = {}
+        for r in self.ws.db.query("SELECT nominal_id, total, state FROM score_sheets ORDER BY scored_on, id"):
+            latest[r["nominal_id"]] = (float(r["total"]), r["state"] == "draft")
+        entries: dict[int, PoolEntry] = {}
+        for row in cases.cohort(include_former=False):
+            m = row.membership
+            if m is not None and m.strand is strand:
+                total, draft = latest.get(row.nominal.id, (None, False))
+                entries[row.nominal.id] = PoolEntry(
+                    row.nominal.id, row.nominal.ref, row.nominal.display_name, total, True, m.added_on, draft
+                )
+        for r in self.ws.db.query(
+            "SELECT n.id, n.ref, n.family_name, n.given_names, min(o.nominated_on) AS since "
+            "FROM nominations o JOIN nominals n ON n.id = o.nominal_id "
+            "WHERE o.state = ? AND o.strand = ? GROUP BY n.id",
+            [NominationState.OPEN.value, strand.value],
+        ):
+            if r["id"] in entries:
+                continue
+            total, draft = latest.get(r["id"], (None, False))
+            entries[r["id"]] = PoolEntry(
+                r["id"],
+                r["ref"],
+                f"{r['family_name'].upper()}, {r['given_names']}",
+                total,
+                False,
+                rows.date_or_none(r["since"]) or self.ws.today(),
+                draft,
+            )
+        capacity = self.ws.profile().capacity.get(strand)
+        return rank(list(entries.values()), capacity.max if capacity else len(entries))
+
+    def _nominated_strand(self, nominal_id: int) -> Strand:
+        found = list(
+            self.ws.db.query(
+                "SELECT strand FROM nominations WHERE nominal_id = ? ORDER BY nominated_on DESC LIMIT 1",
+                [nominal_id],
+            )
+        )
+        return Strand(found[0]["strand"]) if found else Strand.CATCH_CONVICT

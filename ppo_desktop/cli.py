@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -158,6 +159,39 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score a JSON sheet ({"definition": id, "version"?: v, "inputs": {...}}) and print the breakdown."""
+    from ppo_desktop.scoring import DefinitionError, InputError, score, shipped
+
+    try:
+        text = sys.stdin.read() if args.sheet in (None, "-") else Path(args.sheet).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {args.sheet}: {exc.strerror}") from exc
+    try:
+        sheet = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(
+            f"the sheet is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    if not isinstance(sheet, dict) or not isinstance(sheet.get("definition"), str):
+        raise CliError('the sheet needs a "definition" (a matrix id) and "inputs"')
+    try:
+        defn = shipped().get(sheet["definition"], sheet.get("version"))
+        breakdown = score(defn, sheet.get("inputs", {}))
+    except (DefinitionError, InputError) as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(breakdown.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_matrices(args: argparse.Namespace) -> int:
+    from ppo_desktop.scoring import shipped
+
+    for d in shipped().all():
+        print(f"{d.id}\t{d.version}\t{d.status}\tfrom {d.effective_from}\t{d.hash[:16]}\t{d.title}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ppo-admin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -187,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new_user")
     p.add_argument("--role", choices=[r.value for r in Role], required=True)
     p.add_argument("--name")
+    p = command(
+        "score", cmd_score, "score a JSON sheet from a file or stdin and print the breakdown", store=False
+    )
+    p.add_argument("sheet", nargs="?", help="JSON file ('-' or nothing: read stdin)")
+    command("matrices", cmd_matrices, "list the shipped matrix definitions", store=False)
     command("passwd", cmd_passwd, "change a passphrase (the old one, or the recovery key, is needed)")
     return parser
 

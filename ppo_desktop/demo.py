@@ -7,6 +7,7 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -26,6 +27,7 @@ from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.workspace import Workspace
 
@@ -205,6 +207,8 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             )
             cases.remove(spell.id, reason, authority="Demo panel chair", note="Fictional removal", on=removed)
 
+    _score_history(ws, rng, people[:70], today, at)
+
     # Two past meetings with decisions, one upcoming.
     held = []
     for months_ago in (2, 1):
@@ -247,3 +251,65 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         deputy="Probation Manager Demo",
     )
     return DemoFacts(nominals=len(people), meetings=len(held) + 1)
+
+
+def _score_history(
+    ws: Workspace,
+    rng: random.Random,
+    people: list[tuple[Any, Strand, Basis, dt.date]],
+    today: dt.date,
+    at: Callable[[dt.date], None],
+) -> None:
+    """Final sheets at selection and at each review since (at most four per person)."""
+    sheets = ScoreSheets(ws)
+    profile = ws.profile()
+    for nominal, strand, _basis, joined in people:
+        day = joined + dt.timedelta(days=14)
+        level = rng.randint(2, 6)
+        for _ in range(4):
+            if day >= today:
+                break
+            at(day)
+            sheet, _ = sheets.start(nominal.id)
+            inputs: dict[str, Any] = dict(sheet.inputs)
+            if sheet.matrix_id == "pd-asset-2008":
+                inputs["asset"] = max(0, min(64, 14 + level * 3 + rng.randint(-4, 4)))
+                inputs["risk"] = {"rosh": rng.random() < 0.2}
+            else:
+                rows = rng.sample(DEMO_ROWS, k=min(len(DEMO_ROWS), 2 + level // 2))
+                offences: dict[str, dict[str, int]] = {}
+                for r in rows:
+                    counts = {
+                        c: max(0, level - rng.randint(1, 6)) for c in ("convicted", "admitted", "suspected")
+                    }
+                    if any(counts.values()):
+                        offences[r] = {c: n for c, n in counts.items() if n}
+                inputs["offences"] = offences
+                inputs["intelligence"] = rng.choice([None, 7, 21, 40, 90])
+                inputs["impact"] = rng.choice(["serious", "moderate", "moderate", "slight"])
+            inputs["lifestyle"] = {
+                k: rng.choice(["yes", "no", "unknown"])
+                for k in ("drugs", "alcohol", "accommodation", "employment", "relationships")
+            }
+            sheets.save_draft(sheet.id, inputs, pnc_marker=True)
+            sheets.finalise(sheet.id)
+            level = max(1, level + rng.choice([-2, -1, -1, 0, 1]))
+            day += relativedelta(months=profile.review_months[strand])
+
+
+COLUMNS = ("convicted", "admitted", "suspected")
+DEMO_ROWS = [
+    "burglary_dwelling",
+    "burglary_other",
+    "handling",
+    "theft_of_vehicle",
+    "theft_from_vehicle",
+    "twoc",
+    "shoplifting",
+    "theft_other",
+    "criminal_damage",
+    "robbery",
+    "assaults",
+    "public_order",
+    "drunkenness_drugs",
+]

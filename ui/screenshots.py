@@ -42,13 +42,20 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
         for i, name in enumerate(NAV, start=1):
             window.show_screen(name)
             written.append(_save(window, out / f"{i:02d}-{name.lower()}.png"))
-        first = window.cohort.proxy.index(0, 0)
-        window.cohort.table.setCurrentIndex(first)
-        window.show_screen("Cohort")
-        window.open_case(
-            window.cohort.model.row_object(window.cohort.proxy.mapToSource(first).row()).nominal.id
+        from ppo_desktop.domain import Strand
+
+        subject = next(
+            r
+            for r in window.ctx.cases.cohort()
+            if r.membership
+            and r.membership.current
+            and r.membership.strand is Strand.CATCH_CONVICT
+            and r.latest_score is not None
         )
+        window.show_screen("Cohort")
+        window.open_case(subject.nominal.id)
         written.append(_save(window, out / "08-case.png"))
+        written += _scoring_shots(window, out)
         window.close()
     for path in written:
         print(path)
@@ -59,6 +66,38 @@ def _save(widget: object, path: Path) -> Path:
     from PySide6.QtWidgets import QApplication, QWidget
 
     assert isinstance(widget, QWidget)
-    QApplication.processEvents()
+    for _ in range(3):  # layout requests cascade through nested layouts
+        QApplication.processEvents()
     widget.grab().save(str(path))
     return path
+
+
+def _scoring_shots(window: object, out: Path) -> list[Path]:
+    """The live scoring widget on a re-score (previous sheet beside each line), normal and projector."""
+    from ui.main_window import MainWindow
+    from ui.scoring.widget import apply_projector_theme
+
+    assert isinstance(window, MainWindow)
+    view = window.case_view
+    view.tabs.setCurrentWidget(view.scoring)
+    panel = view.scoring
+    panel.score_now()
+    model = panel.widget.model
+    assert model is not None
+    previous = panel.widget.previous or {}
+    edited = 0
+    for row, item in enumerate(model.items):
+        if item.heading:
+            continue
+        if previous.get(item.key) or edited < 2 and item.key in ("robbery", "shoplifting"):
+            model.setData(model.index(row, 2), 1 + edited % 3)
+            edited += 1
+    impact = panel.widget._editors["impact"]
+    impact.setCurrentIndex(impact.findData("moderate"))
+    panel.widget.flush()
+    shots = [_save(window, out / "09-scoring.png")]
+    apply_projector_theme(panel.widget, True)
+    window.resize(1920, 1080)
+    shots.append(_save(window, out / "10-scoring-projector.png"))
+    apply_projector_theme(panel.widget, False)
+    return shots

@@ -12,6 +12,9 @@ QLabel#fieldCaption { color: #333; font-weight: 600; }
 QLabel#hint { color: #444; }
 QLabel#demoBanner { background: #fff3c4; color: #3a2e00; padding: 6px; border: 1px solid #c9a800; }
 QLabel#error { color: #a40000; font-weight: 600; }
+QLabel#sheetTotal { font-size: 18pt; font-weight: 700; padding-left: 12px; }
+QLabel#sheetTitle { font-weight: 600; }
+QLabel#sheetFlags { font-weight: 600; }
 QListWidget#nav { font-size: 12pt; min-width: 150px; }
 QListWidget#nav::item { padding: 8px 10px; }
 QListWidget#nav::item:selected { background: #1f4e79; color: white; }

@@ -92,3 +92,53 @@ def test_passphrase_is_not_an_option() -> None:
     parser = cli.build_parser()
     with pytest.raises(SystemExit):
         parser.parse_args(["verify", "x.ppo", "--passphrase", "secret"])
+
+
+def test_score_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import json
+
+    sheet = {
+        "definition": "thurrock-2009-appendix2",
+        "inputs": {"offences": {"robbery": {"convicted": 2}}, "impact": "serious", "intelligence": 40},
+    }
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(sheet)))
+    code, out, err = run(["score"], capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["total"] == 10 + 5 + 3 + 3
+    assert result["definition"]["version"] == "1.0"
+    assert {ln["key"]: ln["score"] for ln in result["lines"]}["robbery"] == 10
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON (line 1"),
+        ('{"inputs": {}}', 'needs a "definition"'),
+        ('{"definition": "no-such-matrix"}', "No active matrix definition 'no-such-matrix'"),
+        (
+            '{"definition": "thurrock-2009-appendix2", '
+            '"inputs": {"offences": {"robbery": {"convicted": -1}}}}',
+            "count cannot be negative",
+        ),
+    ],
+)
+def test_score_bad_input(
+    tmp_path: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "sheet.json"
+    sheet.write_text(content, encoding="utf-8")
+    code, out, err = run(["score", str(sheet)], capsys)
+    assert code == 1 and out == ""
+    assert message in err and err.count("\n") == 1
+
+
+def test_matrices_lists_shipped(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["matrices"], capsys)
+    rows = [line.split("\t")[:3] for line in out.splitlines()]
+    assert ["thurrock-2009-appendix2", "1.0", "active"] in rows and [
+        "thurrock-2009-series",
+        "1.0",
+        "draft",
+    ] in rows

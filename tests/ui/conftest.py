@@ -22,3 +22,14 @@ def ctx(demo_store: Path, qapp: object) -> Iterator[AppContext]:
             ws.close()
         except Exception:  # already closed by the window
             pass
+
+
+def show_active(qtbot: object, window: object) -> None:
+    """Show a window and wait until it is active (window shortcuts only fire in the active window)."""
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(window, QWidget)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]

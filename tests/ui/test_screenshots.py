@@ -17,9 +17,10 @@ def test_screenshots_of_every_screen(tmp_path: Path, qapp: object, monkeypatch: 
     monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
     assert write_screenshots(tmp_path) == 0
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert len(pngs) == len(NAV) + 2  # unlock dialog + every screen + a case
+    assert len(pngs) == len(NAV) + 4  # unlock dialog + every screen + a case + scoring (normal, projector)
     cohort = QImage(str(tmp_path / "01-cohort.png"))
     assert (cohort.width(), cohort.height()) == (1366, 768)
+    assert QImage(str(tmp_path / "10-scoring-projector.png")).width() == 1920
     # Not a blank image: many distinct colours appear (text, table lines, navigation).
     colours = {cohort.pixel(x, y) for x in range(0, 1366, 7) for y in range(0, 768, 7)}
     assert len(colours) > 20

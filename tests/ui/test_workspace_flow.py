@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
+from tests.ui.conftest import show_active
 from ui.context import AppContext
 from ui.main_window import NAV, MainWindow
 from ui.tasks import SyncRunner
@@ -16,10 +17,7 @@ from ui.unlock_dialog import UnlockDialog
 
 
 def shown(qtbot: QtBot, window: MainWindow) -> MainWindow:
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    show_active(qtbot, window)
     return window
 
 

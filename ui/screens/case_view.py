@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
 from ppo_desktop.services import Changes
 from ui.context import AppContext
+from ui.scoring.panel import ScoringPanel
 from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table, title_label
 
@@ -130,6 +131,8 @@ class CaseView(QWidget):
         self.actions_view, self.actions_model = read_only_table(ACTION_COLUMNS, "Actions", self)
         self.decisions_view, self.decisions = read_only_table(DECISION_COLUMNS, "Panel decisions", self)
         self.audit_view, self.audit = read_only_table(AUDIT_COLUMNS, "Audit trail", self)
+        self.scoring = ScoringPanel(ctx, self)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
         for view, name in (
             (self.spells_view, "&Strand history"),
             (self.nominations_view, "&Nominations"),
@@ -138,12 +141,17 @@ class CaseView(QWidget):
             (self.audit_view, "A&udit trail"),
         ):
             self.tabs.addTab(view, name)
+        self.tabs.insertTab(1, self.scoring, "Sc&oring")
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.heading, 1)
-        details = QWidget()
+        self.details_box = details = QWidget()
         details.setLayout(self.details)
+        # Scoring needs the height on a 13" screen: the details fold away while that tab is open.
+        self.tabs.currentChanged.connect(
+            lambda _i: details.setVisible(self.tabs.currentWidget() is not self.scoring)
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(details)
@@ -153,8 +161,14 @@ class CaseView(QWidget):
     def show_case(self, nominal_id: int, purpose: str = "Case review by coordinator") -> None:
         self.case = self.ctx.cases.open_case(nominal_id, purpose=purpose)
         self._fill(self.case, self.ctx.ws.today())
+        self.scoring.show_nominal(nominal_id)
+
+    def _score_now(self) -> None:
+        self.tabs.setCurrentWidget(self.scoring)
+        self.scoring.score_now()
 
     def clear(self) -> None:
+        self.scoring.clear()
         self.case = None
         for model in (self.spells, self.nominations, self.actions_model, self.decisions, self.audit):
             model.clear()

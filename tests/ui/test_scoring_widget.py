@@ -1,0 +1,110 @@
+"""qtbot: score a candidate with the keyboard alone, watch totals repaint, autosave, finalise, re-score."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from pytestqt.qtbot import QtBot
+
+from ppo_desktop.domain import Strand
+from ppo_desktop.services.cases import NominalDraft
+from tests.ui.conftest import show_active
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.scoring.widget import ScoringWidget, apply_projector_theme
+
+
+def new_cc_person(ctx: AppContext) -> int:
+    from ppo_desktop.domain import Basis, Status
+
+    nominal, _ = ctx.cases.add_nominal(NominalDraft("Zzyzx-Scoretest", "Fictional"))
+    ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+    return nominal.id
+
+
+def row_of(widget: ScoringWidget, key: str) -> int:
+    assert widget.model is not None
+    return next(i for i, item in enumerate(widget.model.items) if item.key == key and not item.heading)
+
+
+def type_count(qtbot: QtBot, widget: ScoringWidget, key: str, column: int, text: str) -> None:
+    assert widget.model is not None
+    widget.table.setCurrentIndex(widget.model.index(row_of(widget, key), column))
+    qtbot.keyClicks(widget.table, text)  # a digit opens the cell's editor with that digit typed
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not widget.table
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits the editor on a queued call
+    qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
+
+
+def test_score_finalise_reopen(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    nid = new_cc_person(ctx)
+    window.open_case(nid)
+    view = window.case_view
+    qtbot.keyClick(
+        view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    widget = view.scoring.widget
+    assert widget.sheet is not None and not widget.sheet.final
+    assert view.tabs.currentWidget() is view.scoring
+    assert widget.total.text() == "Total 0"
+
+    widget.table.setFocus()
+    type_count(qtbot, widget, "robbery", 2, "2")  # convicted
+    assert widget.total.text() == "Total 13"  # 2 × 5 robbery + serial band 2–6 → 3
+    assert widget.model is not None
+    assert widget.model.index(row_of(widget, "robbery"), widget.model.col_score).data() == "10"
+
+    widget.table.setCurrentIndex(widget.model.index(row_of(widget, "shoplifting"), 4))  # suspected
+    qtbot.keyClick(widget.table, Qt.Key.Key_Plus)
+    qtbot.keyClick(widget.table, Qt.Key.Key_Plus)
+    qtbot.keyClick(widget.table, Qt.Key.Key_Minus)
+    assert widget.model.index(row_of(widget, "shoplifting"), 4).data() == "1"
+    assert widget.total.text() == "Total 15"
+
+    qtbot.waitUntil(lambda: widget.status.text() == "Draft saved.", timeout=3000)
+    stored = ctx.ws.db.execute("SELECT total, state FROM score_sheets WHERE nominal_id = ?", [nid]).fetchall()
+    assert stored == [(15.0, "draft")]
+
+    with qtbot.waitSignal(widget.finalised):
+        qtbot.keyClick(widget.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert widget.sheet.final and not widget.finalise_button.isEnabled()
+    assert not (
+        widget.model.flags(widget.model.index(row_of(widget, "robbery"), 2)) & Qt.ItemFlag.ItemIsEditable
+    )
+
+    view.scoring.score_now()  # re-score: a new sheet, previous shown beside each line
+    assert widget.sheet is not None and not widget.sheet.final
+    robbery = row_of(widget, "robbery")
+    assert widget.model.index(robbery, widget.model.col_previous).data() == "10"
+    type_count(qtbot, widget, "robbery", 2, "1")
+    assert widget.model.index(robbery, widget.model.col_change).data() == "-5"
+    # robbery 1 × 5; one offence is in no serial band (0)
+    assert widget.total.text().startswith("Total 5") and "previous 15 (-10)" in widget.total.text()
+    widget.flush()
+    assert [s.total for s in view.scoring.sheets.history(nid)] == [5, 15]
+    assert view.scoring.history.rowCount() == 2
+    apply_projector_theme(widget, True)
+    assert widget.property("projector") is True and "30pt" in widget.styleSheet()
+
+
+def test_other_sections_update_total(qtbot: QtBot, ctx: AppContext) -> None:
+    from ppo_desktop.services.score_sheets import ScoreSheets
+
+    sheets = ScoreSheets(ctx.ws)
+    sheet, _ = sheets.start(new_cc_person(ctx))
+    widget = ScoringWidget(sheets)
+    qtbot.addWidget(widget)
+    widget.load(sheet)
+    days = widget._editors["intelligence"]
+    days.setValue(20)
+    assert widget.total.text() == "Total 5"
+    days.setValue(30)
+    assert widget.total.text() == "Total 3"
+    impact = widget._editors["impact"]
+    impact.setCurrentIndex(impact.findData("serious"))
+    assert widget.total.text() == "Total 8"
+    widget.flush()
+    assert sheets.get(sheet.id).inputs["impact"] == "serious"

@@ -1,0 +1,1 @@
+"""The live scoring widget, laid out like the paper form."""

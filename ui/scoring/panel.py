@@ -1,0 +1,94 @@
+"""The case view's Scoring tab: the sheet history, and the live widget for the draft or a chosen sheet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ppo_desktop.domain import ScoreSheet
+from ppo_desktop.services.score_sheets import ScoreSheets
+from ui.context import AppContext
+from ui.scoring.widget import ScoringWidget
+from ui.table_model import Column, ObjectRole, fmt_date
+from ui.widgets import read_only_table
+
+SHEET_COLUMNS: list[Column[ScoreSheet]] = [
+    Column("Date", lambda s: fmt_date(s.scored_on), lambda s: (s.scored_on.isoformat(), s.id)),
+    Column("Total", lambda s: f"{s.total:g}", lambda s: s.total, True),
+    Column("State", lambda s: s.state.value),
+    Column("Matrix", lambda s: f"{s.matrix_id} v{s.matrix_version}"),
+    Column("Scorer", lambda s: s.scorer),
+]
+
+
+class ScoringPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sheets = ScoreSheets(ctx.ws)
+        self.nominal_id: int | None = None
+        self.history_view, self.history = read_only_table(SHEET_COLUMNS, "Score sheet history", self)
+        self.history_view.activated.connect(self._open_row)
+        self.history_view.clicked.connect(self._open_row)
+        self.score_button = QPushButton("&Score now")
+        self.score_button.setToolTip("Start a new sheet, or continue the draft (Ctrl+Shift+S)")
+        self.score_button.clicked.connect(self.score_now)
+        self.widget = ScoringWidget(self.sheets)
+        self.widget.saved.connect(self.ctx.broadcast)
+        self.widget.finalised.connect(lambda _s: self._reload_history())
+        self.empty = QLabel(
+            "No sheet open. Press Score now to start one; earlier sheets are listed on the left."
+        )
+        self.empty.setObjectName("hint")
+
+        self.history_view.setMaximumHeight(120)
+        top = QHBoxLayout()
+        side = QVBoxLayout()
+        side.addWidget(self.score_button)
+        side.addStretch(1)
+        top.addLayout(side)
+        top.addWidget(self.history_view, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.widget, 1)
+        self.widget.hide()
+
+    def show_nominal(self, nominal_id: int) -> None:
+        self.widget.clear()
+        self.widget.hide()
+        self.empty.show()
+        self.nominal_id = nominal_id
+        self._reload_history()
+        draft = self.sheets.draft_of(nominal_id)
+        if draft is not None:
+            self.open_sheet(draft)
+
+    def clear(self) -> None:
+        self.widget.clear()
+        self.history.clear()
+        self.nominal_id = None
+
+    def score_now(self) -> None:
+        if self.nominal_id is None:
+            return
+        sheet, changes = self.sheets.start(self.nominal_id)
+        self.ctx.broadcast(changes)
+        self._reload_history()
+        self.open_sheet(sheet)
+        self.widget.table.setFocus()
+
+    def open_sheet(self, sheet: ScoreSheet) -> None:
+        self.empty.hide()
+        self.widget.show()
+        self.widget.load(sheet)
+
+    def _open_row(self, index: QModelIndex) -> None:
+        sheet = index.data(ObjectRole)
+        if sheet is not None:
+            self.open_sheet(sheet)
+
+    def _reload_history(self) -> None:
+        if self.nominal_id is not None:
+            self.history.set_rows(self.sheets.history(self.nominal_id))

@@ -1,0 +1,379 @@
+"""The live scoring widget: counts typed with the keyboard alone, totals repainted as you type,
+previous sheet beside each line, changes highlighted and marked, draft saved continuously."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import ScoreSheet
+from ppo_desktop.scoring import Breakdown, Definition, score
+from ppo_desktop.scoring.definition import FACTOR_VALUES, Section
+from ppo_desktop.services import ServiceError
+from ppo_desktop.services.score_sheets import ScoreSheets
+from ui.scoring.counts_model import CountsModel
+
+AUTOSAVE_MS = 700
+NONE = "(none)"
+
+
+class ScoringWidget(QWidget):
+    """Edits one draft sheet (or shows a final one read-only)."""
+
+    saved = Signal(object)  # Changes, after each autosave / finalise
+    finalised = Signal(object)  # ScoreSheet
+    error = Signal(str)
+
+    def __init__(self, sheets: ScoreSheets, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sheets = sheets
+        self.sheet: ScoreSheet | None = None
+        self.defn: Definition | None = None
+        self.inputs: dict[str, Any] = {}
+        self.breakdown: Breakdown | None = None
+        self.previous: dict[str, float] | None = None
+        self.previous_total: float | None = None
+        self.dirty = False
+        self._syncing = False
+        self._editors: dict[str, Any] = {}
+        self._points: dict[str, QLabel] = {}
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.flush)
+
+        self.title = QLabel()
+        self.title.setObjectName("sheetTitle")
+        self.title.setWordWrap(True)
+        self.total = QLabel()
+        self.total.setObjectName("sheetTotal")
+        self.total.setAccessibleName("Total score")
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.pnc_marker = QCheckBox("&PNC marker")
+        self.pnc_marker.toggled.connect(self._pnc_toggled)
+        self.finalise_button = QPushButton("&Finalise sheet  (Ctrl+Enter)")
+        self.finalise_button.clicked.connect(self.finalise)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.finalise)
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Crime categories: counts")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        self.table.setMinimumWidth(560)
+        self.table.installEventFilter(self)
+        self.model: CountsModel | None = None
+
+        self.other = QVBoxLayout()
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        self.flags.setObjectName("sheetFlags")
+        self.readings = QLabel()
+        self.readings.setWordWrap(True)
+        self.readings.setObjectName("hint")
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addLayout(self.other)
+        side_layout.addWidget(self.flags)
+        side_layout.addWidget(self.readings)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never clip
+        scroll.setMinimumWidth(300)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.pnc_marker)
+        head.addWidget(self.total)
+        self.body = body = QHBoxLayout()
+        body.addWidget(self.table, 3)
+        body.addWidget(scroll, 2)
+        foot = QHBoxLayout()
+        foot.addWidget(self.status, 1)
+        foot.addWidget(self.finalise_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addLayout(body, 1)
+        layout.addLayout(foot)
+
+    # -- loading -------------------------------------------------------------------------
+    def load(self, sheet: ScoreSheet) -> None:
+        self.flush()
+        self.sheet = sheet
+        self.defn = self.sheets.definition_of(sheet)
+        self.inputs = copy.deepcopy(dict(sheet.inputs))
+        prev = self.sheets.previous_final(sheet)
+        self.previous = prev.line_scores() if prev else None
+        self.previous_total = prev.total if prev else None
+        self.breakdown = score(self.defn, self.inputs)
+        self.model = CountsModel(self.defn, self)
+        self.model.read_only = sheet.final
+        self.model.counts_edited.connect(self._count_edited)
+        self.model.set_state(self.inputs, self.breakdown, self.previous)
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        self._build_other_sections(self.defn)
+        self._syncing = True
+        self.pnc_marker.setChecked(sheet.pnc_marker)
+        self._syncing = False
+        self.pnc_marker.setEnabled(not sheet.final)
+        self.finalise_button.setEnabled(not sheet.final)
+        state = "FINAL — never rewritten" if sheet.final else "Draft — saved as you type"
+        self.title.setText(f"{self.defn.title} · {self.defn.label} · {state}")
+        self._refresh()
+        first = next(i for i, item in enumerate(self.model.items) if not item.heading)
+        self.table.setCurrentIndex(self.model.index(first, 2))
+
+    def clear(self) -> None:
+        self.flush()
+        self.sheet = None
+        self.model = None
+        self.table.setModel(None)
+        self.inputs = {}
+        self._clear_other()
+
+    # -- editing -------------------------------------------------------------------------
+    def _count_edited(self, section: str, row: str, column: str, count: int) -> None:
+        cells = self.inputs.setdefault(section, {}).setdefault(row, {})
+        if count:
+            cells[column] = count
+        else:
+            cells.pop(column, None)
+            if not cells:
+                self.inputs[section].pop(row)
+        self._changed()
+
+    def set_value(self, section: str, value: Any) -> None:
+        if self._syncing:
+            return
+        self.inputs[section] = value
+        self._changed()
+
+    def set_sub_value(self, section: str, key: str, value: Any) -> None:
+        if self._syncing:
+            return
+        self.inputs.setdefault(section, {})[key] = value
+        self._changed()
+
+    def _pnc_toggled(self, _on: bool) -> None:
+        if not self._syncing:
+            self._changed()
+
+    def _changed(self) -> None:
+        """Re-score at once (the engine is cheap) and start the autosave countdown."""
+        assert self.defn is not None and self.model is not None
+        self.breakdown = score(self.defn, self.inputs)
+        self.model.update_scores(self.inputs, self.breakdown)
+        self._refresh()
+        self.dirty = True
+        self.status.setText("Unsaved changes…")
+        self.timer.start()
+
+    def flush(self) -> None:
+        """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
+        self.timer.stop()
+        if not self.dirty or self.sheet is None or self.sheet.final:
+            return
+        try:
+            self.sheet, changes = self.sheets.save_draft(
+                self.sheet.id, copy.deepcopy(self.inputs), pnc_marker=self.pnc_marker.isChecked()
+            )
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            self.error.emit(str(exc))
+            return
+        self.dirty = False
+        self.status.setText("Draft saved.")
+        self.saved.emit(changes)
+
+    def finalise(self) -> None:
+        if self.sheet is None or self.sheet.final:
+            return
+        self.flush()
+        if self.dirty:
+            return
+        self.sheet, changes = self.sheets.finalise(self.sheet.id)
+        self.saved.emit(changes)
+        self.finalised.emit(self.sheet)
+        self.load(self.sheet)
+
+    # -- keyboard: +/- on a count cell -----------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and self.model is not None:
+            assert isinstance(event, QKeyEvent)
+            step = {Qt.Key.Key_Plus: 1, Qt.Key.Key_Equal: 1, Qt.Key.Key_Minus: -1}.get(Qt.Key(event.key()))
+            index = self.table.currentIndex()
+            if step and index.isValid() and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                current = int(self.model.data(index, Qt.ItemDataRole.EditRole))
+                self.model.setData(index, max(0, current + step))
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- the other sections ------------------------------------------------------------------
+    def _clear_other(self) -> None:
+        while self.other.count():
+            item = self.other.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        self._editors.clear()
+        self._points.clear()
+
+    def _build_other_sections(self, defn: Definition) -> None:
+        self._clear_other()
+        read_only = self.sheet is not None and self.sheet.final
+        self._syncing = True
+        for s in defn.sections:
+            if s.kind == "counts":
+                continue
+            box = QGroupBox(s.title)
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            form = QFormLayout(box)
+            if s.note:
+                note = QLabel(s.note)
+                note.setWordWrap(True)
+                note.setObjectName("hint")
+                form.addRow(note)
+            for key, label, editor in self._editors_for(s):
+                editor.setEnabled(not read_only)
+                editor.setAccessibleName(label)
+                points = QLabel()
+                points.setObjectName("linePoints")
+                self._points[key] = points
+                row = QHBoxLayout()
+                row.addWidget(editor, 1)
+                row.addWidget(points)
+                caption = QLabel(label)
+                caption.setWordWrap(True)
+                caption.setBuddy(editor)
+                form.addRow(caption, row)
+            self.other.addWidget(box)
+        self._syncing = False
+
+    def _editors_for(self, s: Section) -> list[tuple[str, str, QWidget]]:
+        value = self.inputs.get(s.key)
+        if s.kind in ("band", "external"):
+            if s.derived:
+                shown = QLabel()
+                self._editors[s.key] = shown
+                return [(s.key, f"{s.unit.capitalize()} (counted)", shown)]
+            spin = QDoubleSpinBox()
+            spin.setDecimals(0)
+            spin.setRange(-1, s.maximum if s.maximum is not None else 100000)
+            spin.setSpecialValueText(NONE)
+            spin.setValue(-1 if value is None else float(value))
+            spin.valueChanged.connect(lambda v, k=s.key: self.set_value(k, None if v < 0 else int(v)))
+            self._editors[s.key] = spin
+            return [(s.key, s.unit.capitalize() or s.title, spin)]
+        if s.kind == "choice":
+            combo = _combo()
+            combo.addItem(NONE, None)
+            for o in s.options:
+                combo.addItem(f"{o.label}  ({o.points:g})", o.key)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.currentIndexChanged.connect(lambda _i, c=combo, k=s.key: self.set_value(k, c.currentData()))
+            self._editors[s.key] = combo
+            return [(s.key, s.title, combo)]
+        out: list[tuple[str, str, QWidget]] = []
+        for r in s.rows:
+            current = (value or {}).get(r.key)
+            if s.kind == "flags":
+                box = QCheckBox("yes")
+                box.setChecked(bool(current))
+                box.toggled.connect(lambda on, k=s.key, rk=r.key: self.set_sub_value(k, rk, on))
+                out.append((r.key, r.label, box))
+            else:  # factors
+                combo = _combo()
+                for answer in FACTOR_VALUES:
+                    combo.addItem(answer, answer)
+                combo.setCurrentIndex(max(0, combo.findData(current or "unknown")))
+                combo.currentIndexChanged.connect(
+                    lambda _i, c=combo, k=s.key, rk=r.key: self.set_sub_value(k, rk, c.currentData())
+                )
+                out.append((r.key, r.label, combo))
+        return out
+
+    # -- painting ------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        b = self.breakdown
+        if b is None:
+            return
+        for line in b.lines:
+            label = self._points.get(line.key)
+            if label is None:
+                continue
+            prev = None if self.previous is None else self.previous.get(line.key, 0.0)
+            change = "" if prev is None or prev == line.score else f"  ({line.score - prev:+g})"
+            label.setText(f"{line.score:g} pts{change}")
+            label.setToolTip(line.rule)
+            editor = self._editors.get(line.key)
+            if isinstance(editor, QLabel):
+                editor.setText(line.value or "0")
+        prev_total = (
+            ""
+            if self.previous_total is None
+            else (f"   previous {self.previous_total:g} ({b.total - self.previous_total:+g})")
+        )
+        self.total.setText(f"Total {b.total:g}{prev_total}")
+        self.flags.setText("\n".join(f.text for f in b.flags))
+        readings = "\n".join(f"• {r}" for r in b.readings)
+        self.readings.setText(f"Readings of unexplained markers:\n{readings}" if readings else "")
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()
+
+
+def _combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
+def apply_projector_theme(widget: ScoringWidget, on: bool) -> None:
+    """Large type for the room: the same widget, readable at the back; the count table gets the width."""
+    widget.setProperty("projector", on)
+    widget.setStyleSheet(PROJECTOR_QSS if on else "")
+    widget.body.setStretch(0, 3)
+    widget.body.setStretch(1, 1 if on else 2)
+
+
+PROJECTOR_QSS = """
+QWidget { font-size: 18pt; }
+QLabel#sheetTotal { font-size: 30pt; font-weight: 700; }
+QLabel#sheetTitle { font-size: 16pt; }
+QTableView { font-size: 18pt; }
+QHeaderView::section { font-size: 16pt; }
+"""

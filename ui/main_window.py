@@ -8,13 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 from ui.context import AppContext
 from ui.screens.case_view import CaseView
 from ui.screens.cohort import CohortScreen
-from ui.screens.lists import (
-    actions_screen,
-    audit_screen,
-    candidates_screen,
-    meetings_screen,
-    placeholder_screen,
-)
+from ui.screens.lists import actions_screen, audit_screen, meetings_screen, placeholder_screen
+from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
 
 NAV = ("Cohort", "Candidates", "Meetings", "Actions", "Reports", "Audit", "Settings")
@@ -29,7 +24,7 @@ class MainWindow(QMainWindow):
         self.case_view = CaseView(ctx)
         self.screens: dict[str, QWidget] = {
             "Cohort": self.cohort,
-            "Candidates": candidates_screen(ctx),
+            "Candidates": CandidatesScreen(ctx),
             "Meetings": meetings_screen(ctx),
             "Actions": actions_screen(ctx),
             "Reports": placeholder_screen(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from ui.table_model import Column, RecordTableModel, SortRole
@@ -19,10 +20,16 @@ def title_label(text: str, object_name: str = "screenTitle") -> QLabel:
 
 
 def read_only_table(
-    columns: Sequence[Column[Any]], accessible_name: str, parent: QWidget | None = None
+    columns: Sequence[Column[Any]],
+    accessible_name: str,
+    parent: QWidget | None = None,
+    *,
+    newest_first: bool = False,
 ) -> tuple[QTableView, RecordTableModel[Any]]:
-    """A sortable, keyboard-navigable table over a RecordTableModel (no editing in place)."""
-    from PySide6.QtCore import QSortFilterProxyModel
+    """A sortable, keyboard-navigable table over a RecordTableModel (no editing in place).
+
+    Sorted by the first column: ascending, or descending when ``newest_first`` (dated lists, logs).
+    """
 
     model: RecordTableModel[Any] = RecordTableModel(columns, parent)
     proxy = QSortFilterProxyModel(parent)
@@ -31,6 +38,7 @@ def read_only_table(
     view = QTableView(parent)
     view.setModel(proxy)
     view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)

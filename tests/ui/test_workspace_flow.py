@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.domain import Strand
 from tests.ui.conftest import show_active
 from ui.context import AppContext
 from ui.main_window import NAV, MainWindow
@@ -118,3 +119,32 @@ def test_audit_screen_verifies_chain(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     result = screen.findChild(QLabel, "chainResult")
     assert result is not None and result.text().startswith("audit chain intact")
+
+
+def test_pool_ranks_with_capacity_line(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("Candidates")
+    screen = window.screens["Candidates"]
+    pool = screen.pool  # type: ignore[attr-defined]
+    assert pool.rowCount() > 0
+    ranks = [pool.row_object(i) for i in range(pool.rowCount())]
+    totals = [r.entry.total for r in ranks if r.entry.total is not None]
+    assert totals == sorted(totals, reverse=True)
+    assert "capacity 30 (Thurrock 2009/11)" in screen.summary.text()  # type: ignore[attr-defined]
+    screen.strand.setCurrentIndex(screen.strand.findData(Strand.PREVENT_DETER.value))  # type: ignore[attr-defined]
+    assert "capacity 20" in screen.summary.text()  # type: ignore[attr-defined]
+    assert screen.nominations.rowCount() == 10  # type: ignore[attr-defined]
+
+
+def test_settings_profile_changes_rules(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    settings = window.screens["Settings"]
+    combo = settings.profile  # type: ignore[attr-defined]
+    combo.setCurrentIndex(combo.findData("stockton-2009"))
+    assert ctx.ws.profile().id == "stockton-2009"
+    assert "C&C every 3 months" in settings.profile_details.text()  # type: ignore[attr-defined]
+    assert "capacity 40 (Stockton 2009 (IOM))" in window.screens["Candidates"].summary.text()  # type: ignore[attr-defined]
+    last = ctx.ws.audit.entries(limit=1)[0]
+    assert (last.kind, last.summary) == ("alteration", "Setting profile changed")

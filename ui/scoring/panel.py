@@ -27,7 +27,9 @@ class ScoringPanel(QWidget):
         self.ctx = ctx
         self.sheets = ScoreSheets(ctx.ws)
         self.nominal_id: int | None = None
-        self.history_view, self.history = read_only_table(SHEET_COLUMNS, "Score sheet history", self)
+        self.history_view, self.history = read_only_table(
+            SHEET_COLUMNS, "Score sheet history", self, newest_first=True
+        )
         self.history_view.activated.connect(self._open_row)
         self.history_view.clicked.connect(self._open_row)
         self.score_button = QPushButton("&Score now")

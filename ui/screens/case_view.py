@@ -24,10 +24,10 @@ from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table, title_label
 
 SPELL_COLUMNS: list[Column[Membership]] = [
+    Column("Added", lambda m: fmt_date(m.added_on), lambda m: m.added_on.isoformat()),
     Column("Strand", lambda m: m.strand.long_name + ("" if m.is_lead else " (parallel)")),
     Column("Basis", lambda m: m.basis.value),
     Column("Status", lambda m: m.status.label),
-    Column("Added", lambda m: fmt_date(m.added_on), lambda m: m.added_on.isoformat()),
     Column("Next review", lambda m: fmt_date(m.next_review_on)),
     Column(
         "Custody / release",
@@ -126,11 +126,17 @@ class CaseView(QWidget):
             self.details.addWidget(value, i // 2, (i % 2) * 2 + 1)
 
         self.tabs = QTabWidget()
-        self.spells_view, self.spells = read_only_table(SPELL_COLUMNS, "Strand history", self)
-        self.nominations_view, self.nominations = read_only_table(NOMINATION_COLUMNS, "Nominations", self)
+        self.spells_view, self.spells = read_only_table(
+            SPELL_COLUMNS, "Strand history", self, newest_first=True
+        )
+        self.nominations_view, self.nominations = read_only_table(
+            NOMINATION_COLUMNS, "Nominations", self, newest_first=True
+        )
         self.actions_view, self.actions_model = read_only_table(ACTION_COLUMNS, "Actions", self)
-        self.decisions_view, self.decisions = read_only_table(DECISION_COLUMNS, "Panel decisions", self)
-        self.audit_view, self.audit = read_only_table(AUDIT_COLUMNS, "Audit trail", self)
+        self.decisions_view, self.decisions = read_only_table(
+            DECISION_COLUMNS, "Panel decisions", self, newest_first=True
+        )
+        self.audit_view, self.audit = read_only_table(AUDIT_COLUMNS, "Audit trail", self, newest_first=True)
         self.scoring = ScoringPanel(ctx, self)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
         for view, name in (

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ppo_desktop.domain import Action, AuditEntry, Meeting, Nomination
+from ppo_desktop.domain import Action, AuditEntry, Meeting
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.screens.case_view import AUDIT_COLUMNS
@@ -27,12 +27,14 @@ class ListScreen(QWidget):
         tables: set[str],
         note: str = "",
         parent: QWidget | None = None,
+        *,
+        newest_first: bool = False,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._load = load
         self._tables = tables
-        self.view, self.model = read_only_table(columns, title, self)
+        self.view, self.model = read_only_table(columns, title, self, newest_first=newest_first)
         self.layout_ = QVBoxLayout(self)
         self.header = QHBoxLayout()
         self.header.addWidget(title_label(title), 1)
@@ -54,32 +56,6 @@ class ListScreen(QWidget):
             self.reload()
 
 
-def candidates_screen(ctx: AppContext) -> ListScreen:
-    names = {r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()}
-    columns: list[Column[Nomination]] = [
-        Column("Nominated", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
-        Column("Name", lambda n: names.get(n.nominal_id, "")),
-        Column("Strand", lambda n: n.strand.value),
-        Column("Basis", lambda n: n.basis.value),
-        Column("Agency", lambda n: n.agency),
-        Column("Nominator", lambda n: n.nominator),
-        Column("Reason", lambda n: n.reason),
-    ]
-
-    def load() -> list[Nomination]:
-        names.update({r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()})
-        return ctx.nominations.open_nominations()
-
-    return ListScreen(
-        ctx,
-        "Candidates (open nominations)",
-        columns,
-        load,
-        {"nominations", "nominals"},
-        "People nominated by any agency and not yet decided by the panel.",
-    )
-
-
 def meetings_screen(ctx: AppContext) -> ListScreen:
     columns: list[Column[Meeting]] = [
         Column("Date", lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
@@ -90,7 +66,13 @@ def meetings_screen(ctx: AppContext) -> ListScreen:
         Column("Deputy", lambda m: m.deputy),
     ]
     return ListScreen(
-        ctx, "Meetings", columns, ctx.meetings.all, {"meetings"}, "Past and planned panel meetings."
+        ctx,
+        "Meetings",
+        columns,
+        ctx.meetings.all,
+        {"meetings"},
+        "Past and planned panel meetings.",
+        newest_first=True,
     )
 
 
@@ -137,8 +119,10 @@ def audit_screen(ctx: AppContext) -> ListScreen:
             "decisions",
             "users",
             "score_sheets",
+            "settings",
         },
         "The newest 1,000 entries. Every view, change, print and export is recorded here.",
+        newest_first=True,
     )
     verify = QPushButton("&Verify audit chain")
     result = QLabel()

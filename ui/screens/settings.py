@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import User
+from ppo_desktop.rules import profiles
+from ppo_desktop.services import ServiceError
+from ppo_desktop.services.settings import Settings
 from ui.context import AppContext
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
@@ -39,10 +42,61 @@ class SettingsScreen(QWidget):
             text = QLabel(value)
             text.setWordWrap(True)
             form.addRow(f"{label}:", text)
+        self.profile = QComboBox()
+        self.profile.setAccessibleName("Scheme profile")
+        for p in profiles.shipped().values():
+            self.profile.addItem(p.name, p.id)
+        self.profile.setCurrentIndex(self.profile.findData(ctx.ws.profile().id))
+        self.profile.currentIndexChanged.connect(self._profile_chosen)
+        self.profile_details = QLabel()
+        self.profile_details.setWordWrap(True)
+        self.profile_details.setObjectName("hint")
+        self.profile_error = QLabel()
+        self.profile_error.setObjectName("error")
+        self._show_profile()
         self.users_view, self.users = read_only_table(USER_COLUMNS, "Users", self)
         self.users.set_rows(ctx.users.all())
+        self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Settings"))
         layout.addLayout(form)
+        layout.addWidget(title_label("Scheme profile", "sectionTitle"))
+        caption = QLabel("The partnership's &rules:")
+        caption.setBuddy(self.profile)
+        row = QHBoxLayout()
+        row.addWidget(caption)
+        row.addWidget(self.profile, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.profile_details)
+        layout.addWidget(self.profile_error)
         layout.addWidget(title_label("Users", "sectionTitle"))
         layout.addWidget(self.users_view, 1)
+
+    def _profile_chosen(self, _index: int) -> None:
+        try:
+            changes = Settings(self.ctx.ws).set_profile(self.profile.currentData())
+        except ServiceError as exc:
+            self.profile_error.setText(str(exc))
+            self.profile.blockSignals(True)
+            self.profile.setCurrentIndex(self.profile.findData(self.ctx.ws.profile().id))
+            self.profile.blockSignals(False)
+            return
+        self.profile_error.clear()
+        self._show_profile()
+        self.ctx.broadcast(changes)
+
+    def _show_profile(self) -> None:
+        p = profiles.get(self.profile.currentData())
+        cadence = ", ".join(
+            f"{s.value} every {m} month{'s' if m > 1 else ''}" for s, m in p.review_months.items()
+        )
+        capacity = ", ".join(f"{s.value} {c.min}–{c.max}" for s, c in p.capacity.items()) or "not set"
+        matrices = ", ".join(f"{s.value}: {m}" for s, m in p.matrices.items())
+        lines = [
+            f"Source: {p.source}",
+            f"Reviews: {cadence}",
+            f"Capacity: {capacity}",
+            f"Matrices: {matrices}",
+            *p.notes,
+        ]
+        self.profile_details.setText("\n".join(lines))

@@ -1,0 +1,38 @@
+"""Partnership settings (scheme profile, protective marking), changed with an audit entry."""
+
+from __future__ import annotations
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Role
+from ppo_desktop.rules import profiles
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+
+class Settings:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def set_profile(self, profile_id: str) -> Changes:
+        """Pick the scheme profile the rules read (matrices, cadence, capacity, reason codes)."""
+        try:
+            profiles.get(profile_id)
+        except profiles.ProfileError as exc:
+            raise ServiceError(str(exc)) from exc
+        return self._set("profile", profile_id, profiles.DEFAULT_PROFILE)
+
+    def _set(self, key: str, value: str, default: str) -> Changes:
+        before = self.ws.setting(key, default)
+        if before == value:
+            return Changes()
+        with self.ws.writing(Role.ADMINISTRATOR, Role.COORDINATOR) as db:
+            db.table("settings").insert({"key": key, "value": value}, replace=True)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "setting",
+                key,
+                f"Setting {key} changed",
+                at=self.ws.now(),
+                before={key: before},
+                after={key: value},
+            )
+        return Changes.of("settings")

@@ -1,0 +1,126 @@
+"""Candidates: the pool of a strand ranked with its cohort (002 §4.5), the capacity line drawn, and the
+open nominations from every agency."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ppo_desktop.domain import Nomination, Strand
+from ppo_desktop.rules.ranking import RankedEntry, Ranking
+from ppo_desktop.services import Changes
+from ppo_desktop.services.score_sheets import ScoreSheets
+from ui.context import AppContext
+from ui.table_model import Column, RecordTableModel, fmt_date
+from ui.widgets import read_only_table, title_label
+
+BELOW_LINE = QBrush(QColor("#eeeeee"))
+
+
+def _score(r: RankedEntry) -> str:
+    if r.entry.total is None:
+        return "not scored"
+    return f"{r.entry.total:g}" + (" (draft)" if r.entry.draft else "")
+
+
+POOL_COLUMNS: list[Column[RankedEntry]] = [
+    Column("Rank", lambda r: str(r.rank), lambda r: r.rank, True),
+    Column("Ref", lambda r: r.entry.ref),
+    Column("Name", lambda r: r.entry.name),
+    Column("On the strand?", lambda r: "member" if r.entry.is_member else "candidate"),
+    Column("Latest score", _score, lambda r: -1 if r.entry.total is None else r.entry.total, True),
+    Column("Since", lambda r: fmt_date(r.entry.since), lambda r: r.entry.since.isoformat()),
+    Column("Capacity line", lambda r: "within capacity" if r.above_line else "── below the line"),
+]
+
+
+class PoolModel(RecordTableModel[RankedEntry]):
+    """Rows below the capacity line are shaded and say so in words (never colour alone)."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.isValid()
+            and not self.row_object(index.row()).above_line
+        ):
+            return BELOW_LINE
+        return super().data(index, role)
+
+
+class CandidatesScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sheets = ScoreSheets(ctx.ws)
+        self.strand = QComboBox()
+        for s in Strand:
+            self.strand.addItem(f"{s.value} — {s.long_name}", s.value)
+        self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
+        self.strand.setAccessibleName("Strand to rank")
+        self.strand.currentIndexChanged.connect(lambda _i: self.reload())
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.pool_view, _ = read_only_table(POOL_COLUMNS, "Ranked pool", self)
+        self.pool = PoolModel(POOL_COLUMNS, self)
+        self.pool_view.model().setSourceModel(self.pool)  # type: ignore[attr-defined]
+        names: dict[int, str] = {}
+        self._names = names
+        nomination_columns: list[Column[Nomination]] = [
+            Column("Nominated", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
+            Column("Name", lambda n: names.get(n.nominal_id, "")),
+            Column("Strand", lambda n: n.strand.value),
+            Column("Basis", lambda n: n.basis.value),
+            Column("Agency", lambda n: n.agency),
+            Column("Nominator", lambda n: n.nominator),
+            Column("Reason", lambda n: n.reason),
+        ]
+        self.nominations_view, self.nominations = read_only_table(
+            nomination_columns, "Open nominations", self
+        )
+
+        top = QHBoxLayout()
+        top.addWidget(title_label("Candidates & pool"), 1)
+        caption = QLabel("&Rank the pool for:")
+        caption.setBuddy(self.strand)
+        top.addWidget(caption)
+        top.addWidget(self.strand)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.pool_view, 3)
+        layout.addWidget(title_label("Open nominations", "sectionTitle"))
+        layout.addWidget(self.nominations_view, 2)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        strand = Strand(self.strand.currentData())
+        ranking = self.sheets.pool(strand)
+        self.pool.set_rows(ranking.rows)
+        self.summary.setText(self._summary(ranking, strand))
+        self._names.update({r.nominal.id: r.nominal.display_name for r in self.ctx.cases.cohort()})
+        self.nominations.set_rows(self.ctx.nominations.open_nominations())
+
+    def _summary(self, ranking: Ranking, strand: Strand) -> str:
+        profile = self.ctx.ws.profile()
+        out = [
+            f"{strand.long_name}: {len(ranking.rows)} people ranked on their latest score; capacity "
+            f"{ranking.capacity} ({profile.name}). Ties: {profile.tie_break}"
+        ]
+        ins, outs = ranking.candidates_above_line, ranking.members_below_line
+        if ins or outs:
+            out.append(
+                "Would change places — in: "
+                + (", ".join(e.name for e in ins) or "nobody")
+                + "; out: "
+                + (", ".join(e.name for e in outs) or "nobody")
+                + "."
+            )
+        else:
+            out.append("Nobody would change places.")
+        return "\n".join(out)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.tables & {"nominations", "nominals", "memberships", "score_sheets", "settings"}:
+            self.reload()

@@ -7,9 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from ppo_desktop import paths
 from ppo_desktop.demo import DEMO_PASSPHRASE, DEMO_USER, build_demo
@@ -40,15 +39,30 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def ensure_demo_store() -> Path:
+def ensure_demo_store(runner: TaskRunner) -> Path:
+    """Build the demo store the first time (a few seconds), with a busy dialog; the build runs on a
+    worker thread with its own connection, closed before it returns."""
     path = paths.demo_store()
-    if not store_exists(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            build_demo(path)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+    if store_exists(path):
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    progress = QProgressDialog("Creating the fictional demo store…", "", 0, 0)
+    progress.setWindowTitle("PPO Panel")
+    progress.setCancelButton(None)
+    progress.setMinimumDuration(0)
+    progress.show()
+    loop = QEventLoop()
+    failure: list[Exception] = []
+
+    def failed(exc: Exception) -> None:
+        failure.append(exc)
+        loop.quit()
+
+    runner.run(lambda: build_demo(path), lambda _facts: loop.quit(), failed)
+    loop.exec()
+    progress.close()
+    if failure:
+        raise failure[0]
     return path
 
 
@@ -68,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.demo:
         device = DeviceSecrets(None, "")
-        store, hint = ensure_demo_store(), DEMO_HINT
+        store, hint = ensure_demo_store(runner), DEMO_HINT
     else:
         device = system_device_secrets()
         store = args.store or paths.data_dir() / "panel.ppo"

@@ -1,0 +1,46 @@
+"""The composition root's pieces with the real thread pool: demo creation and unlocking off the UI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.device import DeviceSecrets
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.services.session import store_exists
+from tests.conftest import CHEAP
+from ui.app import ensure_demo_store, parse_args
+from ui.tasks import TaskRunner
+from ui.unlock_dialog import UnlockDialog
+
+
+def test_demo_store_built_on_a_worker(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "demo" / "demo-partnership.ppo"
+    monkeypatch.setattr("ppo_desktop.paths.demo_store", lambda: target)
+    monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
+    assert ensure_demo_store(TaskRunner()) == target
+    assert store_exists(target)
+    assert ensure_demo_store(TaskRunner()) == target  # second time: nothing rebuilt
+    assert not any(p.suffix in (".db", ".sqlite", ".tmp") for p in target.parent.iterdir())
+
+
+def test_unlock_with_the_real_thread_pool(qtbot: QtBot, demo_store: Path) -> None:
+    dialog = UnlockDialog(demo_store, DeviceSecrets(None), TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.workspace is not None
+    # The connection was made on this (the UI) thread, so it is usable here.
+    assert dialog.workspace.db.execute("SELECT count(*) FROM nominals").fetchone()[0] == 80
+    dialog.workspace.close()
+
+
+def test_arguments() -> None:
+    args = parse_args(["--demo"])
+    assert args.demo and args.store is None and args.screenshots is None
+    assert parse_args(["--store", "x.ppo"]).store == Path("x.ppo")

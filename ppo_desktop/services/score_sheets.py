@@ -11,6 +11,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import NominationState, ScoreSheet, SheetState, Strand
 from ppo_desktop.rules.ranking import PoolEntry, Ranking, rank
 from ppo_desktop.scoring import (
+    Breakdown,
     Catalogue,
     Definition,
     DefinitionError,
@@ -19,6 +20,7 @@ from ppo_desktop.scoring import (
     score,
     shipped,
 )
+from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
@@ -248,6 +250,16 @@ class ScoreSheets:
             if new != (prev or 0.0):
                 out.append(LineChange(key, labels[key], prev, new))
         return out
+
+    def profile_flags(self, nominal_id: int, breakdown: Breakdown) -> tuple[CriterionResult, ...]:
+        """The scheme profile's inclusion criteria (e.g. the London definition) on this sheet and person.
+
+        Facts: the sheet's (offence count, tagged offences, lifestyle answers) plus the person's age.
+        A fact nobody has recorded (e.g. residence) makes its criterion "not known", never "no".
+        """
+        facts: dict[str, Fact] = dict(breakdown.facts)
+        facts["age"] = Cases(self.ws).nominal(nominal_id).age_on(self.ws.today())
+        return evaluate_all(self.ws.profile().criteria, facts)
 
     def pool(self, strand: Strand) -> Ranking:
         """Candidates nominated for ``strand`` and its current cohort, ranked together."""

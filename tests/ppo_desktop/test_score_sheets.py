@@ -145,3 +145,34 @@ def test_pool_ranks_candidates_with_cohort(ws: Workspace) -> None:
         (member, True, True),
     ]
     assert ranking.capacity == 30  # Thurrock C&C max
+
+
+def test_london_definition_flag(ws: Workspace) -> None:
+    from ppo_desktop.services.settings import Settings
+
+    Settings(ws).set_profile("london-haringey-2007")
+    cases = Cases(ws)
+    nominal, _ = cases.add_nominal(NominalDraft("Crumpleton", "Horatio", dob=dt.date(1995, 3, 1)))
+    cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+    sheets = ScoreSheets(ws)
+    sheet, _ = sheets.start(nominal.id)
+    inputs = {
+        **sheet.inputs,
+        "offences": {"robbery": {"convicted": 1}, "shoplifting": {"suspected": 3}},
+        "lifestyle": {"drugs": "yes"},
+    }
+    sheet, _ = sheets.save_draft(sheet.id, inputs)
+    defn = sheets.definition_of(sheet)
+    from ppo_desktop.scoring import score
+
+    flags = {f.key: f for f in sheets.profile_flags(nominal.id, score(defn, sheet.inputs))}
+    london = flags["london_definition"]
+    assert london.met is False
+    assert "indications of criminal activity in 2 years 4 (needs ≥ 6)" in london.text
+    assert flags["drug_alcohol"].met is True and flags["drug_alcohol"].advisory
+    inputs["offences"]["shoplifting"] = {"suspected": 5}
+    sheet, _ = sheets.save_draft(sheet.id, inputs)
+    london = {f.key: f for f in sheets.profile_flags(nominal.id, score(defn, sheet.inputs))}[
+        "london_definition"
+    ]
+    assert london.met is None and "lives in the borough not known" in london.text  # residence never guessed

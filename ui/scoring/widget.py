@@ -347,7 +347,10 @@ class ScoringWidget(QWidget):
             else (f"   previous {self.previous_total:g} ({b.total - self.previous_total:+g})")
         )
         self.total.setText(f"Total {b.total:g}{prev_total}")
-        self.flags.setText("\n".join(f.text for f in b.flags))
+        flags = b.flags
+        if self.sheet is not None:
+            flags += self.sheets.profile_flags(self.sheet.nominal_id, b)
+        self.flags.setText("\n".join(f.text + (" (advisory)" if f.advisory else "") for f in flags))
         readings = "\n".join(f"• {r}" for r in b.readings)
         self.readings.setText(f"Readings of unexplained markers:\n{readings}" if readings else "")
 

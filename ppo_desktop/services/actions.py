@@ -77,10 +77,7 @@ class Actions:
         return self.get(action_id), Changes.of("actions", nominal_id=current.nominal_id)
 
     def get(self, action_id: int) -> Action:
-        found = list(self.ws.db.query("SELECT * FROM actions WHERE id = ?", [action_id]))
-        if not found:
-            raise ServiceError(f"There is no action with id {action_id}.")
-        return rows.action(found[0])
+        return rows.action(self.ws.row("actions", action_id, "action"))
 
     def open_actions(self) -> list[Action]:
         return [

@@ -110,10 +110,7 @@ class Cases:
         return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
 
     def nominal(self, nominal_id: int) -> Nominal:
-        found = list(self.ws.db.query("SELECT * FROM nominals WHERE id = ?", [nominal_id]))
-        if not found:
-            raise ServiceError(f"There is no nominal with id {nominal_id}.")
-        return rows.nominal(found[0])
+        return rows.nominal(self.ws.row("nominals", nominal_id, "nominal"))
 
     # -- strand spells -------------------------------------------------------------------
     def select(
@@ -232,10 +229,7 @@ class Cases:
         return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def spell(self, spell_id: int) -> Membership:
-        found = list(self.ws.db.query("SELECT * FROM memberships WHERE id = ?", [spell_id]))
-        if not found:
-            raise ServiceError(f"There is no strand spell with id {spell_id}.")
-        return rows.membership(found[0])
+        return rows.membership(self.ws.row("memberships", spell_id, "strand spell"))
 
     def current_spell(self, nominal_id: int) -> Membership | None:
         found = list(

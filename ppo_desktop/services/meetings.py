@@ -7,7 +7,7 @@ import datetime as dt
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Decision, Meeting, MeetingState, Strand
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Workspace
 
 
 class Meetings:
@@ -90,14 +90,12 @@ class Meetings:
                 after=values,
                 justification=authority,
             )
-        found = list(self.ws.db.query("SELECT * FROM decisions WHERE id = ?", [new_id]))
-        return rows.decision(found[0]), Changes.of("decisions", nominal_id=nominal_id)
+        return rows.decision(self.ws.row("decisions", new_id, "decision")), Changes.of(
+            "decisions", nominal_id=nominal_id
+        )
 
     def get(self, meeting_id: int) -> Meeting:
-        found = list(self.ws.db.query("SELECT * FROM meetings WHERE id = ?", [meeting_id]))
-        if not found:
-            raise ServiceError(f"There is no meeting with id {meeting_id}.")
-        return rows.meeting(found[0])
+        return rows.meeting(self.ws.row("meetings", meeting_id, "meeting"))
 
     def all(self) -> list[Meeting]:
         return [rows.meeting(r) for r in self.ws.db.query("SELECT * FROM meetings ORDER BY held_on DESC")]

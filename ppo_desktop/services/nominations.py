@@ -69,10 +69,7 @@ class Nominations:
         return Changes.of("nominations", nominal_id=current.nominal_id)
 
     def get(self, nomination_id: int) -> Nomination:
-        found = list(self.ws.db.query("SELECT * FROM nominations WHERE id = ?", [nomination_id]))
-        if not found:
-            raise ServiceError(f"There is no nomination with id {nomination_id}.")
-        return rows.nomination(found[0])
+        return rows.nomination(self.ws.row("nominations", nomination_id, "nomination"))
 
     def open_nominations(self) -> list[Nomination]:
         return [

@@ -209,10 +209,7 @@ class ScoreSheets:
 
     # -- reading -------------------------------------------------------------------------
     def get(self, sheet_id: int) -> ScoreSheet:
-        found = list(self.ws.db.query("SELECT * FROM score_sheets WHERE id = ?", [sheet_id]))
-        if not found:
-            raise ServiceError(f"There is no score sheet with id {sheet_id}.")
-        return rows.score_sheet(found[0])
+        return rows.score_sheet(self.ws.row("score_sheets", sheet_id, "score sheet"))
 
     def history(self, nominal_id: int) -> list[ScoreSheet]:
         """Every sheet for a nominal, newest first (a draft, if any, comes first)."""

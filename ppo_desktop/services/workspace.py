@@ -7,6 +7,7 @@ import datetime as dt
 import platform
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -74,6 +75,13 @@ class Workspace:
             raise PermissionDenied(f"{self.user.display_name} ({self.user.role}) may not make this change.")
         with self.vault.transaction() as db:
             yield db
+
+    def row(self, table: str, row_id: object, what: str) -> dict[str, Any]:
+        """One row by id, or a ServiceError naming what is missing."""
+        found = list(self.db.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]))
+        if not found:
+            raise ServiceError(f"There is no {what} with id {row_id}.")
+        return found[0]
 
     def setting(self, key: str, default: str = "") -> str:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()

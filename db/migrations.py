@@ -96,6 +96,36 @@ def m0002_score_sheets(db: Database) -> None:
     )
 
 
+@migrations()
+def m0003_meetings(db: Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE memberships ADD COLUMN last_arrest_on TEXT;
+        ALTER TABLE memberships ADD COLUMN last_intelligence_on TEXT;
+        ALTER TABLE meetings ADD COLUMN opened_at TEXT;
+        ALTER TABLE meetings ADD COLUMN closed_at TEXT;
+        CREATE TABLE attendance (
+            id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            name TEXT NOT NULL, agency TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+            present INTEGER NOT NULL DEFAULT 1);
+        CREATE TABLE agenda_items (
+            id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            position INTEGER NOT NULL, nominal_id INTEGER REFERENCES nominals(id),
+            title TEXT NOT NULL, reasons TEXT NOT NULL DEFAULT '[]', minutes INTEGER NOT NULL DEFAULT 10,
+            notes TEXT NOT NULL DEFAULT '', seconds_spent INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending');
+        CREATE INDEX agenda_meeting ON agenda_items(meeting_id, position);
+        ALTER TABLE decisions ADD COLUMN agenda_item_id INTEGER REFERENCES agenda_items(id);
+        ALTER TABLE decisions ADD COLUMN undo TEXT;
+        ALTER TABLE decisions ADD COLUMN undone_at TEXT;
+        CREATE TABLE meeting_amendments (
+            id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            at TEXT NOT NULL, user_id TEXT NOT NULL, text TEXT NOT NULL);
+        """
+    )
+    _append_only(db, "meeting_amendments")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -16,7 +16,7 @@ from db.keyfile import KdfCost
 from ppo_desktop.domain import (
     ActionState,
     Basis,
-    MeetingState,
+    DecisionKind,
     NominationState,
     Pathway,
     RemovalReason,
@@ -25,6 +25,7 @@ from ppo_desktop.domain import (
 )
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.score_sheets import ScoreSheets
@@ -85,6 +86,14 @@ AREAS = ["Northbrook", "Eastmarsh", "Riverside", "Old Town"]
 STREETS = ["Imaginary Lane", "Makebelieve Road", "Nowhere Close", "Pretend Street", "Fable Avenue"]
 ETHNICITY = ["White British", "White Other", "Black British", "Asian British", "Mixed", "Not stated"]
 AGENCIES = ["Police", "Probation", "YOS", "Council ASB", "DIP", "Housing", "Prison"]
+ATTENDEES = [
+    ("DI Demo Chair", "Police", "Chair"),
+    ("Probation Manager Demo", "Probation", "Deputy chair"),
+    ("PC Example", "Police", "PPO officer"),
+    ("YOS Worker Demo", "YOS", "Case manager"),
+    ("ASB Officer Mock", "Council ASB", "ASB manager"),
+    ("Housing Officer Demo", "Housing", "Homeless manager"),
+]
 OFFICERS = ["PC Example", "DS Sample", "PO Placeholder", "YOS Worker Demo", "ASB Officer Mock"]
 
 
@@ -180,10 +189,21 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             nominal.id, strand, basis, Status.OFFENDING_CJS, on=added, authority="Demo panel"
         )
         if status is Status.CUSTODY:
-            custody = added + dt.timedelta(days=rng.randint(30, 200))
-            release = today + relativedelta(months=rng.choice([1, 2, 5, 14, 30]))
+            sentence = rng.choice([8, 18, 36, 48])  # months
+            release = today + relativedelta(months=rng.choice([1, 2, 5, 14]))
+            custody = max(added, release - relativedelta(months=sentence))
             cases.set_status(spell.id, Status.CUSTODY, custody_on=custody, release_on=release)
-        elif status is not Status.OFFENDING_CJS:
+            if sentence > 24:
+                cases.place_on_amber_list(spell.id, release, on=custody, authority="Demo panel")
+        else:
+            quiet = i % 11 == 3  # a few with nothing for over six months: the de-selection prompt
+            recent = today - relativedelta(months=rng.randint(7, 10) if quiet else rng.randint(0, 4))
+            cases.record_activity(
+                spell.id,
+                arrest_on=recent if rng.random() < 0.5 else None,
+                intelligence_on=recent - dt.timedelta(days=rng.randint(0, 20)),
+            )
+        if status not in (Status.OFFENDING_CJS, Status.CUSTODY):
             cases.set_status(spell.id, status)
         nom_id = ws.db.execute("SELECT id FROM nominations WHERE nominal_id = ?", [nominal.id]).fetchone()[0]
         noms.set_state(nom_id, NominationState.SELECTED, justification="Demo panel")
@@ -197,7 +217,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
                 owner=rng.choice(OFFICERS),
                 due_on=due,
             )
-            if due < today - dt.timedelta(days=30) and rng.random() < 0.7:
+            if due < today - dt.timedelta(days=30) and rng.random() < 0.92:
                 acts.close(action.id, ActionState.DONE, outcome="Completed (demo)", on=due)
         if i % 9 == 8:
             removed = min(today - dt.timedelta(days=10), added + relativedelta(months=rng.randint(6, 15)))
@@ -209,7 +229,8 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
 
     _score_history(ws, rng, people[:70], today, at)
 
-    # Two past meetings with decisions, one upcoming.
+    # Two past meetings run through the agenda and decisions, one upcoming.
+    decisions = Decisions(ws)
     held = []
     for months_ago in (2, 1):
         day = today - relativedelta(months=months_ago)
@@ -221,17 +242,23 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             chair="DI Demo Chair",
             deputy="Probation Manager Demo",
         )
-        meets.set_state(meeting.id, MeetingState.CLOSED)
-        for nominal, strand, basis, _ in people[months_ago * 5 : months_ago * 5 + 4]:
-            meets.record_decision(
+        for name, agency, role in ATTENDEES:
+            meets.add_attendee(meeting.id, name, agency, role)
+        meets.add_attendee(meeting.id, "Fire Officer Demo", "Fire", "Community safety", present=False)
+        meets.set_quorum_note(meeting.id, "Quorate: Police, Probation and the Council present.")
+        meets.start(meeting.id)
+        current = [p for p in people[months_ago * 5 :] if cases.current_spell(p[0].id) is not None]
+        for nominal, strand, _basis, _ in current[:4]:
+            item, _ = meets.add_item(
                 meeting.id,
-                nominal.id,
-                "retain",
-                on=day,
-                strand=strand,
-                basis=basis,
-                authority="Panel agreement",
+                nominal.display_name,
+                nominal_id=nominal.id,
+                reasons=[f"{strand.value} review (demo)"],
             )
+            meets.set_notes(
+                item.id, "Fictional discussion: engagement with services reviewed; partners agree."
+            )
+            decisions.decide(item.id, DecisionKind.RETAIN, authority="Panel agreement")
             acts.add(
                 nominal.id,
                 pathway=Pathway.ACCOMMODATION,
@@ -241,6 +268,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
                 due_on=day + relativedelta(months=1),
                 meeting_id=meeting.id,
             )
+        meets.close(meeting.id)
         held.append(meeting)
     at(today)
     meets.plan(
@@ -260,15 +288,14 @@ def _score_history(
     today: dt.date,
     at: Callable[[dt.date], None],
 ) -> None:
-    """Final sheets at selection and at each review since (at most four per person)."""
+    """Final sheets at selection and at each review since, at the strand's cadence."""
     sheets = ScoreSheets(ws)
+    cases = Cases(ws)
     profile = ws.profile()
     for nominal, strand, _basis, joined in people:
         day = joined + dt.timedelta(days=14)
         level = rng.randint(2, 6)
-        for _ in range(4):
-            if day >= today:
-                break
+        while day < today:
             at(day)
             sheet, _ = sheets.start(nominal.id)
             inputs: dict[str, Any] = dict(sheet.inputs)
@@ -295,6 +322,9 @@ def _score_history(
             sheets.finalise(sheet.id)
             level = max(1, level + rng.choice([-2, -1, -1, 0, 1]))
             day += relativedelta(months=profile.review_months[strand])
+            spell = cases.current_spell(nominal.id)
+            if spell is not None and not spell.amber:
+                cases.set_next_review(spell.id, day, justification="Reviewed with a new score sheet (demo)")
 
 
 COLUMNS = ("convicted", "admitted", "suspected")

@@ -179,6 +179,8 @@ class Membership:
     removal_reason: RemovalReason | None = None
     removal_note: str = ""
     removal_authority: str = ""
+    last_arrest_on: dt.date | None = None
+    last_intelligence_on: dt.date | None = None
 
     @property
     def current(self) -> bool:
@@ -213,6 +215,53 @@ class Meeting:
     venue: str = ""
     chair: str = ""
     deputy: str = ""
+    quorum_note: str = ""
+
+
+class DecisionKind(StrEnum):
+    SELECT = "select"
+    RETAIN = "retain"
+    MOVE_STRAND = "move-strand"
+    DESELECT = "deselect"
+    AMBER = "amber"
+    IOM_COHORT = "iom-cohort"
+    DEFER = "defer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "select": "Select onto a strand",
+            "retain": "Retain",
+            "move-strand": "Move strand",
+            "deselect": "De-select",
+            "amber": "Amber list",
+            "iom-cohort": "Move to IOM cohort",
+            "defer": "Defer to next meeting",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Attendee:
+    id: int
+    meeting_id: int
+    name: str
+    agency: str
+    role: str = ""
+    present: bool = True
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: int
+    meeting_id: int
+    position: int
+    title: str
+    nominal_id: int | None
+    reasons: tuple[str, ...] = ()
+    minutes: int = 10
+    notes: str = ""
+    seconds_spent: int = 0
+    state: str = "pending"  # pending / discussed
 
 
 @dataclass(frozen=True)
@@ -227,6 +276,8 @@ class Decision:
     reason_code: str = ""
     authority: str = ""
     note: str = ""
+    agenda_item_id: int | None = None
+    undone: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import (
     Basis,
@@ -189,6 +191,88 @@ class Cases:
                 justification=justification,
             )
         return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
+
+    def set_next_review(self, spell_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
+        """Set when the panel next reviews this spell (after a review, or by the coordinator)."""
+        spell = self.spell(spell_id)
+        before = {"next_review_on": rows.iso(spell.next_review_on)}
+        after = {"next_review_on": review_on.isoformat()}
+        with self.ws.writing() as db:
+            db.table("memberships").update(spell_id, after)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "membership",
+                spell_id,
+                "Next review date set",
+                at=self.ws.now(),
+                nominal_id=spell.nominal_id,
+                before=before,
+                after=after,
+                justification=justification,
+            )
+        return Changes.of("memberships", nominal_id=spell.nominal_id)
+
+    def record_activity(
+        self, spell_id: int, *, arrest_on: dt.date | None = None, intelligence_on: dt.date | None = None
+    ) -> Changes:
+        """The latest arrest and intelligence dates, behind the 'no activity for 6 months' prompt."""
+        spell = self.spell(spell_id)
+        after = {
+            k: v.isoformat()
+            for k, v in (("last_arrest_on", arrest_on), ("last_intelligence_on", intelligence_on))
+            if v is not None
+        }
+        if not after:
+            return Changes()
+        before = {
+            "last_arrest_on": rows.iso(spell.last_arrest_on),
+            "last_intelligence_on": rows.iso(spell.last_intelligence_on),
+        }
+        with self.ws.writing() as db:
+            db.table("memberships").update(spell_id, after)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "membership",
+                spell_id,
+                "Latest activity recorded",
+                at=self.ws.now(),
+                nominal_id=spell.nominal_id,
+                before={k: before[k] for k in after},
+                after=after,
+            )
+        return Changes.of("memberships", nominal_id=spell.nominal_id)
+
+    def place_on_amber_list(
+        self, spell_id: int, release_on: dt.date, *, on: dt.date, authority: str
+    ) -> Changes:
+        """Long custody (over the profile's threshold): watched until release and reconsidered
+        the profile's number of months before it (000 §6)."""
+        spell = self.spell(spell_id)
+        profile = self.ws.profile()
+        if release_on <= on:
+            raise ServiceError("The amber list needs the expected release date (in the future).")
+        review = release_on - relativedelta(months=profile.reconsider_months_before_release)
+        after = {
+            "amber": 1,
+            "status": Status.CUSTODY.value,
+            "release_on": release_on.isoformat(),
+            "custody_on": (spell.custody_on or on).isoformat(),
+            "next_review_on": review.isoformat(),
+        }
+        with self.ws.writing() as db:
+            db.table("memberships").update(spell_id, after)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "membership",
+                spell_id,
+                "Placed on the amber list",
+                at=self.ws.now(),
+                nominal_id=spell.nominal_id,
+                before={"amber": int(spell.amber), "status": spell.status.value},
+                after=after,
+                justification=authority,
+            )
+        return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def remove(
         self,

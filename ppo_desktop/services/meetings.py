@@ -1,19 +1,27 @@
-"""Panel meetings and the decisions recorded in them."""
+"""Panel meetings: planning, attendance, the agenda, running the meeting, closing and amending it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import Basis, Decision, Meeting, MeetingState, Strand
+from ppo_desktop.domain import AgendaItem, Attendee, Basis, Decision, Meeting, MeetingState, Strand
+from ppo_desktop.rules.agenda import Proposal, propose
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, Workspace
+from ppo_desktop.services.actions import Actions
+from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
 
 
 class Meetings:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
+    # -- the meeting ---------------------------------------------------------------------
     def plan(
         self, panel: str, held_on: dt.date, *, venue: str = "", chair: str = "", deputy: str = ""
     ) -> tuple[Meeting, Changes]:
@@ -25,9 +33,8 @@ class Meetings:
             "deputy": deputy,
             "state": MeetingState.PLANNED.value,
         }
-        with self.ws.writing() as db:
-            db.table("meetings").insert(values)
-            new_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+        with self.ws.writing():
+            new_id = self.ws.insert("meetings", values)
             self.ws.audit.record(
                 AuditKind.COLLECTION,
                 "meeting",
@@ -39,9 +46,17 @@ class Meetings:
         return self.get(new_id), Changes.of("meetings")
 
     def set_state(self, meeting_id: int, state: MeetingState) -> Changes:
+        """Planned → in progress → closed, one step at a time."""
         current = self.get(meeting_id)
+        if NEXT_STATE.get(current.state) is not state:
+            raise ServiceError(f"A {current.state.value} meeting cannot become {state.value}.")
+        stamp = self.ws.now().isoformat(timespec="seconds")
+        values = {
+            "state": state.value,
+            **({"opened_at": stamp} if state is MeetingState.IN_PROGRESS else {"closed_at": stamp}),
+        }
         with self.ws.writing() as db:
-            db.table("meetings").update(meeting_id, {"state": state.value})
+            db.table("meetings").update(meeting_id, values)
             self.ws.audit.record(
                 AuditKind.ALTERATION,
                 "meeting",
@@ -49,10 +64,270 @@ class Meetings:
                 f"Meeting {state.value}",
                 at=self.ws.now(),
                 before={"state": current.state.value},
-                after={"state": state.value},
+                after=values,
             )
         return Changes.of("meetings")
 
+    def start(self, meeting_id: int) -> Changes:
+        return self.set_state(meeting_id, MeetingState.IN_PROGRESS)
+
+    def close(self, meeting_id: int) -> Changes:
+        """Close the meeting: its decisions become final (no more undo); later changes are amendments."""
+        return self.set_state(meeting_id, MeetingState.CLOSED)
+
+    def set_quorum_note(self, meeting_id: int, note: str) -> Changes:
+        current = self._open_for_editing(meeting_id)
+        with self.ws.writing() as db:
+            db.table("meetings").update(meeting_id, {"quorum_note": note})
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "meeting",
+                meeting_id,
+                "Quorum note recorded",
+                at=self.ws.now(),
+                before={"quorum_note": current.quorum_note},
+                after={"quorum_note": note},
+            )
+        return Changes.of("meetings")
+
+    def amend(self, meeting_id: int, text: str) -> Changes:
+        """After closing, the record changes only by amendment: appended, never a silent edit."""
+        if self.get(meeting_id).state is not MeetingState.CLOSED:
+            raise ServiceError("Only a closed meeting is amended; until then edit it directly.")
+        if not text.strip():
+            raise ServiceError("An amendment needs its text.")
+        with self.ws.writing() as db:
+            db.table("meeting_amendments").insert(
+                {
+                    "meeting_id": meeting_id,
+                    "text": text,
+                    "user_id": self.ws.user.id,
+                    "at": self.ws.now().isoformat(timespec="seconds"),
+                }
+            )
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "meeting",
+                meeting_id,
+                "Minutes amended",
+                at=self.ws.now(),
+                after={"amendment": text},
+            )
+        return Changes.of("meetings")
+
+    def amendments(self, meeting_id: int) -> list[tuple[str, str, str]]:
+        return [
+            (r["at"], r["user_id"], r["text"])
+            for r in self.ws.db.query(
+                "SELECT at, user_id, text FROM meeting_amendments WHERE meeting_id = ? ORDER BY id",
+                [meeting_id],
+            )
+        ]
+
+    # -- attendance ------------------------------------------------------------------------
+    def add_attendee(
+        self, meeting_id: int, name: str, agency: str, role: str = "", *, present: bool = True
+    ) -> Changes:
+        self._open_for_editing(meeting_id)
+        if not name.strip() or not agency.strip():
+            raise ServiceError("An attendee needs a name and an agency.")
+        values = {
+            "meeting_id": meeting_id,
+            "name": name,
+            "agency": agency,
+            "role": role,
+            "present": int(present),
+        }
+        with self.ws.writing() as db:
+            db.table("attendance").insert(values)
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "meeting",
+                meeting_id,
+                f"{'Attendee' if present else 'Apology'} recorded: {agency}",
+                at=self.ws.now(),
+                after=values,
+            )
+        return Changes.of("meetings")
+
+    def attendance(self, meeting_id: int) -> list[Attendee]:
+        return [
+            rows.attendee(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM attendance WHERE meeting_id = ? ORDER BY present DESC, agency, name",
+                [meeting_id],
+            )
+        ]
+
+    # -- the agenda ------------------------------------------------------------------------
+    def proposals(self, meeting_id: int) -> list[Proposal]:
+        """What the rules say should be discussed, minus what is already on the agenda."""
+        meeting = self.get(meeting_id)
+        on_agenda = {i.nominal_id for i in self.agenda(meeting_id)}
+        last_decided = {
+            r["nominal_id"]: dt.date.fromisoformat(r["day"])
+            for r in self.ws.db.query(
+                "SELECT nominal_id, max(decided_on) AS day FROM decisions "
+                "WHERE undone_at IS NULL GROUP BY nominal_id"
+            )
+        }
+        found = propose(
+            meeting.held_on,
+            self.ws.profile(),
+            Cases(self.ws).cohort(),
+            Nominations(self.ws).open_nominations(),
+            Actions(self.ws).open_actions(),
+            last_decided,
+        )
+        return [p for p in found if p.nominal_id not in on_agenda]
+
+    def add_proposals(self, meeting_id: int, proposals: list[Proposal]) -> Changes:
+        changes = Changes()
+        for p in proposals:
+            changes |= self.add_item(meeting_id, p.title, nominal_id=p.nominal_id, reasons=p.reasons)[1]
+        return changes
+
+    def add_item(
+        self,
+        meeting_id: int,
+        title: str,
+        *,
+        nominal_id: int | None = None,
+        reasons: list[str] | None = None,
+        minutes: int = 10,
+    ) -> tuple[AgendaItem, Changes]:
+        self._open_for_editing(meeting_id)
+        position = 1 + (
+            self.ws.db.execute(
+                "SELECT max(position) FROM agenda_items WHERE meeting_id = ?", [meeting_id]
+            ).fetchone()[0]
+            or 0
+        )
+        values = {
+            "meeting_id": meeting_id,
+            "position": position,
+            "nominal_id": nominal_id,
+            "title": title,
+            "reasons": json.dumps(reasons or []),
+            "minutes": minutes,
+        }
+        with self.ws.writing():
+            item_id = self.ws.insert("agenda_items", values)
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "agenda_item",
+                item_id,
+                f"Agenda item added: {title}",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                after={"meeting_id": meeting_id},
+            )
+        return self.item(item_id), Changes.of("agenda", nominal_id=nominal_id)
+
+    def remove_item(self, item_id: int) -> Changes:
+        item = self.item(item_id)
+        self._open_for_editing(item.meeting_id)
+        if self.ws.db.execute(
+            "SELECT 1 FROM decisions WHERE agenda_item_id = ? AND undone_at IS NULL", [item_id]
+        ).fetchone():
+            raise ServiceError("This item has a decision; undo the decision before removing the item.")
+        with self.ws.writing() as db:
+            db.execute("DELETE FROM agenda_items WHERE id = ?", [item_id])
+            self._renumber(item.meeting_id)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "agenda_item",
+                item_id,
+                f"Agenda item removed: {item.title}",
+                at=self.ws.now(),
+                nominal_id=item.nominal_id,
+            )
+        return Changes.of("agenda")
+
+    def move_item(self, item_id: int, to_position: int) -> Changes:
+        """Put an item at ``to_position`` (1-based); the others close up around it."""
+        item = self.item(item_id)
+        self._open_for_editing(item.meeting_id)
+        order = [i.id for i in self.agenda(item.meeting_id) if i.id != item_id]
+        to_position = max(1, min(to_position, len(order) + 1))
+        order.insert(to_position - 1, item_id)
+        with self.ws.writing() as db:
+            for pos, iid in enumerate(order, start=1):
+                db.table("agenda_items").update(iid, {"position": pos})
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "agenda_item",
+                item_id,
+                "Agenda reordered",
+                at=self.ws.now(),
+                before={"position": item.position},
+                after={"position": to_position},
+            )
+        return Changes.of("agenda")
+
+    def set_minutes(self, item_id: int, minutes: int) -> Changes:
+        if not 1 <= minutes <= 120:
+            raise ServiceError("Allow between 1 and 120 minutes for an item.")
+        return self._update_item(item_id, {"minutes": minutes}, "Time allowed changed")
+
+    def set_notes(self, item_id: int, notes: str) -> Changes:
+        """The discussion summary for the minutes (saved as the chair types, debounced)."""
+        return self._update_item(item_id, {"notes": notes}, "Discussion notes saved", allow_in_meeting=True)
+
+    def record_time(self, item_id: int, seconds: int) -> Changes:
+        """Time spent on an item (the console's timer); not audited, it is not personal data."""
+        item = self.item(item_id)
+        with self.ws.writing() as db:
+            db.table("agenda_items").update(item_id, {"seconds_spent": item.seconds_spent + max(0, seconds)})
+        return Changes.of("agenda")
+
+    def mark_discussed(self, item_id: int) -> Changes:
+        return self._update_item(item_id, {"state": "discussed"}, "Item discussed", allow_in_meeting=True)
+
+    def agenda(self, meeting_id: int) -> list[AgendaItem]:
+        return [
+            rows.agenda_item(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY position", [meeting_id]
+            )
+        ]
+
+    def item(self, item_id: int) -> AgendaItem:
+        return rows.agenda_item(self.ws.row("agenda_items", item_id, "agenda item"))
+
+    def _update_item(
+        self, item_id: int, values: dict[str, object], summary: str, allow_in_meeting: bool = True
+    ) -> Changes:
+        item = self.item(item_id)
+        self._open_for_editing(item.meeting_id)
+        before = {k: getattr(item, k) for k in values}
+        if before == values:
+            return Changes()
+        with self.ws.writing() as db:
+            db.table("agenda_items").update(item_id, values)
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "agenda_item",
+                item_id,
+                summary,
+                at=self.ws.now(),
+                nominal_id=item.nominal_id,
+                before=before,
+                after=values,
+            )
+        return Changes.of("agenda", nominal_id=item.nominal_id)
+
+    def _renumber(self, meeting_id: int) -> None:
+        for pos, item in enumerate(self.agenda(meeting_id), start=1):
+            self.ws.db.table("agenda_items").update(item.id, {"position": pos})
+
+    def _open_for_editing(self, meeting_id: int) -> Meeting:
+        meeting = self.get(meeting_id)
+        if meeting.state is MeetingState.CLOSED:
+            raise ServiceError("This meeting is closed: record an amendment instead.")
+        return meeting
+
+    # -- reading -------------------------------------------------------------------------
     def record_decision(
         self,
         meeting_id: int | None,
@@ -66,6 +341,7 @@ class Meetings:
         authority: str = "",
         note: str = "",
     ) -> tuple[Decision, Changes]:
+        """A bare decision record (history, imports). Meeting decisions go through Decisions.decide."""
         values = {
             "meeting_id": meeting_id,
             "nominal_id": nominal_id,
@@ -77,9 +353,8 @@ class Meetings:
             "authority": authority,
             "note": note,
         }
-        with self.ws.writing() as db:
-            db.table("decisions").insert(values)
-            new_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+        with self.ws.writing():
+            new_id = self.ws.insert("decisions", values)
             self.ws.audit.record(
                 AuditKind.COLLECTION,
                 "decision",
@@ -99,3 +374,11 @@ class Meetings:
 
     def all(self) -> list[Meeting]:
         return [rows.meeting(r) for r in self.ws.db.query("SELECT * FROM meetings ORDER BY held_on DESC")]
+
+    def decisions(self, meeting_id: int) -> list[Decision]:
+        return [
+            rows.decision(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM decisions WHERE meeting_id = ? AND undone_at IS NULL ORDER BY id", [meeting_id]
+            )
+        ]

@@ -9,6 +9,8 @@ from typing import Any
 from ppo_desktop.domain import (
     Action,
     ActionState,
+    AgendaItem,
+    Attendee,
     Basis,
     Decision,
     Meeting,
@@ -72,6 +74,8 @@ def membership(r: Row) -> Membership:
         removal_reason=RemovalReason(r["removal_reason"]) if r["removal_reason"] else None,
         removal_note=r["removal_note"] or "",
         removal_authority=r["removal_authority"] or "",
+        last_arrest_on=date_or_none(r.get("last_arrest_on")),
+        last_intelligence_on=date_or_none(r.get("last_intelligence_on")),
     )
 
 
@@ -118,6 +122,8 @@ def decision(r: Row) -> Decision:
         reason_code=r["reason_code"] or "",
         authority=r["authority"] or "",
         note=r["note"] or "",
+        agenda_item_id=r.get("agenda_item_id"),
+        undone=bool(r.get("undone_at")),
     )
 
 
@@ -130,6 +136,7 @@ def meeting(r: Row) -> Meeting:
         venue=r["venue"],
         chair=r["chair"],
         deputy=r["deputy"],
+        quorum_note=r.get("quorum_note") or "",
     )
 
 
@@ -151,4 +158,30 @@ def score_sheet(r: Row) -> ScoreSheet:
         scored_on=dt.date.fromisoformat(r["scored_on"]),
         state=SheetState(r["state"]),
         pnc_marker=bool(r["pnc_marker"]),
+    )
+
+
+def agenda_item(r: Row) -> AgendaItem:
+    return AgendaItem(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        position=r["position"],
+        title=r["title"],
+        nominal_id=r["nominal_id"],
+        reasons=tuple(json.loads(r["reasons"])),
+        minutes=r["minutes"],
+        notes=r["notes"],
+        seconds_spent=r["seconds_spent"],
+        state=r["state"],
+    )
+
+
+def attendee(r: Row) -> Attendee:
+    return Attendee(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        name=r["name"],
+        agency=r["agency"],
+        role=r["role"],
+        present=bool(r["present"]),
     )

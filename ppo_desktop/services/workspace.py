@@ -76,6 +76,12 @@ class Workspace:
         with self.vault.transaction() as db:
             yield db
 
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one row (inside the caller's transaction) and return its id."""
+        pk = self.db.table(table).insert(values).last_pk
+        assert pk is not None
+        return int(pk)
+
     def row(self, table: str, row_id: object, what: str) -> dict[str, Any]:
         """One row by id, or a ServiceError naming what is missing."""
         found = list(self.db.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]))

@@ -1,0 +1,255 @@
+"""Meetings: lifecycle, attendance, agenda proposals with reasons, decisions with consequences and undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ppo_desktop.domain import (
+    ActionState,
+    Basis,
+    DecisionKind,
+    MeetingState,
+    NominationState,
+    Pathway,
+    RemovalReason,
+    Status,
+    Strand,
+)
+from ppo_desktop.services.actions import Actions
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+DAY = dt.date(2026, 12, 1)
+
+
+def person(
+    ws: Workspace,
+    name: str,
+    strand: Strand | None = Strand.CATCH_CONVICT,
+    added: dt.date = dt.date(2026, 9, 1),
+) -> int:
+    cases = Cases(ws)
+    nominal, _ = cases.add_nominal(NominalDraft(name, "Fictional", dob=dt.date(1990, 1, 1)))
+    if strand is not None:
+        spell, _ = cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
+        cases.record_activity(spell.id, intelligence_on=DAY - dt.timedelta(days=20))
+    return nominal.id
+
+
+def test_lifecycle_and_amendments(ws: Workspace) -> None:
+    meetings = Meetings(ws)
+    meeting, _ = meetings.plan("C&C / R&R panel", DAY, venue="Room 2", chair="DI Chair")
+    with pytest.raises(ServiceError, match="planned meeting cannot become closed"):
+        meetings.close(meeting.id)
+    meetings.add_attendee(meeting.id, "PO Example", "Probation", "Deputy")
+    meetings.add_attendee(meeting.id, "Fire Officer", "Fire", present=False)
+    assert [(a.agency, a.present) for a in meetings.attendance(meeting.id)] == [
+        ("Probation", True),
+        ("Fire", False),
+    ]
+    with pytest.raises(ServiceError, match="Only a closed meeting is amended"):
+        meetings.amend(meeting.id, "typo")
+    meetings.start(meeting.id)
+    meetings.close(meeting.id)
+    assert meetings.get(meeting.id).state is MeetingState.CLOSED
+    with pytest.raises(ServiceError, match="closed: record an amendment"):
+        meetings.add_item(meeting.id, "Late item")
+    meetings.amend(meeting.id, "Item 3: the owner of the housing action is Housing, not Probation.")
+    assert [a[2] for a in meetings.amendments(meeting.id)] == [
+        "Item 3: the owner of the housing action is Housing, not Probation."
+    ]
+    with pytest.raises(Exception, match="append-only"):
+        ws.db.execute("UPDATE meeting_amendments SET text = 'x'")
+
+
+def test_agenda_proposals_say_why(ws: Workspace) -> None:
+    cases, meetings = Cases(ws), Meetings(ws)
+    candidate = person(ws, "Candidate", strand=None)
+    Nominations(ws).nominate(
+        candidate,
+        agency="Police",
+        nominator="PC Example",
+        strand=Strand.CATCH_CONVICT,
+        basis=Basis.PRIORITY,
+        reason="robberies",
+        on=dt.date(2026, 11, 1),
+    )
+    due = person(ws, "Reviewdue", added=dt.date(2026, 5, 1))  # C&C: due 1 Nov 2026
+    fresh = person(ws, "Fresh", added=dt.date(2026, 10, 1))
+    quiet = person(ws, "Quiet", added=dt.date(2026, 3, 1))
+    cases.record_activity(cases.current_spell(quiet).id, intelligence_on=dt.date(2026, 4, 1))  # type: ignore[union-attr]
+    veteran = person(ws, "Veteran", added=dt.date(2024, 11, 1))
+    amber = person(ws, "Amber", added=dt.date(2025, 1, 1))
+    cases.place_on_amber_list(
+        cases.current_spell(amber).id,
+        dt.date(2027, 2, 1),
+        on=dt.date(2025, 3, 1),  # type: ignore[union-attr]
+        authority="panel",
+    )
+    short = person(ws, "Shortsentence", added=dt.date(2026, 6, 1))
+    cases.set_status(
+        cases.current_spell(short).id,
+        Status.CUSTODY,
+        custody_on=dt.date(2026, 7, 1),  # type: ignore[union-attr]
+        release_on=dt.date(2026, 11, 20),
+    )
+    Actions(ws).add(
+        fresh,
+        pathway=Pathway.ACCOMMODATION,
+        description="Hostel",
+        agency="Housing",
+        owner="HO",
+        due_on=dt.date(2026, 11, 15),
+    )
+    meeting, _ = meetings.plan("Panel", DAY)
+    proposals = {p.nominal_id: p for p in meetings.proposals(meeting.id)}
+    assert proposals[candidate].kinds == ["nomination"] and "robberies" in proposals[candidate].reasons[0]
+    assert "review" in proposals[due].kinds and "every 6 months" in " ".join(proposals[due].reasons)
+    assert proposals[fresh].kinds == ["actions"] and "1 overdue action" in proposals[fresh].reasons[0]
+    assert "no-activity" in proposals[quiet].kinds and "01 Apr 2026" in " ".join(proposals[quiet].reasons)
+    assert "two-year" in proposals[veteran].kinds
+    assert "amber-release" in proposals[amber].kinds and "01 Feb 2027" in proposals[amber].reasons[0]
+    assert "short-sentence" in proposals[short].kinds
+    assert list(proposals)[0] == candidate  # new nominations first
+    meetings.add_proposals(meeting.id, [proposals[candidate], proposals[due]])
+    assert {p.nominal_id for p in meetings.proposals(meeting.id)} == set(proposals) - {candidate, due}
+
+
+def test_agenda_editing(ws: Workspace) -> None:
+    meetings = Meetings(ws)
+    meeting, _ = meetings.plan("Panel", DAY)
+    ids = [meetings.add_item(meeting.id, f"Item {i}")[0].id for i in range(1, 5)]
+    meetings.move_item(ids[3], 1)
+    assert [i.title for i in meetings.agenda(meeting.id)] == ["Item 4", "Item 1", "Item 2", "Item 3"]
+    meetings.remove_item(ids[0])
+    assert [(i.position, i.title) for i in meetings.agenda(meeting.id)] == [
+        (1, "Item 4"),
+        (2, "Item 2"),
+        (3, "Item 3"),
+    ]
+    meetings.set_minutes(ids[1], 15)
+    with pytest.raises(ServiceError, match="between 1 and 120"):
+        meetings.set_minutes(ids[1], 0)
+    assert meetings.item(ids[1]).minutes == 15
+
+
+def run_meeting(ws: Workspace) -> tuple[Meetings, Decisions, int]:
+    meetings = Meetings(ws)
+    meeting, _ = meetings.plan("Panel", DAY)
+    meetings.start(meeting.id)
+    return meetings, Decisions(ws), meeting.id
+
+
+def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
+    cases = Cases(ws)
+    meetings, decisions, mid = run_meeting(ws)
+    candidate = person(ws, "Candidate", strand=None)
+    Nominations(ws).nominate(
+        candidate,
+        agency="Police",
+        nominator="PC",
+        strand=Strand.CATCH_CONVICT,
+        basis=Basis.PRIORITY,
+        reason="robberies",
+    )
+    item, _ = meetings.add_item(mid, "Candidate", nominal_id=candidate)
+    with pytest.raises(ServiceError, match="strand and the basis"):
+        decisions.decide(item.id, DecisionKind.SELECT)
+    selected, changes = decisions.decide(
+        item.id, DecisionKind.SELECT, strand=Strand.CATCH_CONVICT, basis=Basis.PRIORITY
+    )
+    spell = cases.current_spell(candidate)
+    assert (
+        spell is not None
+        and spell.strand is Strand.CATCH_CONVICT
+        and spell.next_review_on == dt.date(2027, 6, 1)
+    )
+    assert Nominations(ws).open_nominations() == []
+    assert {"memberships", "decisions"} <= changes.tables and meetings.item(item.id).state == "discussed"
+
+    decisions.undo(selected.id)
+    assert cases.current_spell(candidate) is None
+    assert [n.state for n in Nominations(ws).open_nominations()] == [NominationState.OPEN]
+    assert meetings.item(item.id).state == "pending"
+    with pytest.raises(ServiceError, match="already been undone"):
+        decisions.undo(selected.id)
+
+    member = person(ws, "Member")
+    item2, _ = meetings.add_item(mid, "Member", nominal_id=member)
+    with pytest.raises(ServiceError, match="on whose authority"):
+        decisions.decide(item2.id, DecisionKind.DESELECT, reason_code=RemovalReason.MOVED_AWAY.value)
+    with pytest.raises(ServiceError, match="coded reasons"):
+        decisions.decide(item2.id, DecisionKind.DESELECT, reason_code="bored", authority="DI Chair")
+    decisions.decide(
+        item2.id,
+        DecisionKind.DESELECT,
+        reason_code=RemovalReason.MOVED_AWAY.value,
+        authority="DI Chair with agencies present",
+        note="Moved to Northtown",
+    )
+    removed = cases.spell(cases.case_file(member).memberships[0].id)
+    assert (removed.removed_on, removed.removal_authority) == (DAY, "DI Chair with agencies present")
+
+    long = person(ws, "Longsentence")
+    item3, _ = meetings.add_item(mid, "Longsentence", nominal_id=long)
+    decisions.decide(item3.id, DecisionKind.AMBER, release_on=dt.date(2029, 6, 1), authority="DI Chair")
+    spell = cases.current_spell(long)
+    assert spell is not None and spell.amber and spell.status is Status.CUSTODY
+    assert spell.next_review_on == dt.date(2029, 3, 1)  # three months before release
+
+    retained = person(ws, "Retained", added=dt.date(2026, 1, 1))
+    item4, _ = meetings.add_item(mid, "Retained", nominal_id=retained)
+    decisions.decide(item4.id, DecisionKind.RETAIN)
+    assert cases.current_spell(retained).next_review_on == dt.date(2027, 6, 1)  # type: ignore[union-attr]
+
+    meetings.close(mid)
+    last = meetings.decisions(mid)[-1]
+    with pytest.raises(ServiceError, match="until the meeting closes"):
+        decisions.undo(last.id)
+    assert [d.kind for d in meetings.decisions(mid)] == ["deselect", "amber", "retain"]
+
+
+def test_move_from_pd_ends_the_pd_spell(ws: Workspace) -> None:
+    cases = Cases(ws)
+    meetings, decisions, mid = run_meeting(ws)
+    young = person(ws, "Escalating", strand=Strand.PREVENT_DETER)
+    item, _ = meetings.add_item(mid, "Escalating", nominal_id=young)
+    decisions.decide(item.id, DecisionKind.MOVE_STRAND, strand=Strand.CATCH_CONVICT)
+    spells = cases.case_file(young).memberships
+    assert [(m.strand, m.current) for m in spells] == [
+        (Strand.CATCH_CONVICT, True),
+        (Strand.PREVENT_DETER, False),
+    ]
+
+
+def test_decisions_only_while_in_progress(ws: Workspace) -> None:
+    meetings = Meetings(ws)
+    meeting, _ = meetings.plan("Panel", DAY)
+    item, _ = meetings.add_item(meeting.id, "X", nominal_id=person(ws, "Early"))
+    with pytest.raises(ServiceError, match="while the meeting is in progress"):
+        Decisions(ws).decide(item.id, DecisionKind.RETAIN)
+
+
+def test_carried_forward_actions_reach_the_next_agenda(ws: Workspace) -> None:
+    meetings, decisions, mid = run_meeting(ws)
+    nid = person(ws, "Actioned")
+    action, _ = Actions(ws).add(
+        nid,
+        pathway=Pathway.ETE,
+        description="Training course",
+        agency="JCP",
+        owner="Adviser",
+        due_on=dt.date(2027, 3, 1),
+        meeting_id=mid,
+    )
+    meetings.close(mid)
+    nxt, _ = meetings.plan("Panel", dt.date(2027, 1, 5))
+    reasons = {p.nominal_id: p.reasons for p in meetings.proposals(nxt.id)}
+    assert "carried forward" in " ".join(reasons[nid])
+    Actions(ws).close(action.id, ActionState.DONE, outcome="Course completed")
+    assert nid not in {p.nominal_id for p in meetings.proposals(nxt.id)}

@@ -6,9 +6,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
 from ui.context import AppContext
+from ui.meeting.console import ChairConsole
 from ui.screens.case_view import CaseView
 from ui.screens.cohort import CohortScreen
-from ui.screens.lists import actions_screen, audit_screen, meetings_screen, placeholder_screen
+from ui.screens.lists import actions_screen, audit_screen, placeholder_screen
+from ui.screens.meetings import MeetingsScreen
 from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
 
@@ -25,7 +27,7 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {
             "Cohort": self.cohort,
             "Candidates": CandidatesScreen(ctx),
-            "Meetings": meetings_screen(ctx),
+            "Meetings": MeetingsScreen(ctx),
             "Actions": actions_screen(ctx),
             "Reports": placeholder_screen(
                 "Reports",
@@ -59,6 +61,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(ctx.ws.vault.paths.store.name))
 
         self.cohort.open_case.connect(self.open_case)
+        self.consoles: dict[int, ChairConsole] = {}
+        meetings = self.screens["Meetings"]
+        assert isinstance(meetings, MeetingsScreen)
+        meetings.open_console.connect(self.open_console)
         self.case_view.back.connect(self.back_to_cohort)
         self.nav.setCurrentRow(0)
 
@@ -69,6 +75,18 @@ class MainWindow(QMainWindow):
         self.case_view.show_case(nominal_id)
         self.stack.setCurrentWidget(self.case_view)
         self.case_view.tabs.setFocus()
+
+    def open_console(self, meeting_id: int) -> ChairConsole:
+        """The chair console runs in its own window (the laptop screen); the projector in another."""
+        console = self.consoles.get(meeting_id)
+        if console is None:
+            console = ChairConsole(self.ctx, meeting_id)
+            console.closed.connect(lambda: self.consoles.pop(meeting_id, None))
+            self.consoles[meeting_id] = console
+        console.resize(1366, 768)
+        console.show()
+        console.raise_()
+        return console
 
     def back_to_cohort(self) -> None:
         self.case_view.clear()
@@ -82,5 +100,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.screens[NAV[row]])
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        for console in list(self.consoles.values()):
+            console.close()
         self.ctx.ws.close()
         super().closeEvent(event)

@@ -56,6 +56,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
         window.open_case(subject.nominal.id)
         written.append(_save(window, out / "08-case.png"))
         written += _scoring_shots(window, out)
+        written += _meeting_shots(window, out)
         window.close()
     for path in written:
         print(path)
@@ -100,4 +101,28 @@ def _scoring_shots(window: object, out: Path) -> list[Path]:
     window.resize(1920, 1080)
     shots.append(_save(window, out / "10-scoring-projector.png"))
     apply_projector_theme(panel.widget, False)
+    return shots
+
+
+def _meeting_shots(window: object, out: Path) -> list[Path]:
+    """The agenda builder, the chair console and the projector at the two sizes a panel meets."""
+    from ppo_desktop.domain import MeetingState
+    from ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    ctx = window.ctx
+    meeting = next(m for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    ctx.broadcast(ctx.meetings.add_proposals(meeting.id, ctx.meetings.proposals(meeting.id)[:12]))
+    window.resize(1366, 768)
+    window.show_screen("Meetings")
+    shots = [_save(window, out / "11-agenda-builder.png")]
+    console = window.open_console(meeting.id)
+    console.go_to(1)
+    console.toggle_projector()
+    for width, height in ((1920, 1080), (1366, 768)):
+        console.resize(width, height)
+        console.projector.resize(width, height)
+        shots.append(_save(console, out / f"12-console-{width}x{height}.png"))
+        shots.append(_save(console.projector, out / f"13-projector-{width}x{height}.png"))
+    console.close()
     return shots

@@ -48,3 +48,30 @@ def read_only_table(
     view.horizontalHeader().setStretchLastSection(True)
     view.setAccessibleName(accessible_name)
     return view, model
+
+
+def configure_table(
+    model: RecordTableModel[Any], accessible_name: str, parent: QWidget | None = None
+) -> QTableView:
+    """A read-only view straight on ``model`` (no sorting proxy): for lists whose order is the data."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAccessibleName(accessible_name)
+    return view
+
+
+def wrap_last_column(view: QTableView, stretch: int | None = None) -> None:
+    """Long text (reasons, notes) wraps in a stretching column instead of being cut off."""
+    header = view.horizontalHeader()
+    column = stretch if stretch is not None else view.model().columnCount() - 1
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    view.setWordWrap(True)

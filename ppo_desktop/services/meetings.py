@@ -284,6 +284,22 @@ class Meetings:
     def mark_discussed(self, item_id: int) -> Changes:
         return self._update_item(item_id, {"state": "discussed"}, "Item discussed", allow_in_meeting=True)
 
+    def record_projection(self, item_id: int) -> None:
+        """Showing a person to the room is a disclosure: audited before the projector shows it."""
+        item = self.item(item_id)
+        meeting = self.get(item.meeting_id)
+        with self.ws.vault.transaction():
+            self.ws.audit.record(
+                AuditKind.DISCLOSURE,
+                "agenda_item",
+                item_id,
+                f"Projected to the room: {item.title}",
+                at=self.ws.now(),
+                nominal_id=item.nominal_id,
+                after={"recipient": f"{meeting.panel} meeting room"},
+                justification=f"Panel meeting {meeting.held_on:%d %b %Y}",
+            )
+
     def agenda(self, meeting_id: int) -> list[AgendaItem]:
         return [
             rows.agenda_item(r)

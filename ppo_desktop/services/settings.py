@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ppo_desktop import projection
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
 from ppo_desktop.rules import profiles
@@ -19,6 +20,11 @@ class Settings:
         except profiles.ProfileError as exc:
             raise ServiceError(str(exc)) from exc
         return self._set("profile", profile_id, profiles.DEFAULT_PROFILE)
+
+    def set_projector_policy(self, shown: dict[str, bool]) -> Changes:
+        """Which fields the room may see (Settings); stored as the partnership's choices."""
+        policy = projection.default_policy().with_choices(shown)
+        return self._set("projector_policy", policy.to_json(), projection.default_policy().to_json())
 
     def _set(self, key: str, value: str, default: str) -> Changes:
         before = self.ws.setting(key, default)

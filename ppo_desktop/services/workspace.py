@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from db import Vault
 from ppo_desktop.audit import AuditLog
 from ppo_desktop.domain import Role, User
+from ppo_desktop.projection import ProjectorPolicy, policy_from_setting
 from ppo_desktop.rules import profiles
 from ppo_desktop.rules.profiles import SchemeProfile
 
@@ -96,6 +97,9 @@ class Workspace:
     def profile(self) -> SchemeProfile:
         """The scheme profile the partnership picked in Settings (Thurrock 2009/11 until then)."""
         return profiles.get(self.setting("profile", profiles.DEFAULT_PROFILE))
+
+    def projector_policy(self) -> ProjectorPolicy:
+        return policy_from_setting(self.setting("projector_policy"))
 
     def close(self) -> None:
         self.vault.close()

@@ -41,6 +41,7 @@ class ScoringWidget(QWidget):
     """Edits one draft sheet (or shows a final one read-only)."""
 
     saved = Signal(object)  # Changes, after each autosave / finalise
+    scored = Signal(object)  # Breakdown, after every repaint (the projector follows it)
     finalised = Signal(object)  # ScoreSheet
     error = Signal(str)
 
@@ -351,6 +352,7 @@ class ScoringWidget(QWidget):
         if self.sheet is not None:
             flags += self.sheets.profile_flags(self.sheet.nominal_id, b)
         self.flags.setText("\n".join(f.text + (" (advisory)" if f.advisory else "") for f in flags))
+        self.scored.emit(b)
         readings = "\n".join(f"• {r}" for r in b.readings)
         self.readings.setText(f"Readings of unexplained markers:\n{readings}" if readings else "")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ppo_desktop.domain import Action, AuditEntry, Meeting
+from ppo_desktop.domain import Action, AuditEntry
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.screens.case_view import AUDIT_COLUMNS
@@ -54,26 +54,6 @@ class ListScreen(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.tables & self._tables:
             self.reload()
-
-
-def meetings_screen(ctx: AppContext) -> ListScreen:
-    columns: list[Column[Meeting]] = [
-        Column("Date", lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
-        Column("Panel", lambda m: m.panel),
-        Column("State", lambda m: m.state.value),
-        Column("Venue", lambda m: m.venue),
-        Column("Chair", lambda m: m.chair),
-        Column("Deputy", lambda m: m.deputy),
-    ]
-    return ListScreen(
-        ctx,
-        "Meetings",
-        columns,
-        ctx.meetings.all,
-        {"meetings"},
-        "Past and planned panel meetings.",
-        newest_first=True,
-    )
 
 
 def actions_screen(ctx: AppContext) -> ListScreen:

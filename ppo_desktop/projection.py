@@ -1,0 +1,136 @@
+"""What the room sees: the projector policy (data) and the projection of one agenda item through it.
+
+The projector window renders only what ``project`` returns, so a field the policy withholds never
+reaches a widget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass
+
+from ppo_desktop import paths
+from ppo_desktop.data_files import Fields
+from ppo_desktop.domain import Action, AgendaItem, CaseFile, Decision, DecisionKind
+
+
+class PolicyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class PolicyField:
+    key: str
+    label: str
+    show: bool
+
+
+@dataclass(frozen=True)
+class ProjectorPolicy:
+    fields: tuple[PolicyField, ...]
+
+    def allows(self, key: str) -> bool:
+        return any(f.key == key and f.show for f in self.fields)
+
+    def with_choices(self, shown: dict[str, bool]) -> ProjectorPolicy:
+        return ProjectorPolicy(
+            tuple(PolicyField(f.key, f.label, shown.get(f.key, f.show)) for f in self.fields)
+        )
+
+    def to_json(self) -> str:
+        return json.dumps({f.key: f.show for f in self.fields}, sort_keys=True)
+
+
+def default_policy() -> ProjectorPolicy:
+    path = paths.resource("policies", "projector.toml")
+    f = Fields(tomllib.loads(path.read_text(encoding="utf-8")), path.name, PolicyError)
+    return ProjectorPolicy(
+        tuple(
+            PolicyField(t.text("key"), t.text("label"), t.boolean("show", False)) for t in f.tables("fields")
+        )
+    )
+
+
+def policy_from_setting(stored: str) -> ProjectorPolicy:
+    """The default policy with the partnership's stored choices applied (unknown keys ignored)."""
+    base = default_policy()
+    if not stored:
+        return base
+    try:
+        choices = json.loads(stored)
+    except json.JSONDecodeError:
+        return base
+    return base.with_choices({k: bool(v) for k, v in choices.items() if isinstance(k, str)})
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Field key → text, in display order; only allowed fields are present."""
+
+    heading: str
+    progress: str
+    lines: tuple[tuple[str, str], ...]
+
+
+def project(
+    policy: ProjectorPolicy,
+    *,
+    meeting_title: str,
+    item: AgendaItem,
+    position: int,
+    count: int,
+    case: CaseFile | None,
+    day: dt.date,
+    score: tuple[float, float | None] | None,
+    decision: Decision | None,
+    actions: tuple[Action, ...] = (),
+) -> Projection:
+    lines: list[tuple[str, str]] = []
+
+    def add(key: str, label: str, text: str) -> None:
+        if policy.allows(key) and text:
+            lines.append((label, text))
+
+    title = item.title
+    if case is not None:
+        n = case.nominal
+        title = n.display_name if policy.allows("name") else (n.ref if policy.allows("ref") else "Candidate")
+        add("ref", "Reference", n.ref)
+        age = n.age_on(day)
+        add("age", "Age", "" if age is None else str(age))
+        add("dob", "Date of birth", n.dob.strftime("%d %b %Y") if n.dob else "")
+        add("area", "Area", n.area)
+        add("address", "Address", n.address)
+        add("pnc", "PNC id", n.pnc_id)
+        add("cro", "CRO", n.cro)
+        m = case.current
+        add(
+            "strand",
+            "Strand",
+            f"{m.strand.long_name} · {m.basis.value} · {m.status.label}" if m else "Candidate",
+        )
+    add("reasons", "On the agenda", "; ".join(item.reasons))
+    if score is not None:
+        total, previous = score
+        prev = "" if previous is None else f"   (previous {previous:g}, {total - previous:+g})"
+        add("score", "Score", f"{total:g}{prev}")
+    if decision is not None:
+        kind = DecisionKind(decision.kind).label
+        detail = " ".join(
+            x for x in (decision.strand.value if decision.strand else "", decision.reason_code) if x
+        )
+        add("decision", "Decision", f"{kind} {detail}".strip())
+    add(
+        "actions",
+        "Open actions",
+        "; ".join(
+            f"{a.pathway.label} — {a.agency}" + (f", due {a.due_on:%d %b}" if a.due_on else "")
+            for a in actions
+        ),
+    )
+    add("notes", "Notes", item.notes)
+    return Projection(
+        heading=title, progress=f"{meeting_title} · item {position} of {count}", lines=tuple(lines)
+    )

@@ -1,0 +1,1 @@
+"""Meeting mode: agenda builder, chair console, projector window."""

@@ -1,0 +1,189 @@
+"""Agenda builder: the rules' proposals (each says why) beside the agenda, which the coordinator
+adds to, trims, reorders (drag, or Ctrl+Up / Ctrl+Down) and times."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import AgendaItem, Meeting, MeetingState
+from ppo_desktop.rules.agenda import Proposal
+from ppo_desktop.services import Changes, ServiceError
+from ui.context import AppContext
+from ui.meeting.agenda_model import AgendaModel
+from ui.table_model import Column, RecordTableModel
+from ui.widgets import configure_table, title_label, wrap_last_column
+
+PROPOSAL_COLUMNS: list[Column[Proposal]] = [
+    Column("Person", lambda p: p.title),
+    Column("Why", lambda p: "; ".join(p.reasons)),
+]
+
+
+class AgendaBuilder(QWidget):
+    open_console = Signal(int)  # meeting id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting: Meeting | None = None
+        self.heading = title_label("", "sectionTitle")
+        # The rules' order (new nominations first) is the point, so no sorting here.
+        self.proposals: RecordTableModel[Proposal] = RecordTableModel(PROPOSAL_COLUMNS, self)
+        self.proposals_view = configure_table(self.proposals, "Proposed agenda items", self)
+        self.proposals_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        wrap_last_column(self.proposals_view)
+        self.add_button = QPushButton("&Add to agenda  (Ins)")
+        self.add_button.clicked.connect(self.add_selected)
+        self.add_all_button = QPushButton("Add a&ll")
+        self.add_all_button.clicked.connect(self.add_all)
+
+        self.agenda = AgendaModel(self._move, parent=self)
+        self.agenda_view = configure_table(self.agenda, "Agenda", self)
+        wrap_last_column(self.agenda_view, stretch=2)
+        self.agenda_view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.agenda_view.setDragEnabled(True)
+        self.agenda_view.setAcceptDrops(True)
+        self.agenda_view.setDropIndicatorShown(True)
+        self.agenda_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_minutes())
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 120)
+        self.minutes.setSuffix(" min")
+        self.minutes.setAccessibleName("Minutes for the selected item")
+        self.minutes.editingFinished.connect(self._set_minutes)
+        up, down, remove = QPushButton("Move &up"), QPushButton("Move &down"), QPushButton("&Remove  (Del)")
+        up.clicked.connect(lambda: self.move_current(-1))
+        down.clicked.connect(lambda: self.move_current(1))
+        remove.clicked.connect(self.remove_current)
+        self.console_button = QPushButton("Open the chair &console")
+        self.console_button.clicked.connect(lambda: self.meeting and self.open_console.emit(self.meeting.id))
+        self.total = QLabel()
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        QShortcut(QKeySequence("Ctrl+Up"), self.agenda_view, lambda: self.move_current(-1))
+        QShortcut(QKeySequence("Ctrl+Down"), self.agenda_view, lambda: self.move_current(1))
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.agenda_view, self.remove_current)
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self.proposals_view, self.add_selected)
+
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Proposed by the rules (select, then Add):"))
+        left.addWidget(self.proposals_view, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.add_all_button)
+        left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Agenda (drag or Ctrl+Up/Down to reorder):"))
+        right.addWidget(self.agenda_view, 1)
+        tools = QHBoxLayout()
+        for w in (up, down, remove, self.minutes):
+            tools.addWidget(w)
+        tools.addStretch(1)
+        tools.addWidget(self.total)
+        right.addLayout(tools)
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(right, 3)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.console_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addLayout(body, 1)
+        ctx.changed.connect(self._on_changed)
+
+    def show_meeting(self, meeting: Meeting | None) -> None:
+        self.meeting = meeting
+        self.reload()
+
+    def reload(self) -> None:
+        if self.meeting is None:
+            self.heading.setText("Select a meeting to build its agenda.")
+            self.proposals.clear()
+            self.agenda.clear()
+            return
+        self.meeting = self.ctx.meetings.get(self.meeting.id)
+        m = self.meeting
+        self.heading.setText(f"Agenda — {m.panel}, {m.held_on:%A %d %B %Y} ({m.state.value})")
+        editable = m.state is not MeetingState.CLOSED
+        self.proposals.set_rows(self.ctx.meetings.proposals(m.id) if editable else [])
+        items = self.ctx.meetings.agenda(m.id)
+        self.agenda.set_rows(items)
+        self.proposals_view.resizeRowsToContents()
+        self.agenda_view.resizeRowsToContents()
+        minutes = sum(i.minutes for i in items)
+        self.total.setText(f"{len(items)} items · {minutes // 60} h {minutes % 60:02d} min")
+        self._show_minutes()
+
+    def add_selected(self) -> None:
+        rows = sorted({i.row() for i in self.proposals_view.selectionModel().selectedRows()})
+        picked = [self.proposals.row_object(r) for r in rows]
+        self._add(picked)
+
+    def add_all(self) -> None:
+        self._add([self.proposals.row_object(r) for r in range(self.proposals.rowCount())])
+
+    def _add(self, proposals: list[Proposal]) -> None:
+        meeting = self.meeting
+        if meeting is None or not proposals:
+            return
+        self._run(lambda: self.ctx.meetings.add_proposals(meeting.id, proposals))
+
+    def current_item(self) -> AgendaItem | None:
+        index = self.agenda_view.currentIndex()
+        return self.agenda.row_object(index.row()) if index.isValid() else None
+
+    def move_current(self, step: int) -> None:
+        item = self.current_item()
+        if item is not None:
+            self._move(item.id, item.position + step)
+            self.agenda_view.setCurrentIndex(self.agenda.index(max(0, item.position - 1 + step), 0))
+
+    def remove_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self._run(lambda: self.ctx.meetings.remove_item(item.id))
+
+    def _move(self, item_id: int, position: int) -> None:
+        self._run(lambda: self.ctx.meetings.move_item(item_id, position))
+
+    def _set_minutes(self) -> None:
+        item = self.current_item()
+        if item is not None and item.minutes != self.minutes.value():
+            row = item.position - 1
+            self._run(lambda: self.ctx.meetings.set_minutes(item.id, self.minutes.value()))
+            self.agenda_view.setCurrentIndex(self.agenda.index(row, 0))
+
+    def _show_minutes(self) -> None:
+        item = self.current_item()
+        self.minutes.setEnabled(item is not None)
+        if item is not None:
+            self.minutes.blockSignals(True)
+            self.minutes.setValue(item.minutes)
+            self.minutes.blockSignals(False)
+
+    def _run(self, action: Callable[[], Changes]) -> None:
+        try:
+            changes = action()
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self.ctx.broadcast(changes)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.tables & {"agenda", "meetings", "nominations", "memberships", "actions", "decisions"}:
+            self.reload()

@@ -1,0 +1,447 @@
+"""The chair console: the agenda with progress and timer, the current person, live scoring, notes,
+decisions (undoable until the meeting closes) and actions; it drives the projector window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind, MeetingState, Pathway
+from ppo_desktop.projection import project
+from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.summary import summary_lines
+from ui.context import AppContext
+from ui.meeting.agenda_model import AgendaModel
+from ui.meeting.decision_dialog import DecisionDialog
+from ui.meeting.projector import ProjectorWindow
+from ui.scoring.panel import ScoringPanel
+from ui.widgets import configure_table, title_label
+
+DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
+NOTES_SAVE_MS = 800
+
+
+class ChairConsole(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, meeting_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.decisions = Decisions(ctx.ws)
+        self.meeting = ctx.meetings.get(meeting_id)
+        if self.meeting.state is MeetingState.PLANNED:
+            ctx.broadcast(ctx.meetings.start(meeting_id))
+            self.meeting = ctx.meetings.get(meeting_id)
+        self.items: list[AgendaItem] = []
+        self.index = -1
+        self.case: CaseFile | None = None
+        self.projector = ProjectorWindow()
+        self.projector.keyboard_owner = self
+        self.decision_form: DecisionForm = self._ask_decision
+        self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
+
+        self.item_clock = QElapsedTimer()
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._update_progress)
+        self.notes_timer = QTimer(self)
+        self.notes_timer.setSingleShot(True)
+        self.notes_timer.setInterval(NOTES_SAVE_MS)
+        self.notes_timer.timeout.connect(self.save_notes)
+
+        # -- left: the agenda and progress
+        self.agenda = AgendaModel(self._move, lambda: self.current.id if self.current else None, self)
+        self.agenda_view = configure_table(self.agenda, "Agenda", self)
+        self.agenda_view.activated.connect(lambda index: self.go_to(index.row()))
+        self.progress = QLabel()
+        self.progress.setWordWrap(True)
+        self.progress.setObjectName("sheetFlags")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(title_label("Agenda", "sectionTitle"))
+        left_layout.addWidget(self.agenda_view, 1)
+        left_layout.addWidget(self.progress)
+
+        # -- centre: the person, scoring, notes
+        self.heading = title_label("")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
+        summary_scroll = QScrollArea()
+        summary_scroll.setWidget(self.summary)
+        summary_scroll.setWidgetResizable(True)
+        self.scoring = ScoringPanel(ctx, self)
+        self.scoring.widget.scored.connect(lambda _b: self._project())
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Discussion notes for the minutes")
+        self.notes.setPlaceholderText("Discussion summary for the minutes (saved as you type)")
+        self.notes.textChanged.connect(self.notes_timer.start)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(summary_scroll, "S&ummary")
+        self.tabs.addTab(self.scoring, "Sc&oring")
+        self.tabs.addTab(self.notes, "No&tes")
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.heading)
+        centre_layout.addWidget(self.tabs, 1)
+
+        # -- right: decisions and actions
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        decide_box = QGroupBox("Decision")
+        decide_layout = QVBoxLayout(decide_box)
+        self.decision_buttons: dict[DecisionKind, QPushButton] = {}
+        for n, kind in enumerate(DecisionKind, start=1):
+            button = QPushButton(f"&{n}  {kind.label}")
+            button.setToolTip(f"Alt+{n}")
+            button.clicked.connect(lambda _c=False, k=kind: self.decide(k))
+            self.decision_buttons[kind] = button
+            decide_layout.addWidget(button)
+        self.undo_button = QPushButton("Undo last decision  (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_last)
+        decide_layout.addWidget(self.undo_button)
+        self.decided = QLabel()
+        self.decided.setWordWrap(True)
+        decide_layout.addWidget(self.decided)
+        right_layout.addWidget(decide_box)
+        right_layout.addWidget(self._action_box())
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        right_layout.addWidget(self.error)
+        right_layout.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        for w in (left, centre, right):
+            splitter.addWidget(w)
+        splitter.setSizes([300, 760, 300])
+        self.setCentralWidget(splitter)
+        self._toolbar()
+        QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_last)
+        QShortcut(QKeySequence(Qt.Key.Key_PageDown), self, self.next_item)
+        QShortcut(QKeySequence(Qt.Key.Key_PageUp), self, self.previous_item)
+        QShortcut(QKeySequence("Alt+Right"), self, self.next_item)
+        QShortcut(QKeySequence("Alt+Left"), self, self.previous_item)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_projector)
+        QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.toggle_curtain)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+        if self.items:
+            self.go_to(0)
+        self.tick.start()
+
+    # -- building ------------------------------------------------------------------------
+    def _toolbar(self) -> None:
+        bar = self.addToolBar("Meeting")
+        bar.setMovable(False)
+        prev_button = QPushButton("◀ &Previous  (PgUp)")
+        prev_button.clicked.connect(self.previous_item)
+        next_button = QPushButton("&Next ▶  (PgDn)")
+        next_button.clicked.connect(self.next_item)
+        self.screen_choice = QComboBox()
+        self.screen_choice.setAccessibleName("Projector screen")
+        from PySide6.QtGui import QGuiApplication
+
+        for i, screen in enumerate(QGuiApplication.screens()):
+            self.screen_choice.addItem(
+                f"Screen {i + 1}: {screen.name()} {screen.size().width()}×{screen.size().height()}", i
+            )
+        self.screen_choice.setCurrentIndex(self.screen_choice.count() - 1)
+        self.projector_button = QPushButton("Show &projector  (F5)")
+        self.projector_button.clicked.connect(self.toggle_projector)
+        self.curtain_button = QPushButton("&Curtain  (F8)")
+        self.curtain_button.clicked.connect(self.toggle_curtain)
+        self.close_button = QPushButton("C&lose meeting…")
+        self.close_button.clicked.connect(self.close_meeting)
+        for w in (
+            prev_button,
+            next_button,
+            QLabel("  Projector on:"),
+            self.screen_choice,
+            self.projector_button,
+            self.curtain_button,
+            self.close_button,
+        ):
+            bar.addWidget(w)
+
+    def _action_box(self) -> QGroupBox:
+        box = QGroupBox("New action")
+        form = QFormLayout(box)
+        self.pathway = QComboBox()
+        for p in Pathway:
+            self.pathway.addItem(p.label, p.value)
+        self.action_text = QLineEdit()
+        self.action_agency = QLineEdit()
+        self.action_owner = QLineEdit()
+        self.action_due = QDateEdit(
+            QDate.fromString(self.meeting.held_on.isoformat(), "yyyy-MM-dd").addMonths(1)
+        )
+        self.action_due.setCalendarPopup(True)
+        self.action_due.setDisplayFormat("dd MMM yyyy")
+        for label, widget in (
+            ("Pat&hway:", self.pathway),
+            ("Acti&on:", self.action_text),
+            ("A&gency:", self.action_agency),
+            ("O&wner:", self.action_owner),
+            ("D&ue:", self.action_due),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        add = QPushButton("&Add action  (Ctrl+Shift+A)")
+        add.clicked.connect(self.add_action)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.add_action)
+        form.addRow(add)
+        return box
+
+    # -- moving through the agenda ---------------------------------------------------------
+    @property
+    def current(self) -> AgendaItem | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    def reload(self) -> None:
+        current_id = self.current.id if self.current else None
+        self.items = self.ctx.meetings.agenda(self.meeting.id)
+        self.agenda.set_rows(self.items)
+        if current_id is not None:
+            self.index = next((i for i, it in enumerate(self.items) if it.id == current_id), self.index)
+        self._update_progress()
+
+    def go_to(self, index: int) -> None:
+        if not 0 <= index < len(self.items) or index == self.index:
+            return
+        self._leave_item()
+        self.index = index
+        item = self.items[index]
+        self.item_clock.restart()
+        self.agenda_view.selectRow(index)
+        self.agenda.set_rows(self.items)
+        self.notes.blockSignals(True)
+        self.notes.setPlainText(item.notes)
+        self.notes.blockSignals(False)
+        if item.nominal_id is not None:
+            self.case = self.ctx.cases.open_case(
+                item.nominal_id, purpose=f"Panel meeting {self.meeting.held_on}"
+            )
+            self.scoring.show_nominal(item.nominal_id)
+        else:
+            self.case = None
+            self.scoring.clear()
+        self._show_case(item)
+        self._project(record=True)
+        self._update_progress()
+
+    def next_item(self) -> None:
+        self.go_to(self.index + 1)
+
+    def previous_item(self) -> None:
+        self.go_to(self.index - 1)
+
+    def _leave_item(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        self.save_notes()
+        self.scoring.widget.flush()
+        if self.item_clock.isValid():
+            self.ctx.meetings.record_time(item.id, self.item_clock.elapsed() // 1000)
+
+    def _move(self, item_id: int, position: int) -> None:
+        self._run(lambda: self.ctx.meetings.move_item(item_id, position))
+
+    # -- what the chair sees -----------------------------------------------------------------
+    def _show_case(self, item: AgendaItem) -> None:
+        self.heading.setText(item.title)
+        lines = summary_lines(item, self.case, self.meeting.held_on)
+        self.summary.setText("\n".join(lines))
+        taken = self.decisions.for_item(item.id)
+        self.decided.setText(
+            "\n".join(
+                f"Decided: {DecisionKind(d.kind).label}" + (f" ({d.reason_code})" if d.reason_code else "")
+                for d in taken
+            )
+        )
+        editable = self.meeting.state is MeetingState.IN_PROGRESS and item.nominal_id is not None
+        for button in self.decision_buttons.values():
+            button.setEnabled(editable)
+
+    def _update_progress(self) -> None:
+        done = sum(1 for i in self.items if i.state == "discussed")
+        planned = sum(i.minutes for i in self.items)
+        item = self.current
+        spent = (self.item_clock.elapsed() // 1000) if self.item_clock.isValid() else 0
+        text = f"Item {self.index + 1} of {len(self.items)} · {done} discussed · planned {planned} min"
+        if item is not None:
+            text += f"\nThis item: {spent // 60:02d}:{spent % 60:02d} of {item.minutes:02d}:00"
+            if spent > item.minutes * 60:
+                text += "  (OVER TIME)"
+        self.progress.setText(text)
+
+    # -- the projector -----------------------------------------------------------------------
+    def toggle_projector(self) -> None:
+        if self.projector.isVisible():
+            self.projector.hide()
+            self.projector_button.setText("Show &projector  (F5)")
+            return
+        from PySide6.QtGui import QGuiApplication
+
+        screens = QGuiApplication.screens()
+        chosen = screens[self.screen_choice.currentData() or 0] if screens else None
+        second = len(screens) > 1 and chosen is not self.screen()
+        self.projector.place_on(chosen, full_screen=second)
+        self.projector_button.setText("Hide &projector  (F5)")
+        self.projector.set_curtain(False)
+        self._project(record=True)
+
+    def toggle_curtain(self) -> None:
+        self.projector.set_curtain(not self.projector.curtained)
+        self.curtain_button.setText("Lift &curtain  (F8)" if self.projector.curtained else "&Curtain  (F8)")
+
+    def _project(self, record: bool = False) -> None:
+        item = self.current
+        if item is None:
+            return
+        if record and self.projector.isVisible() and not self.projector.curtained:
+            self.ctx.meetings.record_projection(item.id)  # audited before the room sees it
+        widget = self.scoring.widget
+        score = None
+        if (
+            widget.breakdown is not None
+            and widget.sheet is not None
+            and widget.sheet.nominal_id == item.nominal_id
+        ):
+            score = (widget.breakdown.total, widget.previous_total)
+        taken = self.decisions.for_item(item.id)
+        actions = tuple(a for a in self.case.actions if a.state.value == "open") if self.case else ()
+        self.projector.show_projection(
+            project(
+                self.ctx.ws.projector_policy(),
+                meeting_title=self.meeting.panel,
+                item=item,
+                position=self.index + 1,
+                count=len(self.items),
+                case=self.case,
+                day=self.meeting.held_on,
+                score=score,
+                decision=taken[-1] if taken else None,
+                actions=actions,
+            )
+        )
+
+    # -- decisions, actions, notes ---------------------------------------------------------------
+    def decide(self, kind: DecisionKind) -> None:
+        item = self.current
+        if item is None or item.nominal_id is None:
+            return
+        values = self.decision_form(kind)
+        if values is None:
+            return
+        self._run(lambda: self.decisions.decide(item.id, kind, **values)[1])
+
+    def undo_last(self) -> None:
+        item = self.current
+        taken = self.decisions.for_item(item.id) if item else []
+        if taken:
+            self._run(lambda: self.decisions.undo(taken[-1].id))
+
+    def add_action(self) -> None:
+        item = self.current
+        if item is None or item.nominal_id is None:
+            return
+        nid = item.nominal_id
+        due: dt.date = self.action_due.date().toPython()  # type: ignore[assignment]
+
+        def add() -> Changes:
+            return self.ctx.actions.add(
+                nid,
+                pathway=Pathway(self.pathway.currentData()),
+                description=self.action_text.text(),
+                agency=self.action_agency.text(),
+                owner=self.action_owner.text(),
+                due_on=due,
+                meeting_id=self.meeting.id,
+            )[1]
+
+        if self._run(add):
+            self.action_text.clear()
+
+    def save_notes(self) -> None:
+        self.notes_timer.stop()
+        item = self.current
+        if item is not None and self.notes.toPlainText() != item.notes:
+            self._run(lambda: self.ctx.meetings.set_notes(item.id, self.notes.toPlainText()))
+
+    def close_meeting(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Close the meeting",
+            "Close the meeting? Decisions can no longer be undone; later changes are recorded as amendments.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.finish()
+
+    def finish(self) -> None:
+        self._leave_item()
+        if self._run(lambda: self.ctx.meetings.close(self.meeting.id)):
+            self.meeting = self.ctx.meetings.get(self.meeting.id)
+            if self.current:
+                self._show_case(self.current)
+
+    def _ask_decision(self, kind: DecisionKind) -> dict[str, Any] | None:
+        if kind is DecisionKind.DEFER:
+            return {}
+        dialog = DecisionDialog(
+            kind, self.ctx.ws.profile(), self.case.current if self.case else None, self.meeting.held_on, self
+        )
+        return dialog.values() if dialog.exec() == DecisionDialog.DialogCode.Accepted else None
+
+    def _run(self, action: Callable[[], Changes]) -> bool:
+        try:
+            changes = action()
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.clear()
+        self.ctx.broadcast(changes)
+        return True
+
+    def _on_changed(self, changes: Changes) -> None:
+        if not changes.tables & {"agenda", "decisions", "memberships", "actions", "meetings"}:
+            return
+        self.reload()
+        item = self.current
+        if item is not None:
+            if item.nominal_id is not None and item.nominal_id in changes.nominal_ids:
+                self.case = self.ctx.cases.case_file(item.nominal_id)
+            self._show_case(item)
+            self._project()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._leave_item()
+        self.tick.stop()
+        self.projector.close()
+        self.closed.emit()
+        super().closeEvent(event)

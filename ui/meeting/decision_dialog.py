@@ -1,0 +1,107 @@
+"""The details a decision needs (strand and basis, coded reason and authority, release date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from ppo_desktop.domain import Basis, DecisionKind, Membership, Status, Strand
+from ppo_desktop.rules.profiles import SchemeProfile
+
+NEEDS = {
+    DecisionKind.SELECT: ("strand", "basis", "status"),
+    DecisionKind.MOVE_STRAND: ("strand",),
+    DecisionKind.DESELECT: ("reason",),
+    DecisionKind.AMBER: ("release",),
+    DecisionKind.RETAIN: ("status",),
+}
+
+
+class DecisionDialog(QDialog):
+    def __init__(
+        self,
+        kind: DecisionKind,
+        profile: SchemeProfile,
+        current: Membership | None,
+        day: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setWindowTitle(kind.label)
+        form = QFormLayout(self)
+        needs = NEEDS.get(kind, ())
+        self.strand = QComboBox()
+        for s in Strand:
+            if current is None or s is not current.strand or kind is DecisionKind.SELECT:
+                self.strand.addItem(s.long_name, s.value)
+        self.basis = QComboBox()
+        for b in Basis:
+            self.basis.addItem(b.value, b.value)
+        self.status = QComboBox()
+        self.status.addItem(
+            "(unchanged)" if current else Status.OFFENDING_NOT_CJS.label,
+            None if current else Status.OFFENDING_NOT_CJS.value,
+        )
+        for st in profile.statuses:
+            self.status.addItem(st.label, st.value)
+        self.reason = QComboBox()
+        for r in profile.removal_reasons:
+            self.reason.addItem(r.label, r.code.value)
+        self.release = QDateEdit(QDate(day.year + 3, day.month, 1))
+        self.release.setCalendarPopup(True)
+        self.release.setDisplayFormat("dd MMM yyyy")
+        self.authority = QLineEdit("" if kind is DecisionKind.DESELECT else "Panel agreement")
+        self.authority.setPlaceholderText("e.g. DI Chair, with the agreement of the agencies present")
+        self.note = QLineEdit()
+        rows: list[tuple[str, QWidget]] = [
+            ("&Strand:", self.strand),
+            ("&Basis:", self.basis),
+            ("S&tatus:", self.status),
+            ("&Reason:", self.reason),
+            ("&Expected release:", self.release),
+        ]
+        keys = ("strand", "basis", "status", "reason", "release")
+        for key, (label, widget) in zip(keys, rows, strict=True):
+            if key in needs:
+                caption = QLabel(label)
+                caption.setBuddy(widget)
+                form.addRow(caption, widget)
+        for label, widget in (("&Authority:", self.authority), ("&Note:", self.note)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Record decision")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        needs = NEEDS.get(self.kind, ())
+        out: dict[str, Any] = {"authority": self.authority.text(), "note": self.note.text()}
+        if "strand" in needs:
+            out["strand"] = Strand(self.strand.currentData())
+        if "basis" in needs:
+            out["basis"] = Basis(self.basis.currentData())
+        if "status" in needs and self.status.currentData():
+            out["status"] = Status(self.status.currentData())
+        if "reason" in needs:
+            out["reason_code"] = self.reason.currentData()
+        if "release" in needs:
+            out["release_on"] = self.release.date().toPython()
+        return out

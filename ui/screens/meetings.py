@@ -1,0 +1,145 @@
+"""Meetings: the list, planning a new one, building its agenda, and opening the chair console."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import Meeting
+from ppo_desktop.services import Changes, ServiceError
+from ui.context import AppContext
+from ui.meeting.agenda_builder import AgendaBuilder
+from ui.table_model import Column, ObjectRole, fmt_date
+from ui.widgets import read_only_table, title_label
+
+MEETING_COLUMNS: list[Column[Meeting]] = [
+    Column("Date", lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
+    Column("Panel", lambda m: m.panel),
+    Column("State", lambda m: m.state.value),
+    Column("Venue", lambda m: m.venue),
+    Column("Chair", lambda m: m.chair),
+    Column("Deputy", lambda m: m.deputy),
+]
+
+
+class NewMeetingDialog(QDialog):
+    def __init__(self, day: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Plan a meeting")
+        self.panel = QLineEdit("C&C / R&R panel")
+        self.day = QDateEdit(QDate(day.year, day.month, day.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd MMM yyyy")
+        self.venue, self.chair, self.deputy = QLineEdit(), QLineEdit(), QLineEdit()
+        form = QFormLayout(self)
+        for label, widget in (
+            ("&Panel:", self.panel),
+            ("&Date:", self.day),
+            ("&Venue:", self.venue),
+            ("&Chair:", self.chair),
+            ("De&puty:", self.deputy),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class MeetingsScreen(QWidget):
+    open_console = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view, self.model = read_only_table(MEETING_COLUMNS, "Meetings", self, newest_first=True)
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        self.builder = AgendaBuilder(ctx, self)
+        self.builder.open_console.connect(self.open_console.emit)
+        new = QPushButton("&New meeting…")
+        new.clicked.connect(self.plan)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        top = QHBoxLayout()
+        top.addWidget(title_label("Meetings"), 1)
+        top.addWidget(self.error)
+        top.addWidget(new)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.view)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(self.builder)
+        splitter.setSizes([200, 500])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        chosen = self.builder.meeting.id if self.builder.meeting else None
+        self.model.set_rows(self.ctx.meetings.all())
+        rows = [self.model.row_object(r) for r in range(self.model.rowCount())]
+        if chosen is None:
+            upcoming = [m for m in rows if m.state.value != "closed"]
+            chosen = min(upcoming, key=lambda m: m.held_on).id if upcoming else None
+        self.select(chosen)
+
+    def select(self, meeting_id: int | None) -> None:
+        proxy = self.view.model()
+        for r in range(proxy.rowCount()):
+            meeting: Meeting = proxy.index(r, 0).data(ObjectRole)
+            if meeting.id == meeting_id:
+                self.view.setCurrentIndex(proxy.index(r, 0))
+                self.builder.show_meeting(meeting)
+                return
+        self.builder.show_meeting(None)
+
+    def plan(self) -> None:
+        dialog = NewMeetingDialog(self.ctx.ws.today() + dt.timedelta(days=28), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        day = cast(dt.date, dialog.day.date().toPython())
+        try:
+            meeting, changes = self.ctx.meetings.plan(
+                dialog.panel.text(),
+                day,
+                venue=dialog.venue.text(),
+                chair=dialog.chair.text(),
+                deputy=dialog.deputy.text(),
+            )
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return
+        self.ctx.broadcast(changes)
+        self.select(meeting.id)
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        meeting = current.data(ObjectRole)
+        if meeting is not None and (self.builder.meeting is None or self.builder.meeting.id != meeting.id):
+            self.builder.show_meeting(meeting)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if "meetings" in changes.tables:
+            self.model.set_rows(self.ctx.meetings.all())

@@ -200,3 +200,36 @@ def test_projection_is_built_only_from_allowed_fields(ctx: AppContext) -> None:
         "On the agenda",
         "Score",
     ]
+
+
+def test_attendance_and_amendments(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    window.show_screen("Meetings")
+    screen = window.screens["Meetings"]
+    panel = screen.attendance  # type: ignore[attr-defined]
+    mid = planned_meeting(ctx)
+    assert panel.meeting.id == mid
+    qtbot.keyClicks(panel.name, "Fictional Officer")
+    qtbot.keyClicks(panel.agency, "DAAT")
+    panel.apology.setChecked(True)
+    panel.add()
+    assert [(a.agency, a.present) for a in ctx.meetings.attendance(mid)] == [("DAAT", False)]
+    panel.quorum.setText("Quorate")
+    panel.quorum.editingFinished.emit()
+    assert ctx.meetings.get(mid).quorum_note == "Quorate"
+    assert not panel.amend_button.isVisibleTo(panel)
+    closed = next(m for m in ctx.meetings.all() if m.state is MeetingState.CLOSED)
+    screen.select(closed.id)  # type: ignore[attr-defined]
+    assert panel.amend_button.isVisibleTo(panel) and not panel.quorum.isEnabled()
+
+
+def test_settings_projector_policy_checkboxes(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    boxes = window.screens["Settings"].policy_boxes  # type: ignore[attr-defined]
+    assert not boxes["address"].isChecked() and boxes["age"].isChecked()
+    boxes["address"].setChecked(True)
+    assert ctx.ws.projector_policy().allows("address")
+    boxes["address"].setChecked(False)
+    assert not ctx.ws.projector_policy().allows("address")

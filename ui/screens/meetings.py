@@ -24,6 +24,7 @@ from ppo_desktop.domain import Meeting
 from ppo_desktop.services import Changes, ServiceError
 from ui.context import AppContext
 from ui.meeting.agenda_builder import AgendaBuilder
+from ui.meeting.attendance import AttendancePanel
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, title_label
 
@@ -83,15 +84,19 @@ class MeetingsScreen(QWidget):
         top.addWidget(title_label("Meetings"), 1)
         top.addWidget(self.error)
         top.addWidget(new)
+        self.attendance = AttendancePanel(ctx, self)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.addLayout(top)
-        upper_layout.addWidget(self.view)
+        lists = QHBoxLayout()
+        lists.addWidget(self.view, 3)
+        lists.addWidget(self.attendance, 2)
+        upper_layout.addLayout(lists)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(upper)
         splitter.addWidget(self.builder)
-        splitter.setSizes([200, 500])
+        splitter.setSizes([260, 440])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         ctx.changed.connect(self._on_changed)
@@ -113,8 +118,10 @@ class MeetingsScreen(QWidget):
             if meeting.id == meeting_id:
                 self.view.setCurrentIndex(proxy.index(r, 0))
                 self.builder.show_meeting(meeting)
+                self.attendance.show_meeting(meeting)
                 return
         self.builder.show_meeting(None)
+        self.attendance.show_meeting(None)
 
     def plan(self) -> None:
         dialog = NewMeetingDialog(self.ctx.ws.today() + dt.timedelta(days=28), self)
@@ -139,6 +146,7 @@ class MeetingsScreen(QWidget):
         meeting = current.data(ObjectRole)
         if meeting is not None and (self.builder.meeting is None or self.builder.meeting.id != meeting.id):
             self.builder.show_meeting(meeting)
+            self.attendance.show_meeting(meeting)
 
     def _on_changed(self, changes: Changes) -> None:
         if "meetings" in changes.tables:

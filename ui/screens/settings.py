@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
@@ -69,6 +78,16 @@ class SettingsScreen(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.profile_details)
         layout.addWidget(self.profile_error)
+        layout.addWidget(title_label("What the projector may show the room", "sectionTitle"))
+        self.policy_boxes: dict[str, QCheckBox] = {}
+        policy_grid = QGridLayout()
+        for i, field in enumerate(ctx.ws.projector_policy().fields):
+            box = QCheckBox(field.label)
+            box.setChecked(field.show)
+            box.toggled.connect(self._policy_changed)
+            self.policy_boxes[field.key] = box
+            policy_grid.addWidget(box, i // 3, i % 3)
+        layout.addLayout(policy_grid)
         layout.addWidget(title_label("Users", "sectionTitle"))
         layout.addWidget(self.users_view, 1)
 
@@ -83,6 +102,15 @@ class SettingsScreen(QWidget):
             return
         self.profile_error.clear()
         self._show_profile()
+        self.ctx.broadcast(changes)
+
+    def _policy_changed(self) -> None:
+        shown = {key: box.isChecked() for key, box in self.policy_boxes.items()}
+        try:
+            changes = Settings(self.ctx.ws).set_projector_policy(shown)
+        except ServiceError as exc:
+            self.profile_error.setText(str(exc))
+            return
         self.ctx.broadcast(changes)
 
     def _show_profile(self) -> None:

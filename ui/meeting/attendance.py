@@ -1,0 +1,131 @@
+"""Who attended by agency and role, apologies, the quorum note, and amendments once closed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import Attendee, Meeting, MeetingState
+from ppo_desktop.services import Changes, ServiceError
+from ui.context import AppContext
+from ui.table_model import Column
+from ui.widgets import read_only_table, title_label
+
+ATTENDEE_COLUMNS: list[Column[Attendee]] = [
+    Column("Agency", lambda a: a.agency),
+    Column("Name", lambda a: a.name),
+    Column("Role", lambda a: a.role),
+    Column("Present", lambda a: "present" if a.present else "apologies"),
+]
+
+
+class AttendancePanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting: Meeting | None = None
+        self.view, self.model = read_only_table(ATTENDEE_COLUMNS, "Attendance", self)
+        self.name, self.agency, self.role = QLineEdit(), QLineEdit(), QLineEdit()
+        self.name.setPlaceholderText("Name")
+        self.agency.setPlaceholderText("Agency")
+        self.role.setPlaceholderText("Role")
+        for field, label in ((self.name, "Attendee name"), (self.agency, "Agency"), (self.role, "Role")):
+            field.setAccessibleName(label)
+        self.apology = QCheckBox("A&pologies")
+        add = QPushButton("Add &attendee")
+        add.clicked.connect(self.add)
+        self.quorum = QLineEdit()
+        self.quorum.setPlaceholderText(
+            "Quorum note, e.g. 'Quorate: Police, Probation and the Council present'"
+        )
+        self.quorum.setAccessibleName("Quorum note")
+        self.quorum.editingFinished.connect(self._save_quorum)
+        self.amend_button = QPushButton("A&mend the record…")
+        self.amend_button.clicked.connect(self.amend)
+        self.amendments = QLabel()
+        self.amendments.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        row = QHBoxLayout()
+        for w in (self.name, self.agency, self.role, self.apology, add):
+            row.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title_label("Attendance", "sectionTitle"))
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.quorum)
+        layout.addWidget(self.amend_button)
+        layout.addWidget(self.amendments)
+        layout.addWidget(self.error)
+
+    def show_meeting(self, meeting: Meeting | None) -> None:
+        self.meeting = meeting
+        self.reload()
+
+    def reload(self) -> None:
+        m = self.meeting
+        self.model.set_rows(self.ctx.meetings.attendance(m.id) if m else [])
+        closed = m is not None and m.state is MeetingState.CLOSED
+        self.quorum.setText(m.quorum_note if m else "")
+        self.quorum.setEnabled(m is not None and not closed)
+        self.amend_button.setVisible(closed)
+        amendments = self.ctx.meetings.amendments(m.id) if m and closed else []
+        self.amendments.setText(
+            "\n".join(f"Amended {at[:10]} by {who}: {text}" for at, who, text in amendments)
+        )
+
+    def add(self) -> None:
+        m = self.meeting
+        if m is None:
+            return
+        if self._run(
+            lambda: self.ctx.meetings.add_attendee(
+                m.id,
+                self.name.text(),
+                self.agency.text(),
+                self.role.text(),
+                present=not self.apology.isChecked(),
+            )
+        ):
+            self.name.clear()
+            self.role.clear()
+            self.name.setFocus()
+
+    def amend(self) -> None:
+        m = self.meeting
+        if m is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Amend the record", "The amendment (appended to the minutes, never replacing them):"
+        )
+        if ok:
+            self._run(lambda: self.ctx.meetings.amend(m.id, text))
+
+    def _save_quorum(self) -> None:
+        m = self.meeting
+        if m is not None and self.quorum.text() != m.quorum_note:
+            self._run(lambda: self.ctx.meetings.set_quorum_note(m.id, self.quorum.text()))
+
+    def _run(self, action: Callable[[], Changes]) -> bool:
+        try:
+            changes = action()
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.clear()
+        if self.meeting is not None:
+            self.meeting = self.ctx.meetings.get(self.meeting.id)
+        self.ctx.broadcast(changes)
+        self.reload()
+        return True

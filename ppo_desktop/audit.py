@@ -120,6 +120,11 @@ class AuditLog:
             count += 1
         return ChainReport(True, count, prev)
 
+    def head(self) -> str:
+        """The newest entry's MAC: printed in document footers so a copy can be tied to the log."""
+        row = self._db.execute("SELECT mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return str(row[0]) if row else GENESIS
+
     def entries(self, *, nominal_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         where, params = ("WHERE nominal_id = ?", [nominal_id]) if nominal_id is not None else ("", [])
         sql = (

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from db import VaultError
 from db.device import DeviceSecrets, system_device_secrets
@@ -192,20 +193,88 @@ def cmd_matrices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_document(args: argparse.Namespace) -> int:
+    """Build a document headless and write it where asked (an audited disclosure, made first)."""
+    import datetime as dt
+
+    from ppo_desktop.services.documents import Documents
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise CliError("--out must name a .pdf file")
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+    ws = _open(args)
+    try:
+        docs = Documents(ws)
+        if args.kind == "minutes":
+            doc = docs.minutes(_need(args.meeting, "--meeting"))
+        elif args.kind == "sheets":
+            doc = (
+                docs.agenda_sheets(args.meeting)
+                if args.meeting
+                else docs.scoring_sheets([_nominal_id(ws, r) for r in _need(args.nominal, "--nominal")])
+            )
+        elif args.kind == "blank-sheet":
+            doc = docs.blank_sheet(args.matrix)
+        elif args.kind == "cohort":
+            doc = docs.cohort(
+                dt.date.fromisoformat(args.since) if args.since else None,
+                dt.date.fromisoformat(args.until) if args.until else None,
+            )
+        elif args.kind == "quarterly":
+            doc = docs.quarterly(_need(args.year, "--year"), _need(args.quarter, "--quarter"))
+        else:
+            doc = docs.action_tracker()
+        docs.disclose(doc, how=f"saved to {out}", recipient=args.recipient, justification=args.why)
+        out.write_bytes(doc.pdf)
+    finally:
+        ws.close()
+    print(f"wrote {out} ({len(doc.pdf):,} bytes): {doc.title}")
+    print(
+        "note: the PDF is not encrypted; keep it as OFFICIAL-SENSITIVE and delete it when done",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _need(value: object, option: str) -> Any:
+    if value in (None, []):
+        raise CliError(f"this document needs {option}")
+    return value
+
+
+def _nominal_id(ws: Workspace, ref: str) -> int:
+    found = list(ws.db.query("SELECT id FROM nominals WHERE ref = ? OR CAST(id AS TEXT) = ?", [ref, ref]))
+    if not found:
+        raise CliError(f"no nominal {ref!r}")
+    return int(found[0]["id"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ppo-admin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def store_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("store", help="path of the store (.ppo)")
+        p.add_argument("--user", help="user name (key slot); default: try every slot")
+        p.add_argument("--recovery", action="store_true", help="unlock with the recovery key")
+        p.add_argument("--passphrase-fd", type=int, help="read the passphrase from this file descriptor")
+        p.add_argument("--no-keyring", action="store_true", help="do not use the OS keyring")
+
     def command(
-        name: str, fn: Callable[[argparse.Namespace], int], help_text: str, store: bool = True
+        name: str,
+        fn: Callable[[argparse.Namespace], int],
+        help_text: str,
+        store: bool = True,
+        first: str = "",
+        choices: Sequence[str] = (),
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
+        if first:
+            p.add_argument(first, choices=list(choices))
         if store:
-            p.add_argument("store", help="path of the store (.ppo)")
-            p.add_argument("--user", help="user name (key slot); default: try every slot")
-            p.add_argument("--recovery", action="store_true", help="unlock with the recovery key")
-            p.add_argument("--passphrase-fd", type=int, help="read the passphrase from this file descriptor")
-            p.add_argument("--no-keyring", action="store_true", help="do not use the OS keyring")
+            store_args(p)
         p.set_defaults(fn=fn)
         return p
 
@@ -226,6 +295,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("sheet", nargs="?", help="JSON file ('-' or nothing: read stdin)")
     command("matrices", cmd_matrices, "list the shipped matrix definitions", store=False)
+    p = command(
+        "document",
+        cmd_document,
+        "build a document (PDF) and save it: an audited disclosure",
+        first="kind",
+        choices=["minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions"],
+    )
+    p.add_argument("--out", required=True, help="the PDF to write (it is not encrypted)")
+    p.add_argument("--recipient", required=True, help="who the copy is for (recorded in the audit log)")
+    p.add_argument("--why", required=True, help="the justification (recorded in the audit log)")
+    p.add_argument("--meeting", type=int, help="meeting id (minutes; sheets for its agenda)")
+    p.add_argument("--nominal", action="append", help="nominal ref or id (sheets; repeatable)")
+    p.add_argument("--matrix", help="matrix id for a blank sheet")
+    p.add_argument("--year", type=int)
+    p.add_argument("--quarter", type=int)
+    p.add_argument("--since", help="cohort report: removals from this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="cohort report: up to this date (YYYY-MM-DD)")
     command("passwd", cmd_passwd, "change a passphrase (the old one, or the recovery key, is needed)")
     return parser
 

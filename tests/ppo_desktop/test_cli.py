@@ -142,3 +142,61 @@ def test_matrices_lists_shipped(capsys: pytest.CaptureFixture[str]) -> None:
         "1.0",
         "draft",
     ] in rows
+
+
+def test_document_headless(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+
+    monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
+    out = tmp_path / "tracker.pdf"
+    code, stdout, err = run(
+        [
+            "document",
+            "actions",
+            str(demo_store),
+            "--no-keyring",
+            "--out",
+            str(out),
+            "--recipient",
+            "Board",
+            "--why",
+            "Quarterly board",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert out.read_bytes()[:5] == b"%PDF-" and "not encrypted" in err
+    code, _, err = run(
+        [
+            "document",
+            "minutes",
+            str(demo_store),
+            "--no-keyring",
+            "--out",
+            str(tmp_path / "m.pdf"),
+            "--recipient",
+            "Board",
+            "--why",
+            "x",
+        ],
+        capsys,
+    )
+    assert code == 1 and "needs --meeting" in err
+    code, _, err = run(
+        [
+            "document",
+            "actions",
+            str(demo_store),
+            "--no-keyring",
+            "--out",
+            str(tmp_path / "x.txt"),
+            "--recipient",
+            "Board",
+            "--why",
+            "x",
+        ],
+        capsys,
+    )
+    assert code == 1 and ".pdf" in err

@@ -1,0 +1,1 @@
+"""Printed documents (reportlab): each builder returns PDF bytes; nothing touches the disk."""

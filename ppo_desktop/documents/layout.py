@@ -1,0 +1,168 @@
+"""Shared page furniture: protective marking, title, page x of y, generated time and user, and the
+audit chain head on every page; embedded fonts; A4 or Letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from ppo_desktop import paths
+
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str
+    partnership: str
+    user: str
+    generated_at: dt.datetime
+    marking: str = DEFAULT_MARKING
+    chain_head: str = ""
+    page_size: str = "A4"
+
+
+@cache
+def register_fonts() -> None:
+    """Embed DejaVu Sans (wide Unicode coverage) so names print as typed and text stays selectable."""
+    pdfmetrics.registerFont(TTFont(FONT, str(paths.resource("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(TTFont(BOLD, str(paths.resource("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "cellbold": ParagraphStyle("cellbold", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5),
+        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceAfter=6),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2
+        ),
+    }
+
+
+def para(text: object, style: str = "body") -> Paragraph:
+    """Any text, safely: '<', '&' and other markup characters are escaped, newlines kept."""
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), styles()[style])
+
+
+def bold(text: object) -> Paragraph:
+    return para(text, "cellbold")
+
+
+def cell(text: object) -> Paragraph:
+    return para(text, "cell")
+
+
+GRID = [
+    ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7f1")),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+]
+
+
+def table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float] | None = None,
+    extra: Sequence[tuple[Any, ...]] = (),
+    header: bool = True,
+) -> Table:
+    """A grid table whose text cells wrap; long tables repeat their header row on each page."""
+    body = [[c if isinstance(c, Flowable) else cell(c) for c in row] for row in rows]
+    if header and body:
+        body[0] = [c if not isinstance(rows[0][i], str) else bold(rows[0][i]) for i, c in enumerate(body[0])]
+    t = Table(body, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    t.setStyle(TableStyle([*(GRID if header else GRID[:3] + GRID[4:]), *extra]))
+    return t
+
+
+class _NumberedCanvas(Canvas):
+    """Two passes over the pages so each can say 'page x of y' (the reportlab recipe)."""
+
+    meta: DocumentMeta
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._furniture(total)
+            super().showPage()
+        super().save()
+
+    def _furniture(self, total: int) -> None:
+        meta = self.meta
+        width, height = self._pagesize
+        self.saveState()
+        self.setFont(BOLD, 10)
+        self.setFillColor(colors.black)
+        self.drawCentredString(width / 2, height - 10 * mm, meta.marking)
+        self.setFont(FONT, 8)
+        self.drawString(15 * mm, height - 15 * mm, f"{meta.partnership} — {meta.title}")
+        self.setFont(BOLD, 10)
+        self.drawCentredString(width / 2, 8 * mm, meta.marking)
+        self.setFont(FONT, 7.5)
+        stamp = f"Generated {meta.generated_at:%d %b %Y %H:%M} UTC by {meta.user}"
+        if meta.chain_head:
+            stamp += f" · audit chain {meta.chain_head[:16]}"
+        self.drawString(15 * mm, 13 * mm, stamp)
+        self.drawRightString(width - 15 * mm, 13 * mm, f"Page {self._pageNumber} of {total}")
+        self.restoreState()
+
+
+def build(story: list[Flowable], meta: DocumentMeta) -> bytes:
+    register_fonts()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=PAGE_SIZES[meta.page_size],
+        title=meta.title,
+        author=meta.partnership,
+        subject=meta.marking,
+        creator="PPO Panel",
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+    )
+
+    class Canvas_(_NumberedCanvas):
+        pass
+
+    Canvas_.meta = meta
+    doc.build(story, canvasmaker=Canvas_)
+    return out.getvalue()

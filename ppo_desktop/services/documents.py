@@ -1,0 +1,224 @@
+"""Documents: gather the records, build the PDF in memory, and audit it.
+
+Preparing a document for preview is a consultation; printing, saving or exporting it is a
+disclosure, recorded (with recipient and justification) before the bytes leave the app — if the
+audit entry cannot be written, the disclosure does not happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.documents.layout import DEFAULT_MARKING, DocumentMeta
+from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes
+from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
+from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets
+from ppo_desktop.domain import ActionState, Membership, Nominal
+from ppo_desktop.services import rows
+from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+KINDS = ("minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions")
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    title: str
+    pdf: bytes
+    nominal_ids: tuple[int, ...] = ()
+
+
+class Documents:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.cases = Cases(ws)
+        self.meetings = Meetings(ws)
+        self.sheets = ScoreSheets(ws)
+
+    # -- building ------------------------------------------------------------------------
+    def minutes(self, meeting_id: int) -> Document:
+        m = self.meetings.get(meeting_id)
+        items = []
+        for item in self.meetings.agenda(meeting_id):
+            nominal = self.cases.nominal(item.nominal_id) if item.nominal_id else None
+            strand, now, before = "", None, None
+            if nominal is not None:
+                spell = next(iter(self.cases.case_file(nominal.id).memberships), None)
+                strand = f"{spell.strand.long_name} ({spell.basis.value})" if spell else "Candidate"
+                finals = [s for s in self.sheets.history(nominal.id) if s.final and s.scored_on <= m.held_on]
+                now = finals[0].total if finals else None
+                before = finals[1].total if len(finals) > 1 else None
+            decisions = tuple(d for d in self.meetings.decisions(meeting_id) if d.agenda_item_id == item.id)
+            actions = tuple(
+                rows.action(r)
+                for r in self.ws.db.query(
+                    "SELECT * FROM actions WHERE meeting_id = ? AND nominal_id = ? ORDER BY id",
+                    [meeting_id, item.nominal_id],
+                )
+            )
+            items.append(MinutesItem(item, nominal, strand, now, before, decisions, actions))
+        names = self._names()
+        carried = tuple(
+            (names.get(a.nominal_id, ""), a)
+            for a in (
+                rows.action(r)
+                for r in self.ws.db.query(
+                    "SELECT * FROM actions WHERE state = 'open' AND (meeting_id IS NULL OR meeting_id != ?) "
+                    "AND created_on <= ? ORDER BY due_on",
+                    [meeting_id, m.held_on.isoformat()],
+                )
+            )
+            if a.meeting_id is not None or a.overdue_on(m.held_on)
+        )
+        data = MinutesData(
+            m,
+            tuple(self.meetings.attendance(meeting_id)),
+            tuple(items),
+            carried,
+            tuple(self.meetings.amendments(meeting_id)),
+            self._reason_labels(),
+        )
+        title = f"Minutes — {m.panel}, {m.held_on:%d %b %Y}"
+        ids = tuple(i.nominal.id for i in items if i.nominal)
+        return self._prepared("minutes", title, minutes(data, self._meta(title)), ids)
+
+    def scoring_sheets(self, nominal_ids: Sequence[int]) -> Document:
+        """Each person's latest sheet (final, or the draft if there is no final one yet)."""
+        pages = []
+        for nid in nominal_ids:
+            history = self.sheets.history(nid)
+            sheet = next((s for s in history if s.final), history[0] if history else None)
+            nominal = self.cases.nominal(nid)
+            defn = self.sheets.definition_of(sheet) if sheet else self.sheets.definition_for(nid)
+            pages.append(SheetPage(defn, nominal, sheet))
+        if not pages:
+            raise ServiceError("There is nobody to print a scoring sheet for.")
+        title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")
+        marking = pages[0].defn.marking
+        return self._prepared(
+            "sheets", title, scoring_sheets(pages, self._meta(title, marking)), tuple(nominal_ids)
+        )
+
+    def agenda_sheets(self, meeting_id: int) -> Document:
+        ids = [i.nominal_id for i in self.meetings.agenda(meeting_id) if i.nominal_id is not None]
+        return self.scoring_sheets(ids)
+
+    def blank_sheet(self, definition_id: str | None = None) -> Document:
+        strand_matrix = definition_id or self.ws.profile().matrices[next(iter(self.ws.profile().matrices))]
+        defn = self.sheets.catalogue.get(strand_matrix, on=self.ws.today())
+        title = "Scoring sheet (blank form)"
+        return self._prepared(
+            "blank-sheet", title, scoring_sheets([SheetPage(defn)], self._meta(title, defn.marking))
+        )
+
+    def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
+        end = end or self.ws.today()
+        start = start or end - relativedelta(months=3)
+        current, removed = [], []
+        for r in self.cases.cohort():
+            m = r.membership
+            if m is None:
+                continue
+            entry = self._entry(r.nominal, m)
+            if m.current:
+                current.append(entry)
+            elif m.removed_on and start <= m.removed_on <= end:
+                removed.append(entry)
+        title = f"Cohort report, {end:%d %b %Y}"
+        pdf = cohort_report(current, removed, self._meta(title), self._reason_labels())
+        return self._prepared("cohort", title, pdf, tuple(e.nominal.id for e in current + removed))
+
+    def quarterly(self, year: int, quarter: int) -> Document:
+        if quarter not in (1, 2, 3, 4):
+            raise ServiceError("The quarter is 1, 2, 3 or 4.")
+        start = dt.date(year, 3 * quarter - 2, 1)
+        end = start + relativedelta(months=3) - dt.timedelta(days=1)
+        nominals = {r.nominal.id: r.nominal for r in self.cases.cohort()}
+        added, removed = [], []
+        for r in self.ws.db.query("SELECT * FROM memberships ORDER BY added_on"):
+            m = rows.membership(r)
+            if start <= m.added_on <= end:
+                added.append(self._entry(nominals[m.nominal_id], m))
+            if m.removed_on and start <= m.removed_on <= end:
+                removed.append(self._entry(nominals[m.nominal_id], m))
+        title = f"Quarterly record of additions and removals, Q{quarter} {year}"
+        pdf = quarterly_record(added, removed, start, end, self._meta(title), self._reason_labels())
+        return self._prepared("quarterly", title, pdf, tuple(e.nominal.id for e in added + removed))
+
+    def action_tracker(self) -> Document:
+        names = self._names()
+        actions = [rows.action(r) for r in self.ws.db.query("SELECT * FROM actions ORDER BY due_on")]
+        named = [(names.get(a.nominal_id, ""), a) for a in actions]
+        title = f"Action tracker, {self.ws.today():%d %b %Y}"
+        pdf = action_tracker(named, self.ws.today(), self._meta(title))
+        return self._prepared("actions", title, pdf, tuple(sorted({a.nominal_id for a in actions})))
+
+    # -- disclosure ----------------------------------------------------------------------
+    def disclose(self, document: Document, *, how: str, recipient: str, justification: str) -> None:
+        """Record a print, save or export before it happens; refuse without a justification."""
+        if not justification.strip() or not recipient.strip():
+            raise ServiceError("Printing or saving personal data needs the recipient and the reason.")
+        with self.ws.vault.transaction():
+            self.ws.audit.record(
+                AuditKind.DISCLOSURE,
+                "document",
+                document.kind,
+                f"{how}: {document.title}",
+                at=self.ws.now(),
+                justification=justification,
+                after={
+                    "recipient": recipient,
+                    "how": how,
+                    "people": list(document.nominal_ids),
+                    "bytes": len(document.pdf),
+                },
+            )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _prepared(self, kind: str, title: str, pdf: bytes, ids: tuple[int, ...] = ()) -> Document:
+        with self.ws.vault.transaction():
+            self.ws.audit.record(
+                AuditKind.CONSULTATION,
+                "document",
+                kind,
+                f"Prepared: {title}",
+                at=self.ws.now(),
+                after={"people": list(ids)},
+            )
+        return Document(kind, title, pdf, ids)
+
+    def _meta(self, title: str, marking: str | None = None) -> DocumentMeta:
+        return DocumentMeta(
+            title=title,
+            partnership=self.ws.setting("partnership", "PPO Panel"),
+            user=f"{self.ws.user.display_name} ({self.ws.user.id})",
+            generated_at=self.ws.now(),
+            marking=marking or self.ws.setting("marking", DEFAULT_MARKING),
+            chain_head=self.ws.audit.head(),
+            page_size=self.ws.setting("page_size", "A4"),
+        )
+
+    def _entry(self, nominal: Nominal, spell: Membership) -> CohortEntry:
+        case = self.cases.case_file(nominal.id)
+        reason = next(
+            (n.reason for n in case.nominations if n.strand is spell.strand),
+            next((n.reason for n in case.nominations), ""),
+        )
+        actions = tuple(a for a in case.actions if a.state is ActionState.OPEN)
+        return CohortEntry(nominal, spell, reason, actions)
+
+    def _names(self) -> dict[int, str]:
+        return {r.nominal.id: f"{r.nominal.display_name} ({r.nominal.ref})" for r in self.cases.cohort()}
+
+    def _reason_labels(self) -> dict[str, str]:
+        return {r.code.value: r.label for r in self.ws.profile().removal_reasons} | {
+            "iom-cohort": "Moved to an IOM cohort"
+        }

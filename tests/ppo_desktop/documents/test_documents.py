@@ -1,0 +1,130 @@
+"""Documents read back as text: contents, marking and 'page x of y' on every page, totals, hostile text."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from db.device import DeviceSecrets
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.domain import MeetingState
+from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.documents import Documents
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.session import unlock
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+
+@pytest.fixture
+def demo(demo_store: Path) -> Iterator[Workspace]:
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    yield ws
+    ws.close()
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def assert_furniture(texts: list[str], marking: str) -> None:
+    for number, text in enumerate(texts, start=1):
+        assert text.count(marking) >= 2, f"page {number} lacks the marking top and bottom"
+        assert f"Page {number} of {len(texts)}" in text
+
+
+def test_minutes_carry_every_candidate_decision_and_action(demo: Workspace) -> None:
+    meetings = Meetings(demo)
+    meeting = next(m for m in meetings.all() if m.state is MeetingState.CLOSED)
+    meetings.amend(meeting.id, "Item 1: the owner is Housing & Options <team>.")
+    doc = Documents(demo).minutes(meeting.id)
+    texts = pages(doc.pdf)
+    assert_furniture(texts, "OFFICIAL-SENSITIVE")
+    body = flat(" ".join(texts))
+    for item in meetings.agenda(meeting.id):
+        assert item.title in body
+    for d in meetings.decisions(meeting.id):
+        assert "Retain" in body and d.authority in body
+    actions = list(demo.db.query("SELECT description, owner FROM actions WHERE meeting_id = ?", [meeting.id]))
+    assert actions and all(a["description"] in body and a["owner"] in body for a in actions)
+    for a in meetings.attendance(meeting.id):
+        assert a.name in body
+    assert "Apologies: Fire Officer Demo (Fire)" in body
+    assert "Item 1: the owner is Housing & Options <team>." in body  # escaped, printed as typed
+    assert demo.audit.head()[:16] not in ("", None)
+
+
+def test_scoring_sheet_total_is_the_engines(demo: Workspace) -> None:
+    sheets = ScoreSheets(demo)
+    nid = next(
+        r.nominal.id
+        for r in Cases(demo).cohort()
+        if r.latest_score and r.membership and r.membership.strand.value == "C&C"
+    )
+    sheet = next(s for s in sheets.history(nid) if s.final)
+    doc = Documents(demo).scoring_sheets([nid])
+    texts = pages(doc.pdf)
+    assert_furniture(texts, "CONFIDENTIAL")
+    body = flat(" ".join(texts))
+    from ppo_desktop.scoring import score
+
+    engine_total = score(sheets.definition_of(sheet), sheet.inputs).total
+    assert f"TOTAL SCORE {engine_total:g}" in body
+    assert Cases(demo).nominal(nid).display_name in body
+    assert "Information only" in body  # the stated readings are printed
+
+
+def test_blank_and_batch_sheets(demo: Workspace) -> None:
+    blank = flat(" ".join(pages(Documents(demo).blank_sheet("thurrock-2009-appendix2").pdf)))
+    assert "BLANK FORM" in blank and "Burglary dwelling (series) X 6" in blank
+    meeting = next(m for m in Meetings(demo).all() if m.state is MeetingState.CLOSED)
+    batch = Documents(demo).agenda_sheets(meeting.id)
+    text = flat(" ".join(pages(batch.pdf)))
+    assert text.count("Prolific Offender Prioritisation") == len(Meetings(demo).agenda(meeting.id))
+
+
+def test_reports(demo: Workspace) -> None:
+    docs = Documents(demo)
+    cohort = flat(" ".join(pages(docs.cohort().pdf)))
+    current = [r for r in Cases(demo).cohort(include_former=False)]
+    assert all(r.nominal.ref in cohort for r in current)
+    tracker = docs.action_tracker()
+    assert_furniture(pages(tracker.pdf), "OFFICIAL-SENSITIVE")
+    assert "Overdue (" in flat(" ".join(pages(tracker.pdf)))
+    quarterly = flat(" ".join(pages(docs.quarterly(2026, 4).pdf)))
+    assert "Q4 2026" in quarterly and "Added (" in quarterly
+
+
+def test_hostile_text_renders(demo: Workspace) -> None:
+    cases = Cases(demo)
+    from ppo_desktop.services.cases import NominalDraft
+
+    nominal, _ = cases.add_nominal(
+        NominalDraft(
+            "O'Brien <script>&amp;", "Zoë & Zebedee", address="Flat 1 & 2, " + "Very Long Road " * 40
+        )
+    )
+    doc = Documents(demo).scoring_sheets([nominal.id])
+    body = flat(" ".join(pages(doc.pdf)))
+    assert "O'BRIEN <SCRIPT>&AMP;, Zoë & Zebedee" in body
+    assert body.count("Very Long Road") == 40
+
+
+def test_disclosure_needs_recipient_and_reason_and_is_audited(demo: Workspace) -> None:
+    docs = Documents(demo)
+    doc = docs.action_tracker()
+    with pytest.raises(ServiceError, match="recipient and the reason"):
+        docs.disclose(doc, how="print", recipient="", justification="board")
+    docs.disclose(doc, how="print", recipient="Partnership board", justification="Quarterly board meeting")
+    last = demo.audit.entries(limit=1)[0]
+    assert (last.kind, last.justification) == ("disclosure", "Quarterly board meeting")
+    assert "Partnership board" in (last.after or "")

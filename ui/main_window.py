@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
+from ui.reports.screen import ReportsScreen
 from ui.screens.case_view import CaseView
 from ui.screens.cohort import CohortScreen
-from ui.screens.lists import actions_screen, audit_screen, placeholder_screen
+from ui.screens.lists import actions_screen, audit_screen
 from ui.screens.meetings import MeetingsScreen
 from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
@@ -29,11 +30,7 @@ class MainWindow(QMainWindow):
             "Candidates": CandidatesScreen(ctx),
             "Meetings": MeetingsScreen(ctx),
             "Actions": actions_screen(ctx),
-            "Reports": placeholder_screen(
-                "Reports",
-                "Minutes, scoring sheets, cohort and quarterly reports are built here; "
-                "each print or save is recorded in the audit log.",
-            ),
+            "Reports": ReportsScreen(ctx),
             "Audit": audit_screen(ctx),
             "Settings": SettingsScreen(ctx),
         }

@@ -57,6 +57,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
         written.append(_save(window, out / "08-case.png"))
         written += _scoring_shots(window, out)
         written += _meeting_shots(window, out)
+        written.append(_reports_shot(window, out))
         window.close()
     for path in written:
         print(path)
@@ -126,3 +127,30 @@ def _meeting_shots(window: object, out: Path) -> list[Path]:
         shots.append(_save(console.projector, out / f"13-projector-{width}x{height}.png"))
     console.close()
     return shots
+
+
+def _reports_shot(window: object, out: Path) -> Path:
+    from ui.main_window import MainWindow
+    from ui.reports.screen import ReportsScreen
+
+    assert isinstance(window, MainWindow)
+    window.resize(1366, 768)
+    window.show_screen("Reports")
+    screen = window.screens["Reports"]
+    assert isinstance(screen, ReportsScreen)
+    closed = next(i for i in range(screen.meeting.count()) if "closed" in screen.meeting.itemText(i))
+    screen.meeting.setCurrentIndex(closed)
+    screen.buttons["minutes"].click()
+    _let_pdf_pages_render()
+    return _save(window, out / "14-reports-minutes.png")
+
+
+def _let_pdf_pages_render(ms: int = 1500) -> None:
+    """QPdfView paints pages from a background renderer with no completion signal; a picture taken
+    at once shows blank paper, so the screenshot tool (not the tests) lets the event loop run briefly."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    # An event loop with a timer, not a processEvents() spin (PySide6 6.12 crashes on a long spin).
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()

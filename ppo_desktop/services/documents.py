@@ -8,8 +8,8 @@ audit entry cannot be written, the disclosure does not happen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
@@ -28,12 +28,22 @@ from ppo_desktop.services.workspace import ServiceError, Workspace
 KINDS = ("minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Document:
+    """A prepared document: its records are gathered (on the store's thread); ``render`` builds the PDF
+    from plain data and is safe to run on a worker thread. ``pdf`` renders once and keeps the bytes."""
+
     kind: str
     title: str
-    pdf: bytes
+    render: Callable[[], bytes]
     nominal_ids: tuple[int, ...] = ()
+    _pdf: bytes | None = field(default=None, repr=False)
+
+    @property
+    def pdf(self) -> bytes:
+        if self._pdf is None:
+            self._pdf = self.render()
+        return self._pdf
 
 
 class Documents:
@@ -88,7 +98,8 @@ class Documents:
         )
         title = f"Minutes — {m.panel}, {m.held_on:%d %b %Y}"
         ids = tuple(i.nominal.id for i in items if i.nominal)
-        return self._prepared("minutes", title, minutes(data, self._meta(title)), ids)
+        meta = self._meta(title)
+        return self._prepared("minutes", title, lambda: minutes(data, meta), ids)
 
     def scoring_sheets(self, nominal_ids: Sequence[int]) -> Document:
         """Each person's latest sheet (final, or the draft if there is no final one yet)."""
@@ -103,9 +114,8 @@ class Documents:
             raise ServiceError("There is nobody to print a scoring sheet for.")
         title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")
         marking = pages[0].defn.marking
-        return self._prepared(
-            "sheets", title, scoring_sheets(pages, self._meta(title, marking)), tuple(nominal_ids)
-        )
+        meta = self._meta(title, marking)
+        return self._prepared("sheets", title, lambda: scoring_sheets(pages, meta), tuple(nominal_ids))
 
     def agenda_sheets(self, meeting_id: int) -> Document:
         ids = [i.nominal_id for i in self.meetings.agenda(meeting_id) if i.nominal_id is not None]
@@ -115,9 +125,8 @@ class Documents:
         strand_matrix = definition_id or self.ws.profile().matrices[next(iter(self.ws.profile().matrices))]
         defn = self.sheets.catalogue.get(strand_matrix, on=self.ws.today())
         title = "Scoring sheet (blank form)"
-        return self._prepared(
-            "blank-sheet", title, scoring_sheets([SheetPage(defn)], self._meta(title, defn.marking))
-        )
+        meta = self._meta(title, defn.marking)
+        return self._prepared("blank-sheet", title, lambda: scoring_sheets([SheetPage(defn)], meta))
 
     def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
         end = end or self.ws.today()
@@ -133,8 +142,13 @@ class Documents:
             elif m.removed_on and start <= m.removed_on <= end:
                 removed.append(entry)
         title = f"Cohort report, {end:%d %b %Y}"
-        pdf = cohort_report(current, removed, self._meta(title), self._reason_labels())
-        return self._prepared("cohort", title, pdf, tuple(e.nominal.id for e in current + removed))
+        meta, labels = self._meta(title), self._reason_labels()
+        return self._prepared(
+            "cohort",
+            title,
+            lambda: cohort_report(current, removed, meta, labels),
+            tuple(e.nominal.id for e in current + removed),
+        )
 
     def quarterly(self, year: int, quarter: int) -> Document:
         if quarter not in (1, 2, 3, 4):
@@ -150,16 +164,26 @@ class Documents:
             if m.removed_on and start <= m.removed_on <= end:
                 removed.append(self._entry(nominals[m.nominal_id], m))
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
-        pdf = quarterly_record(added, removed, start, end, self._meta(title), self._reason_labels())
-        return self._prepared("quarterly", title, pdf, tuple(e.nominal.id for e in added + removed))
+        meta, labels = self._meta(title), self._reason_labels()
+        return self._prepared(
+            "quarterly",
+            title,
+            lambda: quarterly_record(added, removed, start, end, meta, labels),
+            tuple(e.nominal.id for e in added + removed),
+        )
 
     def action_tracker(self) -> Document:
         names = self._names()
         actions = [rows.action(r) for r in self.ws.db.query("SELECT * FROM actions ORDER BY due_on")]
         named = [(names.get(a.nominal_id, ""), a) for a in actions]
         title = f"Action tracker, {self.ws.today():%d %b %Y}"
-        pdf = action_tracker(named, self.ws.today(), self._meta(title))
-        return self._prepared("actions", title, pdf, tuple(sorted({a.nominal_id for a in actions})))
+        meta, day = self._meta(title), self.ws.today()
+        return self._prepared(
+            "actions",
+            title,
+            lambda: action_tracker(named, day, meta),
+            tuple(sorted({a.nominal_id for a in actions})),
+        )
 
     # -- disclosure ----------------------------------------------------------------------
     def disclose(self, document: Document, *, how: str, recipient: str, justification: str) -> None:
@@ -183,7 +207,9 @@ class Documents:
             )
 
     # -- helpers -------------------------------------------------------------------------
-    def _prepared(self, kind: str, title: str, pdf: bytes, ids: tuple[int, ...] = ()) -> Document:
+    def _prepared(
+        self, kind: str, title: str, render: Callable[[], bytes], ids: tuple[int, ...] = ()
+    ) -> Document:
         with self.ws.vault.transaction():
             self.ws.audit.record(
                 AuditKind.CONSULTATION,
@@ -193,7 +219,7 @@ class Documents:
                 at=self.ws.now(),
                 after={"people": list(ids)},
             )
-        return Document(kind, title, pdf, ids)
+        return Document(kind, title, render, ids)
 
     def _meta(self, title: str, marking: str | None = None) -> DocumentMeta:
         return DocumentMeta(

@@ -18,7 +18,7 @@ def test_screenshots_of_every_screen(tmp_path: Path, qapp: object, monkeypatch: 
     assert write_screenshots(tmp_path) == 0
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     # unlock dialog + every screen + a case + scoring (normal, projector) + agenda + console and projector × 2
-    assert len(pngs) == len(NAV) + 9
+    assert len(pngs) == len(NAV) + 10  # … and a minutes preview
     cohort = QImage(str(tmp_path / "01-cohort.png"))
     assert (cohort.width(), cohort.height()) == (1366, 768)
     assert QImage(str(tmp_path / "10-scoring-projector.png")).width() == 1920

@@ -116,14 +116,3 @@ def audit_screen(ctx: AppContext) -> ListScreen:
     screen.header.addWidget(result)
     screen.header.addWidget(verify)
     return screen
-
-
-def placeholder_screen(title: str, text: str) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    layout.addWidget(title_label(title))
-    body = QLabel(text)
-    body.setWordWrap(True)
-    layout.addWidget(body)
-    layout.addStretch(1)
-    return widget

@@ -1,0 +1,1 @@
+"""Reports: build, preview (from memory), print and save documents."""

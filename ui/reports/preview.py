@@ -1,0 +1,187 @@
+"""Preview a PDF from memory (QtPdf reads a QBuffer: no temporary file), print it, or save a copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.services import ServiceError
+from ppo_desktop.services.documents import Document, Documents
+
+Disclosure = tuple[str, str]  # (recipient, justification)
+
+
+class DisclosureDialog(QDialog):
+    """Who the copy is for and why: recorded in the audit log before it is printed or saved."""
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(what)
+        self.recipient = QLineEdit()
+        self.recipient.setPlaceholderText("e.g. Partnership board, 12 Jan")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. Quarterly performance report to the board")
+        form = QFormLayout(self)
+        form.addRow(QLabel("This copy will leave the encrypted store. Both are recorded in the audit log."))
+        for label, field in (("&Recipient:", self.recipient), ("&Why:", self.reason)):
+            caption = QLabel(label)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+def ask_disclosure(parent: QWidget, what: str) -> Disclosure | None:
+    dialog = DisclosureDialog(what, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.recipient.text(), dialog.reason.text()
+
+
+def ask_save_path(parent: QWidget, title: str) -> Path | None:
+    answer = QMessageBox.warning(
+        parent,
+        "Saving an unencrypted copy",
+        "The saved PDF is NOT encrypted. Save it only to an encrypted, approved "
+        "location, and delete it when it is no longer needed.",
+        QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Ok:
+        return None
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Save a copy", f"{title}.pdf", "PDF (*.pdf)")
+    return Path(chosen) if chosen else None
+
+
+class PdfPreview(QWidget):
+    """Shows one prepared document; Print and Save are audited disclosures."""
+
+    disclosed = Signal(str)
+
+    def __init__(self, documents: Documents, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self.document: Document | None = None
+        self.pdf = QPdfDocument(self)
+        self.buffer = QBuffer(self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("Document preview")
+        self.title = QLabel()
+        self.title.setObjectName("sectionTitle")
+        self.status = QLabel()
+        self.print_button = QPushButton("&Print…")
+        self.save_button = QPushButton("Sa&ve a copy…")
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_document)
+        self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
+        self.ask_path: Callable[[str], Path | None] = lambda title: ask_save_path(self, title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.print_button)
+        top.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+        self._enable(False)
+
+    def show_document(self, document: Document) -> None:
+        self.document = document
+        self.pdf.close()
+        self.buffer.close()
+        self.buffer.setData(QByteArray(document.pdf))
+        self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(self.buffer)
+        self.title.setText(document.title)
+        self.status.setText(f"{self.pdf.pageCount()} page(s) · preview only: nothing has left the store")
+        self._enable(True)
+
+    def clear(self) -> None:
+        self.pdf.close()
+        self.buffer.close()
+        self.buffer.setData(QByteArray())
+        self.document = None
+        self.title.clear()
+        self._enable(False)
+
+    def print_document(self) -> None:
+        doc = self.document
+        if doc is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        if not self._disclose(doc, f"printed on {printer.printerName() or 'a printer'}"):
+            return
+        painter = QPainter(printer)
+        try:
+            for page in range(self.pdf.pageCount()):
+                if page:
+                    printer.newPage()
+                target = painter.viewport()
+                image = self.pdf.render(page, QSize(target.width(), target.height()))
+                painter.drawImage(target, image)
+        finally:
+            painter.end()
+        self.status.setText("Printed; the disclosure is in the audit log.")
+
+    def save_document(self) -> None:
+        doc = self.document
+        if doc is None:
+            return
+        path = self.ask_path(doc.title)
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        if not self._disclose(doc, f"saved to {path}"):
+            return
+        try:
+            path.write_bytes(doc.pdf)
+        except OSError as exc:
+            self.status.setText(f"Could not save to {path}: {exc.strerror}")
+            return
+        self.status.setText(f"Saved an unencrypted copy to {path}; the disclosure is in the audit log.")
+
+    def _disclose(self, doc: Document, how: str) -> bool:
+        answer = self.ask_disclosure(doc.title)
+        if answer is None:
+            return False
+        recipient, reason = answer
+        try:
+            self.documents.disclose(doc, how=how, recipient=recipient, justification=reason)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return False
+        self.disclosed.emit(how)
+        return True
+
+    def _enable(self, on: bool) -> None:
+        self.print_button.setEnabled(on)
+        self.save_button.setEnabled(on)

@@ -31,6 +31,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--store", type=Path, help="the store to open (.ppo)")
     parser.add_argument(
+        "--self-test", action="store_true", help="check this installation end to end and exit"
+    )
+    parser.add_argument(
         "--screenshots",
         type=Path,
         metavar="DIR",
@@ -68,6 +71,10 @@ def ensure_demo_store(runner: TaskRunner) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from ui.selftest import run_self_test
+
+        return run_self_test()
     if args.screenshots:
         from ui.screenshots import write_screenshots
 

@@ -7,7 +7,9 @@ import pytest
 from ui.app import main
 
 
-def test_self_test_passes(qapp: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_self_test_passes(
+    qapp: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.conftest import CHEAP
 
     monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
@@ -15,8 +17,9 @@ def test_self_test_passes(qapp: object, capsys: pytest.CaptureFixture[str], monk
     assert capsys.readouterr().out.startswith("self-test: ok")
 
 
-def test_self_test_names_the_failing_step(qapp: object, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_self_test_names_the_failing_step(
+    qapp: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("db.vault.KdfCost", lambda: (_ for _ in ()).throw(OSError(28, "No space left")))
     assert main(["--self-test"]) == 1
     assert "self-test: FAILED while creating an encrypted store" in capsys.readouterr().err

@@ -102,6 +102,37 @@ class AuditLog:
         self._db.table("audit").insert(row)
         return seq
 
+    def record_many(self, entries: list[dict[str, Any]]) -> int:
+        """Append many entries at once (imports, synthetic data) inside the caller's transaction.
+
+        Each entry has the ``record`` fields: kind, entity, entity_id, summary and optionally at,
+        nominal_id, before, after, justification. Returns the last sequence number.
+        """
+        last = self._db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+        rows = []
+        for e in entries:
+            seq += 1
+            at = e.get("at") or dt.datetime.now(dt.UTC)
+            row: dict[str, Any] = {
+                "seq": seq,
+                "at": at.isoformat(timespec="seconds"),
+                "user_id": self.user_id,
+                "workstation": self.workstation,
+                "kind": str(e["kind"]),
+                "entity": e["entity"],
+                "entity_id": None if e.get("entity_id") is None else str(e["entity_id"]),
+                "nominal_id": e.get("nominal_id"),
+                "summary": e["summary"],
+                "before": _json(e.get("before")),
+                "after": _json(e.get("after")),
+                "justification": e.get("justification", ""),
+            }
+            row["mac"] = prev = self._mac(prev, row)
+            rows.append(row)
+        self._db.table("audit").insert_all(rows, batch_size=2000)
+        return seq
+
     def verify(self) -> ChainReport:
         prev = GENESIS
         expected_seq = 1

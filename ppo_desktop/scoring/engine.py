@@ -53,7 +53,10 @@ class Breakdown:
     def line(self, key: str) -> Line:
         return next(ln for ln in self.lines if ln.key == key)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, compact: bool = False) -> dict[str, Any]:
+        """JSON for storage or output; ``compact`` leaves out lines with no count, value or score
+        (a stored sheet can always be re-scored from its inputs)."""
+        lines = [ln for ln in self.lines if not compact or ln.score or ln.value or any(ln.counts.values())]
         return {
             "definition": {"id": self.definition_id, "version": self.version, "hash": self.definition_hash},
             "total": self.total,
@@ -70,7 +73,7 @@ class Breakdown:
                     "score": ln.score,
                     "rule": ln.rule,
                 }
-                for ln in self.lines
+                for ln in lines
             ],
             "flags": [{"key": f.key, "label": f.label, "met": f.met, "text": f.text} for f in self.flags],
             "readings": list(self.readings),

@@ -102,7 +102,7 @@ class ScoreSheets:
                     "matrix_version": defn.version,
                     "matrix_hash": defn.hash,
                     "inputs": json.dumps(inputs),
-                    "breakdown": json.dumps(breakdown.to_json()),
+                    "breakdown": json.dumps(breakdown.to_json(compact=True)),
                     "total": breakdown.total,
                     "scorer": self.ws.user.id,
                     "scored_on": self.ws.today().isoformat(),
@@ -143,7 +143,7 @@ class ScoreSheets:
                 sheet_id,
                 {
                     "inputs": json.dumps(inputs),
-                    "breakdown": json.dumps(breakdown.to_json()),
+                    "breakdown": json.dumps(breakdown.to_json(compact=True)),
                     "total": breakdown.total,
                     "pnc_marker": int(marker),
                     "scorer": self.ws.user.id,
@@ -173,7 +173,7 @@ class ScoreSheets:
                 sheet_id,
                 {
                     "state": SheetState.FINAL.value,
-                    "breakdown": json.dumps(breakdown.to_json()),
+                    "breakdown": json.dumps(breakdown.to_json(compact=True)),
                     "total": breakdown.total,
                     "scored_on": self.ws.today().isoformat(),
                     "scorer": self.ws.user.id,
@@ -240,12 +240,15 @@ class ScoreSheets:
     def compare(before: ScoreSheet | None, after: ScoreSheet) -> list[LineChange]:
         """Line by line, what changed from the previous sheet (unchanged lines are left out)."""
         old = before.line_scores() if before else {}
-        labels = {str(ln["key"]): str(ln["label"]) for ln in after.lines()}
+        new = after.line_scores()
+        labels = {
+            str(ln["key"]): str(ln["label"]) for sheet in (before, after) if sheet for ln in sheet.lines()
+        }
         out = []
-        for key, new in after.line_scores().items():
-            prev = old.get(key)
-            if new != (prev or 0.0):
-                out.append(LineChange(key, labels[key], prev, new))
+        for key in sorted(set(old) | set(new), key=lambda k: list(labels).index(k)):
+            prev, now = old.get(key, 0.0), new.get(key, 0.0)
+            if now != prev:
+                out.append(LineChange(key, labels[key], prev if before else None, now))
         return out
 
     def profile_flags(self, nominal_id: int, breakdown: Breakdown) -> tuple[CriterionResult, ...]:

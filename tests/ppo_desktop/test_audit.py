@@ -58,3 +58,14 @@ def test_every_entry_names_user_and_workstation(ws: Workspace) -> None:
     rows = ws.db.execute("SELECT user_id, workstation, kind FROM audit").fetchall()
     assert all(r[0] == "admin" and r[1] for r in rows)
     assert {r[2] for r in rows} >= {AuditKind.COLLECTION.value}
+
+
+def test_record_many_continues_the_chain(ws: Workspace) -> None:
+    populate(ws, 2)
+    with ws.vault.transaction():
+        last = ws.audit.record_many([{"kind": AuditKind.COMBINATION, "entity": "import", "entity_id": i,
+                                      "summary": f"row {i}"} for i in range(50)])
+    assert last == ws.db.execute("SELECT max(seq) FROM audit").fetchone()[0]
+    assert ws.audit.verify().ok
+    populate(ws, 1)
+    assert ws.audit.verify().ok

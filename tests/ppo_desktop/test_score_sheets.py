@@ -50,6 +50,8 @@ def test_draft_finalise_rescore_and_history(ws: Workspace) -> None:
     assert sheets.previous_final(second) == final
     changes = {c.key: (c.before, c.after) for c in sheets.compare(final, second)}
     assert changes == {"robbery": (10, 5), "shoplifting": (0, 2)}
+    backwards = {c.key: (c.before, c.after) for c in sheets.compare(second, final)}
+    assert backwards == {"robbery": (5, 10), "shoplifting": (2, 0)}  # a line gone to nothing still shows
     assert {c.key: c.after for c in sheets.compare(None, final)} == {"robbery": 10, "impact": 5, "serial": 3}
     sheets.finalise(second.id)
     history = sheets.history(nid)

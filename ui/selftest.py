@@ -20,12 +20,11 @@ def run_self_test() -> int:
     try:
         from PySide6.QtWidgets import QApplication
 
-        from db.device import DeviceSecrets
         from ppo_desktop.scoring import score, shipped
         from ppo_desktop.services.cases import NominalDraft
         from ppo_desktop.services.documents import Documents
         from ppo_desktop.services.score_sheets import ScoreSheets
-        from ppo_desktop.services.session import create_store
+        from ppo_desktop.services.session import DeviceSecrets, create_store
         from ui.context import AppContext
         from ui.main_window import MainWindow
         from ui.tasks import SyncRunner

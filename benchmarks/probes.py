@@ -1,0 +1,332 @@
+"""Each benchmark runs in its own process (so its peak RSS is its own) and prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def emit(**fields: object) -> None:
+    print(json.dumps({**fields, "rss_mb": round(rss_mb(), 1)}))
+
+
+def app():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def workspace(store: Path):  # type: ignore[no-untyped-def]
+    from benchmarks.synthetic import PASSPHRASE
+    from db.device import DeviceSecrets
+    from ppo_desktop.services.session import unlock
+
+    return unlock(store, PASSPHRASE, device=DeviceSecrets(None))
+
+
+# -- probes ------------------------------------------------------------------------------------
+def start_bare(_store: Path) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    a = app()
+    w = QWidget()
+    w.resize(480, 260)
+    w.show()
+    a.processEvents()
+    emit(shown=True)
+
+
+def start_app(store: Path) -> None:
+    from db.device import DeviceSecrets
+    from ui import theme
+    from ui.tasks import TaskRunner
+    from ui.unlock_dialog import UnlockDialog
+
+    a = app()
+    theme.apply(a)
+    d = UnlockDialog(store, DeviceSecrets(None), TaskRunner())
+    d.show()
+    a.processEvents()
+    emit(shown=True)
+
+
+def unlock_to_cohort(store: Path) -> None:
+    a = app()
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import SyncRunner
+
+    t = time.perf_counter()
+    ws = workspace(store)
+    window = MainWindow(AppContext(ws, SyncRunner()))
+    window.show()
+    a.processEvents()
+    value = (time.perf_counter() - t) * 1000
+    rows = window.cohort.model.rowCount()
+    plain = plain_copy(store)
+    base = statistics.median(timed(lambda: plain.execute(COHORT_SQL).fetchall(), 3))
+    emit(value=value, baseline=base, rows=rows)
+
+
+def keystroke(store: Path) -> None:
+    a = app()
+    from PySide6.QtWidgets import QLabel
+
+    from ppo_desktop.services.score_sheets import ScoreSheets
+    from ui.scoring.widget import ScoringWidget
+
+    ws = workspace(store)
+    sheets = ScoreSheets(ws)
+    nid = ws.db.execute("SELECT nominal_id FROM memberships WHERE strand = 'C&C' LIMIT 1").fetchone()[0]
+    sheet, _ = sheets.start(nid)
+    widget = ScoringWidget(sheets)
+    widget.resize(1366, 700)
+    widget.show()
+    widget.load(sheet)
+    a.processEvents()
+    model = widget.model
+    assert model is not None
+    row = next(i for i, item in enumerate(model.items) if item.key == "robbery")
+    keys, saves = [], []
+    for n in range(300):
+        t = time.perf_counter()
+        model.setData(model.index(row, 2), n % 9)
+        widget.total.repaint()
+        widget.table.viewport().repaint()
+        keys.append((time.perf_counter() - t) * 1000)
+        if n % 10 == 9:
+            t = time.perf_counter()
+            widget.flush()
+            saves.append((time.perf_counter() - t) * 1000)
+    label = QLabel("Total 0")
+    label.show()
+    base = timed(lambda: (label.setText(str(time.perf_counter())), label.repaint()), 300)
+    emit(
+        p50=p(keys, 0.5),
+        p95=p(keys, 0.95),
+        save_p50=p(saves, 0.5),
+        save_p95=p(saves, 0.95),
+        baseline=p(base, 0.95),
+    )
+
+
+def next_item(store: Path) -> None:
+    a = app()
+    from PySide6.QtWidgets import QLabel
+
+    from ui.context import AppContext
+    from ui.meeting.console import ChairConsole
+    from ui.tasks import SyncRunner
+
+    ws = workspace(store)
+    ctx = AppContext(ws, SyncRunner())
+    meeting = ws.db.execute("SELECT id FROM meetings WHERE state = 'planned'").fetchone()[0]
+    people = [r[0] for r in ws.db.execute("SELECT id FROM nominals LIMIT 40")]
+    for nid in people:
+        ctx.meetings.add_item(meeting, f"Person {nid}", nominal_id=nid, reasons=["benchmark"])
+    console = ChairConsole(ctx, meeting)
+    console.resize(1366, 768)
+    console.show()
+    console.projector.set_curtain(False)
+    console.projector.resize(1920, 1080)
+    console.projector.show()
+    a.processEvents()
+    times = []
+    for i in range(1, 40):
+        t = time.perf_counter()
+        console.go_to(i)
+        console.repaint()
+        console.projector.repaint()
+        times.append((time.perf_counter() - t) * 1000)
+    label = QLabel("x")
+    label.show()
+    base = timed(lambda: (label.setText(str(time.perf_counter())), label.repaint()), 40)
+    emit(p50=p(times, 0.5), p95=p(times, 0.95), baseline=p(base, 0.95))
+
+
+def agenda_proposal(store: Path) -> None:
+    from ppo_desktop.services.meetings import Meetings
+
+    ws = workspace(store)
+    meeting = ws.db.execute("SELECT id FROM meetings WHERE state = 'planned'").fetchone()[0]
+    found: list[object] = []
+    values = timed(lambda: found.append(len(Meetings(ws).proposals(meeting))), 3)
+    plain = plain_copy(store)
+    base = statistics.median(timed(lambda: plain.execute(COHORT_SQL).fetchall(), 3))
+    emit(value=statistics.median(values), baseline=base, proposals=found[0])
+
+
+def cohort_filter(store: Path) -> None:
+    a = app()
+    from ui.context import AppContext
+    from ui.screens.cohort import CohortScreen
+    from ui.tasks import SyncRunner
+
+    ws = workspace(store)
+    screen = CohortScreen(AppContext(ws, SyncRunner()))
+    screen.show()
+    a.processEvents()
+    words = ["bramble", "quill", "98/000", "zebedee", "moss", ""] * 4
+    times_: list[float] = []
+    for w in words:
+        t = time.perf_counter()
+        screen.proxy.set_criteria(search=w)
+        times_.append((time.perf_counter() - t) * 1000)
+    names = [screen.model.row_object(i).nominal.family_name.lower() for i in range(screen.model.rowCount())]
+    base = timed(lambda: [n for n in names if "bramble" in n], 20)
+    emit(p50=p(times_, 0.5), p95=p(times_, 0.95), baseline=p(base, 0.95), rows=len(names))
+
+
+def open_case(store: Path) -> None:
+    a = app()
+    from ui.context import AppContext
+    from ui.screens.case_view import CaseView
+    from ui.tasks import SyncRunner
+
+    ws = workspace(store)
+    nid = ws.db.execute(
+        "SELECT nominal_id FROM score_sheets GROUP BY nominal_id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    view = CaseView(AppContext(ws, SyncRunner()))
+    view.resize(1366, 768)
+    view.show()
+    values = timed(lambda: (view.show_case(nid), a.processEvents()), 5)
+    plain = plain_copy(store)
+    base = statistics.median(timed(lambda: [plain.execute(q, [nid]).fetchall() for q in CASE_SQL], 5))
+    emit(
+        value=statistics.median(values),
+        baseline=base,
+        sheets=ws.db.execute("SELECT count(*) FROM score_sheets WHERE nominal_id = ?", [nid]).fetchone()[0],
+    )
+
+
+def minutes_40(store: Path) -> None:
+    from ppo_desktop.domain import DecisionKind
+    from ppo_desktop.services.decisions import Decisions
+    from ppo_desktop.services.documents import Documents
+    from ppo_desktop.services.meetings import Meetings
+
+    ws = workspace(store)
+    meetings = Meetings(ws)
+    meeting = ws.db.execute("SELECT id FROM meetings WHERE state = 'planned'").fetchone()[0]
+    people = [
+        r[0] for r in ws.db.execute("SELECT nominal_id FROM memberships WHERE removed_on IS NULL LIMIT 40")
+    ]
+    meetings.start(meeting)
+    for nid in people:
+        item, _ = meetings.add_item(meeting, f"Person {nid}", nominal_id=nid, reasons=["benchmark review"])
+        meetings.set_notes(item.id, "Synthetic discussion of engagement, accommodation and offending. " * 3)
+        Decisions(ws).decide(item.id, DecisionKind.RETAIN)
+    doc = Documents(ws).minutes(meeting)
+    value = statistics.median(timed(lambda: doc.render(), 3))
+    texts = [
+        f"{i}. Person {nid}: " + "Synthetic discussion of engagement. " * 3 for i, nid in enumerate(people)
+    ]
+    base = statistics.median(timed(lambda: plain_reportlab(texts * 2), 3))
+    emit(value=value, baseline=base, pages=doc.pdf.count(b"/Type /Page") - 1)
+
+
+def sheets_100(store: Path) -> None:
+    from ppo_desktop.services.documents import Documents
+
+    ws = workspace(store)
+    ids = [r[0] for r in ws.db.execute("SELECT DISTINCT nominal_id FROM score_sheets LIMIT 100")]
+    doc = Documents(ws).scoring_sheets(ids)
+    value = statistics.median(timed(lambda: doc.render(), 2))
+    texts = ["Row with points and counts 1 2 3 score 12"] * 45
+    base = statistics.median(timed(lambda: plain_reportlab(texts * 100), 2))
+    emit(value=value, baseline=base, sheets=len(ids))
+
+
+def encrypted_vs_plain(store: Path) -> None:
+    ws = workspace(store)
+    plain = plain_copy(store)
+    enc, raw = [], []
+    nid = ws.db.execute("SELECT nominal_id FROM score_sheets LIMIT 1").fetchone()[0]
+    for sql, args in [
+        (COHORT_SQL, []),
+        *[(q, [nid]) for q in CASE_SQL],
+        ("SELECT * FROM audit ORDER BY seq DESC LIMIT 1000", []),
+        ("SELECT nominal_id, count(*), max(total) FROM score_sheets GROUP BY nominal_id", []),
+    ]:
+        enc.append(statistics.median(timed(lambda q=sql, a=args: ws.db.execute(q, a).fetchall(), 5)))
+        raw.append(statistics.median(timed(lambda q=sql, a=args: plain.execute(q, a).fetchall(), 5)))
+    emit(value=sum(enc), baseline=sum(raw))
+
+
+# -- helpers -----------------------------------------------------------------------------------
+COHORT_SQL = """SELECT n.*, m.* FROM nominals n LEFT JOIN memberships m ON m.nominal_id = n.id
+                AND m.removed_on IS NULL ORDER BY n.family_name"""
+CASE_SQL = [
+    "SELECT * FROM memberships WHERE nominal_id = ?",
+    "SELECT * FROM actions WHERE nominal_id = ?",
+    "SELECT * FROM decisions WHERE nominal_id = ?",
+    "SELECT * FROM score_sheets WHERE nominal_id = ?",
+    "SELECT * FROM audit WHERE nominal_id = ? ORDER BY seq DESC LIMIT 200",
+]
+
+
+def plain_copy(store: Path) -> sqlite3.Connection:
+    """The same data, unencrypted (made once by run.py with sqlcipher_export), for baselines."""
+    return sqlite3.connect(store.with_name(store.stem + "-plain.sqlite"))
+
+
+def plain_reportlab(texts: list[str]) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    out = io.BytesIO()
+    style = getSampleStyleSheet()["BodyText"]
+    SimpleDocTemplate(out, pagesize=A4).build([Paragraph(t, style) for t in texts])
+    return out.getvalue()
+
+
+PROBES = {
+    f.__name__: f
+    for f in (
+        start_bare,
+        start_app,
+        unlock_to_cohort,
+        keystroke,
+        next_item,
+        agenda_proposal,
+        cohort_filter,
+        open_case,
+        minutes_40,
+        sheets_100,
+        encrypted_vs_plain,
+    )
+}
+
+if __name__ == "__main__":
+    PROBES[sys.argv[1]](Path(sys.argv[2]))

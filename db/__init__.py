@@ -1,6 +1,5 @@
-"""The vault: how PPO Panel keeps its data (SQLCipher store, key slots, migrations, lock)."""
+"""The vault: how PPO Panel keeps its data (SQLCipher store, key slots, migrations, lock).
 
-from db.errors import VaultError
-from db.vault import Vault, VaultPaths
-
-__all__ = ["Vault", "VaultError", "VaultPaths"]
+Import the modules you need (db.vault, db.errors, db.device): importing this package alone stays
+cheap, so the unlock screen can appear before the database libraries load.
+"""

@@ -45,26 +45,7 @@ from db.keyfile import (
     new_recovery_key,
     normalise_recovery_key,
 )
-
-STORE_SUFFIX = ".ppo"
-
-
-@dataclass(frozen=True)
-class VaultPaths:
-    store: Path
-
-    @property
-    def keyfile(self) -> Path:
-        return self.store.with_name(self.store.name + ".keys")
-
-    @property
-    def lock(self) -> Path:
-        return self.store.with_name(self.store.name + ".lock")
-
-    @classmethod
-    def of(cls, path: str | os.PathLike[str]) -> VaultPaths:
-        p = Path(path).expanduser().absolute()
-        return cls(p if p.suffix == STORE_SUFFIX else p.with_name(p.name + STORE_SUFFIX))
+from db.store_paths import VaultPaths
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from db import VaultError
 from db.device import DeviceSecrets, system_device_secrets
+from db.errors import VaultError
 from ppo_desktop import paths
 from ppo_desktop.domain import Role
 from ppo_desktop.services.session import create_store, unlock

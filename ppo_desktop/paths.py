@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,3 +30,10 @@ def data_dir() -> Path:
 
 def demo_store() -> Path:
     return data_dir() / "demo" / "demo-partnership.ppo"
+
+
+def store_exists(path: str | os.PathLike[str]) -> bool:
+    """Whether a store file is there (without loading the database libraries)."""
+    from db.store_paths import VaultPaths
+
+    return VaultPaths.of(path).store.exists()

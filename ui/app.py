@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,17 +12,21 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from ppo_desktop import paths
-from ppo_desktop.demo import DEMO_PASSPHRASE, DEMO_USER, build_demo
-from ppo_desktop.services.session import DeviceSecrets, store_exists, system_device_secrets
+from ppo_desktop.keyring_policy import DeviceSecrets, system_device_secrets
+from ppo_desktop.paths import store_exists
 from ui import theme
-from ui.context import AppContext
-from ui.create_dialog import CreateStoreDialog
 from ui.errors import install_excepthook
-from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
 
-DEMO_HINT = f"DEMO STORE — fictional people only. User: {DEMO_USER}   Passphrase: {DEMO_PASSPHRASE}"
+# Start-up imports only what the first dialog needs; the services, the workspace screens and the
+# document builders load while (or after) the person types the passphrase.
+
+
+def demo_hint() -> str:
+    from ppo_desktop.demo import DEMO_PASSPHRASE, DEMO_USER
+
+    return f"DEMO STORE — fictional people only. User: {DEMO_USER}   Passphrase: {DEMO_PASSPHRASE}"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -61,6 +66,8 @@ def ensure_demo_store(runner: TaskRunner) -> Path:
         failure.append(exc)
         loop.quit()
 
+    from ppo_desktop.demo import build_demo
+
     runner.run(lambda: build_demo(path), lambda _facts: loop.quit(), failed)
     loop.exec()
     progress.close()
@@ -89,13 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.demo:
         device = DeviceSecrets(None, "")
-        store, hint = ensure_demo_store(runner), DEMO_HINT
+        store, hint = ensure_demo_store(runner), demo_hint()
     else:
         device = system_device_secrets()
         store = args.store or paths.data_dir() / "panel.ppo"
         hint = ""
 
     if not args.demo and not store_exists(store):
+        from ui.create_dialog import CreateStoreDialog
+
         paths.data_dir().mkdir(parents=True, exist_ok=True)
         create = CreateStoreDialog(store.parent, device)
         if create.exec() != QDialog.DialogCode.Accepted or create.workspace is None:
@@ -103,9 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         workspace = create.workspace
     else:
         unlock = UnlockDialog(store, device, runner, hint=hint)
+        # Load the services on a worker while the passphrase is typed (pure Python: no Qt there).
+        runner.run(
+            lambda: importlib.import_module("ppo_desktop.services.documents"),
+            lambda _m: None,
+            lambda _e: None,
+        )
         if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
             return 1
         workspace = unlock.workspace
+
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
 
     ctx = AppContext(workspace, runner, keyring_note=device.reason)
     window = MainWindow(ctx)

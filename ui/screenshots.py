@@ -16,7 +16,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
 
     from ppo_desktop.services.session import DeviceSecrets, unlock
     from ui import theme
-    from ui.app import DEMO_HINT
+    from ui.app import demo_hint
     from ui.context import AppContext
     from ui.main_window import NAV, MainWindow
     from ui.tasks import SyncRunner
@@ -31,7 +31,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     with tempfile.TemporaryDirectory(prefix="ppo-shots-") as tmp:
         store = Path(tmp) / "demo.ppo"
         build_demo(store)
-        dialog = UnlockDialog(store, device, SyncRunner(), hint=DEMO_HINT)
+        dialog = UnlockDialog(store, device, SyncRunner(), hint=demo_hint())
         dialog.show()
         written.append(_save(dialog, out / "00-unlock.png"))
         dialog.close()

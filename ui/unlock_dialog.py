@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.services.session import DeviceSecrets, VaultError, open_granted, unlock_key
-from ppo_desktop.services.workspace import Workspace
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ppo_desktop.services.session import DeviceSecrets
+    from ppo_desktop.services.workspace import Workspace
 
 
 class UnlockDialog(QDialog):
@@ -103,6 +106,9 @@ class UnlockDialog(QDialog):
             return
         self._busy(True)
         user = self.user.text().strip() or None
+        # The services load here, not at start-up: the dialog appears before the database libraries.
+        from ppo_desktop.services.session import unlock_key
+
         if self.recovery.isChecked():
             job = lambda: unlock_key(self.store, recovery_key=secret, device=self.device)  # noqa: E731
         else:
@@ -110,6 +116,8 @@ class UnlockDialog(QDialog):
         self.runner.run(job, self._granted, self._failed)
 
     def _granted(self, grant: object) -> None:
+        from ppo_desktop.services.session import VaultError, open_granted
+
         try:
             self.workspace = open_granted(grant, device=self.device)  # type: ignore[arg-type]
         except VaultError as exc:
@@ -119,6 +127,8 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        from ppo_desktop.services.session import VaultError
+
         self._busy(False)
         if not isinstance(exc, VaultError):
             raise exc

@@ -60,6 +60,10 @@ def _action_row(a: Action) -> list[object]:
 
 
 def minutes(data: MinutesData, meta: DocumentMeta) -> bytes:
+    return build(minutes_story(data), meta)
+
+
+def minutes_story(data: MinutesData) -> list[Flowable]:
     m = data.meeting
     story: list[Flowable] = [para(f"Minutes — {m.panel}", "title")]
     story.append(
@@ -142,7 +146,7 @@ def minutes(data: MinutesData, meta: DocumentMeta) -> bytes:
                 widths=[32 * mm, 30 * mm, 118 * mm],
             )
         )
-    return build(story, meta)
+    return story
 
 
 def _item(mi: MinutesItem, labels: dict[str, str]) -> list[Flowable]:

@@ -27,12 +27,16 @@ class SheetPage:
 
 
 def scoring_sheets(pages: Sequence[SheetPage], meta: DocumentMeta) -> bytes:
+    return build(sheets_story(pages), meta)
+
+
+def sheets_story(pages: Sequence[SheetPage]) -> list[Flowable]:
     story: list[Flowable] = []
     for i, page in enumerate(pages):
         if i:
             story.append(PageBreak())
         story += sheet_story(page)
-    return build(story, meta)
+    return story
 
 
 def sheet_story(page: SheetPage) -> list[Flowable]:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +130,11 @@ class Definition:
     notes: tuple[str, ...] = ()
     path: str = field(default="", compare=False)
 
-    @property
+    @cached_property
     def hash(self) -> str:
-        """Content hash over the parsed definition (layout and comments of the file do not count)."""
+        """Content hash over the parsed definition (layout and comments of the file do not count).
+
+        Computed once per loaded definition: scoring runs on every keystroke."""
         body = asdict(self)
         body.pop("path")
         text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)

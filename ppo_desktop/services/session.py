@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from db import Vault, VaultError
 from db.device import DeviceSecrets, system_device_secrets
+from db.errors import VaultError
 from db.keyfile import RECOVERY_KIND, KdfCost
-from db.vault import KeyGrant, VaultPaths
+from db.vault import KeyGrant, Vault
+from ppo_desktop import paths
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import rows
@@ -124,7 +124,7 @@ def open_granted(grant: KeyGrant, *, device: DeviceSecrets, clock: Clock | None 
 
 
 def store_exists(path: str | os.PathLike[str]) -> bool:
-    return VaultPaths.of(Path(path)).store.exists()
+    return paths.store_exists(path)
 
 
 def _check_user_id(user_id: str) -> None:

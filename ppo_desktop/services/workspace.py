@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db import Vault
+from db.vault import Vault
 from ppo_desktop.audit import AuditLog
 from ppo_desktop.domain import Role, User
 from ppo_desktop.projection import ProjectorPolicy, policy_from_setting

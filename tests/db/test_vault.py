@@ -10,7 +10,6 @@ from pathlib import Path
 import filelock
 import pytest
 
-from db import Vault
 from db.device import DeviceSecrets, is_trusted
 from db.errors import (
     DeviceSecretUnavailable,
@@ -25,7 +24,7 @@ from db.errors import (
     WrongPassphrase,
 )
 from db.keyfile import KdfCost
-from db.vault import VaultPaths
+from db.vault import Vault, VaultPaths
 
 PASS = "correct horse battery"
 SECRET_NAME = "Zebedee Quillfeather-Testperson"

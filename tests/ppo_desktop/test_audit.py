@@ -63,8 +63,12 @@ def test_every_entry_names_user_and_workstation(ws: Workspace) -> None:
 def test_record_many_continues_the_chain(ws: Workspace) -> None:
     populate(ws, 2)
     with ws.vault.transaction():
-        last = ws.audit.record_many([{"kind": AuditKind.COMBINATION, "entity": "import", "entity_id": i,
-                                      "summary": f"row {i}"} for i in range(50)])
+        last = ws.audit.record_many(
+            [
+                {"kind": AuditKind.COMBINATION, "entity": "import", "entity_id": i, "summary": f"row {i}"}
+                for i in range(50)
+            ]
+        )
     assert last == ws.db.execute("SELECT max(seq) FROM audit").fetchone()[0]
     assert ws.audit.verify().ok
     populate(ws, 1)

@@ -14,6 +14,9 @@ Index = QModelIndex | QPersistentModelIndex
 COL_LABEL, COL_POINTS = 0, 1
 CHANGED_BRUSH = QBrush(QColor("#fff1b8"))
 HEADER_BRUSH = QBrush(QColor("#dfe7f1"))
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,14 @@ class CountsModel(QAbstractTableModel):
         self.previous = previous
         self.endResetModel()
 
-    def update_scores(self, inputs: dict[str, Any], breakdown: Breakdown) -> None:
-        """After an edit: only values change, so emit dataChanged instead of a reset (keeps the cursor)."""
+    def update_scores(self, inputs: dict[str, Any], breakdown: Breakdown, edited: str | None = None) -> None:
+        """After an edit, repaint only the rows whose counts or score changed (this runs per keystroke)."""
+        old = self.scores
         self.inputs = inputs
         self.scores = {ln.key: ln.score for ln in breakdown.lines}
-        if self.items:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self.items) - 1, self.col_change))
+        for row, item in enumerate(self.items):
+            if item.key == edited or (not item.heading and old.get(item.key) != self.scores.get(item.key)):
+                self.dataChanged.emit(self.index(row, 2), self.index(row, self.col_change))
 
     def count(self, item: Item, column: str) -> int:
         return int(self.inputs.get(item.section, {}).get(item.key, {}).get(column, 0))
@@ -103,11 +108,10 @@ class CountsModel(QAbstractTableModel):
         return names[section] if 0 <= section < len(names) else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        item = self.items[index.row()]
-        if not item.heading and 2 <= index.column() < self.col_score and not self.read_only:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        column = index.column()
+        if 2 <= column < self.col_score and not self.read_only and not self.items[index.row()].heading:
+            return EDITABLE
+        return READ_ONLY
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -119,16 +123,14 @@ class CountsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole and 2 <= col < self.col_score:
             return self.count(item, self.columns[col - 2])
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignCenter)
+            return CENTRED
         if role == Qt.ItemDataRole.BackgroundRole:
             if item.heading:
                 return HEADER_BRUSH
             if self._changed(item) and col in (self.col_score, self.col_change):
                 return CHANGED_BRUSH
         if role == Qt.ItemDataRole.FontRole and (item.heading or col == self.col_score):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == Qt.ItemDataRole.ToolTipRole and item.marker:
             reading = self.defn.reading_for(item.key)
             return f"Marker {item.marker}: {reading.text if reading else 'no reading'}"
@@ -170,3 +172,15 @@ class CountsModel(QAbstractTableModel):
         if self.previous is None:
             return False
         return self.scores.get(item.key, 0.0) != self.previous.get(item.key, 0.0)
+
+
+_BOLD: list[QFont] = []
+
+
+def bold_font() -> QFont:
+    """One bold font for every bold cell (made on first use: a QFont needs the application)."""
+    if not _BOLD:
+        font = QFont()
+        font.setBold(True)
+        _BOLD.append(font)
+    return _BOLD[0]

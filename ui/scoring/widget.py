@@ -143,9 +143,11 @@ class ScoringWidget(QWidget):
         self.model.set_state(self.inputs, self.breakdown, self.previous)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
+        # Size the columns once: a ResizeToContents header would re-measure every cell on each keystroke.
+        self.table.resizeColumnsToContents()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._build_other_sections(self.defn)
         self._syncing = True
         self.pnc_marker.setChecked(sheet.pnc_marker)
@@ -175,7 +177,7 @@ class ScoringWidget(QWidget):
             cells.pop(column, None)
             if not cells:
                 self.inputs[section].pop(row)
-        self._changed()
+        self._changed(edited=row)
 
     def set_value(self, section: str, value: Any) -> None:
         if self._syncing:
@@ -193,11 +195,11 @@ class ScoringWidget(QWidget):
         if not self._syncing:
             self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, edited: str | None = None) -> None:
         """Re-score at once (the engine is cheap) and start the autosave countdown."""
         assert self.defn is not None and self.model is not None
         self.breakdown = score(self.defn, self.inputs)
-        self.model.update_scores(self.inputs, self.breakdown)
+        self.model.update_scores(self.inputs, self.breakdown, edited)
         self._refresh()
         self.dirty = True
         self.status.setText("Unsaved changes…")
@@ -371,6 +373,7 @@ def apply_projector_theme(widget: ScoringWidget, on: bool) -> None:
     """Large type for the room: the same widget, readable at the back; the count table gets the width."""
     widget.setProperty("projector", on)
     widget.setStyleSheet(PROJECTOR_QSS if on else "")
+    widget.table.resizeColumnsToContents()  # the type size changed
     widget.body.setStretch(0, 3)
     widget.body.setStretch(1, 1 if on else 2)
 

@@ -1,0 +1,27 @@
+"""Where a store's three files live (cheap to import: no database libraries)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+STORE_SUFFIX = ".ppo"
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    store: Path
+
+    @property
+    def keyfile(self) -> Path:
+        return self.store.with_name(self.store.name + ".keys")
+
+    @property
+    def lock(self) -> Path:
+        return self.store.with_name(self.store.name + ".lock")
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> VaultPaths:
+        p = Path(path).expanduser().absolute()
+        return cls(p if p.suffix == STORE_SUFFIX else p.with_name(p.name + STORE_SUFFIX))

@@ -243,12 +243,11 @@ def minutes_40(store: Path) -> None:
         meetings.set_notes(item.id, "Synthetic discussion of engagement, accommodation and offending. " * 3)
         Decisions(ws).decide(item.id, DecisionKind.RETAIN)
     doc = Documents(ws).minutes(meeting)
+    story = doc.story
+    assert story is not None
     value = statistics.median(timed(lambda: doc.render(), 3))
-    texts = [
-        f"{i}. Person {nid}: " + "Synthetic discussion of engagement. " * 3 for i, nid in enumerate(people)
-    ]
-    base = statistics.median(timed(lambda: plain_reportlab(texts * 2), 3))
-    emit(value=value, baseline=base, pages=doc.pdf.count(b"/Type /Page") - 1)
+    base = statistics.median(timed(lambda: plain_reportlab(story()), 3))
+    emit(value=value, baseline=base, items=len(people))
 
 
 def sheets_100(store: Path) -> None:
@@ -256,14 +255,11 @@ def sheets_100(store: Path) -> None:
 
     ws = workspace(store)
     ids = [r[0] for r in ws.db.execute("SELECT DISTINCT nominal_id FROM score_sheets LIMIT 100")]
-    from ppo_desktop.documents import scoring_sheet as builder
-
-    captured: list[object] = []
-    real = builder.scoring_sheets
-    builder.scoring_sheets = lambda pages, meta: (captured.append(pages), real(pages, meta))[1]  # type: ignore[assignment]
     doc = Documents(ws).scoring_sheets(ids)
+    story = doc.story
+    assert story is not None
     value = statistics.median(timed(lambda: doc.render(), 2))
-    base = statistics.median(timed(lambda: plain_reportlab(builder.sheets_story(captured[0])), 2))  # type: ignore[arg-type]
+    base = statistics.median(timed(lambda: plain_reportlab(story()), 2))
     emit(value=value, baseline=base, sheets=len(ids))
 
 

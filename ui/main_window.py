@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
@@ -18,6 +20,21 @@ from ui.screens.settings import SettingsScreen
 NAV = ("Cohort", "Candidates", "Meetings", "Actions", "Reports", "Audit", "Settings")
 
 
+class LazyScreens(dict[str, QWidget]):
+    """Name → screen, each built (and added to the stack) on first use."""
+
+    def __init__(self, stack: QStackedWidget, factories: dict[str, Callable[[], QWidget]]) -> None:
+        super().__init__()
+        self._stack = stack
+        self._factories = factories
+
+    def __missing__(self, name: str) -> QWidget:
+        screen = self._factories[name]()
+        self._stack.addWidget(screen)
+        self[name] = screen
+        return screen
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -25,18 +42,21 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"PPO Panel — {ctx.partnership}")
         self.cohort = CohortScreen(ctx)
         self.case_view = CaseView(ctx)
-        self.screens: dict[str, QWidget] = {
-            "Cohort": self.cohort,
-            "Candidates": CandidatesScreen(ctx),
-            "Meetings": MeetingsScreen(ctx),
-            "Actions": actions_screen(ctx),
-            "Reports": ReportsScreen(ctx),
-            "Audit": audit_screen(ctx),
-            "Settings": SettingsScreen(ctx),
-        }
         self.stack = QStackedWidget()
-        for screen in self.screens.values():
-            self.stack.addWidget(screen)
+        # Screens are built the first time they are shown: unlocking shows the cohort at once.
+        self.screens = LazyScreens(
+            self.stack,
+            {
+                "Candidates": lambda: CandidatesScreen(ctx),
+                "Meetings": self._meetings_screen,
+                "Actions": lambda: actions_screen(ctx),
+                "Reports": lambda: ReportsScreen(ctx),
+                "Audit": lambda: audit_screen(ctx),
+                "Settings": lambda: SettingsScreen(ctx),
+            },
+        )
+        self.screens["Cohort"] = self.cohort
+        self.stack.addWidget(self.cohort)
         self.stack.addWidget(self.case_view)
 
         self.nav = QListWidget()
@@ -59,11 +79,13 @@ class MainWindow(QMainWindow):
 
         self.cohort.open_case.connect(self.open_case)
         self.consoles: dict[int, ChairConsole] = {}
-        meetings = self.screens["Meetings"]
-        assert isinstance(meetings, MeetingsScreen)
-        meetings.open_console.connect(self.open_console)
         self.case_view.back.connect(self.back_to_cohort)
         self.nav.setCurrentRow(0)
+
+    def _meetings_screen(self) -> MeetingsScreen:
+        screen = MeetingsScreen(self.ctx)
+        screen.open_console.connect(self.open_console)
+        return screen
 
     def show_screen(self, name: str) -> None:
         self.nav.setCurrentRow(NAV.index(name))

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from ui.table_model import Column, RecordTableModel, SortRole
 
 T = TypeVar("T")
+# Columns sized to their contents measure this many rows, not all of them (a log has thousands).
+RESIZE_PRECISION = 60
 
 
 def title_label(text: str, object_name: str = "screenTitle") -> QLabel:
@@ -45,6 +47,7 @@ def read_only_table(
     view.setWordWrap(True)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAccessibleName(accessible_name)
     return view, model
@@ -63,6 +66,7 @@ def configure_table(
     view.setWordWrap(True)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAccessibleName(accessible_name)
     return view

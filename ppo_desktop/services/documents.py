@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, DocumentMeta
-from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes
+from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, minutes_story
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
-from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets
+from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
 from ppo_desktop.domain import ActionState, Membership, Nominal
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
@@ -37,6 +38,7 @@ class Document:
     title: str
     render: Callable[[], bytes]
     nominal_ids: tuple[int, ...] = ()
+    story: Callable[[], list[Any]] | None = None  # the flowables alone (benchmarks build them plainly)
     _pdf: bytes | None = field(default=None, repr=False)
 
     @property
@@ -99,7 +101,9 @@ class Documents:
         title = f"Minutes — {m.panel}, {m.held_on:%d %b %Y}"
         ids = tuple(i.nominal.id for i in items if i.nominal)
         meta = self._meta(title)
-        return self._prepared("minutes", title, lambda: minutes(data, meta), ids)
+        doc = self._prepared("minutes", title, lambda: minutes(data, meta), ids)
+        doc.story = lambda: minutes_story(data)
+        return doc
 
     def scoring_sheets(self, nominal_ids: Sequence[int]) -> Document:
         """Each person's latest sheet (final, or the draft if there is no final one yet)."""
@@ -115,7 +119,9 @@ class Documents:
         title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")
         marking = pages[0].defn.marking
         meta = self._meta(title, marking)
-        return self._prepared("sheets", title, lambda: scoring_sheets(pages, meta), tuple(nominal_ids))
+        doc = self._prepared("sheets", title, lambda: scoring_sheets(pages, meta), tuple(nominal_ids))
+        doc.story = lambda: sheets_story(pages)
+        return doc
 
     def agenda_sheets(self, meeting_id: int) -> Document:
         ids = [i.nominal_id for i in self.meetings.agenda(meeting_id) if i.nominal_id is not None]

@@ -23,6 +23,7 @@ from ppo_desktop.domain import CohortRow, Status, Strand
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.table_model import Column, ObjectRole, RecordTableModel, SortRole, fmt_date
+from ui.widgets import RESIZE_PRECISION
 
 ANY = "All"
 COL_STATUS = 5
@@ -149,6 +150,7 @@ class CohortScreen(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName("Cohort list")
         self.table.doubleClicked.connect(self._activate)

@@ -28,7 +28,7 @@ def summary_lines(item: AgendaItem, case: CaseFile | None, day: dt.date) -> list
         where += f" · next review {m.next_review_on:%d %b %Y}" if m.next_review_on else ""
         where += " · AMBER LIST" if m.amber else ""
     head = [f"{n.ref} · age {age if age is not None else '?'} · {n.gender} · {n.area}", where, ""]
-    history = ["", "Strand history:", *[f"  {spell_line(s)}" for s in case.memberships]]
+    history = ["", "Strand history:", *([f"  {spell_line(s)}" for s in case.memberships] or ["  none"])]
     decisions = [
         "",
         "Previous decisions:",

@@ -122,13 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         workspace = unlock.workspace
 
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
+    from ui.session import SessionController
 
-    ctx = AppContext(workspace, runner, keyring_note=device.reason)
-    window = MainWindow(ctx)
-    window.resize(1280, 760)
-    window.show()
+    session = SessionController(store, device, runner, hint)
+    session.start(workspace)
+    app.setQuitOnLastWindowClosed(True)
     return int(app.exec())
 
 

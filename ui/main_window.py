@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
@@ -36,6 +37,8 @@ class LazyScreens(dict[str, QWidget]):
 
 
 class MainWindow(QMainWindow):
+    lock_requested = Signal(str)  # reason
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -80,12 +83,41 @@ class MainWindow(QMainWindow):
         self.cohort.open_case.connect(self.open_case)
         self.consoles: dict[int, ChairConsole] = {}
         self.case_view.back.connect(self.back_to_cohort)
+        QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock_requested.emit("lock now (Ctrl+L)"))
+        self.locked = False
         self.nav.setCurrentRow(0)
 
     def _meetings_screen(self) -> MeetingsScreen:
         screen = MeetingsScreen(self.ctx)
         screen.open_console.connect(self.open_console)
         return screen
+
+    def place(self) -> dict[str, object]:
+        """Where the person is, so unlocking returns them there."""
+        case = self.case_view.case if self.stack.currentWidget() is self.case_view else None
+        return {
+            "screen": NAV[max(0, self.nav.currentRow())],
+            "case": case.nominal.id if case else None,
+            "consoles": list(self.consoles),
+        }
+
+    def restore(self, place: dict[str, object]) -> None:
+        self.show_screen(str(place.get("screen", "Cohort")))
+        case = place.get("case")
+        if isinstance(case, int):
+            self.open_case(case)
+        for meeting_id in place.get("consoles", []) or []:  # type: ignore[attr-defined]
+            self.open_console(int(meeting_id))
+
+    def shut_for_lock(self) -> None:
+        """Blank every projector at once, save drafts and notes, then close windows (not the store)."""
+        self.locked = True
+        for console in self.consoles.values():
+            console.projector.set_curtain(True)
+        self.case_view.scoring.widget.flush()
+        for console in list(self.consoles.values()):
+            console.close()  # saves notes and scoring, closes its projector
+        self.close()
 
     def show_screen(self, name: str) -> None:
         self.nav.setCurrentRow(NAV.index(name))
@@ -121,5 +153,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         for console in list(self.consoles.values()):
             console.close()
-        self.ctx.ws.close()
+        if not self.locked:  # when locking, the controller records the lock and closes the store
+            self.ctx.ws.close()
         super().closeEvent(event)

@@ -130,3 +130,12 @@ def store_exists(path: str | os.PathLike[str]) -> bool:
 def _check_user_id(user_id: str) -> None:
     if not user_id or not user_id.replace("-", "").replace(".", "").replace("_", "").isalnum():
         raise VaultError("A user name may use letters, digits, '.', '-' and '_' only.")
+
+
+def lock(ws: Workspace, reason: str) -> None:
+    """Record the lock, then close the store: the key is dropped and the WAL checkpointed."""
+    with ws.vault.transaction():
+        ws.audit.record(
+            AuditKind.SESSION, "store", ws.vault.store_id, "Store locked", at=ws.now(), justification=reason
+        )
+    ws.close()

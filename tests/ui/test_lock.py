@@ -1,0 +1,84 @@
+"""Locking: the projector blanks, drafts are kept (encrypted), the store closes, and unlocking returns
+to the same place; idle time is clamped to 1–15 minutes and cannot be switched off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.device import DeviceSecrets
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.domain import MeetingState
+from ppo_desktop.services.session import unlock
+from ui.lock import IdleWatcher, lock_minutes
+from ui.session import SessionController
+from ui.tasks import SyncRunner
+
+
+@pytest.mark.parametrize(
+    ("setting", "minutes"), [("", 5), ("3", 3), ("0", 5), ("16", 5), ("never", 5), ("15", 15)]
+)
+def test_lock_minutes_clamped(setting: str, minutes: int) -> None:
+    assert lock_minutes(setting) == minutes
+
+
+def test_idle_watcher_fires_and_input_resets(qtbot: QtBot, qapp: object) -> None:
+    watcher = IdleWatcher(1)
+    watcher.timer.setInterval(50)  # the same mechanism, minutes shortened for the test
+    watcher.timer.start()
+    with qtbot.waitSignal(watcher.idle, timeout=2000):
+        pass
+    watcher.stop()
+
+
+def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
+    device = DeviceSecrets(None)
+    controller = SessionController(demo_store, device, SyncRunner())
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=device)
+    window = controller.start(ws)
+    qtbot.addWidget(window)
+    nominal = ws.db.execute(
+        "SELECT nominal_id FROM memberships WHERE strand = 'C&C' AND removed_on IS NULL LIMIT 1"
+    ).fetchone()[0]
+    window.open_case(nominal)
+    panel = window.case_view.scoring
+    panel.score_now()
+    model = panel.widget.model
+    assert model is not None
+    row = next(i for i, it in enumerate(model.items) if it.key == "robbery")
+    model.setData(model.index(row, 2), 3)  # typed, not yet autosaved
+    meeting = next(m.id for m in window.ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    window.ctx.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["lock test"])
+    console = window.open_console(meeting)
+    console.projector.set_curtain(False)
+    console.projector.show()
+    projector = console.projector
+
+    dialog = controller.lock("test")
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert projector.curtained and projector.visible_texts() == []
+    assert not projector.isVisible() and controller.window is None
+    with pytest.raises(Exception, match="closed"):
+        ws.db.execute("SELECT 1")
+
+    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.window is not None)
+    back = controller.window
+    assert back is not None
+    qtbot.addWidget(back)
+    assert back.stack.currentWidget() is back.case_view and back.case_view.case is not None
+    assert back.case_view.case.nominal.id == nominal
+    assert meeting in back.consoles  # the chair's console is back too, its projector still blank
+    assert back.consoles[meeting].projector.curtained
+    draft = back.case_view.scoring.widget.sheet
+    assert draft is not None and not draft.final and draft.total > 0  # the typed count was kept
+    summaries = [e.summary for e in back.ctx.ws.audit.entries(limit=20)]
+    assert "Store locked" in summaries
+    for c in list(back.consoles.values()):
+        c.close()
+    back.close()

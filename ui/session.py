@@ -1,0 +1,73 @@
+"""The unlocked session on screen: starts the workspace window, locks it (idle or Ctrl+L) and brings
+the person back to the same place after unlocking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from ppo_desktop.keyring_policy import DeviceSecrets
+from ppo_desktop.services.session import lock as lock_store
+from ppo_desktop.services.workspace import Workspace
+from ui.context import AppContext
+from ui.lock import IdleWatcher, lock_minutes
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+from ui.unlock_dialog import UnlockDialog
+
+
+class SessionController(QObject):
+    def __init__(self, store: Path, device: DeviceSecrets, runner: TaskRunner, hint: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.device = device
+        self.runner = runner
+        self.hint = hint
+        self.window: MainWindow | None = None
+        self.idle: IdleWatcher | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self._place: dict[str, object] = {}
+
+    def start(self, ws: Workspace, place: dict[str, object] | None = None) -> MainWindow:
+        ctx = AppContext(ws, self.runner, keyring_note=self.device.reason)
+        window = MainWindow(ctx)
+        window.resize(1280, 760)
+        window.show()
+        if place:
+            window.restore(place)
+        window.lock_requested.connect(self.lock)
+        minutes = lock_minutes(ws.setting("lock_minutes", ""))
+        self.idle = IdleWatcher(minutes, self)
+        self.idle.idle.connect(lambda: self.lock(f"idle for {minutes} minutes"))
+        self.window = window
+        return window
+
+    def lock(self, reason: str) -> UnlockDialog | None:
+        """Blank projectors, save drafts, record the lock, close the store and drop every model."""
+        window = self.window
+        if window is None:
+            return None
+        if self.idle is not None:
+            self.idle.stop()
+        self._place = window.place()
+        ws = window.ctx.ws
+        for console in window.consoles.values():
+            console.projector.set_curtain(True)  # the room sees nothing from this instant
+        # The unlock dialog opens before the windows close, so the application never has no window.
+        dialog = UnlockDialog(self.store, self.device, self.runner, hint=self.hint)
+        dialog.setWindowTitle("PPO Panel is locked — unlock to continue")
+        dialog.accepted.connect(self._unlocked)
+        dialog.show()
+        self.unlock_dialog = dialog
+        window.shut_for_lock()
+        lock_store(ws, reason)
+        window.deleteLater()
+        self.window = None
+        return dialog
+
+    def _unlocked(self) -> None:
+        dialog = self.unlock_dialog
+        if dialog is not None and dialog.workspace is not None:
+            self.start(dialog.workspace, self._place)
+        self.unlock_dialog = None

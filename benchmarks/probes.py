@@ -16,6 +16,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def rss_mb() -> float:
+    """This process's own peak RSS. ru_maxrss carries the parent's peak across fork/exec on Linux,
+    so read the high-water mark of this process's memory map where there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

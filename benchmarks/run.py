@@ -42,14 +42,16 @@ ROWS = [  # probe, what is measured, field, unit, target (for reading), baseline
 ]
 
 
-def probe(name: str, store: Path) -> dict[str, float]:
+def probe(name: str, store: Path, *, copy: bool = True) -> dict[str, float]:
+    """Run one probe in a fresh process, on a fresh copy of the store (unless it only reads a path)."""
     work = Path(tempfile.mkdtemp(prefix="ppo-bench-probe-"))
     try:
         for f in store.parent.iterdir():
-            if f.name.startswith(store.stem) and not f.name.endswith(".lock"):
+            if copy and f.name.startswith(store.stem) and not f.name.endswith(".lock"):
                 shutil.copy2(f, work / f.name)
+        target = work / store.name if copy else store
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.probes", name, str(work / store.name)],
+            [sys.executable, "-m", "benchmarks.probes", name, str(target)],
             capture_output=True,
             text=True,
             check=False,
@@ -68,7 +70,7 @@ def startup(store: Path, runs: int) -> tuple[float, float, float, float]:
         times, rss = [], 0.0
         for _ in range(runs):
             t = time.perf_counter()
-            result = probe(name, store)
+            result = probe(name, store, copy=False)
             times.append((time.perf_counter() - t) * 1000)
             rss = max(rss, result["rss_mb"])
         return statistics.median(times), rss

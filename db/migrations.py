@@ -126,6 +126,18 @@ def m0003_meetings(db: Database) -> None:
     _append_only(db, "meeting_amendments")
 
 
+@migrations()
+def m0004_covering_indexes(db: Database) -> None:
+    """The cohort's latest score and the open-action counts read indexes, not the sheet records."""
+    db.executescript(
+        """
+        CREATE INDEX score_sheets_latest ON score_sheets(nominal_id, state, scored_on, id, total);
+        CREATE INDEX actions_open ON actions(state, nominal_id);
+        CREATE INDEX memberships_current ON memberships(nominal_id, removed_on, is_lead, added_on);
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

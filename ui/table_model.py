@@ -37,6 +37,21 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def clear(self) -> None:
         self.set_rows([])
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves with one key per row (a proxy compares through data(): slow)."""
+        if not 0 <= column < len(self.columns):
+            return
+        col = self.columns[column]
+        key = col.sort or col.text
+
+        def safe(obj: T) -> tuple[bool, Any]:
+            value = key(obj)
+            return (value is None, value if value is not None else 0)
+
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(key=safe, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
     def row_object(self, row: int) -> T:
         return self._rows[row]
 

@@ -21,6 +21,16 @@ def title_label(text: str, object_name: str = "screenTitle") -> QLabel:
     return label
 
 
+class SourceSortingProxy(QSortFilterProxyModel):
+    """Filters here, but hands sorting to the source model (one Python key per row, not a
+    comparison through data() per pair: 10,000 rows sort in milliseconds)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
+
 def read_only_table(
     columns: Sequence[Column[Any]],
     accessible_name: str,
@@ -34,7 +44,7 @@ def read_only_table(
     """
 
     model: RecordTableModel[Any] = RecordTableModel(columns, parent)
-    proxy = QSortFilterProxyModel(parent)
+    proxy = SourceSortingProxy(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SortRole)
     view = QTableView(parent)

@@ -23,7 +23,7 @@ from ppo_desktop.domain import CohortRow, Status, Strand
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.table_model import Column, ObjectRole, RecordTableModel, SortRole, fmt_date
-from ui.widgets import RESIZE_PRECISION
+from ui.widgets import RESIZE_PRECISION, SourceSortingProxy
 
 ANY = "All"
 COL_STATUS = 5
@@ -73,11 +73,12 @@ def cohort_columns(today: dt.date) -> list[Column[CohortRow]]:
     ]
 
 
-class CohortFilter(QSortFilterProxyModel):
+class CohortFilter(SourceSortingProxy):
     """Search (name, alias, ref, PNC, CRO) plus strand, status and area filters."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._haystacks: dict[int, str] = {}
         self.search = ""
         self.strand = ANY
         self.status = ANY
@@ -105,7 +106,9 @@ class CohortFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        row: CohortRow = self.sourceModel().index(source_row, 0, source_parent).data(ObjectRole)
+        model = self.sourceModel()
+        assert isinstance(model, RecordTableModel)
+        row: CohortRow = model.row_object(source_row)
         m = row.membership if row.membership and row.membership.current else None
         if self.strand == NOT_ON_STRAND and m is not None:
             return False
@@ -116,8 +119,13 @@ class CohortFilter(QSortFilterProxyModel):
         if self.area != ANY and row.nominal.area != self.area:
             return False
         if self.search:
-            n = row.nominal
-            haystack = " ".join((n.family_name, n.given_names, n.ref, n.pnc_id, n.cro, *n.aliases)).lower()
+            haystack = self._haystacks.get(row.nominal.id)
+            if haystack is None:
+                n = row.nominal
+                haystack = " ".join(
+                    (n.family_name, n.given_names, n.ref, n.pnc_id, n.cro, *n.aliases)
+                ).lower()
+                self._haystacks[row.nominal.id] = haystack
             return all(word in haystack for word in self.search.split())
         return True
 
@@ -188,6 +196,7 @@ class CohortScreen(QWidget):
 
     def reload(self) -> None:
         rows = self.ctx.cases.cohort()
+        self.proxy._haystacks.clear()
         self.model.set_rows(rows)
         areas = sorted({r.nominal.area for r in rows if r.nominal.area})
         current = self.area.currentText()

@@ -52,6 +52,21 @@ def connect(path: Path, data_key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
+def connect_read_only(path: Path, data_key: bytes) -> sqlcipher3.Connection:
+    """A second, read-only connection (for checks on a worker thread); never writes the store."""
+    conn = sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=True)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        for pragma in PROFILE:
+            conn.execute(pragma)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise StoreDamaged(f"The store {path.name} cannot be read for its check ({exc}).") from exc
+    return conn
+
+
 def verify_profile(conn: sqlcipher3.Connection) -> None:
     """Assert the profile really took effect (a pragma that silently fails is a security bug)."""
     expected = {

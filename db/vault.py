@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,8 +169,11 @@ class Vault:
         return KeyGrant(paths, keyfile, data_key, label)
 
     @classmethod
-    def open_granted(cls, grant: KeyGrant, *, device: DeviceSecrets) -> Vault:
-        """The fast half: take the writer lock and connect, on the thread that will use the store."""
+    def open_granted(cls, grant: KeyGrant, *, device: DeviceSecrets, quick_check: bool = True) -> Vault:
+        """The fast half: take the writer lock and connect, on the thread that will use the store.
+
+        ``quick_check=False`` leaves the whole-file check to ``background_check`` (it reads every
+        page: seconds on a large store), so the UI can show the cohort at once."""
         _check_files(grant.paths)
         if grant.keyfile.store_salt and grant.keyfile.store_salt != _store_salt(grant.paths):
             raise KeyFileDamaged(
@@ -178,7 +182,9 @@ class Vault:
             )
         lock = _acquire(grant.paths)
         try:
-            return cls._connect(grant.paths, grant.keyfile, grant.data_key, lock, device, grant.label)
+            return cls._connect(
+                grant.paths, grant.keyfile, grant.data_key, lock, device, grant.label, quick_check
+            )
         except BaseException:
             lock.release()
             raise
@@ -192,10 +198,11 @@ class Vault:
         lock: FileLock,
         device: DeviceSecrets,
         label: str,
+        quick_check: bool = True,
     ) -> Vault:
         conn = connection.connect(paths.store, data_key)
         try:
-            problems = connection.quick_check(conn)
+            problems = connection.quick_check(conn) if quick_check else []
             if problems:
                 raise StoreDamaged(f"The store {paths.store.name} failed its quick check: {problems[0]}")
             db = Database(conn)
@@ -233,6 +240,25 @@ class Vault:
     @property
     def device_bound(self) -> bool:
         return any(s.device_bound for s in self._keyfile.slots_of(PASSPHRASE_KIND))
+
+    def background_check(self) -> Callable[[], list[str]]:
+        """A job for a worker thread: quick_check on its own read-only connection (connections are
+        per thread), returning the problems found (none: an empty list)."""
+        paths, key = self.paths, bytes(self._data_key)
+
+        def job() -> list[str]:
+            try:
+                conn = connection.connect_read_only(paths.store, key)
+            except StoreDamaged as exc:
+                return [str(exc)]
+            try:
+                return connection.quick_check(conn)
+            except sqlcipher3.DatabaseError as exc:  # a page that fails its HMAC stops the check
+                return [f"{exc} — the store is damaged"]
+            finally:
+                conn.close()
+
+        return job
 
     def integrity_check(self) -> list[str]:
         return connection.integrity_check(self.db.conn)

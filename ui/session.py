@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
 from ppo_desktop.keyring_policy import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
@@ -37,11 +38,36 @@ class SessionController(QObject):
         if place:
             window.restore(place)
         window.lock_requested.connect(self.lock)
+        self.check_store(window)
         minutes = lock_minutes(ws.setting("lock_minutes", ""))
         self.idle = IdleWatcher(minutes, self)
         self.idle.idle.connect(lambda: self.lock(f"idle for {minutes} minutes"))
         self.window = window
         return window
+
+    def check_store(self, window: MainWindow) -> None:
+        """The store's quick check runs on a worker after unlocking; a problem is shown at once."""
+        window.statusBar().showMessage("Checking the store…")
+
+        def done(problems: object) -> None:
+            if self.window is not window:
+                return
+            if problems:
+                window.statusBar().showMessage("The store failed its check")
+                QMessageBox.critical(
+                    window,
+                    "The store failed its check",
+                    f"The store's quick check found a problem: {problems}. Stop editing, "
+                    "back up what you can and restore from the last verified backup.",
+                )
+            else:
+                window.statusBar().showMessage("Store checked: no problems found", 8000)
+
+        def failed(exc: Exception) -> None:
+            if self.window is window:
+                window.statusBar().showMessage(f"The store could not be checked: {exc}")
+
+        self.runner.run(window.ctx.ws.vault.background_check(), done, failed)
 
     def lock(self, reason: str) -> UnlockDialog | None:
         """Blank projectors, save drafts, record the lock, close the store and drop every model."""

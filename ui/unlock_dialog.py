@@ -119,7 +119,7 @@ class UnlockDialog(QDialog):
         from ppo_desktop.services.session import VaultError, open_granted
 
         try:
-            self.workspace = open_granted(grant, device=self.device)  # type: ignore[arg-type]
+            self.workspace = open_granted(grant, device=self.device, defer_check=True)  # type: ignore[arg-type]
         except VaultError as exc:
             self._failed(exc)
             return

@@ -94,9 +94,14 @@ def unlock_key(
     return Vault.grant(path, passphrase, user=user_id, recovery_key=recovery_key, device=device)
 
 
-def open_granted(grant: KeyGrant, *, device: DeviceSecrets, clock: Clock | None = None) -> Workspace:
-    """Connect and start the session; call on the thread that will use the workspace."""
-    vault = Vault.open_granted(grant, device=device)
+def open_granted(
+    grant: KeyGrant, *, device: DeviceSecrets, clock: Clock | None = None, defer_check: bool = False
+) -> Workspace:
+    """Connect and start the session; call on the thread that will use the workspace.
+
+    ``defer_check`` skips the whole-file quick check here; the caller runs
+    ``ws.vault.background_check()`` on a worker and reports what it finds."""
+    vault = Vault.open_granted(grant, device=device, quick_check=not defer_check)
     try:
         if vault.unlocked_by == RECOVERY_KIND:
             user = RECOVERY_USER

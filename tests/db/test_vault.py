@@ -304,3 +304,39 @@ def test_connection_profile_applied(store: tuple[Path, str], device: DeviceSecre
         "cipher_page_size": "4096",
         "cipher_hmac_algorithm": "HMAC_SHA512",
     }
+
+
+def test_background_check_on_its_own_connection(store: tuple[Path, str], device: DeviceSecrets) -> None:
+    import threading
+
+    path, _ = store
+    vault = Vault.open(path, PASS, device=device)
+    result: list[object] = []
+    worker = threading.Thread(target=lambda: result.append(vault.background_check()()))
+    worker.start()
+    worker.join()
+    vault.close()
+    assert result == [[]]
+
+
+def test_background_check_reports_a_damaged_page(
+    tmp_path: Path, device: DeviceSecrets, cost: KdfCost
+) -> None:
+    vault, _ = Vault.create(tmp_path / "big", "admin", PASS, device=device, cost=cost)
+    with vault.transaction() as db:
+        db.execute("CREATE TABLE filler (x TEXT)")
+        db.conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,) for _ in range(400)])
+    vault.close()
+    path = tmp_path / "big.ppo"
+    data = bytearray(path.read_bytes())
+    data[4096 * 5 + 100 : 4096 * 5 + 200] = bytes(100)  # a page in the middle, not page 1
+    path.write_bytes(bytes(data))
+    grant = Vault.grant(path, PASS, device=device)
+    vault = Vault.open_granted(grant, device=device, quick_check=False)  # opens: page 1 is fine
+    try:
+        problems = vault.background_check()()
+    finally:
+        vault.close()
+    assert problems and "malformed" in problems[0]
+    with pytest.raises(StoreDamaged):
+        Vault.open(path, PASS, device=device)  # the full open checks at once and refuses

@@ -87,13 +87,12 @@ def start_app(store: Path) -> None:
 
 def unlock_to_cohort(store: Path) -> None:
     a = app()
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.tasks import SyncRunner
-
     from benchmarks.synthetic import PASSPHRASE
     from db.device import DeviceSecrets
     from ppo_desktop.services.session import open_granted, unlock_key
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import SyncRunner
 
     t = time.perf_counter()  # as the unlock dialog does it: the whole-file check runs afterwards
     device = DeviceSecrets(None)

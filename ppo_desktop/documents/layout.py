@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
+from bidi import get_display
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -22,7 +25,9 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 
 from ppo_desktop import paths
 
-FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+FONT, BOLD, SYMBOLS = "DejaVuSans", "DejaVuSans-Bold", "Symbola"
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -43,6 +48,7 @@ def register_fonts() -> None:
     """Embed DejaVu Sans (wide Unicode coverage) so names print as typed and text stays selectable."""
     pdfmetrics.registerFont(TTFont(FONT, str(paths.resource("fonts", "DejaVuSans.ttf"))))
     pdfmetrics.registerFont(TTFont(BOLD, str(paths.resource("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFont(TTFont(SYMBOLS, str(paths.resource("fonts", "Symbola.ttf"))))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
@@ -66,8 +72,40 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: object, style: str = "body") -> Paragraph:
-    """Any text, safely: '<', '&' and other markup characters are escaped, newlines kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), styles()[style])
+    """Any text, safely: markup characters escaped, newlines kept, right-to-left script shaped and
+    put in display order, and characters DejaVu lacks (most emoji) set in Symbola."""
+    lines = [_fallback_fonts(escape(_display_order(line))) for line in str(text).split("\n")]
+    return Paragraph("<br/>".join(lines), styles()[style])
+
+
+def _display_order(line: str) -> str:
+    """Arabic letters joined (presentation forms) and right-to-left runs reversed for display:
+    reportlab lays text out left to right and its own bidi support (rlbidi) is not on PyPI."""
+    if not _RTL.search(line):
+        return line
+    if _ARABIC.search(line):
+        line = arabic_reshaper.reshape(line)
+    return str(get_display(line, base_dir="L"))  # the documents are English: left-to-right paragraphs
+
+
+def _fallback_fonts(markup: str) -> str:
+    covered, symbols = _coverage()
+    out: list[str] = []
+    for ch in markup:
+        code = ord(ch)
+        if code > 0x2000 and code not in covered and code in symbols:
+            out.append(f'<font face="{SYMBOLS}">{ch}</font>')
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@cache
+def _coverage() -> tuple[frozenset[int], frozenset[int]]:
+    register_fonts()
+    dejavu = pdfmetrics.getFont(FONT).face.charToGlyph
+    symbola = pdfmetrics.getFont(SYMBOLS).face.charToGlyph
+    return frozenset(dejavu), frozenset(symbola)
 
 
 def bold(text: object) -> Paragraph:

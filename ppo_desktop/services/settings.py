@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ppo_desktop import projection
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.documents.layout import DEFAULT_MARKING, PAGE_SIZES
 from ppo_desktop.domain import Role
 from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
@@ -25,6 +26,18 @@ class Settings:
         """Which fields the room may see (Settings); stored as the partnership's choices."""
         policy = projection.default_policy().with_choices(shown)
         return self._set("projector_policy", policy.to_json(), projection.default_policy().to_json())
+
+    def set_marking(self, marking: str) -> Changes:
+        """The protective marking printed on every page (the scoring sheet keeps its matrix's own)."""
+        marking = " ".join(marking.split()).upper()
+        if not 3 <= len(marking) <= 40:
+            raise ServiceError("A protective marking is 3 to 40 characters, e.g. OFFICIAL-SENSITIVE.")
+        return self._set("marking", marking, DEFAULT_MARKING)
+
+    def set_page_size(self, size: str) -> Changes:
+        if size not in PAGE_SIZES:
+            raise ServiceError(f"Paper size is one of {', '.join(PAGE_SIZES)}.")
+        return self._set("page_size", size, "A4")
 
     def _set(self, key: str, value: str, default: str) -> Changes:
         before = self.ws.setting(key, default)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -9,13 +11,14 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
-from ppo_desktop.services import ServiceError
+from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.settings import Settings
 from ui.context import AppContext
 from ui.table_model import Column
@@ -78,6 +81,23 @@ class SettingsScreen(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.profile_details)
         layout.addWidget(self.profile_error)
+        layout.addWidget(title_label("Printed documents", "sectionTitle"))
+        self.marking = QLineEdit(ctx.ws.setting("marking", "OFFICIAL-SENSITIVE"))
+        self.marking.setAccessibleName("Protective marking")
+        self.marking.editingFinished.connect(self._marking_changed)
+        self.page_size = QComboBox()
+        self.page_size.addItems(["A4", "Letter"])
+        self.page_size.setCurrentText(ctx.ws.setting("page_size", "A4"))
+        self.page_size.setAccessibleName("Paper size")
+        self.page_size.currentTextChanged.connect(self._page_size_changed)
+        docs = QHBoxLayout()
+        for label, widget in (("Protective &marking:", self.marking), ("&Paper:", self.page_size)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            docs.addWidget(caption)
+            docs.addWidget(widget)
+        docs.addStretch(1)
+        layout.addLayout(docs)
         layout.addWidget(title_label("What the projector may show the room", "sectionTitle"))
         self.policy_boxes: dict[str, QCheckBox] = {}
         policy_grid = QGridLayout()
@@ -102,6 +122,22 @@ class SettingsScreen(QWidget):
             return
         self.profile_error.clear()
         self._show_profile()
+        self.ctx.broadcast(changes)
+
+    def _marking_changed(self) -> None:
+        self._apply(lambda: Settings(self.ctx.ws).set_marking(self.marking.text()))
+        self.marking.setText(self.ctx.ws.setting("marking", "OFFICIAL-SENSITIVE"))
+
+    def _page_size_changed(self, size: str) -> None:
+        self._apply(lambda: Settings(self.ctx.ws).set_page_size(size))
+
+    def _apply(self, change: Callable[[], Changes]) -> None:
+        try:
+            changes = change()
+        except ServiceError as exc:
+            self.profile_error.setText(str(exc))
+            return
+        self.profile_error.clear()
         self.ctx.broadcast(changes)
 
     def _policy_changed(self) -> None:

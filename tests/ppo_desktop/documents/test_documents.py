@@ -128,3 +128,43 @@ def test_disclosure_needs_recipient_and_reason_and_is_audited(demo: Workspace) -
     last = demo.audit.entries(limit=1)[0]
     assert (last.kind, last.justification) == ("disclosure", "Quarterly board meeting")
     assert "Partnership board" in (last.after or "")
+
+
+def test_right_to_left_and_emoji_names(demo: Workspace) -> None:
+    from bidi import get_display
+
+    from ppo_desktop.services.cases import NominalDraft
+
+    hebrew, arabic = "דוד כהן", "محمد علي"
+    nominal, _ = Cases(demo).add_nominal(
+        NominalDraft("Fictional", f"{hebrew} 😀👍", aliases=(arabic,), address=f"{arabic} Street")
+    )
+    pdf = Documents(demo).scoring_sheets([nominal.id]).pdf
+    assert b"Symbola" in pdf  # the emoji were set in the fallback font, not dropped
+    text = " ".join(pages(pdf))
+    assert hebrew in text or get_display(hebrew) in text
+    # Arabic is printed joined (presentation forms), so compare letters after normalising them back.
+    import unicodedata
+
+    assert unicodedata.normalize("NFKC", arabic).replace(" ", "") in unicodedata.normalize(
+        "NFKC", text
+    ).replace(" ", "") or unicodedata.normalize("NFKC", get_display(arabic)).replace(
+        " ", ""
+    ) in unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+def test_marking_and_paper_are_settings(demo: Workspace) -> None:
+    from ppo_desktop.services.settings import Settings
+
+    settings = Settings(demo)
+    with pytest.raises(ServiceError, match="3 to 40 characters"):
+        settings.set_marking("x")
+    settings.set_marking("official   sensitive personal")
+    settings.set_page_size("Letter")
+    pdf = Documents(demo).action_tracker().pdf
+    assert_furniture(pages(pdf), "OFFICIAL SENSITIVE PERSONAL")
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter in points
+    # The scoring sheet keeps the marking its matrix states (CONFIDENTIAL, as the seed's form).
+    nid = Cases(demo).cohort()[0].nominal.id
+    assert_furniture(pages(Documents(demo).scoring_sheets([nid]).pdf), "CONFIDENTIAL")

@@ -155,7 +155,7 @@ def action_tracker(actions: Sequence[tuple[str, Action]], day: dt.date, meta: Do
                     f"{a.state.value}: {a.outcome}" if a.state.value != "open" else "",
                 ]
             )
-        story.append(table(body, widths=[34 * mm, 26 * mm, 46 * mm, 30 * mm, 20 * mm, 24 * mm]))
+        story.append(table(body, widths=[32 * mm, 32 * mm, 40 * mm, 30 * mm, 20 * mm, 26 * mm]))
     return build(story, meta)
 
 

@@ -47,19 +47,10 @@ def read_only_table(
     proxy = SourceSortingProxy(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SortRole)
-    view = QTableView(parent)
-    view.setModel(proxy)
+    view = _read_only_view(proxy, accessible_name, parent)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setSortingEnabled(True)
     view.sortByColumn(0, Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAccessibleName(accessible_name)
     return view, model
 
 
@@ -67,10 +58,15 @@ def configure_table(
     model: RecordTableModel[Any], accessible_name: str, parent: QWidget | None = None
 ) -> QTableView:
     """A read-only view straight on ``model`` (no sorting proxy): for lists whose order is the data."""
+    view = _read_only_view(model, accessible_name, parent)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    return view
+
+
+def _read_only_view(model: Any, accessible_name: str, parent: QWidget | None) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setWordWrap(True)

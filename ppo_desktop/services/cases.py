@@ -177,19 +177,7 @@ class Cases:
             "custody_on": rows.iso(spell.custody_on),
             "release_on": rows.iso(spell.release_on),
         }
-        with self.ws.writing() as db:
-            db.table("memberships").update(spell_id, after)
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "membership",
-                spell_id,
-                f"Status now {status.label}",
-                at=self.ws.now(),
-                nominal_id=spell.nominal_id,
-                before=before,
-                after=after,
-                justification=justification,
-            )
+        self._update_spell(spell, after, before, f"Status now {status.label}", justification=justification)
         return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def set_next_review(self, spell_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
@@ -197,19 +185,7 @@ class Cases:
         spell = self.spell(spell_id)
         before = {"next_review_on": rows.iso(spell.next_review_on)}
         after = {"next_review_on": review_on.isoformat()}
-        with self.ws.writing() as db:
-            db.table("memberships").update(spell_id, after)
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "membership",
-                spell_id,
-                "Next review date set",
-                at=self.ws.now(),
-                nominal_id=spell.nominal_id,
-                before=before,
-                after=after,
-                justification=justification,
-            )
+        self._update_spell(spell, after, before, "Next review date set", justification=justification)
         return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def record_activity(
@@ -228,18 +204,7 @@ class Cases:
             "last_arrest_on": rows.iso(spell.last_arrest_on),
             "last_intelligence_on": rows.iso(spell.last_intelligence_on),
         }
-        with self.ws.writing() as db:
-            db.table("memberships").update(spell_id, after)
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "membership",
-                spell_id,
-                "Latest activity recorded",
-                at=self.ws.now(),
-                nominal_id=spell.nominal_id,
-                before={k: before[k] for k in after},
-                after=after,
-            )
+        self._update_spell(spell, after, {k: before[k] for k in after}, "Latest activity recorded")
         return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def place_on_amber_list(
@@ -259,19 +224,13 @@ class Cases:
             "custody_on": (spell.custody_on or on).isoformat(),
             "next_review_on": review.isoformat(),
         }
-        with self.ws.writing() as db:
-            db.table("memberships").update(spell_id, after)
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "membership",
-                spell_id,
-                "Placed on the amber list",
-                at=self.ws.now(),
-                nominal_id=spell.nominal_id,
-                before={"amber": int(spell.amber), "status": spell.status.value},
-                after=after,
-                justification=authority,
-            )
+        self._update_spell(
+            spell,
+            after,
+            {"amber": int(spell.amber), "status": spell.status.value},
+            "Placed on the amber list",
+            justification=authority,
+        )
         return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def remove(
@@ -297,20 +256,37 @@ class Cases:
             "removal_authority": authority,
             "next_review_on": None,
         }
+        self._update_spell(
+            spell,
+            after,
+            {"removed_on": None},
+            f"Removed from {spell.strand.value}: {reason.value}",
+            justification=authority,
+        )
+        return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
+
+    def _update_spell(
+        self,
+        spell: Membership,
+        after: dict[str, Any],
+        before: dict[str, Any],
+        summary: str,
+        justification: str = "",
+    ) -> None:
+        """One change to a strand spell and its audit entry, in one transaction."""
         with self.ws.writing() as db:
-            db.table("memberships").update(spell_id, after)
+            db.table("memberships").update(spell.id, after)
             self.ws.audit.record(
                 AuditKind.ALTERATION,
                 "membership",
-                spell_id,
-                f"Removed from {spell.strand.value}: {reason.value}",
+                spell.id,
+                summary,
                 at=self.ws.now(),
                 nominal_id=spell.nominal_id,
-                before={"removed_on": None},
+                before=before,
                 after=after,
-                justification=authority,
+                justification=justification,
             )
-        return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def spell(self, spell_id: int) -> Membership:
         return rows.membership(self.ws.row("memberships", spell_id, "strand spell"))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from ppo_desktop.keyring_policy import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
 from ppo_desktop.services.workspace import Workspace
+from ui.clipboard import ClipboardGuard
 from ui.context import AppContext
 from ui.lock import IdleWatcher, lock_minutes
 from ui.main_window import MainWindow
@@ -27,6 +28,7 @@ class SessionController(QObject):
         self.hint = hint
         self.window: MainWindow | None = None
         self.idle: IdleWatcher | None = None
+        self.clipboard = ClipboardGuard(self)
         self.unlock_dialog: UnlockDialog | None = None
         self._place: dict[str, object] = {}
 
@@ -80,6 +82,7 @@ class SessionController(QObject):
         ws = window.ctx.ws
         for console in window.consoles.values():
             console.projector.set_curtain(True)  # the room sees nothing from this instant
+        self.clipboard.clear_now()
         # The unlock dialog opens before the windows close, so the application never has no window.
         dialog = UnlockDialog(self.store, self.device, self.runner, hint=self.hint)
         dialog.setWindowTitle("PPO Panel is locked — unlock to continue")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -39,6 +39,11 @@ class UnlockDialog(QDialog):
         self.device = device
         self.runner = runner
         self.workspace: Workspace | None = None
+        self.failures = 0
+        self.wait_left = 0
+        self.backoff = QTimer(self)
+        self.backoff.setInterval(1000)
+        self.backoff.timeout.connect(self._tick)
         self.setWindowTitle("Unlock PPO Panel store")
         self.setMinimumWidth(480)
 
@@ -127,14 +132,36 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        from ppo_desktop.backoff import wait_after
         from ppo_desktop.services.session import VaultError
+        from ppo_desktop.services.session import WrongPassphrase as Wrong
 
         self._busy(False)
         if not isinstance(exc, VaultError):
             raise exc
         self.error.setText(str(exc))
+        if isinstance(exc, Wrong):
+            self.failures += 1
+            self.wait_left = wait_after(self.failures)
+            if self.wait_left:
+                self._tick()
+                self.backoff.start()
+                return
         self.secret.selectAll()
         self.secret.setFocus()
+
+    def _tick(self) -> None:
+        """One second of the back-off after repeated wrong passphrases."""
+        if self.wait_left <= 0:
+            self.backoff.stop()
+            self._busy(False)
+            self.error.setText("You can try again now.")
+            self.secret.selectAll()
+            self.secret.setFocus()
+            return
+        self._busy(True)
+        self.error.setText(f"{self.failures} wrong attempts: try again in {self.wait_left} s.")
+        self.wait_left -= 1
 
     def _busy(self, busy: bool) -> None:
         self.unlock_button.setEnabled(not busy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from db.device import DeviceSecrets, system_device_secrets
-from db.errors import VaultError
+from db.errors import VaultError, WrongPassphrase
 from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
 from ppo_desktop import paths
@@ -15,6 +15,7 @@ from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Clock, Workspace
 
 __all__ = [
+    "WrongPassphrase",
     "DeviceSecrets",
     "KeyGrant",
     "VaultError",

@@ -13,6 +13,7 @@ from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.domain import MeetingState
 from ppo_desktop.services.session import unlock
+from tests.ui.conftest import show_active
 from ui.lock import IdleWatcher, lock_minutes
 from ui.session import SessionController
 from ui.tasks import SyncRunner
@@ -82,3 +83,29 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     for c in list(back.consoles.values()):
         c.close()
     back.close()
+
+
+def test_clipboard_cleared_after_a_copy_and_on_lock(qtbot: QtBot, qapp: object) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QWidget
+
+    from ui.clipboard import CLEAR_AFTER_MS, ClipboardGuard
+
+    window = QWidget()
+    show_active(qtbot, window)  # copies come from one of our focused windows
+    guard = ClipboardGuard()
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("QUILLFEATHER, Zebedee 99/123456Z")
+    assert guard.timer.isActive() and guard.timer.interval() == CLEAR_AFTER_MS == 10_000
+    guard.timer.timeout.emit()  # ten seconds pass
+    assert clipboard.text() == ""
+    clipboard.setText("another fictional name")
+    guard.clear_now()  # what locking does
+    assert clipboard.text() == "" and not guard.timer.isActive()
+    clipboard.setText("a fictional name, copied here")
+    clipboard.blockSignals(True)  # another program replaces it (no copy seen from this app)
+    clipboard.setText("copied in another program")
+    clipboard.blockSignals(False)
+    guard.clear_now()
+    assert clipboard.text() == "copied in another program"  # never clears someone else's copy
+    guard.stop()

@@ -148,3 +148,24 @@ def test_settings_profile_changes_rules(qtbot: QtBot, ctx: AppContext) -> None:
     assert "capacity 40 (Stockton 2009 (IOM))" in window.screens["Candidates"].summary.text()  # type: ignore[attr-defined]
     last = ctx.ws.audit.entries(limit=1)[0]
     assert (last.kind, last.summary) == ("alteration", "Setting profile changed")
+
+
+def test_back_off_after_repeated_wrong_passphrases(qtbot: QtBot, demo_store: Path) -> None:
+    from ppo_desktop.backoff import wait_after
+
+    assert [wait_after(n) for n in range(1, 8)] == [0, 0, 2, 4, 8, 16, 32] and wait_after(40) == 300
+    dialog = UnlockDialog(demo_store, DeviceSecrets(None), SyncRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for _ in range(3):
+        dialog.secret.setText("wrong passphrase")
+        qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert not dialog.unlock_button.isEnabled() and not dialog.secret.isEnabled()
+    assert dialog.error.text() == "3 wrong attempts: try again in 2 s."
+    assert dialog.backoff.isActive()
+    dialog.backoff.timeout.emit()  # one second passes
+    assert dialog.error.text() == "3 wrong attempts: try again in 1 s."
+    dialog.backoff.timeout.emit()
+    dialog.backoff.timeout.emit()
+    assert dialog.unlock_button.isEnabled() and dialog.error.text() == "You can try again now."
+    assert not dialog.backoff.isActive()

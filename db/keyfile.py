@@ -65,6 +65,9 @@ class KeyFile:
     # SQLCipher's per-file salt (the store's first 16 bytes, not secret): tells "this key file belongs
     # to another store" apart from "the store is damaged".
     store_salt: str = ""
+    # The audit log's newest entry when the store was last closed ({"seq": n, "mac": hex}), so that
+    # entries dropped from the end are noticed at the next unlock. db stores it; ppo_desktop checks it.
+    anchor: dict[str, Any] = field(default_factory=dict)
 
     # -- reading and writing -------------------------------------------------------------
     @classmethod
@@ -78,6 +81,7 @@ class KeyFile:
                 key_check=str(raw["key_check"]),
                 slots=[Slot(**s) for s in raw["slots"]],
                 store_salt=str(raw.get("store_salt", "")),
+                anchor=dict(raw.get("anchor", {})),
             )
         except KeyFileDamaged:
             raise
@@ -94,6 +98,7 @@ class KeyFile:
                 "store_id": self.store_id,
                 "key_check": self.key_check,
                 "store_salt": self.store_salt,
+                "anchor": self.anchor,
                 "slots": [asdict(s) for s in self.slots],
             },
             indent=1,

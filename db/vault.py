@@ -241,9 +241,11 @@ class Vault:
     def device_bound(self) -> bool:
         return any(s.device_bound for s in self._keyfile.slots_of(PASSPHRASE_KIND))
 
-    def background_check(self) -> Callable[[], list[str]]:
-        """A job for a worker thread: quick_check on its own read-only connection (connections are
-        per thread), returning the problems found (none: an empty list)."""
+    def background_check(
+        self, extra: Callable[[sqlcipher3.Connection], list[str]] | None = None
+    ) -> Callable[[], list[str]]:
+        """A job for a worker thread: quick_check (and ``extra``, e.g. the audit chain) on its own
+        read-only connection (connections are per thread); returns the problems found, if any."""
         paths, key = self.paths, bytes(self._data_key)
 
         def job() -> list[str]:
@@ -252,13 +254,25 @@ class Vault:
             except StoreDamaged as exc:
                 return [str(exc)]
             try:
-                return connection.quick_check(conn)
+                problems = connection.quick_check(conn)
+                return problems if problems or extra is None else extra(conn)
             except sqlcipher3.DatabaseError as exc:  # a page that fails its HMAC stops the check
                 return [f"{exc} — the store is damaged"]
             finally:
                 conn.close()
 
         return job
+
+    @property
+    def anchor(self) -> dict[str, Any]:
+        return dict(self._keyfile.anchor)
+
+    def set_anchor(self, anchor: dict[str, Any]) -> None:
+        """Record where the audit log ended (written atomically into the key file)."""
+        if anchor != self._keyfile.anchor:
+            self._replace_keyfile(
+                dataclasses.replace(self._keyfile, slots=list(self._keyfile.slots), anchor=dict(anchor))
+            )
 
     def integrity_check(self) -> list[str]:
         return connection.integrity_check(self.db.conn)

@@ -151,6 +151,22 @@ class AuditLog:
             count += 1
         return ChainReport(True, count, prev)
 
+    def anchor(self) -> dict[str, Any]:
+        """Where the chain ends now: recorded at close, checked at the next unlock."""
+        row = self._db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return {"seq": int(row[0]), "mac": str(row[1])} if row else {}
+
+    def check_anchor(self, anchor: dict[str, Any]) -> str:
+        """'' if the entry recorded at the last close is still there, unchanged; else the problem."""
+        if not anchor:
+            return ""
+        row = self._db.execute("SELECT mac FROM audit WHERE seq = ?", [anchor["seq"]]).fetchone()
+        if row is None:
+            return f"audit entries from {anchor['seq']} on are missing (the log was cut short)"
+        if row[0] != anchor["mac"]:
+            return f"audit entry {anchor['seq']} differs from the one recorded when the store was closed"
+        return ""
+
     def head(self) -> str:
         """The newest entry's MAC: printed in document footers so a copy can be tied to the log."""
         row = self._db.execute("SELECT mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()

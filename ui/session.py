@@ -69,7 +69,7 @@ class SessionController(QObject):
             if self.window is window:
                 window.statusBar().showMessage(f"The store could not be checked: {exc}")
 
-        self.runner.run(window.ctx.ws.vault.background_check(), done, failed)
+        self.runner.run(window.ctx.ws.background_checks(), done, failed)
 
     def lock(self, reason: str) -> UnlockDialog | None:
         """Blank projectors, save drafts, record the lock, close the store and drop every model."""

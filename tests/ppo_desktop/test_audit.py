@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ppo_desktop.audit import AuditKind
@@ -73,3 +75,45 @@ def test_record_many_continues_the_chain(ws: Workspace) -> None:
     assert ws.audit.verify().ok
     populate(ws, 1)
     assert ws.audit.verify().ok
+
+
+def test_dropping_the_newest_entries_is_noticed_at_the_next_unlock(tmp_path: Path, cost: object) -> None:
+    from db.device import DeviceSecrets
+    from db.vault import Vault
+    from ppo_desktop.services.session import create_store, unlock
+
+    device = DeviceSecrets(None)
+    ws, _ = create_store(
+        tmp_path / "p",
+        user_id="admin",
+        display_name="A",
+        passphrase="a long passphrase",
+        partnership="T",
+        device=device,
+        cost=cost,
+    )  # type: ignore[arg-type]
+    populate(ws, 5)
+    ws.close()  # records where the log ends
+    ws = unlock(tmp_path / "p.ppo", "a long passphrase", device=device)
+    assert ws.background_checks()() == []  # a clean store: nothing to report
+    ws.close()
+
+    # Someone with the key cuts the log short, outside the app (so nothing re-records the end).
+    vault = Vault.open(tmp_path / "p.ppo", "a long passphrase", device=device)
+    vault.db.execute("DROP TRIGGER audit_no_delete")
+    vault.db.execute("DELETE FROM audit WHERE seq > (SELECT max(seq) - 3 FROM audit)")
+    vault.db.conn.commit()
+    vault.close()
+    ws = unlock(tmp_path / "p.ppo", "a long passphrase", device=device)
+    problems = ws.background_checks()()
+    ws.vault.close()  # not ws.close(): that would record the shortened end as the new anchor
+    assert len(problems) == 1 and "missing (the log was cut short)" in problems[0]
+
+
+def test_an_edited_entry_is_reported_by_the_background_check(ws: Workspace) -> None:
+    populate(ws, 3)
+    _bypass_triggers(ws)
+    ws.db.execute("UPDATE audit SET summary = 'nothing to see' WHERE seq = 2")
+    ws.db.conn.commit()
+    problems = ws.background_checks()()
+    assert problems == ["audit chain BROKEN: entry 2 has been altered"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import errno
 import hashlib
 import hmac
@@ -22,7 +23,7 @@ import sqlcipher3
 from filelock import FileLock, Timeout
 from sqlite_utils import Database
 
-from db import connection, migrations
+from db import backup, connection, migrations
 from db.device import DeviceSecrets
 from db.errors import (
     FolderNotWritable,
@@ -262,6 +263,21 @@ class Vault:
                 conn.close()
 
         return job
+
+    def backup_to(self, folder: Path, now: dt.datetime) -> backup.BackupInfo:
+        """An encrypted bundle of this store and its key file in ``folder`` (see db.backup)."""
+        return backup.write_backup(self.db.conn, self.paths, self._data_key, self.store_id, folder, now)
+
+    def check_copy(
+        self, store: Path, extra: Callable[[sqlcipher3.Connection], list[str]] | None = None
+    ) -> list[str]:
+        """Open a copy (a restored backup) with this store's key and run the full checks on it."""
+        conn = connection.connect_read_only(store, self._data_key)
+        try:
+            problems = connection.integrity_check(conn)
+            return problems if problems or extra is None else extra(conn)
+        finally:
+            conn.close()
 
     @property
     def anchor(self) -> dict[str, Any]:

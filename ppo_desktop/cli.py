@@ -251,6 +251,40 @@ def _nominal_id(ws: Workspace, ref: str) -> int:
     return int(found[0]["id"])
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ppo_desktop.services.backups import Backups
+
+    ws = _open(args)
+    try:
+        info = Backups(ws).backup(Path(args.to))
+    finally:
+        ws.close()
+    print(f"wrote and verified {info.path} ({info.bytes:,} bytes, encrypted)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ppo_desktop.services.backups import restore
+
+    passphrase = None if args.recovery else read_secret(args, "Passphrase: ")
+    recovery = read_secret(args, "Recovery key: ", "PPO_RECOVERY_KEY") if args.recovery else None
+    ws = restore(
+        Path(args.bundle),
+        Path(args.to),
+        passphrase=passphrase,
+        user_id=args.user,
+        recovery_key=recovery,
+        device=_device(args),
+    )
+    try:
+        report = ws.audit.verify()
+        store = ws.vault.paths.store
+    finally:
+        ws.close()
+    print(f"restored to {store}; integrity: ok; {report}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ppo-admin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -312,6 +346,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarter", type=int)
     p.add_argument("--since", help="cohort report: removals from this date (YYYY-MM-DD)")
     p.add_argument("--until", help="cohort report: up to this date (YYYY-MM-DD)")
+    p = command("backup", cmd_backup, "write an encrypted backup bundle and verify it")
+    p.add_argument("--to", required=True, help="the folder for the backup")
+    p = command("restore", cmd_restore, "restore a backup bundle as a new store and check it", store=False)
+    p.add_argument("bundle")
+    p.add_argument("--to", required=True, help="the new store's path (.ppo); never over an existing store")
+    p.add_argument("--user")
+    p.add_argument("--recovery", action="store_true")
+    p.add_argument("--passphrase-fd", type=int)
+    p.add_argument("--no-keyring", action="store_true")
     command("passwd", cmd_passwd, "change a passphrase (the old one, or the recovery key, is needed)")
     return parser
 

@@ -200,3 +200,23 @@ def test_document_headless(
         capsys,
     )
     assert code == 1 and ".pdf" in err
+
+
+def test_backup_and_restore_headless(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "panel.ppo")
+    monkeypatch.setenv("PPO_PASSPHRASE", "a long test passphrase")
+    run(["create", store, "--user", "admin", "--partnership", "T", "--no-keyring"], capsys)
+    (tmp_path / "b").mkdir()
+    code, out, err = run(["backup", store, "--to", str(tmp_path / "b"), "--no-keyring"], capsys)
+    assert code == 0, err
+    bundle = next((tmp_path / "b").glob("*.ppo-backup"))
+    assert "verified" in out
+    code, out, err = run(
+        ["restore", str(bundle), "--to", str(tmp_path / "again.ppo"), "--no-keyring"], capsys
+    )
+    assert code == 0, err
+    assert "integrity: ok" in out and "audit chain intact" in out
+    code, _, err = run(["restore", str(bundle), "--to", str(tmp_path / "again.ppo"), "--no-keyring"], capsys)
+    assert code == 1 and "already exists" in err

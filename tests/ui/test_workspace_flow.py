@@ -169,3 +169,15 @@ def test_back_off_after_repeated_wrong_passphrases(qtbot: QtBot, demo_store: Pat
     dialog.backoff.timeout.emit()
     assert dialog.unlock_button.isEnabled() and dialog.error.text() == "You can try again now."
     assert not dialog.backoff.isActive()
+
+
+def test_back_up_from_settings(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    settings = window.screens["Settings"]
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    settings.choose_folder = lambda: folder  # type: ignore[attr-defined]
+    qtbot.mouseClick(settings.backup_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert settings.backup_result.text().startswith("Written and verified:")  # type: ignore[attr-defined]
+    assert len(list(folder.glob("*.ppo-backup"))) == 1

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.settings import Settings
 from ui.context import AppContext
 from ui.table_model import Column
@@ -81,6 +87,18 @@ class SettingsScreen(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.profile_details)
         layout.addWidget(self.profile_error)
+        layout.addWidget(title_label("Backups", "sectionTitle"))
+        backup_row = QHBoxLayout()
+        self.backup_button = QPushButton("&Back up now…")
+        self.backup_button.clicked.connect(self.back_up)
+        self.backup_result = QLabel(
+            "An encrypted copy of the store and its key file, checked by restoring it."
+        )
+        self.backup_result.setWordWrap(True)
+        backup_row.addWidget(self.backup_button)
+        backup_row.addWidget(self.backup_result, 1)
+        layout.addLayout(backup_row)
+        self.choose_folder: Callable[[], Path | None] = self._choose_folder
         layout.addWidget(title_label("Printed documents", "sectionTitle"))
         self.marking = QLineEdit(ctx.ws.setting("marking", "OFFICIAL-SENSITIVE"))
         self.marking.setAccessibleName("Protective marking")
@@ -123,6 +141,27 @@ class SettingsScreen(QWidget):
         self.profile_error.clear()
         self._show_profile()
         self.ctx.broadcast(changes)
+
+    def _choose_folder(self) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, "Folder for the encrypted backup")
+        return Path(chosen) if chosen else None
+
+    def back_up(self) -> None:
+        folder = self.choose_folder()
+        if folder is None:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            info = Backups(self.ctx.ws).backup(folder)
+        except ServiceError as exc:
+            self.backup_result.setText(str(exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.backup_result.setText(
+            f"Written and verified: {info.path} ({info.bytes / 1e6:.1f} MB, encrypted)"
+        )
+        self.ctx.broadcast(Changes.of("audit"))
 
     def _marking_changed(self) -> None:
         self._apply(lambda: Settings(self.ctx.ws).set_marking(self.marking.text()))

@@ -1,0 +1,119 @@
+"""Encrypted backups: a consistent copy of the store (SQLite's online backup, so writing may go on)
+plus the key file, in one zip with a manifest of checksums. The copy is as encrypted as the store:
+opening it needs a passphrase or the recovery key, like the original."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlcipher3
+
+from db import connection
+from db.errors import StoreDamaged, StoreExists, VaultError
+from db.store_paths import VaultPaths
+
+SUFFIX = ".ppo-backup"
+PLAINTEXT_HEADER = b"SQLite format 3\x00"
+
+
+class BackupError(VaultError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    store_id: str
+    created_at: str
+    bytes: int
+
+
+def write_backup(
+    conn: sqlcipher3.Connection,
+    paths: VaultPaths,
+    data_key: bytes,
+    store_id: str,
+    folder: Path,
+    now: dt.datetime,
+) -> BackupInfo:
+    """Copy the open store into ``folder`` as one encrypted bundle; never a plaintext copy."""
+    if not folder.is_dir():
+        raise BackupError(f"The backup folder {folder} does not exist.")
+    target = folder / f"{paths.store.stem}-{now:%Y%m%d-%H%M%S}{SUFFIX}"
+    if target.exists():
+        raise StoreExists(f"A backup named {target.name} is already there.")
+    with tempfile.TemporaryDirectory(prefix=".ppo-backup-", dir=folder) as tmp:
+        copy = Path(tmp) / "store.ppo"
+        dest = connection.connect(copy, data_key)  # keyed: the copy is encrypted page by page
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        store_bytes = copy.read_bytes()
+        if store_bytes.startswith(PLAINTEXT_HEADER):
+            raise BackupError("Refused: the copy is not encrypted.")
+        # The copy has its own SQLCipher salt (its first 16 bytes): the bundled key file names it.
+        keys = json.loads(paths.keyfile.read_text(encoding="utf-8"))
+        keys["store_salt"] = store_bytes[:16].hex()
+        keyfile_bytes = json.dumps(keys, indent=1).encode("utf-8")
+        manifest = {
+            "format": "ppo-panel-backup/1",
+            "store_id": store_id,
+            "created_at": now.isoformat(timespec="seconds"),
+            "store_sha256": hashlib.sha256(store_bytes).hexdigest(),
+            "keys_sha256": hashlib.sha256(keyfile_bytes).hexdigest(),
+        }
+        partial = Path(tmp) / "bundle.zip"
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as bundle:
+            bundle.writestr("manifest.json", json.dumps(manifest, indent=1))
+            bundle.writestr("store.ppo", store_bytes)
+            bundle.writestr("store.ppo.keys", keyfile_bytes)
+        with partial.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+    return BackupInfo(target, store_id, manifest["created_at"], target.stat().st_size)
+
+
+def read_manifest(bundle: Path) -> dict[str, str]:
+    try:
+        with zipfile.ZipFile(bundle) as z:
+            manifest = json.loads(z.read("manifest.json"))
+            store, keys = z.read("store.ppo"), z.read("store.ppo.keys")
+    except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        raise BackupError(f"{bundle.name} is not a readable PPO Panel backup ({exc}).") from exc
+    if manifest.get("format") != "ppo-panel-backup/1":
+        raise BackupError(f"{bundle.name} is not a PPO Panel backup.")
+    if (
+        hashlib.sha256(store).hexdigest() != manifest["store_sha256"]
+        or hashlib.sha256(keys).hexdigest() != manifest["keys_sha256"]
+    ):
+        raise BackupError(f"{bundle.name} is damaged: its checksums do not match.")
+    return dict(manifest)
+
+
+def extract(bundle: Path, store: Path) -> VaultPaths:
+    """Unpack a verified bundle as a new store at ``store`` (never over an existing one)."""
+    read_manifest(bundle)
+    paths = VaultPaths.of(store)
+    if paths.store.exists() or paths.keyfile.exists():
+        raise StoreExists(f"A store already exists at {paths.store}; restore into a new location.")
+    if not paths.store.parent.is_dir():
+        raise BackupError(f"The folder {paths.store.parent} does not exist.")
+    with zipfile.ZipFile(bundle) as z:
+        paths.store.write_bytes(z.read("store.ppo"))
+        paths.keyfile.write_bytes(z.read("store.ppo.keys"))
+    if os.name == "posix":
+        os.chmod(paths.store, 0o600)
+        os.chmod(paths.keyfile, 0o600)
+    if paths.store.read_bytes()[:16] == PLAINTEXT_HEADER:
+        raise StoreDamaged("Refused: the backup holds a plaintext store.")
+    return paths

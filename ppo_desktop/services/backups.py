@@ -1,0 +1,109 @@
+"""Backups and restores: encrypted bundles, each verified by restoring it to a temporary place and
+running the integrity, cipher-integrity and audit-chain checks on it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from db import backup
+from db.backup import BackupInfo
+from db.device import DeviceSecrets
+from ppo_desktop.audit import AuditKind, AuditLog
+from ppo_desktop.domain import Role
+from ppo_desktop.services.session import unlock
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+
+class Backups:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def backup(self, folder: Path) -> BackupInfo:
+        """Check the store, record the backup, write the bundle, then prove it restores."""
+        if self.ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
+            raise ServiceError("Backups are made by an administrator or the coordinator.")
+        problems = self.ws.vault.integrity_check()  # includes cipher_integrity_check
+        if problems:
+            raise ServiceError(f"The store fails its check, so no backup was made: {problems[0]}")
+        with self.ws.vault.transaction():  # recorded first: the bundle carries its own record
+            self.ws.audit.record(
+                AuditKind.DISCLOSURE,
+                "store",
+                self.ws.vault.store_id,
+                "Encrypted backup written",
+                at=self.ws.now(),
+                after={"folder": str(folder)},
+                justification="backup",
+            )
+        try:
+            info = self.ws.vault.backup_to(folder, self.ws.now())
+        except backup.BackupError as exc:
+            raise ServiceError(str(exc)) from exc
+        problems = self.verify_bundle(info.path)
+        if problems:
+            raise ServiceError(f"The backup {info.path.name} was written but does not verify: {problems[0]}")
+        return info
+
+    def verify_bundle(self, bundle: Path) -> list[str]:
+        """Restore ``bundle`` to a temporary folder and check it with this store's key."""
+        key = self.ws.vault.derive_key("audit-chain")
+        try:
+            manifest = backup.read_manifest(bundle)
+        except backup.BackupError as exc:
+            return [str(exc)]
+        if manifest["store_id"] != self.ws.vault.store_id:
+            return [f"{bundle.name} is a backup of another store."]
+        with tempfile.TemporaryDirectory(prefix="ppo-verify-") as tmp:
+            paths = backup.extract(bundle, Path(tmp) / "restored.ppo")
+            return self.ws.vault.check_copy(paths.store, _chain_check(key))
+
+
+def restore(
+    bundle: Path,
+    to: Path,
+    *,
+    passphrase: str | None = None,
+    user_id: str | None = None,
+    recovery_key: str | None = None,
+    device: DeviceSecrets,
+) -> Workspace:
+    """Unpack a backup as a new store, unlock it and check it (integrity and the audit chain)."""
+    try:
+        paths = backup.extract(bundle, to)
+    except backup.BackupError as exc:
+        raise ServiceError(str(exc)) from exc
+    try:
+        ws = unlock(paths.store, passphrase, user_id=user_id, recovery_key=recovery_key, device=device)
+    except BaseException:
+        for f in (paths.store, paths.keyfile):
+            f.unlink(missing_ok=True)
+        raise
+    problems = ws.vault.integrity_check()
+    report = ws.audit.verify()
+    if problems or not report.ok:
+        ws.close()
+        raise ServiceError(f"The restored store does not verify: {(problems or [str(report)])[0]}")
+    with ws.vault.transaction():
+        ws.audit.record(
+            AuditKind.COLLECTION,
+            "store",
+            ws.vault.store_id,
+            f"Restored from {bundle.name}",
+            at=ws.now(),
+            after={"to": os.fspath(paths.store)},
+            justification="restore",
+        )
+    return ws
+
+
+def _chain_check(key: bytes) -> Any:
+    def check(conn: Any) -> list[str]:
+        report = AuditLog(Database(conn), key, "", "").verify()
+        return [] if report.ok else [str(report)]
+
+    return check

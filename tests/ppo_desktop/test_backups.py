@@ -1,0 +1,67 @@
+"""Backups are encrypted, verified by restoring them, and restore into a new place with every check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.device import DeviceSecrets
+from ppo_desktop.services.backups import Backups, restore
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.workspace import ServiceError, Workspace
+from tests.ppo_desktop.conftest import ADMIN_PASS
+
+SECRET = "Wafflestone-Backuptest"
+
+
+def backed_up(ws: Workspace, tmp_path: Path) -> Path:
+    Cases(ws).add_nominal(NominalDraft(SECRET, "Fictional"))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    return Backups(ws).backup(folder).path
+
+
+def test_backup_is_encrypted_and_verifies(ws: Workspace, tmp_path: Path) -> None:
+    bundle = backed_up(ws, tmp_path)
+    data = bundle.read_bytes()
+    assert SECRET.encode() not in data and b"SQLite format 3\x00" not in data
+    assert Backups(ws).verify_bundle(bundle) == []
+    assert ws.audit.entries(limit=5)[0].summary == "Encrypted backup written"
+
+
+def test_damaged_bundle_is_reported(ws: Workspace, tmp_path: Path) -> None:
+    bundle = backed_up(ws, tmp_path)
+    data = bytearray(bundle.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bundle.write_bytes(bytes(data))
+    problems = Backups(ws).verify_bundle(bundle)
+    assert problems and ("checksums do not match" in problems[0] or "not a readable" in problems[0])
+
+
+def test_restore_into_a_new_place(ws: Workspace, tmp_path: Path, no_device: DeviceSecrets) -> None:
+    bundle = backed_up(ws, tmp_path)
+    restored = restore(bundle, tmp_path / "restored", passphrase=ADMIN_PASS, device=no_device)
+    try:
+        names = [r.nominal.family_name for r in Cases(restored).cohort()]
+        assert names == [SECRET]
+        assert restored.audit.verify().ok
+        assert restored.audit.entries(limit=1)[0].summary == f"Restored from {bundle.name}"
+    finally:
+        restored.close()
+    with pytest.raises(Exception, match="already exists"):
+        restore(bundle, tmp_path / "restored", passphrase=ADMIN_PASS, device=no_device)
+
+
+def test_wrong_passphrase_restore_leaves_nothing(
+    ws: Workspace, tmp_path: Path, no_device: DeviceSecrets
+) -> None:
+    bundle = backed_up(ws, tmp_path)
+    with pytest.raises(Exception, match="does not open"):
+        restore(bundle, tmp_path / "elsewhere", passphrase="not the passphrase", device=no_device)
+    assert not list(tmp_path.glob("elsewhere*"))
+
+
+def test_backup_folder_must_exist(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ServiceError, match="does not exist"):
+        Backups(ws).backup(tmp_path / "nowhere")

@@ -172,6 +172,38 @@ class AuditLog:
         row = self._db.execute("SELECT mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         return str(row[0]) if row else GENESIS
 
+    def search(
+        self,
+        *,
+        user_id: str | None = None,
+        nominal_id: int | None = None,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 1000,
+    ) -> list[AuditEntry]:
+        """Entries filtered by person, user, kind of action and period, newest first."""
+        clauses, params = [], []
+        for column, value in (("user_id", user_id), ("nominal_id", nominal_id), ("kind", kind)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            clauses.append("at >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("at < ?")
+            params.append((until + dt.timedelta(days=1)).isoformat())
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = (
+            f"SELECT seq, at, user_id, workstation, kind, entity, entity_id, nominal_id, summary, "
+            f"justification, before, after FROM audit {where} ORDER BY seq DESC LIMIT ?"
+        )
+        return [AuditEntry(*r) for r in self._db.execute(sql, [*params, limit]).fetchall()]
+
+    def users(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT user_id FROM audit ORDER BY user_id")]
+
     def entries(self, *, nominal_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         where, params = ("WHERE nominal_id = ?", [nominal_id]) if nominal_id is not None else ("", [])
         sql = (

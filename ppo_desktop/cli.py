@@ -251,6 +251,46 @@ def _nominal_id(ws: Workspace, ref: str) -> int:
     return int(found[0]["id"])
 
 
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    """The audit log (filtered) as CSV for the data protection officer: an audited disclosure."""
+    import datetime as dt
+
+    from ppo_desktop.services.documents import Documents
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".csv" or not out.parent.is_dir():
+        raise CliError("--out must name a .csv file in an existing folder")
+    ws = _open(args)
+    try:
+        docs = Documents(ws)
+        nominal = _nominal_id(ws, args.nominal) if args.nominal else None
+        data, people = docs.audit_export(
+            user_id=args.by,
+            nominal_id=nominal,
+            kind=args.kind,
+            since=dt.date.fromisoformat(args.since) if args.since else None,
+            until=dt.date.fromisoformat(args.until) if args.until else None,
+        )
+        docs.disclose_export(
+            "Audit log export",
+            data,
+            people,
+            how=f"saved to {out}",
+            recipient=args.recipient,
+            justification=args.why,
+        )
+        out.write_bytes(data)
+    finally:
+        ws.close()
+    entries = len(data.splitlines()) - 2  # less the title and header rows
+    print(f"wrote {out} ({entries} entries)")
+    print(
+        "note: the CSV is not encrypted; keep it as OFFICIAL-SENSITIVE and delete it when done",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from ppo_desktop.services.backups import Backups
 
@@ -346,6 +386,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarter", type=int)
     p.add_argument("--since", help="cohort report: removals from this date (YYYY-MM-DD)")
     p.add_argument("--until", help="cohort report: up to this date (YYYY-MM-DD)")
+    p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--recipient", required=True)
+    p.add_argument("--why", required=True)
+    p.add_argument("--by", help="only this user's entries")
+    p.add_argument("--nominal", help="only entries about this nominal (ref or id)")
+    p.add_argument(
+        "--kind",
+        choices=[
+            "collection",
+            "alteration",
+            "consultation",
+            "disclosure",
+            "combination",
+            "erasure",
+            "session",
+        ],
+    )
+    p.add_argument("--since", help="YYYY-MM-DD")
+    p.add_argument("--until", help="YYYY-MM-DD")
     p = command("backup", cmd_backup, "write an encrypted backup bundle and verify it")
     p.add_argument("--to", required=True, help="the folder for the backup")
     p = command("restore", cmd_restore, "restore a backup bundle as a new store and check it", store=False)

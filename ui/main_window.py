@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 from ui.reports.screen import ReportsScreen
+from ui.screens.audit import AuditScreen
 from ui.screens.case_view import CaseView
 from ui.screens.cohort import CohortScreen
-from ui.screens.lists import actions_screen, audit_screen
+from ui.screens.lists import actions_screen
 from ui.screens.meetings import MeetingsScreen
 from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
                 "Meetings": self._meetings_screen,
                 "Actions": lambda: actions_screen(ctx),
                 "Reports": lambda: ReportsScreen(ctx),
-                "Audit": lambda: audit_screen(ctx),
+                "Audit": lambda: AuditScreen(ctx),
                 "Settings": lambda: SettingsScreen(ctx),
             },
         )

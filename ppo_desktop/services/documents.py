@@ -191,6 +191,52 @@ class Documents:
             tuple(sorted({a.nominal_id for a in actions})),
         )
 
+    def audit_export(
+        self,
+        *,
+        user_id: str | None = None,
+        nominal_id: int | None = None,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> tuple[bytes, list[int]]:
+        """The filtered audit entries as CSV for the data protection officer (administrators only)."""
+        from ppo_desktop.audit_export import to_csv
+        from ppo_desktop.domain import Role
+
+        if self.ws.user.role is not Role.ADMINISTRATOR:
+            raise ServiceError("Only an administrator exports the audit log.")
+        entries = self.ws.audit.search(
+            user_id=user_id, nominal_id=nominal_id, kind=kind, since=since, until=until, limit=10_000_000
+        )
+        filters = (
+            ", ".join(
+                f"{k}={v}"
+                for k, v in (
+                    ("user", user_id),
+                    ("nominal", nominal_id),
+                    ("kind", kind),
+                    ("since", since),
+                    ("until", until),
+                )
+                if v
+            )
+            or "all entries"
+        )
+        people = sorted({e.nominal_id for e in entries if e.nominal_id})
+        return to_csv(entries, self.ws.audit.head(), filters), people
+
+    def disclose_export(
+        self, what: str, data: bytes, people: list[int], *, how: str, recipient: str, justification: str
+    ) -> None:
+        """Record an export before it is written (refused without recipient and reason)."""
+        self.disclose(
+            Document("export", what, lambda: data, tuple(people)),
+            how=how,
+            recipient=recipient,
+            justification=justification,
+        )
+
     # -- disclosure ----------------------------------------------------------------------
     def disclose(self, document: Document, *, how: str, recipient: str, justification: str) -> None:
         """Record a print, save or export before it happens; refuse without a justification."""

@@ -117,3 +117,26 @@ def test_an_edited_entry_is_reported_by_the_background_check(ws: Workspace) -> N
     ws.db.conn.commit()
     problems = ws.background_checks()()
     assert problems == ["audit chain BROKEN: entry 2 has been altered"]
+
+
+def test_search_and_dpo_export(ws: Workspace) -> None:
+    import csv
+    import datetime as dt
+    import io
+
+    from ppo_desktop.audit_export import neutralise
+    from ppo_desktop.services.documents import Documents
+
+    cases = Cases(ws)
+    nominal, _ = cases.add_nominal(NominalDraft("=cmd|' /C calc'!A0", "Fictional"))
+    cases.open_case(nominal.id, purpose='=HYPERLINK("x")')
+    assert [e.kind for e in ws.audit.search(nominal_id=nominal.id)] == ["consultation", "collection"]
+    assert ws.audit.search(kind="consultation", since=dt.date(2026, 11, 24), until=dt.date(2026, 11, 24))
+    assert ws.audit.search(kind="consultation", since=dt.date(2026, 11, 25)) == []
+    assert ws.audit.users() == ["admin"]
+    data, people = Documents(ws).audit_export(nominal_id=nominal.id)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][0] == "seq" and len(rows) == 4 and people == [nominal.id]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert rows[2][9] == '\'=HYPERLINK("x")'  # kept as text, never a formula
+    assert neutralise("-1") == "'-1" and neutralise("plain") == "plain"

@@ -181,3 +181,26 @@ def test_back_up_from_settings(qtbot: QtBot, ctx: AppContext, tmp_path: Path) ->
     qtbot.mouseClick(settings.backup_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert settings.backup_result.text().startswith("Written and verified:")  # type: ignore[attr-defined]
     assert len(list(folder.glob("*.ppo-backup"))) == 1
+
+
+def test_audit_viewer_filters_and_exports(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("Audit")
+    screen = window.screens["Audit"]
+    everything = screen.model.rowCount()  # type: ignore[attr-defined]
+    screen.kind.setCurrentText("consultation")  # type: ignore[attr-defined]
+    kinds = {screen.model.row_object(i).kind for i in range(screen.model.rowCount())}  # type: ignore[attr-defined]
+    assert kinds <= {"consultation"} and screen.model.rowCount() < everything  # type: ignore[attr-defined]
+    screen.kind.setCurrentText("All")  # type: ignore[attr-defined]
+    screen.person.setText("N00015")  # type: ignore[attr-defined]
+    screen.person.editingFinished.emit()  # type: ignore[attr-defined]
+    ids = {screen.model.row_object(i).nominal_id for i in range(screen.model.rowCount())}  # type: ignore[attr-defined]
+    assert ids == {15}
+    target = tmp_path / "audit.csv"
+    screen.ask_path = lambda: target  # type: ignore[attr-defined]
+    screen.ask_disclosure = lambda what: ("Data protection officer", "Subject access request")  # type: ignore[attr-defined]
+    screen.export()  # type: ignore[attr-defined]
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Excel expects
+    last = ctx.ws.audit.entries(limit=1)[0]
+    assert last.kind == "disclosure" and last.justification == "Subject access request"

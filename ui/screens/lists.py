@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ppo_desktop.domain import Action, AuditEntry
+from ppo_desktop.domain import Action
 from ppo_desktop.services import Changes
 from ui.context import AppContext
-from ui.screens.case_view import AUDIT_COLUMNS
 from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table, title_label
 
@@ -79,40 +78,3 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         {"actions"},
         "Every open action across the cohort, soonest due first; overdue ones say so.",
     )
-
-
-def audit_screen(ctx: AppContext) -> ListScreen:
-    def load() -> list[AuditEntry]:
-        return ctx.ws.audit.entries(limit=1000)
-
-    screen = ListScreen(
-        ctx,
-        "Audit log",
-        AUDIT_COLUMNS,
-        load,
-        {
-            "nominals",
-            "memberships",
-            "actions",
-            "nominations",
-            "meetings",
-            "decisions",
-            "users",
-            "score_sheets",
-            "settings",
-        },
-        "The newest 1,000 entries. Every view, change, print and export is recorded here.",
-        newest_first=True,
-    )
-    verify = QPushButton("&Verify audit chain")
-    result = QLabel()
-    result.setObjectName("chainResult")
-
-    def run_verify() -> None:
-        report = ctx.ws.audit.verify()
-        result.setText(str(report))
-
-    verify.clicked.connect(run_verify)
-    screen.header.addWidget(result)
-    screen.header.addWidget(verify)
-    return screen

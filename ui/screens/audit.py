@@ -1,0 +1,138 @@
+"""The audit viewer: filter by person, user, kind of action and period; verify the chain; export a
+read-only CSV for the data protection officer (itself an audited disclosure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.documents import Documents
+from ui.context import AppContext
+from ui.reports.preview import Disclosure, ask_disclosure
+from ui.screens.case_view import AUDIT_COLUMNS
+from ui.widgets import read_only_table, title_label
+
+ALL = "All"
+PERIODS = {"All time": None, "Last 7 days": 7, "Last 30 days": 30, "Last year": 365}
+
+
+class AuditScreen(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view, self.model = read_only_table(AUDIT_COLUMNS, "Audit log", self, newest_first=True)
+        self.user = QComboBox()
+        self.user.addItems([ALL, *ctx.ws.audit.users()])
+        self.kind = QComboBox()
+        self.kind.addItems([ALL, *[k.value for k in AuditKind]])
+        self.person = QLineEdit(placeholderText="Reference, e.g. N00015")
+        self.period = QComboBox()
+        self.period.addItems(list(PERIODS))
+        for widget, name in (
+            (self.user, "User"),
+            (self.kind, "Kind of action"),
+            (self.person, "Person"),
+            (self.period, "Period"),
+        ):
+            widget.setAccessibleName(f"Filter by {name.lower()}")
+        self.user.currentTextChanged.connect(self.reload)
+        self.kind.currentTextChanged.connect(self.reload)
+        self.period.currentTextChanged.connect(self.reload)
+        self.person.editingFinished.connect(self.reload)
+        self.result = QLabel()
+        self.result.setObjectName("chainResult")
+        verify = QPushButton("&Verify audit chain")
+        verify.clicked.connect(lambda: self.result.setText(str(self.ctx.ws.audit.verify())))
+        export = QPushButton("&Export for the DPO…")
+        export.clicked.connect(self.export)
+        self.ask_path: Callable[[], Path | None] = self._ask_path
+        self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
+        self.count = QLabel()
+
+        filters = QHBoxLayout()
+        for label, widget in (
+            ("&User:", self.user),
+            ("&Kind:", self.kind),
+            ("&Person:", self.person),
+            ("Pe&riod:", self.period),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget, 1)
+        header = QHBoxLayout()
+        header.addWidget(title_label("Audit log"), 1)
+        header.addWidget(self.result)
+        header.addWidget(verify)
+        header.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        ctx.changed.connect(lambda _c: self.reload())
+        self.reload()
+
+    def criteria(self) -> dict[str, object]:
+        days = PERIODS[self.period.currentText()]
+        nominal = None
+        ref = self.person.text().strip().upper()
+        if ref:
+            found = [r.nominal.id for r in self.ctx.cases.cohort() if r.nominal.ref == ref]
+            nominal = found[0] if found else -1
+        return {
+            "user_id": None if self.user.currentText() == ALL else self.user.currentText(),
+            "kind": None if self.kind.currentText() == ALL else self.kind.currentText(),
+            "nominal_id": nominal,
+            "since": None if days is None else self.ctx.ws.today() - dt.timedelta(days=days),
+        }
+
+    def reload(self) -> None:
+        entries = self.ctx.ws.audit.search(**self.criteria(), limit=2000)  # type: ignore[arg-type]
+        self.model.set_rows(entries)
+        self.count.setText(f"{len(entries)} entries shown (newest first, at most 2,000; export for all)")
+
+    def export(self) -> None:
+        path = self.ask_path()
+        if path is None:
+            return
+        docs = Documents(self.ctx.ws)
+        try:
+            data, people = docs.audit_export(**self.criteria())  # type: ignore[arg-type]
+            answer = self.ask_disclosure("Audit log export")
+            if answer is None:
+                return
+            docs.disclose_export(
+                "Audit log export",
+                data,
+                people,
+                how=f"saved to {path}",
+                recipient=answer[0],
+                justification=answer[1],
+            )
+            path.write_bytes(data)
+        except (ServiceError, OSError) as exc:
+            self.result.setText(str(exc))
+            return
+        self.result.setText(f"Exported to {path} (not encrypted)")
+        self.ctx.broadcast(Changes.of("audit"))
+
+    def _ask_path(self) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export the audit log (unencrypted CSV)", "audit.csv", "CSV (*.csv)"
+        )
+        return Path(chosen) if chosen else None

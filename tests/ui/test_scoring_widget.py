@@ -108,3 +108,20 @@ def test_other_sections_update_total(qtbot: QtBot, ctx: AppContext) -> None:
     assert widget.total.text() == "Total 8"
     widget.flush()
     assert sheets.get(sheet.id).inputs["impact"] == "serious"
+
+
+def test_asset_sheet_has_no_count_table(qtbot: QtBot, ctx: AppContext) -> None:
+    from ppo_desktop.domain import Basis, Status
+    from ppo_desktop.services.score_sheets import ScoreSheets
+
+    nominal, _ = ctx.cases.add_nominal(NominalDraft("Zzyzx-Young", "Fictional"))
+    ctx.cases.select(nominal.id, Strand.PREVENT_DETER, Basis.PRIORITY, Status.AT_RISK)
+    sheets = ScoreSheets(ctx.ws)
+    sheet, _ = sheets.start(nominal.id)
+    widget = ScoringWidget(sheets)
+    qtbot.addWidget(widget)
+    widget.load(sheet)
+    assert not widget.table.isVisibleTo(widget)
+    widget._editors["asset"].setValue(25)
+    assert widget.total.text() == "Total 25"
+    assert "Meets P&D nomination threshold: yes" in widget.flags.text()

@@ -157,8 +157,10 @@ class ScoringWidget(QWidget):
         state = "FINAL — never rewritten" if sheet.final else "Draft — saved as you type"
         self.title.setText(f"{self.defn.title} · {self.defn.label} · {state}")
         self._refresh()
-        first = next(i for i, item in enumerate(self.model.items) if not item.heading)
-        self.table.setCurrentIndex(self.model.index(first, 2))
+        first = next((i for i, item in enumerate(self.model.items) if not item.heading), None)
+        if first is not None:  # an ASSET sheet has no count table
+            self.table.setCurrentIndex(self.model.index(first, 2))
+        self.table.setVisible(bool(self.model.items))
 
     def clear(self) -> None:
         self.flush()

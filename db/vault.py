@@ -218,6 +218,10 @@ class Vault:
             raise
         return cls(paths, keyfile, data_key, db, lock, device, label)
 
+    @property
+    def is_open(self) -> bool:
+        return bool(self._data_key)
+
     def close(self) -> None:
         """Checkpoint the WAL into the store, close it and forget the key."""
         with contextlib.suppress(sqlcipher3.Error):

@@ -210,7 +210,7 @@ class ScoringWidget(QWidget):
     def flush(self) -> None:
         """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
         self.timer.stop()
-        if not self.dirty or self.sheet is None or self.sheet.final:
+        if not self.dirty or self.sheet is None or self.sheet.final or not self.sheets.ws.vault.is_open:
             return
         try:
             self.sheet, changes = self.sheets.save_draft(
@@ -234,6 +234,11 @@ class ScoringWidget(QWidget):
         self.saved.emit(changes)
         self.finalised.emit(self.sheet)
         self.load(self.sheet)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Leaving the sheet (another case, another tab, locking) saves the draft at once."""
+        self.flush()
+        super().hideEvent(event)
 
     # -- keyboard: +/- on a count cell -----------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -6,11 +6,43 @@ to; where no trusted keyring exists the vault runs passphrase-only and says so.
 
 from __future__ import annotations
 
+import queue
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 SERVICE = "ppo-panel"
+TIMEOUT_SECONDS = 5.0
+T = TypeVar("T")
+
+
+class KeyringTimeout(Exception):
+    pass
+
+
+def _with_timeout(call: Callable[[], T], seconds: float) -> T:
+    """Run a keyring call on a daemon thread: a keyring that hangs (a locked wallet waiting for a
+    prompt nobody sees) must not freeze the unlock screen. Raises KeyringTimeout."""
+    answers: queue.Queue[tuple[bool, Any]] = queue.Queue()
+
+    def run() -> None:
+        try:
+            answers.put((True, call()))
+        except Exception as exc:  # noqa: BLE001 - handed back to the caller
+            answers.put((False, exc))
+
+    threading.Thread(target=run, daemon=True, name="ppo-keyring").start()
+    try:
+        ok, value = answers.get(timeout=seconds)
+    except queue.Empty:
+        raise KeyringTimeout(f"the keyring did not answer within {seconds:g} s") from None
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
 TRUSTED_BACKEND_MODULES = (
     "keyring.backends.SecretService",
     "keyring.backends.libsecret",
@@ -37,6 +69,7 @@ class DeviceSecrets:
 
     backend: Any | None
     reason: str = ""
+    timeout: float = TIMEOUT_SECONDS
 
     @property
     def available(self) -> bool:
@@ -45,9 +78,11 @@ class DeviceSecrets:
     def get(self, store_id: str) -> bytes | None:
         if self.backend is None:
             return None
+        backend = self.backend
         try:
-            value = self.backend.get_password(SERVICE, store_id)
-        except Exception:  # noqa: BLE001 - any keyring failure means "not available here"
+            value = _with_timeout(lambda: backend.get_password(SERVICE, store_id), self.timeout)
+        except Exception as exc:  # noqa: BLE001 - any keyring failure means "not available here"
+            self.reason = f"The keyring could not be read ({exc}); use the recovery key."
             return None
         return bytes.fromhex(value) if value else None
 
@@ -56,9 +91,11 @@ class DeviceSecrets:
         if self.backend is None:
             return None
         secret = secrets.token_bytes(32)
+        backend = self.backend
         try:
-            self.backend.set_password(SERVICE, store_id, secret.hex())
-        except Exception:  # noqa: BLE001
+            _with_timeout(lambda: backend.set_password(SERVICE, store_id, secret.hex()), self.timeout)
+        except Exception as exc:  # noqa: BLE001
+            self.reason = f"The keyring could not be written ({exc}); the store is passphrase-only."
             return None
         return secret
 

@@ -340,3 +340,27 @@ def test_background_check_reports_a_damaged_page(
     assert problems and "malformed" in problems[0]
     with pytest.raises(StoreDamaged):
         Vault.open(path, PASS, device=device)  # the full open checks at once and refuses
+
+
+def test_a_hanging_keyring_does_not_hang_the_unlock(tmp_path: Path, cost: KdfCost) -> None:
+    import threading
+
+    release = threading.Event()
+
+    class HangingKeyring:
+        ppo_trusted_test_backend = True
+
+        def get_password(self, service: str, username: str) -> str | None:
+            release.wait(30)  # a wallet waiting on a prompt nobody sees
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            release.wait(30)
+
+    device = DeviceSecrets(HangingKeyring(), timeout=0.2)
+    vault, recovery = Vault.create(tmp_path / "h", "admin", PASS, device=device, cost=cost)
+    assert not vault.device_bound and "did not answer within 0.2 s" in device.reason
+    vault.close()
+    reopened = Vault.open(tmp_path / "h.ppo", PASS, device=device)  # passphrase-only: still opens
+    reopened.close()
+    release.set()

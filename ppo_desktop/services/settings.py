@@ -34,6 +34,12 @@ class Settings:
             raise ServiceError("A protective marking is 3 to 40 characters, e.g. OFFICIAL-SENSITIVE.")
         return self._set("marking", marking, DEFAULT_MARKING)
 
+    def set_lock_minutes(self, minutes: int) -> Changes:
+        """Idle time before the app locks: 1 to 15 minutes (it cannot be turned off)."""
+        if not 1 <= minutes <= 15:
+            raise ServiceError("The idle lock is 1 to 15 minutes; it cannot be turned off.")
+        return self._set("lock_minutes", str(minutes), "5")
+
     def set_page_size(self, size: str) -> Changes:
         if size not in PAGE_SIZES:
             raise ServiceError(f"Paper size is one of {', '.join(PAGE_SIZES)}.")

@@ -109,3 +109,17 @@ def test_clipboard_cleared_after_a_copy_and_on_lock(qtbot: QtBot, qapp: object) 
     guard.clear_now()
     assert clipboard.text() == "copied in another program"  # never clears someone else's copy
     guard.stop()
+
+
+def test_lock_minutes_setting(qtbot: QtBot, demo_store: Path) -> None:
+    from ppo_desktop.services.settings import Settings
+    from ppo_desktop.services.workspace import ServiceError
+
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    try:
+        with pytest.raises(ServiceError, match="cannot be turned off"):
+            Settings(ws).set_lock_minutes(0)
+        Settings(ws).set_lock_minutes(9)
+        assert lock_minutes(ws.setting("lock_minutes")) == 9
+    finally:
+        ws.close()

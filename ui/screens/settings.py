@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -87,6 +88,21 @@ class SettingsScreen(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.profile_details)
         layout.addWidget(self.profile_error)
+        lock_row = QHBoxLayout()
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(1, 15)
+        self.lock_minutes.setSuffix(" min")
+        self.lock_minutes.setValue(int(ctx.ws.setting("lock_minutes", "5")))
+        self.lock_minutes.setAccessibleName("Lock after idle minutes")
+        self.lock_minutes.valueChanged.connect(
+            lambda n: self._apply(lambda: Settings(self.ctx.ws).set_lock_minutes(n))
+        )
+        caption = QLabel("&Lock after this long idle (takes effect at the next unlock):")
+        caption.setBuddy(self.lock_minutes)
+        lock_row.addWidget(caption)
+        lock_row.addWidget(self.lock_minutes)
+        lock_row.addStretch(1)
+        layout.addLayout(lock_row)
         layout.addWidget(title_label("Backups", "sectionTitle"))
         backup_row = QHBoxLayout()
         self.backup_button = QPushButton("&Back up now…")

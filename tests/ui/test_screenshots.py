@@ -19,6 +19,9 @@ def test_screenshots_of_every_screen(tmp_path: Path, qapp: object, monkeypatch: 
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     # unlock dialog + every screen + a case + scoring (normal, projector) + agenda + console and projector × 2
     assert len(pngs) == len(NAV) + 10  # … and a minutes preview
+    laptop = [p for p in pngs if p[:2] in {"01", "02", "03", "04", "05", "06", "07", "08", "09", "11", "14"}]
+    sizes = {p: (QImage(str(tmp_path / p)).width(), QImage(str(tmp_path / p)).height()) for p in laptop}
+    assert set(sizes.values()) == {(1366, 768)}, sizes  # every screen fits a 13" laptop
     cohort = QImage(str(tmp_path / "01-cohort.png"))
     assert (cohort.width(), cohort.height()) == (1366, 768)
     assert QImage(str(tmp_path / "10-scoring-projector.png")).width() == 1920

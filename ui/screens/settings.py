@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -76,7 +77,16 @@ class SettingsScreen(QWidget):
         self.users_view, self.users = read_only_table(USER_COLUMNS, "Users", self)
         self.users.set_rows(ctx.users.all())
         self.ctx = ctx
-        layout = QVBoxLayout(self)
+        # In a scroll area: the whole page must be reachable on a 1366×768 screen.
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         layout.addWidget(title_label("Settings"))
         layout.addLayout(form)
         layout.addWidget(title_label("Scheme profile", "sectionTitle"))

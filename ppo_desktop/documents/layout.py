@@ -74,7 +74,10 @@ def styles() -> dict[str, ParagraphStyle]:
 def para(text: object, style: str = "body") -> Paragraph:
     """Any text, safely: markup characters escaped, newlines kept, right-to-left script shaped and
     put in display order, and characters DejaVu lacks (most emoji) set in Symbola."""
-    lines = [_fallback_fonts(escape(_display_order(line))) for line in str(text).split("\n")]
+    lines = [
+        escape(line) if line.isascii() else _fallback_fonts(escape(_display_order(line)))
+        for line in str(text).split("\n")
+    ]
     return Paragraph("<br/>".join(lines), styles()[style])
 
 

@@ -204,3 +204,23 @@ def test_audit_viewer_filters_and_exports(qtbot: QtBot, ctx: AppContext, tmp_pat
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Excel expects
     last = ctx.ws.audit.entries(limit=1)[0]
     assert last.kind == "disclosure" and last.justification == "Subject access request"
+
+
+def test_new_nomination_is_all_or_nothing(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.nomination_dialog import NominationDialog
+
+    before = len(ctx.cases.cohort())
+    dialog = NominationDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.family, "Zzyzx-Nominee")
+    qtbot.keyClicks(dialog.given, "Fictional")
+    qtbot.keyClicks(dialog.agency, "Police")
+    qtbot.keyClicks(dialog.nominator, "PC Example")
+    dialog.record()  # no reason given
+    assert "agency, the nominator and the reason" in dialog.error.text()
+    assert len(ctx.cases.cohort()) == before  # the person was not recorded either
+    qtbot.keyClicks(dialog.reason, "Six burglaries in four months (fictional)")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.record()
+    assert dialog.nominal_id is not None and len(ctx.cases.cohort()) == before + 1
+    assert any(n.nominal_id == dialog.nominal_id for n in ctx.nominations.open_nominations())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Nomination, Strand
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
@@ -81,6 +81,9 @@ class CandidatesScreen(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(title_label("Candidates & pool"), 1)
+        new = QPushButton("&New nomination…")
+        new.clicked.connect(self.nominate)
+        top.addWidget(new)
         caption = QLabel("&Rank the pool for:")
         caption.setBuddy(self.strand)
         top.addWidget(caption)
@@ -93,6 +96,11 @@ class CandidatesScreen(QWidget):
         layout.addWidget(self.nominations_view, 2)
         ctx.changed.connect(self._on_changed)
         self.reload()
+
+    def nominate(self) -> None:
+        from ui.nomination_dialog import NominationDialog
+
+        NominationDialog(self.ctx, self).exec()
 
     def reload(self) -> None:
         strand = Strand(self.strand.currentData())

@@ -1,0 +1,102 @@
+"""Record a new person and their nomination (any agency may nominate: who, when and why)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from ppo_desktop.domain import Basis, Strand
+from ppo_desktop.services import ServiceError
+from ppo_desktop.services.cases import NominalDraft
+from ui.context import AppContext
+
+
+class NominationDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.nominal_id: int | None = None
+        self.setWindowTitle("New nomination")
+        today = ctx.ws.today()
+        self.family, self.given, self.area = QLineEdit(), QLineEdit(), QLineEdit()
+        self.dob = QDateEdit(QDate(today.year - 25, 1, 1))
+        self.dob.setCalendarPopup(True)
+        self.dob.setDisplayFormat("dd MMM yyyy")
+        self.pnc, self.agency, self.nominator, self.reason = (
+            QLineEdit(),
+            QLineEdit(),
+            QLineEdit(),
+            QLineEdit(),
+        )
+        self.strand = QComboBox()
+        for s in Strand:
+            self.strand.addItem(s.long_name, s.value)
+        self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
+        self.basis = QComboBox()
+        for b in Basis:
+            self.basis.addItem(b.value, b.value)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        form = QFormLayout(self)
+        for label, widget in (
+            ("&Family name:", self.family),
+            ("&Given names:", self.given),
+            ("Date of &birth:", self.dob),
+            ("&Area:", self.area),
+            ("&PNC id:", self.pnc),
+            ("Nominating a&gency:", self.agency),
+            ("&Nominated by:", self.nominator),
+            ("&Strand:", self.strand),
+            ("Bas&is:", self.basis),
+            ("&Why:", self.reason),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Record nomination")
+        buttons.accepted.connect(self.record)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def record(self) -> None:
+        """One person and one nomination; if the nomination is refused, nothing is recorded."""
+        draft = NominalDraft(
+            self.family.text(),
+            self.given.text(),
+            dob=cast(dt.date, self.dob.date().toPython()),
+            area=self.area.text(),
+            pnc_id=self.pnc.text(),
+        )
+        try:
+            with self.ctx.ws.writing():  # both in one transaction
+                nominal, first = self.ctx.cases.add_nominal(draft, justification="new nomination")
+                _, second = self.ctx.nominations.nominate(
+                    nominal.id,
+                    agency=self.agency.text(),
+                    nominator=self.nominator.text(),
+                    strand=Strand(self.strand.currentData()),
+                    basis=Basis(self.basis.currentData()),
+                    reason=self.reason.text(),
+                )
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return
+        self.nominal_id = nominal.id
+        self.ctx.broadcast(first | second)
+        self.accept()

@@ -13,6 +13,7 @@ from ppo_desktop.domain import Strand
 from tests.ui.conftest import show_active
 from ui.context import AppContext
 from ui.main_window import NAV, MainWindow
+from ui.table_model import ObjectRole
 from ui.tasks import SyncRunner
 from ui.unlock_dialog import UnlockDialog
 
@@ -224,3 +225,20 @@ def test_new_nomination_is_all_or_nothing(qtbot: QtBot, ctx: AppContext) -> None
         dialog.record()
     assert dialog.nominal_id is not None and len(ctx.cases.cohort()) == before + 1
     assert any(n.nominal_id == dialog.nominal_id for n in ctx.nominations.open_nominations())
+
+
+def test_close_an_action_with_an_outcome(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("Actions")
+    screen = window.screens["Actions"]
+    open_before = screen.model.rowCount()  # type: ignore[attr-defined]
+    first = screen.view.model().index(0, 0)  # type: ignore[attr-defined]
+    action = first.data(ObjectRole)
+    screen.view.setCurrentIndex(first)  # type: ignore[attr-defined]
+    screen.outcome_state.setCurrentIndex(screen.outcome_state.findData("agency-did-not-act"))  # type: ignore[attr-defined]
+    qtbot.keyClicks(screen.outcome_text, "No response to two reminders (fictional)")  # type: ignore[attr-defined]
+    qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert screen.model.rowCount() == open_before - 1  # type: ignore[attr-defined]
+    closed = ctx.actions.get(action.id)
+    assert closed.state.value == "agency-did-not-act" and closed.outcome.startswith("No response")

@@ -1,16 +1,16 @@
-"""Simple list screens (candidates, meetings, actions, audit) built on one ListScreen."""
+"""List screens built on one ListScreen: the open actions (closed here with an outcome)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ppo_desktop.domain import Action
-from ppo_desktop.services import Changes
+from ppo_desktop.domain import Action, ActionState
+from ppo_desktop.services import Changes, ServiceError
 from ui.context import AppContext
-from ui.table_model import Column, fmt_date
+from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, title_label
 
 
@@ -70,11 +70,52 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         Column("Agency", lambda a: a.agency),
         Column("Owner", lambda a: a.owner),
     ]
-    return ListScreen(
+    screen = ListScreen(
         ctx,
         "Open actions",
         columns,
         ctx.actions.open_actions,
         {"actions"},
-        "Every open action across the cohort, soonest due first; overdue ones say so.",
+        "Every open action across the cohort, soonest due first; overdue ones say so. "
+        "An action stays on the next agenda until it is closed with an outcome.",
     )
+    outcome_state = QComboBox()
+    for state, label in (
+        (ActionState.DONE, "Done"),
+        (ActionState.NOT_POSSIBLE, "Not possible — circumstances changed"),
+        (ActionState.AGENCY_DID_NOT_ACT, "Agency did not act"),
+    ):
+        outcome_state.addItem(label, state.value)
+    outcome_state.setAccessibleName("Outcome")
+    outcome_text = QLineEdit(placeholderText="What happened")
+    outcome_text.setAccessibleName("What happened")
+    close_button = QPushButton("&Close with outcome")
+    error = QLabel()
+    error.setObjectName("error")
+
+    def close_selected() -> None:
+        index = screen.view.currentIndex()
+        action = index.data(ObjectRole) if index.isValid() else None
+        if action is None:
+            error.setText("Choose an action first.")
+            return
+        try:
+            _, changes = ctx.actions.close(
+                action.id,
+                ActionState(outcome_state.currentData()),
+                outcome=outcome_text.text().strip() or outcome_state.currentText(),
+            )
+        except ServiceError as exc:
+            error.setText(str(exc))
+            return
+        error.clear()
+        outcome_text.clear()
+        ctx.broadcast(changes)
+
+    close_button.clicked.connect(close_selected)
+    row = QHBoxLayout()
+    for widget in (QLabel("Selected action:"), outcome_state, outcome_text, close_button, error):
+        row.addWidget(widget)
+    screen.layout_.addLayout(row)
+    screen.outcome_state, screen.outcome_text, screen.close_button = outcome_state, outcome_text, close_button  # type: ignore[attr-defined]
+    return screen

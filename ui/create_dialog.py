@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.services.session import DeviceSecrets, VaultError, create_store
 from ppo_desktop.services.workspace import Workspace
+from ui.widgets import add_rows
 
 
 class CreateStoreDialog(QDialog):
@@ -50,18 +51,17 @@ class CreateStoreDialog(QDialog):
         folder_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("&Folder:", folder_row)
-        for label, widget in (
-            ("Store &name:", self.name),
-            ("&Partnership:", self.partnership),
-            ("Your &user name:", self.user_id),
-            ("Your &display name:", self.display_name),
-            ("Pass&phrase:", self.passphrase),
-            ("&Repeat passphrase:", self.confirm),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
-            form.addRow(caption, widget)
+        add_rows(
+            form,
+            (
+                ("Store &name:", self.name),
+                ("&Partnership:", self.partnership),
+                ("Your &user name:", self.user_id),
+                ("Your &display name:", self.display_name),
+                ("Pass&phrase:", self.passphrase),
+                ("&Repeat passphrase:", self.confirm),
+            ),
+        )
         keyring = QLabel(
             "The store will also be tied to this computer's keyring." if device.available else device.reason
         )

@@ -21,6 +21,7 @@ from ppo_desktop.domain import Basis, Strand
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.cases import NominalDraft
 from ui.context import AppContext
+from ui.widgets import add_rows
 
 
 class NominationDialog(QDialog):
@@ -50,21 +51,21 @@ class NominationDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         form = QFormLayout(self)
-        for label, widget in (
-            ("&Family name:", self.family),
-            ("&Given names:", self.given),
-            ("Date of &birth:", self.dob),
-            ("&Area:", self.area),
-            ("&PNC id:", self.pnc),
-            ("Nominating a&gency:", self.agency),
-            ("&Nominated by:", self.nominator),
-            ("&Strand:", self.strand),
-            ("Bas&is:", self.basis),
-            ("&Why:", self.reason),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
+        add_rows(
+            form,
+            (
+                ("&Family name:", self.family),
+                ("&Given names:", self.given),
+                ("Date of &birth:", self.dob),
+                ("&Area:", self.area),
+                ("&PNC id:", self.pnc),
+                ("Nominating a&gency:", self.agency),
+                ("&Nominated by:", self.nominator),
+                ("&Strand:", self.strand),
+                ("Bas&is:", self.basis),
+                ("&Why:", self.reason),
+            ),
+        )
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

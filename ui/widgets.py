@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QLabel, QTableView, QWidget
 
 from ui.table_model import Column, RecordTableModel, SortRole
 
@@ -85,3 +85,14 @@ def wrap_last_column(view: QTableView, stretch: int | None = None) -> None:
     header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(False)
     view.setWordWrap(True)
+
+
+def add_rows(form: QFormLayout, rows: Sequence[tuple[str, QWidget]]) -> None:
+    """Form rows whose captions are buddies of their fields (Alt+letter reaches each one); a field
+    without an accessible name takes its caption's words."""
+    for label, widget in rows:
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+        form.addRow(caption, widget)

@@ -37,7 +37,7 @@ from ui.meeting.agenda_model import AgendaModel
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.meeting.projector import ProjectorWindow
 from ui.scoring.panel import ScoringPanel
-from ui.widgets import configure_table, title_label
+from ui.widgets import add_rows, configure_table, title_label
 
 DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
 NOTES_SAVE_MS = 800
@@ -201,16 +201,16 @@ class ChairConsole(QMainWindow):
         )
         self.action_due.setCalendarPopup(True)
         self.action_due.setDisplayFormat("dd MMM yyyy")
-        for label, widget in (
-            ("Pat&hway:", self.pathway),
-            ("Acti&on:", self.action_text),
-            ("A&gency:", self.action_agency),
-            ("O&wner:", self.action_owner),
-            ("D&ue:", self.action_due),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
+        add_rows(
+            form,
+            (
+                ("Pat&hway:", self.pathway),
+                ("Acti&on:", self.action_text),
+                ("A&gency:", self.action_agency),
+                ("O&wner:", self.action_owner),
+                ("D&ue:", self.action_due),
+            ),
+        )
         add = QPushButton("&Add action  (Ctrl+Shift+A)")
         add.clicked.connect(self.add_action)
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.add_action)

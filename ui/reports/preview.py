@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.documents import Document, Documents
+from ui.widgets import add_rows
 
 Disclosure = tuple[str, str]  # (recipient, justification)
 
@@ -42,10 +43,7 @@ class DisclosureDialog(QDialog):
         self.reason.setPlaceholderText("e.g. Quarterly performance report to the board")
         form = QFormLayout(self)
         form.addRow(QLabel("This copy will leave the encrypted store. Both are recorded in the audit log."))
-        for label, field in (("&Recipient:", self.recipient), ("&Why:", self.reason)):
-            caption = QLabel(label)
-            caption.setBuddy(field)
-            form.addRow(caption, field)
+        add_rows(form, (("&Recipient:", self.recipient), ("&Why:", self.reason)))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

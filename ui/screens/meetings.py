@@ -26,7 +26,7 @@ from ui.context import AppContext
 from ui.meeting.agenda_builder import AgendaBuilder
 from ui.meeting.attendance import AttendancePanel
 from ui.table_model import Column, ObjectRole, fmt_date
-from ui.widgets import read_only_table, title_label
+from ui.widgets import add_rows, read_only_table, title_label
 
 MEETING_COLUMNS: list[Column[Meeting]] = [
     Column("Date", lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
@@ -48,16 +48,16 @@ class NewMeetingDialog(QDialog):
         self.day.setDisplayFormat("dd MMM yyyy")
         self.venue, self.chair, self.deputy = QLineEdit(), QLineEdit(), QLineEdit()
         form = QFormLayout(self)
-        for label, widget in (
-            ("&Panel:", self.panel),
-            ("&Date:", self.day),
-            ("&Venue:", self.venue),
-            ("&Chair:", self.chair),
-            ("De&puty:", self.deputy),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
+        add_rows(
+            form,
+            (
+                ("&Panel:", self.panel),
+                ("&Date:", self.day),
+                ("&Venue:", self.venue),
+                ("&Chair:", self.chair),
+                ("De&puty:", self.deputy),
+            ),
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ppo_desktop.keyring_policy import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
@@ -30,6 +30,7 @@ class SessionController(QObject):
         self.idle: IdleWatcher | None = None
         self.clipboard = ClipboardGuard(self)
         self.unlock_dialog: UnlockDialog | None = None
+        self.reenrol_dialog: QDialog | None = None
         self._place: dict[str, object] = {}
 
     def start(self, ws: Workspace, place: dict[str, object] | None = None) -> MainWindow:
@@ -41,6 +42,11 @@ class SessionController(QObject):
             window.restore(place)
         window.lock_requested.connect(self.lock)
         self.check_store(window)
+        if ws.vault.unlocked_by == "recovery":
+            from ui.reenrol_dialog import ReenrolDialog
+
+            self.reenrol_dialog = ReenrolDialog(ws, window)
+            self.reenrol_dialog.open()  # window-modal: the rest of the app waits, the event loop runs
         minutes = lock_minutes(ws.setting("lock_minutes", ""))
         self.idle = IdleWatcher(minutes, self)
         self.idle.idle.connect(lambda: self.lock(f"idle for {minutes} minutes"))

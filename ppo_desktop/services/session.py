@@ -25,6 +25,7 @@ __all__ = [
     "system_device_secrets",
     "unlock",
     "unlock_key",
+    "reenrol",
 ]
 
 RECOVERY_USER = User(id=RECOVERY_KIND, display_name="Recovery key holder", role=Role.ADMINISTRATOR)
@@ -145,3 +146,23 @@ def lock(ws: Workspace, reason: str) -> None:
             AuditKind.SESSION, "store", ws.vault.store_id, "Store locked", at=ws.now(), justification=reason
         )
     ws.close()
+
+
+def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
+    """After a recovery-key unlock (a forgotten passphrase, or a keyring lost or replaced): give
+    ``user_id`` a new passphrase slot, tied to this computer's keyring where there is one."""
+    if ws.vault.unlocked_by != RECOVERY_KIND and ws.user.role is not Role.ADMINISTRATOR:
+        raise VaultError("Only the recovery key holder or an administrator can reset a passphrase.")
+    if not list(ws.db.query("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])):
+        raise VaultError(f"There is no active user {user_id!r}.")
+    ws.vault.replace_passphrase(user_id, new_passphrase)
+    with ws.vault.transaction():
+        ws.audit.record(
+            AuditKind.ALTERATION,
+            "user",
+            user_id,
+            "Passphrase reset (re-enrolled)",
+            at=ws.now(),
+            justification="recovery key" if ws.vault.unlocked_by == RECOVERY_KIND else "administrator",
+            after={"device_bound": ws.vault.device_bound},
+        )

@@ -123,3 +123,35 @@ def test_lock_minutes_setting(qtbot: QtBot, demo_store: Path) -> None:
         assert lock_minutes(ws.setting("lock_minutes")) == 9
     finally:
         ws.close()
+
+
+def test_recovery_unlock_asks_for_a_new_passphrase(qtbot: QtBot, tmp_path: Path) -> None:
+    from ppo_desktop.services.session import create_store
+    from tests.conftest import CHEAP
+
+    device = DeviceSecrets(None)
+    ws, recovery = create_store(
+        tmp_path / "r",
+        user_id="coord",
+        display_name="Coordinator",
+        passphrase="forgotten passphrase",
+        partnership="T",
+        device=device,
+        cost=CHEAP,
+    )
+    ws.close()
+    controller = SessionController(tmp_path / "r.ppo", device, SyncRunner())
+    window = controller.start(unlock(tmp_path / "r.ppo", recovery_key=recovery, device=device))
+    qtbot.addWidget(window)
+    dialog = controller.reenrol_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.first, "a brand new passphrase")  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.second, "a brand new passphrase")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.attempt()  # type: ignore[attr-defined]
+    summaries = [e.summary for e in window.ctx.ws.audit.entries(limit=5)]
+    assert "Passphrase reset (re-enrolled)" in summaries
+    window.close()
+    again = unlock(tmp_path / "r.ppo", "a brand new passphrase", user_id="coord", device=device)
+    assert again.user.id == "coord"
+    again.close()

@@ -1,0 +1,53 @@
+"""After unlocking with the recovery key: set a new passphrase for a user (re-enrolled on this
+computer's keyring where there is one)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from ppo_desktop.services.session import VaultError, reenrol
+from ppo_desktop.services.users import Users
+from ppo_desktop.services.workspace import Workspace
+from ui.widgets import add_rows
+
+
+class ReenrolDialog(QDialog):
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle("Set a new passphrase")
+        self.user = QComboBox()
+        for user in Users(ws).all():
+            if user.active:
+                self.user.addItem(f"{user.display_name} ({user.id})", user.id)
+        self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        form = QFormLayout(self)
+        form.addRow(
+            QLabel(
+                "You unlocked with the recovery key. Set a new passphrase now, so the recovery key "
+                "can go back in its safe place."
+            )
+        )
+        add_rows(form, (("&User:", self.user), ("New &passphrase:", self.first), ("&Repeat:", self.second)))
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Set passphrase")
+        buttons.accepted.connect(self.attempt)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def attempt(self) -> None:
+        if self.first.text() != self.second.text():
+            self.error.setText("The two passphrases differ.")
+            return
+        try:
+            reenrol(self.ws, self.user.currentData(), self.first.text())
+        except VaultError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

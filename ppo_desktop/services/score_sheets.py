@@ -160,7 +160,8 @@ class ScoreSheets:
                 before={"total": sheet.total, **{k: before.get(k) for k in changed}},
                 after={"total": breakdown.total, **changed},
             )
-        return self.get(sheet_id), Changes.of("score_sheets", nominal_id=sheet.nominal_id)
+        # A draft is not a record yet: its own tag, so screens of final scores need not refresh.
+        return self.get(sheet_id), Changes.of("score_drafts", nominal_id=sheet.nominal_id)
 
     def finalise(self, sheet_id: int) -> tuple[ScoreSheet, Changes]:
         sheet = self.get(sheet_id)

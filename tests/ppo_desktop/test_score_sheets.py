@@ -34,7 +34,7 @@ def test_draft_finalise_rescore_and_history(ws: Workspace) -> None:
     inputs["impact"] = "serious"
     saved, changes = sheets.save_draft(draft.id, inputs, pnc_marker=True)
     assert saved.total == 10 + 5 + 3  # robbery 2×5, impact 5, serial 2 offences → 3
-    assert saved.pnc_marker and "score_sheets" in changes.tables
+    assert saved.pnc_marker and "score_drafts" in changes.tables  # a draft, not yet a record
     final, _ = sheets.finalise(draft.id)
     assert final.final
     with pytest.raises(ServiceError, match="never rewritten"):

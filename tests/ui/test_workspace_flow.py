@@ -103,6 +103,7 @@ def test_changes_refresh_the_cohort(qtbot: QtBot, ctx: AppContext) -> None:
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.show()  # screens on view refresh at once (hidden ones when next shown)
     before = window.cohort.model.rowCount()
     _, changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Fictional", "Newperson"))
     ctx.broadcast(changes)
@@ -230,6 +231,7 @@ def test_new_nomination_is_all_or_nothing(qtbot: QtBot, ctx: AppContext) -> None
 def test_close_an_action_with_an_outcome(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.show()
     window.show_screen("Actions")
     screen = window.screens["Actions"]
     open_before = screen.model.rowCount()  # type: ignore[attr-defined]
@@ -242,3 +244,18 @@ def test_close_an_action_with_an_outcome(qtbot: QtBot, ctx: AppContext) -> None:
     assert screen.model.rowCount() == open_before - 1  # type: ignore[attr-defined]
     closed = ctx.actions.get(action.id)
     assert closed.state.value == "agency-did-not-act" and closed.outcome.startswith("No response")
+
+
+def test_hidden_screens_refresh_when_shown(qtbot: QtBot, ctx: AppContext) -> None:
+    from ppo_desktop.services.cases import NominalDraft
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen("Actions")  # the cohort is now hidden
+    before = window.cohort.model.rowCount()
+    _, changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Later", "Fictional"))
+    ctx.broadcast(changes)
+    assert window.cohort.model.rowCount() == before  # no work while hidden
+    window.show_screen("Cohort")
+    assert window.cohort.model.rowCount() == before + 1

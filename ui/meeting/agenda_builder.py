@@ -22,6 +22,7 @@ from ppo_desktop.rules.agenda import Proposal
 from ppo_desktop.services import Changes, ServiceError
 from ui.context import AppContext
 from ui.meeting.agenda_model import AgendaModel
+from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel
 from ui.widgets import configure_table, title_label, wrap_last_column
 
@@ -31,7 +32,7 @@ PROPOSAL_COLUMNS: list[Column[Proposal]] = [
 ]
 
 
-class AgendaBuilder(QWidget):
+class AgendaBuilder(RefreshWhenShown, QWidget):
     open_console = Signal(int)  # meeting id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -103,7 +104,7 @@ class AgendaBuilder(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.error)
         layout.addLayout(body, 1)
-        ctx.changed.connect(self._on_changed)
+        self.watch(ctx, {"agenda", "meetings", "nominations", "memberships", "actions", "decisions"})
 
     def show_meeting(self, meeting: Meeting | None) -> None:
         self.meeting = meeting
@@ -183,7 +184,3 @@ class AgendaBuilder(QWidget):
             return
         self.error.clear()
         self.ctx.broadcast(changes)
-
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.tables & {"agenda", "meetings", "nominations", "memberships", "actions", "decisions"}:
-            self.reload()

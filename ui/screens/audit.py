@@ -22,6 +22,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.documents import Documents
 from ui.context import AppContext
+from ui.refresh import EVERYTHING, RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
 from ui.screens.case_view import AUDIT_COLUMNS
 from ui.widgets import read_only_table, title_label
@@ -30,7 +31,7 @@ ALL = "All"
 PERIODS = {"All time": None, "Last 7 days": 7, "Last 30 days": 30, "Last year": 365}
 
 
-class AuditScreen(QWidget):
+class AuditScreen(RefreshWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -84,7 +85,7 @@ class AuditScreen(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
-        ctx.changed.connect(lambda _c: self.reload())
+        self.watch(ctx, EVERYTHING)  # every change writes an audit entry
         self.reload()
 
     def criteria(self) -> dict[str, object]:

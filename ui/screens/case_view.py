@@ -211,6 +211,11 @@ class CaseView(QWidget):
         self.audit.set_rows(case.audit)
 
     def _on_changed(self, changes: Changes) -> None:
-        if self.case is not None and self.case.nominal.id in changes.nominal_ids:
+        # The scoring tab keeps its own draft; a draft autosave needs no re-read of the case.
+        if (
+            self.case is not None
+            and self.case.nominal.id in changes.nominal_ids
+            and changes.tables - {"score_drafts"}
+        ):
             self.case = self.ctx.cases.case_file(self.case.nominal.id)
             self._fill(self.case, self.ctx.ws.today())

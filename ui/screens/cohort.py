@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import CohortRow, Status, Strand
-from ppo_desktop.services import Changes
 from ui.context import AppContext
+from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, RecordTableModel, SortRole, fmt_date
 from ui.widgets import RESIZE_PRECISION, SourceSortingProxy
 
@@ -130,7 +130,7 @@ class CohortFilter(SourceSortingProxy):
         return True
 
 
-class CohortScreen(QWidget):
+class CohortScreen(RefreshWhenShown, QWidget):
     open_case = Signal(int)  # nominal id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -185,7 +185,8 @@ class CohortScreen(QWidget):
         self.status.currentTextChanged.connect(lambda t: self._refilter(status=t))
         self.area.currentTextChanged.connect(lambda t: self._refilter(area=t))
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
-        ctx.changed.connect(self._on_changed)
+        # The cohort shows final scores only: a draft saved as someone types changes nothing here.
+        self.watch(ctx, {"nominals", "memberships", "actions", "score_sheets"})
         self.reload()
 
     def _combo(self, name: str, items: list[str]) -> QComboBox:
@@ -213,10 +214,6 @@ class CohortScreen(QWidget):
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} people shown")
-
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.tables & {"nominals", "memberships", "actions", "score_sheets"}:
-            self.reload()
 
     def _activate(self, index: QModelIndex) -> None:
         row: CohortRow = index.data(ObjectRole)

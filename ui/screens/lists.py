@@ -8,13 +8,14 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Action, ActionState
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import ServiceError
 from ui.context import AppContext
+from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, title_label
 
 
-class ListScreen(QWidget):
+class ListScreen(RefreshWhenShown, QWidget):
     """A titled, sortable list that reloads when one of ``tables`` changes."""
 
     def __init__(
@@ -32,7 +33,6 @@ class ListScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._load = load
-        self._tables = tables
         self.view, self.model = read_only_table(columns, title, self, newest_first=newest_first)
         self.layout_ = QVBoxLayout(self)
         self.header = QHBoxLayout()
@@ -44,15 +44,11 @@ class ListScreen(QWidget):
             hint.setObjectName("hint")
             self.layout_.addWidget(hint)
         self.layout_.addWidget(self.view, 1)
-        ctx.changed.connect(self._on_changed)
+        self.watch(ctx, tables)
         self.reload()
 
     def reload(self) -> None:
         self.model.set_rows(self._load())
-
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.tables & self._tables:
-            self.reload()
 
 
 def actions_screen(ctx: AppContext) -> ListScreen:

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from ppo_desktop.domain import Nomination, Strand
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
-from ppo_desktop.services import Changes
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.context import AppContext
+from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel, fmt_date
 from ui.widgets import read_only_table, title_label
 
@@ -48,7 +48,7 @@ class PoolModel(RecordTableModel[RankedEntry]):
         return super().data(index, role)
 
 
-class CandidatesScreen(QWidget):
+class CandidatesScreen(RefreshWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -94,7 +94,9 @@ class CandidatesScreen(QWidget):
         layout.addWidget(self.pool_view, 3)
         layout.addWidget(title_label("Open nominations", "sectionTitle"))
         layout.addWidget(self.nominations_view, 2)
-        ctx.changed.connect(self._on_changed)
+        self.watch(
+            ctx, {"nominations", "nominals", "memberships", "score_sheets", "score_drafts", "settings"}
+        )
         self.reload()
 
     def nominate(self) -> None:
@@ -128,7 +130,3 @@ class CandidatesScreen(QWidget):
         else:
             out.append("Nobody would change places.")
         return "\n".join(out)
-
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.tables & {"nominations", "nominals", "memberships", "score_sheets", "settings"}:
-            self.reload()

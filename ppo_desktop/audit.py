@@ -82,25 +82,21 @@ class AuditLog:
         justification: str = "",
     ) -> int:
         """Append one entry; call inside the transaction that makes the change it describes."""
-        last = self._db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        row: dict[str, Any] = {
-            "seq": seq,
-            "at": (at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-            "user_id": self.user_id,
-            "workstation": self.workstation,
-            "kind": str(kind),
-            "entity": entity,
-            "entity_id": None if entity_id is None else str(entity_id),
-            "nominal_id": nominal_id,
-            "summary": summary,
-            "before": _json(before),
-            "after": _json(after),
-            "justification": justification,
-        }
-        row["mac"] = self._mac(prev, row)
-        self._db.table("audit").insert(row)
-        return seq
+        return self.record_many(
+            [
+                {
+                    "kind": kind,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "summary": summary,
+                    "at": at,
+                    "nominal_id": nominal_id,
+                    "before": before,
+                    "after": after,
+                    "justification": justification,
+                }
+            ]
+        )
 
     def record_many(self, entries: list[dict[str, Any]]) -> int:
         """Append many entries at once (imports, synthetic data) inside the caller's transaction.
@@ -108,8 +104,8 @@ class AuditLog:
         Each entry has the ``record`` fields: kind, entity, entity_id, summary and optionally at,
         nominal_id, before, after, justification. Returns the last sequence number.
         """
-        last = self._db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+        end = self.anchor()
+        seq, prev = (int(end["seq"]), str(end["mac"])) if end else (0, GENESIS)
         rows = []
         for e in entries:
             seq += 1
@@ -169,8 +165,7 @@ class AuditLog:
 
     def head(self) -> str:
         """The newest entry's MAC: printed in document footers so a copy can be tied to the log."""
-        row = self._db.execute("SELECT mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        return str(row[0]) if row else GENESIS
+        return str(self.anchor().get("mac", GENESIS))
 
     def search(
         self,
@@ -205,12 +200,7 @@ class AuditLog:
         return [r[0] for r in self._db.execute("SELECT DISTINCT user_id FROM audit ORDER BY user_id")]
 
     def entries(self, *, nominal_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
-        where, params = ("WHERE nominal_id = ?", [nominal_id]) if nominal_id is not None else ("", [])
-        sql = (
-            f"SELECT seq, at, user_id, workstation, kind, entity, entity_id, nominal_id, summary, "
-            f"justification, before, after FROM audit {where} ORDER BY seq DESC LIMIT ?"
-        )
-        return [AuditEntry(*r) for r in self._db.execute(sql, [*params, limit]).fetchall()]
+        return self.search(nominal_id=nominal_id, limit=limit)
 
     def _mac(self, prev: str, row: dict[str, Any]) -> str:
         body = json.dumps([prev, *(row[f] for f in FIELDS)], ensure_ascii=False, separators=(",", ":"))

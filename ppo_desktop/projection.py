@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
@@ -43,6 +44,7 @@ class ProjectorPolicy:
         return json.dumps({f.key: f.show for f in self.fields}, sort_keys=True)
 
 
+@cache
 def default_policy() -> ProjectorPolicy:
     path = paths.resource("policies", "projector.toml")
     f = Fields(tomllib.loads(path.read_text(encoding="utf-8")), path.name, PolicyError)

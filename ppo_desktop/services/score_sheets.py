@@ -252,14 +252,20 @@ class ScoreSheets:
                 out.append(LineChange(key, labels[key], prev if before else None, now))
         return out
 
-    def profile_flags(self, nominal_id: int, breakdown: Breakdown) -> tuple[CriterionResult, ...]:
+    def person_facts(self, nominal_id: int) -> dict[str, Fact]:
+        """What profile criteria know of the person, not of the sheet (read once per sheet shown)."""
+        return {"age": Cases(self.ws).nominal(nominal_id).age_on(self.ws.today())}
+
+    def profile_flags(
+        self, nominal_id: int, breakdown: Breakdown, person: dict[str, Fact] | None = None
+    ) -> tuple[CriterionResult, ...]:
         """The scheme profile's inclusion criteria (e.g. the London definition) on this sheet and person.
 
         Facts: the sheet's (offence count, tagged offences, lifestyle answers) plus the person's age.
         A fact nobody has recorded (e.g. residence) makes its criterion "not known", never "no".
         """
         facts: dict[str, Fact] = dict(breakdown.facts)
-        facts["age"] = Cases(self.ws).nominal(nominal_id).age_on(self.ws.today())
+        facts.update(person if person is not None else self.person_facts(nominal_id))
         return evaluate_all(self.ws.profile().criteria, facts)
 
     def pool(self, strand: Strand) -> Ranking:

@@ -54,6 +54,7 @@ class ScoringWidget(QWidget):
         self.breakdown: Breakdown | None = None
         self.previous: dict[str, float] | None = None
         self.previous_total: float | None = None
+        self.person: dict[str, Any] = {}
         self.dirty = False
         self._syncing = False
         self._editors: dict[str, Any] = {}
@@ -136,6 +137,7 @@ class ScoringWidget(QWidget):
         prev = self.sheets.previous_final(sheet)
         self.previous = prev.line_scores() if prev else None
         self.previous_total = prev.total if prev else None
+        self.person = self.sheets.person_facts(sheet.nominal_id)  # not re-read on every keystroke
         self.breakdown = score(self.defn, self.inputs)
         self.model = CountsModel(self.defn, self)
         self.model.read_only = sheet.final
@@ -359,7 +361,7 @@ class ScoringWidget(QWidget):
         self.total.setText(f"Total {b.total:g}{prev_total}")
         flags = b.flags
         if self.sheet is not None:
-            flags += self.sheets.profile_flags(self.sheet.nominal_id, b)
+            flags += self.sheets.profile_flags(self.sheet.nominal_id, b, self.person)
         self.flags.setText("\n".join(f.text + (" (advisory)" if f.advisory else "") for f in flags))
         self.scored.emit(b)
         readings = "\n".join(f"• {r}" for r in b.readings)

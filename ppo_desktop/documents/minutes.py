@@ -3,7 +3,6 @@ a decisions summary, carried-forward and overdue actions, signatures, and any am
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
@@ -170,7 +169,3 @@ def _item(mi: MinutesItem, labels: dict[str, str]) -> list[Flowable]:
             )
         )
     return [KeepTogether(parts[:2]), *parts[2:]]
-
-
-def decisions_of(items: Sequence[MinutesItem]) -> list[Decision]:
-    return [d for mi in items for d in mi.decisions]

@@ -1,4 +1,4 @@
-"""Review cadence per strand (000 §6: P&D every 3 months, C&C and R&R every 6 months)."""
+"""Review dates by the scheme profile's cadence per strand (Thurrock: P&D 3 months, C&C / R&R 6)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.domain import Strand
 
-DEFAULT_CADENCE_MONTHS: Mapping[Strand, int] = {
-    Strand.PREVENT_DETER: 3,
-    Strand.CATCH_CONVICT: 6,
-    Strand.REHABILITATE_RESETTLE: 6,
-}
 
-
-def next_review(
-    strand: Strand, after: dt.date, cadence: Mapping[Strand, int] = DEFAULT_CADENCE_MONTHS
-) -> dt.date:
+def next_review(strand: Strand, after: dt.date, cadence: Mapping[Strand, int]) -> dt.date:
     return after + relativedelta(months=cadence[strand])
 
 

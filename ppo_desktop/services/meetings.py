@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import AgendaItem, Attendee, Basis, Decision, Meeting, MeetingState, Strand
+from ppo_desktop.domain import AgendaItem, Attendee, Decision, Meeting, MeetingState
 from ppo_desktop.rules.agenda import Proposal, propose
 from ppo_desktop.services import rows
 from ppo_desktop.services.actions import Actions
@@ -344,47 +344,6 @@ class Meetings:
         return meeting
 
     # -- reading -------------------------------------------------------------------------
-    def record_decision(
-        self,
-        meeting_id: int | None,
-        nominal_id: int,
-        kind: str,
-        *,
-        on: dt.date,
-        strand: Strand | None = None,
-        basis: Basis | None = None,
-        reason_code: str = "",
-        authority: str = "",
-        note: str = "",
-    ) -> tuple[Decision, Changes]:
-        """A bare decision record (history, imports). Meeting decisions go through Decisions.decide."""
-        values = {
-            "meeting_id": meeting_id,
-            "nominal_id": nominal_id,
-            "kind": kind,
-            "decided_on": on.isoformat(),
-            "strand": strand.value if strand else None,
-            "basis": basis.value if basis else None,
-            "reason_code": reason_code,
-            "authority": authority,
-            "note": note,
-        }
-        with self.ws.writing():
-            new_id = self.ws.insert("decisions", values)
-            self.ws.audit.record(
-                AuditKind.COLLECTION,
-                "decision",
-                new_id,
-                f"Decision: {kind}",
-                at=self.ws.now(),
-                nominal_id=nominal_id,
-                after=values,
-                justification=authority,
-            )
-        return rows.decision(self.ws.row("decisions", new_id, "decision")), Changes.of(
-            "decisions", nominal_id=nominal_id
-        )
-
     def get(self, meeting_id: int) -> Meeting:
         return rows.meeting(self.ws.row("meetings", meeting_id, "meeting"))
 

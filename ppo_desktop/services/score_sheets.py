@@ -192,22 +192,6 @@ class ScoreSheets:
             )
         return self.get(sheet_id), Changes.of("score_sheets", nominal_id=sheet.nominal_id)
 
-    def discard_draft(self, sheet_id: int) -> Changes:
-        sheet = self.get(sheet_id)
-        if sheet.final:
-            raise ServiceError("A final sheet is never deleted.")
-        with self.ws.writing() as db:
-            db.execute("DELETE FROM score_sheets WHERE id = ?", [sheet_id])
-            self.ws.audit.record(
-                AuditKind.ERASURE,
-                "score_sheet",
-                sheet_id,
-                "Draft score sheet discarded",
-                at=self.ws.now(),
-                nominal_id=sheet.nominal_id,
-            )
-        return Changes.of("score_sheets", nominal_id=sheet.nominal_id)
-
     # -- reading -------------------------------------------------------------------------
     def get(self, sheet_id: int) -> ScoreSheet:
         return rows.score_sheet(self.ws.row("score_sheets", sheet_id, "score sheet"))

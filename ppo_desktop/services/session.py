@@ -8,7 +8,6 @@ from db.device import DeviceSecrets, system_device_secrets
 from db.errors import VaultError, WrongPassphrase
 from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
-from ppo_desktop import paths
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import rows
@@ -21,7 +20,6 @@ __all__ = [
     "VaultError",
     "create_store",
     "open_granted",
-    "store_exists",
     "system_device_secrets",
     "unlock",
     "unlock_key",
@@ -128,10 +126,6 @@ def open_granted(
     except BaseException:
         vault.close()
         raise
-
-
-def store_exists(path: str | os.PathLike[str]) -> bool:
-    return paths.store_exists(path)
 
 
 def _check_user_id(user_id: str) -> None:

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
-from ppo_desktop.services.session import store_exists
+from ppo_desktop.paths import store_exists
 from tests.conftest import CHEAP
 from ui.app import ensure_demo_store, parse_args
 from ui.tasks import TaskRunner

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -366,9 +366,6 @@ class ScoringWidget(QWidget):
         self.scored.emit(b)
         readings = "\n".join(f"• {r}" for r in b.readings)
         self.readings.setText(f"Readings of unexplained markers:\n{readings}" if readings else "")
-
-    def current_index(self) -> QModelIndex:
-        return self.table.currentIndex()
 
 
 def _combo() -> QComboBox:

@@ -19,7 +19,7 @@ from ppo_desktop.documents.layout import DEFAULT_MARKING, DocumentMeta
 from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, minutes_story
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
-from ppo_desktop.domain import ActionState, Membership, Nominal
+from ppo_desktop.domain import Action, Membership, Nominal
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
@@ -137,16 +137,9 @@ class Documents:
     def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
         end = end or self.ws.today()
         start = start or end - relativedelta(months=3)
-        current, removed = [], []
-        for r in self.cases.cohort():
-            m = r.membership
-            if m is None:
-                continue
-            entry = self._entry(r.nominal, m)
-            if m.current:
-                current.append(entry)
-            elif m.removed_on and start <= m.removed_on <= end:
-                removed.append(entry)
+        pairs = [(r.nominal, r.membership) for r in self.cases.cohort() if r.membership is not None]
+        current = self._entries([(n, m) for n, m in pairs if m.current])
+        removed = self._entries([(n, m) for n, m in pairs if m.removed_on and start <= m.removed_on <= end])
         title = f"Cohort report, {end:%d %b %Y}"
         meta, labels = self._meta(title), self._reason_labels()
         return self._prepared(
@@ -162,13 +155,11 @@ class Documents:
         start = dt.date(year, 3 * quarter - 2, 1)
         end = start + relativedelta(months=3) - dt.timedelta(days=1)
         nominals = {r.nominal.id: r.nominal for r in self.cases.cohort()}
-        added, removed = [], []
-        for r in self.ws.db.query("SELECT * FROM memberships ORDER BY added_on"):
-            m = rows.membership(r)
-            if start <= m.added_on <= end:
-                added.append(self._entry(nominals[m.nominal_id], m))
-            if m.removed_on and start <= m.removed_on <= end:
-                removed.append(self._entry(nominals[m.nominal_id], m))
+        spells = [rows.membership(r) for r in self.ws.db.query("SELECT * FROM memberships ORDER BY added_on")]
+        added = self._entries([(nominals[m.nominal_id], m) for m in spells if start <= m.added_on <= end])
+        removed = self._entries(
+            [(nominals[m.nominal_id], m) for m in spells if m.removed_on and start <= m.removed_on <= end]
+        )
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
         meta, labels = self._meta(title), self._reason_labels()
         return self._prepared(
@@ -284,14 +275,27 @@ class Documents:
             page_size=self.ws.setting("page_size", "A4"),
         )
 
-    def _entry(self, nominal: Nominal, spell: Membership) -> CohortEntry:
-        case = self.cases.case_file(nominal.id)
-        reason = next(
-            (n.reason for n in case.nominations if n.strand is spell.strand),
-            next((n.reason for n in case.nominations), ""),
-        )
-        actions = tuple(a for a in case.actions if a.state is ActionState.OPEN)
-        return CohortEntry(nominal, spell, reason, actions)
+    def _entries(self, pairs: list[tuple[Nominal, Membership]]) -> list[CohortEntry]:
+        """Report lines for many people with two queries in all (not a case file per person)."""
+        reasons: dict[tuple[int, str], str] = {}
+        any_reason: dict[int, str] = {}
+        for r in self.ws.db.query(
+            "SELECT nominal_id, strand, reason FROM nominations ORDER BY nominated_on DESC"
+        ):
+            reasons.setdefault((r["nominal_id"], r["strand"]), r["reason"])
+            any_reason.setdefault(r["nominal_id"], r["reason"])
+        actions: dict[int, list[Action]] = {}
+        for r in self.ws.db.query("SELECT * FROM actions WHERE state = 'open' ORDER BY due_on"):
+            actions.setdefault(r["nominal_id"], []).append(rows.action(r))
+        return [
+            CohortEntry(
+                n,
+                m,
+                reasons.get((n.id, m.strand.value), any_reason.get(n.id, "")),
+                tuple(actions.get(n.id, ())),
+            )
+            for n, m in pairs
+        ]
 
     def _names(self) -> dict[int, str]:
         return {r.nominal.id: f"{r.nominal.display_name} ({r.nominal.ref})" for r in self.cases.cohort()}

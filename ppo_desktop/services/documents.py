@@ -19,7 +19,7 @@ from ppo_desktop.documents.layout import DEFAULT_MARKING, DocumentMeta
 from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, minutes_story
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
-from ppo_desktop.domain import Action, Membership, Nominal
+from ppo_desktop.domain import Action, Membership, Nominal, Strand
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
@@ -128,8 +128,9 @@ class Documents:
         return self.scoring_sheets(ids)
 
     def blank_sheet(self, definition_id: str | None = None) -> Document:
-        strand_matrix = definition_id or self.ws.profile().matrices[next(iter(self.ws.profile().matrices))]
-        defn = self.sheets.catalogue.get(strand_matrix, on=self.ws.today())
+        """A blank form for manual scoring: the profile's Catch & Convict matrix unless one is named."""
+        matrix = definition_id or self.ws.profile().matrices[Strand.CATCH_CONVICT]
+        defn = self.sheets.catalogue.get(matrix, on=self.ws.today())
         title = "Scoring sheet (blank form)"
         meta = self._meta(title, defn.marking)
         return self._prepared("blank-sheet", title, lambda: scoring_sheets([SheetPage(defn)], meta))

@@ -85,6 +85,8 @@ def wrap_last_column(view: QTableView, stretch: int | None = None) -> None:
     header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(False)
     view.setWordWrap(True)
+    # Row heights follow the wrapped text as the column width changes (short lists only).
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def add_rows(form: QFormLayout, rows: Sequence[tuple[str, QWidget]]) -> None:

@@ -123,8 +123,6 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         self.proposals.set_rows(self.ctx.meetings.proposals(m.id) if editable else [])
         items = self.ctx.meetings.agenda(m.id)
         self.agenda.set_rows(items)
-        self.proposals_view.resizeRowsToContents()
-        self.agenda_view.resizeRowsToContents()
         minutes = sum(i.minutes for i in items)
         self.total.setText(f"{len(items)} items · {minutes // 60} h {minutes % 60:02d} min")
         self._show_minutes()

@@ -3,13 +3,11 @@ standard library), every cell neutralised against formula injection, with the ch
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
+from ppo_desktop import spreadsheet
 from ppo_desktop.domain import AuditEntry
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = [
     "seq",
     "at (UTC)",
@@ -26,35 +24,23 @@ HEADER = [
 ]
 
 
-def neutralise(value: object) -> str:
-    """Text a spreadsheet will never run as a formula (a leading quote, as OWASP advises)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(entries: Iterable[AuditEntry], chain_head: str, filters: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, dialect="excel")
-    writer.writerow([neutralise(f"PPO Panel audit export — {filters} — chain head {chain_head}")])
-    writer.writerow(HEADER)
-    for e in entries:
-        writer.writerow(
-            [
-                neutralise(v)
-                for v in (
-                    e.seq,
-                    e.at,
-                    e.user_id,
-                    e.workstation,
-                    e.kind,
-                    e.entity,
-                    e.entity_id,
-                    e.nominal_id,
-                    e.summary,
-                    e.justification,
-                    e.before,
-                    e.after,
-                )
-            ]
+    title = [f"PPO Panel audit export — {filters} — chain head {chain_head}"]
+    lines = (
+        (
+            e.seq,
+            e.at,
+            e.user_id,
+            e.workstation,
+            e.kind,
+            e.entity,
+            e.entity_id,
+            e.nominal_id,
+            e.summary,
+            e.justification,
+            e.before,
+            e.after,
         )
-    return out.getvalue().encode("utf-8-sig")
+        for e in entries
+    )
+    return spreadsheet.to_csv([title, HEADER, *lines])

@@ -124,8 +124,8 @@ def test_search_and_dpo_export(ws: Workspace) -> None:
     import datetime as dt
     import io
 
-    from ppo_desktop.audit_export import neutralise
     from ppo_desktop.services.documents import Documents
+    from ppo_desktop.spreadsheet import neutralise
 
     cases = Cases(ws)
     nominal, _ = cases.add_nominal(NominalDraft("=cmd|' /C calc'!A0", "Fictional"))
@@ -139,4 +139,5 @@ def test_search_and_dpo_export(ws: Workspace) -> None:
     assert rows[1][0] == "seq" and len(rows) == 4 and people == [nominal.id]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert rows[2][9] == '\'=HYPERLINK("x")'  # kept as text, never a formula
-    assert neutralise("-1") == "'-1" and neutralise("plain") == "plain"
+    assert neutralise("-1+cmd|' /C calc'!A0").startswith("'") and neutralise("plain") == "plain"
+    assert neutralise("-2.75") == "-2.75"  # a plain number stays a number

@@ -138,6 +138,31 @@ def m0004_covering_indexes(db: Database) -> None:
     )
 
 
+@migrations()
+def m0005_performance(db: Database) -> None:
+    """What the partnership reports: outcomes at removal and the re-offending cohort years (003 §2)."""
+    db.executescript(
+        """
+        ALTER TABLE memberships ADD COLUMN removal_outcomes TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE cohort_years (
+            id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, starts_on TEXT NOT NULL,
+            baseline INTEGER NOT NULL CHECK (baseline >= 0),
+            ceiling_pct TEXT NOT NULL, stretch_pct TEXT, months_on_scheme TEXT,
+            note TEXT NOT NULL DEFAULT '');
+        CREATE TABLE cohort_year_members (
+            cohort_year_id INTEGER NOT NULL REFERENCES cohort_years(id),
+            nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            PRIMARY KEY (cohort_year_id, nominal_id));
+        CREATE TABLE convictions (
+            cohort_year_id INTEGER NOT NULL REFERENCES cohort_years(id),
+            nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            quarter INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (cohort_year_id, nominal_id, quarter));
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -101,6 +101,26 @@ class RemovalReason(StrEnum):
     OTHER = "other"
 
 
+class RemovalOutcome(StrEnum):
+    """How someone was doing when they left the scheme, as recorded at removal (003 §2.10)."""
+
+    DRUG_FREE = "drug-free"
+    IN_TREATMENT = "in-treatment"
+    EMPLOYED = "employed"
+    MOVED = "moved"
+    CUSTODY = "custody"
+
+    @property
+    def label(self) -> str:
+        return {
+            "drug-free": "Drug free",
+            "in-treatment": "Stable in treatment",
+            "employed": "Employed / in training",
+            "moved": "Moved away",
+            "custody": "In custody",
+        }[self.value]
+
+
 class NominationState(StrEnum):
     OPEN = "open"
     SELECTED = "selected"
@@ -179,6 +199,7 @@ class Membership:
     removal_reason: RemovalReason | None = None
     removal_note: str = ""
     removal_authority: str = ""
+    removal_outcomes: tuple[RemovalOutcome, ...] = ()
     last_arrest_on: dt.date | None = None
     last_intelligence_on: dt.date | None = None
 
@@ -238,6 +259,19 @@ class DecisionKind(StrEnum):
             "iom-cohort": "Move to IOM cohort",
             "defer": "Defer to next meeting",
         }[self.value]
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The details the decision takes besides authority and note (``Decisions.decide`` checks
+        them; the chair's dialog asks for exactly these)."""
+        return {
+            "select": ("strand", "basis", "status"),
+            "move-strand": ("strand",),
+            "deselect": ("reason", "outcomes"),
+            "amber": ("release",),
+            "retain": ("status",),
+            "iom-cohort": ("outcomes",),
+        }.get(self.value, ())
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from ppo_desktop.domain import (
     CohortRow,
     Membership,
     Nominal,
+    RemovalOutcome,
     RemovalReason,
     Status,
     Strand,
@@ -241,8 +243,10 @@ class Cases:
         authority: str,
         note: str = "",
         on: dt.date | None = None,
+        outcomes: Iterable[RemovalOutcome] = (),
     ) -> tuple[Membership, Changes]:
-        """Close a spell: every removal records date, reason and on whose authority (001 ¶54)."""
+        """Close a spell: every removal records date, reason and on whose authority (001 ¶54), and
+        how the person was doing as they left (the outcomes the partnership reports, 003 §2.10)."""
         if not authority.strip():
             raise ServiceError("A removal must record on whose authority it was made.")
         spell = self.spell(spell_id)
@@ -254,6 +258,7 @@ class Cases:
             "removal_reason": reason.value,
             "removal_note": note,
             "removal_authority": authority,
+            "removal_outcomes": json.dumps(sorted({RemovalOutcome(o).value for o in outcomes})),
             "next_review_on": None,
         }
         self._update_spell(

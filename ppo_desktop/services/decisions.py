@@ -18,6 +18,7 @@ from ppo_desktop.domain import (
     DecisionKind,
     MeetingState,
     NominationState,
+    RemovalOutcome,
     RemovalReason,
     Status,
     Strand,
@@ -49,6 +50,7 @@ class Decisions:
         authority: str = "",
         note: str = "",
         release_on: dt.date | None = None,
+        outcomes: tuple[RemovalOutcome, ...] = (),
     ) -> tuple[Decision, Changes]:
         item = self.meetings.item(item_id)
         meeting = self.meetings.get(item.meeting_id)
@@ -61,7 +63,9 @@ class Decisions:
         authority = authority.strip() or DEFAULT_AUTHORITY
         snapshot = self._snapshot(nid)
         with self.ws.writing():
-            self._apply(kind, nid, day, strand, basis, status, reason_code, authority, note, release_on)
+            self._apply(
+                kind, nid, day, strand, basis, status, reason_code, authority, note, release_on, outcomes
+            )
             current = self.cases.current_spell(nid)
             decided_strand = strand or (current.strand if current else None)
             decided_basis = basis or (current.basis if current else None)
@@ -150,6 +154,7 @@ class Decisions:
         authority: str,
         note: str,
         release_on: dt.date | None,
+        outcomes: tuple[RemovalOutcome, ...] = (),
     ) -> None:
         profile = self.ws.profile()
         current = self.cases.current_spell(nid)
@@ -197,7 +202,9 @@ class Decisions:
                 raise ServiceError("De-selection needs one of the scheme's coded reasons.")
             if authority == DEFAULT_AUTHORITY and kind is DecisionKind.DESELECT:
                 raise ServiceError("A de-selection must record on whose authority it was made.")
-            self.cases.remove(current.id, RemovalReason(code), authority=authority, note=note, on=day)
+            self.cases.remove(
+                current.id, RemovalReason(code), authority=authority, note=note, on=day, outcomes=outcomes
+            )
         elif kind is DecisionKind.AMBER:
             if release_on is None:
                 raise ServiceError("The amber list needs the expected release date.")

@@ -20,6 +20,7 @@ from ppo_desktop.domain import (
     Nomination,
     NominationState,
     Pathway,
+    RemovalOutcome,
     RemovalReason,
     Role,
     ScoreSheet,
@@ -74,6 +75,7 @@ def membership(r: Row) -> Membership:
         removal_reason=RemovalReason(r["removal_reason"]) if r["removal_reason"] else None,
         removal_note=r["removal_note"] or "",
         removal_authority=r["removal_authority"] or "",
+        removal_outcomes=tuple(RemovalOutcome(o) for o in json.loads(r.get("removal_outcomes") or "[]")),
         last_arrest_on=date_or_none(r.get("last_arrest_on")),
         last_intelligence_on=date_or_none(r.get("last_intelligence_on")),
     )

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from ppo_desktop.domain import DecisionKind, MeetingState, RemovalReason, Status, Strand
+from ppo_desktop.domain import DecisionKind, MeetingState, RemovalOutcome, RemovalReason, Status, Strand
 from ppo_desktop.projection import project
 from ppo_desktop.services.settings import Settings
 from tests.ui.conftest import show_active
@@ -84,6 +84,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
             "reason_code": RemovalReason.MOVED_AWAY.value,
             "authority": "DI Demo Chair with the agencies present",
             "note": "Moved away",
+            "outcomes": (RemovalOutcome.MOVED, RemovalOutcome.IN_TREATMENT),
         },
         DecisionKind.AMBER: {"release_on": dt.date(2029, 9, 1), "authority": "DI Demo Chair"},
     }
@@ -139,6 +140,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     )
     gone = ctx.cases.case_file(leaver).memberships[0]
     assert gone.removed_on is not None and gone.removal_authority == "DI Demo Chair with the agencies present"
+    assert gone.removal_outcomes == (RemovalOutcome.IN_TREATMENT, RemovalOutcome.MOVED)
     amber = ctx.cases.current_spell(long_sentence)
     assert amber is not None and amber.amber and amber.next_review_on == dt.date(2029, 6, 1)
     assert [d.kind for d in ctx.meetings.decisions(mid)] == ["select", "deselect", "amber"]

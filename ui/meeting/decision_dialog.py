@@ -1,4 +1,5 @@
-"""The details a decision needs (strand and basis, coded reason and authority, release date)."""
+"""The details a decision needs (strand and basis, coded reason and authority, release date, and
+the outcomes recorded as someone leaves the scheme)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,20 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QWidget,
 )
 
-from ppo_desktop.domain import Basis, DecisionKind, Membership, Status, Strand
+from ppo_desktop.domain import Basis, DecisionKind, Membership, RemovalOutcome, Status, Strand
 from ppo_desktop.rules.profiles import SchemeProfile
-
-NEEDS = {
-    DecisionKind.SELECT: ("strand", "basis", "status"),
-    DecisionKind.MOVE_STRAND: ("strand",),
-    DecisionKind.DESELECT: ("reason",),
-    DecisionKind.AMBER: ("release",),
-    DecisionKind.RETAIN: ("status",),
-}
 
 
 class DecisionDialog(QDialog):
@@ -42,7 +37,7 @@ class DecisionDialog(QDialog):
         self.kind = kind
         self.setWindowTitle(kind.label)
         form = QFormLayout(self)
-        needs = NEEDS.get(kind, ())
+        needs = kind.needs
         self.strand = QComboBox()
         for s in Strand:
             if current is None or s is not current.strand or kind is DecisionKind.SELECT:
@@ -63,6 +58,14 @@ class DecisionDialog(QDialog):
         self.release = QDateEdit(QDate(day.year + 3, day.month, 1))
         self.release.setCalendarPopup(True)
         self.release.setDisplayFormat("dd MMM yyyy")
+        self.outcomes = {o: QCheckBox(o.label) for o in RemovalOutcome}
+        outcome_box = QWidget()
+        outcome_grid = QGridLayout(outcome_box)
+        outcome_grid.setContentsMargins(0, 0, 0, 0)
+        for i, box in enumerate(self.outcomes.values()):
+            outcome_grid.addWidget(box, i // 3, i % 3)
+        outcome_box.setAccessibleName("Outcomes on leaving")
+        outcome_box.setFocusProxy(next(iter(self.outcomes.values())))
         self.authority = QLineEdit("" if kind is DecisionKind.DESELECT else "Panel agreement")
         self.authority.setPlaceholderText("e.g. DI Chair, with the agreement of the agencies present")
         self.note = QLineEdit()
@@ -72,8 +75,9 @@ class DecisionDialog(QDialog):
             ("S&tatus:", self.status),
             ("&Reason:", self.reason),
             ("&Expected release:", self.release),
+            ("Out&comes on leaving:", outcome_box),
         ]
-        keys = ("strand", "basis", "status", "reason", "release")
+        keys = ("strand", "basis", "status", "reason", "release", "outcomes")
         for key, (label, widget) in zip(keys, rows, strict=True):
             if key in needs:
                 caption = QLabel(label)
@@ -92,7 +96,7 @@ class DecisionDialog(QDialog):
         form.addRow(buttons)
 
     def values(self) -> dict[str, Any]:
-        needs = NEEDS.get(self.kind, ())
+        needs = self.kind.needs
         out: dict[str, Any] = {"authority": self.authority.text(), "note": self.note.text()}
         if "strand" in needs:
             out["strand"] = Strand(self.strand.currentData())
@@ -104,4 +108,6 @@ class DecisionDialog(QDialog):
             out["reason_code"] = self.reason.currentData()
         if "release" in needs:
             out["release_on"] = self.release.date().toPython()
+        if "outcomes" in needs:
+            out["outcomes"] = tuple(o for o, box in self.outcomes.items() if box.isChecked())
         return out

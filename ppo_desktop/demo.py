@@ -19,12 +19,14 @@ from ppo_desktop.domain import (
     DecisionKind,
     NominationState,
     Pathway,
+    RemovalOutcome,
     RemovalReason,
     Status,
     Strand,
 )
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.nominations import Nominations
@@ -139,6 +141,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
     cases, noms, acts, meets = Cases(ws), Nominations(ws), Actions(ws), Meetings(ws)
     start = today - relativedelta(years=2)
     statuses = list(Status)
+    outcomes = random.Random(seed_outcomes := 7)  # its own stream: the rest of the demo stays as it was
     people = []
     for i in range(80):
         female = i % 5 == 0
@@ -225,7 +228,14 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             reason = rng.choice(
                 [RemovalReason.STOPPED_OFFENDING, RemovalReason.MOVED_AWAY, RemovalReason.IOM_COHORT]
             )
-            cases.remove(spell.id, reason, authority="Demo panel chair", note="Fictional removal", on=removed)
+            cases.remove(
+                spell.id,
+                reason,
+                authority="Demo panel chair",
+                note="Fictional removal",
+                on=removed,
+                outcomes=outcomes.sample(list(RemovalOutcome), k=outcomes.randint(0, 2)),
+            )
 
     _score_history(ws, rng, people[:70], today, at)
 
@@ -271,6 +281,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         meets.close(meeting.id)
         held.append(meeting)
     at(today)
+    _cohort_years(ws, random.Random(seed_outcomes + 1), today)
     meets.plan(
         "C&C / R&R panel",
         today + relativedelta(months=1) - dt.timedelta(days=today.day - 1),
@@ -279,6 +290,36 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         deputy="Probation Manager Demo",
     )
     return DemoFacts(nominals=len(people), meetings=len(held) + 1)
+
+
+def _cohort_years(ws: Workspace, rng: random.Random, today: dt.date) -> None:
+    """Two re-offending cohort years from 1 April: last year complete, this year so far (003 §2)."""
+    years = CohortYears(ws)
+    first = dt.date(today.year - (1 if today.month >= 4 else 2), 4, 1)
+    for start, ceiling, stretch in ((first, 16, 19), (first + relativedelta(years=1), 14, 16)):
+        members = [
+            r["nominal_id"]
+            for r in ws.db.query(
+                "SELECT DISTINCT nominal_id FROM memberships WHERE strand != 'P&D' AND added_on <= :d "
+                "AND (removed_on IS NULL OR removed_on > :d)",
+                {"d": start.isoformat()},
+            )
+        ]
+        year, _ = years.create(
+            f"{start.year}/{(start.year + 1) % 100:02d}",
+            start,
+            baseline=len(members) * 6 + rng.randint(0, 9),
+            ceiling_pct=ceiling,
+            stretch_pct=stretch,
+            members=members,
+        )
+        counts: dict[tuple[int, int], int | None] = {}
+        for quarter in range(1, 5):
+            if start + relativedelta(months=3 * quarter) > today:
+                break
+            for nid in members:
+                counts[(nid, quarter)] = rng.choice([0, 0, 0, 1, 1, 2, 3])
+        years.set_counts(year.id, counts)
 
 
 def _score_history(

@@ -35,6 +35,17 @@ class ReasonCode:
 
 
 @dataclass(frozen=True)
+class ScoreTarget:
+    """A cohort score the partnership tracks per review round (Thurrock: 788 and 443, 000 §9)."""
+
+    label: str
+    matrix: str
+    strands: tuple[Strand, ...]
+    every_months: int
+    baseline: float | None = None
+
+
+@dataclass(frozen=True)
 class SchemeProfile:
     id: str
     name: str
@@ -54,6 +65,25 @@ class SchemeProfile:
     short_sentence_months: int = 12
     iom_cohorts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    targets: tuple[ScoreTarget, ...] = ()
+
+    def score_series(self) -> tuple[ScoreTarget, ...]:
+        """The targets the profile states, else one series per matrix at its strands' review cadence."""
+        if self.targets:
+            return self.targets
+        by_matrix: dict[str, list[Strand]] = {}
+        for strand in Strand:
+            if strand in self.matrices:
+                by_matrix.setdefault(self.matrices[strand], []).append(strand)
+        return tuple(
+            ScoreTarget(
+                f"Cohort score: {', '.join(s.value for s in strands)}",
+                matrix,
+                tuple(strands),
+                min(self.review_months[s] for s in strands),
+            )
+            for matrix, strands in by_matrix.items()
+        )
 
 
 def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
@@ -90,6 +120,23 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
     except CriteriaError as exc:
         raise ProfileError(str(exc)) from exc
     months = {k: int(v) for k, v in _per_strand(f, "review_months", int).items()}
+    targets = []
+    for t in f.tables("score_targets"):
+        strands = t.strings("strands")
+        if not strands or any(s not in {x.value for x in Strand} for s in strands):
+            raise t.error("strands", "must list strands (P&D, C&C, R&R)")
+        matrix = t.text("matrix")
+        if catalogue is not None and not any(d.id == matrix for d in catalogue.all()):
+            raise t.error("matrix", f"no matrix definition {matrix!r}")
+        targets.append(
+            ScoreTarget(
+                t.text("label"),
+                matrix,
+                tuple(Strand(s) for s in strands),
+                int(t.number("every_months", 6)),
+                t.optional_number("baseline"),
+            )
+        )
     if set(months) != set(Strand):
         raise f.error("review_months", "needs a cadence for each of P&D, C&C and R&R")
     return SchemeProfile(
@@ -111,6 +158,7 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         short_sentence_months=int(f.number("short_sentence_months", 12)),
         iom_cohorts=tuple(f.strings("iom_cohorts")),
         notes=tuple(f.strings("notes")),
+        targets=tuple(targets),
     )
 
 

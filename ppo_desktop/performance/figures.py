@@ -1,0 +1,496 @@
+"""The scheme's performance figures, worked out from plain records (no store, no Qt).
+
+The dashboard, the printed report and the CSV exports all draw these same tables and charts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from ppo_desktop.domain import Membership, Nominal, Nomination, RemovalOutcome, Status, Strand
+from ppo_desktop.performance.ceiling import CeilingYear, plain
+from ppo_desktop.performance.tables import Cell, Table
+from ppo_desktop.rules.profiles import SchemeProfile
+
+POOL = "Nominations pool"
+NOT_RECORDED = "Not recorded"
+AVERAGE_MONTH_DAYS = 30.436875
+
+
+@dataclass(frozen=True)
+class SheetFact:
+    nominal_id: int
+    matrix_id: str
+    scored_on: dt.date
+    total: float
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date
+    end: dt.date
+    strand: Strand | None = None
+    area: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"]
+        parts.append(self.strand.long_name if self.strand else "all strands")
+        parts.append(self.area or "all areas")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Facts:
+    nominals: dict[int, Nominal]
+    spells: list[Membership]
+    open_nominations: list[Nomination]
+    sheets: list[SheetFact]
+    years: list[CeilingYear]
+    profile: SchemeProfile
+    reason_labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    kind: str  # "line", "bar" or "stacked"
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+    reference: tuple[str, float] | None = None  # a level drawn across: baseline, allowance, maximum
+
+
+@dataclass(frozen=True)
+class Report:
+    filters: Filters
+    years: tuple[CeilingYear, ...]
+    tables: tuple[Table, ...]
+    charts: tuple[Chart, ...]
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def build(facts: Facts, filters: Filters) -> Report:
+    spells = [s for s in facts.spells if _wanted(s, facts, filters)]
+    trend = score_trend(facts, spells, filters)
+    sizes = capacity(facts.profile, spells, filters.end)
+    tables = [
+        *reoffending_tables(facts.years),
+        trend,
+        sizes,
+        throughput(facts, spells, filters),
+        removals_by_reason(facts, spells, filters),
+        outcomes(facts, spells, filters),
+        *equality(facts, spells, filters),
+    ]
+    charts = [*reoffending_charts(facts.years), trend_chart(trend, facts.profile), capacity_chart(sizes)]
+    return Report(filters, tuple(facts.years), tuple(tables), tuple(c for c in charts if c.categories))
+
+
+# -- re-offending against the ceiling (003 §2) ---------------------------------------------
+def reoffending_tables(years: Iterable[CeilingYear]) -> list[Table]:
+    years = list(years)
+    summary = Table(
+        "reoffending-years",
+        "Re-offending against the performance ceiling",
+        (
+            "Cohort year",
+            "Cohort",
+            "Average months on scheme",
+            "Baseline convictions",
+            "Ceiling %",
+            "Threshold",
+            "Stretch %",
+            "Stretch threshold",
+            "Quarters entered",
+            "Convictions so far",
+            "Against threshold",
+            "Reduction on baseline %",
+            "Cohort convicted %",
+        ),
+        tuple(
+            (
+                y.label,
+                y.members,
+                y.months_on_scheme,
+                y.baseline,
+                y.ceiling_pct,
+                y.threshold,
+                y.stretch_pct,
+                y.stretch_threshold,
+                y.entered_quarters,
+                y.convictions,
+                y.against_threshold,
+                y.reduction_pct,
+                y.share_convicted_pct,
+            )
+            for y in years
+        ),
+        note="Threshold = baseline less the ceiling, rounded down (247 at 16 % → 207). "
+        "Reduction is shown once all four quarters are entered.",
+    )
+    quarters = Table(
+        "reoffending-quarters",
+        "Convictions per quarter against a quarter of the threshold",
+        ("Cohort year", "Quarter", "Convictions", "Predicted (¼ of threshold)", "Difference", "Over / under"),
+        tuple(
+            (y.label, f"Q{q.quarter}", q.convictions, q.allowance, q.difference, q.wording)
+            for y in years
+            for q in y.quarter_results()
+        ),
+    )
+    return [summary, quarters]
+
+
+def reoffending_charts(years: Iterable[CeilingYear]) -> list[Chart]:
+    return [
+        Chart(
+            f"reoffending-{y.label}",
+            f"Convictions per quarter, cohort {y.label}",
+            "bar",
+            ("Q1", "Q2", "Q3", "Q4"),
+            (("Convictions", tuple(float(n or 0) for n in y.quarters)),),
+            (f"¼ of threshold ({plain(y.quarter_allowance)})", float(y.quarter_allowance)),
+        )
+        for y in years
+    ]
+
+
+# -- cohort score trend (000 §9) ---------------------------------------------------------------
+def rounds(filters: Filters, every_months: int) -> list[dt.date]:
+    """Round ends, every ``every_months`` back from the period's end, oldest first."""
+    out, day, k = [], filters.end, 0
+    while day >= filters.start:
+        out.append(day)
+        k += 1
+        day = filters.end - relativedelta(months=every_months * k)
+    return out[::-1]
+
+
+def score_trend(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
+    by_person: dict[tuple[int, str], list[SheetFact]] = {}
+    for s in sorted(facts.sheets, key=lambda s: s.scored_on):
+        by_person.setdefault((s.nominal_id, s.matrix_id), []).append(s)
+    lines: list[tuple[Cell, ...]] = []
+    for target in facts.profile.score_series():
+        strands = [s for s in target.strands if filters.strand in (None, s)]
+        if not strands:
+            continue
+        for day in rounds(filters, target.every_months):
+            per_strand: dict[Strand, list[float]] = {s: [] for s in strands}
+            for spell in spells:
+                if spell.strand in per_strand and on_scheme(spell, day):
+                    history = [
+                        h for h in by_person.get((spell.nominal_id, target.matrix), []) if h.scored_on <= day
+                    ]
+                    if history:
+                        per_strand[spell.strand].append(history[-1].total)
+            every = [t for scores in per_strand.values() for t in scores]
+            if not every:
+                continue  # nobody on the measure had been scored yet
+            split = [(s.value, per_strand[s]) for s in strands if len(strands) > 1]
+            for label, scores in [("All", every), *split]:
+                total = round(sum(scores), 1)
+                whole = label == "All" and target.baseline is not None
+                lines.append(
+                    (
+                        target.label,
+                        label,
+                        day,
+                        len(scores),
+                        _num(total),
+                        round(total / len(scores), 1) if scores else None,
+                        _num(target.baseline) if whole else None,
+                        _num(round(total - (target.baseline or 0), 1)) if whole else None,
+                    )
+                )
+    return Table(
+        "score-trend",
+        "Cohort score per review round",
+        (
+            "Measure",
+            "Strand",
+            "Round ending",
+            "People scored",
+            "Total score",
+            "Mean score",
+            "Baseline",
+            "Change",
+        ),
+        tuple(lines),
+        note="Each person's latest final score on the measure's matrix at the round's end, for everyone "
+        "on the strand that day. A falling total is the target.",
+    )
+
+
+def trend_chart(trend: Table, profile: SchemeProfile) -> Chart:
+    rows = [r for r in trend.rows if r[1] == "All"]
+    days = sorted({r[2] for r in rows if isinstance(r[2], dt.date)})
+    series = []
+    for target in profile.score_series():
+        values = {r[2]: r[4] for r in rows if r[0] == target.label}
+        if values:
+            series.append((target.label, tuple(float(str(values.get(d, 0) or 0)) for d in days)))
+    baseline = next((t for t in profile.score_series() if t.baseline is not None), None)
+    return Chart(
+        "score-trend",
+        "Cohort score per review round",
+        "line",
+        tuple(f"{d:%b %Y}" for d in days),
+        tuple(series),
+        (f"Baseline {baseline.baseline:g}", baseline.baseline)
+        if baseline is not None and baseline.baseline
+        else None,
+    )
+
+
+# -- capacity and balance ----------------------------------------------------------------------
+def capacity(profile: SchemeProfile, spells: list[Membership], day: dt.date) -> Table:
+    lines: list[tuple[Cell, ...]] = []
+    for strand in Strand:
+        on = [s for s in spells if s.strand is strand and s.is_lead and on_scheme(s, day)]
+        cap = profile.capacity.get(strand)
+        custody = [s for s in on if in_custody(s, day)]
+        long_custody = [s for s in custody if s.custody_on and s.custody_on <= day - relativedelta(months=12)]
+        if cap is None:
+            state = "no limits set"
+        elif len(on) > cap.max:
+            state = f"{len(on) - cap.max} over the maximum"
+        elif len(on) < cap.min:
+            state = f"{cap.min - len(on)} under the minimum"
+        else:
+            state = "within limits"
+        community = len(on) - len(custody)
+        lines.append(
+            (
+                strand.long_name,
+                len(on),
+                cap.min if cap else None,
+                cap.max if cap else None,
+                state,
+                community,
+                len(custody),
+                len(long_custody),
+                round(100 * community / len(on), 1) if on else None,
+                _mean([months_between(s.added_on, day) for s in on]),
+            )
+        )
+    return Table(
+        "capacity",
+        f"Cohort size and balance on {day:%d %b %Y}",
+        (
+            "Strand",
+            "Cohort",
+            "Minimum",
+            "Maximum",
+            "Against capacity",
+            "Community",
+            "Custody",
+            "Custody over 12 months",
+            "In the community %",
+            "Average months on scheme",
+        ),
+        tuple(lines),
+        note="The guidance expects most of the cohort to be managed in the community.",
+    )
+
+
+def capacity_chart(table: Table) -> Chart:
+    return Chart(
+        "capacity",
+        "Cohort per strand: community and custody",
+        "stacked",
+        tuple(str(r[0]) for r in table.rows),
+        (
+            ("Community", tuple(float(str(r[5])) for r in table.rows)),
+            ("Custody", tuple(float(str(r[6])) for r in table.rows)),
+        ),
+    )
+
+
+def throughput(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
+    everyone = _by_person(facts.spells)
+    added = [
+        s
+        for s in spells
+        if s.is_lead and filters.start <= s.added_on <= filters.end and not moved_in(s, everyone)
+    ]
+    exits = [
+        s
+        for s in spells
+        if is_exit(s, everyone) and filters.start <= (s.removed_on or filters.end) <= filters.end
+    ]
+    ever_removed = {
+        s.nominal_id for s in spells if is_exit(s, everyone) and s.removed_on and s.removed_on <= filters.end
+    }
+    reselected = {
+        s.nominal_id
+        for s in spells
+        if s.added_on <= filters.end
+        and any(
+            is_exit(o, everyone) and o.removed_on and o.removed_on <= s.added_on
+            for o in everyone[s.nominal_id]
+        )
+        and not moved_in(s, everyone)
+    }
+    people_through = {
+        s.nominal_id for s in spells if s.added_on <= filters.end and on_scheme_during(s, filters)
+    }
+    return Table(
+        "throughput",
+        "Throughput in the period",
+        ("Measure", "People"),
+        (
+            ("On the scheme at some time in the period", len(people_through)),
+            ("Selected in the period", len({s.nominal_id for s in added})),
+            ("Removed in the period", len({s.nominal_id for s in exits})),
+            ("Removed at any time up to the period's end", len(ever_removed)),
+            ("Of those, selected again later", len(reselected & ever_removed)),
+            (
+                "Re-selection rate %",
+                round(100 * len(reselected & ever_removed) / len(ever_removed), 1) if ever_removed else None,
+            ),
+        ),
+        note="A move between strands (P&D into C&C) is not a removal or a selection.",
+    )
+
+
+def removals_by_reason(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
+    everyone = _by_person(facts.spells)
+    counts = Counter(
+        s.removal_reason.value
+        for s in spells
+        if s.removal_reason
+        and is_exit(s, everyone)
+        and s.removed_on
+        and filters.start <= s.removed_on <= filters.end
+    )
+    return Table(
+        "removals",
+        "Removals in the period by reason",
+        ("Reason", "Removals"),
+        tuple((facts.reason_labels.get(code, code), n) for code, n in counts.most_common()),
+    )
+
+
+def outcomes(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
+    everyone = _by_person(facts.spells)
+    exits = [
+        s
+        for s in spells
+        if is_exit(s, everyone) and s.removed_on and filters.start <= s.removed_on <= filters.end
+    ]
+    counts = Counter(o for s in exits for o in s.removal_outcomes)
+    lines: list[tuple[Cell, ...]] = [(o.label, counts.get(o, 0)) for o in RemovalOutcome]
+    lines.append(("None recorded", sum(1 for s in exits if not s.removal_outcomes)))
+    return Table(
+        "outcomes",
+        "Outcomes recorded when people left the scheme",
+        ("Outcome", "People"),
+        tuple(lines),
+        note=f"{len(exits)} people left in the period; one person may have several outcomes.",
+    )
+
+
+# -- equality monitoring (000 §12) -------------------------------------------------------------
+def equality(facts: Facts, spells: list[Membership], filters: Filters) -> list[Table]:
+    groups: dict[str, set[int]] = {}
+    for strand in Strand:
+        if filters.strand in (None, strand):
+            groups[strand.value] = {
+                s.nominal_id for s in spells if s.strand is strand and on_scheme(s, filters.end)
+            }
+    groups[POOL] = {
+        n.nominal_id
+        for n in facts.open_nominations
+        if filters.strand in (None, n.strand)
+        and filters.area in (None, facts.nominals[n.nominal_id].area)
+        and n.nominated_on <= filters.end
+    }
+    out = []
+    for key, title, attr in (("gender", "Gender", "gender"), ("ethnicity", "Ethnicity", "ethnicity")):
+        values = sorted(
+            {getattr(facts.nominals[i], attr) or NOT_RECORDED for ids in groups.values() for i in ids}
+        )
+        lines: list[tuple[Cell, ...]] = [
+            (
+                v,
+                *(
+                    sum(1 for i in ids if (getattr(facts.nominals[i], attr) or NOT_RECORDED) == v)
+                    for ids in groups.values()
+                ),
+            )
+            for v in values
+        ]
+        lines.append(("Total", *(len(ids) for ids in groups.values())))
+        out.append(
+            Table(
+                f"equality-{key}",
+                f"Equality monitoring: {title.lower()} on {filters.end:%d %b %Y}",
+                (title, *groups),
+                tuple(lines),
+                note="Counts of 1 to 4 are shown as <5 in anything printed or exported.",
+                small_numbers=True,
+                total_row=True,
+            )
+        )
+    return out
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def on_scheme(spell: Membership, day: dt.date) -> bool:
+    return spell.added_on <= day and (spell.removed_on is None or spell.removed_on > day)
+
+
+def on_scheme_during(spell: Membership, filters: Filters) -> bool:
+    return spell.added_on <= filters.end and (spell.removed_on is None or spell.removed_on >= filters.start)
+
+
+def in_custody(spell: Membership, day: dt.date) -> bool:
+    if spell.custody_on is not None:
+        return spell.custody_on <= day and (spell.release_on is None or spell.release_on > day)
+    return spell.status is Status.CUSTODY
+
+
+def months_between(start: dt.date, end: dt.date) -> float:
+    return max(0, (end - start).days) / AVERAGE_MONTH_DAYS
+
+
+def is_exit(spell: Membership, everyone: dict[int, list[Membership]]) -> bool:
+    """A removal that takes the person off the scheme (not a move to another strand that day)."""
+    if spell.removed_on is None or not spell.is_lead:
+        return False
+    return not any(o.id != spell.id and o.added_on == spell.removed_on for o in everyone[spell.nominal_id])
+
+
+def moved_in(spell: Membership, everyone: dict[int, list[Membership]]) -> bool:
+    return any(o.id != spell.id and o.removed_on == spell.added_on for o in everyone[spell.nominal_id])
+
+
+def _by_person(spells: Iterable[Membership]) -> dict[int, list[Membership]]:
+    out: dict[int, list[Membership]] = {}
+    for s in spells:
+        out.setdefault(s.nominal_id, []).append(s)
+    return out
+
+
+def _wanted(spell: Membership, facts: Facts, filters: Filters) -> bool:
+    if filters.strand is not None and spell.strand is not filters.strand:
+        return False
+    return filters.area is None or facts.nominals[spell.nominal_id].area == filters.area
+
+
+def _num(value: float | None) -> int | float | None:
+    """Whole numbers print without a decimal point (788, not 788.0)."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _mean(values: list[float]) -> Decimal | None:
+    return Decimal(str(round(sum(values) / len(values), 1))) if values else None

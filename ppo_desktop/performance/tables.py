@@ -1,0 +1,106 @@
+"""The figures as tables: one shape for the dashboard, the printed report and the CSV exports.
+
+Tables that count people by a protected characteristic are marked ``small_numbers``: anything
+that leaves the app (print, PDF, CSV) shows counts of 1–4 as "<5". Where a total would give a
+suppressed count away (the only hidden cell in its column), the next smallest count in that
+column is hidden as well — the usual secondary suppression of official statistics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from ppo_desktop import spreadsheet
+from ppo_desktop.performance.ceiling import plain
+
+SMALL = "<5"
+THRESHOLD = 5
+WIDE = 8  # a table with more columns than this reads better turned: one column per record
+
+Cell = str | int | float | Decimal | dt.date | None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # a short name for files: "capacity", "equality-gender"
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""
+    small_numbers: bool = False  # counts of people: suppressed below 5 when disclosed
+    total_row: bool = False  # the last row sums the ones above it
+
+    def text(self) -> list[list[str]]:
+        return [[cell_text(c) for c in row] for row in self.rows]
+
+    def disclosed(self) -> Table:
+        """The table as it may leave the app (printed, saved, exported)."""
+        if not self.small_numbers:
+            return self
+        return replace(self, rows=suppress(self.rows, self.total_row))
+
+    def csv(self) -> bytes:
+        shown = self.disclosed()
+        return spreadsheet.to_csv([[self.title], list(self.columns), *shown.text()])
+
+    def grid(self) -> tuple[list[str], list[list[str]]]:
+        """Header and rows to show: wide tables turned so each record is a column, the measures
+        down the side (a 13" screen and a portrait page both read them without scrolling)."""
+        cells = self.text()
+        if len(self.columns) <= WIDE or not cells:
+            return list(self.columns), cells
+        return [self.columns[0], *(r[0] for r in cells)], [
+            [name, *(r[i] for r in cells)] for i, name in enumerate(self.columns) if i
+        ]
+
+    def column(self, name: str) -> list[Cell]:
+        i = self.columns.index(name)
+        return [row[i] for row in self.rows]
+
+
+def cell_text(value: Cell) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, dt.date):
+        return f"{value:%d %b %Y}"
+    return str(value)
+
+
+def suppress(rows: Sequence[tuple[Cell, ...]], total_row: bool) -> tuple[tuple[Cell, ...], ...]:
+    """Counts of 1–4 become "<5"; then, column by column, a lone hidden count beside a total
+    is joined by the next smallest count, so it cannot be worked out by subtraction."""
+    body = [list(r) for r in (rows[:-1] if total_row else rows)]
+    hidden = {(i, j) for i, r in enumerate(body) for j, c in enumerate(r) if _small(c)}
+    if total_row and body:
+        for j in range(len(body[0])):
+            in_column = [i for i in range(len(body)) if (i, j) in hidden]
+            if len(in_column) == 1:
+                others = [
+                    (value, i)
+                    for i in range(len(body))
+                    if (i, j) not in hidden
+                    and isinstance(value := body[i][j], int)
+                    and not isinstance(value, bool)
+                    and value > 0
+                ]
+                if others:
+                    hidden.add((min(others)[1], j))
+    for i, j in hidden:
+        body[i][j] = SMALL
+    out = [tuple(r) for r in body]
+    if total_row:
+        out.append(tuple(SMALL if _small(c) else c for c in rows[-1]))
+    return tuple(out)
+
+
+def _small(value: Cell) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < THRESHOLD

@@ -198,6 +198,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from ppo_desktop.services.documents import Documents
+    from ppo_desktop.services.performance import Performance
 
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
@@ -224,6 +225,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             )
         elif args.kind == "quarterly":
             doc = docs.quarterly(_need(args.year, "--year"), _need(args.quarter, "--quarter"))
+        elif args.kind == "performance":
+            doc = docs.performance(Performance(ws).report(_period(ws, args)))
         else:
             doc = docs.action_tracker()
         docs.disclose(doc, how=f"saved to {out}", recipient=args.recipient, justification=args.why)
@@ -236,6 +239,22 @@ def cmd_document(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _period(ws: Workspace, args: argparse.Namespace) -> Any:
+    import datetime as dt
+
+    from ppo_desktop.domain import Strand
+    from ppo_desktop.performance.figures import Filters
+    from ppo_desktop.services.performance import Performance
+
+    default = Performance(ws).default_filters()
+    try:
+        start = dt.date.fromisoformat(args.since) if args.since else default.start
+        end = dt.date.fromisoformat(args.until) if args.until else default.end
+    except ValueError as exc:
+        raise CliError(f"a date is not YYYY-MM-DD: {exc}") from None
+    return Filters(start, end, Strand(args.strand) if args.strand else None, args.area or None)
 
 
 def _need(value: object, option: str) -> Any:
@@ -374,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_document,
         "build a document (PDF) and save it: an audited disclosure",
         first="kind",
-        choices=["minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions"],
+        choices=["minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions", "performance"],
     )
     p.add_argument("--out", required=True, help="the PDF to write (it is not encrypted)")
     p.add_argument("--recipient", required=True, help="who the copy is for (recorded in the audit log)")
@@ -384,8 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--matrix", help="matrix id for a blank sheet")
     p.add_argument("--year", type=int)
     p.add_argument("--quarter", type=int)
-    p.add_argument("--since", help="cohort report: removals from this date (YYYY-MM-DD)")
-    p.add_argument("--until", help="cohort report: up to this date (YYYY-MM-DD)")
+    p.add_argument("--since", help="cohort / performance: the period from this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="cohort / performance: up to this date (YYYY-MM-DD)")
+    p.add_argument("--strand", choices=["P&D", "C&C", "R&R"], help="performance: one strand only")
+    p.add_argument("--area", help="performance: one area only")
     p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
     p.add_argument("--out", required=True)
     p.add_argument("--recipient", required=True)

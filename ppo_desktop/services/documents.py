@@ -17,16 +17,18 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, DocumentMeta
 from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, minutes_story
+from ppo_desktop.documents.performance import performance_report, performance_story
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
 from ppo_desktop.domain import Action, Membership, Nominal, Strand
+from ppo_desktop.performance.figures import Report
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
-KINDS = ("minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions")
+KINDS = ("minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions", "performance")
 
 
 @dataclass
@@ -96,7 +98,7 @@ class Documents:
             tuple(items),
             carried,
             tuple(self.meetings.amendments(meeting_id)),
-            self._reason_labels(),
+            self.reason_labels(),
         )
         title = f"Minutes — {m.panel}, {m.held_on:%d %b %Y}"
         ids = tuple(i.nominal.id for i in items if i.nominal)
@@ -142,7 +144,7 @@ class Documents:
         current = self._entries([(n, m) for n, m in pairs if m.current])
         removed = self._entries([(n, m) for n, m in pairs if m.removed_on and start <= m.removed_on <= end])
         title = f"Cohort report, {end:%d %b %Y}"
-        meta, labels = self._meta(title), self._reason_labels()
+        meta, labels = self._meta(title), self.reason_labels()
         return self._prepared(
             "cohort",
             title,
@@ -162,7 +164,7 @@ class Documents:
             [(nominals[m.nominal_id], m) for m in spells if m.removed_on and start <= m.removed_on <= end]
         )
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
-        meta, labels = self._meta(title), self._reason_labels()
+        meta, labels = self._meta(title), self.reason_labels()
         return self._prepared(
             "quarterly",
             title,
@@ -182,6 +184,14 @@ class Documents:
             lambda: action_tracker(named, day, meta),
             tuple(sorted({a.nominal_id for a in actions})),
         )
+
+    def performance(self, report: Report) -> Document:
+        """The board's performance report: aggregate figures (small counts suppressed), no names."""
+        title = f"Scheme performance, {report.filters.end:%d %b %Y}"
+        meta = self._meta(title)
+        doc = self._prepared("performance", title, lambda: performance_report(report, meta))
+        doc.story = lambda: performance_story(report)
+        return doc
 
     def audit_export(
         self,
@@ -301,7 +311,7 @@ class Documents:
     def _names(self) -> dict[int, str]:
         return {r.nominal.id: f"{r.nominal.display_name} ({r.nominal.ref})" for r in self.cases.cohort()}
 
-    def _reason_labels(self) -> dict[str, str]:
+    def reason_labels(self) -> dict[str, str]:
         return {r.code.value: r.label for r in self.ws.profile().removal_reasons} | {
             "iom-cohort": "Moved to an IOM cohort"
         }

@@ -220,3 +220,26 @@ def test_backup_and_restore_headless(
     assert "integrity: ok" in out and "audit chain intact" in out
     code, _, err = run(["restore", str(bundle), "--to", str(tmp_path / "again.ppo"), "--no-keyring"], capsys)
     assert code == 1 and "already exists" in err
+
+
+def test_performance_report_headless(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+
+    monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
+    out = tmp_path / "performance.pdf"
+    common = [str(demo_store), "--no-keyring", "--recipient", "Board", "--why", "Board report"]
+    code, stdout, err = run(
+        ["document", "performance", *common, "--out", str(out), "--strand", "C&C", "--since", "2025-04-01"],
+        capsys,
+    )
+    assert code == 0, err
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "01 Apr 2025 to 24 Nov 2026, Catch & Convict, all areas" in text and "threshold" in text
+    code, _, err = run(["document", "performance", *common, "--out", str(out), "--since", "April"], capsys)
+    assert code == 1 and "YYYY-MM-DD" in err

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
+from ui.performance.dashboard import PerformanceScreen
 from ui.reports.screen import ReportsScreen
 from ui.screens.audit import AuditScreen
 from ui.screens.case_view import CaseView
@@ -19,7 +20,7 @@ from ui.screens.meetings import MeetingsScreen
 from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
 
-NAV = ("Cohort", "Candidates", "Meetings", "Actions", "Reports", "Audit", "Settings")
+NAV = ("Cohort", "Candidates", "Meetings", "Actions", "Reports", "Performance", "Audit", "Settings")
 
 
 class LazyScreens(dict[str, QWidget]):
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
                 "Meetings": self._meetings_screen,
                 "Actions": lambda: actions_screen(ctx),
                 "Reports": lambda: ReportsScreen(ctx),
+                "Performance": lambda: PerformanceScreen(ctx),
                 "Audit": lambda: AuditScreen(ctx),
                 "Settings": lambda: SettingsScreen(ctx),
             },

@@ -54,7 +54,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
         )
         window.show_screen("Cohort")
         window.open_case(subject.nominal.id)
-        written.append(_save(window, out / "08-case.png"))
+        written.append(_save(window, out / "20-case.png"))
         written += _scoring_shots(window, out)
         written += _meeting_shots(window, out)
         written.append(_reports_shot(window, out))
@@ -97,10 +97,10 @@ def _scoring_shots(window: object, out: Path) -> list[Path]:
     impact = panel.widget._editors["impact"]
     impact.setCurrentIndex(impact.findData("moderate"))
     panel.widget.flush()
-    shots = [_save(window, out / "09-scoring.png")]
+    shots = [_save(window, out / "21-scoring.png")]
     apply_projector_theme(panel.widget, True)
     window.resize(1920, 1080)
-    shots.append(_save(window, out / "10-scoring-projector.png"))
+    shots.append(_save(window, out / "22-scoring-projector.png"))
     apply_projector_theme(panel.widget, False)
     return shots
 
@@ -116,15 +116,15 @@ def _meeting_shots(window: object, out: Path) -> list[Path]:
     ctx.broadcast(ctx.meetings.add_proposals(meeting.id, ctx.meetings.proposals(meeting.id)[:12]))
     window.resize(1366, 768)
     window.show_screen("Meetings")
-    shots = [_save(window, out / "11-agenda-builder.png")]
+    shots = [_save(window, out / "23-agenda-builder.png")]
     console = window.open_console(meeting.id)
     console.go_to(1)
     console.toggle_projector()
     for width, height in ((1920, 1080), (1366, 768)):
         console.resize(width, height)
         console.projector.resize(width, height)
-        shots.append(_save(console, out / f"12-console-{width}x{height}.png"))
-        shots.append(_save(console.projector, out / f"13-projector-{width}x{height}.png"))
+        shots.append(_save(console, out / f"24-console-{width}x{height}.png"))
+        shots.append(_save(console.projector, out / f"25-projector-{width}x{height}.png"))
     console.close()
     return shots
 
@@ -142,7 +142,7 @@ def _reports_shot(window: object, out: Path) -> Path:
     screen.meeting.setCurrentIndex(closed)
     screen.buttons["minutes"].click()
     _let_pdf_pages_render()
-    return _save(window, out / "14-reports-minutes.png")
+    return _save(window, out / "26-reports-minutes.png")
 
 
 def _let_pdf_pages_render(ms: int = 1500) -> None:

@@ -1,0 +1,284 @@
+"""The performance dashboard: the partnership's figures as charts and tables, filtered by strand,
+area and period; each table exports as CSV and the whole prints as the board's report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import Strand
+from ppo_desktop.performance.figures import Filters, Report
+from ppo_desktop.performance.tables import Table
+from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.cohort_years import CohortYears
+from ppo_desktop.services.documents import Documents
+from ppo_desktop.services.performance import Performance
+from ui.context import AppContext
+from ui.performance.charts import chart_view
+from ui.performance.convictions import CohortYearDialog, ConvictionsDialog
+from ui.refresh import RefreshWhenShown
+from ui.reports.preview import Disclosure, PdfPreview, ask_disclosure
+from ui.table_model import Column, RecordTableModel
+from ui.widgets import configure_table, title_label
+
+ALL = "All"
+TABS = (
+    ("Re-offending", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
+    ("Score trend", ("score-trend",), "score-trend"),
+    ("Capacity", ("capacity", "throughput", "removals"), "capacity"),
+    ("Outcomes", ("outcomes",), None),
+    ("Equality", ("equality-gender", "equality-ethnicity"), None),
+)
+
+
+class PerformanceScreen(RefreshWhenShown, QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.performance = Performance(ctx.ws)
+        self.years = CohortYears(ctx.ws)
+        self.report: Report | None = None
+        self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
+        self.ask_path: Callable[[str], Path | None] = self._ask_path
+
+        defaults = self.performance.default_filters()
+        self.strand = QComboBox()
+        self.strand.addItem(ALL, None)
+        for s in Strand:
+            self.strand.addItem(s.long_name, s.value)
+        self.area = QComboBox()
+        self.start = QDateEdit(_qdate(defaults.start))
+        self.end = QDateEdit(_qdate(defaults.end))
+        for widget, name in (
+            (self.strand, "Strand"),
+            (self.area, "Area"),
+            (self.start, "From"),
+            (self.end, "To"),
+        ):
+            widget.setAccessibleName(name)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.report_button = QPushButton("&Report for the board…")
+        self.report_button.clicked.connect(self.open_report)
+        self.new_year = QPushButton("&New cohort year…")
+        self.new_year.clicked.connect(self.add_year)
+        self.year = QComboBox()
+        self.year.setAccessibleName("Cohort year")
+        self.enter = QPushButton("&Enter convictions…")
+        self.enter.clicked.connect(self.enter_convictions)
+
+        bar = QHBoxLayout()
+        for label, widget in (
+            ("S&trand:", self.strand),
+            ("&Area:", self.area),
+            ("&From:", self.start),
+            ("T&o:", self.end),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            bar.addWidget(caption)
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.report_button)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, QVBoxLayout] = {}
+        self.content: dict[str, QWidget] = {}
+        for name, _keys, _chart in TABS:
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            body = QWidget()
+            self.pages[name] = QVBoxLayout(body)
+            area.setWidget(body)
+            self.tabs.addTab(area, name)
+        years = QHBoxLayout()
+        for part in (QLabel("Cohort year:"), self.year, self.enter, self.new_year):
+            years.addWidget(part)
+        years.addStretch(1)
+        self.pages["Re-offending"].addLayout(years)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title_label("Scheme performance"))
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
+        self.tables: dict[str, RecordTableModel[list[str]]] = {}
+        for signal in (
+            self.strand.currentIndexChanged,
+            self.area.currentIndexChanged,
+            self.start.dateChanged,
+            self.end.dateChanged,
+        ):
+            signal.connect(lambda *_: self.reload())
+        self.watch(
+            ctx, ("memberships", "nominals", "nominations", "score_sheets", "cohort_years", "convictions")
+        )
+        self._fill_areas()
+        self.reload()
+
+    # -- figures -------------------------------------------------------------------------------
+    def filters(self) -> Filters:
+        strand = self.strand.currentData()
+        return Filters(
+            self.start.date().toPython(),  # type: ignore[arg-type]
+            self.end.date().toPython(),  # type: ignore[arg-type]
+            Strand(strand) if strand else None,
+            self.area.currentData(),
+        )
+
+    def reload(self) -> None:
+        try:
+            self.report = self.performance.report(self.filters())
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText(f"{self.report.filters.describe()}. Counts of 1–4 print and export as <5.")
+        charts = {c.key: c for c in self.report.charts}
+        self.tables.clear()
+        self._fill_years()
+        for name, keys, prefix in TABS:
+            if (old := self.content.pop(name, None)) is not None:
+                old.setParent(None)
+                old.deleteLater()
+            self.content[name] = holder = QWidget()
+            page = QVBoxLayout(holder)
+            page.setContentsMargins(0, 0, 0, 0)
+            self.pages[name].addWidget(holder)
+            grid = QGridLayout()
+            shown = [c for k, c in charts.items() if prefix and k.startswith(prefix)]
+            for i, chart in enumerate(shown):
+                grid.addWidget(chart_view(chart), i // 2, i % 2)
+            page.addLayout(grid)
+            for key in keys:
+                page.addWidget(self._table_block(self.report.table(key)))
+            page.addStretch(1)
+
+    def _fill_years(self) -> None:
+        current = self.year.currentData()
+        self.year.clear()
+        for y in self.years.all():
+            self.year.addItem(f"{y.label} (from {y.starts_on:%d %b %Y})", y.id)
+        if current is not None and (i := self.year.findData(current)) >= 0:
+            self.year.setCurrentIndex(i)
+        elif self.year.count():
+            self.year.setCurrentIndex(self.year.count() - 1)
+        self.enter.setEnabled(self.year.count() > 0)
+
+    def _table_block(self, table: Table) -> QWidget:
+        block = QWidget()
+        layout = QVBoxLayout(block)
+        layout.setContentsMargins(0, 6, 0, 6)
+        head = QHBoxLayout()
+        title = QLabel(table.title)
+        title.setObjectName("sectionTitle")
+        export = QPushButton("Export CSV…")
+        export.setAccessibleName(f"Export {table.title} as CSV")
+        export.clicked.connect(lambda: self.export(table))
+        head.addWidget(title, 1)
+        head.addWidget(export)
+        layout.addLayout(head)
+        header, cells = table.grid()
+        columns = [Column[list[str]](name, _cell(i)) for i, name in enumerate(header)]
+        model: RecordTableModel[list[str]] = RecordTableModel(columns, block)
+        model.set_rows(cells or [["Nothing in this period", *[""] * (len(columns) - 1)]])
+        view = configure_table(model, table.title, block)
+        view.setFixedHeight(min(420, 36 + 30 * max(1, len(cells))))
+        layout.addWidget(view)
+        if table.note:
+            note = QLabel(table.note)
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        self.tables[table.key] = model
+        return block
+
+    def _fill_areas(self) -> None:
+        self.area.blockSignals(True)
+        self.area.clear()
+        self.area.addItem(ALL, None)
+        for a in self.performance.areas():
+            self.area.addItem(a, a)
+        self.area.blockSignals(False)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def export(self, table: Table) -> None:
+        path = self.ask_path(table.key)
+        if path is None:
+            return
+        answer = self.ask_disclosure(f"Export: {table.title}")
+        if answer is None:
+            return
+        try:
+            data = self.performance.export_csv(
+                table, how=f"saved to {path}", recipient=answer[0], justification=answer[1]
+            )
+            path.write_bytes(data)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
+        except OSError as exc:
+            self.status.setText(f"Could not save to {path}: {exc.strerror}")
+            return
+        self.status.setText(f"Exported to {path} (not encrypted); the disclosure is in the audit log.")
+        self.ctx.broadcast(Changes.of("audit"))
+
+    def open_report(self) -> None:
+        if self.report is None:
+            return
+        documents = Documents(self.ctx.ws)
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Scheme performance report")
+        preview = PdfPreview(documents, dialog)
+        preview.disclosed.connect(lambda _how: self.ctx.broadcast(Changes.of("audit")))
+        QVBoxLayout(dialog).addWidget(preview)
+        dialog.resize(900, 700)
+        preview.show_document(documents.performance(self.report))
+        self.report_dialog = dialog
+        dialog.open()
+
+    def add_year(self) -> None:
+        dialog = CohortYearDialog(self.years, self.ctx.ws.today(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
+            self.year.addItem("", dialog.created)
+            self.year.setCurrentIndex(self.year.count() - 1)
+            self.ctx.broadcast(Changes.of("cohort_years"))
+
+    def enter_convictions(self) -> None:
+        year_id = self.year.currentData()
+        if year_id is None:
+            return
+        dialog = ConvictionsDialog(self.years, int(year_id), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.ctx.broadcast(Changes.of("convictions"))
+
+    def _ask_path(self, key: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export a table (unencrypted CSV)", f"{key}.csv", "CSV (*.csv)"
+        )
+        return Path(chosen) if chosen else None
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _cell(i: int) -> Callable[[list[str]], str]:
+    return lambda row: row[i]

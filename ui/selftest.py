@@ -58,6 +58,12 @@ def run_self_test() -> int:
                 window.show()
                 app.processEvents()
                 assert window.cohort.model.rowCount() == 1
+                step = "showing the performance charts"
+                window.show_screen("Performance")
+                app.processEvents()
+                from PySide6.QtCharts import QChartView
+
+                assert window.screens["Performance"].findChildren(QChartView), "no charts"
                 step = "verifying the audit chain"
                 assert ws.audit.verify().ok, "audit chain broken"
                 assert sheet.id > 0
@@ -73,6 +79,6 @@ def run_self_test() -> int:
         return 1
     print(
         f"self-test: ok ({time.perf_counter() - started:.2f} s; store, scoring, PDF {len(pdf):,} bytes, "
-        "main window, audit chain)"
+        "main window, charts, audit chain)"
     )
     return 0

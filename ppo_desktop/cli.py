@@ -241,6 +241,72 @@ def cmd_document(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """A dry run of a nominations file (every row's fate); with --commit, the import itself."""
+    from ppo_desktop.imports.nominations import NominationImport
+    from ppo_desktop.imports.sources import ImportProblem
+
+    mapping = None
+    if args.map:
+        pairs = [m.split("=", 1) for m in args.map]
+        if any(len(p) != 2 for p in pairs):
+            raise CliError("--map takes FIELD=COLUMN, e.g. --map family_name=Surname")
+        mapping = {field: column for field, column in pairs}
+    decisions: dict[int, int | None] = {int(r): None for r in args.new or []}
+    for same in args.same or []:
+        row, _, nominal = same.partition("=")
+        if not (row.isdigit() and nominal.isdigit()):
+            raise CliError("--same takes ROW=NOMINAL_ID, e.g. --same 7=42")
+        decisions[int(row)] = int(nominal)
+    ws = _open(args)
+    try:
+        imports = NominationImport(ws)
+        try:
+            plan = imports.plan(Path(args.file), source=args.source or "", mapping=mapping)
+        except ImportProblem as exc:
+            raise CliError(str(exc)) from None
+        for row in plan.rows:
+            print(f"{row.fate}\t{row.message}")
+        print(plan.summary())
+        if not args.commit:
+            print("dry run: nothing was imported (add --commit --why REASON to import)")
+            return 0
+        imports.commit(plan, decisions, justification=args.why or "")
+        if mapping:
+            imports.remember(plan.source, mapping)
+        print(f"imported {len(plan.rows)} nominations from {plan.source}")
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """A return as CSV (cohort, removals, a year's re-offending cohort): an audited disclosure."""
+    from ppo_desktop.services.exports import Exports
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+    ws = _open(args)
+    try:
+        data = Exports(ws).export(
+            args.kind,
+            how=f"saved to {out}",
+            recipient=args.recipient,
+            justification=args.why,
+            year_label=args.year or "",
+        )
+        out.write_bytes(data)
+    finally:
+        ws.close()
+    print(f"wrote {out} ({len(data):,} bytes)")
+    print(
+        "note: the CSV is not encrypted; keep it as OFFICIAL-SENSITIVE and delete it when done",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _period(ws: Workspace, args: argparse.Namespace) -> Any:
     import datetime as dt
 
@@ -407,6 +473,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="cohort / performance: up to this date (YYYY-MM-DD)")
     p.add_argument("--strand", choices=["P&D", "C&C", "R&R"], help="performance: one strand only")
     p.add_argument("--area", help="performance: one area only")
+    p = command("import", cmd_import, "import nominations from CSV / XLSX (a dry run unless --commit)")
+    p.add_argument("file", help="the CSV or .xlsx file")
+    p.add_argument("--source", help="who sent it (the column mapping is remembered per source)")
+    p.add_argument("--map", action="append", help="FIELD=COLUMN (repeatable), e.g. family_name=Surname")
+    p.add_argument("--commit", action="store_true", help="import (all or nothing) after the dry run")
+    p.add_argument("--why", help="the justification for the import (recorded in the audit log)")
+    p.add_argument("--same", action="append", help="ROW=NOMINAL_ID: a possible duplicate is this person")
+    p.add_argument("--new", action="append", help="ROW: a possible duplicate is a new person")
+    p = command(
+        "export",
+        cmd_export,
+        "export a return as CSV: an audited disclosure",
+        first="kind",
+        choices=["cohort", "removals", "reoffending"],
+    )
+    p.add_argument("--out", required=True, help="the CSV to write (it is not encrypted)")
+    p.add_argument("--recipient", required=True)
+    p.add_argument("--why", required=True)
+    p.add_argument("--year", help="reoffending: the cohort year's label, e.g. 2025/26")
     p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
     p.add_argument("--out", required=True)
     p.add_argument("--recipient", required=True)

@@ -243,3 +243,44 @@ def test_performance_report_headless(
     assert "01 Apr 2025 to 24 Nov 2026, Catch & Convict, all areas" in text and "threshold" in text
     code, _, err = run(["document", "performance", *common, "--out", str(out), "--since", "April"], capsys)
     assert code == 1 and "YYYY-MM-DD" in err
+
+
+def test_import_is_a_dry_run_unless_committed_and_exports_are_disclosed(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+
+    monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
+    good = Path(__file__).parent.parent / "fixtures" / "imports" / "good.csv"
+    store = [str(demo_store), "--no-keyring"]
+    before = demo_store.read_bytes()
+    code, stdout, err = run(["import", *store, str(good)], capsys)
+    assert code == 0, err
+    assert "dry run: nothing was imported" in stdout and "3 rows: 2 new people, 1 matched" in stdout
+    code, stdout, err = run(["import", *store, str(good), "--commit"], capsys)
+    assert code == 1 and "needs the reason" in err
+    code, stdout, err = run(["import", *store, str(good), "--commit", "--why", "Monthly list"], capsys)
+    assert code == 0 and "imported 3 nominations" in stdout, err
+    assert demo_store.read_bytes() != before
+    out = tmp_path / "removals.csv"
+    code, stdout, err = run(
+        ["export", "removals", *store, "--out", str(out), "--recipient", "Board", "--why", "Return"], capsys
+    )
+    assert code == 0 and out.read_text(encoding="utf-8-sig").startswith("Reference,Family name"), err
+    code, _, err = run(
+        [
+            "export",
+            "reoffending",
+            *store,
+            "--out",
+            str(out),
+            "--recipient",
+            "B",
+            "--why",
+            "R",
+            "--year",
+            "1999",
+        ],
+        capsys,
+    )
+    assert code == 1 and "no cohort year '1999'" in err

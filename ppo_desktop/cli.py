@@ -242,8 +242,10 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """A dry run of a nominations file (every row's fate); with --commit, the import itself."""
-    from ppo_desktop.imports.nominations import NominationImport
+    """A dry run of a file (every row's fate); with --commit, the import itself, all or nothing."""
+    from ppo_desktop.imports.counts import CountsImport, CountsPlan
+    from ppo_desktop.imports.mapping import remember
+    from ppo_desktop.imports.nominations import ImportPlan, NominationImport
     from ppo_desktop.imports.sources import ImportProblem
 
     mapping = None
@@ -260,21 +262,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         decisions[int(row)] = int(nominal)
     ws = _open(args)
     try:
-        imports = NominationImport(ws)
+        importer = NominationImport(ws) if args.kind == "nominations" else CountsImport(ws, args.kind)
         try:
-            plan = imports.plan(Path(args.file), source=args.source or "", mapping=mapping)
+            plan = importer.plan(Path(args.file), source=args.source or "", columns=mapping)
         except ImportProblem as exc:
             raise CliError(str(exc)) from None
-        for row in plan.rows:
-            print(f"{row.fate}\t{row.message}")
+        if isinstance(plan, ImportPlan):
+            for row in plan.rows:
+                print(f"{row.fate}\t{row.message}")
+        else:
+            for line in plan.lines:
+                print(f"{'ok' if line.ok else 'rejected'}\t{line.message}")
         print(plan.summary())
         if not args.commit:
             print("dry run: nothing was imported (add --commit --why REASON to import)")
             return 0
-        imports.commit(plan, decisions, justification=args.why or "")
+        if isinstance(importer, NominationImport) and isinstance(plan, ImportPlan):
+            importer.commit(plan, decisions, justification=args.why or "")
+        elif isinstance(importer, CountsImport) and isinstance(plan, CountsPlan):
+            importer.commit(plan, justification=args.why or "")
         if mapping:
-            imports.remember(plan.source, mapping)
-        print(f"imported {len(plan.rows)} nominations from {plan.source}")
+            remember(ws, args.kind, plan.source, mapping)
+        print(f"imported {args.kind} from {plan.source}: {plan.summary()}")
     finally:
         ws.close()
     return 0
@@ -473,7 +482,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="cohort / performance: up to this date (YYYY-MM-DD)")
     p.add_argument("--strand", choices=["P&D", "C&C", "R&R"], help="performance: one strand only")
     p.add_argument("--area", help="performance: one area only")
-    p = command("import", cmd_import, "import nominations from CSV / XLSX (a dry run unless --commit)")
+    p = command(
+        "import",
+        cmd_import,
+        "import nominations, offence counts or convictions from CSV / XLSX (a dry run unless --commit)",
+        first="kind",
+        choices=["nominations", "offences", "convictions"],
+    )
     p.add_argument("file", help="the CSV or .xlsx file")
     p.add_argument("--source", help="who sent it (the column mapping is remembered per source)")
     p.add_argument("--map", action="append", help="FIELD=COLUMN (repeatable), e.g. family_name=Surname")

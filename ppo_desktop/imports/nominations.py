@@ -10,8 +10,6 @@ Matching: PNC id or CRO number; else name and date of birth, names compared loos
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +18,13 @@ from pathlib import Path
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Strand
-from ppo_desktop.imports.sources import ImportProblem, SourceRow, read_rows
+from ppo_desktop.imports import mapping
+from ppo_desktop.imports.sources import ImportProblem, SourceRow, read_rows, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
+KIND = "nominations"
 LOOSE_MATCH = 0.85
 PROGRESS_EVERY = 1000
 
@@ -98,24 +98,10 @@ class NominationImport:
 
     # -- the column mapping -------------------------------------------------------------------
     def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
-        """The mapping remembered for this source, else one guessed from the header's words."""
-        remembered = self.ws.setting(f"import_mapping:{source}")
-        if remembered:
-            saved: dict[str, str] = json.loads(remembered)
-            return {k: v for k, v in saved.items() if v in header}
-        by_word = {_words(h): h for h in header}
-        return {
-            f: by_word[_words(s)]
-            for f, spellings in FIELDS.items()
-            for s in spellings
-            if _words(s) in by_word
-        }
+        return mapping.mapping_for(self.ws, KIND, source, header, FIELDS)
 
-    def remember(self, source: str, mapping: dict[str, str]) -> None:
-        with self.ws.writing():
-            self.ws.db.table("settings").upsert(
-                {"key": f"import_mapping:{source}", "value": json.dumps(mapping, sort_keys=True)}, pk="key"
-            )
+    def remember(self, source: str, columns: dict[str, str]) -> None:
+        mapping.remember(self.ws, KIND, source, columns)
 
     # -- the dry run ----------------------------------------------------------------------------
     def plan(
@@ -123,33 +109,24 @@ class NominationImport:
         path: Path,
         *,
         source: str = "",
-        mapping: dict[str, str] | None = None,
+        columns: dict[str, str] | None = None,
         progress: Callable[[int], bool] | None = None,
     ) -> ImportPlan:
         """Every row's fate; nothing is written. ``progress(rows_read)`` returning False cancels."""
         with read_rows(path) as rows:
             source = source or path.stem
-            mapping = mapping if mapping is not None else self.mapping_for(source, rows.header)
-            unknown = [c for c in mapping.values() if c not in rows.header]
-            if unknown:
-                raise ImportProblem(
-                    f"{path.name}: the mapping names column(s) not in row 1: {', '.join(unknown)}."
-                )
-            missing = [f for f in REQUIRED if f not in mapping]
-            if missing:
-                labels = ", ".join(f.replace("_", " ") for f in missing)
-                raise ImportProblem(
-                    f"{path.name}: required column(s) missing: {labels}. Map them to columns of the file."
-                )
+            columns = columns if columns is not None else self.mapping_for(source, rows.header)
+            if problem := mapping.check(path.name, rows.header, columns, REQUIRED):
+                raise ImportProblem(problem)
             index = _Index(self.ws)
             fates = []
             for n, row in enumerate(rows.rows, start=1):
-                fates.append(self._fate(row, mapping, index))
+                fates.append(self._fate(row, columns, index))
                 if progress is not None and n % PROGRESS_EVERY == 0 and not progress(n):
                     raise ImportCancelled
         if progress is not None:
             progress(len(fates))
-        return ImportPlan(source, _sha256(path), dict(mapping), tuple(fates))
+        return ImportPlan(source, sha256(path), dict(columns), tuple(fates))
 
     def _fate(self, row: SourceRow, mapping: dict[str, str], index: _Index) -> RowFate:
         def get(name: str) -> str:
@@ -166,7 +143,7 @@ class NominationImport:
         dates: dict[str, dt.date | None] = {}
         for key in ("dob", "nominated_on"):
             try:
-                dates[key] = _date(get(key))
+                dates[key] = parse_date(get(key))
             except ValueError:
                 dates[key] = None
                 problems.append(
@@ -301,19 +278,15 @@ class _Index:
         return "matched", f"{why} as nominal {nid}", nid, None
 
 
-def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9&]+", " ", text.lower()).split())
-
-
 def _name(family: str, given: str) -> str:
-    return _words(f"{family} {given}")
+    return mapping.words(f"{family} {given}")
 
 
 def _key(identifier: str) -> str:
     return re.sub(r"[\s/]", "", identifier.upper())
 
 
-def _date(text: str) -> dt.date | None:
+def parse_date(text: str) -> dt.date | None:
     if not text:
         return None
     for form in DATE_FORMATS:
@@ -327,11 +300,3 @@ def _date(text: str) -> dt.date | None:
         except ValueError:
             pass
     raise ValueError(text)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

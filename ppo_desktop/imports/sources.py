@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -135,6 +136,15 @@ def _xlsx(path: Path) -> Source:
                 yield SourceRow(number, dict(zip(header, cells, strict=False)))
 
     return Source(header, rows(), book.close)
+
+
+def sha256(path: Path) -> str:
+    """The file's fingerprint, recorded with an import so the very file can be identified later."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _text(value: object) -> str:

@@ -254,13 +254,18 @@ def test_import_is_a_dry_run_unless_committed_and_exports_are_disclosed(
     good = Path(__file__).parent.parent / "fixtures" / "imports" / "good.csv"
     store = [str(demo_store), "--no-keyring"]
     before = demo_store.read_bytes()
-    code, stdout, err = run(["import", *store, str(good)], capsys)
+    code, stdout, err = run(["import", "nominations", *store, str(good)], capsys)
     assert code == 0, err
     assert "dry run: nothing was imported" in stdout and "3 rows: 2 new people, 1 matched" in stdout
-    code, stdout, err = run(["import", *store, str(good), "--commit"], capsys)
+    code, stdout, err = run(["import", "nominations", *store, str(good), "--commit"], capsys)
     assert code == 1 and "needs the reason" in err
-    code, stdout, err = run(["import", *store, str(good), "--commit", "--why", "Monthly list"], capsys)
-    assert code == 0 and "imported 3 nominations" in stdout, err
+    code, stdout, err = run(
+        ["import", "nominations", *store, str(good), "--commit", "--why", "Monthly list"], capsys
+    )
+    assert code == 0 and "imported nominations from good" in stdout, err
+    counts = Path(__file__).parent.parent / "fixtures" / "imports" / "negative_counts.csv"
+    code, stdout, err = run(["import", "offences", *store, str(counts), "--commit", "--why", "x"], capsys)
+    assert code == 1 and "Row 2: column 'Count': -2 is negative" in stdout and "5 line(s) are rejected" in err
     assert demo_store.read_bytes() != before
     out = tmp_path / "removals.csv"
     code, stdout, err = run(

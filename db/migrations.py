@@ -163,6 +163,17 @@ def m0005_performance(db: Database) -> None:
     )
 
 
+@migrations()
+def m0006_transfer_origins(db: Database) -> None:
+    """Records merged from a transfer pack, by their origin, so the same pack never adds twice."""
+    db.executescript(
+        """
+        CREATE TABLE transfer_origins (
+            uid TEXT PRIMARY KEY, entity TEXT NOT NULL, local_id INTEGER NOT NULL);
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

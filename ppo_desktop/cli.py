@@ -254,12 +254,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if any(len(p) != 2 for p in pairs):
             raise CliError("--map takes FIELD=COLUMN, e.g. --map family_name=Surname")
         mapping = {field: column for field, column in pairs}
-    decisions: dict[int, int | None] = {int(r): None for r in args.new or []}
-    for same in args.same or []:
-        row, _, nominal = same.partition("=")
-        if not (row.isdigit() and nominal.isdigit()):
-            raise CliError("--same takes ROW=NOMINAL_ID, e.g. --same 7=42")
-        decisions[int(row)] = int(nominal)
+    decisions = _decisions(args)
     ws = _open(args)
     try:
         importer = NominationImport(ws) if args.kind == "nominations" else CountsImport(ws, args.kind)
@@ -314,6 +309,87 @@ def cmd_export(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def cmd_transfer_key(args: argparse.Namespace) -> int:
+    """This store's transfer public key, to give to whoever sends packs to it."""
+    from ppo_desktop.services.transfer import Transfer
+
+    ws = _open(args)
+    try:
+        print(Transfer(ws).public_key())
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_transfer_export(args: argparse.Namespace) -> int:
+    """Selected cases (and a meeting's agenda) as one encrypted pack: an audited disclosure."""
+    from ppo_desktop.services.transfer import Transfer
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+    ws = _open(args)
+    try:
+        ids = [_nominal_id(ws, r) for r in args.nominal or []]
+        passphrase = (
+            None if args.to_key else read_secret(args, "Pack passphrase: ", "PPO_PACK_PASSPHRASE", True)
+        )
+        data = Transfer(ws).export(
+            ids,
+            meeting_id=args.meeting,
+            passphrase=passphrase,
+            recipient_key=args.to_key,
+            recipient=args.recipient,
+            justification=args.why,
+        )
+        out.write_bytes(data)
+    finally:
+        ws.close()
+    print(f"wrote {out} ({len(data):,} bytes, encrypted)")
+    return 0
+
+
+def cmd_transfer_import(args: argparse.Namespace) -> int:
+    """Open a pack and show each person's fate; with --commit, merge it (one transaction)."""
+    from ppo_desktop.services.transfer import Transfer
+    from ppo_desktop.transfer.pack import mode_of
+
+    try:
+        data = Path(args.pack).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.pack}: {exc.strerror}") from None
+    ws = _open(args)
+    try:
+        transfer = Transfer(ws)
+        needs_passphrase = data.startswith(b"PPO-PANEL-TRANSFER-1") and mode_of(data) == "passphrase"
+        passphrase = (
+            read_secret(args, "Pack passphrase: ", "PPO_PACK_PASSPHRASE") if needs_passphrase else None
+        )
+        plan = transfer.plan(data, passphrase=passphrase)
+        for person in plan.people:
+            print(f"{person.number}\t{person.fate}\t{person.message}")
+        print(plan.summary())
+        if not args.commit:
+            print("dry run: nothing was merged (add --commit --why REASON to merge)")
+            return 0
+        transfer.commit(plan, _decisions(args), justification=args.why or "")
+        print("merged")
+    finally:
+        ws.close()
+    return 0
+
+
+def _decisions(args: argparse.Namespace) -> dict[int, int | None]:
+    """--same N=ID and --new N: a person's decisions on possible duplicates."""
+    decisions: dict[int, int | None] = {int(r): None for r in args.new or [] if r.isdigit()}
+    for same in args.same or []:
+        row, _, nominal = same.partition("=")
+        if not (row.isdigit() and nominal.isdigit()):
+            raise CliError("--same takes ROW=NOMINAL_ID, e.g. --same 7=42")
+        decisions[int(row)] = int(nominal)
+    return decisions
 
 
 def _period(ws: Workspace, args: argparse.Namespace) -> Any:
@@ -507,6 +583,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recipient", required=True)
     p.add_argument("--why", required=True)
     p.add_argument("--year", help="reoffending: the cohort year's label, e.g. 2025/26")
+    command("transfer-key", cmd_transfer_key, "print this store's public key for transfer packs")
+    p = command(
+        "transfer-export", cmd_transfer_export, "export cases / an agenda as an encrypted transfer pack"
+    )
+    p.add_argument("--out", required=True, help="the pack to write")
+    p.add_argument("--nominal", action="append", help="nominal ref or id (repeatable)")
+    p.add_argument("--meeting", type=int, help="a meeting: its agenda and everyone on it")
+    p.add_argument(
+        "--to-key", help="the receiving store's public key (else a passphrase: PPO_PACK_PASSPHRASE)"
+    )
+    p.add_argument("--recipient", required=True)
+    p.add_argument("--why", required=True)
+    p = command("transfer-import", cmd_transfer_import, "open a transfer pack (a dry run unless --commit)")
+    p.add_argument("pack")
+    p.add_argument("--commit", action="store_true")
+    p.add_argument("--why")
+    p.add_argument("--same", action="append", help="N=NOMINAL_ID: pack person N is this nominal")
+    p.add_argument("--new", action="append", help="N: pack person N is a new person")
     p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
     p.add_argument("--out", required=True)
     p.add_argument("--recipient", required=True)

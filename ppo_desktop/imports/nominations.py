@@ -118,7 +118,7 @@ class NominationImport:
             columns = columns if columns is not None else self.mapping_for(source, rows.header)
             if problem := mapping.check(path.name, rows.header, columns, REQUIRED):
                 raise ImportProblem(problem)
-            index = _Index(self.ws)
+            index = PersonIndex(self.ws)
             fates = []
             for n, row in enumerate(rows.rows, start=1):
                 fates.append(self._fate(row, columns, index))
@@ -128,7 +128,7 @@ class NominationImport:
             progress(len(fates))
         return ImportPlan(source, sha256(path), dict(columns), tuple(fates))
 
-    def _fate(self, row: SourceRow, mapping: dict[str, str], index: _Index) -> RowFate:
+    def _fate(self, row: SourceRow, mapping: dict[str, str], index: PersonIndex) -> RowFate:
         def get(name: str) -> str:
             return row.cells.get(mapping[name], "") if name in mapping else ""
 
@@ -226,7 +226,7 @@ class NominationImport:
         return Changes(frozenset({"nominals", "nominations"}), frozenset(touched))
 
 
-class _Index:
+class PersonIndex:
     """The people already on file (and those earlier in the file), for matching."""
 
     def __init__(self, ws: Workspace) -> None:

@@ -58,7 +58,7 @@ class ScoreSheets:
             )
         return defn
 
-    def _register(self, defn: Definition) -> None:
+    def register(self, defn: Definition) -> None:
         """Record each definition the first time it is used; refuse one changed in place."""
         known = list(
             self.ws.db.query(
@@ -94,7 +94,7 @@ class ScoreSheets:
         inputs = empty_inputs(defn)
         breakdown = score(defn, inputs)
         with self.ws.writing() as db:
-            self._register(defn)
+            self.register(defn)
             db.table("score_sheets").insert(
                 {
                     "nominal_id": nominal_id,

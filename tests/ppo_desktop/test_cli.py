@@ -289,3 +289,27 @@ def test_import_is_a_dry_run_unless_committed_and_exports_are_disclosed(
         capsys,
     )
     assert code == 1 and "no cohort year '1999'" in err
+
+
+def test_transfer_pack_headless(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+
+    monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
+    store = [str(demo_store), "--no-keyring"]
+    code, key, err = run(["transfer-key", *store], capsys)
+    assert code == 0 and key.startswith("ppo-pk1:"), err
+    pack = tmp_path / "panel.ppopack"
+    code, stdout, err = run(
+        ["transfer-export", *store, "--out", str(pack), "--nominal", "N00001", "--nominal", "N00002",
+         "--to-key", key.strip(), "--recipient", "Chair", "--why", "Panel"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0 and "encrypted" in stdout, err
+    assert b"Bramblewick" not in pack.read_bytes()
+    code, stdout, err = run(["transfer-import", *store, str(pack)], capsys)
+    assert code == 0 and "2 people" in stdout and "dry run" in stdout, err
+    assert stdout.count("\tmatched\t") == 2  # they came from this very store
+    code, _, err = run(["transfer-import", *store, str(tmp_path / "missing.ppopack")], capsys)
+    assert code == 1 and "cannot read" in err

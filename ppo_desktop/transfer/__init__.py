@@ -1,0 +1,1 @@
+"""Moving cases between laptops: the encrypted transfer pack."""

@@ -1,0 +1,156 @@
+"""The encrypted transfer pack: coordinator's store → chair's laptop, by passphrase or public key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db.device import DeviceSecrets
+from db.keyfile import KdfCost
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.session import create_store, unlock
+from ppo_desktop.services.transfer import Transfer
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+PACK_PASSPHRASE = "correct horse battery staple"
+FAST = (2**10, 8, 1)
+
+
+@pytest.fixture
+def demo(demo_store: Path) -> Iterator[Workspace]:
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, no_device: DeviceSecrets, cost: KdfCost) -> Iterator[Workspace]:
+    ws, _ = create_store(
+        tmp_path / "chair", user_id="chair", display_name="Demo Chair", passphrase="chair passphrase 1",
+        partnership="Fictionshire CSP (DEMO)", device=no_device, cost=cost,
+    )  # fmt: skip
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(autouse=True)
+def cheap_pack_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ppo_desktop.transfer.pack as pack
+
+    monkeypatch.setattr(pack, "SCRYPT_N", FAST[0])
+    original = pack.seal
+
+    def seal(payload: dict[str, object], **kwargs: object) -> bytes:
+        return original(payload, **{**kwargs, "cost": FAST})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pack, "seal", seal)
+
+
+def _count(ws: Workspace, table: str) -> int:
+    return int(ws.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _agenda(demo: Workspace) -> tuple[int, list[int]]:
+    """The demo's planned meeting with three people on its agenda."""
+    meetings = Meetings(demo)
+    meeting = next(m for m in meetings.all() if m.state.value == "planned")
+    people = [r.nominal.id for r in Cases(demo).cohort(include_former=False)[:3]]
+    for nid in people:
+        meetings.add_item(meeting.id, f"Review {nid}", nominal_id=nid, reasons=["review due (test)"])
+    return meeting.id, people
+
+
+def test_a_passphrase_pack_carries_cases_and_agenda_and_merges_once(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    meeting_id, people = _agenda(demo)
+    data = Transfer(demo).export([], meeting_id=meeting_id, passphrase=PACK_PASSPHRASE,
+                                 recipient="Demo Chair's laptop", justification="Panel on 1 Dec")  # fmt: skip
+    families = [demo.row("nominals", nid, "n")["family_name"] for nid in people]
+    assert not any(f.encode() in data for f in families)  # nothing readable in the file
+    disclosure = demo.audit.search(kind="disclosure")[-1]
+    assert disclosure.justification == "Panel on 1 Dec" and "3 people" in disclosure.summary
+
+    transfer = Transfer(laptop)
+    plan = transfer.plan(data, passphrase=PACK_PASSPHRASE)
+    assert [p.fate for p in plan.people] == ["new"] * 3 and "and an agenda" in plan.summary()
+    transfer.commit(plan, justification="Chair's copy for the panel")
+    assert _count(laptop, "nominals") == 3
+    finals = demo.db.execute(
+        f"SELECT count(*) FROM score_sheets WHERE state = 'final' AND nominal_id IN ({','.join('?' * 3)})",
+        people,
+    ).fetchone()[0]
+    assert _count(laptop, "score_sheets") == finals > 0
+    pncs = {r["pnc_id"] for r in laptop.db.query("SELECT pnc_id FROM nominals")}
+    assert pncs == {demo.row("nominals", nid, "n")["pnc_id"] for nid in people}
+    agenda = list(laptop.db.query("SELECT nominal_id FROM agenda_items ORDER BY position"))
+    assert len(agenda) == 3 and all(a["nominal_id"] for a in agenda)
+    assert Cases(laptop).current_spell(agenda[0]["nominal_id"]) is not None
+    assert laptop.audit.search(kind="combination")[-1].justification == "Chair's copy for the panel"
+
+    before = {
+        t: _count(laptop, t) for t in ("nominals", "memberships", "score_sheets", "meetings", "agenda_items")
+    }
+    again = transfer.plan(data, passphrase=PACK_PASSPHRASE)
+    assert [p.fate for p in again.people] == ["matched"] * 3
+    transfer.commit(again, justification="Imported twice by mistake")
+    assert {t: _count(laptop, t) for t in before} == before  # the same pack adds nothing twice
+
+
+def test_bad_packs_are_refused_and_change_nothing(demo: Workspace, laptop: Workspace) -> None:
+    data = Transfer(demo).export([1], passphrase=PACK_PASSPHRASE, recipient="x", justification="y")
+    transfer = Transfer(laptop)
+    with pytest.raises(ServiceError, match="Wrong passphrase"):
+        transfer.plan(data, passphrase="not the passphrase at all")
+    damaged = data[:-40] + bytes(b ^ 0xFF for b in data[-40:])
+    with pytest.raises(ServiceError, match="Wrong passphrase, or the pack has been damaged"):
+        transfer.plan(damaged, passphrase=PACK_PASSPHRASE)
+    with pytest.raises(ServiceError, match="not a PPO Panel transfer pack"):
+        transfer.plan(b"PK\x03\x04 a zip file", passphrase=PACK_PASSPHRASE)
+    with pytest.raises(ServiceError, match="at least 12 characters"):
+        Transfer(demo).export([1], passphrase="short", recipient="x", justification="y")
+    with pytest.raises(ServiceError, match="recipient and the reason"):
+        Transfer(demo).export([1], passphrase=PACK_PASSPHRASE, recipient="", justification="")
+    assert _count(laptop, "nominals") == 0
+
+
+def test_a_pack_for_a_public_key_opens_only_in_that_store(
+    demo: Workspace, laptop: Workspace, tmp_path: Path, no_device: DeviceSecrets, cost: KdfCost
+) -> None:
+    key = Transfer(laptop).public_key()
+    assert key.startswith("ppo-pk1:") and Transfer(laptop).public_key() == key  # made once, kept
+    data = Transfer(demo).export([1, 2], recipient_key=key, recipient="Chair", justification="Panel")
+    assert len(Transfer(laptop).plan(data).people) == 2
+    other, _ = create_store(
+        tmp_path / "other", user_id="x", display_name="Other", passphrase="other passphrase 1",
+        partnership="Other (TEST)", device=no_device, cost=cost,
+    )  # fmt: skip
+    try:
+        Transfer(other).public_key()
+        with pytest.raises(ServiceError, match="sealed for another store"):
+            Transfer(other).plan(data)
+    finally:
+        other.close()
+    with pytest.raises(ServiceError, match="not a PPO Panel public key"):
+        Transfer(demo).export([1], recipient_key="ssh-ed25519 AAAA", recipient="x", justification="y")
+
+
+def test_possible_duplicates_are_decided_by_a_person(demo: Workspace, laptop: Workspace) -> None:
+    source = Cases(demo).nominal(1)
+    assert source.dob is not None
+    local, _ = Cases(laptop).add_nominal(
+        NominalDraft(source.family_name + "e", source.given_names, dob=source.dob)  # a spelling slip
+    )
+    data = Transfer(demo).export([1], passphrase=PACK_PASSPHRASE, recipient="x", justification="y")
+    transfer = Transfer(laptop)
+    plan = transfer.plan(data, passphrase=PACK_PASSPHRASE)
+    assert plan.people[0].fate == "possible-duplicate" and plan.people[0].nominal_id == local.id
+    with pytest.raises(ServiceError, match="need a person's decision"):
+        transfer.commit(plan, justification="Panel")
+    assert _count(laptop, "memberships") == 0
+    transfer.commit(plan, {1: local.id}, justification="Panel")
+    assert _count(laptop, "nominals") == 1 and _count(laptop, "memberships") >= 1

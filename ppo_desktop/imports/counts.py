@@ -20,7 +20,8 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.imports import mapping
-from ppo_desktop.imports.nominations import PROGRESS_EVERY, ImportCancelled, parse_date
+from ppo_desktop.imports.nominations import parse_date
+from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, SourceRow, read_rows, sha256
 from ppo_desktop.scoring.definition import Definition
 from ppo_desktop.services.cohort_years import CohortYears
@@ -97,33 +98,42 @@ class CountsImport:
         columns: dict[str, str] | None = None,
         progress: Callable[[int], bool] | None = None,
     ) -> CountsPlan:
+        return self.start(path, source=source, columns=columns).run(progress)
+
+    def start(
+        self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
+    ) -> Planning[CountLine, CountsPlan]:
+        rows = read_rows(path)
+        source = source or path.stem
+        columns = columns if columns is not None else self.mapping_for(source, rows.header)
+        if problem := mapping.check(path.name, rows.header, columns, REQUIRED[self.kind]):
+            rows.close()
+            raise ImportProblem(problem)
         people = _people(self.ws)
         sheets = ScoreSheets(self.ws)
         years = {y.label: y.id for y in CohortYears(self.ws).all()}
         definitions: dict[int, Definition] = {}
         periods: set[tuple[dt.date, dt.date]] = set()
-        lines = []
-        with read_rows(path) as rows:
-            source = source or path.stem
-            columns = columns if columns is not None else self.mapping_for(source, rows.header)
-            if problem := mapping.check(path.name, rows.header, columns, REQUIRED[self.kind]):
-                raise ImportProblem(problem)
-            for n, row in enumerate(rows.rows, start=1):
-                lines.append(self._line(row, columns, people, sheets, definitions, years, periods))
-                if progress is not None and n % PROGRESS_EVERY == 0 and not progress(n):
-                    raise ImportCancelled
-        if len(periods) > 1:
-            raise ImportProblem(
-                f"{path.name}: the file covers {len(periods)} different periods; import one period at a time."
+        chosen = dict(columns)
+
+        def finish(lines: list[CountLine]) -> CountsPlan:
+            if len(periods) > 1:
+                raise ImportProblem(
+                    f"{path.name}: the file covers {len(periods)} different periods; "
+                    "import one period at a time."
+                )
+            return CountsPlan(
+                self.kind,
+                source,
+                sha256(path),
+                chosen,
+                tuple(lines),
+                next(iter(periods), None),
+                {nid: d.id for nid, d in definitions.items()},
             )
-        return CountsPlan(
-            self.kind,
-            source,
-            sha256(path),
-            dict(columns),
-            tuple(lines),
-            next(iter(periods), None),
-            {nid: d.id for nid, d in definitions.items()},
+
+        return Planning(
+            rows, lambda row: self._line(row, chosen, people, sheets, definitions, years, periods), finish
         )
 
     def _line(

@@ -19,6 +19,7 @@ from pathlib import Path
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Strand
 from ppo_desktop.imports import mapping
+from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, SourceRow, read_rows, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
@@ -26,7 +27,6 @@ from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 KIND = "nominations"
 LOOSE_MATCH = 0.85
-PROGRESS_EVERY = 1000
 
 FIELDS: dict[str, tuple[str, ...]] = {  # field → header spellings recognised without a mapping
     "family_name": ("family name", "surname", "last name", "family_name"),
@@ -57,10 +57,6 @@ STRANDS = {
     "rehabilitate and resettle": Strand.REHABILITATE_RESETTLE,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
-
-
-class ImportCancelled(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -113,20 +109,25 @@ class NominationImport:
         progress: Callable[[int], bool] | None = None,
     ) -> ImportPlan:
         """Every row's fate; nothing is written. ``progress(rows_read)`` returning False cancels."""
-        with read_rows(path) as rows:
-            source = source or path.stem
-            columns = columns if columns is not None else self.mapping_for(source, rows.header)
-            if problem := mapping.check(path.name, rows.header, columns, REQUIRED):
-                raise ImportProblem(problem)
-            index = PersonIndex(self.ws)
-            fates = []
-            for n, row in enumerate(rows.rows, start=1):
-                fates.append(self._fate(row, columns, index))
-                if progress is not None and n % PROGRESS_EVERY == 0 and not progress(n):
-                    raise ImportCancelled
-        if progress is not None:
-            progress(len(fates))
-        return ImportPlan(source, sha256(path), dict(columns), tuple(fates))
+        return self.start(path, source=source, columns=columns).run(progress)
+
+    def start(
+        self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
+    ) -> Planning[RowFate, ImportPlan]:
+        """A dry run to advance step by step (a screen shows progress and can stop it)."""
+        rows = read_rows(path)
+        source = source or path.stem
+        columns = columns if columns is not None else self.mapping_for(source, rows.header)
+        if problem := mapping.check(path.name, rows.header, columns, REQUIRED):
+            rows.close()
+            raise ImportProblem(problem)
+        index = PersonIndex(self.ws)
+        chosen = dict(columns)
+        return Planning(
+            rows,
+            lambda row: self._fate(row, chosen, index),
+            lambda fates: ImportPlan(source, sha256(path), chosen, tuple(fates)),
+        )
 
     def _fate(self, row: SourceRow, mapping: dict[str, str], index: PersonIndex) -> RowFate:
         def get(name: str) -> str:

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 
 from db.device import DeviceSecrets
 from db.keyfile import KdfCost
-from ppo_desktop.imports.nominations import ImportCancelled, NominationImport
+from ppo_desktop.imports.nominations import NominationImport
+from ppo_desktop.imports.planning import ImportCancelled
 from ppo_desktop.imports.sources import ImportProblem
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.exports import Exports

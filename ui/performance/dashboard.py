@@ -86,6 +86,8 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         self.year.setAccessibleName("Cohort year")
         self.enter = QPushButton("&Enter convictions…")
         self.enter.clicked.connect(self.enter_convictions)
+        self.import_counts = QPushButton("&Import convictions…")
+        self.import_counts.clicked.connect(self.import_convictions)
 
         bar = QHBoxLayout()
         for label, widget in (
@@ -112,7 +114,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             area.setWidget(body)
             self.tabs.addTab(area, name)
         years = QHBoxLayout()
-        for part in (QLabel("Cohort year:"), self.year, self.enter, self.new_year):
+        for part in (QLabel("Cohort year:"), self.year, self.enter, self.import_counts, self.new_year):
             years.addWidget(part)
         years.addStretch(1)
         self.pages["Re-offending"].addLayout(years)
@@ -268,6 +270,11 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         dialog = ConvictionsDialog(self.years, int(year_id), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.ctx.broadcast(Changes.of("convictions"))
+
+    def import_convictions(self) -> None:
+        from ui.imports.import_dialog import ImportDialog
+
+        ImportDialog(self.ctx, "convictions", self).exec()
 
     def _ask_path(self, key: str) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(

@@ -84,6 +84,10 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         new = QPushButton("&New nomination…")
         new.clicked.connect(self.nominate)
         top.addWidget(new)
+        bring = QPushButton("Im&port…")
+        bring.setToolTip("Nominations or offence counts from a police spreadsheet (CSV or Excel)")
+        bring.clicked.connect(self.import_file)
+        top.addWidget(bring)
         caption = QLabel("&Rank the pool for:")
         caption.setBuddy(self.strand)
         top.addWidget(caption)
@@ -103,6 +107,11 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         from ui.nomination_dialog import NominationDialog
 
         NominationDialog(self.ctx, self).exec()
+
+    def import_file(self) -> None:
+        from ui.imports.import_dialog import ImportDialog
+
+        ImportDialog(self.ctx, "nominations", self).exec()
 
     def reload(self) -> None:
         strand = Strand(self.strand.currentData())

@@ -1,0 +1,67 @@
+"""A dry run that advances a step at a time, so a screen can show progress and stop it, and the
+store is read on the thread that owns it (no worker needs its own connection)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import islice
+from typing import Generic, TypeVar
+
+from ppo_desktop.imports.sources import Source, SourceRow
+
+T = TypeVar("T")
+P = TypeVar("P")
+STEP = 1000
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+class Planning(Generic[T, P]):
+    def __init__(
+        self, source: Source, fate: Callable[[SourceRow], T], finish: Callable[[list[T]], P]
+    ) -> None:
+        self._source = source
+        self._fate = fate
+        self._finish = finish
+        self._fates: list[T] = []
+        self._done = False
+
+    @property
+    def rows_read(self) -> int:
+        return len(self._fates)
+
+    def step(self, limit: int = STEP) -> bool:
+        """Read up to ``limit`` more rows; True once the file is read to the end (then closed)."""
+        if self._done:
+            return True
+        try:
+            batch = [self._fate(row) for row in islice(self._source.rows, limit)]
+        except BaseException:
+            self._source.close()
+            raise
+        self._fates.extend(batch)
+        if len(batch) < limit:
+            self._done = True
+            self._source.close()
+        return self._done
+
+    def result(self) -> P:
+        if not self._done:
+            raise RuntimeError("the dry run has not finished")
+        return self._finish(self._fates)
+
+    def cancel(self) -> None:
+        self._done = True
+        self._source.close()
+
+    def run(self, progress: Callable[[int], bool] | None = None) -> P:
+        """To the end in one go; ``progress(rows_read)`` after each step, returning False cancels."""
+        while not self.step():
+            if progress is not None and not progress(self.rows_read):
+                self.cancel()
+                raise ImportCancelled
+        if progress is not None:
+            progress(self.rows_read)
+        return self.result()

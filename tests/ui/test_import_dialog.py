@@ -1,0 +1,90 @@
+"""The import dialog driven through its widgets: mapping guessed, dry run with progress and Stop,
+duplicates decided by a person, then the import."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import show_active
+from ui.context import AppContext
+from ui.imports.import_dialog import ImportDialog
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+
+
+def _count(ctx: AppContext, table: str) -> int:
+    return int(ctx.ws.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _dialog(qtbot: QtBot, ctx: AppContext, path: Path) -> ImportDialog:
+    dialog = ImportDialog(ctx, "nominations")
+    show_active(qtbot, dialog)
+    dialog.ask_file = lambda: path
+    dialog.ask_reason = lambda: "Monthly nominations (test)"
+    qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_dry_run_then_import(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = _dialog(qtbot, ctx, FIXTURES / "good.csv")
+    assert dialog.columns["family_name"].currentData() == "Surname"  # guessed from the header
+    assert dialog.columns["pnc_id"].currentData() == "PNC"
+    before = _count(ctx, "nominations")
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    fates = [dialog.results.item(i, 1).text() for i in range(dialog.results.rowCount())]  # type: ignore[union-attr]
+    assert fates == ["new", "new", "matched"] and _count(ctx, "nominations") == before
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert _count(ctx, "nominations") == before + 3
+    assert "Imported" in dialog.status.text()
+    assert ctx.ws.audit.search(kind="combination")[-1].justification == "Monthly nominations (test)"
+
+
+def test_a_possible_duplicate_waits_for_a_decision(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    person = ctx.cases.nominal(1)
+    assert person.dob is not None
+    path = tmp_path / "dup.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Surname", "Forenames", "Date of birth", "Agency", "Strand", "Reason"])
+        writer.writerow(
+            [person.family_name + "e", person.given_names, person.dob.isoformat(), "Police", "C&C", "x"]
+        )
+    dialog = _dialog(qtbot, ctx, path)
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert dialog.results.item(0, 1).text() == "possible-duplicate"  # type: ignore[union-attr]
+    assert not dialog.import_button.isEnabled()
+    choice = dialog.results.cellWidget(0, 3)
+    assert isinstance(choice, QComboBox)
+    choice.setCurrentIndex(choice.findText(f"The same person as nominal {person.id}"))
+    assert dialog.import_button.isEnabled() and dialog.decisions() == {2: person.id}
+    people = _count(ctx, "nominals")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert _count(ctx, "nominals") == people  # joined to the existing person, never a silent merge
+
+
+def test_stop_a_long_dry_run_and_explain_a_bad_file(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    with big.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Surname", "Forenames", "Agency", "Strand", "Reason"])
+        writer.writerows([f"Fictional{i}", "Test", "Police", "C&C", "x"] for i in range(50_000))
+    dialog = _dialog(qtbot, ctx, big)
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "rows read" in dialog.status.text())
+    assert dialog.stop.isEnabled() and dialog.progress.isVisible()
+    qtbot.mouseClick(dialog.stop, Qt.MouseButton.LeftButton)
+    assert dialog.plan is None and "stopped" in dialog.status.text() and not dialog.progress.isVisible()
+
+    dialog.ask_file = lambda: FIXTURES / "missing_columns.csv"
+    qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    assert "required column(s) missing: agency, strand, reason" in dialog.status.text()
+    assert not dialog.import_button.isEnabled()

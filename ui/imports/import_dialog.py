@@ -1,0 +1,328 @@
+"""Import from a spreadsheet: choose the file, map its columns, see every row's fate in a dry run
+(with progress, and a Cancel that stops it), settle possible duplicates, then import all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.imports import counts, nominations
+from ppo_desktop.imports.counts import CountsImport, CountsPlan
+from ppo_desktop.imports.nominations import ImportPlan, NominationImport
+from ppo_desktop.imports.planning import Planning
+from ppo_desktop.imports.sources import ImportProblem, read_rows
+from ppo_desktop.services import ServiceError
+from ui.context import AppContext
+
+KINDS = {
+    "nominations": ("Nominations", nominations.FIELDS, nominations.REQUIRED),
+    "offences": (
+        "Offence counts (into draft score sheets)",
+        counts.OFFENCE_FIELDS,
+        counts.REQUIRED["offences"],
+    ),
+    "convictions": (
+        "Convictions for a cohort year",
+        counts.CONVICTION_FIELDS,
+        counts.REQUIRED["convictions"],
+    ),
+}
+NEW_PERSON = -1
+LABELS = {"dob": "Date of birth", "pnc_id": "PNC id", "cro": "CRO number", "period_from": "Period from",
+          "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year"}  # fmt: skip
+PER_ROW = 3
+
+
+class ImportDialog(QDialog):
+    def __init__(self, ctx: AppContext, kind: str = "nominations", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import from a spreadsheet")
+        self.path: Path | None = None
+        self.header: list[str] = []
+        self.planning: Planning[Any, Any] | None = None
+        self.plan: ImportPlan | CountsPlan | None = None
+        self.ask_file: Callable[[], Path | None] = self._ask_file
+        self.ask_reason: Callable[[], str | None] = self._ask_reason
+        self.timer = QTimer(self)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._step)
+
+        self.kind = QComboBox()
+        for key, (label, _fields, _required) in KINDS.items():
+            self.kind.addItem(label, key)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+        self.kind.currentIndexChanged.connect(lambda _i: self._load_header())
+        self.file = QLineEdit()
+        self.file.setReadOnly(True)
+        self.file.setPlaceholderText("a .csv or .xlsx file")
+        self.choose = QPushButton("C&hoose file…")
+        self.choose.clicked.connect(self.choose_file)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText(
+            "who sent it, e.g. Police intelligence unit (its layout is remembered)"
+        )
+        self.source.editingFinished.connect(self._load_header)
+        self.mapping_form = QGridLayout()
+        self.columns: dict[str, QComboBox] = {}
+        self.dry_run = QPushButton("&Dry run")
+        self.dry_run.clicked.connect(self.start_dry_run)
+        self.stop = QPushButton("&Stop")
+        self.stop.clicked.connect(self.stop_dry_run)
+        self.stop.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.results = QTableWidget(0, 4)
+        self.results.setHorizontalHeaderLabels(["Row", "Fate", "Why", "Decision"])
+        self.results.setAccessibleName("Every row's fate")
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
+        self.results.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.results.setColumnWidth(3, 300)
+        self.import_button = QPushButton("&Import")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.run_import)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+
+        top = QFormLayout()
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.choose)
+        top.addRow("&What:", self.kind)
+        top.addRow("File:", file_row)
+        top.addRow("Sent &by:", self.source)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.dry_run)
+        run_row.addWidget(self.stop)
+        run_row.addWidget(self.progress, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(QLabel("Columns (* required):"))
+        layout.addLayout(self.mapping_form)
+        layout.addLayout(run_row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.results, 3)
+        layout.addLayout(buttons)
+        self.resize(1100, 700)
+
+    # -- file and mapping ---------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        path = self.ask_file()
+        if path is None:
+            return
+        self.path = path
+        self.file.setText(str(path))
+        if not self.source.text():
+            self.source.setText(path.stem)
+        self._load_header()
+
+    def _importer(self) -> NominationImport | CountsImport:
+        kind = str(self.kind.currentData())
+        return NominationImport(self.ctx.ws) if kind == "nominations" else CountsImport(self.ctx.ws, kind)
+
+    def _load_header(self) -> None:
+        self._clear_results()
+        while (item := self.mapping_form.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.columns.clear()
+        if self.path is None:
+            return
+        try:
+            with read_rows(self.path) as source:
+                self.header = source.header
+        except ImportProblem as exc:
+            self.status.setText(str(exc))
+            return
+        _label, fields, required = KINDS[str(self.kind.currentData())]
+        guessed = self._importer().mapping_for(self.source.text() or self.path.stem, self.header)
+        for i, field in enumerate(fields):
+            combo = QComboBox()
+            combo.addItem("(not in this file)", None)
+            for column in self.header:
+                combo.addItem(column, column)
+            if field in guessed:
+                combo.setCurrentIndex(combo.findData(guessed[field]))
+            name = LABELS.get(field, field.replace("_", " ").capitalize())
+            caption = QLabel(name + (" *" if field in required else "") + ":")
+            caption.setBuddy(combo)
+            combo.setAccessibleName(name)
+            self.mapping_form.addWidget(caption, i // PER_ROW, 2 * (i % PER_ROW))
+            self.mapping_form.addWidget(combo, i // PER_ROW, 2 * (i % PER_ROW) + 1)
+            self.columns[field] = combo
+        self.status.setText(
+            f"{len(self.header)} columns in {self.path.name}. Check the mapping, then Dry run."
+        )
+
+    def mapping(self) -> dict[str, str]:
+        return {f: str(c.currentData()) for f, c in self.columns.items() if c.currentData() is not None}
+
+    # -- the dry run ------------------------------------------------------------------------------------
+    def start_dry_run(self) -> None:
+        if self.path is None:
+            self.status.setText("Choose a file first.")
+            return
+        self._clear_results()
+        try:
+            self.planning = self._importer().start(
+                self.path, source=self.source.text(), columns=self.mapping()
+            )
+        except (ImportProblem, ServiceError) as exc:
+            self.status.setText(str(exc))
+            return
+        self.progress.show()
+        self.dry_run.setEnabled(False)
+        self.stop.setEnabled(True)
+        self.timer.start()
+
+    def _step(self) -> None:
+        planning = self.planning
+        if planning is None:
+            self.timer.stop()
+            return
+        try:
+            done = planning.step()
+            self.status.setText(f"Dry run: {planning.rows_read:,} rows read…")
+            if not done:
+                return
+            self.plan = planning.result()
+        except (ImportProblem, ServiceError) as exc:
+            self.status.setText(str(exc))
+            self.plan = None
+        self._finish_run()
+        if self.plan is not None:
+            self._show_plan(self.plan)
+
+    def stop_dry_run(self) -> None:
+        if self.planning is not None:
+            self.planning.cancel()
+        self._finish_run()
+        self.status.setText("Dry run stopped; nothing was imported.")
+
+    def _finish_run(self) -> None:
+        self.timer.stop()
+        self.planning = None
+        self.progress.hide()
+        self.dry_run.setEnabled(True)
+        self.stop.setEnabled(False)
+
+    def _show_plan(self, plan: ImportPlan | CountsPlan) -> None:
+        lines = (
+            [(r.number, r.fate, r.message, r.nominal_id) for r in plan.rows]
+            if isinstance(plan, ImportPlan)
+            else [(c.number, "ok" if c.ok else "rejected", c.message, None) for c in plan.lines]
+        )
+        shown = lines[:2000]  # the summary counts every row; the table shows the first 2,000
+        self.results.setRowCount(len(shown))
+        for i, (number, fate, message, who) in enumerate(shown):
+            for j, text in enumerate((str(number), fate, message)):
+                self.results.setItem(i, j, QTableWidgetItem(text))
+            if fate == "possible-duplicate":
+                choice = QComboBox()
+                choice.addItem("— decide —", None)
+                if who is not None:
+                    choice.addItem(f"The same person as nominal {who}", who)
+                choice.addItem("A new person", NEW_PERSON)
+                choice.setAccessibleName(f"Row {number}: who is this?")
+                choice.currentIndexChanged.connect(lambda _i: self._update_import_button())
+                self.results.setCellWidget(i, 3, choice)
+        more = f" (the first {len(shown):,} are listed)" if len(lines) > len(shown) else ""
+        self.status.setText(f"Dry run: {plan.summary()}{more}. Nothing has been imported yet.")
+        self._update_import_button()
+
+    def decisions(self) -> dict[int, int | None]:
+        out: dict[int, int | None] = {}
+        for i in range(self.results.rowCount()):
+            widget, row = self.results.cellWidget(i, 3), self.results.item(i, 0)
+            if isinstance(widget, QComboBox) and widget.currentData() is not None and row is not None:
+                value = int(widget.currentData())
+                out[int(row.text())] = None if value == NEW_PERSON else value
+        return out
+
+    def _update_import_button(self) -> None:
+        plan = self.plan
+        if plan is None:
+            self.import_button.setEnabled(False)
+            return
+        if isinstance(plan, ImportPlan):
+            undecided = plan.count("possible-duplicate") - len(self.decisions())
+            ready = plan.count("rejected") == 0 and undecided == 0
+        else:
+            ready = not plan.rejected
+        self.import_button.setEnabled(
+            ready and bool(plan.rows if isinstance(plan, ImportPlan) else plan.lines)
+        )
+
+    def _clear_results(self) -> None:
+        self.plan = None
+        self.results.setRowCount(0)
+        self.import_button.setEnabled(False)
+
+    # -- the import ---------------------------------------------------------------------------------------
+    def run_import(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        reason = self.ask_reason()
+        if not reason:
+            return
+        importer = self._importer()
+        try:
+            if isinstance(plan, ImportPlan) and isinstance(importer, NominationImport):
+                changes = importer.commit(plan, self.decisions(), justification=reason)
+            elif isinstance(plan, CountsPlan) and isinstance(importer, CountsImport):
+                changes = importer.commit(plan, justification=reason)
+            else:
+                return
+            from ppo_desktop.imports.mapping import remember
+
+            remember(self.ctx.ws, str(self.kind.currentData()), plan.source, plan.mapping)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
+        self.ctx.broadcast(changes)
+        self.status.setText(f"Imported: {plan.summary()}. The import is recorded in the audit log.")
+        self.import_button.setEnabled(False)
+        self.plan = None
+
+    def _ask_file(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import from a spreadsheet", "", "Spreadsheets (*.csv *.xlsx *.txt *.tsv)"
+        )
+        return Path(chosen) if chosen else None
+
+    def _ask_reason(self) -> str | None:
+        text, ok = QInputDialog.getText(
+            self, "Why is this being imported?", "Reason (recorded in the audit log):"
+        )
+        return text if ok and text.strip() else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -17,8 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Document, Documents
+from ppo_desktop.services.exports import Exports
 from ui.context import AppContext
+from ui.imports.transfer_dialogs import TransferActions
 from ui.reports.preview import PdfPreview
 from ui.widgets import title_label
 
@@ -44,6 +49,7 @@ class ReportsScreen(QWidget):
         self.error.setObjectName("error")
         self.preview = PdfPreview(self.documents, self)
         self.preview.disclosed.connect(lambda _how: ctx.broadcast(Changes.of("audit")))
+        self.ask_csv_path: Callable[[str], Path | None] = self._ask_csv_path
 
         grid = QGridLayout()
         grid.addWidget(QLabel("Meeting:"), 0, 0)
@@ -78,6 +84,24 @@ class ReportsScreen(QWidget):
         grid.addWidget(self._button("cohort", "&Cohort report", self.documents.cohort), 1, 3)
         grid.addWidget(self._button("actions", "&Action tracker", self.documents.action_tracker), 2, 2)
         grid.addWidget(self._button("blank", "&Blank scoring sheet", self.documents.blank_sheet), 2, 3)
+        grid.addWidget(QLabel("Returns (CSV):"), 3, 0)
+        self.returns = QComboBox()
+        self.returns.setAccessibleName("Return to export")
+        self.returns.addItem("Cohort list", ("cohort", ""))
+        self.returns.addItem("Removals", ("removals", ""))
+        for year in CohortYears(ctx.ws).all():
+            self.returns.addItem(f"Re-offending cohort {year.label}", ("reoffending", year.label))
+        grid.addWidget(self.returns, 3, 1)
+        export = QPushButton("E&xport CSV…")
+        export.clicked.connect(self.export_return)
+        grid.addWidget(export, 3, 2)
+        self.transfers = TransferActions(ctx, self, self.error.setText)
+        send = QPushButton("Transfer &pack for this meeting…")
+        send.clicked.connect(lambda: self._with_meeting(self.transfers.send))
+        receive = QPushButton("&Open a transfer pack…")
+        receive.clicked.connect(self.transfers.receive)
+        grid.addWidget(send, 0, 4)
+        grid.addWidget(receive, 1, 4)
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Reports"))
         layout.addLayout(grid)
@@ -95,6 +119,38 @@ class ReportsScreen(QWidget):
         self.meeting.clear()
         for m in self.ctx.meetings.all():
             self.meeting.addItem(f"{m.held_on:%d %b %Y} — {m.panel} ({m.state.value})", m.id)
+
+    def _with_meeting(self, action: Callable[[int], None]) -> None:
+        try:
+            action(self._meeting_id())
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+
+    def export_return(self) -> None:
+        kind, year = self.returns.currentData()
+        path = self.ask_csv_path(f"{kind}.csv")
+        if path is None:
+            return
+        answer = self.preview.ask_disclosure(f"Export: {self.returns.currentText()}")
+        if answer is None:
+            return
+        try:
+            data = Exports(self.ctx.ws).export(
+                kind, how=f"saved to {path}", recipient=answer[0], justification=answer[1], year_label=year
+            )
+            path.write_bytes(data)
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return
+        except OSError as exc:
+            self.error.setText(f"Could not save to {path}: {exc.strerror}")
+            return
+        self.error.setText(f"Exported to {path} (not encrypted); the disclosure is in the audit log.")
+        self.ctx.broadcast(Changes.of("audit"))
+
+    def _ask_csv_path(self, name: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export (unencrypted CSV)", name, "CSV (*.csv)")
+        return Path(chosen) if chosen else None
 
     def _meeting_id(self) -> int:
         value = self.meeting.currentData()

@@ -152,6 +152,11 @@ class SettingsScreen(QWidget):
             self.policy_boxes[field.key] = box
             policy_grid.addWidget(box, i // 3, i % 3)
         layout.addLayout(policy_grid)
+        layout.addWidget(title_label("Transfer packs", "sectionTitle"))
+        from ui.imports.transfer_dialogs import TransferActions, key_row
+
+        self.transfer_actions = TransferActions(ctx, self, lambda _text: None)
+        layout.addLayout(key_row(self.transfer_actions))
         layout.addWidget(title_label("Users", "sectionTitle"))
         layout.addWidget(self.users_view, 1)
 

@@ -1,0 +1,236 @@
+"""Transfer packs in the UI: seal a meeting's cases for the chair's laptop, and open one there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.services import ServiceError
+from ppo_desktop.services.transfer import Transfer, TransferPlan
+from ppo_desktop.transfer.pack import PackError, mode_of
+from ui.context import AppContext
+from ui.widgets import add_rows
+
+NEW_PERSON = -1
+
+
+class SealDialog(QDialog):
+    """How the pack is protected, and who it is for and why (recorded before it is written)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.by_passphrase = QRadioButton("A &passphrase (tell it to the recipient another way)")
+        self.by_key = QRadioButton("The receiving laptop's &public key")
+        self.by_passphrase.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.by_passphrase)
+        group.addButton(self.by_key)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key = QLineEdit()
+        self.key.setPlaceholderText("ppo-pk1:… (Settings → Transfer key on the receiving laptop)")
+        self.recipient = QLineEdit()
+        self.reason = QLineEdit()
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        form = QFormLayout(self)
+        form.addRow(self.by_passphrase)
+        add_rows(form, (("Pass&phrase:", self.passphrase), ("&Repeat:", self.repeat)))
+        form.addRow(self.by_key)
+        add_rows(form, (("&Key:", self.key), ("Re&cipient:", self.recipient), ("&Why:", self.reason)))
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if self.by_passphrase.isChecked() and self.passphrase.text() != self.repeat.text():
+            self.error.setText("The two passphrases differ.")
+            return
+        self.accept()
+
+    def answer(self) -> dict[str, str | None]:
+        by_key = self.by_key.isChecked()
+        return {
+            "passphrase": None if by_key else self.passphrase.text(),
+            "recipient_key": self.key.text() if by_key else None,
+            "recipient": self.recipient.text(),
+            "justification": self.reason.text(),
+        }
+
+
+class MergeDialog(QDialog):
+    """What a pack holds and what will happen to each person; possible duplicates are decided here."""
+
+    def __init__(self, plan: TransferPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setWindowTitle("Open a transfer pack")
+        self.table = QTableWidget(len(plan.people), 3)
+        self.table.setHorizontalHeaderLabels(["Person", "What happens", "Decision"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("People in the pack")
+        for i, person in enumerate(plan.people):
+            self.table.setItem(i, 0, QTableWidgetItem(person.name))
+            self.table.setItem(i, 1, QTableWidgetItem(f"{person.fate}: {person.message}"))
+            if person.fate == "possible-duplicate":
+                choice = QComboBox()
+                choice.addItem("— decide —", None)
+                if person.nominal_id is not None:
+                    choice.addItem(f"The same person as nominal {person.nominal_id}", person.nominal_id)
+                choice.addItem("A new person", NEW_PERSON)
+                choice.setAccessibleName(f"{person.name}: who is this?")
+                self.table.setCellWidget(i, 2, choice)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. Chair's copy for the panel on 1 December")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.merge = QPushButton("&Merge into this store")
+        buttons.addButton(self.merge, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(plan.summary()))
+        layout.addWidget(self.table, 1)
+        reason = QFormLayout()
+        add_rows(reason, (("&Why:", self.reason),))
+        layout.addLayout(reason)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(900, 500)
+
+    def decisions(self) -> dict[int, int | None]:
+        out: dict[int, int | None] = {}
+        for i, person in enumerate(self.plan.people):
+            widget = self.table.cellWidget(i, 2)
+            if isinstance(widget, QComboBox) and widget.currentData() is not None:
+                value = int(widget.currentData())
+                out[person.number] = None if value == NEW_PERSON else value
+        return out
+
+
+class TransferActions:
+    """The two transfer actions, for a screen to offer (Reports, with its meeting chosen)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget, report: Callable[[str], None]) -> None:
+        self.ctx = ctx
+        self.parent = parent
+        self.report = report
+        self.transfer = Transfer(ctx.ws)
+        self.ask_seal: Callable[[str], dict[str, str | None] | None] = self._ask_seal
+        self.ask_save: Callable[[], Path | None] = self._ask_save
+        self.ask_open: Callable[[], Path | None] = self._ask_open
+        self.ask_passphrase: Callable[[], str | None] = self._ask_passphrase
+        self.ask_merge: Callable[[TransferPlan], tuple[dict[int, int | None], str] | None] = self._ask_merge
+
+    def send(self, meeting_id: int) -> None:
+        answer = self.ask_seal("Transfer pack for the chair's laptop")
+        if answer is None:
+            return
+        path = self.ask_save()
+        if path is None:
+            return
+        try:
+            data = self.transfer.export([], meeting_id=meeting_id, **answer)  # type: ignore[arg-type]
+            path.write_bytes(data)
+        except ServiceError as exc:
+            self.report(str(exc))
+            return
+        except OSError as exc:
+            self.report(f"Could not save to {path}: {exc.strerror}")
+            return
+        self.report(f"Saved the encrypted pack to {path}; the disclosure is in the audit log.")
+
+    def receive(self) -> None:
+        path = self.ask_open()
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+            passphrase = self.ask_passphrase() if mode_of(data) == "passphrase" else None
+            plan = self.transfer.plan(data, passphrase=passphrase)
+        except (OSError, PackError, ServiceError) as exc:
+            self.report(str(exc))
+            return
+        answer = self.ask_merge(plan)
+        if answer is None:
+            return
+        decisions, reason = answer
+        try:
+            changes = self.transfer.commit(plan, decisions, justification=reason)
+        except ServiceError as exc:
+            self.report(str(exc))
+            return
+        self.ctx.broadcast(changes)
+        self.report(f"Merged: {plan.summary()}.")
+
+    def copy_public_key(self) -> str:
+        key = self.transfer.public_key()
+        QGuiApplication.clipboard().setText(key)  # a public key: not a secret
+        return key
+
+    def _ask_seal(self, title: str) -> dict[str, str | None] | None:
+        dialog = SealDialog(title, self.parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _ask_save(self) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self.parent, "Save the transfer pack", "panel.ppopack",
+                                                "Transfer pack (*.ppopack)")  # fmt: skip
+        return Path(chosen) if chosen else None
+
+    def _ask_open(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.parent, "Open a transfer pack", "", "Transfer pack (*.ppopack)"
+        )
+        return Path(chosen) if chosen else None
+
+    def _ask_passphrase(self) -> str | None:
+        text, ok = QInputDialog.getText(self.parent, "Transfer pack", "The pack's passphrase:",
+                                        QLineEdit.EchoMode.Password)  # fmt: skip
+        return text if ok else None
+
+    def _ask_merge(self, plan: TransferPlan) -> tuple[dict[int, int | None], str] | None:
+        dialog = MergeDialog(plan, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.decisions(), dialog.reason.text()
+
+
+def key_row(actions: TransferActions) -> QHBoxLayout:
+    """'This laptop's transfer key' with a copy button (cleared from the clipboard after 10 s)."""
+    row = QHBoxLayout()
+    shown = QLabel("This laptop's transfer key: (made when first copied)")
+    button = QPushButton("Copy &transfer key")
+    button.clicked.connect(lambda: shown.setText(f"This laptop's transfer key: {actions.copy_public_key()}"))
+    row.addWidget(shown, 1)
+    row.addWidget(button)
+    return row

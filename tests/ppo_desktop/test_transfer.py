@@ -154,3 +154,28 @@ def test_possible_duplicates_are_decided_by_a_person(demo: Workspace, laptop: Wo
     assert _count(laptop, "memberships") == 0
     transfer.commit(plan, {1: local.id}, justification="Panel")
     assert _count(laptop, "nominals") == 1 and _count(laptop, "memberships") >= 1
+
+
+def test_round_trip_of_the_whole_cohort_gives_the_same_cohort(demo: Workspace, laptop: Workspace) -> None:
+    def cohort(ws: Workspace) -> set[tuple[object, ...]]:
+        return {
+            (
+                r.nominal.pnc_id,
+                r.nominal.family_name,
+                r.membership.strand,
+                r.membership.status,
+                r.membership.added_on,
+                r.membership.next_review_on,
+                r.latest_score,
+            )  # fmt: skip
+            for r in Cases(ws).cohort(include_former=False)
+            if r.membership is not None
+        }
+
+    people = [r.nominal.id for r in Cases(demo).cohort(include_former=False)]
+    data = Transfer(demo).export(
+        people, passphrase=PACK_PASSPHRASE, recipient="New laptop", justification="Move"
+    )
+    transfer = Transfer(laptop)
+    transfer.commit(transfer.plan(data, passphrase=PACK_PASSPHRASE), justification="Move")
+    assert cohort(laptop) == cohort(demo) and len(cohort(laptop)) == len(people)

@@ -8,10 +8,11 @@ import sqlcipher3
 
 from db.errors import StoreDamaged, VaultError
 
+PAGE_SIZE = 4096
 # Raw 256-bit key, SQLCipher 4 defaults pinned explicitly so a future library default cannot drift.
 PROFILE = (
     "PRAGMA cipher_compatibility = 4",
-    "PRAGMA cipher_page_size = 4096",
+    f"PRAGMA cipher_page_size = {PAGE_SIZE}",
     "PRAGMA cipher_hmac_algorithm = HMAC_SHA512",
 )
 AFTER_KEY = (
@@ -52,9 +53,11 @@ def connect(path: Path, data_key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
-def connect_read_only(path: Path, data_key: bytes) -> sqlcipher3.Connection:
-    """A second, read-only connection (for checks on a worker thread); never writes the store."""
-    conn = sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=True)
+def connect_read_only(path: Path, data_key: bytes, *, immutable: bool = False) -> sqlcipher3.Connection:
+    """A read-only connection: a second one for checks on a worker thread, or the only one for a
+    store in a place that cannot be written (``immutable``: no WAL index or lock files are made)."""
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+    conn = sqlcipher3.connect(f"file:{path}?{flags}", uri=True, check_same_thread=True)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")

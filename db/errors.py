@@ -45,3 +45,15 @@ class DeviceSecretUnavailable(VaultError):
 
 class SlotError(VaultError):
     pass
+
+
+class StoreFull(VaultError):
+    """The disk (or the store's size limit) is full: the change was rolled back."""
+
+
+class StoreReadOnly(VaultError):
+    """The store is open read-only (its folder or file cannot be written): nothing can be recorded."""
+
+
+class StoreIOError(VaultError):
+    """The disk failed while writing: the change was rolled back."""

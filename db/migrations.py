@@ -178,5 +178,10 @@ def apply(db: Database) -> None:
     migrations.apply(db)
 
 
+def latest_version() -> int:
+    """How many steps this version of the app defines (a store at this number is up to date)."""
+    return len(migrations._migrations)
+
+
 def schema_version(db: Database) -> int:
     return len(migrations.applied(db))

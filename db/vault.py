@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,11 @@ from db.errors import (
     SlotError,
     StoreDamaged,
     StoreExists,
+    StoreFull,
+    StoreIOError,
     StoreLocked,
     StoreMissing,
+    StoreReadOnly,
     VaultError,
     WrongPassphrase,
 )
@@ -69,10 +72,12 @@ class Vault:
         keyfile: KeyFile,
         data_key: bytes,
         db: Database,
-        lock: FileLock,
+        lock: FileLock | None,
         device: DeviceSecrets,
         unlocked_by: str,
+        read_only: str = "",
     ) -> None:
+        self.read_only = read_only  # why the store is open read-only ("" when it is writable)
         self.paths = paths
         self._keyfile = keyfile
         self._data_key = data_key
@@ -181,6 +186,9 @@ class Vault:
                 f"The key file {grant.paths.keyfile.name} belongs to a different store (or the start of "
                 f"{grant.paths.store.name} is damaged). Put the matching key file beside the store."
             )
+        why = _unwritable(grant.paths)
+        if why:
+            return cls._connect_read_only(grant, device, why)
         lock = _acquire(grant.paths)
         try:
             return cls._connect(
@@ -189,6 +197,23 @@ class Vault:
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def _connect_read_only(cls, grant: KeyGrant, device: DeviceSecrets, why: str) -> Vault:
+        """A store nobody can write here (a read-only folder, file or medium) opens for reading only:
+        it cannot change underneath us, so no lock is needed and the file is read as immutable."""
+        conn = connection.connect_read_only(grant.paths.store, grant.data_key, immutable=True)
+        db = Database(conn)
+        try:
+            if migrations.schema_version(db) < migrations.latest_version():
+                raise StoreReadOnly(
+                    f"{grant.paths.store.name} was made by an older PPO Panel and must be updated once "
+                    f"where it can be written, but {why}. Copy it (with its key file) to a writable folder."
+                )
+        except BaseException:
+            conn.close()
+            raise
+        return cls(grant.paths, grant.keyfile, grant.data_key, db, None, device, grant.label, why)
 
     @classmethod
     def _connect(
@@ -224,15 +249,26 @@ class Vault:
 
     def close(self) -> None:
         """Checkpoint the WAL into the store, close it and forget the key."""
-        with contextlib.suppress(sqlcipher3.Error):
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not self.read_only:
+            with contextlib.suppress(sqlcipher3.Error):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
         self._data_key = b""
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
 
     # -- transactions and derived keys ---------------------------------------------------
-    def transaction(self) -> contextlib.AbstractContextManager[Database]:
-        return self.db.atomic()
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic change. A full disk, a read-only store or a failing disk rolls it back and is
+        reported as such (StoreFull, StoreReadOnly, StoreIOError), never as a bare SQLite error."""
+        if self.read_only:
+            raise StoreReadOnly(f"This store is open read-only ({self.read_only}); nothing can be saved.")
+        try:
+            with self.db.atomic() as db:
+                yield db
+        except sqlcipher3.OperationalError as exc:
+            raise _write_error(exc) from exc
 
     def derive_key(self, purpose: str) -> bytes:
         """A key for ``purpose`` (e.g. the audit chain) derived from the data key, never the key itself."""
@@ -356,13 +392,45 @@ def _store_salt(paths: VaultPaths) -> str:
 def _check_files(paths: VaultPaths) -> None:
     if not paths.store.exists():
         raise StoreMissing(f"There is no store at {paths.store}.")
-    if paths.store.stat().st_size == 0:
+    size = paths.store.stat().st_size
+    if size == 0:
         raise StoreDamaged(f"The store {paths.store.name} is empty (0 bytes); restore it from a backup.")
+    if size % connection.PAGE_SIZE:
+        raise StoreDamaged(
+            f"The store {paths.store.name} is damaged: it has been cut short ({size:,} bytes is not a whole "
+            "number of pages). Restore it from a backup."
+        )
     if not paths.keyfile.exists():
         raise KeyFileMissing(
             f"The key file {paths.keyfile.name} is missing from {paths.store.parent}; "
             "without it the store cannot be opened. Restore it from a backup."
         )
+
+
+def _write_error(exc: sqlcipher3.OperationalError) -> BaseException:
+    text = str(exc).lower()
+    if "full" in text:
+        return StoreFull(
+            "The disk is full, so the change was not saved (nothing was lost; what you typed is kept). "
+            "Free some space, then try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreReadOnly(
+            "The store cannot be written any more (the disk became read-only); nothing was saved."
+        )
+    if "disk i/o" in text:
+        return StoreIOError("The disk reported an error while saving; the change was rolled back. Try again.")
+    unchanged: BaseException = exc
+    return unchanged
+
+
+def _unwritable(paths: VaultPaths) -> str:
+    """Why the store cannot be written here, or "" when it can."""
+    if not os.access(paths.store.parent, os.W_OK):
+        return f"the folder {paths.store.parent} cannot be written to"
+    if not os.access(paths.store, os.W_OK):
+        return f"the file {paths.store.name} is read-only"
+    return ""
 
 
 def _acquire(paths: VaultPaths) -> FileLock:

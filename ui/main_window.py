@@ -6,8 +6,17 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ppo_desktop.services import ServiceError
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 from ui.performance.dashboard import PerformanceScreen
@@ -74,10 +83,27 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setFixedWidth(170)
 
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("#banner { background: #fff3bf; color: #3d2e00; padding: 8px; }")
+        read_only = ctx.ws.vault.read_only
+        self.banner.setText(
+            f"Read-only: {read_only}. You can see the lists; opening a case, printing and every change are "
+            "blocked, because they could not be recorded in the audit log. Copy the store (with its key "
+            "file) to a writable folder to work on it."
+            if read_only
+            else ""
+        )
+        self.banner.setVisible(bool(read_only))
         body = QWidget()
-        layout = QHBoxLayout(body)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.banner)
+        layout = QHBoxLayout()
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(body)
         user = ctx.ws.user
         self.statusBar().addWidget(QLabel(f"{user.display_name} · {user.role.value}"))
@@ -126,7 +152,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(NAV.index(name))
 
     def open_case(self, nominal_id: int) -> None:
-        self.case_view.show_case(nominal_id)
+        try:
+            self.case_view.show_case(nominal_id)
+        except ServiceError as exc:  # e.g. the consultation cannot be recorded: the case stays shut
+            self.banner.setText(f"The case was not opened: {exc}")
+            self.banner.show()
+            return
         self.stack.setCurrentWidget(self.case_view)
         self.case_view.tabs.setFocus()
 

@@ -30,7 +30,7 @@ class Backups:
         problems = self.ws.vault.integrity_check()  # includes cipher_integrity_check
         if problems:
             raise ServiceError(f"The store fails its check, so no backup was made: {problems[0]}")
-        with self.ws.vault.transaction():  # recorded first: the bundle carries its own record
+        with self.ws.transaction():  # recorded first: the bundle carries its own record
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,
                 "store",
@@ -88,7 +88,7 @@ def restore(
     if problems or not report.ok:
         ws.close()
         raise ServiceError(f"The restored store does not verify: {(problems or [str(report)])[0]}")
-    with ws.vault.transaction():
+    with ws.transaction():
         ws.audit.record(
             AuditKind.COLLECTION,
             "store",

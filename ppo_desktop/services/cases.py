@@ -309,7 +309,7 @@ class Cases:
     def open_case(self, nominal_id: int, *, purpose: str) -> CaseFile:
         """The whole case for one nominal; opening it is an audited consultation."""
         nominal = self.nominal(nominal_id)
-        with self.ws.vault.transaction():
+        with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.CONSULTATION,
                 "nominal",

@@ -159,7 +159,7 @@ class CohortYears:
     def consult(self, year_id: int) -> None:
         """Record that a year's named conviction counts were opened (a consultation of each person)."""
         year = self.get(year_id)
-        with self.ws.vault.transaction():
+        with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.CONSULTATION,
                 "cohort_year",

@@ -244,7 +244,7 @@ class Documents:
         """Record a print, save or export before it happens; refuse without a justification."""
         if not justification.strip() or not recipient.strip():
             raise ServiceError("Printing or saving personal data needs the recipient and the reason.")
-        with self.ws.vault.transaction():
+        with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,
                 "document",
@@ -264,7 +264,7 @@ class Documents:
     def _prepared(
         self, kind: str, title: str, render: Callable[[], bytes], ids: tuple[int, ...] = ()
     ) -> Document:
-        with self.ws.vault.transaction():
+        with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.CONSULTATION,
                 "document",

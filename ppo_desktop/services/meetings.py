@@ -288,7 +288,7 @@ class Meetings:
         """Showing a person to the room is a disclosure: audited before the projector shows it."""
         item = self.item(item_id)
         meeting = self.get(item.meeting_id)
-        with self.ws.vault.transaction():
+        with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,
                 "agenda_item",

@@ -113,7 +113,9 @@ def open_granted(
             if not user.active:
                 raise VaultError(f"The account {user.id!r} has been deactivated.")
         ws = Workspace(vault, user, clock=clock)
-        with ws.vault.transaction():
+        if vault.read_only:
+            return ws  # nothing can be recorded; the app shows why, and blocks what would need a record
+        with ws.transaction():
             ws.audit.record(
                 AuditKind.SESSION,
                 "store",
@@ -135,7 +137,10 @@ def _check_user_id(user_id: str) -> None:
 
 def lock(ws: Workspace, reason: str) -> None:
     """Record the lock, then close the store: the key is dropped and the WAL checkpointed."""
-    with ws.vault.transaction():
+    if ws.vault.read_only:
+        ws.close()
+        return
+    with ws.transaction():
         ws.audit.record(
             AuditKind.SESSION, "store", ws.vault.store_id, "Store locked", at=ws.now(), justification=reason
         )
@@ -150,7 +155,7 @@ def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
     if not list(ws.db.query("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])):
         raise VaultError(f"There is no active user {user_id!r}.")
     ws.vault.replace_passphrase(user_id, new_passphrase)
-    with ws.vault.transaction():
+    with ws.transaction():
         ws.audit.record(
             AuditKind.ALTERATION,
             "user",

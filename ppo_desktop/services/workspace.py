@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from db.errors import StoreFull, StoreIOError, StoreReadOnly
 from db.vault import Vault
 from ppo_desktop.audit import AuditLog
 from ppo_desktop.domain import Role, User
@@ -27,6 +28,11 @@ class ServiceError(Exception):
 
 class PermissionDenied(ServiceError):
     pass
+
+
+class NotSaved(ServiceError):
+    """The store could not take the change (disk full, read-only, a disk error): it was rolled back,
+    and what the person typed should be kept for them to try again."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,17 @@ class Workspace:
         allowed = frozenset(roles) or WRITER_ROLES
         if self.user.role not in allowed:
             raise PermissionDenied(f"{self.user.display_name} ({self.user.role}) may not make this change.")
-        with self.vault.transaction() as db:
+        with self.transaction() as db:
             yield db
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One transaction (audit entries included); a store that cannot take it says why."""
+        try:
+            with self.vault.transaction() as db:
+                yield db
+        except (StoreFull, StoreReadOnly, StoreIOError) as exc:
+            raise NotSaved(str(exc)) from exc
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """Insert one row (inside the caller's transaction) and return its id."""

@@ -103,7 +103,7 @@ class KeyFile:
             },
             indent=1,
         )
-        fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -213,6 +213,11 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def temp_prefix(path: Path) -> str:
+    """Half-written copies of this key file are named so; a process killed mid-write leaves one."""
+    return f".{path.name}-"
 
 
 def _fsync_dir(folder: Path) -> None:

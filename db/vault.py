@@ -49,6 +49,7 @@ from db.keyfile import (
     describe,
     new_recovery_key,
     normalise_recovery_key,
+    temp_prefix,
 )
 from db.store_paths import VaultPaths
 
@@ -191,6 +192,7 @@ class Vault:
             return cls._connect_read_only(grant, device, why)
         lock = _acquire(grant.paths)
         try:
+            _remove_half_written(grant.paths)
             return cls._connect(
                 grant.paths, grant.keyfile, grant.data_key, lock, device, grant.label, quick_check
             )
@@ -422,6 +424,13 @@ def _write_error(exc: sqlcipher3.OperationalError) -> BaseException:
         return StoreIOError("The disk reported an error while saving; the change was rolled back. Try again.")
     unchanged: BaseException = exc
     return unchanged
+
+
+def _remove_half_written(paths: VaultPaths) -> None:
+    """Key-file copies left by a process killed mid-change (we hold the lock: nobody is writing one)."""
+    for stale in paths.keyfile.parent.glob(temp_prefix(paths.keyfile) + "*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _unwritable(paths: VaultPaths) -> str:

@@ -364,3 +364,51 @@ def test_a_hanging_keyring_does_not_hang_the_unlock(tmp_path: Path, cost: KdfCos
     reopened = Vault.open(tmp_path / "h.ppo", PASS, device=device)  # passphrase-only: still opens
     reopened.close()
     release.set()
+
+
+def test_a_locked_keyring_falls_back_to_the_recovery_key(
+    store: tuple[Path, str], memory_keyring: object, device: DeviceSecrets
+) -> None:
+    from keyring.errors import KeyringLocked
+
+    class LockedKeyring:
+        ppo_trusted_test_backend = True
+
+        def get_password(self, service: str, username: str) -> str | None:
+            raise KeyringLocked("the login keyring is locked")
+
+    path, recovery = store
+    locked = DeviceSecrets(LockedKeyring())
+    before = digest(*files(path))
+    with pytest.raises(DeviceSecretUnavailable, match="recovery key"):
+        Vault.open(path, PASS, device=locked)
+    assert "locked" in locked.reason and digest(*files(path)) == before
+    vault = Vault.open(path, recovery_key=recovery, device=locked)
+    assert names(vault) == [SECRET_NAME]
+    vault.close()
+
+
+def test_a_plaintext_only_keyring_is_never_written(
+    tmp_path: Path, cost: KdfCost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+
+    from db.device import system_device_secrets
+
+    writes: list[str] = []
+
+    class PlaintextKeyring:  # what keyrings.alt's file backend looks like to the policy
+        def set_password(self, service: str, username: str, password: str) -> None:
+            writes.append(username)
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    monkeypatch.setattr(keyring, "get_keyring", lambda: PlaintextKeyring())
+    device = system_device_secrets()
+    assert not device.available and "No trusted OS keyring" in device.reason
+    vault, _ = Vault.create(tmp_path / "plain", "admin", PASS, device=device, cost=cost)
+    assert not vault.device_bound
+    vault.close()
+    assert writes == []  # refused, and never written to

@@ -308,7 +308,27 @@ class Vault:
 
     def backup_to(self, folder: Path, now: dt.datetime) -> backup.BackupInfo:
         """An encrypted bundle of this store and its key file in ``folder`` (see db.backup)."""
-        return backup.write_backup(self.db.conn, self.paths, self._data_key, self.store_id, folder, now)
+        return self.backup_job(folder, now)()
+
+    def backup_job(self, folder: Path, now: dt.datetime) -> Callable[[], backup.BackupInfo]:
+        """The backup as a job for a worker thread: its own read-only connection checks the store
+        (integrity and cipher integrity) and copies one committed snapshot of it, while this
+        connection goes on writing."""
+        paths, key, store_id = self.paths, bytes(self._data_key), self.store_id
+
+        def job() -> backup.BackupInfo:
+            conn = connection.connect_read_only(paths.store, key)
+            try:
+                problems = connection.integrity_check(conn)
+                if problems:
+                    raise backup.BackupError(
+                        f"The store fails its check, so no backup was made: {problems[0]}"
+                    )
+                return backup.write_backup(conn, paths, key, store_id, folder, now)
+            finally:
+                conn.close()
+
+        return job
 
     def check_copy(
         self, store: Path, extra: Callable[[sqlcipher3.Connection], list[str]] | None = None

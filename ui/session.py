@@ -4,12 +4,17 @@ the person back to the same place after unlocking."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from ppo_desktop.domain import Role
 from ppo_desktop.keyring_policy import DeviceSecrets
+from ppo_desktop.services import ServiceError
+from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.session import lock as lock_store
+from ppo_desktop.services.settings import backup_days
 from ppo_desktop.services.workspace import Workspace
 from ui.clipboard import ClipboardGuard
 from ui.context import AppContext
@@ -17,6 +22,8 @@ from ui.lock import IdleWatcher, lock_minutes
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
+
+BACKUP_CHECK_MS = 60 * 60 * 1000  # look once an hour whether the next automatic backup is due
 
 
 class SessionController(QObject):
@@ -47,6 +54,11 @@ class SessionController(QObject):
 
             self.reenrol_dialog = ReenrolDialog(ws, window)
             self.reenrol_dialog.open()  # window-modal: the rest of the app waits, the event loop runs
+        self.backup_timer = QTimer(window)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(lambda: self.scheduled_backup(window))
+        self.backup_timer.start()
+        QTimer.singleShot(0, window, lambda: self.scheduled_backup(window))
         minutes = lock_minutes(ws.setting("lock_minutes", ""))
         self.idle = IdleWatcher(minutes, self)
         self.idle.idle.connect(lambda: self.lock(f"idle for {minutes} minutes"))
@@ -76,6 +88,34 @@ class SessionController(QObject):
                 window.statusBar().showMessage(f"The store could not be checked: {exc}")
 
         self.runner.run(window.ctx.ws.background_checks(), done, failed)
+
+    def scheduled_backup(self, window: MainWindow) -> None:
+        """When the next automatic backup is due, take it on a worker (the person goes on working)."""
+        if self.window is not window or not window.ctx.ws.vault.is_open or window.ctx.ws.vault.read_only:
+            return
+        ws = window.ctx.ws
+        backups = Backups(ws)
+        folder = backups.due(backup_days(ws))
+        if folder is None or ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
+            return
+        try:
+            job = backups.start(folder)
+        except ServiceError as exc:
+            window.statusBar().showMessage(f"The scheduled backup could not start: {exc}")
+            return
+        window.statusBar().showMessage(f"Backing up to {folder}…")
+
+        def done(info: Any) -> None:
+            if self.window is window:
+                window.statusBar().showMessage(
+                    f"Scheduled backup written and verified: {info.path.name}", 15000
+                )
+
+        def failed(exc: Exception) -> None:
+            if self.window is window:
+                window.statusBar().showMessage(f"The scheduled backup failed: {exc}")
+
+        self.runner.run(job, done, failed)
 
     def lock(self, reason: str) -> UnlockDialog | None:
         """Blank projectors, save drafts, record the lock, close the store and drop every model."""

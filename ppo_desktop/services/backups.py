@@ -3,8 +3,10 @@ running the integrity, cipher-integrity and audit-chain checks on it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +27,15 @@ class Backups:
 
     def backup(self, folder: Path) -> BackupInfo:
         """Check the store, record the backup, write the bundle, then prove it restores."""
+        return self.start(folder)()
+
+    def start(self, folder: Path) -> Callable[[], BackupInfo]:
+        """Record the backup (on the store's thread), then hand back the slow part — check, copy,
+        verify by restoring — as a job for a worker; the store stays open for writing meanwhile."""
         if self.ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
             raise ServiceError("Backups are made by an administrator or the coordinator.")
-        problems = self.ws.vault.integrity_check()  # includes cipher_integrity_check
-        if problems:
-            raise ServiceError(f"The store fails its check, so no backup was made: {problems[0]}")
+        if not folder.is_dir():
+            raise ServiceError(f"The backup folder {folder} does not exist.")
         with self.ws.transaction():  # recorded first: the bundle carries its own record
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,
@@ -40,27 +46,61 @@ class Backups:
                 after={"folder": str(folder)},
                 justification="backup",
             )
-        try:
-            info = self.ws.vault.backup_to(folder, self.ws.now())
-        except backup.BackupError as exc:
-            raise ServiceError(str(exc)) from exc
-        problems = self.verify_bundle(info.path)
-        if problems:
-            raise ServiceError(f"The backup {info.path.name} was written but does not verify: {problems[0]}")
-        return info
+            self.ws.db.table("settings").upsert(
+                {"key": "last_backup", "value": f"{self.ws.now().isoformat(timespec='seconds')}|{folder}"},
+                pk="key",
+            )
+        copy = self.ws.vault.backup_job(folder, self.ws.now())
+        verify = self.verifier()
+
+        def job() -> BackupInfo:
+            try:
+                info = copy()
+            except backup.BackupError as exc:
+                raise ServiceError(str(exc)) from exc
+            problems = verify(info.path)
+            if problems:
+                raise ServiceError(
+                    f"The backup {info.path.name} was written but does not verify: {problems[0]}"
+                )
+            return info
+
+        return job
+
+    def verifier(self) -> Callable[[Path], list[str]]:
+        """``verify_bundle`` as a job that touches nothing of this thread's (safe on a worker)."""
+        key, store_id, check_copy = (
+            self.ws.vault.derive_key("audit-chain"),
+            self.ws.vault.store_id,
+            self.ws.vault.check_copy,
+        )
+
+        def verify(bundle: Path) -> list[str]:
+            try:
+                manifest = backup.read_manifest(bundle)
+            except backup.BackupError as exc:
+                return [str(exc)]
+            if manifest["store_id"] != store_id:
+                return [f"{bundle.name} is a backup of another store."]
+            with tempfile.TemporaryDirectory(prefix="ppo-verify-") as tmp:
+                paths = backup.extract(bundle, Path(tmp) / "restored.ppo")
+                return check_copy(paths.store, _chain_check(key))
+
+        return verify
+
+    def due(self, every_days: int) -> Path | None:
+        """The folder of the last backup, if the next scheduled one is due (None: not due, or none yet)."""
+        last = self.ws.setting("last_backup")
+        if not last or every_days <= 0:
+            return None
+        at, _, folder = last.partition("|")
+        if self.ws.now() - dt.datetime.fromisoformat(at) < dt.timedelta(days=every_days):
+            return None
+        return Path(folder) if Path(folder).is_dir() else None
 
     def verify_bundle(self, bundle: Path) -> list[str]:
         """Restore ``bundle`` to a temporary folder and check it with this store's key."""
-        key = self.ws.vault.derive_key("audit-chain")
-        try:
-            manifest = backup.read_manifest(bundle)
-        except backup.BackupError as exc:
-            return [str(exc)]
-        if manifest["store_id"] != self.ws.vault.store_id:
-            return [f"{bundle.name} is a backup of another store."]
-        with tempfile.TemporaryDirectory(prefix="ppo-verify-") as tmp:
-            paths = backup.extract(bundle, Path(tmp) / "restored.ppo")
-            return self.ws.vault.check_copy(paths.store, _chain_check(key))
+        return self.verifier()(bundle)
 
 
 def restore(

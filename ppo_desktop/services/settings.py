@@ -10,6 +10,13 @@ from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 
+DEFAULT_BACKUP_DAYS = 7
+
+
+def backup_days(ws: Workspace) -> int:
+    return int(ws.setting("backup_every_days", str(DEFAULT_BACKUP_DAYS)))
+
+
 class Settings:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -39,6 +46,12 @@ class Settings:
         if not 1 <= minutes <= 15:
             raise ServiceError("The idle lock is 1 to 15 minutes; it cannot be turned off.")
         return self._set("lock_minutes", str(minutes), "5")
+
+    def set_backup_days(self, days: int) -> Changes:
+        """Back up again to the last backup's folder after this many days (0: only when asked)."""
+        if not 0 <= days <= 90:
+            raise ServiceError("Automatic backups are every 1 to 90 days, or 0 for only when asked.")
+        return self._set("backup_every_days", str(days), str(DEFAULT_BACKUP_DAYS))
 
     def set_page_size(self, size: str) -> Changes:
         if size not in PAGE_SIZES:

@@ -65,3 +65,49 @@ def test_wrong_passphrase_restore_leaves_nothing(
 def test_backup_folder_must_exist(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(ServiceError, match="does not exist"):
         Backups(ws).backup(tmp_path / "nowhere")
+
+
+def test_a_backup_taken_while_writing_is_one_consistent_snapshot(
+    ws: Workspace, tmp_path: Path, no_device: DeviceSecrets
+) -> None:
+    import threading
+
+    from db.backup import BackupInfo
+
+    cases = Cases(ws)
+    for i in range(200):
+        cases.add_nominal(NominalDraft(f"Before{i}", "Fictional", address="x" * 2000))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    job = Backups(ws).start(folder)
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(job()))
+    worker.start()
+    written = 0
+    while worker.is_alive() or written < 5:  # the coordinator keeps working during the backup
+        cases.add_nominal(NominalDraft(f"During{written}", "Fictional"))
+        written += 1
+    worker.join()
+    info = results[0]
+    assert isinstance(info, BackupInfo), results
+    restored = restore(info.path, tmp_path / "restored.ppo", passphrase=ADMIN_PASS, device=no_device)
+    try:
+        names = {r[0] for r in restored.db.execute("SELECT family_name FROM nominals")}
+        assert {f"Before{i}" for i in range(200)} <= names  # everything committed before it began
+        during = sorted(int(n[6:]) for n in names if n.startswith("During"))
+        assert during == list(range(len(during)))  # a clean prefix of what was written during it
+        assert restored.audit.verify().ok and restored.vault.integrity_check() == []
+    finally:
+        restored.close()
+    assert ws.db.execute("SELECT count(*) FROM nominals").fetchone()[0] == 200 + written
+
+
+def test_the_next_scheduled_backup_falls_due(ws: Workspace, tmp_path: Path) -> None:
+    backups = Backups(ws)
+    assert backups.due(7) is None  # never backed up: nothing to repeat yet
+    backups.backup(tmp_path)
+    assert backups.due(7) is None  # just done
+    ws.db.execute(
+        "UPDATE settings SET value = ? WHERE key = 'last_backup'", [f"2026-11-01T09:00:00+00:00|{tmp_path}"]
+    )
+    assert backups.due(7) == tmp_path and backups.due(0) is None

@@ -155,3 +155,23 @@ def test_recovery_unlock_asks_for_a_new_passphrase(qtbot: QtBot, tmp_path: Path)
     again = unlock(tmp_path / "r.ppo", "a brand new passphrase", user_id="coord", device=device)
     assert again.user.id == "coord"
     again.close()
+
+
+def test_a_due_backup_runs_by_itself_after_unlocking(qtbot: QtBot, demo_store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    device = DeviceSecrets(None)
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=device)
+    with ws.transaction():
+        ws.db.table("settings").upsert(
+            {"key": "last_backup", "value": f"2026-10-01T09:00:00+00:00|{folder}"}, pk="key"
+        )
+    controller = SessionController(demo_store, device, SyncRunner())
+    window = controller.start(ws)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "Scheduled backup written and verified" in window.statusBar().currentMessage())
+    assert len(list(folder.glob("*.ppo-backup"))) == 1
+    assert ws.setting("last_backup").endswith(str(folder))
+    controller.scheduled_backup(window)  # not due again yet: no second copy
+    assert len(list(folder.glob("*.ppo-backup"))) == 1
+    window.close()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +26,7 @@ from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.backups import Backups
-from ppo_desktop.services.settings import Settings
+from ppo_desktop.services.settings import Settings, backup_days
 from ui.context import AppContext
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
@@ -121,7 +120,21 @@ class SettingsScreen(QWidget):
             "An encrypted copy of the store and its key file, checked by restoring it."
         )
         self.backup_result.setWordWrap(True)
+        self.backup_days = QSpinBox()
+        self.backup_days.setRange(0, 90)
+        self.backup_days.setSpecialValueText("only when asked")
+        self.backup_days.setPrefix("every ")
+        self.backup_days.setSuffix(" days")
+        self.backup_days.setValue(backup_days(ctx.ws))
+        self.backup_days.setAccessibleName("Back up automatically")
+        self.backup_days.valueChanged.connect(
+            lambda n: self._apply(lambda: Settings(self.ctx.ws).set_backup_days(n))
+        )
+        again = QLabel("Then a&gain, to the same folder:")
+        again.setBuddy(self.backup_days)
         backup_row.addWidget(self.backup_button)
+        backup_row.addWidget(again)
+        backup_row.addWidget(self.backup_days)
         backup_row.addWidget(self.backup_result, 1)
         layout.addLayout(backup_row)
         self.choose_folder: Callable[[], Path | None] = self._choose_folder
@@ -181,18 +194,26 @@ class SettingsScreen(QWidget):
         folder = self.choose_folder()
         if folder is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            info = Backups(self.ctx.ws).backup(folder)
+            job = Backups(self.ctx.ws).start(folder)
         except ServiceError as exc:
             self.backup_result.setText(str(exc))
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.backup_result.setText(
-            f"Written and verified: {info.path} ({info.bytes / 1e6:.1f} MB, encrypted)"
-        )
+        self.backup_button.setEnabled(False)
+        self.backup_result.setText("Backing up… (you can go on working)")
         self.ctx.broadcast(Changes.of("audit"))
+
+        def done(info: Any) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_result.setText(
+                f"Written and verified: {info.path} ({info.bytes / 1e6:.1f} MB, encrypted)"
+            )
+
+        def failed(exc: Exception) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_result.setText(f"The backup failed: {exc}")
+
+        self.ctx.runner.run(job, done, failed)
 
     def _marking_changed(self) -> None:
         self._apply(lambda: Settings(self.ctx.ws).set_marking(self.marking.text()))

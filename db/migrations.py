@@ -174,6 +174,18 @@ def m0006_transfer_origins(db: Database) -> None:
     )
 
 
+@migrations()
+def m0007_drafts(db: Database) -> None:
+    """Text being typed, kept (encrypted, in the store) until it is saved as a record: a crash or a
+    kill loses at most the last fraction of a second, and the text is offered back on restart."""
+    db.executescript(
+        """
+        CREATE TABLE drafts (
+            key TEXT PRIMARY KEY, nominal_id INTEGER, text TEXT NOT NULL, saved_at TEXT NOT NULL);
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

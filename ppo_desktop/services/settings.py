@@ -9,7 +9,6 @@ from ppo_desktop.domain import Role
 from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
-
 DEFAULT_BACKUP_DAYS = 7
 
 

@@ -90,3 +90,47 @@ def test_a_passphrase_change_killed_midway_leaves_old_or_new_never_neither(tmp_p
         assert opened[0] in (acknowledged, first if acknowledged == second else second)
         current = opened[0]
     assert not list(tmp_path.glob(".p.ppo.keys-*"))  # a half-written key file is cleared at the next open
+
+
+def test_kill_minus_nine_while_typing_a_note_offers_the_draft_back(demo_store: Path, qtbot: object) -> None:
+    from PySide6.QtCore import Qt
+
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+    from ppo_desktop.services.meetings import Meetings
+    from ui.context import AppContext
+    from ui.meeting.console import ChairConsole
+    from ui.tasks import SyncRunner
+
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    meetings = Meetings(ws)
+    meeting = next(m for m in meetings.all() if m.state.value == "planned")
+    person = ws.db.execute("SELECT nominal_id FROM memberships WHERE removed_on IS NULL LIMIT 1").fetchone()[
+        0
+    ]
+    item, _ = meetings.add_item(meeting.id, "Review", nominal_id=person, reasons=["kill test"])
+    ws.close()
+    typed = "Partners agree engagement improved; housing referral made (fictional)."
+    with subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.note_typist", str(demo_store), DEMO_PASSPHRASE,
+         str(meeting.id), typed],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    ) as child:  # fmt: skip
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "kept", "the console never kept the draft"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    assert Meetings(ws).item(item.id).notes == ""  # the note itself was never saved…
+    console = ChairConsole(AppContext(ws, SyncRunner()), meeting.id)
+    qtbot.addWidget(console)  # type: ignore[attr-defined]
+    console.show()
+    console.go_to(0)
+    assert console.offer.isVisible() and "closed unexpectedly" in console.draft_offer.text()
+    assert console.notes.toPlainText() == ""  # …and nothing is put back without asking
+    qtbot.mouseClick(console.restore_draft, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert console.notes.toPlainText() == typed and Meetings(ws).item(item.id).notes == typed
+    assert not console.offer.isVisible()
+    assert console.drafts.get(f"agenda_item:{item.id}:notes") is None  # saved as the record: draft gone
+    console.close()
+    ws.close()

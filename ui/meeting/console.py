@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -31,6 +32,7 @@ from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind, MeetingState,
 from ppo_desktop.projection import project
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.services.drafts import Drafts
 from ppo_desktop.summary import summary_lines
 from ui.context import AppContext
 from ui.meeting.agenda_model import AgendaModel
@@ -41,10 +43,16 @@ from ui.widgets import add_rows, configure_table, title_label
 
 DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
 NOTES_SAVE_MS = 800
+DRAFT_KEEP_MS = 250  # typed text reaches the encrypted store this soon, as a draft
+
+
+def _draft_key(item: AgendaItem) -> str:
+    return f"agenda_item:{item.id}:notes"
 
 
 class ChairConsole(QMainWindow):
     closed = Signal()
+    draft_kept = Signal()
 
     def __init__(self, ctx: AppContext, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +78,11 @@ class ChairConsole(QMainWindow):
         self.notes_timer.setSingleShot(True)
         self.notes_timer.setInterval(NOTES_SAVE_MS)
         self.notes_timer.timeout.connect(self.save_notes)
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_KEEP_MS)
+        self.draft_timer.timeout.connect(self.keep_draft)
+        self.drafts = Drafts(ctx.ws)
 
         # -- left: the agenda and progress
         self.agenda = AgendaModel(self._move, lambda: self.current.id if self.current else None, self)
@@ -99,6 +112,20 @@ class ChairConsole(QMainWindow):
         self.notes.setAccessibleName("Discussion notes for the minutes")
         self.notes.setPlaceholderText("Discussion summary for the minutes (saved as you type)")
         self.notes.textChanged.connect(self.notes_timer.start)
+        self.notes.textChanged.connect(self.draft_timer.start)
+        self.draft_offer = QLabel()
+        self.draft_offer.setWordWrap(True)
+        self.restore_draft = QPushButton("&Restore those notes")
+        self.restore_draft.clicked.connect(self.take_draft)
+        self.discard_draft = QPushButton("Discard them")
+        self.discard_draft.clicked.connect(self.drop_draft)
+        self.offer = QWidget()
+        offer_layout = QHBoxLayout(self.offer)
+        offer_layout.addWidget(self.draft_offer, 1)
+        offer_layout.addWidget(self.restore_draft)
+        offer_layout.addWidget(self.discard_draft)
+        self.offer.setStyleSheet("background: #fff3bf; color: #3d2e00;")
+        self.offer.hide()
         self.tabs = QTabWidget()
         self.tabs.addTab(summary_scroll, "S&ummary")
         self.tabs.addTab(self.scoring, "Sc&oring")
@@ -106,6 +133,7 @@ class ChairConsole(QMainWindow):
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.addWidget(self.heading)
+        centre_layout.addWidget(self.offer)
         centre_layout.addWidget(self.tabs, 1)
 
         # -- right: decisions and actions
@@ -242,6 +270,7 @@ class ChairConsole(QMainWindow):
         self.notes.blockSignals(True)
         self.notes.setPlainText(item.notes)
         self.notes.blockSignals(False)
+        self._offer_draft(item)
         if item.nominal_id is not None:
             self.case = self.ctx.cases.open_case(
                 item.nominal_id, purpose=f"Panel meeting {self.meeting.held_on}"
@@ -390,9 +419,51 @@ class ChairConsole(QMainWindow):
 
     def save_notes(self) -> None:
         self.notes_timer.stop()
+        self.draft_timer.stop()
+        item = self.current
+        if item is None:
+            return
+        if self.notes.toPlainText() != item.notes:
+            if not self._run(lambda: self.ctx.meetings.set_notes(item.id, self.notes.toPlainText())):
+                return  # not saved: the text stays in the editor (and in its draft) for a retry
+        if self.drafts.get(_draft_key(item)) is not None and not self.offer.isVisible():
+            self.drafts.discard(_draft_key(item))
+
+    def keep_draft(self) -> None:
+        """What is being typed, into the encrypted store at once (a kill loses at most a moment)."""
         item = self.current
         if item is not None and self.notes.toPlainText() != item.notes:
-            self._run(lambda: self.ctx.meetings.set_notes(item.id, self.notes.toPlainText()))
+            try:
+                self.drafts.keep(_draft_key(item), self.notes.toPlainText(), item.nominal_id)
+            except ServiceError as exc:
+                self.error.setText(str(exc))
+            else:
+                self.draft_kept.emit()
+
+    def _offer_draft(self, item: AgendaItem) -> None:
+        draft = self.drafts.get(_draft_key(item))
+        if draft is None or draft.text == item.notes:
+            self.offer.hide()
+            return
+        self.draft_offer.setText(
+            f"Notes for this item were being typed when PPO Panel last closed unexpectedly "
+            f"({draft.saved_at[:16].replace('T', ' ')} UTC) and were kept, encrypted."
+        )
+        self.offer.show()
+
+    def take_draft(self) -> None:
+        item = self.current
+        draft = self.drafts.get(_draft_key(item)) if item else None
+        self.offer.hide()
+        if item is not None and draft is not None:
+            self.notes.setPlainText(draft.text)
+            self.save_notes()
+
+    def drop_draft(self) -> None:
+        item = self.current
+        self.offer.hide()
+        if item is not None:
+            self.drafts.discard(_draft_key(item))
 
     def close_meeting(self) -> None:
         answer = QMessageBox.question(

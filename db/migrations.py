@@ -186,6 +186,34 @@ def m0007_drafts(db: Database) -> None:
     )
 
 
+@migrations()
+def m0008_erasure(db: Database) -> None:
+    """Erasure after the retention review. While a person is being erased their id sits in
+    ``erasing`` (inside that one transaction): only then may their final score sheets be deleted and
+    their audit entries' content be redacted — the chain stays verifiable, because version-2 entries
+    are chained over digests of their content (kept when the content is redacted)."""
+    db.executescript(
+        """
+        CREATE TABLE erasing (nominal_id INTEGER PRIMARY KEY);
+        ALTER TABLE audit ADD COLUMN v INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE audit ADD COLUMN digests TEXT;
+        DROP TRIGGER score_sheets_final_not_deleted;
+        CREATE TRIGGER score_sheets_final_not_deleted BEFORE DELETE ON score_sheets
+            WHEN OLD.state = 'final' AND OLD.nominal_id NOT IN (SELECT nominal_id FROM erasing)
+            BEGIN SELECT RAISE(ABORT, 'a final score sheet is never deleted'); END;
+        DROP TRIGGER audit_no_update;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            WHEN NOT (OLD.v = 2 AND OLD.nominal_id IN (SELECT nominal_id FROM erasing)
+                      AND NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.user_id = OLD.user_id
+                      AND NEW.workstation = OLD.workstation AND NEW.kind = OLD.kind
+                      AND NEW.entity = OLD.entity AND NEW.entity_id IS OLD.entity_id
+                      AND NEW.nominal_id IS OLD.nominal_id AND NEW.mac = OLD.mac AND NEW.v = OLD.v
+                      AND OLD.digests IS NULL AND NEW.digests IS NOT NULL)
+            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

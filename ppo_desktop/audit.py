@@ -20,6 +20,9 @@ from sqlite_utils import Database
 from ppo_desktop.domain import AuditEntry
 
 GENESIS = "0" * 64
+VERSION = 2  # entries chained over digests of their content, so the content can be redacted
+CONTENT = ("summary", "before", "after", "justification")  # redactable on erasure; digests kept
+REDACTED = "(erased after the retention review)"
 FIELDS = (
     "seq",
     "at",
@@ -123,6 +126,7 @@ class AuditLog:
                 "before": _json(e.get("before")),
                 "after": _json(e.get("after")),
                 "justification": e.get("justification", ""),
+                "v": VERSION,
             }
             row["mac"] = prev = self._mac(prev, row)
             rows.append(row)
@@ -133,18 +137,39 @@ class AuditLog:
         prev = GENESIS
         expected_seq = 1
         count = 0
-        cursor = self._db.execute(f"SELECT {', '.join(FIELDS)}, mac FROM audit ORDER BY seq")
+        redacted: set[int] = set()
+        erased: set[int] = set()
+        cursor = self._db.execute(f"SELECT {', '.join(FIELDS)}, v, digests, mac FROM audit ORDER BY seq")
         for values in cursor:
-            row = dict(zip((*FIELDS, "mac"), values, strict=True))
+            row = dict(zip((*FIELDS, "v", "digests", "mac"), values, strict=True))
             if row["seq"] != expected_seq:
                 return ChainReport(
                     False, count, prev, f"entry {expected_seq} is missing (next is {row['seq']})"
                 )
             if not hmac.compare_digest(row["mac"], self._mac(prev, row)):
                 return ChainReport(False, count, prev, f"entry {row['seq']} has been altered")
+            if row["digests"] is not None:  # redacted: blank content only, for a recorded erasure
+                blank = (row["summary"], row["before"], row["after"], row["justification"]) == (
+                    REDACTED,
+                    None,
+                    None,
+                    "",
+                )
+                if not blank:
+                    return ChainReport(False, count, prev, f"entry {row['seq']} has been altered")
+                redacted.add(row["nominal_id"])
+            if row["kind"] == AuditKind.ERASURE.value:
+                erased.add(row["nominal_id"])
             prev = row["mac"]
             expected_seq += 1
             count += 1
+        if unexplained := redacted - erased:
+            return ChainReport(
+                False,
+                count,
+                prev,
+                f"entries about nominal {min(unexplained)} were blanked without an erasure",
+            )
         return ChainReport(True, count, prev)
 
     def anchor(self) -> dict[str, Any]:
@@ -202,9 +227,39 @@ class AuditLog:
     def entries(self, *, nominal_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         return self.search(nominal_id=nominal_id, limit=limit)
 
+    def redact(self, nominal_id: int) -> tuple[int, int]:
+        """Blank the content of a person's entries, keeping each one's digests so the chain still
+        verifies. Only inside an erasure (the store allows it then, and only then). Returns
+        (entries redacted, older entries that cannot be: they were chained over their content)."""
+        redacted = 0
+        for seq, *content in self._db.execute(
+            f"SELECT seq, {', '.join(CONTENT)} FROM audit WHERE nominal_id = ? AND v = ? AND digests IS NULL",
+            [nominal_id, VERSION],
+        ).fetchall():
+            digests = json.dumps(dict(zip(CONTENT, map(_digest, content), strict=True)))
+            self._db.execute(
+                "UPDATE audit SET summary = ?, before = NULL, after = NULL, justification = '', digests = ? "
+                "WHERE seq = ?",
+                [REDACTED, digests, seq],
+            )
+            redacted += 1
+        older = self._db.execute(
+            "SELECT count(*) FROM audit WHERE nominal_id = ? AND v < ?", [nominal_id, VERSION]
+        ).fetchone()[0]
+        return redacted, int(older)
+
     def _mac(self, prev: str, row: dict[str, Any]) -> str:
-        body = json.dumps([prev, *(row[f] for f in FIELDS)], ensure_ascii=False, separators=(",", ":"))
+        if row.get("v", 1) >= VERSION:
+            kept = json.loads(row["digests"]) if row.get("digests") else {}
+            fields = [(kept.get(f) or _digest(row[f])) if f in CONTENT else row[f] for f in FIELDS]
+        else:  # version 1: chained over the content itself
+            fields = [row[f] for f in FIELDS]
+        body = json.dumps([prev, *fields], ensure_ascii=False, separators=(",", ":"))
         return hmac.new(self._key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _json(value: dict[str, Any] | None) -> str | None:

@@ -65,6 +65,7 @@ class SchemeProfile:
     short_sentence_months: int = 12
     iom_cohorts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    retention_years: int = 6
     targets: tuple[ScoreTarget, ...] = ()
 
     def score_series(self) -> tuple[ScoreTarget, ...]:
@@ -158,6 +159,7 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         short_sentence_months=int(f.number("short_sentence_months", 12)),
         iom_cohorts=tuple(f.strings("iom_cohorts")),
         notes=tuple(f.strings("notes")),
+        retention_years=int(f.number("retention_years", 6)),
         targets=tuple(targets),
     )
 

@@ -259,3 +259,27 @@ def test_hidden_screens_refresh_when_shown(qtbot: QtBot, ctx: AppContext) -> Non
     assert window.cohort.model.rowCount() == before  # no work while hidden
     window.show_screen("Cohort")
     assert window.cohort.model.rowCount() == before + 1
+
+
+def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext) -> None:
+    import datetime as dt
+
+    from ppo_desktop.domain import Basis, RemovalReason, Status, Strand
+    from ppo_desktop.services.cases import NominalDraft
+    from ui.screens.audit import AuditScreen
+
+    nominal, _ = ctx.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional"))
+    spell, _ = ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+                                on=dt.date(2017, 1, 1), authority="Test")  # fmt: skip
+    ctx.cases.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1))
+    screen = AuditScreen(ctx)
+    qtbot.addWidget(screen)
+    panel = screen.retention
+    assert [panel.model.row_object(i).ref for i in range(panel.model.rowCount())] == [nominal.ref]
+    asked: list[str] = []
+    panel.ask_confirmation = lambda case: asked.append(case.ref) or "Retention review (test)"  # type: ignore[func-returns-value]
+    panel.view.selectRow(0)
+    qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
+    assert asked == [nominal.ref] and panel.model.rowCount() == 0 and "was erased" in panel.status.text()
+    assert all(r.nominal.id != nominal.id for r in ctx.cases.cohort())
+    assert ctx.ws.audit.verify().ok

@@ -25,6 +25,7 @@ from ui.context import AppContext
 from ui.refresh import EVERYTHING, RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
 from ui.screens.case_view import AUDIT_COLUMNS
+from ui.screens.retention import RetentionPanel
 from ui.widgets import read_only_table, title_label
 
 ALL = "All"
@@ -83,8 +84,10 @@ class AuditScreen(RefreshWhenShown, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.view, 3)
         layout.addWidget(self.count)
+        self.retention = RetentionPanel(ctx, self)
+        layout.addWidget(self.retention, 1)
         self.watch(ctx, EVERYTHING)  # every change writes an audit entry
         self.reload()
 
@@ -103,6 +106,8 @@ class AuditScreen(RefreshWhenShown, QWidget):
         }
 
     def reload(self) -> None:
+        if hasattr(self, "retention"):
+            self.retention.reload()
         entries = self.ctx.ws.audit.search(**self.criteria(), limit=2000)  # type: ignore[arg-type]
         self.model.set_rows(entries)
         self.count.setText(f"{len(entries)} entries shown (newest first, at most 2,000; export for all)")

@@ -20,6 +20,7 @@ from ui.clipboard import ClipboardGuard
 from ui.context import AppContext
 from ui.lock import IdleWatcher, lock_minutes
 from ui.main_window import MainWindow
+from ui.os_lock import OsLockWatcher
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
 
@@ -36,6 +37,8 @@ class SessionController(QObject):
         self.window: MainWindow | None = None
         self.idle: IdleWatcher | None = None
         self.clipboard = ClipboardGuard(self)
+        self.os_lock = OsLockWatcher(self)
+        self.os_lock.lock_requested.connect(self._os_locked)
         self.unlock_dialog: UnlockDialog | None = None
         self.reenrol_dialog: QDialog | None = None
         self._place: dict[str, object] = {}
@@ -116,6 +119,10 @@ class SessionController(QObject):
                 window.statusBar().showMessage(f"The scheduled backup failed: {exc}")
 
         self.runner.run(job, done, failed)
+
+    def _os_locked(self, why: str) -> None:
+        if self.window is not None:
+            self.lock(why)
 
     def lock(self, reason: str) -> UnlockDialog | None:
         """Blank projectors, save drafts, record the lock, close the store and drop every model."""

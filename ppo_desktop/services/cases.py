@@ -41,7 +41,7 @@ NOMINAL_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NominalDraft:
     """What a person enters to record a new nominal."""
 

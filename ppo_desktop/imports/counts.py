@@ -22,7 +22,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.imports import mapping
 from ppo_desktop.imports.nominations import parse_date
 from ppo_desktop.imports.planning import Planning
-from ppo_desktop.imports.sources import ImportProblem, SourceRow, read_rows, sha256
+from ppo_desktop.imports.sources import ImportProblem, SourceRow, sha256
 from ppo_desktop.scoring.definition import Definition
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.score_sheets import ScoreSheets
@@ -103,18 +103,14 @@ class CountsImport:
     def start(
         self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
     ) -> Planning[CountLine, CountsPlan]:
-        rows = read_rows(path)
-        source = source or path.stem
-        columns = columns if columns is not None else self.mapping_for(source, rows.header)
-        if problem := mapping.check(path.name, rows.header, columns, REQUIRED[self.kind]):
-            rows.close()
-            raise ImportProblem(problem)
+        rows, source, chosen = mapping.open_mapped(
+            self.ws, self.kind, path, source, columns, self.fields, REQUIRED[self.kind]
+        )
         people = _people(self.ws)
         sheets = ScoreSheets(self.ws)
         years = {y.label: y.id for y in CohortYears(self.ws).all()}
         definitions: dict[int, Definition] = {}
         periods: set[tuple[dt.date, dt.date]] = set()
-        chosen = dict(columns)
 
         def finish(lines: list[CountLine]) -> CountsPlan:
             if len(periods) > 1:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+from ppo_desktop.imports.sources import ImportProblem, Source, read_rows
 from ppo_desktop.services.workspace import Workspace
 
 Aliases = dict[str, tuple[str, ...]]
@@ -34,6 +36,25 @@ def remember(ws: Workspace, kind: str, source: str, mapping: dict[str, str]) -> 
         ws.db.table("settings").upsert(
             {"key": f"import_mapping:{kind}:{source}", "value": json.dumps(mapping, sort_keys=True)}, pk="key"
         )
+
+
+def open_mapped(
+    ws: Workspace,
+    kind: str,
+    path: Path,
+    source: str,
+    columns: dict[str, str] | None,
+    fields: Aliases,
+    required: tuple[str, ...],
+) -> tuple[Source, str, dict[str, str]]:
+    """The open file, who sent it, and its column mapping (given, remembered or guessed), checked."""
+    rows = read_rows(path)
+    source = source or path.stem
+    chosen = dict(columns) if columns is not None else mapping_for(ws, kind, source, rows.header, fields)
+    if problem := check(path.name, rows.header, chosen, required):
+        rows.close()
+        raise ImportProblem(problem)
+    return rows, source, chosen
 
 
 def check(name: str, header: list[str], mapping: dict[str, str], required: tuple[str, ...]) -> str | None:

@@ -20,7 +20,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Strand
 from ppo_desktop.imports import mapping
 from ppo_desktop.imports.planning import Planning
-from ppo_desktop.imports.sources import ImportProblem, SourceRow, read_rows, sha256
+from ppo_desktop.imports.sources import SourceRow, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
@@ -115,14 +115,8 @@ class NominationImport:
         self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
     ) -> Planning[RowFate, ImportPlan]:
         """A dry run to advance step by step (a screen shows progress and can stop it)."""
-        rows = read_rows(path)
-        source = source or path.stem
-        columns = columns if columns is not None else self.mapping_for(source, rows.header)
-        if problem := mapping.check(path.name, rows.header, columns, REQUIRED):
-            rows.close()
-            raise ImportProblem(problem)
+        rows, source, chosen = mapping.open_mapped(self.ws, KIND, path, source, columns, FIELDS, REQUIRED)
         index = PersonIndex(self.ws)
-        chosen = dict(columns)
         return Planning(
             rows,
             lambda row: self._fate(row, chosen, index),

@@ -31,6 +31,7 @@ from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Documents
 from ppo_desktop.services.performance import Performance
 from ui.context import AppContext
+from ui.exporting import write_disclosed
 from ui.performance.charts import chart_view
 from ui.performance.convictions import CohortYearDialog, ConvictionsDialog
 from ui.refresh import RefreshWhenShown
@@ -228,19 +229,15 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         answer = self.ask_disclosure(f"Export: {table.title}")
         if answer is None:
             return
-        try:
-            data = self.performance.export_csv(
+        ok, message = write_disclosed(
+            path,
+            lambda: self.performance.export_csv(
                 table, how=f"saved to {path}", recipient=answer[0], justification=answer[1]
-            )
-            path.write_bytes(data)
-        except ServiceError as exc:
-            self.status.setText(str(exc))
-            return
-        except OSError as exc:
-            self.status.setText(f"Could not save to {path}: {exc.strerror}")
-            return
-        self.status.setText(f"Exported to {path} (not encrypted); the disclosure is in the audit log.")
-        self.ctx.broadcast(Changes.of("audit"))
+            ),
+        )
+        self.status.setText(message)
+        if ok:
+            self.ctx.broadcast(Changes.of("audit"))
 
     def open_report(self) -> None:
         if self.report is None:

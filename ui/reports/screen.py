@@ -23,6 +23,7 @@ from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exports import Exports
 from ui.context import AppContext
+from ui.exporting import write_disclosed
 from ui.imports.transfer_dialogs import TransferActions
 from ui.reports.preview import PdfPreview
 from ui.widgets import title_label
@@ -134,19 +135,15 @@ class ReportsScreen(QWidget):
         answer = self.preview.ask_disclosure(f"Export: {self.returns.currentText()}")
         if answer is None:
             return
-        try:
-            data = Exports(self.ctx.ws).export(
+        ok, message = write_disclosed(
+            path,
+            lambda: Exports(self.ctx.ws).export(
                 kind, how=f"saved to {path}", recipient=answer[0], justification=answer[1], year_label=year
-            )
-            path.write_bytes(data)
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        except OSError as exc:
-            self.error.setText(f"Could not save to {path}: {exc.strerror}")
-            return
-        self.error.setText(f"Exported to {path} (not encrypted); the disclosure is in the audit log.")
-        self.ctx.broadcast(Changes.of("audit"))
+            ),
+        )
+        self.error.setText(message)
+        if ok:
+            self.ctx.broadcast(Changes.of("audit"))
 
     def _ask_csv_path(self, name: str) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export (unencrypted CSV)", name, "CSV (*.csv)")

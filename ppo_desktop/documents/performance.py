@@ -88,12 +88,15 @@ def table_flowables(t: Table) -> list[Flowable]:
     return out
 
 
-def drawing(chart: Chart, width: float = WIDTH, height: float = 50 * mm) -> Drawing:
+def drawing(chart: Chart, width: float = WIDTH, height: float = 56 * mm) -> Drawing:
+    """The chart with its legend underneath (long measure names never run off the page)."""
     d = Drawing(width, height)
+    legend_rows = len(chart.series)
     values = [v for _name, series in chart.series for v in series]
     top = nice_max(max([*values, chart.reference[1] if chart.reference else 0, 1]))
     plot = HorizontalLineChart() if chart.kind == "line" else VerticalBarChart()
-    plot.x, plot.y, plot.width, plot.height = 14 * mm, 14 * mm, width - 62 * mm, height - 20 * mm
+    bottom = (12 + 4.5 * legend_rows) * mm
+    plot.x, plot.y, plot.width, plot.height = 14 * mm, bottom, width - 20 * mm, height - bottom - 4 * mm
     plot.data = [list(series) for _name, series in chart.series]
     plot.categoryAxis.categoryNames = list(chart.categories)
     plot.categoryAxis.labels.fontName = FONT
@@ -118,11 +121,22 @@ def drawing(chart: Chart, width: float = WIDTH, height: float = 50 * mm) -> Draw
         label, value = chart.reference
         y = plot.y + plot.height * value / top
         d.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.red, strokeDashArray=[3, 2]))
-        d.add(String(plot.x + plot.width + 2, y - 3, label, fontName=FONT, fontSize=7, fillColor=colors.red))
+        d.add(
+            String(
+                plot.x + plot.width,
+                y + 2,
+                label,
+                fontName=FONT,
+                fontSize=7,
+                fillColor=colors.red,
+                textAnchor="end",
+            )
+        )
     legend = Legend()
-    legend.x, legend.y = plot.x + plot.width + 4, plot.y + plot.height
+    legend.x, legend.y = plot.x, 4.5 * mm * legend_rows
     legend.fontName, legend.fontSize = FONT, 7
     legend.alignment = "right"
+    legend.columnMaximum = legend_rows
     legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], name) for i, (name, _s) in enumerate(chart.series)]
     d.add(legend)
     return d

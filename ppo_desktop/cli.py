@@ -200,11 +200,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     from ppo_desktop.services.documents import Documents
     from ppo_desktop.services.performance import Performance
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise CliError("--out must name a .pdf file")
-    if not out.parent.is_dir():
-        raise CliError(f"the folder {out.parent} does not exist")
+    out = _out(args, ".pdf")
     ws = _open(args)
     try:
         docs = Documents(ws)
@@ -288,9 +284,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """A return as CSV (cohort, removals, a year's re-offending cohort): an audited disclosure."""
     from ppo_desktop.services.exports import Exports
 
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise CliError(f"the folder {out.parent} does not exist")
+    out = _out(args)
     ws = _open(args)
     try:
         data = Exports(ws).export(
@@ -327,9 +321,7 @@ def cmd_transfer_export(args: argparse.Namespace) -> int:
     """Selected cases (and a meeting's agenda) as one encrypted pack: an audited disclosure."""
     from ppo_desktop.services.transfer import Transfer
 
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise CliError(f"the folder {out.parent} does not exist")
+    out = _out(args)
     ws = _open(args)
     try:
         ids = [_nominal_id(ws, r) for r in args.nominal or []]
@@ -408,6 +400,16 @@ def _period(ws: Workspace, args: argparse.Namespace) -> Any:
     return Filters(start, end, Strand(args.strand) if args.strand else None, args.area or None)
 
 
+def _out(args: argparse.Namespace, suffix: str = "") -> Path:
+    """Where --out says to write: in an existing folder, with the right kind of name."""
+    out = Path(args.out)
+    if suffix and out.suffix.lower() != suffix:
+        raise CliError(f"--out must name a {suffix} file")
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+    return out
+
+
 def _need(value: object, option: str) -> Any:
     if value in (None, []):
         raise CliError(f"this document needs {option}")
@@ -427,9 +429,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
 
     from ppo_desktop.services.documents import Documents
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".csv" or not out.parent.is_dir():
-        raise CliError("--out must name a .csv file in an existing folder")
+    out = _out(args, ".csv")
     ws = _open(args)
     try:
         docs = Documents(ws)

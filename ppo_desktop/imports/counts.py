@@ -13,7 +13,6 @@ fate; the import is all or nothing and is recorded as a combination.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.imports import mapping
 from ppo_desktop.imports.nominations import parse_date
-from ppo_desktop.imports.planning import Planning
+from ppo_desktop.imports.planning import Importer, Planning
 from ppo_desktop.imports.sources import ImportProblem, SourceRow, sha256
 from ppo_desktop.scoring.definition import Definition
 from ppo_desktop.services.cohort_years import CohortYears
@@ -79,7 +78,7 @@ class CountsPlan:
         return f"{len(self.lines)} lines for {people} people; {len(self.rejected)} rejected"
 
 
-class CountsImport:
+class CountsImport(Importer[CountLine, CountsPlan]):
     def __init__(self, ws: Workspace, kind: str) -> None:
         if kind not in REQUIRED:
             raise ServiceError(f"Counts are 'offences' or 'convictions', not {kind!r}.")
@@ -89,16 +88,6 @@ class CountsImport:
 
     def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
         return mapping.mapping_for(self.ws, self.kind, source, header, self.fields)
-
-    def plan(
-        self,
-        path: Path,
-        *,
-        source: str = "",
-        columns: dict[str, str] | None = None,
-        progress: Callable[[int], bool] | None = None,
-    ) -> CountsPlan:
-        return self.start(path, source=source, columns=columns).run(progress)
 
     def start(
         self, path: Path, *, source: str = "", columns: dict[str, str] | None = None

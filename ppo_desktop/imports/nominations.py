@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Strand
 from ppo_desktop.imports import mapping
-from ppo_desktop.imports.planning import Planning
+from ppo_desktop.imports.planning import Importer, Planning
 from ppo_desktop.imports.sources import SourceRow, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
@@ -88,7 +87,7 @@ class ImportPlan:
         )
 
 
-class NominationImport:
+class NominationImport(Importer[RowFate, ImportPlan]):
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
@@ -100,17 +99,6 @@ class NominationImport:
         mapping.remember(self.ws, KIND, source, columns)
 
     # -- the dry run ----------------------------------------------------------------------------
-    def plan(
-        self,
-        path: Path,
-        *,
-        source: str = "",
-        columns: dict[str, str] | None = None,
-        progress: Callable[[int], bool] | None = None,
-    ) -> ImportPlan:
-        """Every row's fate; nothing is written. ``progress(rows_read)`` returning False cancels."""
-        return self.start(path, source=source, columns=columns).run(progress)
-
     def start(
         self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
     ) -> Planning[RowFate, ImportPlan]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import islice
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from ppo_desktop.imports.sources import Source, SourceRow
@@ -65,3 +66,22 @@ class Planning(Generic[T, P]):
         if progress is not None:
             progress(self.rows_read)
         return self.result()
+
+
+class Importer(Generic[T, P]):
+    """What every importer offers: ``start`` a stepwise dry run (for a screen), or ``plan`` one to
+    the end (for the command line and tests)."""
+
+    def start(self, path: Path, *, source: str = "", columns: dict[str, str] | None = None) -> Planning[T, P]:
+        raise NotImplementedError
+
+    def plan(
+        self,
+        path: Path,
+        *,
+        source: str = "",
+        columns: dict[str, str] | None = None,
+        progress: Callable[[int], bool] | None = None,
+    ) -> P:
+        """Every row's fate; nothing is written. ``progress(rows_read)`` returning False cancels."""
+        return self.start(path, source=source, columns=columns).run(progress)

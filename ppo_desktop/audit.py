@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ppo_desktop import clock
 from ppo_desktop.domain import AuditEntry
 
 GENESIS = "0" * 64
@@ -112,7 +113,7 @@ class AuditLog:
         rows = []
         for e in entries:
             seq += 1
-            at = e.get("at") or dt.datetime.now(dt.UTC)
+            at = e.get("at") or clock.now()
             row: dict[str, Any] = {
                 "seq": seq,
                 "at": at.isoformat(timespec="seconds"),

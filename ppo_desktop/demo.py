@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from db.device import DeviceSecrets
 from db.keyfile import KdfCost
+from ppo_desktop import clock as system_clock
 from ppo_desktop.domain import (
     ActionState,
     Basis,
@@ -113,7 +114,7 @@ def build_demo(
     cost: KdfCost | None = None,
 ) -> DemoFacts:
     """Create the demo store at ``path`` (passphrase-only: it never touches the OS keyring)."""
-    today = today or dt.date.today()
+    today = today or system_clock.today()
     clock_day = [today - relativedelta(years=2)]
 
     def clock() -> dt.datetime:

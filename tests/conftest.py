@@ -18,7 +18,26 @@ from db.device import DeviceSecrets  # noqa: E402
 from db.keyfile import KdfCost  # noqa: E402
 
 CHEAP = KdfCost(n=2**10, r=8, p=1)  # tests only: real stores use the default cost
-DEMO_DAY = dt.date(2026, 11, 24)
+
+
+def _test_now() -> dt.datetime:
+    """The instant every test runs at: 24 Nov 2026 09:30 UTC, or the day in ``PPO_TEST_TODAY``
+    (YYYY-MM-DD; CI runs the suite a second time 18 months ahead to prove no test needs the day)."""
+    day = dt.date.fromisoformat(os.environ.get("PPO_TEST_TODAY") or "2026-11-24")
+    return dt.datetime.combine(day, dt.time(9, 30), tzinfo=dt.UTC)
+
+
+TEST_NOW = _test_now()
+DEMO_DAY = TEST_NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[dt.datetime]:
+    """The app's clock, frozen at ``TEST_NOW`` for every test (services, the CLI, screens)."""
+    from ppo_desktop import clock
+
+    with clock.installed(lambda: TEST_NOW):
+        yield TEST_NOW
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -70,3 +70,26 @@ def test_the_scan_would_catch_a_plain_open() -> None:
     assert pattern.search('db = Database("panel.ppo")')
     assert pattern.search("conn = sqlite3.connect(path)")
     assert not pattern.search("db = Database(conn)")
+
+
+CLOCK_READ = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.utcnow|QDate\.currentDate|QDateTime\.current\w*)\(")
+
+
+def test_the_time_is_read_in_one_place() -> None:
+    """Only ppo_desktop/clock.py reads the system clock, so a test (and a workspace) can set the day."""
+    offenders = []
+    for package in ("ppo_desktop", "db", "ui"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path == ROOT / "ppo_desktop" / "clock.py":
+                continue
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if CLOCK_READ.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_clock_scan_would_catch_a_direct_read() -> None:
+    assert CLOCK_READ.search("today = dt.date.today()")
+    assert CLOCK_READ.search("stamp = datetime.now(dt.UTC)")
+    assert CLOCK_READ.search("QDate.currentDate()")
+    assert not CLOCK_READ.search("today = clock.today()")

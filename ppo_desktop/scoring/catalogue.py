@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-from ppo_desktop import paths
+from ppo_desktop import clock, paths
 from ppo_desktop.scoring.definition import Definition, DefinitionError, load
 
 
@@ -32,7 +32,7 @@ class Catalogue:
                 return self._all[(definition_id, version)]
             except KeyError:
                 raise DefinitionError(f"No matrix definition {definition_id} v{version}.") from None
-        day = on or dt.date.today()
+        day = on or clock.today()
         active = [
             d
             for d in self._all.values()

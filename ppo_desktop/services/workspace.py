@@ -13,13 +13,14 @@ from sqlite_utils import Database
 
 from db.errors import StoreFull, StoreIOError, StoreReadOnly
 from db.vault import Vault
+from ppo_desktop import clock as system_clock
 from ppo_desktop.audit import AuditLog
 from ppo_desktop.domain import Role, User
 from ppo_desktop.projection import ProjectorPolicy, policy_from_setting
 from ppo_desktop.rules import profiles
 from ppo_desktop.rules.profiles import SchemeProfile
 
-Clock = Callable[[], dt.datetime]
+Clock = system_clock.Clock
 
 
 class ServiceError(Exception):
@@ -59,7 +60,7 @@ class Workspace:
     ) -> None:
         self.vault = vault
         self.user = user
-        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._clock = clock or system_clock.now
         self.audit = AuditLog(
             vault.db, vault.derive_key("audit-chain"), user.id, workstation or platform.node() or "unknown"
         )

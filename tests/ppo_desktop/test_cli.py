@@ -8,6 +8,7 @@ import pytest
 
 from db.keyfile import KdfCost
 from ppo_desktop import cli
+from tests.conftest import DEMO_DAY
 
 
 @pytest.fixture(autouse=True)
@@ -240,7 +241,7 @@ def test_performance_report_headless(
     )
     assert code == 0, err
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
-    assert "01 Apr 2025 to 24 Nov 2026, Catch & Convict, all areas" in text and "threshold" in text
+    assert f"01 Apr 2025 to {DEMO_DAY:%d %b %Y}, Catch & Convict, all areas" in text and "threshold" in text
     code, _, err = run(["document", "performance", *common, "--out", str(out), "--since", "April"], capsys)
     assert code == 1 and "YYYY-MM-DD" in err
 

@@ -6,16 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind, MeetingState, RemovalOutcome, RemovalReason, Status, Strand
 from ppo_desktop.projection import project
 from ppo_desktop.services.settings import Settings
+from tests.conftest import DEMO_DAY
 from tests.ui.conftest import show_active
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.meeting.console import ChairConsole
+
+RELEASE = DEMO_DAY + relativedelta(years=3)  # a long sentence's expected release
 
 
 def planned_meeting(ctx: AppContext) -> int:
@@ -86,7 +90,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
             "note": "Moved away",
             "outcomes": (RemovalOutcome.MOVED, RemovalOutcome.IN_TREATMENT),
         },
-        DecisionKind.AMBER: {"release_on": dt.date(2029, 9, 1), "authority": "DI Demo Chair"},
+        DecisionKind.AMBER: {"release_on": RELEASE, "authority": "DI Demo Chair"},
     }
     console.decision_form = lambda kind: answers[kind]
 
@@ -131,23 +135,24 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     console.finish()
     assert ctx.meetings.get(mid).state is MeetingState.CLOSED
 
-    # Consequences.
+    # Consequences, counted from the meeting's day.
+    held = ctx.meetings.get(mid).held_on
     spell = ctx.cases.current_spell(candidate)
     assert (
         spell is not None
         and spell.strand is Strand.CATCH_CONVICT
-        and spell.next_review_on == dt.date(2027, 6, 1)
+        and spell.next_review_on == held + relativedelta(months=6)
     )
     gone = ctx.cases.case_file(leaver).memberships[0]
     assert gone.removed_on is not None and gone.removal_authority == "DI Demo Chair with the agencies present"
     assert gone.removal_outcomes == (RemovalOutcome.IN_TREATMENT, RemovalOutcome.MOVED)
     amber = ctx.cases.current_spell(long_sentence)
-    assert amber is not None and amber.amber and amber.next_review_on == dt.date(2029, 6, 1)
+    assert amber is not None and amber.amber and amber.next_review_on == RELEASE - relativedelta(months=3)
     assert [d.kind for d in ctx.meetings.decisions(mid)] == ["select", "deselect", "amber"]
     disclosed = [e for e in ctx.ws.audit.entries(limit=400) if e.kind == "disclosure"]
     assert any(e.summary.startswith("Projected to the room") for e in disclosed)
 
-    nxt, _ = ctx.meetings.plan("C&C / R&R panel", dt.date(2026, 12, 20))
+    nxt, _ = ctx.meetings.plan("C&C / R&R panel", held + dt.timedelta(days=28))
     carried = {p.nominal_id: p.reasons for p in ctx.meetings.proposals(nxt.id)}
     assert "carried forward" in " ".join(carried[leaver])
     console.close()

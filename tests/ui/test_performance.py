@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind, RemovalOutcome, Strand
 from ppo_desktop.services.cohort_years import CohortYears
+from tests.conftest import DEMO_DAY
 from tests.ui.conftest import show_active
 from ui.context import AppContext
 from ui.meeting.decision_dialog import DecisionDialog
@@ -40,7 +40,7 @@ def test_dashboard_shows_charts_and_follows_the_filters(qtbot: QtBot, ctx: AppCo
     ]
     views = screen.findChildren(QChartView)
     assert len(views) == 4  # two cohort years, the score trend, the capacity balance
-    year = CohortYears(ctx.ws).all()[-1]
+    year = CohortYears(ctx.ws).all()[0]  # last year: its first quarter is complete on any day
     q1 = ctx.ws.db.execute(
         "SELECT sum(count) FROM convictions WHERE cohort_year_id = ? AND quarter = 1", [year.id]
     ).fetchone()[0]
@@ -91,28 +91,29 @@ def test_convictions_are_typed_into_the_grid_and_saved(qtbot: QtBot, ctx: AppCon
     dialog = ConvictionsDialog(years, year.id)
     show_active(qtbot, dialog)
     person = dialog.model.members[0]
-    before = dialog.model.counts[person.id][2]
-    assert before is None  # the demo's current year has no third quarter yet
-    dialog.table.setCurrentIndex(dialog.model.index(0, 3))
+    before = dialog.model.counts[person.id][3]
+    assert before is None  # the demo's current year never has its fourth quarter yet
+    dialog.table.setCurrentIndex(dialog.model.index(0, 4))
     qtbot.keyClicks(dialog.table, "4")
     qtbot.keyClick(dialog.table.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.model.counts[person.id][2] == 4)
+    qtbot.waitUntil(lambda: dialog.model.counts[person.id][3] == 4)
     total_row = dialog.model.rowCount() - 1
-    assert dialog.model.data(dialog.model.index(total_row, 3)) == "4"
-    assert not dialog.model.setData(dialog.model.index(0, 3), "-2")  # not a count: refused
+    assert dialog.model.data(dialog.model.index(total_row, 4)) == "4"
+    assert not dialog.model.setData(dialog.model.index(0, 4), "-2")  # not a count: refused
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert years.counts(year.id)[person.id][2] == 4
-    assert years.ceiling(year.id).quarters[2] == 4
+    assert years.counts(year.id)[person.id][3] == 4
+    assert years.ceiling(year.id).quarters[3] == 4
     kinds = [e.kind for e in ctx.ws.audit.search(nominal_id=person.id) if e.entity == "convictions"]
     assert kinds[-1] == "collection"
 
 
 def test_new_cohort_year_dialog_explains_bad_input(qtbot: QtBot, ctx: AppContext) -> None:
     years = CohortYears(ctx.ws)
-    dialog = CohortYearDialog(years, dt.date(2026, 11, 24))
+    dialog = CohortYearDialog(years, DEMO_DAY)
     qtbot.addWidget(dialog)
-    dialog.label.setText("2027/28")
+    start = DEMO_DAY.year + (1 if DEMO_DAY.month >= 4 else 0)  # the year after the demo's two
+    dialog.label.setText(f"{start}/{(start + 1) % 100:02d}")
     dialog.baseline.setValue(247)
     dialog.ceiling.setText("sixteen")
     dialog.save()
@@ -123,12 +124,12 @@ def test_new_cohort_year_dialog_explains_bad_input(qtbot: QtBot, ctx: AppContext
 
 
 def test_deselection_asks_for_outcomes(qtbot: QtBot, ctx: AppContext) -> None:
-    dialog = DecisionDialog(DecisionKind.DESELECT, ctx.ws.profile(), None, dt.date(2026, 11, 24))
+    dialog = DecisionDialog(DecisionKind.DESELECT, ctx.ws.profile(), None, DEMO_DAY)
     show_active(qtbot, dialog)
     qtbot.mouseClick(dialog.outcomes[RemovalOutcome.DRUG_FREE], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.outcomes[RemovalOutcome.EMPLOYED], Qt.MouseButton.LeftButton)
     assert dialog.values()["outcomes"] == (RemovalOutcome.DRUG_FREE, RemovalOutcome.EMPLOYED)
-    retain = DecisionDialog(DecisionKind.RETAIN, ctx.ws.profile(), None, dt.date(2026, 11, 24))
+    retain = DecisionDialog(DecisionKind.RETAIN, ctx.ws.profile(), None, DEMO_DAY)
     qtbot.addWidget(retain)
     assert "outcomes" not in retain.values()
 

@@ -225,6 +225,35 @@ def m0009_trend_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m0010_lifecycle(db: Database) -> None:
+    """A person's time on the scheme (issue: lifecycle). Latest arrest and intelligence are facts
+    about the person, not about one strand spell (copied from their spells, latest first); custodial
+    sentences are recorded as such; the facts inclusion criteria read are kept with the day each was
+    recorded; a decision keeps the details it was taken on (e.g. the R&R move checklist)."""
+    db.executescript(
+        """
+        ALTER TABLE nominals ADD COLUMN last_arrest_on TEXT;
+        ALTER TABLE nominals ADD COLUMN last_intelligence_on TEXT;
+        UPDATE nominals SET
+            last_arrest_on = (SELECT max(last_arrest_on) FROM memberships m WHERE m.nominal_id = nominals.id),
+            last_intelligence_on = (SELECT max(last_intelligence_on) FROM memberships m
+                                    WHERE m.nominal_id = nominals.id);
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            starts_on TEXT NOT NULL, length_months INTEGER NOT NULL CHECK (length_months >= 0),
+            length_days INTEGER NOT NULL DEFAULT 0 CHECK (length_days >= 0), release_on TEXT,
+            secure_hospital INTEGER NOT NULL DEFAULT 0, recorded_on TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '');
+        CREATE INDEX sentences_nominal ON sentences(nominal_id, starts_on);
+        CREATE TABLE case_facts (
+            nominal_id INTEGER NOT NULL REFERENCES nominals(id), fact TEXT NOT NULL, value TEXT NOT NULL,
+            recorded_on TEXT NOT NULL, recorded_by TEXT NOT NULL, PRIMARY KEY (nominal_id, fact));
+        ALTER TABLE decisions ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+        """
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -193,20 +193,24 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             nominal.id, strand, basis, Status.OFFENDING_CJS, on=added, authority="Demo panel"
         )
         if status is Status.CUSTODY:
-            sentence = rng.choice([8, 18, 36, 48])  # months
+            months = rng.choice([8, 18, 36, 48])  # the sentence given; about half is served
             release = today + relativedelta(months=rng.choice([1, 2, 5, 14]))
-            custody = max(added, release - relativedelta(months=sentence))
-            cases.set_status(spell.id, Status.CUSTODY, custody_on=custody, release_on=release)
-            if sentence > 24:
+            custody = max(added, release - relativedelta(months=months // 2))
+            custody = min(custody, today)
+            at(custody)
+            cases.record_sentence(nominal.id, starts_on=custody, months=months, release_on=release)
+            if months > 24:
                 cases.place_on_amber_list(spell.id, release, on=custody, authority="Demo panel")
         else:
             quiet = i % 11 == 3  # a few with nothing for over six months: the de-selection prompt
             recent = today - relativedelta(months=rng.randint(7, 10) if quiet else rng.randint(0, 4))
+            at(max(added, recent))
             cases.record_activity(
-                spell.id,
+                nominal.id,
                 arrest_on=recent if rng.random() < 0.5 else None,
                 intelligence_on=recent - dt.timedelta(days=rng.randint(0, 20)),
             )
+        at(added)
         if status not in (Status.OFFENDING_CJS, Status.CUSTODY):
             cases.set_status(spell.id, status)
         nom_id = ws.db.execute("SELECT id FROM nominations WHERE nominal_id = ?", [nominal.id]).fetchone()[0]

@@ -156,6 +156,8 @@ class Nominal:
     pnc_id: str = ""
     cro: str = ""
     area: str = ""
+    last_arrest_on: dt.date | None = None  # facts about the person, whatever their strand (002 item 1)
+    last_intelligence_on: dt.date | None = None
 
     @property
     def display_name(self) -> str:
@@ -200,8 +202,6 @@ class Membership:
     removal_note: str = ""
     removal_authority: str = ""
     removal_outcomes: tuple[RemovalOutcome, ...] = ()
-    last_arrest_on: dt.date | None = None
-    last_intelligence_on: dt.date | None = None
 
     @property
     def current(self) -> bool:
@@ -261,12 +261,18 @@ class DecisionKind(StrEnum):
         }[self.value]
 
     @property
+    def reviews(self) -> bool:
+        """Whether taking this decision reviews the person's place on the scheme: it settles a review
+        that is due. Selecting starts a place; deferring settles nothing."""
+        return self not in (DecisionKind.SELECT, DecisionKind.DEFER)
+
+    @property
     def needs(self) -> tuple[str, ...]:
         """The details the decision takes besides authority and note (``Decisions.decide`` checks
         them; the chair's dialog asks for exactly these)."""
         return {
             "select": ("strand", "basis", "status"),
-            "move-strand": ("strand",),
+            "move-strand": ("strand", "move_criteria"),
             "deselect": ("reason", "outcomes"),
             "amber": ("release",),
             "retain": ("status",),
@@ -312,6 +318,53 @@ class Decision:
     note: str = ""
     agenda_item_id: int | None = None
     undone: bool = False
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. {"move_criteria": [...]} (000 §5.3)
+
+    @property
+    def reviews(self) -> bool:
+        return not self.undone and DecisionKind(self.kind).reviews
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A custodial sentence as the court gave it: its length decides the rules (amber list, removal
+    in full, short-sentence priority), not the time served so far."""
+
+    id: int
+    nominal_id: int
+    starts_on: dt.date
+    length_months: int
+    length_days: int = 0
+    release_on: dt.date | None = None  # expected release
+    secure_hospital: bool = False
+    recorded_on: dt.date | None = None
+    note: str = ""
+
+    def longer_than(self, *, years: int = 0, months: int = 0) -> bool:
+        return (self.length_months, self.length_days) > (years * 12 + months, 0)
+
+    def shorter_than(self, *, months: int) -> bool:
+        return (self.length_months, self.length_days) < (months, 0)
+
+    @property
+    def length_text(self) -> str:
+        years, months = divmod(self.length_months, 12)
+        parts = [f"{years} year{'s' * (years != 1)}"] if years else []
+        parts += [f"{months} month{'s' * (months != 1)}"] if months else []
+        parts += [f"{self.length_days} day{'s' * (self.length_days != 1)}"] if self.length_days else []
+        where = " (secure hospital)" if self.secure_hospital else ""
+        return (" ".join(parts) or "0 days") + where
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """One fact an inclusion criterion reads (NIM core nominal, ASBO, DV incidents…), as recorded."""
+
+    nominal_id: int
+    fact: str
+    value: bool | int | str
+    recorded_on: dt.date
+    recorded_by: str
 
 
 @dataclass(frozen=True)
@@ -340,6 +393,8 @@ class CaseFile:
     actions: tuple[Action, ...]
     decisions: tuple[Decision, ...]
     audit: tuple[AuditEntry, ...] = field(default=())
+    sentences: tuple[Sentence, ...] = ()
+    facts: tuple[CaseFact, ...] = ()
 
     @property
     def current(self) -> Membership | None:

@@ -40,7 +40,7 @@ def performance_story(report: Report) -> list[Flowable]:
     sections = (
         ("Re-offending against the ceiling", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
         ("Cohort score trend", ("score-trend",), "score-trend"),
-        ("Capacity and balance", ("capacity", "throughput", "removals"), "capacity"),
+        ("Capacity and balance", ("capacity", "capacity-groups", "throughput", "removals"), "capacity"),
         ("Outcomes for people who left the scheme", ("outcomes",), None),
         ("Equality monitoring", ("equality-gender", "equality-ethnicity"), None),
     )
@@ -49,8 +49,8 @@ def performance_story(report: Report) -> list[Flowable]:
         story.append(para(heading, "h2"))
         for chart in (c for k, c in charts.items() if chart_prefix and k.startswith(chart_prefix)):
             story.append(KeepTogether([para(chart.title, "cellbold"), drawing(chart), Spacer(1, 3 * mm)]))
-        for key in keys:
-            story.extend(table_flowables(report.table(key).disclosed()))
+        for shown in report.present(keys):
+            story.extend(table_flowables(shown.disclosed()))
     return story
 
 

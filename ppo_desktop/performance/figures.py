@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop.domain import Membership, Nominal, Nomination, RemovalOutcome, Status, Strand
 from ppo_desktop.performance.ceiling import CeilingYear, plain
 from ppo_desktop.performance.tables import Cell, Table
-from ppo_desktop.rules.profiles import SchemeProfile
+from ppo_desktop.rules.profiles import Capacity, SchemeProfile
 
 POOL = "Nominations pool"
 NOT_RECORDED = "Not recorded"
@@ -76,6 +76,10 @@ class Report:
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
 
+    def present(self, keys: Iterable[str]) -> list[Table]:
+        """The tables among ``keys`` this report has (some exist only for some profiles)."""
+        return [t for k in keys for t in self.tables if t.key == k]
+
 
 def build(facts: Facts, filters: Filters) -> Report:
     spells = [s for s in facts.spells if _wanted(s, facts, filters)]
@@ -85,6 +89,7 @@ def build(facts: Facts, filters: Filters) -> Report:
         *reoffending_tables(facts.years),
         trend,
         sizes,
+        *([groups] if (groups := capacity_groups(facts.profile, sizes)) else []),
         throughput(facts, spells, filters),
         removals_by_reason(facts, spells, filters),
         outcomes(facts, spells, filters),
@@ -253,28 +258,24 @@ def trend_chart(trend: Table, profile: SchemeProfile) -> Chart:
 
 # -- capacity and balance ----------------------------------------------------------------------
 def capacity(profile: SchemeProfile, spells: list[Membership], day: dt.date) -> Table:
+    """The active cohort per strand against the profile's capacity; people on the amber list (long
+    custody, watched until release) are counted apart, not in the cohort or its custody balance."""
     lines: list[tuple[Cell, ...]] = []
     for strand in Strand:
-        on = [s for s in spells if s.strand is strand and s.is_lead and on_scheme(s, day)]
+        lead = [s for s in spells if s.strand is strand and s.is_lead and on_scheme(s, day)]
+        on = [s for s in lead if not s.amber]
         cap = profile.capacity.get(strand)
         custody = [s for s in on if in_custody(s, day)]
         long_custody = [s for s in custody if s.custody_on and s.custody_on <= day - relativedelta(months=12)]
-        if cap is None:
-            state = "no limits set"
-        elif len(on) > cap.max:
-            state = f"{len(on) - cap.max} over the maximum"
-        elif len(on) < cap.min:
-            state = f"{cap.min - len(on)} under the minimum"
-        else:
-            state = "within limits"
         community = len(on) - len(custody)
         lines.append(
             (
                 strand.long_name,
                 len(on),
+                len(lead) - len(on),
                 cap.min if cap else None,
                 cap.max if cap else None,
-                state,
+                _against(len(on), cap),
                 community,
                 len(custody),
                 len(long_custody),
@@ -288,6 +289,7 @@ def capacity(profile: SchemeProfile, spells: list[Membership], day: dt.date) -> 
         (
             "Strand",
             "Cohort",
+            "Amber list",
             "Minimum",
             "Maximum",
             "Against capacity",
@@ -298,8 +300,36 @@ def capacity(profile: SchemeProfile, spells: list[Membership], day: dt.date) -> 
             "Average months on scheme",
         ),
         tuple(lines),
-        note="The guidance expects most of the cohort to be managed in the community.",
+        note="The guidance expects most of the cohort to be managed in the community. The amber list "
+        "(custody over the profile's threshold, watched until release) is counted apart.",
     )
+
+
+def capacity_groups(profile: SchemeProfile, sizes: Table) -> Table | None:
+    """Capacities a scheme states for strands together (Thurrock: C&C and R&R, minimum 20)."""
+    if not profile.capacity_groups:
+        return None
+    cohort = {str(r[0]): int(str(r[1])) for r in sizes.rows}
+    lines: list[tuple[Cell, ...]] = []
+    for g in profile.capacity_groups:
+        n = sum(cohort[s.long_name] for s in g.strands)
+        lines.append((" + ".join(s.value for s in g.strands), n, g.min, g.max, _against(n, g), g.source))
+    return Table(
+        "capacity-groups",
+        "Strands counted together",
+        ("Strands", "Cohort", "Minimum", "Maximum", "Against capacity", "Source"),
+        tuple(lines),
+    )
+
+
+def _against(n: int, cap: Capacity | None) -> str:
+    if cap is None:
+        return "no limits set"
+    if cap.max is not None and n > cap.max:
+        return f"{n - cap.max} over the maximum"
+    if n < cap.min:
+        return f"{cap.min - n} under the minimum"
+    return "within limits"
 
 
 def capacity_chart(table: Table) -> Chart:
@@ -309,8 +339,8 @@ def capacity_chart(table: Table) -> Chart:
         "stacked",
         tuple(str(r[0]) for r in table.rows),
         (
-            ("Community", tuple(float(str(r[5])) for r in table.rows)),
-            ("Custody", tuple(float(str(r[6])) for r in table.rows)),
+            ("Community", tuple(float(str(r[6])) for r in table.rows)),
+            ("Custody", tuple(float(str(r[7])) for r in table.rows)),
         ),
     )
 

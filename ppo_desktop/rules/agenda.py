@@ -1,9 +1,13 @@
-"""Agenda proposals from the rules and the scheme profile; each proposal says why it is there.
+"""Agenda proposals from the rules and the scheme profile; each proposal says why it is there and
+which decision would settle it.
 
-New nominations; reviews due by strand cadence; two-year reviews (002 item 5); "no arrest and no
-intelligence for 6 months" prompts (002 §5.2); amber-list people due for release within 3 months
-(000 §6); people released from short sentences, who have no statutory supervision (002 §4.3);
-overdue or carried-forward actions.
+New nominations; reviews due by strand cadence; the two-year review (002 item 5) and "no arrest and
+no intelligence for 6 months" (002 item 1), both counted from the person's time on the scheme
+(``lifecycle``); custodial sentences over the amber-list or removal thresholds (000 §6.2, 002 item 3);
+amber-list people from 3 months before release until the panel decides (000 §6, overdue after the
+release date); people released from short sentences, who have no statutory supervision (002 §4.3);
+P&D: ASSET fallen below 21 without a risk of serious harm (000 §6.1), and near-18s whose offending
+escalates, for transfer (004); overdue or carried-forward actions.
 """
 
 from __future__ import annotations
@@ -14,12 +18,23 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
-from ppo_desktop.domain import Action, CohortRow, Nomination, Status
+from ppo_desktop.domain import Action, CohortRow, Nomination, Status, Strand
+from ppo_desktop.rules.lifecycle import REVIEWING, History
 from ppo_desktop.rules.profiles import SchemeProfile
-from ppo_desktop.rules.review import months_between
 
 # Order on the agenda: the most pressing kinds first.
-ORDER = ("nomination", "amber-release", "short-sentence", "review", "two-year", "no-activity", "actions")
+ORDER = (
+    "nomination",
+    "amber-release",
+    "custody",
+    "short-sentence",
+    "review",
+    "two-year",
+    "no-activity",
+    "asset-fell",
+    "transfer",
+    "actions",
+)
 
 
 @dataclass
@@ -38,16 +53,28 @@ class Proposal:
         return min(ORDER.index(k) for k in self.kinds)
 
 
+@dataclass(frozen=True)
+class AssetReading:
+    """A P&D young person's latest final ASSET sheet, read by the P&D matrix's own criteria."""
+
+    total: float
+    scored_on: dt.date
+    below_threshold: bool | None  # the matrix's de-selection prompt: ASSET below 21, no RoSH
+    rising: bool = False  # higher than the sheet before
+
+
 def propose(
     day: dt.date,
     profile: SchemeProfile,
     cohort: Iterable[CohortRow],
     nominations: Iterable[Nomination],
     actions: Iterable[Action],
-    last_decided: Mapping[int, dt.date],
+    histories: Mapping[int, History],
+    asset: Mapping[int, AssetReading] | None = None,
 ) -> list[Proposal]:
     """Everyone who should be discussed at a meeting held on ``day``, with the reasons."""
     rows = {r.nominal.id: r for r in cohort}
+    asset = asset or {}
     out: dict[int, Proposal] = {}
 
     def item(nominal_id: int) -> Proposal:
@@ -63,50 +90,105 @@ def propose(
             )
     for r in rows.values():
         m = r.membership
-        if m is None or not m.current:
+        h = histories.get(r.nominal.id)
+        if m is None or not m.current or h is None or h.period is None:
             continue
-        nid = r.nominal.id
-        if (
-            m.amber
-            and m.release_on
-            and day <= m.release_on <= day + relativedelta(months=profile.reconsider_months_before_release)
-        ):
-            item(nid).add(
-                "amber-release",
-                f"Amber list: due for release on {m.release_on:%d %b %Y}; reconsider "
-                f"{profile.reconsider_months_before_release} months before release after a full risk "
-                "assessment",
-            )
-        if (
-            m.custody_on
-            and m.release_on
-            and months_between(m.custody_on, m.release_on) < profile.short_sentence_months
-            and day - relativedelta(months=3) <= m.release_on <= day + relativedelta(months=1)
-        ):
-            item(nid).add(
-                "short-sentence",
-                f"Released (or due) {m.release_on:%d %b %Y} from a sentence under "
-                f"{profile.short_sentence_months} months: no statutory supervision, give priority",
-            )
-        if m.next_review_on and m.next_review_on <= day and not m.amber:
-            late = " (overdue)" if m.next_review_on < day - dt.timedelta(days=31) else ""
-            item(nid).add(
-                "review",
-                f"{m.strand.value} review due {m.next_review_on:%d %b %Y}{late} "
-                f"(every {profile.review_months[m.strand]} months)",
-            )
-        two_years = m.added_on + relativedelta(years=2)
-        if profile.two_year_review and two_years <= day and last_decided.get(nid, dt.date.min) < two_years:
-            item(nid).add("two-year", f"On the scheme since {m.added_on:%d %b %Y}: two-year review")
-        if m.status is not Status.CUSTODY:
-            last = max(d for d in (m.last_arrest_on, m.last_intelligence_on, m.added_on) if d is not None)
-            if last <= day - relativedelta(months=profile.no_activity_months):
-                item(nid).add(
-                    "no-activity",
-                    f"No arrest and no intelligence since {last:%d %b %Y} "
-                    f"({profile.no_activity_months} continuous months): consider de-selection unless "
-                    "there are other indications such as continued drug misuse",
+        for kind, reason in _person(day, profile, r, h, asset.get(r.nominal.id)):
+            item(r.nominal.id).add(kind, reason)
+    for nid, reason in _actions(day, actions, rows):
+        item(nid).add("actions", reason)
+    return sorted(out.values(), key=lambda p: (p.rank, p.title))
+
+
+def _person(
+    day: dt.date, profile: SchemeProfile, r: CohortRow, h: History, reading: AssetReading | None
+) -> Iterable[tuple[str, str]]:
+    m = r.membership
+    assert m is not None and h.period is not None
+    settle = f" Settled by: {REVIEWING}."
+    sentence = h.sentence
+    reconsider = profile.reconsider_months_before_release
+    if m.amber:
+        release = m.release_on or (sentence.release_on if sentence else None)
+        if release is not None:
+            due = release - relativedelta(months=reconsider)
+            if due <= day and not h.reviewed_since(due):
+                late = "OVERDUE: " if release < day else ""
+                yield (
+                    "amber-release",
+                    f"{late}Amber list: release expected {release:%d %b %Y}; reconsider {reconsider} months "
+                    f"before release (from {due:%d %b %Y}) after a full assessment of risk.{settle}",
                 )
+    elif sentence is not None and not h.reviewed_since(sentence.starts_on):
+        sentenced = f"Sentenced on {sentence.starts_on:%d %b %Y} to {sentence.length_text}"
+        if sentence.longer_than(years=profile.remove_custody_years):
+            yield (
+                "custody",
+                f"{sentenced}: over {profile.remove_custody_years} years, so removal in full is proposed "
+                "(the panel decides).",
+            )
+        elif sentence.longer_than(years=profile.amber_custody_years):
+            yield (
+                "custody",
+                f"{sentenced}: over {profile.amber_custody_years} years, so the amber list is proposed until "
+                f"{reconsider} months before release, after a full assessment of risk (the panel decides).",
+            )
+    if (
+        sentence is not None
+        and sentence.release_on is not None
+        and sentence.shorter_than(months=profile.short_sentence_months)
+        and day - relativedelta(months=3) <= sentence.release_on <= day + relativedelta(months=1)
+    ):
+        yield (
+            "short-sentence",
+            f"Released (or due) {sentence.release_on:%d %b %Y} from a sentence of {sentence.length_text}, "
+            f"under {profile.short_sentence_months} months: no statutory supervision, give priority.",
+        )
+    if m.next_review_on and m.next_review_on <= day and not m.amber:
+        late = " (overdue)" if m.next_review_on < day - dt.timedelta(days=31) else ""
+        yield (
+            "review",
+            f"{m.strand.value} review due {m.next_review_on:%d %b %Y}{late} "
+            f"(every {profile.review_months[m.strand]} months).{settle}",
+        )
+    two_years = h.two_year_review_due()
+    if profile.two_year_review and two_years is not None and two_years <= day:
+        yield (
+            "two-year",
+            f"On the scheme since {h.period.started_on:%d %b %Y} (any strand): two-year review, due "
+            f"{two_years:%d %b %Y}.{settle}",
+        )
+    quiet = h.no_activity_due(profile.no_activity_months)
+    if quiet is not None and quiet <= day and m.status is not Status.CUSTODY and not m.amber:
+        last = h.last_activity()
+        yield (
+            "no-activity",
+            f"No arrest and no intelligence since {last:%d %b %Y} ({profile.no_activity_months} continuous "
+            "months): consider de-selection unless there are other indications such as continued drug "
+            f"misuse.{settle}",
+        )
+    if m.strand is Strand.PREVENT_DETER and reading is not None:
+        if reading.below_threshold:
+            yield (
+                "asset-fell",
+                f"ASSET {reading.total:g} on {reading.scored_on:%d %b %Y}: below 21 and no risk of serious "
+                "harm flagged, so de-selection is prompted (000 §6.1).",
+            )
+        age = r.nominal.age_on(day)
+        eighteen = r.nominal.dob + relativedelta(years=18) if r.nominal.dob else None
+        window = profile.transfer_near_18_months
+        if eighteen is not None and age is not None and day >= eighteen - relativedelta(months=window):
+            when = "now 18 (P&D is for under-18s)" if age >= 18 else f"18 on {eighteen:%d %b %Y}"
+            if reading.rising or age >= 18:
+                rising = (
+                    ", offending escalating (ASSET rising to " + f"{reading.total:g})"
+                    if reading.rising
+                    else ""
+                )
+                yield ("transfer", f"P&D, {when}{rising}: consider transfer to C&C (004).")
+
+
+def _actions(day: dt.date, actions: Iterable[Action], rows: Mapping[int, CohortRow]) -> list[tuple[int, str]]:
     overdue: dict[int, list[Action]] = {}
     carried: dict[int, list[Action]] = {}
     for a in actions:
@@ -116,13 +198,16 @@ def propose(
             overdue.setdefault(a.nominal_id, []).append(a)
         elif a.meeting_id is not None:
             carried.setdefault(a.nominal_id, []).append(a)
+    out = []
     for nid, late_actions in overdue.items():
         oldest = min(a.due_on for a in late_actions if a.due_on)
         plural = "s" if len(late_actions) > 1 else ""
-        item(nid).add("actions", f"{len(late_actions)} overdue action{plural} (oldest due {oldest:%d %b %Y})")
+        out.append((nid, f"{len(late_actions)} overdue action{plural} (oldest due {oldest:%d %b %Y})"))
     for nid, open_ in carried.items():
-        item(nid).add(
-            "actions",
-            f"{len(open_)} action{'s' if len(open_) > 1 else ''} carried forward from an earlier meeting",
+        out.append(
+            (
+                nid,
+                f"{len(open_)} action{'s' if len(open_) > 1 else ''} carried forward from an earlier meeting",
+            )
         )
-    return sorted(out.values(), key=lambda p: (p.rank, p.title))
+    return out

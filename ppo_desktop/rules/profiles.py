@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -22,10 +22,36 @@ class ProfileError(ValueError):
     pass
 
 
+LOCAL_CHOICE = "local choice"
+
+
 @dataclass(frozen=True)
 class Capacity:
+    """How many people a strand (or a group of strands together) should hold, and where the numbers
+    come from (a seed paragraph, or "local choice")."""
+
     min: int
-    max: int
+    max: int | None
+    source: str = LOCAL_CHOICE
+    strands: tuple[Strand, ...] = ()
+
+    @property
+    def text(self) -> str:
+        who = " + ".join(s.value for s in self.strands)
+        limits = f"at least {self.min}" + (f", at most {self.max}" if self.max is not None else "")
+        return f"{who}: {limits} ({self.source})"
+
+
+# The numbers a profile may leave out, with the value and the source used then.
+DEFAULTS: dict[str, tuple[int, str]] = {
+    "no_activity_months": (6, "002 item 1 (2009 guidance; 12 months before it)"),
+    "amber_custody_years": (2, "000 §6.2 (amber list); 002 item 3"),
+    "remove_custody_years": (10, "000 §6.2; 002 item 3"),
+    "reconsider_months_before_release": (3, "000 §6; 002 item 3"),
+    "short_sentence_months": (12, "002 §4.3"),
+    "transfer_near_18_months": (6, LOCAL_CHOICE),
+    "retention_years": (6, LOCAL_CHOICE),
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +78,7 @@ class SchemeProfile:
     source: str
     matrices: dict[Strand, str]
     review_months: dict[Strand, int]
-    capacity: dict[Strand, Capacity]
+    capacity: dict[Strand, Capacity]  # per strand; ``capacity_groups`` for strands counted together
     removal_reasons: tuple[ReasonCode, ...]
     statuses: tuple[Status, ...]
     criteria: tuple[Criterion, ...]
@@ -67,6 +93,41 @@ class SchemeProfile:
     notes: tuple[str, ...] = ()
     retention_years: int = 6
     targets: tuple[ScoreTarget, ...] = ()
+    transfer_near_18_months: int = 6
+    capacity_groups: tuple[Capacity, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)  # a number's key → where it comes from
+    move_criteria: dict[Strand, tuple[str, ...]] = field(default_factory=dict)  # 000 §5.3 for R&R
+
+    def source_of(self, key: str) -> str:
+        return self.sources.get(key, LOCAL_CHOICE)
+
+    def capacities(self, strand: Strand) -> tuple[Capacity, ...]:
+        """Every capacity that counts ``strand``: its own, then any group it belongs to."""
+        own = (self.capacity[strand],) if strand in self.capacity else ()
+        return own + tuple(g for g in self.capacity_groups if strand in g.strands)
+
+    def rules_text(self) -> list[str]:
+        """Each number the profile uses, with its source, for the screen (never a local choice
+        presented as the scheme's rule)."""
+        cadence = ", ".join(f"{s.value} every {self.review_months[s]} months" for s in Strand)
+        out = [f"Reviews: {cadence} ({self.source_of('review_months')})."]
+        for strand in Strand:
+            if strand in self.capacity:
+                out.append(f"Capacity {self.capacity[strand].text}.")
+        out += [f"Capacity {g.text}." for g in self.capacity_groups]
+        for key, label in (
+            ("no_activity_months", "No arrest and no intelligence for {} months → consider de-selection"),
+            ("amber_custody_years", "Custody over {} years → amber list"),
+            ("remove_custody_years", "Custody over {} years → removed in full"),
+            ("reconsider_months_before_release", "Amber list reconsidered {} months before release"),
+            ("short_sentence_months", "Sentences under {} months: priority on release"),
+            ("transfer_near_18_months", "P&D within {} months of 18 and escalating → consider C&C"),
+        ):
+            out.append(f"{label.format(getattr(self, key))} ({self.source_of(key)}).")
+        if self.two_year_review:
+            out.append(f"Two-year review of everyone on the scheme ({self.source_of('two_year_review')}).")
+        out.append(f"Ties: {self.tie_break} ({self.source_of('tie_break')}).")
+        return out
 
     def score_series(self) -> tuple[ScoreTarget, ...]:
         """The targets the profile states, else one series per matrix at its strands' review cadence."""
@@ -98,13 +159,26 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         for strand, matrix in matrices.items():
             if not any(d.id == matrix for d in catalogue.all()):
                 raise ProfileError(f"{path.name}: matrices.{strand.value}: no matrix definition {matrix!r}")
-    caps = {}
-    for strand, table in _per_strand(f, "capacity", dict).items():
-        c = Fields(table, f"{path.name}: capacity.{strand.value}", ProfileError)
-        cap = Capacity(int(c.number("min")), int(c.number("max")))
-        if cap.min > cap.max:
-            raise ProfileError(f"{path.name}: capacity.{strand.value}: min is above max")
-        caps[strand] = cap
+    caps = {
+        strand: _capacity(Fields(table, f"{path.name}: capacity.{strand.value}", ProfileError), (strand,))
+        for strand, table in _per_strand(f, "capacity", dict).items()
+    }
+    groups = []
+    for g in f.tables("capacity_groups"):
+        strands = g.strings("strands")
+        if len(strands) < 2 or any(s not in {x.value for x in Strand} for s in strands):
+            raise g.error("strands", "must list two or more strands (P&D, C&C, R&R)")
+        groups.append(_capacity(g, tuple(Strand(s) for s in strands)))
+    sources = f.raw.get("sources", {})
+    if not isinstance(sources, dict) or not all(isinstance(v, str) and v.strip() for v in sources.values()):
+        raise f.error("sources", 'must be a table of non-empty texts ("000 §6.1" or "local choice")')
+    stated = {k for k, v in f.raw.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    stated |= {k for k in ("review_months", "tie_break", "two_year_review") if k in f.raw}
+    unsourced = sorted(stated - set(sources))
+    if unsourced:
+        raise f.error("sources", f"says nothing of where {', '.join(unsourced)} come(s) from")
+    sources = {**{k: src for k, (_v, src) in DEFAULTS.items() if k not in f.raw}, **sources}
+    move_criteria = {s: tuple(v) for s, v in _per_strand(f, "move_criteria", list).items()}
     reasons = []
     for r in f.tables("removal_reasons"):
         code = r.text("code")
@@ -161,7 +235,23 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         notes=tuple(f.strings("notes")),
         retention_years=int(f.number("retention_years", 6)),
         targets=tuple(targets),
+        transfer_near_18_months=int(f.number("transfer_near_18_months", 6)),
+        capacity_groups=tuple(groups),
+        sources=sources,
+        move_criteria=move_criteria,
     )
+
+
+def _capacity(c: Fields, strands: tuple[Strand, ...]) -> Capacity:
+    cap = Capacity(
+        int(c.number("min")),
+        None if c.optional_number("max") is None else int(c.number("max")),
+        c.text("source"),
+        strands,
+    )
+    if cap.max is not None and cap.min > cap.max:
+        raise c.error("min", "is above max")
+    return cap
 
 
 def _per_strand(f: Fields, key: str, kind: type[T]) -> dict[Strand, T]:

@@ -19,6 +19,9 @@ class PoolEntry:
     is_member: bool  # already on the strand (else a candidate)
     since: dt.date  # selection date for members, nomination date for candidates
     draft: bool = False  # the total comes from a draft sheet
+    eligible: bool = True  # meets the strand matrix's own selection threshold (P&D: ASSET > 21 or RoSH)
+    why: str = ""  # the threshold's reading, when the matrix states one
+    inclusion: str = ""  # the profile's inclusion criteria: met / not met / not known, missing facts named
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,17 @@ class Ranking:
     rows: tuple[RankedEntry, ...]
     capacity: int
     tie_break: str = TIE_BREAK
+    minimum: int = 0
+    line_note: str = ""  # how the capacity line was drawn, with its source
+
+    @property
+    def eligible(self) -> int:
+        return sum(1 for r in self.rows if r.entry.eligible and r.entry.total is not None)
+
+    @property
+    def shortfall(self) -> int:
+        """How many short of the minimum the eligible pool is (never made up with ineligible people)."""
+        return max(0, self.minimum - min(self.eligible, self.capacity))
 
     @property
     def members_below_line(self) -> list[PoolEntry]:
@@ -45,10 +59,13 @@ class Ranking:
         return [r.entry for r in self.rows if not r.entry.is_member and r.above_line]
 
 
-def rank(pool: Sequence[PoolEntry], capacity: int) -> Ranking:
-    """Highest total first; unscored people last; ties by earlier date, then reference."""
-    ordered = sorted(pool, key=lambda e: (e.total is None, -(e.total or 0.0), e.since, e.ref))
+def rank(pool: Sequence[PoolEntry], capacity: int, minimum: int = 0) -> Ranking:
+    """Eligible people by highest total first; then those below the strand's threshold; unscored
+    people last; ties by earlier date, then reference. Only eligible, scored people are within
+    capacity."""
+    ordered = sorted(pool, key=lambda e: (e.total is None, not e.eligible, -(e.total or 0.0), e.since, e.ref))
     rows = tuple(
-        RankedEntry(i + 1, e, above_line=i < capacity and e.total is not None) for i, e in enumerate(ordered)
+        RankedEntry(i + 1, e, above_line=i < capacity and e.total is not None and e.eligible)
+        for i, e in enumerate(ordered)
     )
-    return Ranking(rows, capacity)
+    return Ranking(rows, capacity, minimum=minimum)

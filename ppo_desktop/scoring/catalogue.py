@@ -45,9 +45,14 @@ class Catalogue:
             raise DefinitionError(
                 f"No active matrix definition {definition_id!r} in force on {day:%d %b %Y}."
             )
-        return max(active, key=lambda d: d.effective_from)
+        return max(active, key=lambda d: (d.effective_from, _version_key(d.version)))
 
 
 @cache
 def shipped() -> Catalogue:
     return Catalogue.from_folder(paths.resource("matrices"))
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """ "1.10" after "1.9": versions compare part by part as numbers."""
+    return tuple(int(p) if p.isdigit() else -1 for p in version.split("."))

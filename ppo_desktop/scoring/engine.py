@@ -346,6 +346,7 @@ def validate(defn: Definition, inputs: Inputs) -> None:
             lo, hi = s.minimum, s.maximum
             if (lo is not None and value < lo) or (hi is not None and value > hi) or value < 0:
                 raise InputError(f"{where}: {value:g} is outside {lo or 0:g}–{hi if hi is not None else '∞'}")
+            _refuse_between_bands(s, float(value), where)
         elif s.kind == "choice":
             if value not in {o.key for o in s.options}:
                 raise InputError(f"{where}: {value!r} is not one of {', '.join(o.key for o in s.options)}")
@@ -359,6 +360,23 @@ def validate(defn: Definition, inputs: Inputs) -> None:
                     raise InputError(f"{where}: {row_key!r} is not a factor of {s.title!r}")
                 if answer not in FACTOR_VALUES:
                     raise InputError(f"{where}.{row_key}: must be one of {', '.join(FACTOR_VALUES)}")
+
+
+def _refuse_between_bands(s: Section, value: float, where: str) -> None:
+    """A value in the gap between two bands (28.5 days between 0–28 and 29–56) would score nothing
+    without a word: it is refused, naming both bands (the unit is counted in whole numbers)."""
+    if any(b.contains(value) for b in s.bands):
+        return
+    below = [b for b in s.bands if b.max is not None and b.max < value]
+    above = [b for b in s.bands if b.min > value]
+    if below and above:
+        lo = max(below, key=lambda b: b.max or 0.0)
+        hi = min(above, key=lambda b: b.min)
+        unit = f" {s.unit}" if s.unit else ""
+        raise InputError(
+            f"{s.title}: {value:g}{unit} falls between the bands '{lo.label}' ({lo.bounds}) and "
+            f"'{hi.label}' ({hi.bounds}); enter a whole number"
+        )
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:

@@ -14,15 +14,20 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import (
     Basis,
+    CaseFact,
     CaseFile,
     CohortRow,
+    Decision,
     Membership,
     Nominal,
     RemovalOutcome,
     RemovalReason,
+    Sentence,
     Status,
     Strand,
 )
+from ppo_desktop.rules import lifecycle
+from ppo_desktop.rules.lifecycle import History
 from ppo_desktop.rules.review import next_review
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
@@ -191,23 +196,157 @@ class Cases:
         return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def record_activity(
-        self, spell_id: int, *, arrest_on: dt.date | None = None, intelligence_on: dt.date | None = None
+        self, nominal_id: int, *, arrest_on: dt.date | None = None, intelligence_on: dt.date | None = None
     ) -> Changes:
-        """The latest arrest and intelligence dates, behind the 'no activity for 6 months' prompt."""
-        spell = self.spell(spell_id)
-        after = {
-            k: v.isoformat()
-            for k, v in (("last_arrest_on", arrest_on), ("last_intelligence_on", intelligence_on))
-            if v is not None
+        """The latest arrest and intelligence report: facts about the person, whatever their strand,
+        behind the "no activity for 6 months" prompt (002 item 1). A date given replaces the one
+        recorded (so a mistake can be put right); a date in the future is refused."""
+        nominal = self.nominal(nominal_id)
+        today = self.ws.today()
+        given = {"last_arrest_on": arrest_on, "last_intelligence_on": intelligence_on}
+        if any(d is not None and d > today for d in given.values()):
+            raise ServiceError("An arrest or intelligence date cannot be in the future.")
+        known = {
+            "last_arrest_on": nominal.last_arrest_on,
+            "last_intelligence_on": nominal.last_intelligence_on,
         }
+        after = {k: v.isoformat() for k, v in given.items() if v is not None and v != known[k]}
         if not after:
             return Changes()
-        before = {
-            "last_arrest_on": rows.iso(spell.last_arrest_on),
-            "last_intelligence_on": rows.iso(spell.last_intelligence_on),
+        with self.ws.writing() as db:
+            db.table("nominals").update(
+                nominal_id, {**after, "updated_at": self.ws.now().isoformat(timespec="seconds")}
+            )
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "nominal",
+                nominal_id,
+                f"Latest activity recorded for {nominal.ref}",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                before={k: rows.iso(known[k]) for k in after},
+                after=after,
+            )
+        return Changes.of("nominals", nominal_id=nominal_id)
+
+    def record_sentence(
+        self,
+        nominal_id: int,
+        *,
+        starts_on: dt.date,
+        months: int,
+        days: int = 0,
+        release_on: dt.date | None = None,
+        secure_hospital: bool = False,
+        note: str = "",
+    ) -> tuple[Sentence, Changes]:
+        """A custodial sentence as given (its length decides the custody rules). The person's current
+        spell shows them in custody from its start, with the expected release."""
+        nominal = self.nominal(nominal_id)
+        if months < 0 or days < 0 or (months, days) == (0, 0):
+            raise ServiceError("A custodial sentence needs its length (months and / or days).")
+        if release_on is not None and release_on <= starts_on:
+            raise ServiceError("The expected release comes after the sentence starts.")
+        if starts_on > self.ws.today():
+            raise ServiceError(
+                "A sentence is recorded once it has been given (its start is not in the future)."
+            )
+        values = {
+            "nominal_id": nominal_id,
+            "starts_on": starts_on.isoformat(),
+            "length_months": months,
+            "length_days": days,
+            "release_on": rows.iso(release_on),
+            "secure_hospital": int(secure_hospital),
+            "recorded_on": self.ws.today().isoformat(),
+            "note": note,
         }
-        self._update_spell(spell, after, {k: before[k] for k in after}, "Latest activity recorded")
-        return Changes.of("memberships", nominal_id=spell.nominal_id)
+        spell = self.current_spell(nominal_id)
+        with self.ws.writing():
+            sentence_id = self.ws.insert("sentences", values)
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "sentence",
+                sentence_id,
+                f"Custodial sentence recorded for {nominal.ref}",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                after=values,
+            )
+            if spell is not None:
+                custody = {
+                    "status": Status.CUSTODY.value,
+                    "custody_on": starts_on.isoformat(),
+                    "release_on": rows.iso(release_on),
+                }
+                before = {"status": spell.status.value, "custody_on": rows.iso(spell.custody_on),
+                          "release_on": rows.iso(spell.release_on)}  # fmt: skip
+                self._update_spell(
+                    spell, custody, before, "Status now In prison / custody (sentence recorded)"
+                )
+        changes = Changes.of("sentences", "memberships", nominal_id=nominal_id)
+        return rows.sentence(self.ws.row("sentences", sentence_id, "sentence")), changes
+
+    def sentences(self, nominal_id: int) -> list[Sentence]:
+        return [
+            rows.sentence(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM sentences WHERE nominal_id = ? ORDER BY starts_on DESC, id DESC", [nominal_id]
+            )
+        ]
+
+    def record_fact(self, nominal_id: int, fact: str, value: bool | int | None) -> Changes:
+        """One fact an inclusion criterion reads (None forgets it: "not known" again), with the day."""
+        from ppo_desktop.rules.facts import case_fact_kinds
+
+        kinds = case_fact_kinds(self.ws.profile())
+        if fact not in kinds:
+            raise ServiceError(f"'{fact}' is not a fact the scheme's inclusion criteria read.")
+        if value is not None:
+            if kinds[fact] is bool and not isinstance(value, bool):
+                raise ServiceError(f"'{fact}' takes yes or no.")
+            if kinds[fact] is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ServiceError(f"'{fact}' takes a whole number, 0 or more.")
+        nominal = self.nominal(nominal_id)
+        old = self.ws.db.execute(
+            "SELECT value FROM case_facts WHERE nominal_id = ? AND fact = ?", [nominal_id, fact]
+        ).fetchone()
+        before = json.loads(old[0]) if old else None
+        if before == value and old is not None:
+            return Changes()
+        with self.ws.writing() as db:
+            if value is None:
+                db.execute("DELETE FROM case_facts WHERE nominal_id = ? AND fact = ?", [nominal_id, fact])
+            else:
+                db.table("case_facts").upsert(
+                    {
+                        "nominal_id": nominal_id,
+                        "fact": fact,
+                        "value": json.dumps(value),
+                        "recorded_on": self.ws.today().isoformat(),
+                        "recorded_by": self.ws.user.id,
+                    },
+                    pk=("nominal_id", "fact"),
+                )
+            self.ws.audit.record(
+                AuditKind.ALTERATION if old else AuditKind.COLLECTION,
+                "case_fact",
+                f"{nominal_id}:{fact}",
+                f"Fact '{fact}' recorded for {nominal.ref}",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                before={fact: before},
+                after={fact: value},
+            )
+        return Changes.of("case_facts", nominal_id=nominal_id)
+
+    def facts(self, nominal_id: int) -> list[CaseFact]:
+        return [
+            rows.case_fact(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM case_facts WHERE nominal_id = ? ORDER BY fact", [nominal_id]
+            )
+        ]
 
     def place_on_amber_list(
         self, spell_id: int, release_on: dt.date, *, on: dt.date, authority: str
@@ -355,7 +494,30 @@ class Cases:
                 )
             ),
             audit=tuple(self.ws.audit.entries(nominal_id=nominal_id, limit=200)),
+            sentences=tuple(self.sentences(nominal_id)),
+            facts=tuple(self.facts(nominal_id)),
         )
+
+    def history(self, nominal_id: int) -> History:
+        """The person's time on the scheme, reviews and latest sentence (what the rules count from)."""
+        case = self.case_file(nominal_id)
+        return lifecycle.history(case.nominal, case.memberships, case.decisions, case.sentences)
+
+    def histories(self, people: Iterable[Nominal]) -> dict[int, History]:
+        """Everyone's history at once (one query per table): the agenda reads the whole cohort."""
+        spells: dict[int, list[Membership]] = {}
+        for r in self.ws.db.query("SELECT * FROM memberships"):
+            spells.setdefault(r["nominal_id"], []).append(rows.membership(r))
+        decided: dict[int, list[Decision]] = {}
+        for r in self.ws.db.query("SELECT * FROM decisions WHERE undone_at IS NULL"):
+            decided.setdefault(r["nominal_id"], []).append(rows.decision(r))
+        sentences: dict[int, list[Sentence]] = {}
+        for r in self.ws.db.query("SELECT * FROM sentences"):
+            sentences.setdefault(r["nominal_id"], []).append(rows.sentence(r))
+        return {
+            n.id: lifecycle.history(n, spells.get(n.id, []), decided.get(n.id, []), sentences.get(n.id, []))
+            for n in people
+        }
 
     def cohort(self, *, include_former: bool = True) -> list[CohortRow]:
         """Every nominal with their current lead spell, or their latest spell if removed."""

@@ -12,6 +12,7 @@ from ppo_desktop.services import rows
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
@@ -164,20 +165,16 @@ class Meetings:
         """What the rules say should be discussed, minus what is already on the agenda."""
         meeting = self.get(meeting_id)
         on_agenda = {i.nominal_id for i in self.agenda(meeting_id)}
-        last_decided = {
-            r["nominal_id"]: dt.date.fromisoformat(r["day"])
-            for r in self.ws.db.query(
-                "SELECT nominal_id, max(decided_on) AS day FROM decisions "
-                "WHERE undone_at IS NULL GROUP BY nominal_id"
-            )
-        }
+        cases = Cases(self.ws)
+        cohort = cases.cohort()
         found = propose(
             meeting.held_on,
             self.ws.profile(),
-            Cases(self.ws).cohort(),
+            cohort,
             Nominations(self.ws).open_nominations(),
             Actions(self.ws).open_actions(),
-            last_decided,
+            cases.histories(r.nominal for r in cohort),
+            ScoreSheets(self.ws).asset_readings(),
         )
         return [p for p in found if p.nominal_id not in on_agenda]
 

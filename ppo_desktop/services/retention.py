@@ -21,7 +21,7 @@ from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceErr
 
 # What refers to a person, deleted with them (agenda items are kept, unnamed: the minutes stand).
 PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions", "decisions",
-                 "memberships", "nominations", "drafts")  # fmt: skip
+                 "memberships", "nominations", "drafts", "sentences", "case_facts")  # fmt: skip
 
 
 @dataclass(frozen=True)

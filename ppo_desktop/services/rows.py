@@ -12,6 +12,7 @@ from ppo_desktop.domain import (
     AgendaItem,
     Attendee,
     Basis,
+    CaseFact,
     Decision,
     Meeting,
     MeetingState,
@@ -24,6 +25,7 @@ from ppo_desktop.domain import (
     RemovalReason,
     Role,
     ScoreSheet,
+    Sentence,
     SheetState,
     Status,
     Strand,
@@ -55,6 +57,8 @@ def nominal(r: Row) -> Nominal:
         pnc_id=r["pnc_id"],
         cro=r["cro"],
         area=r["area"],
+        last_arrest_on=date_or_none(r.get("last_arrest_on")),
+        last_intelligence_on=date_or_none(r.get("last_intelligence_on")),
     )
 
 
@@ -76,8 +80,6 @@ def membership(r: Row) -> Membership:
         removal_note=r["removal_note"] or "",
         removal_authority=r["removal_authority"] or "",
         removal_outcomes=tuple(RemovalOutcome(o) for o in json.loads(r.get("removal_outcomes") or "[]")),
-        last_arrest_on=date_or_none(r.get("last_arrest_on")),
-        last_intelligence_on=date_or_none(r.get("last_intelligence_on")),
     )
 
 
@@ -126,6 +128,31 @@ def decision(r: Row) -> Decision:
         note=r["note"] or "",
         agenda_item_id=r.get("agenda_item_id"),
         undone=bool(r.get("undone_at")),
+        details=json.loads(r.get("details") or "{}"),
+    )
+
+
+def sentence(r: Row) -> Sentence:
+    return Sentence(
+        id=r["id"],
+        nominal_id=r["nominal_id"],
+        starts_on=dt.date.fromisoformat(r["starts_on"]),
+        length_months=int(r["length_months"]),
+        length_days=int(r["length_days"]),
+        release_on=date_or_none(r["release_on"]),
+        secure_hospital=bool(r["secure_hospital"]),
+        recorded_on=date_or_none(r["recorded_on"]),
+        note=r["note"] or "",
+    )
+
+
+def case_fact(r: Row) -> CaseFact:
+    return CaseFact(
+        nominal_id=r["nominal_id"],
+        fact=r["fact"],
+        value=json.loads(r["value"]),
+        recorded_on=dt.date.fromisoformat(r["recorded_on"]),
+        recorded_by=r["recorded_by"],
     )
 
 

@@ -37,7 +37,7 @@ def person(
     nominal, _ = cases.add_nominal(NominalDraft(name, "Fictional", dob=dt.date(1990, 1, 1)))
     if strand is not None:
         spell, _ = cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
-        cases.record_activity(spell.id, intelligence_on=DAY - dt.timedelta(days=20))
+        cases.record_activity(nominal.id, intelligence_on=DAY - dt.timedelta(days=20))
     return nominal.id
 
 
@@ -82,7 +82,7 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
     due = person(ws, "Reviewdue", added=dt.date(2026, 5, 1))  # C&C: due 1 Nov 2026
     fresh = person(ws, "Fresh", added=dt.date(2026, 10, 1))
     quiet = person(ws, "Quiet", added=dt.date(2026, 3, 1))
-    cases.record_activity(cases.current_spell(quiet).id, intelligence_on=dt.date(2026, 4, 1))  # type: ignore[union-attr]
+    cases.record_activity(quiet, intelligence_on=dt.date(2026, 4, 1))
     veteran = person(ws, "Veteran", added=dt.date(2024, 11, 1))
     amber = person(ws, "Amber", added=dt.date(2025, 1, 1))
     cases.place_on_amber_list(
@@ -92,12 +92,7 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
         authority="panel",
     )
     short = person(ws, "Shortsentence", added=dt.date(2026, 6, 1))
-    cases.set_status(
-        cases.current_spell(short).id,
-        Status.CUSTODY,
-        custody_on=dt.date(2026, 7, 1),  # type: ignore[union-attr]
-        release_on=dt.date(2026, 11, 20),
-    )
+    cases.record_sentence(short, starts_on=dt.date(2026, 7, 1), months=9, release_on=dt.date(2026, 11, 20))
     Actions(ws).add(
         fresh,
         pathway=Pathway.ACCOMMODATION,

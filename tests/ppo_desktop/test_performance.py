@@ -200,20 +200,28 @@ def test_demo_capacity_and_equality(demo: Workspace) -> None:
     report = Performance(demo).report()
     end = DEMO_DAY.isoformat()
     sizes = report.table("capacity")
-    for strand, cohort in zip(Strand, sizes.column("Cohort"), strict=True):
+    for strand, cohort, amber in zip(Strand, sizes.column("Cohort"), sizes.column("Amber list"), strict=True):
         assert cohort == _one(
             demo,
-            f"SELECT count(*) FROM memberships WHERE strand = :s AND is_lead AND {ON}",
+            f"SELECT count(*) FROM memberships WHERE strand = :s AND is_lead AND NOT amber AND {ON}",
             {"s": strand.value, "d": end},
         )
+        assert amber == _one(
+            demo,
+            f"SELECT count(*) FROM memberships WHERE strand = :s AND is_lead AND amber AND {ON}",
+            {"s": strand.value, "d": end},
+        )
+    assert sum(int(str(c)) for c in sizes.column("Amber list")) > 0  # the demo has amber-list people
     assert sum(int(str(c)) for c in sizes.column("Custody")) == _one(
         demo,
-        f"SELECT count(*) FROM memberships WHERE is_lead AND {ON} AND custody_on <= :d "
+        f"SELECT count(*) FROM memberships WHERE is_lead AND NOT amber AND {ON} AND custody_on <= :d "
         "AND (release_on IS NULL OR release_on > :d)",
         {"d": end},
     )
-    over = [r for r in sizes.rows if "over the maximum" in str(r[4])]
-    assert all(int(str(r[1])) > int(str(r[3])) for r in over)
+    over = [r for r in sizes.rows if "over the maximum" in str(r[5])]
+    assert all(int(str(r[1])) > int(str(r[4])) for r in over)
+    together = report.table("capacity-groups")  # Thurrock: C&C and R&R, minimum 20 (000 App. 1)
+    assert together.rows[0][:3] == ("C&C + R&R", int(str(sizes.rows[1][1])) + int(str(sizes.rows[2][1])), 20)
     gender = report.table("equality-gender")
     women = dict(zip(gender.columns[1:], gender.rows[0][1:], strict=True))
     assert gender.rows[0][0] == "Female"
@@ -355,13 +363,13 @@ def test_demo_throughput_custody_and_time_on_scheme(demo: Workspace) -> None:
     year_ago = (report.filters.end - dt.timedelta(days=365)).isoformat()
     long_custody = sum(int(str(n)) for n in sizes.column("Custody over 12 months"))
     assert long_custody == _one(
-        demo, f"SELECT count(*) FROM memberships WHERE is_lead AND {ON} AND custody_on <= :y "
+        demo, f"SELECT count(*) FROM memberships WHERE is_lead AND NOT amber AND {ON} AND custody_on <= :y "
         "AND (release_on IS NULL OR release_on > :d)", {"d": end, "y": year_ago},
     )  # fmt: skip
     for strand, months in zip(Strand, sizes.column("Average months on scheme"), strict=True):
         days = demo.db.execute(
             "SELECT avg(julianday(:d) - julianday(added_on)) FROM memberships "
-            f"WHERE strand = :s AND is_lead AND {ON}",
+            f"WHERE strand = :s AND is_lead AND NOT amber AND {ON}",
             {"d": end, "s": strand.value},
         ).fetchone()[0]
         assert months == pytest.approx(Decimal(str(round(days / 30.436875, 1))), abs=Decimal("0.1"))

@@ -133,7 +133,8 @@ def test_pool_ranks_with_capacity_line(qtbot: QtBot, ctx: AppContext) -> None:
     ranks = [pool.row_object(i) for i in range(pool.rowCount())]
     totals = [r.entry.total for r in ranks if r.entry.total is not None]
     assert totals == sorted(totals, reverse=True)
-    assert "capacity 30 (Thurrock 2009/11)" in screen.summary.text()  # type: ignore[attr-defined]
+    summary = screen.summary.text()  # type: ignore[attr-defined]
+    assert "capacity 30 (Thurrock 2009/11: C&C: at least 0, at most 30 (maximum 30: local choice))" in summary
     screen.strand.setCurrentIndex(screen.strand.findData(Strand.PREVENT_DETER.value))  # type: ignore[attr-defined]
     assert "capacity 20" in screen.summary.text()  # type: ignore[attr-defined]
     assert screen.nominations.rowCount() == 10  # type: ignore[attr-defined]
@@ -147,7 +148,8 @@ def test_settings_profile_changes_rules(qtbot: QtBot, ctx: AppContext) -> None:
     combo.setCurrentIndex(combo.findData("stockton-2009"))
     assert ctx.ws.profile().id == "stockton-2009"
     assert "C&C every 3 months" in settings.profile_details.text()  # type: ignore[attr-defined]
-    assert "capacity 40 (Stockton 2009 (IOM))" in window.screens["Candidates"].summary.text()  # type: ignore[attr-defined]
+    summary = window.screens["Candidates"].summary.text()  # type: ignore[attr-defined]
+    assert "(Stockton 2009 (IOM): C&C + R&R: at least 40, at most 40" in summary and "R&R hold" in summary
     last = ctx.ws.audit.entries(limit=1)[0]
     assert (last.kind, last.summary) == ("alteration", "Setting profile changed")
 

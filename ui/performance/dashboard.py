@@ -43,7 +43,7 @@ ALL = "All"
 TABS = (
     ("Re-offending", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
     ("Score trend", ("score-trend",), "score-trend"),
-    ("Capacity", ("capacity", "throughput", "removals"), "capacity"),
+    ("Capacity", ("capacity", "capacity-groups", "throughput", "removals"), "capacity"),
     ("Outcomes", ("outcomes",), None),
     ("Equality", ("equality-gender", "equality-ethnicity"), None),
 )
@@ -171,8 +171,8 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             for i, chart in enumerate(shown):
                 grid.addWidget(chart_view(chart), i // 2, i % 2)
             page.addLayout(grid)
-            for key in keys:
-                page.addWidget(self._table_block(self.report.table(key)))
+            for table in self.report.present(keys):
+                page.addWidget(self._table_block(table))
             page.addStretch(1)
 
     def _fill_years(self) -> None:

@@ -31,8 +31,18 @@ POOL_COLUMNS: list[Column[RankedEntry]] = [
     Column("On the strand?", lambda r: "member" if r.entry.is_member else "candidate"),
     Column("Latest score", _score, lambda r: -1 if r.entry.total is None else r.entry.total, True),
     Column("Since", lambda r: fmt_date(r.entry.since), lambda r: r.entry.since.isoformat()),
-    Column("Capacity line", lambda r: "within capacity" if r.above_line else "── below the line"),
+    Column("Capacity line", lambda r: _line(r)),
+    Column("Selection threshold", lambda r: r.entry.why or "none stated by the matrix"),
+    Column("Inclusion criteria", lambda r: r.entry.inclusion or "none in this profile"),
 ]
+
+
+def _line(r: RankedEntry) -> str:
+    if r.above_line:
+        return "within capacity"
+    if r.entry.total is not None and not r.entry.eligible:
+        return "── not eligible (below the threshold)"
+    return "── below the line"
 
 
 class PoolModel(RecordTableModel[RankedEntry]):
@@ -123,10 +133,17 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
 
     def _summary(self, ranking: Ranking, strand: Strand) -> str:
         profile = self.ctx.ws.profile()
+        matrix = profile.matrices[strand]
         out = [
-            f"{strand.long_name}: {len(ranking.rows)} people ranked on their latest score; capacity "
-            f"{ranking.capacity} ({profile.name}). Ties: {profile.tie_break}"
+            f"{strand.long_name}: {len(ranking.rows)} people ranked on their latest sheet on {matrix}; "
+            f"capacity {ranking.capacity} ({profile.name}: {ranking.line_note}). "
+            f"Ties: {profile.tie_break} ({profile.source_of('tie_break')})."
         ]
+        if ranking.shortfall:
+            out.append(
+                f"Shortfall: {ranking.eligible} eligible, {ranking.shortfall} short of the minimum of "
+                f"{ranking.minimum}. The places stay empty: nobody below the threshold is counted in."
+            )
         ins, outs = ranking.candidates_above_line, ranking.members_below_line
         if ins or outs:
             out.append(

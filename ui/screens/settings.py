@@ -242,15 +242,10 @@ class SettingsScreen(QWidget):
 
     def _show_profile(self) -> None:
         p = profiles.get(self.profile.currentData())
-        cadence = ", ".join(
-            f"{s.value} every {m} month{'s' if m > 1 else ''}" for s, m in p.review_months.items()
-        )
-        capacity = ", ".join(f"{s.value} {c.min}–{c.max}" for s, c in p.capacity.items()) or "not set"
         matrices = ", ".join(f"{s.value}: {m}" for s, m in p.matrices.items())
         lines = [
             f"Source: {p.source}",
-            f"Reviews: {cadence}",
-            f"Capacity: {capacity}",
+            *p.rules_text(),
             f"Matrices: {matrices}",
             *p.notes,
         ]

@@ -21,6 +21,7 @@ RAW: dict[str, Any] = tomllib.loads(SOURCE.read_text(encoding="utf-8"))
 PINNED = {
     ("thurrock-2009-appendix2", "1.0"): "f6ce1478e8c6",
     ("pd-asset-2008", "1.0"): "cf16855fb05f",
+    ("pd-asset-2008", "1.1"): "8ae9d8ec07cc",
 }
 
 

@@ -90,12 +90,16 @@ def test_row_and_section_caps() -> None:
 
 
 def test_pd_asset_criteria() -> None:
-    pd = shipped().get("pd-asset-2008", "1.0")
+    """000 §5.1 / §6.1: nominate above 21 or with RoSH; de-selection prompted *below* 21 without RoSH,
+    so 21 itself neither nominates nor prompts."""
+    pd = shipped().get("pd-asset-2008")
+    assert pd.version == "1.1"  # v1.0 read "21 or below" and is kept only for sheets scored on it
 
     def flags(asset: float | None, rosh: bool) -> dict[str, bool | None]:
         return {f.key: f.met for f in score(pd, {"asset": asset, "risk": {"rosh": rosh}}).flags}
 
-    assert flags(21, False) == {"nominate": False, "deselect_prompt": True}
+    assert flags(20, False) == {"nominate": False, "deselect_prompt": True}
+    assert flags(21, False) == {"nominate": False, "deselect_prompt": False}
     assert flags(22, False) == {"nominate": True, "deselect_prompt": False}
     assert flags(5, True) == {"nominate": True, "deselect_prompt": False}
     assert flags(None, False) == {"nominate": None, "deselect_prompt": None}

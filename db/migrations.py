@@ -250,6 +250,8 @@ def m0010_lifecycle(db: Database) -> None:
             nominal_id INTEGER NOT NULL REFERENCES nominals(id), fact TEXT NOT NULL, value TEXT NOT NULL,
             recorded_on TEXT NOT NULL, recorded_by TEXT NOT NULL, PRIMARY KEY (nominal_id, fact));
         ALTER TABLE decisions ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE memberships ADD COLUMN amber_on TEXT;
+        UPDATE memberships SET amber_on = custody_on WHERE amber = 1;
         """
     )
 

@@ -197,6 +197,7 @@ class Membership:
     custody_on: dt.date | None = None
     release_on: dt.date | None = None
     amber: bool = False
+    amber_on: dt.date | None = None  # placed on the amber list (in the quarterly record)
     removed_on: dt.date | None = None
     removal_reason: RemovalReason | None = None
     removal_note: str = ""

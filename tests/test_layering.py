@@ -72,7 +72,9 @@ def test_the_scan_would_catch_a_plain_open() -> None:
     assert not pattern.search("db = Database(conn)")
 
 
-CLOCK_READ = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.utcnow|QDate\.currentDate|QDateTime\.current\w*)\(")
+CLOCK_READ = re.compile(
+    r"\b(?:date\.today|datetime\.now|datetime\.utcnow|QDate\.currentDate|QDateTime\.current\w*)\("
+)
 
 
 def test_the_time_is_read_in_one_place() -> None:

@@ -51,6 +51,8 @@ def _decision_text(d: Decision, labels: dict[str, str]) -> str:
         text += f" — reason: {labels.get(d.reason_code, d.reason_code)}"
     if d.note:
         text += f" — {d.note}"
+    if d.details.get("move_criteria"):
+        text += " — move criteria met (000 §5.3): " + "; ".join(d.details["move_criteria"])
     return text + f". Authority: {d.authority}"
 
 

@@ -79,10 +79,11 @@ def quarterly_record(
     end: dt.date,
     meta: DocumentMeta,
     reason_labels: dict[str, str],
+    amber: Sequence[CohortEntry] = (),
 ) -> bytes:
     period = f"People added to and removed from each list, {start:%d %b %Y} to {end:%d %b %Y}."
     story: list[Flowable] = [para(meta.title, "title"), para(period)]
-    strands = sorted({e.spell.strand.value for e in (*added, *removed)})
+    strands = sorted({e.spell.strand.value for e in (*added, *removed, *amber)})
     for strand in strands or ["(no changes)"]:
         story.append(para(strand, "h2"))
         ins = [e for e in added if e.spell.strand.value == strand]
@@ -123,6 +124,27 @@ def quarterly_record(
                 widths=[50 * mm, 25 * mm, 65 * mm, 40 * mm],
             )
             if outs
+            else para("None.")
+        )
+        held = [e for e in amber if e.spell.strand.value == strand]
+        story.append(para(f"Placed on the amber list ({len(held)})", "h3"))
+        story.append(
+            table(
+                [
+                    ["Name (ref)", "Date placed", "Expected release", "Reconsider from"],
+                    *[
+                        [
+                            f"{e.nominal.display_name} ({e.nominal.ref})",
+                            f"{e.spell.amber_on:%d %b %Y}" if e.spell.amber_on else "",
+                            f"{e.spell.release_on:%d %b %Y}" if e.spell.release_on else "",
+                            f"{e.spell.next_review_on:%d %b %Y}" if e.spell.next_review_on else "",
+                        ]
+                        for e in held
+                    ],
+                ],
+                widths=[50 * mm, 30 * mm, 35 * mm, 35 * mm],
+            )
+            if held
             else para("None.")
         )
     return build(story, meta)

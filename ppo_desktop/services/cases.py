@@ -360,6 +360,7 @@ class Cases:
         review = release_on - relativedelta(months=profile.reconsider_months_before_release)
         after = {
             "amber": 1,
+            "amber_on": on.isoformat(),
             "status": Status.CUSTODY.value,
             "release_on": release_on.isoformat(),
             "custody_on": (spell.custody_on or on).isoformat(),

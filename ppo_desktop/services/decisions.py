@@ -51,6 +51,7 @@ class Decisions:
         note: str = "",
         release_on: dt.date | None = None,
         outcomes: tuple[RemovalOutcome, ...] = (),
+        move_criteria: tuple[str, ...] = (),
     ) -> tuple[Decision, Changes]:
         item = self.meetings.item(item_id)
         meeting = self.meetings.get(item.meeting_id)
@@ -61,6 +62,7 @@ class Decisions:
         nid = item.nominal_id
         day = meeting.held_on
         authority = authority.strip() or DEFAULT_AUTHORITY
+        details = self._details(kind, strand, move_criteria)
         snapshot = self._snapshot(nid)
         with self.ws.writing():
             self._apply(
@@ -81,6 +83,7 @@ class Decisions:
                 "authority": authority,
                 "note": note,
                 "undo": json.dumps(snapshot),
+                "details": json.dumps(details),
             }
             decision_id = self.ws.insert("decisions", values)
             self.ws.db.table("agenda_items").update(item_id, {"state": "discussed"})
@@ -96,6 +99,24 @@ class Decisions:
             )
         decision = rows.decision(self.ws.row("decisions", decision_id, "decision"))
         return decision, Changes.of("decisions", "memberships", "nominations", "agenda", nominal_id=nid)
+
+    def _details(
+        self, kind: DecisionKind, strand: Strand | None, move_criteria: tuple[str, ...]
+    ) -> dict[str, list[str]]:
+        """What the decision was taken on. Moving onto a strand whose profile lists move criteria
+        (Thurrock R&R, 000 §5.3) needs at least one of them ticked; they print in the minutes."""
+        listed = self.ws.profile().move_criteria.get(strand) if strand else None
+        if kind is not DecisionKind.MOVE_STRAND or not listed:
+            if move_criteria:
+                raise ServiceError("Move criteria belong to a move onto a strand that lists them.")
+            return {}
+        unknown = [c for c in move_criteria if c not in listed]
+        if unknown:
+            raise ServiceError(f"Not one of the scheme's move criteria: {unknown[0]}")
+        if not move_criteria:
+            assert strand is not None
+            raise ServiceError(f"Moving to {strand.value} needs one or more of its move criteria (000 §5.3).")
+        return {"move_criteria": [c for c in listed if c in move_criteria]}
 
     def undo(self, decision_id: int) -> Changes:
         """Put the person back exactly as before the decision; only while the meeting is in progress."""

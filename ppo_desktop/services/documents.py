@@ -163,13 +163,16 @@ class Documents:
         removed = self._entries(
             [(nominals[m.nominal_id], m) for m in spells if m.removed_on and start <= m.removed_on <= end]
         )
+        amber = self._entries(
+            [(nominals[m.nominal_id], m) for m in spells if m.amber_on and start <= m.amber_on <= end]
+        )
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
         meta, labels = self._meta(title), self.reason_labels()
         return self._prepared(
             "quarterly",
             title,
-            lambda: quarterly_record(added, removed, start, end, meta, labels),
-            tuple(e.nominal.id for e in added + removed),
+            lambda: quarterly_record(added, removed, start, end, meta, labels, amber),
+            tuple(e.nominal.id for e in added + removed + amber),
         )
 
     def action_tracker(self) -> Document:

@@ -75,6 +75,7 @@ def membership(r: Row) -> Membership:
         custody_on=date_or_none(r["custody_on"]),
         release_on=date_or_none(r["release_on"]),
         amber=bool(r["amber"]),
+        amber_on=date_or_none(r.get("amber_on")),
         removed_on=date_or_none(r["removed_on"]),
         removal_reason=RemovalReason(r["removal_reason"]) if r["removal_reason"] else None,
         removal_note=r["removal_note"] or "",

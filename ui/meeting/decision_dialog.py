@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,7 +37,7 @@ class DecisionDialog(QDialog):
         super().__init__(parent)
         self.kind = kind
         self.setWindowTitle(kind.label)
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
         needs = kind.needs
         self.strand = QComboBox()
         for s in Strand:
@@ -55,7 +56,10 @@ class DecisionDialog(QDialog):
         self.reason = QComboBox()
         for r in profile.removal_reasons:
             self.reason.addItem(r.label, r.code.value)
-        self.release = QDateEdit(QDate(day.year + 3, day.month, 1))
+        known = current.release_on if current is not None and current.release_on else None
+        self.release = QDateEdit(
+            QDate(known.year, known.month, known.day) if known else QDate(day.year + 3, day.month, 1)
+        )
         self.release.setCalendarPopup(True)
         self.release.setDisplayFormat("dd MMM yyyy")
         self.outcomes = {o: QCheckBox(o.label) for o in RemovalOutcome}
@@ -66,6 +70,18 @@ class DecisionDialog(QDialog):
             outcome_grid.addWidget(box, i // 3, i % 3)
         outcome_box.setAccessibleName("Outcomes on leaving")
         outcome_box.setFocusProxy(next(iter(self.outcomes.values())))
+        # Moving onto a strand whose profile lists move criteria (Thurrock R&R, 000 §5.3): a checklist.
+        self.move_criteria: dict[str, QCheckBox] = {}
+        self.criteria_box = QWidget()
+        criteria_layout = QVBoxLayout(self.criteria_box)
+        criteria_layout.setContentsMargins(0, 0, 0, 0)
+        for text in sorted({c for listed in profile.move_criteria.values() for c in listed}):
+            box = QCheckBox(text)
+            self.move_criteria[text] = box
+            criteria_layout.addWidget(box)
+        self.criteria_box.setAccessibleName("Move criteria met (000 §5.3)")
+        self._profile = profile
+        self.strand.currentIndexChanged.connect(lambda _i: self._show_move_criteria())
         self.authority = QLineEdit("" if kind is DecisionKind.DESELECT else "Panel agreement")
         self.authority.setPlaceholderText("e.g. DI Chair, with the agreement of the agencies present")
         self.note = QLineEdit()
@@ -76,8 +92,9 @@ class DecisionDialog(QDialog):
             ("&Reason:", self.reason),
             ("&Expected release:", self.release),
             ("Out&comes on leaving:", outcome_box),
+            ("Move &criteria met:", self.criteria_box),
         ]
-        keys = ("strand", "basis", "status", "reason", "release", "outcomes")
+        keys = ("strand", "basis", "status", "reason", "release", "outcomes", "move_criteria")
         for key, (label, widget) in zip(keys, rows, strict=True):
             if key in needs:
                 caption = QLabel(label)
@@ -87,6 +104,7 @@ class DecisionDialog(QDialog):
             caption = QLabel(label)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
+        self._show_move_criteria()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -94,6 +112,17 @@ class DecisionDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _show_move_criteria(self) -> None:
+        """Only the chosen strand's own criteria are offered (none: the checklist row is hidden)."""
+        if "move_criteria" not in self.kind.needs or not self.strand.count():
+            return
+        listed = self._profile.move_criteria.get(Strand(self.strand.currentData()), ())
+        for text, box in self.move_criteria.items():
+            box.setVisible(text in listed)
+            if text not in listed:
+                box.setChecked(False)
+        self.form.setRowVisible(self.criteria_box, bool(listed))
 
     def values(self) -> dict[str, Any]:
         needs = self.kind.needs
@@ -110,4 +139,6 @@ class DecisionDialog(QDialog):
             out["release_on"] = self.release.date().toPython()
         if "outcomes" in needs:
             out["outcomes"] = tuple(o for o, box in self.outcomes.items() if box.isChecked())
+        if "move_criteria" in needs:
+            out["move_criteria"] = tuple(t for t, box in self.move_criteria.items() if box.isChecked())
         return out

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
+from ppo_desktop.rules import lifecycle
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.scoring.panel import ScoringPanel
+from ui.screens.case_facts import CustodyFactsPanel
 from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table, title_label
 
@@ -83,6 +85,21 @@ AUDIT_COLUMNS: list[Column[AuditEntry]] = [
 ]
 
 
+def _time_on_scheme(case: CaseFile) -> str:
+    """Since when the person has been on the scheme (any strand), and whether this is a re-selection."""
+    h = lifecycle.history(case.nominal, case.memberships, case.decisions, case.sentences)
+    if h.period is None:
+        last = h.periods[-1] if h.periods else None
+        return f"Not on the scheme (left {fmt_date(last.ended_on)})" if last else "Never on the scheme"
+    text = f"since {fmt_date(h.period.started_on)} (any strand)"
+    before = h.reselection
+    if before is not None:
+        text += f"; re-selected (before: {fmt_date(before.started_on)} to {fmt_date(before.ended_on)})"
+        if h.soon_reselected:
+            text += " — FLAG: re-selected within 12 months of leaving"
+    return text
+
+
 class CaseView(QWidget):
     back = Signal()
 
@@ -106,6 +123,8 @@ class CaseView(QWidget):
             "Current strand",
             "Date of birth",
             "Status",
+            "On the scheme",
+            "Latest activity",
             "Gender",
             "Aliases",
             "Ethnicity",
@@ -138,6 +157,7 @@ class CaseView(QWidget):
         )
         self.audit_view, self.audit = read_only_table(AUDIT_COLUMNS, "Audit trail", self, newest_first=True)
         self.scoring = ScoringPanel(ctx, self)
+        self.custody_facts = CustodyFactsPanel(ctx, self)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
         for view, name in (
             (self.spells_view, "&Strand history"),
@@ -148,6 +168,7 @@ class CaseView(QWidget):
         ):
             self.tabs.addTab(view, name)
         self.tabs.insertTab(1, self.scoring, "Sc&oring")
+        self.tabs.insertTab(2, self.custody_facts, "Custod&y && facts")
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -201,6 +222,11 @@ class CaseView(QWidget):
             if current
             else "Not on a strand",
             "Status": current.status.label if current else "—",
+            "On the scheme": _time_on_scheme(case),
+            "Latest activity": "arrest "
+            + (fmt_date(n.last_arrest_on) or "not known")
+            + ", intelligence "
+            + (fmt_date(n.last_intelligence_on) or "not known"),
         }
         for key, text in values.items():
             self.fields[key].setText(text)
@@ -209,6 +235,7 @@ class CaseView(QWidget):
         self.actions_model.set_rows(case.actions)
         self.decisions.set_rows(case.decisions)
         self.audit.set_rows(case.audit)
+        self.custody_facts.show_case(case)
 
     def _on_changed(self, changes: Changes) -> None:
         # The scoring tab keeps its own draft; a draft autosave needs no re-read of the case.

@@ -1,0 +1,481 @@
+"""A person's time on the scheme, through the services as a panel reaches them: select, move strand,
+defer, decide, undo, close a meeting, propose the next agenda. Each rule at its edges: the day
+before, the day, the day after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.device import DeviceSecrets
+from ppo_desktop.domain import Basis, DecisionKind, RemovalReason, Status, Strand
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.session import create_store
+from ppo_desktop.services.settings import Settings
+from ppo_desktop.services.workspace import ServiceError, Workspace
+from tests.conftest import CHEAP
+
+START = dt.date(2024, 1, 10)
+RR_MOVE = ("Working",)
+
+
+class Panel:
+    """A store with a clock the test moves, and the panel's services."""
+
+    def __init__(self, folder: Path) -> None:
+        self.now = [dt.datetime(2024, 1, 1, 9, 0, tzinfo=dt.UTC)]
+        self.ws, _ = create_store(
+            folder / "panel",
+            user_id="admin",
+            display_name="Test Admin",
+            passphrase="admin passphrase 1",
+            partnership="Testshire CSP (TEST)",
+            device=DeviceSecrets(None, "no keyring (test)"),
+            cost=CHEAP,
+            clock=lambda: self.now[0],
+        )
+        self.cases, self.meetings, self.decisions = Cases(self.ws), Meetings(self.ws), Decisions(self.ws)
+
+    def on(self, day: dt.date) -> None:
+        self.now[0] = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
+
+    def person(self, name: str, dob: dt.date = dt.date(1990, 1, 1)) -> int:
+        return self.cases.add_nominal(NominalDraft(name, "Fictional", dob=dob))[0].id
+
+    def select(self, nid: int, strand: Strand, day: dt.date) -> None:
+        self.on(day)
+        self.cases.select(nid, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=day)
+
+    def decide(self, nid: int, day: dt.date, kind: DecisionKind, *, close: bool = True, **kw: object) -> int:
+        """Hold a meeting on ``day`` and take one decision about ``nid``; returns the decision id."""
+        self.on(day)
+        meeting, _ = self.meetings.plan("Panel", day)
+        self.meetings.start(meeting.id)
+        item, _ = self.meetings.add_item(meeting.id, "Item", nominal_id=nid)
+        decision, _ = self.decisions.decide(item.id, kind, **kw)  # type: ignore[arg-type]
+        if close:
+            self.meetings.close(meeting.id)
+        return decision.id
+
+    def proposed(self, day: dt.date) -> dict[int, list[str]]:
+        """What the rules put on the agenda of a meeting held on ``day``."""
+        self.on(day)
+        meeting, _ = self.meetings.plan("Panel", day)
+        return {p.nominal_id: p.kinds for p in self.meetings.proposals(meeting.id)}
+
+    def reasons(self, day: dt.date, nid: int) -> str:
+        self.on(day)
+        meeting, _ = self.meetings.plan("Panel", day)
+        return " ".join(next(p.reasons for p in self.meetings.proposals(meeting.id) if p.nominal_id == nid))
+
+
+@pytest.fixture
+def panel(tmp_path: Path) -> Iterator[Panel]:
+    p = Panel(tmp_path)
+    yield p
+    p.ws.close()
+
+
+def kinds(panel: Panel, nid: int, day: dt.date) -> list[str]:
+    return panel.proposed(day).get(nid, [])
+
+
+# -- time on the scheme ------------------------------------------------------------------------
+def test_two_year_review_counts_from_the_period_not_the_strand(panel: Panel) -> None:
+    nid = panel.person("Mover")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    panel.decide(
+        nid,
+        START + relativedelta(years=1),
+        DecisionKind.MOVE_STRAND,
+        strand=Strand.REHABILITATE_RESETTLE,
+        move_criteria=RR_MOVE,
+    )
+    due = START + relativedelta(years=2)
+    assert "two-year" not in kinds(panel, nid, due - dt.timedelta(days=1))
+    assert "two-year" in kinds(panel, nid, due)
+    assert "two-year" in kinds(panel, nid, due + dt.timedelta(days=1))
+    assert f"since {START:%d %b %Y} (any strand)" in panel.reasons(due, nid)
+
+
+def test_a_deferral_or_an_undone_decision_settles_nothing(panel: Panel) -> None:
+    nid = panel.person("Deferred")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    due = START + relativedelta(years=2)
+    panel.decide(nid, due, DecisionKind.DEFER)
+    assert "two-year" in kinds(panel, nid, due + relativedelta(months=1))
+    assert "Settled by: retain" in panel.reasons(due + relativedelta(months=1), nid)
+    undone = panel.decide(nid, due + relativedelta(months=1), DecisionKind.RETAIN, close=False)
+    panel.decisions.undo(undone)
+    assert "two-year" in kinds(panel, nid, due + relativedelta(months=2))
+    panel.decide(nid, due + relativedelta(months=2), DecisionKind.RETAIN)
+    assert "two-year" not in kinds(panel, nid, due + relativedelta(months=3))
+
+
+def test_a_review_before_the_two_years_does_not_settle_the_two_year_review(panel: Panel) -> None:
+    nid = panel.person("Early")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    due = START + relativedelta(years=2)
+    panel.decide(nid, due - dt.timedelta(days=1), DecisionKind.RETAIN)
+    assert "two-year" in kinds(panel, nid, due)
+
+
+def test_no_activity_counts_from_the_persons_latest_activity_across_a_strand_move(panel: Panel) -> None:
+    nid = panel.person("Quiet")
+    panel.select(nid, Strand.CATCH_CONVICT, dt.date(2025, 1, 1))
+    panel.on(dt.date(2025, 3, 1))
+    panel.cases.record_activity(nid, intelligence_on=dt.date(2025, 3, 1))
+    panel.decide(
+        nid,
+        dt.date(2025, 6, 1),
+        DecisionKind.MOVE_STRAND,
+        strand=Strand.REHABILITATE_RESETTLE,
+        move_criteria=RR_MOVE,
+    )
+    assert "no-activity" not in kinds(panel, nid, dt.date(2025, 8, 31))
+    assert "no-activity" in kinds(panel, nid, dt.date(2025, 9, 1))
+    assert "no-activity" in kinds(panel, nid, dt.date(2025, 9, 2))
+    panel.decide(nid, dt.date(2025, 9, 1), DecisionKind.DEFER)
+    assert "no-activity" in kinds(panel, nid, dt.date(2025, 10, 1))
+    panel.decide(nid, dt.date(2025, 10, 1), DecisionKind.RETAIN, note="continued drug misuse")
+    assert "no-activity" not in kinds(panel, nid, dt.date(2026, 3, 31))  # settled for six months more
+    assert "no-activity" in kinds(panel, nid, dt.date(2026, 4, 1))
+
+
+def test_activity_is_a_fact_about_the_person(panel: Panel) -> None:
+    nid = panel.person("Active")
+    panel.on(dt.date(2025, 5, 1))
+    panel.cases.record_activity(nid, arrest_on=dt.date(2025, 4, 1))
+    with pytest.raises(ServiceError, match="future"):
+        panel.cases.record_activity(nid, intelligence_on=dt.date(2025, 5, 2))
+    assert panel.cases.nominal(nid).last_arrest_on == dt.date(2025, 4, 1)  # recorded before any strand
+
+
+def test_deselection_ends_the_period_and_a_reselection_starts_one(panel: Panel) -> None:
+    nid = panel.person("Returner")
+    other = panel.person("Later")
+    for who in (nid, other):
+        panel.select(who, Strand.CATCH_CONVICT, START)
+        panel.decide(
+            who,
+            dt.date(2025, 1, 10),
+            DecisionKind.DESELECT,
+            reason_code=RemovalReason.MOVED_AWAY.value,
+            authority="DI Chair",
+        )
+    panel.select(nid, Strand.CATCH_CONVICT, dt.date(2026, 1, 9))  # 364 days after leaving
+    panel.select(other, Strand.CATCH_CONVICT, dt.date(2026, 1, 10))  # a year to the day: no flag
+    back, later = panel.cases.history(nid), panel.cases.history(other)
+    assert back.period is not None and back.period.started_on == dt.date(2026, 1, 9)
+    assert back.reselection is not None and back.reselection.ended_on == dt.date(2025, 1, 10)
+    assert back.soon_reselected and not later.soon_reselected
+    due = dt.date(2028, 1, 9)
+    assert "two-year" not in kinds(panel, nid, due - dt.timedelta(days=1))
+    assert "two-year" in kinds(panel, nid, due)
+
+
+def test_pd_to_cc_escalation_keeps_the_period(panel: Panel) -> None:
+    nid = panel.person("Escalator", dob=dt.date(2008, 6, 1))
+    panel.select(nid, Strand.PREVENT_DETER, START)
+    panel.decide(nid, dt.date(2025, 3, 1), DecisionKind.MOVE_STRAND, strand=Strand.CATCH_CONVICT)
+    h = panel.cases.history(nid)
+    assert h.period is not None and h.period.started_on == START and len(h.periods) == 1
+
+
+# -- custody --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("months", "days", "expected"),
+    [
+        (24, 0, None),  # exactly 2 years is not over 2 years
+        (24, 1, "amber list is proposed"),
+        (120, 0, "amber list is proposed"),
+        (120, 1, "removal in full is proposed"),
+    ],
+)
+def test_custody_thresholds_propose_amber_list_or_removal(
+    panel: Panel, months: int, days: int, expected: str | None
+) -> None:
+    nid = panel.person("Sentenced")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    panel.on(dt.date(2025, 2, 1))
+    panel.cases.record_sentence(
+        nid,
+        starts_on=dt.date(2025, 2, 1),
+        months=months,
+        days=days,
+        release_on=dt.date(2025, 2, 1) + relativedelta(months=months // 2 + 1),
+    )
+    assert panel.cases.current_spell(nid).status is Status.CUSTODY  # type: ignore[union-attr]
+    found = kinds(panel, nid, dt.date(2025, 3, 1))
+    if expected is None:
+        assert "custody" not in found
+    else:
+        assert "custody" in found and expected in panel.reasons(dt.date(2025, 3, 1), nid)
+        panel.decide(
+            nid, dt.date(2025, 3, 1), DecisionKind.AMBER, release_on=dt.date(2030, 1, 1), authority="DI"
+        )
+        assert "custody" not in kinds(panel, nid, dt.date(2025, 4, 1))  # the panel decided
+
+
+@pytest.mark.parametrize(("months", "days", "short"), [(11, 30, True), (12, 0, False), (30, 0, False)])
+def test_short_sentence_reads_the_sentence_length(panel: Panel, months: int, days: int, short: bool) -> None:
+    nid = panel.person("Released")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    release = dt.date(2025, 6, 1)
+    panel.on(release - dt.timedelta(days=60))  # two months served whatever the length
+    panel.cases.record_sentence(
+        nid, starts_on=release - dt.timedelta(days=60), months=months, days=days, release_on=release
+    )
+    assert ("short-sentence" in kinds(panel, nid, release)) is short
+
+
+def test_amber_list_stays_on_the_agenda_as_overdue_until_decided(panel: Panel) -> None:
+    nid = panel.person("Amber")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    release = dt.date(2026, 6, 1)
+    panel.decide(nid, dt.date(2024, 6, 1), DecisionKind.AMBER, release_on=release, authority="DI Chair")
+    reconsider = dt.date(2026, 3, 1)
+    assert "amber-release" not in kinds(panel, nid, reconsider - dt.timedelta(days=1))
+    assert "amber-release" in kinds(panel, nid, reconsider)
+    assert "OVERDUE" not in panel.reasons(release, nid)
+    assert "OVERDUE" in panel.reasons(release + dt.timedelta(days=1), nid)
+    panel.decide(nid, dt.date(2026, 7, 1), DecisionKind.DEFER)
+    assert "amber-release" in kinds(panel, nid, dt.date(2026, 8, 1))
+    panel.decide(nid, dt.date(2026, 8, 1), DecisionKind.RETAIN)
+    assert "amber-release" not in kinds(panel, nid, dt.date(2026, 9, 1))
+
+
+def test_sentences_are_validated(panel: Panel) -> None:
+    nid = panel.person("Checked")
+    panel.on(dt.date(2025, 1, 1))
+    with pytest.raises(ServiceError, match="length"):
+        panel.cases.record_sentence(nid, starts_on=dt.date(2025, 1, 1), months=0)
+    with pytest.raises(ServiceError, match="after the sentence starts"):
+        panel.cases.record_sentence(
+            nid, starts_on=dt.date(2025, 1, 1), months=6, release_on=dt.date(2024, 12, 1)
+        )
+    with pytest.raises(ServiceError, match="future"):
+        panel.cases.record_sentence(nid, starts_on=dt.date(2025, 1, 2), months=6)
+
+
+# -- Prevent & Deter --------------------------------------------------------------------------------
+def asset_sheet(ws: Workspace, nid: int, asset: int, rosh: bool = False) -> None:
+    sheets = ScoreSheets(ws)
+    defn = sheets.catalogue.get("pd-asset-2008", on=ws.today())
+    sheet, _ = sheets.start(nid, defn)
+    sheets.save_draft(sheet.id, {**sheet.inputs, "asset": asset, "risk": {"rosh": rosh}})
+    sheets.finalise(sheet.id)
+
+
+def nominate(ws: Workspace, nid: int, strand: Strand, day: dt.date) -> None:
+    Nominations(ws).nominate(
+        nid,
+        agency="YOS",
+        nominator="YOS officer",
+        strand=strand,
+        basis=Basis.PROLIFIC,
+        reason="fictional",
+        on=day,
+    )
+
+
+def test_pd_pool_takes_only_the_eligible_and_shows_a_shortfall(panel: Panel) -> None:
+    panel.on(dt.date(2025, 1, 1))
+    people = {}
+    for name, asset, rosh in (
+        ("Above", 22, False),
+        ("Level", 21, False),
+        ("Harm", 5, True),
+        ("Low", 30, False),
+    ):
+        people[name] = nid = panel.person(name, dob=dt.date(2010, 1, 1))
+        nominate(panel.ws, nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
+        asset_sheet(panel.ws, nid, asset, rosh)
+    pool = ScoreSheets(panel.ws).pool(Strand.PREVENT_DETER)
+    within = {r.entry.name.split(",")[0] for r in pool.rows if r.above_line}
+    assert within == {"ABOVE", "HARM", "LOW"}  # 21 is not above 21
+    level = next(r for r in pool.rows if r.entry.nominal_id == people["Level"])
+    assert not level.entry.eligible and "ASSET score 21 (needs > 21)" in level.entry.why
+    assert pool.eligible == 3 and pool.minimum == 12 and pool.shortfall == 9
+
+
+def test_pd_pool_holds_at_most_twenty_highest_first(panel: Panel) -> None:
+    panel.on(dt.date(2025, 1, 1))
+    for i in range(22):
+        nid = panel.person(f"Young{chr(65 + i)}", dob=dt.date(2010, 1, 1))
+        nominate(panel.ws, nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
+        asset_sheet(panel.ws, nid, 22 + i)
+    pool = ScoreSheets(panel.ws).pool(Strand.PREVENT_DETER)
+    assert [r.entry.total for r in pool.rows if r.above_line] == [float(t) for t in range(43, 23, -1)]
+    assert pool.shortfall == 0
+
+
+def test_an_asset_sheet_never_ranks_someone_in_the_cc_pool(panel: Panel) -> None:
+    panel.on(dt.date(2025, 1, 1))
+    nid = panel.person("Crossover", dob=dt.date(2007, 1, 1))
+    asset_sheet(panel.ws, nid, 40)
+    nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
+    entry = next(
+        r.entry for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows if r.entry.nominal_id == nid
+    )
+    assert entry.total is None
+
+
+@pytest.mark.parametrize(("asset", "prompted"), [(20, True), (21, False)])
+def test_pd_deselection_prompt_is_asset_below_21(panel: Panel, asset: int, prompted: bool) -> None:
+    nid = panel.person("Falling", dob=dt.date(2010, 1, 1))
+    panel.select(nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
+    panel.on(dt.date(2025, 1, 1))
+    asset_sheet(panel.ws, nid, asset)
+    assert ("asset-fell" in kinds(panel, nid, dt.date(2025, 1, 5))) is prompted
+
+
+def test_near_18_escalating_is_proposed_for_transfer(panel: Panel) -> None:
+    turns_18 = dt.date(2025, 6, 1)
+    nid = panel.person("Nearly", dob=turns_18 - relativedelta(years=18))
+    steady = panel.person("Steady", dob=turns_18 - relativedelta(years=18))
+    for who in (nid, steady):
+        panel.select(who, Strand.PREVENT_DETER, dt.date(2024, 6, 1))
+    panel.on(dt.date(2024, 9, 1))
+    asset_sheet(panel.ws, nid, 25)
+    asset_sheet(panel.ws, steady, 30)
+    panel.on(dt.date(2024, 11, 30))
+    asset_sheet(panel.ws, nid, 31)
+    asset_sheet(panel.ws, steady, 28)
+    assert "transfer" not in kinds(panel, nid, dt.date(2024, 11, 30))  # six months and a day before 18
+    assert "transfer" in kinds(panel, nid, dt.date(2024, 12, 1))
+    assert "transfer" not in kinds(panel, steady, dt.date(2024, 12, 1))  # not escalating
+    assert "transfer" in kinds(panel, steady, turns_18)  # now 18: P&D is for under-18s
+
+
+# -- matrix inputs, criteria, move checklist, profiles ---------------------------------------------------
+def test_a_value_between_bands_is_refused_not_scored_zero(panel: Panel) -> None:
+    nid = panel.person("Banded")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    sheets = ScoreSheets(panel.ws)
+    sheet, _ = sheets.start(nid)
+    with pytest.raises(ServiceError, match=r"28\.5 days .* between the bands .*\(0–28\).*\(29–56\)"):
+        sheets.save_draft(sheet.id, {**sheet.inputs, "intelligence": 28.5})
+    for days, points in ((28, 5), (29, 3)):
+        saved, _ = sheets.save_draft(sheet.id, {**sheet.inputs, "intelligence": days})
+        assert saved.line_scores()["intelligence"] == points
+
+
+def test_inclusion_criteria_read_recorded_case_facts(panel: Panel) -> None:
+    Settings(panel.ws).set_profile("staffordshire-2005")
+    nid = panel.person("Criteria")
+    panel.on(dt.date(2025, 1, 1))
+    nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
+
+    def inclusion() -> str:
+        return next(r.entry.inclusion for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows)
+
+    assert "C&C inclusion criterion" in inclusion() or "inclusion criterion" in inclusion()
+    assert "not known" in inclusion() and "NIM core nominal not known" in inclusion()
+    panel.cases.record_fact(nid, "dv_incidents_12m", 9)
+    assert "domestic incidents in 12 months 9 (needs ≥ 10)" in inclusion()
+    panel.cases.record_fact(nid, "dv_incidents_12m", 10)
+    assert "Domestic violence 'gold' status: yes" in inclusion()
+    facts = panel.cases.facts(nid)
+    assert [(f.fact, f.value, f.recorded_on) for f in facts] == [
+        ("dv_incidents_12m", 10, dt.date(2025, 1, 1))
+    ]
+    with pytest.raises(ServiceError, match="yes or no"):
+        panel.cases.record_fact(nid, "asbo", 3)
+    with pytest.raises(ServiceError, match="not a fact"):
+        panel.cases.record_fact(nid, "shoe_size", 9)
+    panel.cases.record_fact(nid, "dv_incidents_12m", None)
+    assert panel.cases.facts(nid) == []
+
+
+def test_moving_to_rr_needs_the_move_criteria_and_prints_them(panel: Panel) -> None:
+    from pypdf import PdfReader
+
+    from ppo_desktop.services.documents import Documents
+
+    nid = panel.person("Resettling")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    with pytest.raises(ServiceError, match="move criteria"):
+        panel.decide(nid, dt.date(2024, 6, 1), DecisionKind.MOVE_STRAND, strand=Strand.REHABILITATE_RESETTLE)
+    panel.on(dt.date(2024, 6, 2))
+    meeting, _ = panel.meetings.plan("Panel", dt.date(2024, 6, 2))
+    panel.meetings.start(meeting.id)
+    item, _ = panel.meetings.add_item(meeting.id, "Item", nominal_id=nid)
+    criteria = ("Working", "On the Bridge programme")
+    decision, _ = panel.decisions.decide(
+        item.id, DecisionKind.MOVE_STRAND, strand=Strand.REHABILITATE_RESETTLE, move_criteria=criteria
+    )
+    assert decision.details == {"move_criteria": ["Working", "On the Bridge programme"]}
+    panel.meetings.close(meeting.id)
+    import io
+
+    pdf = Documents(panel.ws).minutes(meeting.id).pdf
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "move criteria met (000 §5.3): Working; On the Bridge programme" in " ".join(text.split())
+
+
+def test_every_profile_number_says_where_it_comes_from(tmp_path: Path) -> None:
+    from ppo_desktop.paths import resource
+    from ppo_desktop.rules import profiles
+
+    thurrock = profiles.get("thurrock-2009")
+    text = "\n".join(thurrock.rules_text())
+    assert "at most 30 (maximum 30: local choice)" in text
+    assert "Two-year review of everyone on the scheme (002 item 5" in text
+    assert "C&C + R&R: at least 20 (000 App. 1)" in text
+    assert "Ties: " in text and "(local choice)" in text
+    source = resource("profiles", "thurrock-2009.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "thurrock.toml"
+    broken.write_text(source.replace('short_sentence_months = "002 §4.3"\n', ""), encoding="utf-8")
+    with pytest.raises(profiles.ProfileError, match="sources.*short_sentence_months"):
+        profiles.load(broken)
+
+
+# -- the property -------------------------------------------------------------------------------------
+CHOICES = st.lists(
+    st.sampled_from(["none", "retain", "defer", "move", "retain-undone"]), min_size=24, max_size=24
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CHOICES)
+def test_two_year_review_is_proposed_by_the_first_meeting_after_24_months(choices: list[str]) -> None:
+    """Whatever the panel decides month by month before then (retain, defer, moves between C&C and
+    R&R, decisions undone), the first meeting on or after 24 months on the scheme proposes it."""
+    with tempfile.TemporaryDirectory() as folder:
+        panel = Panel(Path(folder))
+        try:
+            nid = panel.person("Property")
+            panel.select(nid, Strand.CATCH_CONVICT, START)
+            strand = Strand.CATCH_CONVICT
+            for month, choice in enumerate(choices, start=1):
+                day = START + relativedelta(months=month) - dt.timedelta(days=3)
+                if choice == "retain":
+                    panel.decide(nid, day, DecisionKind.RETAIN)
+                elif choice == "defer":
+                    panel.decide(nid, day, DecisionKind.DEFER)
+                elif choice == "retain-undone":
+                    panel.decisions.undo(panel.decide(nid, day, DecisionKind.RETAIN, close=False))
+                elif choice == "move":
+                    strand = (
+                        Strand.REHABILITATE_RESETTLE
+                        if strand is Strand.CATCH_CONVICT
+                        else Strand.CATCH_CONVICT
+                    )
+                    extra = {"move_criteria": RR_MOVE} if strand is Strand.REHABILITATE_RESETTLE else {}
+                    panel.decide(nid, day, DecisionKind.MOVE_STRAND, strand=strand, **extra)
+            first_after = START + relativedelta(months=25) - dt.timedelta(days=3)  # the next monthly meeting
+            assert "two-year" in kinds(panel, nid, first_after)
+        finally:
+            panel.ws.close()

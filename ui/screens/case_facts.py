@@ -1,0 +1,226 @@
+"""The case's custody and facts tab: latest arrest and intelligence, custodial sentences as given,
+and the facts the scheme's inclusion criteria read (each with the day it was recorded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.domain import CaseFile, Sentence
+from ppo_desktop.rules.facts import FactSpec, case_fact_specs
+from ppo_desktop.services import Changes
+from ppo_desktop.services.workspace import ServiceError
+from ui.context import AppContext
+from ui.table_model import Column, fmt_date
+from ui.widgets import read_only_table
+
+SENTENCE_COLUMNS: list[Column[Sentence]] = [
+    Column("Start", lambda s: fmt_date(s.starts_on), lambda s: s.starts_on.isoformat()),
+    Column("Length", lambda s: s.length_text),
+    Column("Expected release", lambda s: fmt_date(s.release_on)),
+    Column("Recorded", lambda s: fmt_date(s.recorded_on)),
+]
+NOT_KNOWN = "not known"
+
+
+def date_edit(day: dt.date, name: str) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd MMM yyyy")
+    edit.setAccessibleName(name)
+    return edit
+
+
+class CustodyFactsPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.case: CaseFile | None = None
+        today = ctx.ws.today()
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+
+        activity = QGroupBox("Latest arrest and intelligence (the person's, whatever the strand)")
+        self.activity_text = QLabel()
+        self.arrest = date_edit(today, "Latest arrest")
+        self.intelligence = date_edit(today, "Latest intelligence report")
+        record_arrest = QPushButton("Record &arrest")
+        record_arrest.clicked.connect(lambda: self._record_activity(arrest=True))
+        record_intel = QPushButton("Record &intelligence")
+        record_intel.clicked.connect(lambda: self._record_activity(arrest=False))
+        row = QHBoxLayout(activity)
+        row.addWidget(self.activity_text, 1)
+        for widget in (self.arrest, record_arrest, self.intelligence, record_intel):
+            row.addWidget(widget)
+
+        custody = QGroupBox("Custodial sentences (the length given decides the rules)")
+        self.sentences_view, self.sentences = read_only_table(
+            SENTENCE_COLUMNS, "Custodial sentences", self, newest_first=True
+        )
+        self.starts = date_edit(today, "Sentence start")
+        self.years, self.months, self.days = QSpinBox(), QSpinBox(), QSpinBox()
+        limits = ((self.years, 99, "years"), (self.months, 11, "months"), (self.days, 366, "days"))
+        for box, top, name in limits:
+            box.setRange(0, top)
+            box.setSuffix(f" {name}")
+            box.setAccessibleName(f"Sentence length: {name}")
+        self.release = date_edit(today + dt.timedelta(days=365), "Expected release")
+        self.hospital = QCheckBox("Secure &hospital")
+        record = QPushButton("Record &sentence")
+        record.clicked.connect(self._record_sentence)
+        form = QFormLayout()
+        for label, widget in (("Star&ts:", self.starts), ("Expected &release:", self.release)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        length = QHBoxLayout()
+        for box in (self.years, self.months, self.days):
+            length.addWidget(box)
+        caption = QLabel("&Length:")
+        caption.setBuddy(self.years)
+        form.addRow(caption, length)
+        form.addRow(self.hospital, record)
+        box_layout = QHBoxLayout(custody)
+        box_layout.addWidget(self.sentences_view, 1)
+        box_layout.addLayout(form)
+
+        self.facts_box = QGroupBox("Facts the inclusion criteria read")
+        self.facts_form = QFormLayout(self.facts_box)
+        self.fact_inputs: dict[str, QComboBox | QSpinBox] = {}
+        self.fact_notes: dict[str, QLabel] = {}
+        self._built_for = ""
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addWidget(activity)
+        layout.addWidget(custody, 1)
+        layout.addWidget(self.facts_box)
+
+    # -- showing ----------------------------------------------------------------------------------
+    def show_case(self, case: CaseFile) -> None:
+        self.case = case
+        n = case.nominal
+        self.activity_text.setText(
+            f"Arrest: {fmt_date(n.last_arrest_on) or NOT_KNOWN}; "
+            f"intelligence: {fmt_date(n.last_intelligence_on) or NOT_KNOWN}"
+        )
+        self.sentences.set_rows(case.sentences)
+        self._fill_facts(case)
+
+    def _fill_facts(self, case: CaseFile) -> None:
+        """The rows are built once per profile; later fills set values in place (a change made in one
+        of these inputs refreshes the case while that input is still handling its signal)."""
+        profile = self.ctx.ws.profile()
+        if self._built_for != profile.id:
+            self._build_facts(case_fact_specs(profile))
+            self._built_for = profile.id
+        recorded = {f.fact: f for f in case.facts}
+        for key, widget in self.fact_inputs.items():
+            fact = recorded.get(key)
+            widget.blockSignals(True)
+            if isinstance(widget, QComboBox):
+                value = fact.value if fact and isinstance(fact.value, bool) else None
+                widget.setCurrentIndex(widget.findData(value) if value is not None else 0)
+            else:
+                widget.setValue(fact.value if fact and isinstance(fact.value, int) else -1)
+            widget.blockSignals(False)
+            self.fact_notes[key].setText(
+                f"recorded {fmt_date(fact.recorded_on)} by {fact.recorded_by}" if fact else NOT_KNOWN
+            )
+
+    def _build_facts(self, specs: list[FactSpec]) -> None:
+        while self.facts_form.rowCount():
+            self.facts_form.removeRow(0)
+        self.fact_inputs.clear()
+        self.fact_notes.clear()
+        if not specs:
+            self.facts_form.addRow(QLabel("This scheme profile's criteria read no case facts."))
+        for spec in specs:
+            widget = self._fact_input(spec)
+            caption = QLabel(f"{spec.label}:")
+            caption.setBuddy(widget)
+            note = self.fact_notes[spec.key] = QLabel(NOT_KNOWN)
+            note.setObjectName("hint")
+            row = QHBoxLayout()
+            row.addWidget(widget)
+            row.addWidget(note, 1)
+            self.facts_form.addRow(caption, row)
+
+    def _fact_input(self, spec: FactSpec) -> QComboBox | QSpinBox:
+        widget: QComboBox | QSpinBox
+        if spec.kind is bool:
+            combo = QComboBox()
+            for text, data in ((NOT_KNOWN, None), ("yes", True), ("no", False)):
+                combo.addItem(text, data)
+            combo.currentIndexChanged.connect(
+                lambda _i, k=spec.key, c=combo: self._record_fact(k, c.currentData())
+            )
+            widget = combo
+        else:
+            spin = QSpinBox()
+            spin.setRange(-1, 999)
+            spin.setSpecialValueText(NOT_KNOWN)  # -1: nobody has recorded it
+            spin.setValue(-1)
+            spin.editingFinished.connect(
+                lambda k=spec.key, s=spin: self._record_fact(k, None if s.value() < 0 else s.value())
+            )
+            widget = spin
+        widget.setAccessibleName(spec.label)
+        self.fact_inputs[spec.key] = widget
+        return widget
+
+    # -- recording --------------------------------------------------------------------------------
+    def _run(self, change: Callable[[], Changes]) -> None:
+        try:
+            changes = change()
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self.ctx.broadcast(changes)
+
+    def _record_activity(self, *, arrest: bool) -> None:
+        if self.case is None:
+            return
+        nid = self.case.nominal.id
+        day: dt.date = (self.arrest if arrest else self.intelligence).date().toPython()  # type: ignore[assignment]
+        key = "arrest_on" if arrest else "intelligence_on"
+        self._run(lambda: self.ctx.cases.record_activity(nid, **{key: day}))
+
+    def _record_sentence(self) -> None:
+        if self.case is None:
+            return
+        nid = self.case.nominal.id
+        starts: dt.date = self.starts.date().toPython()  # type: ignore[assignment]
+        release: dt.date = self.release.date().toPython()  # type: ignore[assignment]
+        self._run(
+            lambda: self.ctx.cases.record_sentence(
+                nid,
+                starts_on=starts,
+                months=self.years.value() * 12 + self.months.value(),
+                days=self.days.value(),
+                release_on=release,
+                secure_hospital=self.hospital.isChecked(),
+            )[1]
+        )
+
+    def _record_fact(self, fact: str, value: bool | int | None) -> None:
+        if self.case is not None:
+            nid = self.case.nominal.id
+            self._run(lambda: self.ctx.cases.record_fact(nid, fact, value))

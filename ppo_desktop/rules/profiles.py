@@ -38,7 +38,8 @@ class Capacity:
     @property
     def text(self) -> str:
         who = " + ".join(s.value for s in self.strands)
-        limits = f"at least {self.min}" + (f", at most {self.max}" if self.max is not None else "")
+        parts = ([f"at least {self.min}"] if self.min else []) + ([f"at most {self.max}"] if self.max else [])
+        limits = ", ".join(parts) or "no limits"
         return f"{who}: {limits} ({self.source})"
 
 

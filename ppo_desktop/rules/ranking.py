@@ -50,8 +50,15 @@ class Ranking:
 
     @property
     def members_below_line(self) -> list[PoolEntry]:
-        """Current members who would lose their place if the panel followed the ranking."""
-        return [r.entry for r in self.rows if r.entry.is_member and not r.above_line]
+        """Current members who would lose their place to a higher score if the panel followed the
+        ranking (members below the strand's threshold are listed apart: ``members_below_threshold``)."""
+        return [r.entry for r in self.rows if r.entry.is_member and not r.above_line and r.entry.eligible]
+
+    @property
+    def members_below_threshold(self) -> list[PoolEntry]:
+        """Current members whose latest sheet no longer meets the strand's threshold."""
+        scored = [r.entry for r in self.rows if r.entry.is_member and r.entry.total is not None]
+        return [e for e in scored if not e.eligible]
 
     @property
     def candidates_above_line(self) -> list[PoolEntry]:

@@ -299,7 +299,8 @@ class ScoreSheets:
             eligible, why = True, ""
             if threshold is not None:
                 verdict = evaluate_all((threshold,), sheet_facts)[0]
-                eligible, why = verdict.met is True, verdict.text
+                answer = {True: "meets it", False: "does not", None: "not known"}[verdict.met]
+                eligible, why = verdict.met is True, f"{answer}: {'; '.join(verdict.reasons)}"
             person = facts.person_facts(cases.nominal(nid), case_facts.get(nid, []), self.ws.today())
             inclusion = "; ".join(r.text for r in evaluate_all(profile.criteria, {**sheet_facts, **person}))
             entries.append(

@@ -134,7 +134,8 @@ def test_pool_ranks_with_capacity_line(qtbot: QtBot, ctx: AppContext) -> None:
     totals = [r.entry.total for r in ranks if r.entry.total is not None]
     assert totals == sorted(totals, reverse=True)
     summary = screen.summary.text()  # type: ignore[attr-defined]
-    assert "capacity 30 (Thurrock 2009/11: C&C: at least 0, at most 30 (maximum 30: local choice))" in summary
+    assert "capacity 30 (Thurrock 2009/11: C&C: at most 30 (maximum 30: local choice))" in summary
+    assert "Counted together: C&C + R&R: at least 20 (000 App. 1)" in summary
     screen.strand.setCurrentIndex(screen.strand.findData(Strand.PREVENT_DETER.value))  # type: ignore[attr-defined]
     assert "capacity 20" in screen.summary.text()  # type: ignore[attr-defined]
     assert screen.nominations.rowCount() == 10  # type: ignore[attr-defined]

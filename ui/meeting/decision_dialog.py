@@ -75,7 +75,8 @@ class DecisionDialog(QDialog):
         self.criteria_box = QWidget()
         criteria_layout = QVBoxLayout(self.criteria_box)
         criteria_layout.setContentsMargins(0, 0, 0, 0)
-        for text in sorted({c for listed in profile.move_criteria.values() for c in listed}):
+        # In the order the seed lists them.
+        for text in dict.fromkeys(c for listed in profile.move_criteria.values() for c in listed):
             box = QCheckBox(text)
             self.move_criteria[text] = box
             criteria_layout.addWidget(box)

@@ -82,7 +82,7 @@ class CustodyFactsPanel(QWidget):
             box.setAccessibleName(f"Sentence length: {name}")
         self.release = date_edit(today + dt.timedelta(days=365), "Expected release")
         self.hospital = QCheckBox("Secure &hospital")
-        record = QPushButton("Record &sentence")
+        record = QPushButton("Record sentenc&e")
         record.clicked.connect(self._record_sentence)
         form = QFormLayout()
         for label, widget in (("Star&ts:", self.starts), ("Expected &release:", self.release)):

@@ -127,6 +127,14 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         strand = Strand(self.strand.currentData())
         ranking = self.sheets.pool(strand)
         self.pool.set_rows(ranking.rows)
+        # The threshold and inclusion columns only where the matrix / profile states them.
+        headers = [c.title for c in POOL_COLUMNS]
+        self.pool_view.setColumnHidden(
+            headers.index("Selection threshold"), not any(r.entry.why for r in ranking.rows)
+        )
+        self.pool_view.setColumnHidden(
+            headers.index("Inclusion criteria"), not any(r.entry.inclusion for r in ranking.rows)
+        )
         self.summary.setText(self._summary(ranking, strand))
         self._names.update({r.nominal.id: r.nominal.display_name for r in self.ctx.cases.cohort()})
         self.nominations.set_rows(self.ctx.nominations.open_nominations())
@@ -139,6 +147,9 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
             f"capacity {ranking.capacity} ({profile.name}: {ranking.line_note}). "
             f"Ties: {profile.tie_break} ({profile.source_of('tie_break')})."
         ]
+        for group in profile.capacity_groups:
+            if strand in group.strands:
+                out.append(f"Counted together: {group.text}.")
         if ranking.shortfall:
             out.append(
                 f"Shortfall: {ranking.eligible} eligible, {ranking.shortfall} short of the minimum of "
@@ -155,4 +166,11 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
             )
         else:
             out.append("Nobody would change places.")
+        below = ranking.members_below_threshold
+        if below:
+            out.append(
+                f"Members below the threshold ({len(below)}; the de-selection prompt): "
+                + ", ".join(e.name for e in below)
+                + "."
+            )
         return "\n".join(out)

@@ -479,3 +479,26 @@ def test_two_year_review_is_proposed_by_the_first_meeting_after_24_months(choice
             assert "two-year" in kinds(panel, nid, first_after)
         finally:
             panel.ws.close()
+
+
+def test_the_quarterly_record_lists_the_amber_list(panel: Panel) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from ppo_desktop.services.documents import Documents
+
+    nid = panel.person("Watched")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    panel.decide(
+        nid, dt.date(2025, 5, 1), DecisionKind.AMBER, release_on=dt.date(2028, 5, 1), authority="DI Chair"
+    )
+    text = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(Documents(panel.ws).quarterly(2025, 2).pdf)).pages
+    )
+    assert "Placed on the amber list (1)" in text and "WATCHED, Fictional" in text and "01 May 2028" in text
+    later = Documents(panel.ws).quarterly(2025, 3).pdf
+    assert "Placed on the amber list (0)" in " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(later)).pages
+    )

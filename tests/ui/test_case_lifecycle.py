@@ -1,0 +1,88 @@
+"""The case's Custody & facts tab and the move-to-R&R checklist, driven through the real widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from ppo_desktop.domain import DecisionKind, Status, Strand
+from ppo_desktop.services.settings import Settings
+from tests.conftest import DEMO_DAY
+from tests.ui.conftest import show_active
+from ui.context import AppContext
+from ui.meeting.decision_dialog import DecisionDialog
+from ui.screens.case_view import CaseView
+
+
+def _member(ctx: AppContext) -> int:
+    return next(
+        r.nominal.id
+        for r in ctx.cases.cohort(include_former=False)
+        if r.membership
+        and r.membership.strand is Strand.CATCH_CONVICT
+        and r.membership.status is not Status.CUSTODY
+    )
+
+
+def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtBot, ctx: AppContext) -> None:
+    view = CaseView(ctx)
+    show_active(qtbot, view)
+    nid = _member(ctx)
+    view.show_case(nid)
+    view.tabs.setCurrentWidget(view.custody_facts)
+    panel = view.custody_facts
+    start = DEMO_DAY - dt.timedelta(days=10)
+    panel.starts.setDate(QDate(start.year, start.month, start.day))
+    panel.years.setValue(2)
+    panel.days.setValue(1)
+    qtbot.mouseClick(panel.hospital, Qt.MouseButton.LeftButton)
+    record = next(b for b in panel.findChildren(type(view.back_button)) if b.text() == "Record sentenc&e")
+    qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
+    assert panel.error.text() == ""
+    sentence = ctx.cases.sentences(nid)[0]
+    assert (sentence.length_months, sentence.length_days, sentence.secure_hospital) == (24, 1, True)
+    assert ctx.cases.current_spell(nid).status is Status.CUSTODY  # type: ignore[union-attr]
+    assert panel.sentences.rowCount() == 1 and "2 years 1 day (secure hospital)" in panel.sentences.data(
+        panel.sentences.index(0, 1)
+    )
+    panel.years.setValue(0)
+    panel.days.setValue(0)
+    qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
+    assert "needs its length" in panel.error.text()  # refused in words, nothing written
+    assert len(ctx.cases.sentences(nid)) == 1
+
+
+def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> None:
+    Settings(ctx.ws).set_profile("staffordshire-2005")
+    view = CaseView(ctx)
+    show_active(qtbot, view)
+    nid = _member(ctx)
+    view.show_case(nid)
+    panel = view.custody_facts
+    asbo = panel.fact_inputs["asbo"]
+    asbo.setCurrentIndex(asbo.findData(True))  # type: ignore[union-attr]
+    assert [(f.fact, f.value, f.recorded_on) for f in ctx.cases.facts(nid)] == [("asbo", True, DEMO_DAY)]
+    assert panel.fact_notes["asbo"].text().startswith(f"recorded {DEMO_DAY:%d %b %Y}")
+    view.tabs.setCurrentWidget(panel)
+    incidents = panel.fact_inputs["dv_incidents_12m"]
+    incidents.setFocus()
+    incidents.lineEdit().selectAll()  # type: ignore[union-attr]
+    qtbot.keyClicks(incidents.lineEdit(), "12")  # type: ignore[union-attr]
+    qtbot.keyClick(incidents, Qt.Key.Key_Tab)
+    assert {f.fact: f.value for f in ctx.cases.facts(nid)} == {"asbo": True, "dv_incidents_12m": 12}
+
+
+def test_move_to_rr_asks_for_the_seed_criteria(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = DecisionDialog(DecisionKind.MOVE_STRAND, ctx.ws.profile(), None, DEMO_DAY)
+    show_active(qtbot, dialog)
+    dialog.strand.setCurrentIndex(dialog.strand.findData(Strand.CATCH_CONVICT.value))
+    assert not dialog.criteria_box.isVisible()  # C&C lists no move criteria
+    dialog.strand.setCurrentIndex(dialog.strand.findData(Strand.REHABILITATE_RESETTLE.value))
+    assert dialog.criteria_box.isVisible()
+    assert list(dialog.move_criteria)[1] == "Working"  # in the order 000 §5.3 lists them
+    working = dialog.move_criteria["Working"]
+    working.setFocus()
+    qtbot.keyClick(working, Qt.Key.Key_Space)
+    assert dialog.values()["move_criteria"] == ("Working",)

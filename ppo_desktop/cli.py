@@ -25,6 +25,7 @@ from ppo_desktop.services.workspace import ServiceError, Workspace
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+DELIMITER_WORDS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "bar": "|"}
 
 
 class CliError(Exception):
@@ -242,22 +243,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ppo_desktop.imports.counts import CountsImport, CountsPlan
     from ppo_desktop.imports.mapping import remember
     from ppo_desktop.imports.nominations import ImportPlan, NominationImport
-    from ppo_desktop.imports.sources import ImportProblem
+    from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 
-    mapping = None
+    given = None
     if args.map:
         pairs = [m.split("=", 1) for m in args.map]
         if any(len(p) != 2 for p in pairs):
             raise CliError("--map takes FIELD=COLUMN, e.g. --map family_name=Surname")
-        mapping = {field: column for field, column in pairs}
+        given = {field: column for field, column in pairs}
+    reading = Reading(DELIMITER_WORDS.get(args.delimiter or "", args.delimiter), args.header_row)
     decisions = _decisions(args)
     ws = _open(args)
     try:
         importer = NominationImport(ws) if args.kind == "nominations" else CountsImport(ws, args.kind)
         try:
-            plan = importer.plan(Path(args.file), source=args.source or "", columns=mapping)
+            mapping = None
+            if given is not None:  # the columns named on the command line, the rest as guessed
+                with read_rows(Path(args.file), reading) as peek:
+                    mapping = {
+                        **importer.mapping_for(args.source or Path(args.file).stem, peek.header),
+                        **given,
+                    }
+            plan = importer.plan(Path(args.file), source=args.source or "", columns=mapping, reading=reading)
         except ImportProblem as exc:
             raise CliError(str(exc)) from None
+        for note in plan.notes:
+            print(f"note: {note}")
         if isinstance(plan, ImportPlan):
             for row in plan.rows:
                 print(f"{row.fate}\t{row.message}")
@@ -272,8 +283,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             importer.commit(plan, decisions, justification=args.why or "")
         elif isinstance(importer, CountsImport) and isinstance(plan, CountsPlan):
             importer.commit(plan, justification=args.why or "")
-        if mapping:
-            remember(ws, args.kind, plan.source, mapping)
+        if given:
+            remember(ws, args.kind, plan.source, plan.mapping)
         print(f"imported {args.kind} from {plan.source}: {plan.summary()}")
     finally:
         ws.close()
@@ -568,6 +579,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the CSV or .xlsx file")
     p.add_argument("--source", help="who sent it (the column mapping is remembered per source)")
     p.add_argument("--map", action="append", help="FIELD=COLUMN (repeatable), e.g. family_name=Surname")
+    p.add_argument("--delimiter", help="what separates cells when detection guessed wrong: , ; tab |")
+    p.add_argument("--header-row", type=int, help="the row that names the columns (titles above it)")
     p.add_argument("--commit", action="store_true", help="import (all or nothing) after the dry run")
     p.add_argument("--why", help="the justification for the import (recorded in the audit log)")
     p.add_argument("--same", action="append", help="ROW=NOMINAL_ID: a possible duplicate is this person")

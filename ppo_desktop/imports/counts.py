@@ -18,30 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.imports import mapping
+from ppo_desktop.imports import mapping, vocabulary
 from ppo_desktop.imports.nominations import parse_date
 from ppo_desktop.imports.planning import Importer, Planning
-from ppo_desktop.imports.sources import ImportProblem, SourceRow, sha256
+from ppo_desktop.imports.sources import ImportProblem, Reading, SourceRow, sha256
 from ppo_desktop.scoring.definition import Definition
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
-PERSON = ("reference", "ref", "pnc", "pnc id", "pnc number", "cro", "cro number", "person")
-OFFENCE_FIELDS: mapping.Aliases = {
-    "person": PERSON,
-    "category": ("category", "offence", "offence category", "matrix category"),
-    "evidence": ("evidence", "column", "evidence column", "basis of count"),
-    "count": ("count", "number", "offences", "n"),
-    "period_from": ("from", "period from", "period start", "start"),
-    "period_to": ("to", "period to", "period end", "end"),
-}
-CONVICTION_FIELDS: mapping.Aliases = {
-    "person": PERSON,
-    "year": ("cohort year", "year", "cohort"),
-    "quarter": ("quarter", "q"),
-    "count": ("convictions", "count", "number"),
-}
+OFFENCE_FIELDS = vocabulary.fields("offences")  # field → the headings that mean it (resources/imports)
+CONVICTION_FIELDS = vocabulary.fields("convictions")
 REQUIRED = {
     "offences": ("person", "category", "evidence", "count", "period_from", "period_to"),
     "convictions": ("person", "year", "quarter", "count"),
@@ -68,6 +55,7 @@ class CountsPlan:
     lines: tuple[CountLine, ...]
     period: tuple[dt.date, dt.date] | None = None
     definitions: dict[int, str] = field(default_factory=dict)  # nominal → matrix id (offences)
+    notes: tuple[str, ...] = ()  # what reading the file assumed or left out, and how to override it
 
     @property
     def rejected(self) -> list[CountLine]:
@@ -90,10 +78,15 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         return mapping.mapping_for(self.ws, self.kind, source, header, self.fields)
 
     def start(
-        self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
+        self,
+        path: Path,
+        *,
+        source: str = "",
+        columns: dict[str, str] | None = None,
+        reading: Reading | None = None,
     ) -> Planning[CountLine, CountsPlan]:
         rows, source, chosen = mapping.open_mapped(
-            self.ws, self.kind, path, source, columns, self.fields, REQUIRED[self.kind]
+            self.ws, self.kind, path, source, columns, self.fields, REQUIRED[self.kind], reading
         )
         people = _people(self.ws)
         sheets = ScoreSheets(self.ws)
@@ -115,10 +108,14 @@ class CountsImport(Importer[CountLine, CountsPlan]):
                 tuple(lines),
                 next(iter(periods), None),
                 {nid: d.id for nid, d in definitions.items()},
+                tuple(rows.notes),
             )
 
         return Planning(
-            rows, lambda row: self._line(row, chosen, people, sheets, definitions, years, periods), finish
+            rows,
+            lambda row: self._line(row, chosen, people, sheets, definitions, years, periods),
+            finish,
+            tally=lambda line: "ok" if line.ok else "rejected",
         )
 
     def _line(

@@ -4,22 +4,16 @@ source (each intelligence unit's spreadsheet keeps its own layout month after mo
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-from ppo_desktop.imports.sources import ImportProblem, Source, read_rows
+from ppo_desktop.imports import vocabulary
+from ppo_desktop.imports.sources import ImportProblem, Reading, Source, read_rows
+from ppo_desktop.imports.vocabulary import fold as words
+from ppo_desktop.imports.vocabulary import guess
 from ppo_desktop.services.workspace import Workspace
 
 Aliases = dict[str, tuple[str, ...]]
-
-
-def words(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9&]+", " ", text.lower()).split())
-
-
-def guess(fields: Aliases, header: list[str]) -> dict[str, str]:
-    by_word = {words(h): h for h in header}
-    return {f: by_word[words(s)] for f, spellings in fields.items() for s in spellings if words(s) in by_word}
+__all__ = ["Aliases", "check", "guess", "mapping_for", "open_mapped", "remember", "words"]
 
 
 def mapping_for(ws: Workspace, kind: str, source: str, header: list[str], fields: Aliases) -> dict[str, str]:
@@ -46,24 +40,47 @@ def open_mapped(
     columns: dict[str, str] | None,
     fields: Aliases,
     required: tuple[str, ...],
+    reading: Reading | None = None,
 ) -> tuple[Source, str, dict[str, str]]:
-    """The open file, who sent it, and its column mapping (given, remembered or guessed), checked."""
-    rows = read_rows(path)
+    """The open file, who sent it, and its column mapping (given, remembered or guessed), checked.
+    Headings nobody knows are noted on the source with the field each may be."""
+    rows = read_rows(path, reading, vocabulary.counter(fields))
     source = source or path.stem
     chosen = dict(columns) if columns is not None else mapping_for(ws, kind, source, rows.header, fields)
-    if problem := check(path.name, rows.header, chosen, required):
+    hints = vocabulary.suggestions(fields, rows.header, chosen)
+    if problem := check(path.name, rows.header, chosen, required, hints):
         rows.close()
         raise ImportProblem(problem)
+    unused = [h for h in rows.header if h and h not in chosen.values()]
+    if unused:
+        rows.notes.append(f"Column(s) not imported: {_listed(unused, hints)}.")
     return rows, source, chosen
 
 
-def check(name: str, header: list[str], mapping: dict[str, str], required: tuple[str, ...]) -> str | None:
-    """A message if the mapping names columns the file lacks or leaves a required field unmapped."""
+def check(
+    name: str,
+    header: list[str],
+    mapping: dict[str, str],
+    required: tuple[str, ...],
+    hints: dict[str, str] | None = None,
+) -> str | None:
+    """A message if the mapping names columns the file lacks or leaves a required field unmapped
+    (with the file's headings that may be them)."""
     unknown = [c for c in mapping.values() if c not in header]
     if unknown:
-        return f"{name}: the mapping names column(s) not in row 1: {', '.join(unknown)}."
+        return f"{name}: the mapping names column(s) not in the header: {', '.join(unknown)}."
     missing = [f for f in required if f not in mapping]
     if missing:
         labels = ", ".join(f.replace("_", " ") for f in missing)
-        return f"{name}: required column(s) missing: {labels}. Map them to columns of the file."
+        maybe = {h: f for h, f in (hints or {}).items() if f in missing}
+        offer = f" Perhaps: {_listed(list(maybe), maybe)}." if maybe else ""
+        return f"{name}: required column(s) missing: {labels}. Map them to columns of the file.{offer}"
     return None
+
+
+def _listed(headings: list[str], hints: dict[str, str]) -> str:
+    """Headings, each with the field it may be: "'Forename' (given names? --map given_names='Forename')"."""
+    return ", ".join(
+        f"{h!r} ({hints[h].replace('_', ' ')}? --map {hints[h]}={h!r})" if h in hints else repr(h)
+        for h in headings
+    )

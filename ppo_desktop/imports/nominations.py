@@ -3,7 +3,7 @@
 Three steps: map the columns (remembered per source), a dry run that gives every row its fate —
 new person, matched to someone on file, possible duplicate (a person decides), or rejected and why
 — then the import itself, all or nothing in one transaction, recorded as a "combination".
-Matching: PNC id or CRO number; else name and date of birth, names compared loosely (difflib) so
+Matching: PNC id or CRO number; else name and date of birth, names compared loosely (rapidfuzz) so
 "Bramblewick, Zebedee" and "Bramblewik, Zebedee" born the same day are put to a person, never merged.
 """
 
@@ -12,37 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Strand
-from ppo_desktop.imports import mapping
+from ppo_desktop.imports import mapping, vocabulary
 from ppo_desktop.imports.planning import Importer, Planning
-from ppo_desktop.imports.sources import SourceRow, sha256
+from ppo_desktop.imports.sources import Reading, SourceRow, read_rows, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 KIND = "nominations"
-LOOSE_MATCH = 0.85
+LOOSE_MATCH = 85  # how alike two names of the same date of birth must be (0–100) to be put to a person
 
-FIELDS: dict[str, tuple[str, ...]] = {  # field → header spellings recognised without a mapping
-    "family_name": ("family name", "surname", "last name", "family_name"),
-    "given_names": ("given names", "forename", "forenames", "first name", "first names", "given_names"),
-    "dob": ("date of birth", "dob", "birth date"),
-    "pnc_id": ("pnc", "pnc id", "pnc number", "pnc_id"),
-    "cro": ("cro", "cro number"),
-    "gender": ("gender", "sex"),
-    "ethnicity": ("ethnicity", "ethnic origin", "self-defined ethnicity"),
-    "area": ("area", "district", "beat", "ward"),
-    "agency": ("agency", "nominating agency"),
-    "nominator": ("nominator", "nominated by", "officer"),
-    "strand": ("strand",),
-    "basis": ("basis", "prolific or priority"),
-    "reason": ("reason", "reasons", "why"),
-    "nominated_on": ("nominated on", "date nominated", "nomination date", "date"),
-}
+FIELDS = vocabulary.fields(KIND)  # field → the headings that mean it (resources/imports/headers.toml)
 REQUIRED = ("family_name", "given_names", "agency", "strand", "reason")
 STRANDS = {
     "p&d": Strand.PREVENT_DETER,
@@ -51,23 +38,43 @@ STRANDS = {
     "c&c": Strand.CATCH_CONVICT,
     "catch & convict": Strand.CATCH_CONVICT,
     "catch and convict": Strand.CATCH_CONVICT,
+    "catch and bring to justice": Strand.CATCH_CONVICT,
     "r&r": Strand.REHABILITATE_RESETTLE,
     "rehabilitate & resettle": Strand.REHABILITATE_RESETTLE,
     "rehabilitate and resettle": Strand.REHABILITATE_RESETTLE,
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %m %Y", "%d %b %Y", "%d %B %Y",
+                "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%b-%Y", "%d-%b-%y")  # fmt: skip
+# The fates, and how a matched row was matched (shared strings: a row's fate costs no text of its own).
+NEW, MATCHED, POSSIBLE, REJECTED = "new", "matched", "possible-duplicate", "rejected"
+BY_PNC, BY_CRO, BY_NAME = "PNC id", "CRO number", "name and date of birth"
 
 
-@dataclass(frozen=True, slots=True)
-class RowFate:
+class RowFate(NamedTuple):
+    """One row's fate, kept small (200,000 of them stay a few megabytes): the words are made when
+    asked for, and what the row imports is read again from the file at the import."""
+
     number: int
-    fate: str  # "new", "matched", "possible-duplicate", "rejected"
-    message: str
-    name: str = ""
+    fate: str  # NEW, MATCHED, POSSIBLE or REJECTED
     nominal_id: int | None = None  # matched: who; possible duplicate: who it may be
-    same_as_row: int | None = None  # matched to a person earlier in the same file
-    draft: NominalDraft | None = None
-    nomination: dict[str, object] = field(default_factory=dict)
+    same_as_row: int | None = None  # matched (or alike) to a person earlier in the same file
+    why: str = ""  # matched: BY_PNC, BY_CRO or BY_NAME; rejected: the problems
+
+    @property
+    def message(self) -> str:
+        n = self.number
+        if self.fate == REJECTED:
+            return f"Row {n}: {self.why}"
+        if self.fate == NEW:
+            return f"Row {n}: a new person"
+        where = (
+            f"nominal {self.nominal_id}"
+            if self.nominal_id is not None
+            else f"row {self.same_as_row} of this file"
+        )
+        if self.fate == MATCHED:
+            return f"Row {n}: same {self.why} as {where}"
+        return f"Row {n}: a similar name and the same date of birth as {where}"
 
 
 @dataclass(frozen=True)
@@ -76,15 +83,51 @@ class ImportPlan:
     file_sha256: str
     mapping: dict[str, str]
     rows: tuple[RowFate, ...]
+    path: Path | None = None
+    reading: Reading = field(default_factory=Reading)
+    notes: tuple[str, ...] = ()  # what reading the file assumed or left out, and how to override it
 
     def count(self, fate: str) -> int:
         return sum(1 for r in self.rows if r.fate == fate)
 
     def summary(self) -> str:
         return (
-            f"{len(self.rows)} rows: {self.count('new')} new people, {self.count('matched')} matched, "
-            f"{self.count('possible-duplicate')} possible duplicates, {self.count('rejected')} rejected"
+            f"{len(self.rows)} rows: {self.count(NEW)} new people, {self.count(MATCHED)} matched, "
+            f"{self.count(POSSIBLE)} possible duplicates, {self.count(REJECTED)} rejected"
         )
+
+
+class Parsed(NamedTuple):
+    """What one row says, checked: the problems, or its cells by field and its two dates."""
+
+    problems: tuple[str, ...]
+    values: dict[str, str] = {}  # never mutated
+    dob: dt.date | None = None
+    nominated: dt.date | None = None
+
+    def draft(self) -> NominalDraft:
+        v = self.values
+        return NominalDraft(
+            family_name=v["family_name"],
+            given_names=v["given_names"],
+            dob=self.dob,
+            gender=v["gender"],
+            ethnicity=v["ethnicity"],
+            pnc_id=v["pnc_id"],
+            cro=v["cro"],
+            area=v["area"],
+        )
+
+    def nomination(self, today: dt.date) -> dict[str, object]:
+        v = self.values
+        return {
+            "agency": v["agency"],
+            "nominator": v["nominator"] or v["agency"],
+            "strand": STRANDS[v["strand"].lower()],
+            "basis": Basis(v["basis"].lower() or Basis.PROLIFIC.value),
+            "reason": v["reason"],
+            "on": self.nominated or today,
+        }
 
 
 class NominationImport(Importer[RowFate, ImportPlan]):
@@ -100,102 +143,75 @@ class NominationImport(Importer[RowFate, ImportPlan]):
 
     # -- the dry run ----------------------------------------------------------------------------
     def start(
-        self, path: Path, *, source: str = "", columns: dict[str, str] | None = None
+        self,
+        path: Path,
+        *,
+        source: str = "",
+        columns: dict[str, str] | None = None,
+        reading: Reading | None = None,
     ) -> Planning[RowFate, ImportPlan]:
         """A dry run to advance step by step (a screen shows progress and can stop it)."""
-        rows, source, chosen = mapping.open_mapped(self.ws, KIND, path, source, columns, FIELDS, REQUIRED)
+        reading = reading or Reading()
+        rows, source, chosen = mapping.open_mapped(
+            self.ws, KIND, path, source, columns, FIELDS, REQUIRED, reading
+        )
         index = PersonIndex(self.ws)
+        parse = Parser(chosen, self.ws.today())
+
+        def fate(row: SourceRow) -> RowFate:
+            parsed = parse(row)
+            if parsed.problems:
+                return RowFate(row.number, REJECTED, why="; ".join(parsed.problems))
+            v = parsed.values
+            return index.match(
+                v["pnc_id"], v["cro"], _name(v["family_name"], v["given_names"]), parsed.dob, row.number
+            )
+
         return Planning(
             rows,
-            lambda row: self._fate(row, chosen, index),
-            lambda fates: ImportPlan(source, sha256(path), chosen, tuple(fates)),
+            fate,
+            lambda fates: ImportPlan(
+                source, sha256(path), chosen, tuple(fates), path, reading, tuple(rows.notes)
+            ),
+            tally=lambda f: f.fate,
         )
-
-    def _fate(self, row: SourceRow, mapping: dict[str, str], index: PersonIndex) -> RowFate:
-        def get(name: str) -> str:
-            return row.cells.get(mapping[name], "") if name in mapping else ""
-
-        name = f"{get('family_name').upper()}, {get('given_names')}"
-        problems = [f"column {mapping[f]!r} is empty" for f in REQUIRED if not get(f)]
-        strand = STRANDS.get(get("strand").lower())
-        if get("strand") and strand is None:
-            problems.append(f"column {mapping['strand']!r}: {get('strand')!r} is not P&D, C&C or R&R")
-        basis_text = get("basis").lower() or Basis.PROLIFIC.value
-        if basis_text not in {b.value for b in Basis}:
-            problems.append(f"column {mapping['basis']!r}: {get('basis')!r} is not prolific or priority")
-        dates: dict[str, dt.date | None] = {}
-        for key in ("dob", "nominated_on"):
-            try:
-                dates[key] = parse_date(get(key))
-            except ValueError:
-                dates[key] = None
-                problems.append(
-                    f"column {mapping[key]!r}: {get(key)!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
-                )
-        dob, nominated = dates["dob"], dates["nominated_on"]
-        today = self.ws.today()
-        if dob and not dt.date(1900, 1, 1) <= dob <= today:
-            problems.append(f"column {mapping['dob']!r}: {dob:%d %b %Y} is an impossible date of birth")
-        if nominated and nominated > today:
-            problems.append(f"column {mapping['nominated_on']!r}: {nominated:%d %b %Y} is in the future")
-        if problems:
-            return RowFate(row.number, "rejected", f"Row {row.number}: " + "; ".join(problems), name)
-        draft = NominalDraft(
-            family_name=get("family_name"),
-            given_names=get("given_names"),
-            dob=dob,
-            gender=get("gender"),
-            ethnicity=get("ethnicity"),
-            pnc_id=get("pnc_id"),
-            cro=get("cro"),
-            area=get("area"),
-        )
-        nomination: dict[str, object] = {
-            "agency": get("agency"),
-            "nominator": get("nominator") or get("agency"),
-            "strand": strand,
-            "basis": Basis(basis_text),
-            "reason": get("reason"),
-            "on": nominated or today,
-        }
-        fate, message, who, earlier = index.match(draft, row.number)
-        return RowFate(row.number, fate, message, name, who, earlier, draft, nomination)
 
     # -- the import -------------------------------------------------------------------------------
     def commit(
         self, plan: ImportPlan, decisions: dict[int, int | None] | None = None, *, justification: str
     ) -> Changes:
         """Import every row of a dry run in one transaction. ``decisions`` settles each possible
-        duplicate: row number → the nominal it is (an id), or None for a new person."""
+        duplicate: row number → the nominal it is (an id), or None for a new person. The rows are
+        read again from the file, which must be the very file the dry run read."""
         decisions = decisions or {}
         if not justification.strip():
             raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")
-        if rejected := [r for r in plan.rows if r.fate == "rejected"]:
+        if rejected := [r for r in plan.rows if r.fate == REJECTED]:
             raise ServiceError(
                 f"{len(rejected)} row(s) are rejected (first: {rejected[0].message}); "
                 "fix the file and try again. Nothing was imported."
             )
-        open_rows = [
-            r.number for r in plan.rows if r.fate == "possible-duplicate" and r.number not in decisions
-        ]
+        open_rows = [r.number for r in plan.rows if r.fate == POSSIBLE and r.number not in decisions]
         if open_rows:
             raise ServiceError(
                 f"{len(open_rows)} possible duplicate(s) need a person's decision (rows "
                 f"{', '.join(map(str, open_rows[:10]))}). Nothing was imported."
             )
+        parsed = self._read_again(plan)
         cases, nominations = Cases(self.ws), Nominations(self.ws)
         touched: set[int] = set()
         created: dict[int, int] = {}
         with self.ws.writing():
+            today = self.ws.today()
             for row in plan.rows:
-                assert row.draft is not None
-                who = decisions.get(row.number, row.nominal_id) if row.fate != "new" else None
-                if row.fate == "matched" and row.same_as_row is not None:
+                what = parsed[row.number]
+                who = decisions.get(row.number, row.nominal_id) if row.fate != NEW else None
+                if row.fate == MATCHED and row.same_as_row is not None:
                     who = created[row.same_as_row]
                 if who is None:
-                    who = cases.add_nominal(row.draft, justification=f"import: {plan.source}")[0].id
+                    who = cases.add_nominal(what.draft(), justification=f"import: {plan.source}")[0].id
                     created[row.number] = who
-                nominations.nominate(who, **row.nomination)  # type: ignore[arg-type]
+                nominations.nominate(who, **what.nomination(today))  # type: ignore[arg-type]
                 touched.add(who)
             self.ws.audit.record(
                 AuditKind.COMBINATION,
@@ -208,14 +224,78 @@ class NominationImport(Importer[RowFate, ImportPlan]):
             )
         return Changes(frozenset({"nominals", "nominations"}), frozenset(touched))
 
+    def _read_again(self, plan: ImportPlan) -> dict[int, Parsed]:
+        """Each row's person and nomination, from the file the dry run read (checked by its hash)."""
+        if plan.path is None or not plan.path.is_file() or sha256(plan.path) != plan.file_sha256:
+            raise ServiceError("The file has changed (or gone) since the dry run: run the dry run again.")
+        parse = Parser(plan.mapping, self.ws.today())
+        wanted = {r.number for r in plan.rows}
+        with read_rows(plan.path, plan.reading, vocabulary.counter(FIELDS)) as rows:
+            found = {row.number: parse(row) for row in rows.rows if row.number in wanted}
+        if set(found) != wanted or any(p.problems for p in found.values()):
+            raise ServiceError("The file reads differently from the dry run: run the dry run again.")
+        return found
+
+
+class Parser:
+    """One row's cells checked and turned into a person and a nomination (dry run and import)."""
+
+    def __init__(self, columns: dict[str, str], today: dt.date) -> None:
+        self.columns = columns
+        self.today = today
+        # Unmapped fields read a column no row has, so every field is there, "" when absent.
+        self.pairs = tuple((f, columns.get(f, "\0unmapped")) for f in FIELDS)
+
+    def __call__(self, row: SourceRow) -> Parsed:
+        cells, columns = row.cells, self.columns
+        v = {f: cells.get(c, "") for f, c in self.pairs}  # every field, "" when unmapped or blank
+        problems = [f"column {columns[f]!r} is empty" for f in REQUIRED if not v[f]]
+        strand_text = v["strand"]
+        strand = STRANDS.get(strand_text.lower())
+        if strand_text and strand is None:
+            problems.append(f"column {columns['strand']!r}: {strand_text!r} is not P&D, C&C or R&R")
+        basis_text = v["basis"].lower() or Basis.PROLIFIC.value
+        if basis_text not in BASES:
+            problems.append(f"column {columns['basis']!r}: {v['basis']!r} is not prolific or priority")
+        dob = nominated = None
+        for key in ("dob", "nominated_on"):
+            text = v[key]
+            if not text:
+                continue
+            try:
+                day = parse_date(text)
+            except ValueError:
+                problems.append(
+                    f"column {columns[key]!r}: {text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+                )
+                continue
+            if key == "dob":
+                dob = day
+            else:
+                nominated = day
+        if dob and not dt.date(1900, 1, 1) <= dob <= self.today:
+            problems.append(f"column {columns['dob']!r}: {dob:%d %b %Y} is an impossible date of birth")
+        if nominated and nominated > self.today:
+            problems.append(f"column {columns['nominated_on']!r}: {nominated:%d %b %Y} is in the future")
+        if problems:
+            return Parsed(tuple(problems))
+        return Parsed((), v, dob, nominated)
+
+
+BASES = frozenset(b.value for b in Basis)
+
 
 class PersonIndex:
-    """The people already on file (and those earlier in the file), for matching."""
+    """The people already on file (and those earlier in the file), for matching: PNC id and CRO
+    number exactly; else the same date of birth (the blocking key) with the same or an alike name,
+    compared by rapidfuzz in C."""
 
     def __init__(self, ws: Workspace) -> None:
         self.by_pnc: dict[str, tuple[int | None, int]] = {}
         self.by_cro: dict[str, tuple[int | None, int]] = {}
-        self.by_dob: dict[str, list[tuple[int | None, int, str]]] = {}
+        self.exact: dict[tuple[str, str], tuple[int | None, int]] = {}
+        self.names: dict[str, list[str]] = {}  # date of birth → names, in the order first seen
+        self.owners: dict[str, list[tuple[int | None, int]]] = {}
         for r in ws.db.query("SELECT id, family_name, given_names, dob, pnc_id, cro FROM nominals"):
             self._add(r["id"], 0, r["pnc_id"], r["cro"], r["dob"], _name(r["family_name"], r["given_names"]))
 
@@ -225,62 +305,51 @@ class PersonIndex:
         if cro:
             self.by_cro.setdefault(_key(cro), (nid, row))
         if dob:
-            self.by_dob.setdefault(dob, []).append((nid, row, name))
+            self.exact.setdefault((dob, name), (nid, row))
+            self.names.setdefault(dob, []).append(name)
+            self.owners.setdefault(dob, []).append((nid, row))
 
-    def match(self, draft: NominalDraft, row: int) -> tuple[str, str, int | None, int | None]:
-        """(fate, message, nominal id, earlier row of the file)."""
-        for label, table, value in (
-            ("PNC id", self.by_pnc, draft.pnc_id),
-            ("CRO number", self.by_cro, draft.cro),
-        ):
-            if value and (hit := table.get(_key(value))):
-                return self._found(hit, f"Row {row}: same {label}")
-        name = _name(draft.family_name, draft.given_names)
-        dob = draft.dob.isoformat() if draft.dob else None
+    def match(self, pnc: str, cro: str, name: str, day: dt.date | None, row: int) -> RowFate:
+        """A row's fate by its identifiers (``name`` as ``_name`` gives it)."""
+        if pnc and (hit := self.by_pnc.get(_key(pnc))):
+            return _found(row, hit, BY_PNC)
+        if cro and (hit := self.by_cro.get(_key(cro))):
+            return _found(row, hit, BY_CRO)
+        dob = day.isoformat() if day else None
         if dob:
-            best = _closest(name, self.by_dob.get(dob, []))
-            if best is not None and best[0] == 1.0:
-                return self._found((best[1], best[2]), f"Row {row}: same name and date of birth")
-            if best is not None and best[0] >= LOOSE_MATCH:
-                where = f"nominal {best[1]}" if best[1] else f"row {best[2]} of this file"
-                message = f"Row {row}: a similar name and the same date of birth as {where}"
-                return "possible-duplicate", message, best[1], None
-        self._add(None, row, draft.pnc_id, draft.cro, dob, name)
-        return "new", f"Row {row}: a new person", None, None
+            if (hit := self.exact.get((dob, name))) is not None:
+                return _found(row, hit, BY_NAME)
+            alike = self.names.get(dob)
+            if alike:
+                best = process.extractOne(name, alike, scorer=fuzz.ratio, score_cutoff=LOOSE_MATCH)
+                if best is not None:
+                    nid, earlier = self.owners[dob][best[2]]
+                    return RowFate(row, POSSIBLE, nid, None if nid is not None else earlier)
+        self._add(None, row, pnc, cro, dob, name)
+        return RowFate(row, NEW)
 
-    def _found(self, hit: tuple[int | None, int], why: str) -> tuple[str, str, int | None, int | None]:
-        nid, earlier = hit
-        if nid is None:
-            return "matched", f"{why} as row {earlier} of this file", None, earlier
-        return "matched", f"{why} as nominal {nid}", nid, None
+    def match_draft(self, draft: NominalDraft, row: int) -> RowFate:
+        return self.match(
+            draft.pnc_id, draft.cro, _name(draft.family_name, draft.given_names), draft.dob, row
+        )
+
+
+def _found(row: int, hit: tuple[int | None, int], how: str) -> RowFate:
+    nid, earlier = hit
+    return RowFate(row, MATCHED, nid, earlier if nid is None else None, how)
+
+
+NOT_NAME = re.compile(r"[^a-z0-9&]+")
+NOT_KEY = re.compile(r"[\s/]")
 
 
 def _name(family: str, given: str) -> str:
-    return mapping.words(f"{family} {given}")
+    """A name as compared: lower case, marks and runs of spaces as one space."""
+    return NOT_NAME.sub(" ", f"{family} {given}".lower()).strip()
 
 
 def _key(identifier: str) -> str:
-    return re.sub(r"[\s/]", "", identifier.upper())
-
-
-def _closest(name: str, others: list[tuple[int | None, int, str]]) -> tuple[float, int | None, int] | None:
-    """The most similar name of the same date of birth, if any is at least LOOSE_MATCH alike.
-    The new name is compared once against each (SequenceMatcher caches it), cheap upper bounds
-    first: a 200,000-row file stays linear."""
-    if not others:
-        return None
-    matcher = SequenceMatcher(None, "", name)
-    best: tuple[float, int | None, int] | None = None
-    for nid, row, other in others:
-        if other == name:
-            return 1.0, nid, row
-        matcher.set_seq1(other)
-        if matcher.real_quick_ratio() < LOOSE_MATCH or matcher.quick_ratio() < LOOSE_MATCH:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= LOOSE_MATCH and (best is None or ratio > best[0]):
-            best = (ratio, nid, row)
-    return best
+    return NOT_KEY.sub("", identifier.upper())
 
 
 def parse_date(text: str) -> dt.date | None:

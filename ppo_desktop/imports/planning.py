@@ -3,12 +3,13 @@ store is read on the thread that owns it (no worker needs its own connection).""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from ppo_desktop.imports.sources import Source, SourceRow
+from ppo_desktop.imports.sources import Reading, Source, SourceRow
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -21,13 +22,24 @@ class ImportCancelled(Exception):
 
 class Planning(Generic[T, P]):
     def __init__(
-        self, source: Source, fate: Callable[[SourceRow], T], finish: Callable[[list[T]], P]
+        self,
+        source: Source,
+        fate: Callable[[SourceRow], T],
+        finish: Callable[[list[T]], P],
+        tally: Callable[[T], str] | None = None,
     ) -> None:
         self._source = source
         self._fate = fate
         self._finish = finish
         self._fates: list[T] = []
         self._done = False
+        self._tally = tally
+        self.counts: Counter[str] = Counter()  # fates so far, by kind (a screen shows them as it goes)
+
+    @property
+    def notes(self) -> list[str]:
+        """What reading the file has assumed or left out so far."""
+        return self._source.notes
 
     @property
     def rows_read(self) -> int:
@@ -43,6 +55,8 @@ class Planning(Generic[T, P]):
             self._source.close()
             raise
         self._fates.extend(batch)
+        if self._tally is not None:
+            self.counts.update(map(self._tally, batch))
         if len(batch) < limit:
             self._done = True
             self._source.close()
@@ -72,7 +86,14 @@ class Importer(Generic[T, P]):
     """What every importer offers: ``start`` a stepwise dry run (for a screen), or ``plan`` one to
     the end (for the command line and tests)."""
 
-    def start(self, path: Path, *, source: str = "", columns: dict[str, str] | None = None) -> Planning[T, P]:
+    def start(
+        self,
+        path: Path,
+        *,
+        source: str = "",
+        columns: dict[str, str] | None = None,
+        reading: Reading | None = None,
+    ) -> Planning[T, P]:
         raise NotImplementedError
 
     def plan(
@@ -81,7 +102,8 @@ class Importer(Generic[T, P]):
         *,
         source: str = "",
         columns: dict[str, str] | None = None,
+        reading: Reading | None = None,
         progress: Callable[[int], bool] | None = None,
     ) -> P:
         """Every row's fate; nothing is written. ``progress(rows_read)`` returning False cancels."""
-        return self.start(path, source=source, columns=columns).run(progress)
+        return self.start(path, source=source, columns=columns, reading=reading).run(progress)

@@ -201,9 +201,9 @@ class Transfer:
                     PersonFate(number, person["uid"], name, "matched", f"{name}: merged before", known)
                 )
                 continue
-            fate, message, who, _earlier = index.match(_draft(n), number)
-            message = message.replace(f"Row {number}", name)
-            fates.append(PersonFate(number, person["uid"], name, fate, message, who))
+            found = index.match_draft(_draft(n), number)
+            message = found.message.replace(f"Row {number}", name)
+            fates.append(PersonFate(number, person["uid"], name, found.fate, message, found.nominal_id))
         return TransferPlan(payload, tuple(fates))
 
     def commit(

@@ -88,3 +88,27 @@ def test_stop_a_long_dry_run_and_explain_a_bad_file(qtbot: QtBot, ctx: AppContex
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     assert "required column(s) missing: agency, strand, reason" in dialog.status.text()
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_real_extract_is_read_as_it_comes_and_the_layout_can_be_said(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, ctx, FIXTURES / "real" / "probation-report-title-totals.csv")
+    assert dialog.columns["family_name"].currentData() == "Last Name"  # under a two-row title
+    assert dialog.columns["reason"].currentData() == "Grounds"
+    assert "The header is row 4" in dialog.status.text()
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    rows = [dialog.results.item(i, 0).text() for i in range(dialog.results.rowCount())]  # type: ignore[union-attr]
+    assert rows == ["5", "6", "7"] and "Row 8 looks like a totals row" in dialog.status.text()
+    # A file whose commas sit inside names: the person says the cells are separated by semicolons.
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Surname;Forenames;Agency;Strand;Reason\nOddly, Named;Fictional;Police;C&C;Fictional\n")
+    dialog.ask_file = lambda: odd
+    qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
+    dialog.delimiter.setFocus()
+    dialog.delimiter.setCurrentIndex(dialog.delimiter.findData(";"))
+    assert dialog.columns["family_name"].currentData() == "Surname"
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert dialog.results.item(0, 1).text() == "new"  # type: ignore[union-attr]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +23,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ppo_desktop.imports import counts, nominations
+from ppo_desktop.imports import counts, nominations, vocabulary
 from ppo_desktop.imports.counts import CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
 from ppo_desktop.imports.planning import Planning
-from ppo_desktop.imports.sources import ImportProblem, read_rows
+from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ppo_desktop.services import ServiceError
 from ui.context import AppContext
 
@@ -53,6 +55,7 @@ NEW_PERSON = -1
 LABELS = {"dob": "Date of birth", "pnc_id": "PNC id", "cro": "CRO number", "period_from": "Period from",
           "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year"}  # fmt: skip
 PER_ROW = 3
+LISTED = 2000  # rows listed in the dialog (every row has its fate in the plan and the summary)
 
 
 class ImportDialog(QDialog):
@@ -85,6 +88,23 @@ class ImportDialog(QDialog):
             "who sent it, e.g. Police intelligence unit (its layout is remembered)"
         )
         self.source.editingFinished.connect(self._load_header)
+        # Detection reads most files right; when it does not, the person says how the file is laid out.
+        self.delimiter = QComboBox()
+        for text, value in (
+            ("detect", None),
+            ("comma", ","),
+            ("semicolon", ";"),
+            ("tab", "\t"),
+            ("vertical bar", "|"),
+        ):
+            self.delimiter.addItem(text, value)
+        self.delimiter.setAccessibleName("Cells separated by")
+        self.delimiter.currentIndexChanged.connect(lambda _i: self._load_header())
+        self.header_row = QSpinBox()
+        self.header_row.setRange(0, 100)
+        self.header_row.setSpecialValueText("detect")
+        self.header_row.setAccessibleName("Header row")
+        self.header_row.editingFinished.connect(self._load_header)
         self.mapping_form = QGridLayout()
         self.columns: dict[str, QComboBox] = {}
         self.dry_run = QPushButton("&Dry run")
@@ -117,6 +137,14 @@ class ImportDialog(QDialog):
         top.addRow("&What:", self.kind)
         top.addRow("File:", file_row)
         top.addRow("Sent &by:", self.source)
+        layout_row = QHBoxLayout()
+        for label, widget in (("Cells separated b&y:", self.delimiter), ("Header &row:", self.header_row)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            layout_row.addWidget(caption)
+            layout_row.addWidget(widget)
+        layout_row.addStretch(1)
+        top.addRow("File layout:", layout_row)
         run_row = QHBoxLayout()
         run_row.addWidget(self.dry_run)
         run_row.addWidget(self.stop)
@@ -146,6 +174,10 @@ class ImportDialog(QDialog):
             self.source.setText(path.stem)
         self._load_header()
 
+    def reading(self) -> Reading:
+        """How to read the file: detected, unless the person said otherwise."""
+        return Reading(self.delimiter.currentData(), self.header_row.value() or None)
+
     def _importer(self) -> NominationImport | CountsImport:
         kind = str(self.kind.currentData())
         return NominationImport(self.ctx.ws) if kind == "nominations" else CountsImport(self.ctx.ws, kind)
@@ -158,13 +190,14 @@ class ImportDialog(QDialog):
         self.columns.clear()
         if self.path is None:
             return
+        _label, fields, required = KINDS[str(self.kind.currentData())]
         try:
-            with read_rows(self.path) as source:
+            with read_rows(self.path, self.reading(), vocabulary.counter(fields)) as source:
                 self.header = source.header
+                notes = source.notes
         except ImportProblem as exc:
             self.status.setText(str(exc))
             return
-        _label, fields, required = KINDS[str(self.kind.currentData())]
         guessed = self._importer().mapping_for(self.source.text() or self.path.stem, self.header)
         for i, field in enumerate(fields):
             combo = QComboBox()
@@ -180,8 +213,16 @@ class ImportDialog(QDialog):
             self.mapping_form.addWidget(caption, i // PER_ROW, 2 * (i % PER_ROW))
             self.mapping_form.addWidget(combo, i // PER_ROW, 2 * (i % PER_ROW) + 1)
             self.columns[field] = combo
+        hints = vocabulary.suggestions(fields, self.header, guessed)
+        unknown = [f"'{h}' (perhaps {f.replace('_', ' ')}?)" for h, f in hints.items()]
         self.status.setText(
-            f"{len(self.header)} columns in {self.path.name}. Check the mapping, then Dry run."
+            " ".join(
+                [
+                    f"{len(self.header)} columns in {self.path.name}. Check the mapping, then Dry run.",
+                    *notes,
+                    *([f"Headings not recognised: {', '.join(unknown)}."] if unknown else []),
+                ]
+            )
         )
 
     def mapping(self) -> dict[str, str]:
@@ -195,7 +236,7 @@ class ImportDialog(QDialog):
         self._clear_results()
         try:
             self.planning = self._importer().start(
-                self.path, source=self.source.text(), columns=self.mapping()
+                self.path, source=self.source.text(), columns=self.mapping(), reading=self.reading()
             )
         except (ImportProblem, ServiceError) as exc:
             self.status.setText(str(exc))
@@ -212,7 +253,8 @@ class ImportDialog(QDialog):
             return
         try:
             done = planning.step()
-            self.status.setText(f"Dry run: {planning.rows_read:,} rows read…")
+            so_far = ", ".join(f"{n:,} {fate}" for fate, n in sorted(planning.counts.items()))
+            self.status.setText(f"Dry run: {planning.rows_read:,} rows read ({so_far})…")
             if not done:
                 return
             self.plan = planning.result()
@@ -237,12 +279,18 @@ class ImportDialog(QDialog):
         self.stop.setEnabled(False)
 
     def _show_plan(self, plan: ImportPlan | CountsPlan) -> None:
-        lines = (
-            [(r.number, r.fate, r.message, r.nominal_id) for r in plan.rows]
-            if isinstance(plan, ImportPlan)
-            else [(c.number, "ok" if c.ok else "rejected", c.message, None) for c in plan.lines]
-        )
-        shown = lines[:2000]  # the summary counts every row; the table shows the first 2,000
+        # Rows that need a person (refused, possible duplicates) first; the words are made only for
+        # the rows listed (the summary counts every row).
+        if isinstance(plan, ImportPlan):
+            attention = (r for r in plan.rows if r.fate in ("possible-duplicate", "rejected"))
+            others = (r for r in plan.rows if r.fate not in ("possible-duplicate", "rejected"))
+            shown = [
+                (r.number, r.fate, r.message, r.nominal_id) for r in islice(chain(attention, others), LISTED)
+            ]
+            total = len(plan.rows)
+        else:
+            shown = [(c.number, "ok" if c.ok else "rejected", c.message, None) for c in plan.lines[:LISTED]]
+            total = len(plan.lines)
         self.results.setRowCount(len(shown))
         for i, (number, fate, message, who) in enumerate(shown):
             for j, text in enumerate((str(number), fate, message)):
@@ -256,8 +304,11 @@ class ImportDialog(QDialog):
                 choice.setAccessibleName(f"Row {number}: who is this?")
                 choice.currentIndexChanged.connect(lambda _i: self._update_import_button())
                 self.results.setCellWidget(i, 3, choice)
-        more = f" (the first {len(shown):,} are listed)" if len(lines) > len(shown) else ""
-        self.status.setText(f"Dry run: {plan.summary()}{more}. Nothing has been imported yet.")
+        more = f" ({len(shown):,} are listed, those needing you first)" if total > len(shown) else ""
+        notes = " ".join(plan.notes)
+        self.status.setText(
+            f"Dry run: {plan.summary()}{more}. Nothing has been imported yet. {notes}".strip()
+        )
         self._update_import_button()
 
     def decisions(self) -> dict[int, int | None]:

@@ -47,7 +47,14 @@ ROWS = [  # probe, what is measured, field, unit, target (for reading), baseline
         "",
         "reading its rows, plain SQLite",
     ),
-    ("import_dry_run", "import dry run, 200,000 rows", "value", "ms", "≤ 20×, 200 MB", "csv.reader over the file"),
+    (
+        "import_dry_run",
+        "import dry run, 200,000 rows",
+        "value",
+        "ms",
+        "≤ 20×, 200 MB",
+        "csv.reader over the file",
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ import sqlcipher3
 
 from db import connection
 from db.errors import StoreDamaged, StoreExists, VaultError
+from db.keyfile import KeyFile
 from db.store_paths import VaultPaths
 
 SUFFIX = ".ppo-backup"
@@ -62,9 +63,10 @@ def write_backup(
         if store_bytes.startswith(PLAINTEXT_HEADER):
             raise BackupError("Refused: the copy is not encrypted.")
         # The copy has its own SQLCipher salt (its first 16 bytes): the bundled key file names it.
-        keys = json.loads(paths.keyfile.read_text(encoding="utf-8"))
-        keys["store_salt"] = store_bytes[:16].hex()
-        keyfile_bytes = json.dumps(keys, indent=1).encode("utf-8")
+        keys = KeyFile.read(paths.keyfile)
+        keys.store_salt = store_bytes[:16].hex()
+        keys.seal(data_key)
+        keyfile_bytes = keys.text().encode("utf-8")
         manifest = {
             "format": "ppo-panel-backup/1",
             "store_id": store_id,

@@ -99,6 +99,28 @@ class DeviceSecrets:
             return None
         return secret
 
+    def get_note(self, store_id: str, name: str) -> str | None:
+        """A small value kept in the keyring beside the device secret (e.g. the audit log's anchor,
+        so a copy of the store's folder put back cannot also put back where the log ended)."""
+        if self.backend is None:
+            return None
+        backend = self.backend
+        try:
+            value = _with_timeout(lambda: backend.get_password(SERVICE, f"{store_id}:{name}"), self.timeout)
+        except Exception:  # noqa: BLE001 - a keyring that cannot answer keeps no note
+            return None
+        return str(value) if value else None
+
+    def set_note(self, store_id: str, name: str, value: str) -> bool:
+        if self.backend is None:
+            return False
+        backend = self.backend
+        try:
+            _with_timeout(lambda: backend.set_password(SERVICE, f"{store_id}:{name}", value), self.timeout)
+        except Exception:  # noqa: BLE001
+            return False
+        return True
+
     def forget(self, store_id: str) -> None:
         if self.backend is None:
             return

@@ -1,13 +1,20 @@
-"""The key file: key slots that each wrap the store's data key (LUKS-style), kept beside the store.
+"""The key file: key slots that each open the store's data key (LUKS-style), kept beside the store.
 
 A slot's wrapping key is scrypt(passphrase or recovery key), optionally mixed through HKDF with a
-per-store device secret from the OS keyring, and the data key is sealed with AES-256-GCM. The key
-file also holds a key-check value so that a wrong key and a damaged store can be told apart.
+per-store device secret from the OS keyring. Since version 2 each slot holds its own X25519 key
+pair: the private half is sealed (AES-256-GCM) under the wrapping key, and the data key is sealed to
+the public half (HPKE, RFC 9180). So anyone holding the data key can re-key the store — seal a new
+data key to every remaining slot — without knowing anyone's passphrase, and a removed user's
+passphrase opens nothing afterwards. Both seals bind the store id, the slot's id, kind and label (a
+label edited in the file no longer opens), and the whole file carries a MAC under a key derived from
+the data key, checked at every unlock. The key file also holds a key-check value so that a wrong key
+and a damaged store can be told apart.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -21,14 +28,18 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from db.errors import DeviceSecretUnavailable, KeyFileDamaged, SlotError, WrongPassphrase
 
-FORMAT = "ppo-panel-keyfile/1"
+FORMAT = "ppo-panel-keyfile/1"  # the file's format name (its slots say their own version)
+SLOT_VERSION = 2
 DATA_KEY_BYTES = 32
+SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 RECOVERY_KIND = "recovery"
 PASSPHRASE_KIND = "passphrase"
 MIN_PASSPHRASE_LENGTH = 10
@@ -54,7 +65,10 @@ class Slot:
     p: int
     salt: str
     nonce: str
-    wrapped: str
+    wrapped: str  # v1: the data key; v2: the slot's X25519 private key
+    v: int = 1
+    public: str = ""  # v2: the slot's X25519 public key
+    sealed: str = ""  # v2: the data key, sealed to ``public``
 
 
 @dataclass
@@ -68,6 +82,8 @@ class KeyFile:
     # The audit log's newest entry when the store was last closed ({"seq": n, "mac": hex}), so that
     # entries dropped from the end are noticed at the next unlock. db stores it; ppo_desktop checks it.
     anchor: dict[str, Any] = field(default_factory=dict)
+    # HMAC over everything above, under a key derived from the data key ("" in files made before it).
+    mac: str = ""
 
     # -- reading and writing -------------------------------------------------------------
     @classmethod
@@ -82,6 +98,7 @@ class KeyFile:
                 slots=[Slot(**s) for s in raw["slots"]],
                 store_salt=str(raw.get("store_salt", "")),
                 anchor=dict(raw.get("anchor", {})),
+                mac=str(raw.get("mac", "")),
             )
         except KeyFileDamaged:
             raise
@@ -90,19 +107,35 @@ class KeyFile:
                 f"The key file {path.name} is damaged and cannot be read; restore it from a backup."
             ) from exc
 
+    def content(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "store_id": self.store_id,
+            "key_check": self.key_check,
+            "store_salt": self.store_salt,
+            "anchor": self.anchor,
+            "slots": [asdict(s) for s in self.slots],
+        }
+
+    def seal(self, data_key: bytes) -> None:
+        """Set the MAC over the whole file (call before writing)."""
+        self.mac = self._mac(data_key)
+
+    def sealed_by(self, data_key: bytes) -> bool:
+        """Whether the file is as the app last wrote it (a file from before the MAC passes once)."""
+        return not self.mac or hmac.compare_digest(self.mac, self._mac(data_key))
+
+    def _mac(self, data_key: bytes) -> str:
+        text = json.dumps(self.content(), sort_keys=True, separators=(",", ":"))
+        key = hmac.new(data_key, b"ppo-panel derive|keyfile", hashlib.sha256).digest()
+        return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+    def text(self) -> str:
+        return json.dumps({**self.content(), "mac": self.mac}, indent=1)
+
     def write(self, path: Path) -> None:
         """Replace the key file atomically: a crash leaves either the old or the new file whole."""
-        text = json.dumps(
-            {
-                "format": FORMAT,
-                "store_id": self.store_id,
-                "key_check": self.key_check,
-                "store_salt": self.store_salt,
-                "anchor": self.anchor,
-                "slots": [asdict(s) for s in self.slots],
-            },
-            indent=1,
-        )
+        text = self.text()
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -131,11 +164,24 @@ class KeyFile:
             raise SlotError(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
         if kind == PASSPHRASE_KIND and any(s.label == label and s.kind == kind for s in self.slots):
             raise SlotError(f"User {label!r} already has a key slot.")
-        slot_id = uuid.uuid4().hex[:12]
-        salt = secrets.token_bytes(16)
-        nonce = secrets.token_bytes(12)
+        slot = self._new_slot(uuid.uuid4().hex[:12], kind, label, secret, data_key, device_secret, cost)
+        self.slots.append(slot)
+        return slot
+
+    def _new_slot(
+        self,
+        slot_id: str,
+        kind: str,
+        label: str,
+        secret: str,
+        data_key: bytes,
+        device_secret: bytes | None,
+        cost: KdfCost,
+    ) -> Slot:
+        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+        pair = x25519.X25519PrivateKey.generate()
+        binding = self._binding(slot_id, kind, label)
         wrapping = _wrapping_key(secret, salt, cost, device_secret, slot_id)
-        wrapped = AESGCM(wrapping).encrypt(nonce, data_key, self._aad(slot_id))
         slot = Slot(
             id=slot_id,
             kind=kind,
@@ -146,10 +192,41 @@ class KeyFile:
             p=cost.p,
             salt=_b64(salt),
             nonce=_b64(nonce),
-            wrapped=_b64(wrapped),
+            wrapped=_b64(AESGCM(wrapping).encrypt(nonce, pair.private_bytes_raw(), binding)),
+            v=SLOT_VERSION,
+            public=_b64(pair.public_key().public_bytes_raw()),
         )
-        self.slots.append(slot)
+        slot.sealed = self._seal_to(slot, data_key)
         return slot
+
+    def _seal_to(self, slot: Slot, data_key: bytes) -> str:
+        public = x25519.X25519PublicKey.from_public_bytes(_unb64(slot.public))
+        return _b64(SUITE.encrypt(data_key, public, info=self._binding(slot.id, slot.kind, slot.label)))
+
+    def upgraded(self, slot: Slot, secret: str, data_key: bytes, device_secret: bytes | None) -> Slot:
+        """A version-1 slot made again as version 2 (its owner's secret is at hand while unlocking)."""
+        return self._new_slot(
+            slot.id,
+            slot.kind,
+            slot.label,
+            secret,
+            data_key,
+            device_secret if slot.device_bound else None,
+            KdfCost(slot.n, slot.r, slot.p),
+        )
+
+    def rekeyed(self, new_key: bytes) -> KeyFile:
+        """The same slots opening ``new_key`` instead (each sealed to its own public key; nobody's
+        passphrase is needed). Version-1 slots cannot be: they are left out, and their users must be
+        re-enrolled."""
+        slots = [dataclasses.replace(s) for s in self.slots if s.v >= SLOT_VERSION]
+        fresh = dataclasses.replace(
+            self, key_check=key_check_value(new_key, self.store_id), slots=slots, anchor=dict(self.anchor)
+        )
+        for s in fresh.slots:
+            s.sealed = fresh._seal_to(s, new_key)
+        fresh.seal(new_key)
+        return fresh
 
     def unwrap(self, slot: Slot, secret: str, device_secret: bytes | None) -> bytes:
         """Return the data key sealed in ``slot`` or raise WrongPassphrase."""
@@ -166,7 +243,12 @@ class KeyFile:
                 device_secret if slot.device_bound else None,
                 slot.id,
             )
-            return AESGCM(wrapping).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), self._aad(slot.id))
+            if slot.v < SLOT_VERSION:
+                return AESGCM(wrapping).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), self._aad(slot.id))
+            binding = self._binding(slot.id, slot.kind, slot.label)
+            private = AESGCM(wrapping).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), binding)
+            key = x25519.X25519PrivateKey.from_private_bytes(private)
+            return SUITE.decrypt(_unb64(slot.sealed), key, info=binding)
         except InvalidTag:
             what = "recovery key" if slot.kind == RECOVERY_KIND else "passphrase"
             raise WrongPassphrase(f"That {what} does not open this store. Check it and try again.") from None
@@ -177,7 +259,12 @@ class KeyFile:
         return [s for s in self.slots if s.kind == kind and (label is None or s.label == label)]
 
     def _aad(self, slot_id: str) -> bytes:
+        """Version-1 slots: bound to the store and slot id only."""
         return f"{FORMAT}|{self.store_id}|{slot_id}".encode()
+
+    def _binding(self, slot_id: str, kind: str, label: str) -> bytes:
+        """Version-2 slots: bound to the store, the slot, and whom it is for."""
+        return json.dumps(["ppo-panel slot v2", self.store_id, slot_id, kind, label]).encode()
 
 
 def key_check_value(data_key: bytes, store_id: str) -> str:
@@ -232,4 +319,5 @@ def _fsync_dir(folder: Path) -> None:
 
 def describe(slot: Slot) -> dict[str, Any]:
     """What may be shown of a slot (never the salt or sealed key)."""
-    return {"id": slot.id, "kind": slot.kind, "label": slot.label, "device_bound": slot.device_bound}
+    return {"id": slot.id, "kind": slot.kind, "label": slot.label, "device_bound": slot.device_bound,
+            "version": slot.v}  # fmt: skip

@@ -256,6 +256,14 @@ def m0010_lifecycle(db: Database) -> None:
     )
 
 
+@migrations()
+def m0011_user_seals(db: Database) -> None:
+    """Each user record (role, active) carries a MAC under a key derived from the data key, checked
+    at every unlock: a role changed with raw SQL is refused. Records from before are sealed at the
+    first unlock that finds them unsealed."""
+    db.execute("ALTER TABLE users ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

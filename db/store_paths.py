@@ -18,8 +18,18 @@ class VaultPaths:
         return self.store.with_name(self.store.name + ".keys")
 
     @property
+    def next_keyfile(self) -> Path:
+        """The key file for a re-key in progress: it becomes the key file once the store is re-keyed."""
+        return self.store.with_name(self.store.name + ".keys.next")
+
+    @property
     def lock(self) -> Path:
         return self.store.with_name(self.store.name + ".lock")
+
+    def all(self) -> tuple[Path, ...]:
+        """Every file of the store (what an export must never overwrite)."""
+        wal, shm = (self.store.with_name(self.store.name + x) for x in ("-wal", "-shm"))
+        return (self.store, self.keyfile, self.next_keyfile, self.lock, wal, shm)
 
     @classmethod
     def of(cls, path: str | os.PathLike[str]) -> VaultPaths:

@@ -12,6 +12,7 @@ import datetime as dt
 import errno
 import hashlib
 import hmac
+import json
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -44,8 +45,10 @@ from db.keyfile import (
     DATA_KEY_BYTES,
     PASSPHRASE_KIND,
     RECOVERY_KIND,
+    SLOT_VERSION,
     KdfCost,
     KeyFile,
+    Slot,
     describe,
     new_recovery_key,
     normalise_recovery_key,
@@ -62,6 +65,9 @@ class KeyGrant:
     keyfile: KeyFile
     data_key: bytes = field(repr=False)
     label: str
+    # The key file to write once the lock is held: the slot used made again as version 2, a file
+    # sealed for the first time, or a re-key that was interrupted after the store was re-keyed.
+    rewrite: KeyFile | None = field(default=None, repr=False)
 
 
 class Vault:
@@ -120,6 +126,7 @@ class Vault:
         try:
             keyfile.add_slot(PASSPHRASE_KIND, user, passphrase, data_key, device_secret, cost)
             keyfile.add_slot(RECOVERY_KIND, RECOVERY_KIND, recovery, data_key, None, cost)
+            keyfile.seal(data_key)
             keyfile.write(paths.keyfile)
             created.append(paths.keyfile)
             created.append(paths.store)
@@ -128,6 +135,7 @@ class Vault:
                 os.chmod(paths.store, 0o600)
             vault.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             keyfile.store_salt = _store_salt(paths)
+            keyfile.seal(data_key)
             keyfile.write(paths.keyfile)
         except BaseException as exc:
             for f in created:
@@ -135,6 +143,7 @@ class Vault:
                     extra.unlink(missing_ok=True)
             device.forget(keyfile.store_id)
             lock.release()
+            paths.lock.unlink(missing_ok=True)  # a failed create leaves nothing behind
             if isinstance(exc, OSError):
                 raise FolderNotWritable(
                     f"The store could not be written in {folder}: {exc.strerror}."
@@ -169,11 +178,27 @@ class Vault:
         """The slow, thread-safe half of opening: check the files and unwrap the data key."""
         paths = VaultPaths.of(path)
         _check_files(paths)
+        pending = _pending_rekey(paths, passphrase, user, recovery_key, device)
+        if pending is not None:
+            return pending
         keyfile = KeyFile.read(paths.keyfile)
-        data_key, label = _unwrap(keyfile, passphrase, user, recovery_key, device)
+        data_key, slot, secret = _unwrap(keyfile, passphrase, user, recovery_key, device)
         if not keyfile.matches(data_key):
             raise KeyFileDamaged(f"The key file {paths.keyfile.name} does not belong to this store.")
-        return KeyGrant(paths, keyfile, data_key, label)
+        if not keyfile.sealed_by(data_key):
+            raise KeyFileDamaged(
+                f"The key file {paths.keyfile.name} has been changed outside PPO Panel (its seal does not "
+                "match), so it is not trusted. Restore it from a backup."
+            )
+        rewrite = None
+        if slot.v < SLOT_VERSION or not keyfile.mac:
+            rewrite = _copy(keyfile)
+            if slot.v < SLOT_VERSION:
+                fresh = keyfile.upgraded(slot, secret, data_key, device.get(keyfile.store_id))
+                rewrite.slots = [fresh if s.id == slot.id else s for s in rewrite.slots]
+            rewrite.seal(data_key)
+        return KeyGrant(paths, keyfile, data_key, slot.label if slot.kind != RECOVERY_KIND else RECOVERY_KIND,
+                        rewrite)  # fmt: skip
 
     @classmethod
     def open_granted(cls, grant: KeyGrant, *, device: DeviceSecrets, quick_check: bool = True) -> Vault:
@@ -193,9 +218,13 @@ class Vault:
         lock = _acquire(grant.paths)
         try:
             _remove_half_written(grant.paths)
-            return cls._connect(
-                grant.paths, grant.keyfile, grant.data_key, lock, device, grant.label, quick_check
-            )
+            keyfile = grant.keyfile
+            if grant.rewrite is not None:
+                grant.rewrite.write(grant.paths.keyfile)
+                keyfile = grant.rewrite
+            vault = cls._connect(grant.paths, keyfile, grant.data_key, lock, device, grant.label, quick_check)
+            grant.paths.next_keyfile.unlink(missing_ok=True)  # the key file in use opened the store
+            return vault
         except BaseException:
             lock.release()
             raise
@@ -346,11 +375,24 @@ class Vault:
         return dict(self._keyfile.anchor)
 
     def set_anchor(self, anchor: dict[str, Any]) -> None:
-        """Record where the audit log ended (written atomically into the key file)."""
+        """Record where the audit log ended: in the (sealed) key file, and a copy in the OS keyring
+        where there is one (outside the store's folder)."""
         if anchor != self._keyfile.anchor:
             self._replace_keyfile(
                 dataclasses.replace(self._keyfile, slots=list(self._keyfile.slots), anchor=dict(anchor))
             )
+        if anchor and anchor != self.external_anchor:
+            self._device.set_note(self.store_id, "anchor", json.dumps(anchor, sort_keys=True))
+
+    @property
+    def external_anchor(self) -> dict[str, Any]:
+        """The keyring's copy of where the audit log ended ({} where there is no keyring copy)."""
+        text = self._device.get_note(self.store_id, "anchor")
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
     def integrity_check(self) -> list[str]:
         return connection.integrity_check(self.db.conn)
@@ -394,10 +436,37 @@ class Vault:
         fresh.add_slot(PASSPHRASE_KIND, user, new, self._data_key, self._device_secret(), cost or KdfCost())
         self._replace_keyfile(fresh)
 
+    def rekey(self) -> int:
+        """A new data key for the store: the store re-encrypted with it (PRAGMA rekey) and every
+        remaining slot sealed to it, so an old key file — and a removed user's passphrase — opens
+        nothing any more. Returns how many slots were left out (version-1 slots, re-enrolled later).
+
+        Crash-safe: the new key file is written beside the old one first; if the process dies after
+        the store is re-keyed but before the new key file replaces the old, the next unlock finds
+        the new one and finishes the change."""
+        if self.read_only:
+            raise StoreReadOnly(f"This store is open read-only ({self.read_only}); it cannot be re-keyed.")
+        new_key = secrets.token_bytes(DATA_KEY_BYTES)
+        fresh = self._keyfile.rekeyed(new_key)
+        left_out = len(self._keyfile.slots) - len(fresh.slots)
+        if not fresh.slots_of(PASSPHRASE_KIND):
+            raise SlotError("No slot could be re-keyed; unlock with each user's passphrase once first.")
+        fresh.write(self.paths.next_keyfile)
+        try:
+            self.db.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException:
+            self.paths.next_keyfile.unlink(missing_ok=True)
+            raise
+        os.replace(self.paths.next_keyfile, self.paths.keyfile)
+        self._keyfile, self._data_key = fresh, new_key
+        return left_out
+
     def _device_secret(self) -> bytes | None:
         return self._device.get(self.store_id) or self._device.create(self.store_id)
 
     def _replace_keyfile(self, fresh: KeyFile) -> None:
+        fresh.seal(self._data_key)
         fresh.write(self.paths.keyfile)
         self._keyfile = fresh
 
@@ -487,11 +556,12 @@ def _unwrap(
     user: str | None,
     recovery_key: str | None,
     device: DeviceSecrets,
-) -> tuple[bytes, str]:
+) -> tuple[bytes, Slot, str]:
+    """(data key, the slot that opened it, the secret that did)."""
     if recovery_key is not None:
         normalised = normalise_recovery_key(recovery_key)
         for slot in keyfile.slots_of(RECOVERY_KIND):
-            return keyfile.unwrap(slot, normalised, None), RECOVERY_KIND
+            return keyfile.unwrap(slot, normalised, None), slot, normalised
         raise SlotError("This store has no recovery key slot.")
     if passphrase is None:
         raise VaultError("Enter a passphrase or the recovery key.")
@@ -504,8 +574,32 @@ def _unwrap(
     last: VaultError | None = None
     for slot in candidates:
         try:
-            return keyfile.unwrap(slot, passphrase, device_secret), slot.label
+            return keyfile.unwrap(slot, passphrase, device_secret), slot, passphrase
         except VaultError as exc:
             last = exc
     assert last is not None
     raise last
+
+
+def _pending_rekey(
+    paths: VaultPaths,
+    passphrase: str | None,
+    user: str | None,
+    recovery_key: str | None,
+    device: DeviceSecrets,
+) -> KeyGrant | None:
+    """A re-key interrupted after the store was re-keyed: the waiting key file opens it. Returns the
+    grant that finishes the change, or None (no re-key pending, or it never reached the store)."""
+    if not paths.next_keyfile.exists():
+        return None
+    try:
+        waiting = KeyFile.read(paths.next_keyfile)
+        data_key, slot, _secret = _unwrap(waiting, passphrase, user, recovery_key, device)
+        conn = connection.connect_read_only(paths.store, data_key)
+        conn.close()
+    except (VaultError, OSError, sqlcipher3.Error):
+        return None  # the store still has the old key: the old key file stands
+    if not waiting.matches(data_key) or not waiting.sealed_by(data_key):
+        return None
+    label = slot.label if slot.kind != RECOVERY_KIND else RECOVERY_KIND
+    return KeyGrant(paths, waiting, data_key, label, waiting)

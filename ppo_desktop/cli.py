@@ -102,15 +102,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """The whole-file checks, the audit chain, and what every unlock checks (guards, anchors, seals)."""
     ws = _open(args)
     try:
         problems = ws.vault.integrity_check()
         report = ws.audit.verify()
+        blocked = ws.blocked
     finally:
         ws.close()
     print("integrity: ok" if not problems else "integrity: FAILED\n  " + "\n  ".join(problems))
     print(report)
-    return 0 if not problems and report.ok else EXIT_FAILURE
+    print("unlock checks: ok" if not blocked else f"unlock checks: FAILED — {blocked}")
+    return 0 if not problems and report.ok and not blocked else EXIT_FAILURE
+
+
+def cmd_acknowledge(args: argparse.Namespace) -> int:
+    """An administrator accepts a store whose unlock checks failed (recorded in the audit log)."""
+    from ppo_desktop.services import integrity
+
+    ws = _open(args)
+    try:
+        if not ws.blocked:
+            print("unlock checks: ok — nothing to acknowledge")
+            return 0
+        print(f"unlock checks: FAILED — {ws.blocked}")
+        integrity.acknowledge(ws, args.why or "")
+    finally:
+        ws.close()
+    print("acknowledged: recorded in the audit log; the store can be written again")
+    return 0
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -538,7 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the administrator's display name")
     p = command("demo", cmd_demo, "create the fictional demo store", store=False)
     p.add_argument("store", nargs="?", help="where to create it (default: the user data folder)")
-    command("verify", cmd_verify, "check the store's integrity and the audit chain")
+    command("verify", cmd_verify, "check the store's integrity, the audit chain and the unlock checks")
+    p = command("acknowledge", cmd_acknowledge, "accept a store whose unlock checks failed (administrators)")
+    p.add_argument("--why", help="why the store is accepted as it is (recorded in the audit log)")
     command("users", cmd_users, "list users and roles")
     command("slots", cmd_slots, "list key slots")
     p = command("add-user", cmd_add_user, "add a user with their own key slot (administrators)")

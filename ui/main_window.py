@@ -8,15 +8,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ppo_desktop.services import ServiceError
+from ppo_desktop.domain import Role
+from ppo_desktop.services import ServiceError, integrity
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 from ui.performance.dashboard import PerformanceScreen
@@ -96,10 +99,28 @@ class MainWindow(QMainWindow):
             else ""
         )
         self.banner.setVisible(bool(read_only))
+        # A store that failed its unlock checks: nothing can be saved until an administrator says so.
+        self.blocked = QWidget()
+        self.blocked.setObjectName("banner")
+        self.blocked.setStyleSheet("#banner { background: #ffd8d8; color: #4a0000; }")
+        self.blocked_text = QLabel(
+            f"The store failed its check at unlock: {ctx.ws.blocked}. Nothing can be saved until an "
+            "administrator has looked at it and acknowledged it."
+        )
+        self.blocked_text.setWordWrap(True)
+        self.acknowledge_button = QPushButton("Ac&knowledge…")
+        self.acknowledge_button.setVisible(ctx.ws.user.role is Role.ADMINISTRATOR)
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.ask_acknowledgement: Callable[[], str | None] = self._ask_acknowledgement
+        row = QHBoxLayout(self.blocked)
+        row.addWidget(self.blocked_text, 1)
+        row.addWidget(self.acknowledge_button)
+        self.blocked.setVisible(bool(ctx.ws.blocked))
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
+        outer.addWidget(self.blocked)
         layout = QHBoxLayout()
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
@@ -115,6 +136,25 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock_requested.emit("lock now (Ctrl+L)"))
         self.locked = False
         self.nav.setCurrentRow(0)
+
+    def acknowledge(self) -> None:
+        reason = self.ask_acknowledgement()
+        if not reason:
+            return
+        try:
+            integrity.acknowledge(self.ctx.ws, reason)
+        except ServiceError as exc:
+            self.blocked_text.setText(str(exc))
+            return
+        self.blocked.hide()
+
+    def _ask_acknowledgement(self) -> str | None:
+        text, ok = QInputDialog.getText(
+            self,
+            "Acknowledge the failed check",
+            "Why is the store accepted as it is? (recorded in the audit log)",
+        )
+        return text if ok and text.strip() else None
 
     def _meetings_screen(self) -> MeetingsScreen:
         screen = MeetingsScreen(self.ctx)

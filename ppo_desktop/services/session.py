@@ -10,7 +10,7 @@ from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
-from ppo_desktop.services import rows
+from ppo_desktop.services import integrity, rows
 from ppo_desktop.services.workspace import Clock, Workspace
 
 __all__ = [
@@ -55,6 +55,7 @@ def create_store(
                 "created_at": ws.now().isoformat(timespec="seconds"),
             }
         )
+        integrity.seal_user(ws, admin.id)
         db.table("settings").insert_all(
             [{"key": "partnership", "value": partnership}, {"key": "store_id", "value": vault.store_id}]
         )
@@ -115,6 +116,15 @@ def open_granted(
         ws = Workspace(vault, user, clock=clock)
         if vault.read_only:
             return ws  # nothing can be recorded; the app shows why, and blocks what would need a record
+        if user is not RECOVERY_USER and user.id in integrity.tampered_users(ws):
+            raise VaultError(
+                f"The account {user.id!r} was changed outside PPO Panel (its record fails its seal), so "
+                "it cannot be used. An administrator must check it."
+            )
+        problems = integrity.problems(ws)
+        if problems:
+            ws.blocked = "; ".join(problems)
+            return ws  # nothing is written, not even the unlock, until an administrator acknowledges
         with ws.transaction():
             ws.audit.record(
                 AuditKind.SESSION,

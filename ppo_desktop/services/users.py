@@ -5,7 +5,7 @@ from __future__ import annotations
 from db.keyfile import KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
-from ppo_desktop.services import rows
+from ppo_desktop.services import integrity, rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 
@@ -27,6 +27,7 @@ class Users:
         }
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             db.table("users").insert(values)
+            integrity.seal_user(self.ws, user_id)
             self.ws.audit.record(
                 AuditKind.COLLECTION,
                 "user",
@@ -44,6 +45,7 @@ class Users:
             raise ServiceError("You cannot remove your own account.")
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             db.table("users").update(user_id, {"active": 0})
+            integrity.seal_user(self.ws, user_id)
             self.ws.audit.record(
                 AuditKind.ALTERATION,
                 "user",

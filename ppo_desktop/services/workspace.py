@@ -31,6 +31,10 @@ class PermissionDenied(ServiceError):
     pass
 
 
+class StoreBlocked(ServiceError):
+    """The store failed a check at unlock; nothing is written until an administrator acknowledges it."""
+
+
 class NotSaved(ServiceError):
     """The store could not take the change (disk full, read-only, a disk error): it was rolled back,
     and what the person typed should be kept for them to try again."""
@@ -64,6 +68,8 @@ class Workspace:
         self.audit = AuditLog(
             vault.db, vault.derive_key("audit-chain"), user.id, workstation or platform.node() or "unknown"
         )
+        # Why nothing may be written (a failed check at unlock, see services.integrity), or "".
+        self.blocked = ""
 
     @property
     def db(self) -> Database:
@@ -87,6 +93,11 @@ class Workspace:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
         """One transaction (audit entries included); a store that cannot take it says why."""
+        if self.blocked:
+            raise StoreBlocked(
+                f"Nothing can be saved: the store failed its check at unlock ({self.blocked}). An "
+                "administrator must look at it and acknowledge it (Audit → Acknowledge)."
+            )
         try:
             with self.vault.transaction() as db:
                 yield db
@@ -118,9 +129,12 @@ class Workspace:
         return policy_from_setting(self.setting("projector_policy"))
 
     def close(self) -> None:
-        """Record where the audit log ends (so a shortened log is noticed), then close the store."""
+        """Record where the audit log ends (so a shortened log is noticed), then close the store.
+        The anchor only moves forward, and not at all while a failed check stands."""
         with contextlib.suppress(Exception):  # a damaged or read-only store still closes
-            self.vault.set_anchor(self.audit.anchor())
+            now, before = self.audit.anchor(), self.vault.anchor
+            if not self.blocked and not self.vault.read_only and now.get("seq", 0) >= before.get("seq", 0):
+                self.vault.set_anchor(now)
         self.vault.close()
 
     def background_checks(self) -> Callable[[], list[str]]:

@@ -1,0 +1,125 @@
+"""What every unlock checks before anything is written, tried as an insider with raw SQL access (the
+data key) or a copied folder would: the audit log's tail cut, an earlier copy of the store put back,
+the append-only guards dropped, a role raised. Each is found, blocks writing, and stays found until
+an administrator acknowledges it (which is itself audited)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from db.device import DeviceSecrets
+from db.errors import VaultError
+from db.keyfile import KdfCost
+from ppo_desktop import cli
+from ppo_desktop.domain import Role
+from ppo_desktop.services import integrity
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.session import create_store, unlock
+from ppo_desktop.services.users import Users
+from ppo_desktop.services.workspace import PermissionDenied, StoreBlocked, Workspace
+
+ADMIN, MEMBER = "admin passphrase 1", "member passphrase 22"
+CUT_TAIL = (  # the last three entries removed, and the guard put back to hide it
+    "DROP TRIGGER audit_no_delete",
+    "DELETE FROM audit WHERE seq > (SELECT max(seq) - 3 FROM audit)",
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END",
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path, device: DeviceSecrets, cost: KdfCost) -> Path:
+    ws, _ = create_store(tmp_path / "panel", user_id="admin", display_name="Admin", passphrase=ADMIN,
+                         partnership="Testshire", device=device, cost=cost)  # fmt: skip
+    Users(ws).add("member", "Member", Role.PANEL_MEMBER, MEMBER, cost)
+    for name in ("Alpha", "Beta", "Gamma"):
+        Cases(ws).add_nominal(NominalDraft(name, "Fictional"))
+    ws.close()
+    return tmp_path / "panel.ppo"
+
+
+def admin(store: Path, device: DeviceSecrets) -> Workspace:
+    return unlock(store, ADMIN, user_id="admin", device=device)
+
+
+def raw_sql(store: Path, device: DeviceSecrets, *statements: str) -> None:
+    """What someone holding the data key can do with any SQLCipher tool, outside the app."""
+    ws = admin(store, device)
+    for statement in statements:
+        ws.db.execute(statement)
+    ws.db.conn.commit()
+    ws.vault.close()  # closed without the app recording where the log ends
+
+
+def test_a_cut_audit_tail_is_found_by_verify_and_by_every_unlock(
+    store: Path, device: DeviceSecrets, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw_sql(store, device, *CUT_TAIL)
+    for _ in range(2):  # found, and found again: opening does not move the anchor back
+        ws = admin(store, device)
+        assert "cut short" in ws.blocked
+        before = ws.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+        with pytest.raises(StoreBlocked):
+            Cases(ws).add_nominal(NominalDraft("Delta", "Fictional"))
+        assert ws.db.execute("SELECT count(*) FROM audit").fetchone()[0] == before  # not even the unlock
+        ws.close()
+    monkeypatch.setenv("PPO_PASSPHRASE", ADMIN)
+    code = cli.main(["verify", str(store), "--user", "admin"])
+    assert code == 1 and "unlock checks: FAILED" in capsys.readouterr().out
+
+
+def test_an_earlier_copy_of_the_store_and_its_key_file_is_found_by_the_keyring_copy(
+    store: Path, device: DeviceSecrets, tmp_path: Path
+) -> None:
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for f in store.parent.glob("panel.ppo*"):
+        if not f.name.endswith(".lock"):
+            shutil.copy2(f, saved / f.name)
+    ws = admin(store, device)
+    Cases(ws).add_nominal(NominalDraft("Delta", "Fictional"))  # then a record is made
+    ws.close()
+    for f in saved.iterdir():  # and the folder is put back as it was
+        shutil.copy2(f, store.parent / f.name)
+    ws = admin(store, device)
+    assert "this computer's keyring" in ws.blocked
+    ws.close()
+
+
+def test_dropped_guards_are_found(store: Path, device: DeviceSecrets) -> None:
+    raw_sql(store, device, "DROP TRIGGER score_sheets_final_is_final")
+    ws = admin(store, device)
+    assert "append-only guards were removed (score_sheets_final_is_final)" in ws.blocked
+    ws.close()
+
+
+def test_a_role_raised_with_raw_sql_is_refused(store: Path, device: DeviceSecrets) -> None:
+    raw_sql(store, device, "UPDATE users SET role = 'administrator' WHERE id = 'member'")
+    with pytest.raises(VaultError, match="changed outside PPO Panel"):
+        unlock(store, MEMBER, user_id="member", device=device)
+    ws = admin(store, device)
+    assert "user record(s) changed outside PPO Panel: member" in ws.blocked
+    ws.close()
+
+
+def test_only_an_administrator_acknowledges_and_it_is_audited(
+    store: Path, device: DeviceSecrets, cost: KdfCost
+) -> None:
+    raw_sql(store, device, *CUT_TAIL)
+    ws = admin(store, device)
+    blocked = ws.blocked
+    ws.user = ws.user.__class__("admin", "Admin", Role.COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        integrity.acknowledge(ws, "looked at it")
+    ws.user = ws.user.__class__("admin", "Admin", Role.ADMINISTRATOR)
+    integrity.acknowledge(ws, "Checked with the DPO: a test restore")
+    last = ws.audit.entries(limit=1)[0]
+    assert last.summary.startswith("Failed store check acknowledged") and blocked in (last.before or "")
+    assert last.justification == "Checked with the DPO: a test restore"
+    Cases(ws).add_nominal(NominalDraft("Delta", "Fictional"))  # writing is allowed again
+    ws.close()
+    again = admin(store, device)
+    assert again.blocked == "" and again.audit.verify().ok
+    again.close()

@@ -1,0 +1,35 @@
+"""A store that failed its unlock checks: the window says so, nothing can be saved, and an
+administrator acknowledges it from the banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.device import DeviceSecrets
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.services.session import unlock
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.tasks import SyncRunner
+
+
+def test_the_banner_blocks_and_an_administrator_acknowledges(
+    qtbot: QtBot, demo_store: Path, qapp: object
+) -> None:
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    ws.db.execute("DROP TRIGGER meeting_amendments_no_update")  # raw SQL by someone holding the key
+    ws.db.conn.commit()
+    ws.vault.close()
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    window = MainWindow(AppContext(ws, SyncRunner()))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.blocked.isVisible() and "meeting_amendments_no_update" in window.blocked_text.text()
+    window.ask_acknowledgement = lambda: "Trigger removed during a supervised repair (test)"
+    qtbot.mouseClick(window.acknowledge_button, Qt.MouseButton.LeftButton)
+    assert not window.blocked.isVisible() and ws.blocked == ""
+    assert ws.audit.entries(limit=1)[0].justification.startswith("Trigger removed")
+    ws.close()

@@ -73,6 +73,7 @@ def write_backup(
             "created_at": now.isoformat(timespec="seconds"),
             "store_sha256": hashlib.sha256(store_bytes).hexdigest(),
             "keys_sha256": hashlib.sha256(keyfile_bytes).hexdigest(),
+            "key_generation": keys.generation,  # a later re-key does not reach this copy
         }
         partial = Path(tmp) / "bundle.zip"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as bundle:
@@ -82,7 +83,7 @@ def write_backup(
         with partial.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, target)
-    return BackupInfo(target, store_id, manifest["created_at"], target.stat().st_size)
+    return BackupInfo(target, store_id, str(manifest["created_at"]), target.stat().st_size)
 
 
 def read_manifest(bundle: Path) -> dict[str, str]:

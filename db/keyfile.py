@@ -82,6 +82,8 @@ class KeyFile:
     # The audit log's newest entry when the store was last closed ({"seq": n, "mac": hex}), so that
     # entries dropped from the end are noticed at the next unlock. db stores it; ppo_desktop checks it.
     anchor: dict[str, Any] = field(default_factory=dict)
+    # Which data key this is: 1 at creation, one more at each re-key (backups record it).
+    generation: int = 1
     # HMAC over everything above, under a key derived from the data key ("" in files made before it).
     mac: str = ""
 
@@ -99,6 +101,7 @@ class KeyFile:
                 store_salt=str(raw.get("store_salt", "")),
                 anchor=dict(raw.get("anchor", {})),
                 mac=str(raw.get("mac", "")),
+                generation=int(raw.get("generation", 1)),
             )
         except KeyFileDamaged:
             raise
@@ -114,6 +117,7 @@ class KeyFile:
             "key_check": self.key_check,
             "store_salt": self.store_salt,
             "anchor": self.anchor,
+            "generation": self.generation,
             "slots": [asdict(s) for s in self.slots],
         }
 
@@ -221,7 +225,11 @@ class KeyFile:
         re-enrolled."""
         slots = [dataclasses.replace(s) for s in self.slots if s.v >= SLOT_VERSION]
         fresh = dataclasses.replace(
-            self, key_check=key_check_value(new_key, self.store_id), slots=slots, anchor=dict(self.anchor)
+            self,
+            key_check=key_check_value(new_key, self.store_id),
+            slots=slots,
+            anchor=dict(self.anchor),
+            generation=self.generation + 1,
         )
         for s in fresh.slots:
             s.sealed = fresh._seal_to(s, new_key)

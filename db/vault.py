@@ -302,12 +302,24 @@ class Vault:
             raise _write_error(exc) from exc
 
     def derive_key(self, purpose: str) -> bytes:
-        """A key for ``purpose`` (e.g. the audit chain) derived from the data key, never the key itself."""
-        return hmac.new(self._data_key, f"ppo-panel derive|{purpose}".encode(), hashlib.sha256).digest()
+        """A key for ``purpose`` (e.g. the audit chain), never the data key itself. Derived from the
+        store's first data key, kept inside the encrypted store at the first re-key, so the audit
+        chain and the seals made before a re-key still verify after it."""
+        root = self._derive_root()
+        return hmac.new(root, f"ppo-panel derive|{purpose}".encode(), hashlib.sha256).digest()
+
+    def _derive_root(self) -> bytes:
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'derive_root'").fetchone()
+        return bytes.fromhex(row[0]) if row else self._data_key
 
     @property
     def store_id(self) -> str:
         return self._keyfile.store_id
+
+    @property
+    def key_generation(self) -> int:
+        """1 for the data key the store was made with, one more after each re-key."""
+        return self._keyfile.generation
 
     @property
     def device_bound(self) -> bool:
@@ -451,8 +463,13 @@ class Vault:
         left_out = len(self._keyfile.slots) - len(fresh.slots)
         if not fresh.slots_of(PASSPHRASE_KIND):
             raise SlotError("No slot could be re-keyed; unlock with each user's passphrase once first.")
+        root = self._derive_root()
         fresh.write(self.paths.next_keyfile)
         try:
+            with self.db.atomic():
+                self.db.execute(
+                    "INSERT OR IGNORE INTO settings (key, value) VALUES ('derive_root', ?)", [root.hex()]
+                )
             self.db.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except BaseException:

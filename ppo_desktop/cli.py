@@ -116,6 +116,37 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if not problems and report.ok and not blocked else EXIT_FAILURE
 
 
+def cmd_remove_user(args: argparse.Namespace) -> int:
+    """Deactivate a user and remove their key slot; the store is re-keyed unless --no-rekey."""
+    ws = _open(args)
+    try:
+        Users(ws).remove(args.old_user, rekey=False)
+        left_out = 0 if args.no_rekey else Users(ws).rekey(args.why or f"user {args.old_user} removed")
+    except ServiceError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        ws.close()
+    print(f"removed {args.old_user}" + ("" if args.no_rekey else "; the store has a new data key"))
+    if left_out:
+        print(f"note: {left_out} old-format key slot(s) were left out; re-enrol those users", file=sys.stderr)
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    """A new data key: earlier key files and backups no longer open the store."""
+    ws = _open(args)
+    try:
+        left_out = Users(ws).rekey(args.why or "")
+    except ServiceError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        ws.close()
+    print("re-keyed: earlier copies of the key file, and backups made before now, do not open the store")
+    if left_out:
+        print(f"note: {left_out} old-format key slot(s) were left out; re-enrol those users", file=sys.stderr)
+    return 0
+
+
 def cmd_acknowledge(args: argparse.Namespace) -> int:
     """An administrator accepts a store whose unlock checks failed (recorded in the audit log)."""
     from ppo_desktop.services import integrity
@@ -559,6 +590,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "create the fictional demo store", store=False)
     p.add_argument("store", nargs="?", help="where to create it (default: the user data folder)")
     command("verify", cmd_verify, "check the store's integrity, the audit chain and the unlock checks")
+    p = command("remove-user", cmd_remove_user, "remove a user's access; re-keys the store (administrators)")
+    p.add_argument("old_user", help="the user to remove")
+    p.add_argument(
+        "--no-rekey", action="store_true", help="keep the data key (a key file copy they kept still opens)"
+    )
+    p.add_argument("--why", help="the reason (recorded in the audit log)")
+    p = command("rekey", cmd_rekey, "give the store a new data key (administrators)")
+    p.add_argument("--why", help="the reason (recorded in the audit log)")
     p = command("acknowledge", cmd_acknowledge, "accept a store whose unlock checks failed (administrators)")
     p.add_argument("--why", help="why the store is accepted as it is (recorded in the audit log)")
     command("users", cmd_users, "list users and roles")

@@ -69,10 +69,11 @@ class Backups:
 
     def verifier(self) -> Callable[[Path], list[str]]:
         """``verify_bundle`` as a job that touches nothing of this thread's (safe on a worker)."""
-        key, store_id, check_copy = (
+        key, store_id, check_copy, generation = (
             self.ws.vault.derive_key("audit-chain"),
             self.ws.vault.store_id,
             self.ws.vault.check_copy,
+            self.ws.vault.key_generation,
         )
 
         def verify(bundle: Path) -> list[str]:
@@ -82,6 +83,14 @@ class Backups:
                 return [str(exc)]
             if manifest["store_id"] != store_id:
                 return [f"{bundle.name} is a backup of another store."]
+            made_with = int(manifest.get("key_generation", 1))
+            if made_with < generation:
+                return [
+                    f"{bundle.name} was made before the store was re-keyed (key {made_with}, now "
+                    f"{generation}): "
+                    "it still opens with the passphrases and recovery key of that time, removed users' "
+                    "included. Keep it locked away, or destroy it."
+                ]
             with tempfile.TemporaryDirectory(prefix="ppo-verify-") as tmp:
                 paths = backup.extract(bundle, Path(tmp) / "restored.ppo")
                 return check_copy(paths.store, _chain_check(key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.errors import VaultError
 from db.keyfile import KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
@@ -40,7 +41,9 @@ class Users:
             self.ws.vault.add_user_slot(user_id, passphrase, cost)
         return User(user_id, display_name, role), Changes.of("users")
 
-    def remove(self, user_id: str) -> Changes:
+    def remove(self, user_id: str, *, rekey: bool = True) -> Changes:
+        """Deactivate a user and remove their key slot; by default the store is then re-keyed, so
+        their passphrase and any copy of the key file they kept open nothing afterwards."""
         if user_id == self.ws.user.id:
             raise ServiceError("You cannot remove your own account.")
         with self.ws.writing(Role.ADMINISTRATOR) as db:
@@ -56,7 +59,35 @@ class Users:
                 after={"active": 0},
             )
             self.ws.vault.remove_user_slot(user_id)
+        if rekey:
+            self.rekey(f"user {user_id} removed")
         return Changes.of("users")
+
+    def rekey(self, reason: str) -> int:
+        """A new data key for the store, every remaining slot opening it (see Vault.rekey); recorded
+        in the audit log. Backups made before stay readable by the key set of their time (a backup's
+        check says so). Returns how many old-format slots were left out (re-enrol those users)."""
+        if self.ws.user.role is not Role.ADMINISTRATOR:
+            raise ServiceError("Only an administrator can re-key the store.")
+        if not reason.strip():
+            raise ServiceError("Say why the store is re-keyed (recorded in the audit log).")
+        before = self.ws.vault.key_generation
+        try:
+            left_out = self.ws.vault.rekey()
+        except VaultError as exc:
+            raise ServiceError(str(exc)) from None
+        with self.ws.writing(Role.ADMINISTRATOR):
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "store",
+                self.ws.vault.store_id,
+                "Store re-keyed: a new data key; earlier key files and backups do not open it",
+                at=self.ws.now(),
+                before={"key_generation": before},
+                after={"key_generation": self.ws.vault.key_generation, "slots_left_out": left_out},
+                justification=reason,
+            )
+        return left_out
 
     def all(self) -> list[User]:
         return [rows.user(r) for r in self.ws.db.query("SELECT * FROM users ORDER BY id")]

@@ -123,3 +123,31 @@ def test_only_an_administrator_acknowledges_and_it_is_audited(
     again = admin(store, device)
     assert again.blocked == "" and again.audit.verify().ok
     again.close()
+
+
+def test_removing_a_user_rekeys_the_store_and_marks_older_backups(
+    store: Path, device: DeviceSecrets, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from ppo_desktop.services.backups import Backups
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    ws = admin(store, device)
+    old_backup = Backups(ws).backup(folder).path
+    ws.close()
+    kept = (store.parent / "panel.ppo.keys").read_bytes()  # the member copies the key file
+    monkeypatch.setenv("PPO_PASSPHRASE", ADMIN)
+    code = cli.main(["remove-user", str(store), "member", "--user", "admin", "--why", "Left the partnership"])
+    assert code == 0 and "new data key" in capsys.readouterr().out
+    (store.parent / "panel.ppo.keys.copy").write_bytes(kept)
+    ws = admin(store, device)
+    assert ws.vault.key_generation == 2 and ws.blocked == ""
+    assert ws.audit.verify().ok  # the chain made under the first key still verifies
+    entry = next(e for e in reversed(ws.audit.entries(limit=20)) if e.summary.startswith("Store re-keyed"))
+    assert entry.justification == "Left the partnership"
+    assert "made before the store was re-keyed" in Backups(ws).verify_bundle(old_backup)[0]
+    ws.close()
+    (store.parent / "panel.ppo.keys").write_bytes(kept)  # the old key file put back: opens nothing
+    with pytest.raises(VaultError):
+        unlock(store, MEMBER, user_id="member", device=device)

@@ -19,6 +19,7 @@ from db.device import DeviceSecrets, system_device_secrets
 from db.errors import VaultError
 from ppo_desktop import paths
 from ppo_desktop.domain import Role
+from ppo_desktop.output_files import OutputRefused, check_target, write_private
 from ppo_desktop.services.session import create_store, unlock
 from ppo_desktop.services.users import Users
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -278,7 +279,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         else:
             doc = docs.action_tracker()
         docs.disclose(doc, how=f"saved to {out}", recipient=args.recipient, justification=args.why)
-        out.write_bytes(doc.pdf)
+        _write(args, out, doc.pdf)
     finally:
         ws.close()
     print(f"wrote {out} ({len(doc.pdf):,} bytes): {doc.title}")
@@ -356,7 +357,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             justification=args.why,
             year_label=args.year or "",
         )
-        out.write_bytes(data)
+        _write(args, out, data)
     finally:
         ws.close()
     print(f"wrote {out} ({len(data):,} bytes)")
@@ -398,7 +399,7 @@ def cmd_transfer_export(args: argparse.Namespace) -> int:
             recipient=args.recipient,
             justification=args.why,
         )
-        out.write_bytes(data)
+        _write(args, out, data)
     finally:
         ws.close()
     print(f"wrote {out} ({len(data):,} bytes, encrypted)")
@@ -463,13 +464,23 @@ def _period(ws: Workspace, args: argparse.Namespace) -> Any:
 
 
 def _out(args: argparse.Namespace, suffix: str = "") -> Path:
-    """Where --out says to write: in an existing folder, with the right kind of name."""
+    """Where --out says to write: a file of the right kind in an existing folder, not a link, not a
+    store's own file, and not over an existing file without --force (checked before anything is
+    disclosed; written by ``_write``)."""
     out = Path(args.out)
     if suffix and out.suffix.lower() != suffix:
         raise CliError(f"--out must name a {suffix} file")
-    if not out.parent.is_dir():
-        raise CliError(f"the folder {out.parent} does not exist")
-    return out
+    try:
+        return check_target(out, overwrite=args.force)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
+
+
+def _write(args: argparse.Namespace, out: Path, data: bytes) -> None:
+    try:
+        write_private(out, data, overwrite=args.force)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from None
 
 
 def _need(value: object, option: str) -> Any:
@@ -511,7 +522,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
             recipient=args.recipient,
             justification=args.why,
         )
-        out.write_bytes(data)
+        _write(args, out, data)
     finally:
         ws.close()
     entries = len(data.splitlines()) - 2  # less the title and header rows
@@ -619,6 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions", "performance"],
     )
     p.add_argument("--out", required=True, help="the PDF to write (it is not encrypted)")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.add_argument("--recipient", required=True, help="who the copy is for (recorded in the audit log)")
     p.add_argument("--why", required=True, help="the justification (recorded in the audit log)")
     p.add_argument("--meeting", type=int, help="meeting id (minutes; sheets for its agenda)")
@@ -654,6 +666,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["cohort", "removals", "reoffending"],
     )
     p.add_argument("--out", required=True, help="the CSV to write (it is not encrypted)")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.add_argument("--recipient", required=True)
     p.add_argument("--why", required=True)
     p.add_argument("--year", help="reoffending: the cohort year's label, e.g. 2025/26")
@@ -662,6 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
         "transfer-export", cmd_transfer_export, "export cases / an agenda as an encrypted transfer pack"
     )
     p.add_argument("--out", required=True, help="the pack to write")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.add_argument("--nominal", action="append", help="nominal ref or id (repeatable)")
     p.add_argument("--meeting", type=int, help="a meeting: its agenda and everyone on it")
     p.add_argument(
@@ -677,6 +691,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new", action="append", help="N: pack person N is a new person")
     p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
     p.add_argument("--out", required=True)
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.add_argument("--recipient", required=True)
     p.add_argument("--why", required=True)
     p.add_argument("--by", help="only this user's entries")

@@ -138,6 +138,7 @@ class Documents:
         return self._prepared("blank-sheet", title, lambda: scoring_sheets([SheetPage(defn)], meta))
 
     def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
+        self.ws.require("The cohort report (personal data in bulk)")
         end = end or self.ws.today()
         start = start or end - relativedelta(months=3)
         pairs = [(r.nominal, r.membership) for r in self.cases.cohort() if r.membership is not None]

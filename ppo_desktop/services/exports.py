@@ -50,6 +50,7 @@ class Exports:
     def export(
         self, kind: str, *, how: str, recipient: str, justification: str, year_label: str = ""
     ) -> bytes:
+        self.ws.require("Exporting personal data in bulk")
         title, data, people = self.build(kind, year_label=year_label)
         Documents(self.ws).disclose_export(
             title, data, people, how=how, recipient=recipient, justification=justification

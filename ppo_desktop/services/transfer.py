@@ -96,6 +96,7 @@ class Transfer:
         justification: str,
     ) -> bytes:
         """The sealed pack; the disclosure is recorded before the bytes are returned."""
+        self.ws.require("A transfer pack (personal data in bulk)")
         ids = sorted(set(nominal_ids))
         if meeting_id is not None:
             ids = sorted(set(ids) | {i["nominal_id"] for i in self._agenda(meeting_id) if i["nominal_id"]})

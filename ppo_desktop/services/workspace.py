@@ -81,6 +81,12 @@ class Workspace:
     def today(self) -> dt.date:
         return self.now().date()
 
+    def require(self, what: str, roles: frozenset[Role] = WRITER_ROLES) -> None:
+        """Refuse ``what`` to a user whose role does not include it (e.g. bulk exports of personal
+        data are for coordinators, chairs and administrators, not panel members)."""
+        if self.user.role not in roles:
+            raise PermissionDenied(f"{what} is not open to a {self.user.role.value.replace('-', ' ')}.")
+
     @contextlib.contextmanager
     def writing(self, *roles: Role) -> Iterator[Database]:
         """One transaction for a change and its audit entry; refuses users without a writer role."""

@@ -243,6 +243,10 @@ def test_performance_report_headless(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert f"01 Apr 2025 to {DEMO_DAY:%d %b %Y}, Catch & Convict, all areas" in text and "threshold" in text
     code, _, err = run(["document", "performance", *common, "--out", str(out), "--since", "April"], capsys)
+    assert code == 1 and "already exists" in err and "--force" in err  # never over a file unasked
+    code, _, err = run(
+        ["document", "performance", *common, "--out", str(out), "--since", "April", "--force"], capsys
+    )
     assert code == 1 and "YYYY-MM-DD" in err
 
 
@@ -286,6 +290,7 @@ def test_import_is_a_dry_run_unless_committed_and_exports_are_disclosed(
             "R",
             "--year",
             "1999",
+            "--force",
         ],
         capsys,
     )

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.transfer import Transfer, TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
@@ -160,8 +161,9 @@ class TransferActions:
         if path is None:
             return
         try:
+            check_target(path, overwrite=True)
             data = self.transfer.export([], meeting_id=meeting_id, **answer)  # type: ignore[arg-type]
-            path.write_bytes(data)
+            write_private(path, data, overwrite=True)
         except ServiceError as exc:
             self.report(str(exc))
             return

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.documents import Document, Documents
 from ui.widgets import add_rows
@@ -158,12 +159,17 @@ class PdfPreview(QWidget):
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
+        try:
+            check_target(path, overwrite=True)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
+            return
         if not self._disclose(doc, f"saved to {path}"):
             return
         try:
-            path.write_bytes(doc.pdf)
-        except OSError as exc:
-            self.status.setText(f"Could not save to {path}: {exc.strerror}")
+            write_private(path, doc.pdf, overwrite=True)
+        except ServiceError as exc:
+            self.status.setText(str(exc))
             return
         self.status.setText(f"Saved an unencrypted copy to {path}; the disclosure is in the audit log.")
 

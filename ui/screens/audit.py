@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.documents import Documents
 from ui.context import AppContext
@@ -122,6 +123,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
             answer = self.ask_disclosure("Audit log export")
             if answer is None:
                 return
+            check_target(path, overwrite=True)
             docs.disclose_export(
                 "Audit log export",
                 data,
@@ -130,7 +132,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
                 recipient=answer[0],
                 justification=answer[1],
             )
-            path.write_bytes(data)
+            write_private(path, data, overwrite=True)
         except (ServiceError, OSError) as exc:
             self.result.setText(str(exc))
             return

@@ -164,8 +164,8 @@ class KeyFile:
     def add_slot(
         self, kind: str, label: str, secret: str, data_key: bytes, device_secret: bytes | None, cost: KdfCost
     ) -> Slot:
-        if kind == PASSPHRASE_KIND and len(secret) < MIN_PASSPHRASE_LENGTH:
-            raise SlotError(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
+        if kind == PASSPHRASE_KIND:
+            check_strength(secret, label)
         if kind == PASSPHRASE_KIND and any(s.label == label and s.kind == kind for s in self.slots):
             raise SlotError(f"User {label!r} already has a key slot.")
         slot = self._new_slot(uuid.uuid4().hex[:12], kind, label, secret, data_key, device_secret, cost)
@@ -273,6 +273,23 @@ class KeyFile:
     def _binding(self, slot_id: str, kind: str, label: str) -> bytes:
         """Version-2 slots: bound to the store, the slot, and whom it is for."""
         return json.dumps(["ppo-panel slot v2", self.store_id, slot_id, kind, label]).encode()
+
+
+MIN_STRENGTH = 3  # zxcvbn's score (0–4): 3 = "safely unguessable" against an offline attack at scale
+
+
+def check_strength(passphrase: str, *context: str) -> None:
+    """Refuse a passphrase that is short or easy to guess (ten spaces, ten of one letter, a name, a
+    keyboard walk), judged by zxcvbn's estimate rather than length alone; the message says why."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise SlotError(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
+    from zxcvbn import zxcvbn
+
+    verdict = zxcvbn(passphrase[:100], user_inputs=[c for c in context if c])
+    if verdict["score"] < MIN_STRENGTH:
+        advice = verdict["feedback"].get("warning") or "It would be guessed quickly."
+        hints = " ".join(verdict["feedback"].get("suggestions") or ["Use four or more unrelated words."])
+        raise SlotError(f"That passphrase is too easy to guess. {advice} {hints}".strip())
 
 
 def key_check_value(data_key: bytes, store_id: str) -> str:

@@ -426,6 +426,7 @@ def cmd_transfer_import(args: argparse.Namespace) -> int:
         for person in plan.people:
             print(f"{person.number}\t{person.fate}\t{person.message}")
         print(plan.summary())
+        print(plan.signed_by)
         if not args.commit:
             print("dry run: nothing was merged (add --commit --why REASON to merge)")
             return 0
@@ -735,6 +736,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("ppo-admin: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, no values
+        from ppo_desktop.failures import describe
+
+        print(
+            f"ppo-admin: an unexpected error stopped the command ({describe(exc)}); any change in "
+            "progress was rolled back. Please report it with the command you ran.",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
 
 

@@ -247,6 +247,8 @@ def _header_index(
         if max(known) >= 2:
             return known.index(max(known))
     widest = max(filled)
+    if widest == 0:
+        return 0  # nothing but blank rows: refused as a blank header
     for i, n in enumerate(filled):
         if n >= 2 and n >= widest * 0.6:
             return i
@@ -258,8 +260,10 @@ def _header_notes(header_row: int, skipped: list[int], given: int | None) -> lis
         return [f"The header is row {header_row}, as you said."] if header_row != 1 else []
     if header_row == 1:
         return []
-    above = f"row {skipped[0]} was" if len(skipped) == 1 else f"rows {skipped[0]}–{skipped[-1]} were"
-    left = f" ({above} left out: a title or run date above it)" if skipped else ""
+    left = ""
+    if skipped:
+        above = f"row {skipped[0]} was" if len(skipped) == 1 else f"rows {skipped[0]}–{skipped[-1]} were"
+        left = f" ({above} left out: a title or run date above it)"
     return [f"The header is row {header_row}{left}; if that is wrong, say which row (--header-row)."]
 
 

@@ -23,6 +23,7 @@ from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 from ppo_desktop.transfer import pack
+from ppo_desktop.transfer.checks import check_payload
 from ppo_desktop.transfer.pack import KeyPair, PackError
 
 FORMAT = 1
@@ -45,11 +46,22 @@ class PersonFate:
 class TransferPlan:
     payload: dict[str, Any]
     people: tuple[PersonFate, ...]
+    fingerprint: str = ""  # the sending store's signing key, as checked
+    first_exchange: bool = False  # no key known for that store yet: this one will be pinned
 
     @property
     def sender(self) -> str:
         origin = self.payload.get("from", {})
         return f"{origin.get('user', '?')} ({origin.get('partnership', '?')})"
+
+    @property
+    def signed_by(self) -> str:
+        pinned = (
+            "first exchange with this store: its key will be remembered"
+            if self.first_exchange
+            else "known key"
+        )
+        return f"signed by the sending store's key {self.fingerprint} ({pinned})"
 
     def summary(self) -> str:
         counts = {
@@ -104,7 +116,10 @@ class Transfer:
             raise ServiceError("Choose the people (or the meeting) to put in the pack.")
         try:
             public = pack.parse_public_key(recipient_key) if recipient_key else None
-            data = pack.seal(self._payload(ids, meeting_id), passphrase=passphrase, recipient=public)
+            data = pack.seal(
+                self._payload(ids, meeting_id), signing_key=self._signing_key(), passphrase=passphrase,
+                recipient=public,
+            )  # fmt: skip
         except PackError as exc:
             raise ServiceError(str(exc)) from None
         how = "transfer pack for a public key" if public else "transfer pack protected by a passphrase"
@@ -115,6 +130,25 @@ class Transfer:
             justification=justification,
         )
         return data
+
+    def _signing_key(self) -> bytes:
+        """This store's Ed25519 signing key, made the first time a pack is sent (kept in the store)."""
+        known = self.ws.setting("transfer_signing_key")
+        if known:
+            return bytes.fromhex(known)
+        key = pack.new_signing_key()
+        with self.ws.writing():
+            self.ws.db.table("settings").upsert({"key": "transfer_signing_key", "value": key.hex()}, pk="key")
+            self.ws.audit.record(AuditKind.COLLECTION, "settings", "transfer_signing_key",
+                                 "Transfer signing key made", at=self.ws.now())  # fmt: skip
+        return key
+
+    def signing_fingerprint(self) -> str:
+        """What the receiving laptop will show as this store's key (Settings shows it to compare)."""
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(self._signing_key())
+        return pack.fingerprint(key.public_key().public_bytes_raw())
 
     def _payload(self, ids: list[int], meeting_id: int | None) -> dict[str, Any]:
         store = self.ws.vault.store_id
@@ -184,13 +218,29 @@ class Transfer:
         """Open the pack and say what would happen to each person; nothing is written."""
         private = self.ws.setting("transfer_private_key")
         try:
-            payload = pack.open_pack(
+            opened = pack.open_pack(
                 data, passphrase=passphrase, private=bytes.fromhex(private) if private else None
+            )
+            payload = opened.payload
+            if payload.get("format") != FORMAT or not isinstance(payload.get("people"), list):
+                raise PackError("This pack was made by a different version of PPO Panel.")
+            check_payload(
+                payload,
+                nominal_fields=frozenset(NOMINAL_COLUMNS),
+                table_fields={t: self._fields(t) for t in PERSON_TABLES},
+                catalogue=ScoreSheets(self.ws).catalogue,
+                own_store=self.ws.vault.store_id,
+                exists=self._exists,
             )
         except PackError as exc:
             raise ServiceError(str(exc)) from None
-        if payload.get("format") != FORMAT or not isinstance(payload.get("people"), list):
-            raise ServiceError("This pack was made by a different version of PPO Panel.")
+        sender = str(payload["from"]["store"])
+        pinned = self.ws.setting(f"transfer_pin:{sender}")
+        if pinned and pinned != opened.fingerprint:
+            raise ServiceError(
+                f"This pack says it comes from a store whose key this laptop knows as {pinned}, but it is "
+                f"signed by {opened.fingerprint}. It was not made there; nothing was merged."
+            )
         index = PersonIndex(self.ws)
         fates = []
         for number, person in enumerate(payload["people"], start=1):
@@ -205,7 +255,18 @@ class Transfer:
             found = index.match_draft(_draft(n), number)
             message = found.message.replace(f"Row {number}", name)
             fates.append(PersonFate(number, person["uid"], name, found.fate, message, found.nominal_id))
-        return TransferPlan(payload, tuple(fates))
+        return TransferPlan(payload, tuple(fates), opened.fingerprint, not pinned)
+
+    def _fields(self, table: str) -> frozenset[str]:
+        """The fields a record of ``table`` may carry in a pack: this store's columns, less its ids."""
+        columns = {r["name"] for r in self.ws.db.query(f"PRAGMA table_info({table})")}
+        return frozenset(columns - {"id", "nominal_id", "meeting_id"})
+
+    def _exists(self, entity: str, local_id: int) -> bool:
+        table = {"nominal": "nominals", "meeting": "meetings"}.get(entity, entity)
+        if table not in {"nominals", "meetings", *PERSON_TABLES}:
+            return False
+        return self.ws.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [local_id]).fetchone() is not None
 
     def commit(
         self, plan: TransferPlan, decisions: dict[int, int | None] | None = None, *, justification: str
@@ -224,6 +285,11 @@ class Transfer:
         added: dict[str, int] = {}
         touched: set[int] = set()
         with self.ws.writing():
+            if plan.first_exchange:  # trust on first use: later packs from that store must match
+                sender = str(plan.payload["from"]["store"])
+                self.ws.db.table("settings").upsert(
+                    {"key": f"transfer_pin:{sender}", "value": plan.fingerprint}, pk="key"
+                )
             local_people: dict[str, int] = {}
             for fate, person in zip(plan.people, plan.payload["people"], strict=True):
                 who = decisions.get(fate.number, fate.nominal_id) if fate.fate != "new" else None

@@ -3,29 +3,43 @@
 Protected either by a passphrase (scrypt → AES-256-GCM, the same construction as the key slots) or
 by the receiving store's public key (HPKE, RFC 9180: X25519, HKDF-SHA256, AES-256-GCM, from the
 ``cryptography`` library). The header is authenticated with the contents, so neither can be
-swapped. Nothing is written in plaintext at any point: the caller gets bytes.
+swapped, and the whole pack is signed (Ed25519) by the sending store's signing key: having a
+store's public key no longer lets anyone write packs that look as if they came from its
+partner. Nothing is written in plaintext at any point: the caller gets bytes.
+
+A hostile pack is refused before it costs anything: the signature is checked first, only the app's
+own key-derivation settings are accepted, the header and the unpacked contents have a size limit.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric import x25519
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-MAGIC = b"PPO-PANEL-TRANSFER-1\n"
-INFO = b"ppo-panel transfer pack v1"
+from db.errors import SlotError
+from db.keyfile import check_strength
+
+MAGIC = b"PPO-PANEL-TRANSFER-2\n"
+OLD_MAGIC = b"PPO-PANEL-TRANSFER-1\n"
+INFO = b"ppo-panel transfer pack v2"
 SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+ACCEPTED_COSTS = {(2**17, 8, 1)}  # a pack asking for other scrypt work is refused, not attempted
 MIN_PASSPHRASE = 12
+MAX_HEADER = 4096
+MAX_CONTENTS = 256 * 1024 * 1024  # unpacked: a whole large cohort fits many times over
+SIGNATURE = 64
 
 
 class PackError(ValueError):
@@ -61,39 +75,75 @@ def parse_public_key(text: str) -> bytes:
     return raw
 
 
-def seal(payload: dict[str, Any], *, passphrase: str | None = None, recipient: bytes | None = None,
+@dataclass(frozen=True)
+class Opened:
+    payload: dict[str, Any]
+    signer: bytes  # the sending store's Ed25519 public key (the signature was checked)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.signer)
+
+
+def new_signing_key() -> bytes:
+    return ed25519.Ed25519PrivateKey.generate().private_bytes_raw()
+
+
+def fingerprint(public: bytes) -> str:
+    """A signing key as a person compares it: eight groups of four hex digits."""
+    digest = hashlib.sha256(public).hexdigest()[:32].upper()
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def seal(payload: dict[str, Any], *, signing_key: bytes, passphrase: str | None = None,
+         recipient: bytes | None = None,
          cost: tuple[int, int, int] = (SCRYPT_N, SCRYPT_R, SCRYPT_P)) -> bytes:  # fmt: skip
-    """Encrypt ``payload`` for a passphrase or for the holder of ``recipient``'s private key."""
+    """Encrypt ``payload`` for a passphrase or for the holder of ``recipient``'s private key, and
+    sign the whole pack with the sending store's ``signing_key``."""
+    signer = ed25519.Ed25519PrivateKey.from_private_bytes(signing_key)
+    signed = {"signer": _b64(signer.public_key().public_bytes_raw())}
     if (passphrase is None) == (recipient is None):
         raise PackError("Protect the pack with a passphrase or a recipient's public key (one of them).")
     body = zlib.compress(json.dumps(payload, sort_keys=True).encode("utf-8"), 9)
     if passphrase is not None:
         if len(passphrase) < MIN_PASSPHRASE:
             raise PackError(f"The pack's passphrase needs at least {MIN_PASSPHRASE} characters.")
+        try:
+            check_strength(passphrase)
+        except SlotError as exc:
+            raise PackError(str(exc).replace("passphrase", "pack's passphrase", 1)) from None
         salt, nonce = os.urandom(16), os.urandom(12)
         n, r, p = cost
         header = _header(
-            {"mode": "passphrase", "salt": _b64(salt), "nonce": _b64(nonce), "n": n, "r": r, "p": p}
+            {"mode": "passphrase", "salt": _b64(salt), "nonce": _b64(nonce), "n": n, "r": r, "p": p, **signed}
         )
         key = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
-        return header + AESGCM(key).encrypt(nonce, body, header)
-    assert recipient is not None
-    header = _header({"mode": "public-key", "recipient": public_key_text(recipient)})
-    sealed = SUITE.encrypt(body, x25519.X25519PublicKey.from_public_bytes(recipient), info=INFO + header)
-    return header + sealed
+        sealed = header + AESGCM(key).encrypt(nonce, body, header)
+    else:
+        assert recipient is not None
+        header = _header({"mode": "public-key", "recipient": public_key_text(recipient), **signed})
+        sealed = header + SUITE.encrypt(
+            body, x25519.X25519PublicKey.from_public_bytes(recipient), info=INFO + header
+        )
+    return sealed + signer.sign(sealed)
 
 
 def mode_of(data: bytes) -> str:
     return str(_split(data)[0]["mode"])
 
 
-def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | None = None) -> dict[str, Any]:
-    meta, header, sealed = _split(data)
+def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | None = None) -> Opened:
+    """The contents and who signed them, or PackError: never a traceback, whatever the bytes."""
+    meta, header, sealed, signer = _split(data)
     try:
         if meta["mode"] == "passphrase":
             if passphrase is None:
                 raise PackError("This pack is protected by a passphrase; enter it to open the pack.")
-            key = Scrypt(salt=_unb64(meta["salt"]), length=32, n=meta["n"], r=meta["r"], p=meta["p"]).derive(
+            cost = (meta.get("n"), meta.get("r"), meta.get("p"))
+            if cost not in ACCEPTED_COSTS:
+                raise PackError("This pack asks for key-derivation settings PPO Panel does not use; refused.")
+            n, r, p = (int(x) for x in cost)
+            key = Scrypt(salt=_unb64(meta["salt"]), length=32, n=n, r=r, p=p).derive(
                 passphrase.encode("utf-8")
             )
             body = AESGCM(key).decrypt(_unb64(meta["nonce"]), sealed, header)
@@ -104,12 +154,32 @@ def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | No
                 sealed, x25519.X25519PrivateKey.from_private_bytes(private), info=INFO + header
             )
         else:
-            raise PackError(f"Unknown pack protection {meta['mode']!r}.")
+            raise PackError("The transfer pack is damaged (unknown protection).")
+    except PackError:
+        raise
     except InvalidTag:
         if meta["mode"] == "passphrase":
             raise PackError("Wrong passphrase, or the pack has been damaged.") from None
         raise PackError("This pack was sealed for another store's key, or it has been damaged.") from None
-    payload = json.loads(zlib.decompress(body))
+    except (KeyError, TypeError, ValueError):
+        raise PackError("The transfer pack is damaged (its header is incomplete).") from None
+    payload = _unpack(body)
+    return Opened(payload, signer)
+
+
+def _unpack(body: bytes) -> dict[str, Any]:
+    """The contents, unpacked no further than MAX_CONTENTS (a small pack cannot become gigabytes)."""
+    inflate = zlib.decompressobj()
+    try:
+        raw = inflate.decompress(body, MAX_CONTENTS)
+    except zlib.error:
+        raise PackError("The transfer pack is damaged (its contents cannot be unpacked).") from None
+    if inflate.unconsumed_tail:
+        raise PackError(f"The pack's contents are larger than {MAX_CONTENTS // 2**20} MB unpacked; refused.")
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        raise PackError("The transfer pack is damaged (its contents are not readable).") from None
     if not isinstance(payload, dict):
         raise PackError("The pack's contents are not a transfer.")
     return payload
@@ -119,19 +189,37 @@ def _header(meta: dict[str, Any]) -> bytes:
     return MAGIC + json.dumps(meta, sort_keys=True).encode("ascii") + b"\n"
 
 
-def _split(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
+def _split(data: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
+    """(header fields, header bytes, sealed contents, signer's public key): the signature over
+    header and contents is checked here, before any key derivation or decryption."""
+    if data.startswith(OLD_MAGIC):
+        raise PackError("This pack was made by an earlier PPO Panel, without a signature; ask for a new one.")
     if not data.startswith(MAGIC):
         raise PackError("This is not a PPO Panel transfer pack.")
-    end = data.find(b"\n", len(MAGIC))
+    end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
     if end < 0:
         raise PackError("The transfer pack is damaged (no header).")
     try:
         meta = json.loads(data[len(MAGIC) : end])
     except ValueError:
         raise PackError("The transfer pack is damaged (unreadable header).") from None
-    if not isinstance(meta, dict) or "mode" not in meta:
+    if (
+        not isinstance(meta, dict)
+        or not isinstance(meta.get("mode"), str)
+        or not isinstance(meta.get("signer"), str)
+    ):
         raise PackError("The transfer pack is damaged (unreadable header).")
-    return meta, data[: end + 1], data[end + 1 :]
+    if len(data) < end + 1 + SIGNATURE:
+        raise PackError("The transfer pack is damaged (cut short).")
+    body, signature = data[:-SIGNATURE], data[-SIGNATURE:]
+    try:
+        signer = _unb64(meta["signer"])
+        ed25519.Ed25519PublicKey.from_public_bytes(signer).verify(signature, body)
+    except (InvalidSignature, ValueError):
+        raise PackError(
+            "The pack's signature does not match: it was altered, cut short, or forged."
+        ) from None
+    return meta, data[: end + 1], body[end + 1 :], signer
 
 
 def _b64(raw: bytes) -> str:
@@ -139,4 +227,6 @@ def _b64(raw: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text)
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
+    return base64.b64decode(text, validate=True)

@@ -8,7 +8,8 @@ import pytest
 
 from db.device import DeviceSecrets
 from db.keyfile import KdfCost
-from ppo_desktop.services.session import create_store
+from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.services.session import create_store, unlock
 from ppo_desktop.services.workspace import Workspace
 
 ADMIN_PASS = "admin passphrase 1"
@@ -29,3 +30,20 @@ def ws(tmp_path: Path, no_device: DeviceSecrets, cost: KdfCost) -> Iterator[Work
     )
     yield workspace
     workspace.close()
+
+
+@pytest.fixture
+def demo(demo_store: Path) -> Iterator[Workspace]:
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, no_device: DeviceSecrets, cost: KdfCost) -> Iterator[Workspace]:
+    ws, _ = create_store(
+        tmp_path / "chair", user_id="chair", display_name="Demo Chair", passphrase="chair passphrase 1",
+        partnership="Fictionshire CSP (DEMO)", device=no_device, cost=cost,
+    )  # fmt: skip
+    yield ws
+    ws.close()

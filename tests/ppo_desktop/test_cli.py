@@ -302,10 +302,16 @@ def test_transfer_pack_headless(
 ) -> None:
     from ppo_desktop.demo import DEMO_PASSPHRASE
 
+    chair = [str(tmp_path / "chair.ppo"), "--no-keyring"]
+    monkeypatch.setenv("PPO_PASSPHRASE", "the chair's own laptop passphrase")
+    run(
+        ["create", chair[0], "--user", "chair", "--partnership", "Fictionshire (chair)", "--no-keyring"],
+        capsys,
+    )
+    code, key, err = run(["transfer-key", *chair], capsys)
+    assert code == 0 and key.startswith("ppo-pk1:"), err
     monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
     store = [str(demo_store), "--no-keyring"]
-    code, key, err = run(["transfer-key", *store], capsys)
-    assert code == 0 and key.startswith("ppo-pk1:"), err
     pack = tmp_path / "panel.ppopack"
     code, stdout, err = run(
         ["transfer-export", *store, "--out", str(pack), "--nominal", "N00001", "--nominal", "N00002",
@@ -314,8 +320,14 @@ def test_transfer_pack_headless(
     )  # fmt: skip
     assert code == 0 and "encrypted" in stdout, err
     assert b"Bramblewick" not in pack.read_bytes()
-    code, stdout, err = run(["transfer-import", *store, str(pack)], capsys)
+    monkeypatch.setenv("PPO_PASSPHRASE", "the chair's own laptop passphrase")
+    code, stdout, err = run(["transfer-import", *chair, str(pack)], capsys)
     assert code == 0 and "2 people" in stdout and "dry run" in stdout, err
-    assert stdout.count("\tmatched\t") == 2  # they came from this very store
+    assert "signed by the sending store's key" in stdout and "first exchange" in stdout
+    code, stdout, err = run(["transfer-import", *chair, str(pack), "--commit", "--why", "Panel"], capsys)
+    assert code == 0, err
+    code, stdout, err = run(["transfer-import", *chair, str(pack)], capsys)
+    assert "known key" in stdout and stdout.count("\tmatched\t") == 2  # merged once, then known
+    monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
     code, _, err = run(["transfer-import", *store, str(tmp_path / "missing.ppopack")], capsys)
     assert code == 1 and "cannot read" in err

@@ -100,3 +100,15 @@ def test_bulk_exports_are_not_for_panel_members(ws: Workspace) -> None:
     ws.user = User("member", "Member", Role.PANEL_MEMBER)
     with pytest.raises(PermissionDenied, match="not open to a panel member"):
         Exports(ws).export("cohort", how="saved", recipient="Board", justification="Return")
+
+
+def test_an_unexpected_error_is_one_line_without_values(
+    demo_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_a: object, **_k: object) -> bytes:
+        raise KeyError("QUILLFEATHER, Zebedee 1990-02-03")  # a record's contents in an error's text
+
+    monkeypatch.setattr(Exports, "export", broken)
+    code, err = export(demo_env, tmp_path / "cohort.csv", capsys)
+    assert code == 1 and "KeyError in" in err and err.count("\n") == 1
+    assert "QUILLFEATHER" not in err and "1990" not in err and "Traceback" not in err

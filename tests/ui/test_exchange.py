@@ -56,6 +56,7 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
     monkeypatch.setattr(
         pack, "seal", lambda payload, **kw: original(payload, **{**kw, "cost": (2**10, 8, 1)})
     )
+    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {(2**10, 8, 1)})
     meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
     on_agenda = {i.nominal_id for i in ctx.meetings.agenda(meeting.id) if i.nominal_id}
     sender = ReportsScreen(ctx)

@@ -33,3 +33,23 @@ def test_the_banner_blocks_and_an_administrator_acknowledges(
     assert not window.blocked.isVisible() and ws.blocked == ""
     assert ws.audit.entries(limit=1)[0].justification.startswith("Trigger removed")
     ws.close()
+
+
+def test_the_last_resort_handler_shows_no_values(capsys: object, monkeypatch: object) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.errors import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # type: ignore[attr-defined]  # put back after
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)  # type: ignore[attr-defined]
+    install_excepthook()
+    try:
+        raise ValueError("NOODLEHAM, Rufus, 12 Imaginary Lane")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    err = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert "ValueError in" in err and "NOODLEHAM" not in err and "Imaginary" not in err
+    assert shown and "NOODLEHAM" not in shown[0] and "ValueError" in shown[0]

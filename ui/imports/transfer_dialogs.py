@@ -120,7 +120,7 @@ class MergeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(plan.summary()))
+        layout.addWidget(QLabel(f"{plan.summary()}\n{plan.signed_by}"))
         layout.addWidget(self.table, 1)
         reason = QFormLayout()
         add_rows(reason, (("&Why:", self.reason),))

@@ -1,0 +1,174 @@
+"""Transfer packs against someone who has the chair's public key and a text editor: forged senders,
+invented scores, work-factor and decompression bombs, records claiming to be the receiver's own,
+and random bytes. Every one is refused with a sentence, and the store is unchanged."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ppo_desktop.transfer.pack as pack
+from ppo_desktop.services.transfer import Transfer
+from ppo_desktop.services.workspace import ServiceError, Workspace
+from tests.ppo_desktop.test_transfer import FAST
+
+pytestmark = pytest.mark.usefixtures("cheap_pack_kdf")
+
+
+@pytest.fixture
+def cheap_pack_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {FAST})
+
+
+def _state(ws: Workspace) -> tuple[int, ...]:
+    return tuple(
+        ws.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("nominals", "score_sheets", "memberships", "audit", "settings")
+    )
+
+
+def _real_payload(demo: Workspace, laptop: Workspace) -> dict[str, Any]:
+    """A genuine pack from the coordinator, opened on the chair's laptop (and merged: key pinned)."""
+    key = Transfer(laptop).public_key()
+    data = Transfer(demo).export([1, 2], recipient_key=key, recipient="Chair", justification="Panel")
+    plan = Transfer(laptop).plan(data)
+    Transfer(laptop).commit(plan, justification="Panel")
+    return plan.payload
+
+
+def _forge(payload: dict[str, Any], laptop: Workspace, **options: Any) -> bytes:
+    """What an outsider can make: the chair's public key is not secret; their signing key is their own."""
+    public = pack.parse_public_key(Transfer(laptop).public_key())
+    return pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public, cost=FAST, **options)
+
+
+def test_a_forged_sender_is_refused(demo: Workspace, laptop: Workspace) -> None:
+    payload = _real_payload(demo, laptop)
+    sheet = next(s for p in payload["people"] for s in p["score_sheets"])
+    sheet["uid"] = "elsewhere:score_sheets:1"
+    before = _state(laptop)
+    with pytest.raises(ServiceError, match="It was not made there"):
+        Transfer(laptop).plan(_forge(payload, laptop))
+    assert _state(laptop) == before
+
+
+def test_an_invented_score_is_refused_even_on_a_first_exchange(demo: Workspace, laptop: Workspace) -> None:
+    payload = _real_payload(demo, laptop)
+    payload["from"]["store"] = "a-store-never-seen"
+    person = payload["people"][0]
+    sheet = dict(person["score_sheets"][0])
+    sheet.update(uid="a-store-never-seen:score_sheets:77", total=999.0)
+    person["score_sheets"].append(sheet)
+    with pytest.raises(ServiceError, match="total does not follow from its inputs"):
+        Transfer(laptop).plan(_forge(payload, laptop))
+
+
+def test_records_claiming_to_be_the_receivers_own_are_refused(demo: Workspace, laptop: Workspace) -> None:
+    payload = _real_payload(demo, laptop)
+    payload["from"]["store"] = "a-store-never-seen"
+    payload["people"][0]["uid"] = f"{laptop.vault.store_id}:nominal:4242"
+    with pytest.raises(ServiceError, match="claims to have been made in this store"):
+        Transfer(laptop).plan(_forge(payload, laptop))
+    payload["from"]["store"] = laptop.vault.store_id
+    with pytest.raises(ServiceError, match="from this very store"):
+        Transfer(laptop).plan(_forge(payload, laptop))
+
+
+def test_unknown_fields_are_refused(demo: Workspace, laptop: Workspace) -> None:
+    payload = _real_payload(demo, laptop)
+    payload["from"]["store"] = "a-store-never-seen"
+    payload["people"][0]["memberships"][0]["role"] = "administrator"
+    with pytest.raises(ServiceError, match="fields this store does not know \\(role\\)"):
+        Transfer(laptop).plan(_forge(payload, laptop))
+
+
+def _signed(meta: dict[str, Any], sealed: bytes) -> bytes:
+    """A pack built by hand: any header the attacker likes, signed with their own key."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    signer = pack._b64(key.public_key().public_bytes_raw())
+    body = pack.MAGIC + json.dumps({**meta, "signer": signer}).encode() + b"\n" + sealed
+    return body + key.sign(body)
+
+
+def test_a_work_factor_bomb_is_refused_before_any_work(
+    laptop: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    salt, nonce = pack._b64(b"s" * 16), pack._b64(b"n" * 12)
+    data = _signed(
+        {"mode": "passphrase", "salt": salt, "nonce": nonce, "n": 2**20, "r": 8, "p": 1000000}, b"x" * 64
+    )
+
+    def no_scrypt(*_a: object, **_k: object) -> None:
+        raise AssertionError("scrypt must not run for a refused header")
+
+    monkeypatch.setattr(pack, "Scrypt", no_scrypt)
+    with pytest.raises(ServiceError, match="key-derivation settings"):
+        Transfer(laptop).plan(data, passphrase="a long pack passphrase 9")
+
+
+def test_a_decompression_bomb_is_refused(laptop: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack, "MAX_CONTENTS", 1 << 20)
+    signer = pack.new_signing_key()
+    bomb = zlib.compress(b" " * (4 << 20), 9)  # 4 MB of spaces in a few kilobytes
+    monkeypatch.setattr(pack.zlib, "compress", lambda _data, _level=9: bomb)
+    public = pack.parse_public_key(Transfer(laptop).public_key())
+    data = pack.seal({"format": 1}, signing_key=signer, recipient=public)
+    with pytest.raises(ServiceError, match="larger than 1 MB unpacked"):
+        Transfer(laptop).plan(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=st.one_of(
+        st.binary(max_size=300),
+        st.dictionaries(st.sampled_from(["mode", "salt", "nonce", "n", "r", "p", "signer", "recipient"]),
+                        st.one_of(st.integers(), st.text(max_size=20), st.none(), st.lists(st.integers())),
+                        max_size=8).map(lambda d: json.dumps(d).encode()),
+    ),
+    tail=st.binary(max_size=200),
+)  # fmt: skip
+def test_random_headers_give_a_sentence_never_a_traceback(
+    laptop: Workspace,
+    header: bytes,
+    tail: bytes,
+) -> None:
+    before = _state(laptop)
+    with pytest.raises(ServiceError):
+        Transfer(laptop).plan(pack.MAGIC + header + b"\n" + tail, passphrase="a long pack passphrase 9")
+    assert _state(laptop) == before
+
+
+def test_csv_and_workbook_fuzz_gives_a_sentence_never_a_traceback(laptop: Workspace, tmp_path: Path) -> None:
+    from hypothesis import given as given_
+
+    from ppo_desktop.imports.nominations import NominationImport
+    from ppo_desktop.imports.sources import ImportProblem
+
+    csv_like = st.text(alphabet=',;\t|"\n\r aZ09é=-/', max_size=400).map(str.encode)
+    header = "Surname,Forenames,Agency,Strand,Reason\n"
+    with_header = st.text(alphabet=',;\t|"\n\r aZ09é=-/', max_size=400).map(lambda t: (header + t).encode())
+    raw = st.one_of(st.binary(max_size=2000), csv_like, with_header)
+
+    @settings(max_examples=200, deadline=None)
+    @given_(data=raw, suffix=st.sampled_from([".csv", ".xlsx", ".tsv"]))
+    def attempt(data: bytes, suffix: str) -> None:
+        path = tmp_path / f"fuzz{suffix}"
+        path.write_bytes(data)
+        before = _state(laptop)
+        try:
+            plan = NominationImport(laptop).plan(path)
+        except (ImportProblem, ServiceError):
+            pass
+        else:
+            assert all(r.message.startswith(f"Row {r.number}:") for r in plan.rows)
+        assert _state(laptop) == before
+
+    attempt()

@@ -129,3 +129,13 @@ def test_a_failed_create_leaves_no_lock_file(tmp_path: Path, device: DeviceSecre
     Vault.create(tmp_path / "panel", "admin", ADMIN, device=device, cost=cost)[0].close()
     with pytest.raises(StoreExists):
         Vault.create(tmp_path / "panel", "admin", ADMIN, device=device, cost=cost)
+
+
+@pytest.mark.parametrize("weak", [" " * 10, "a" * 10, "password123", "qwertyuiop", "1234567890"])
+def test_a_guessable_passphrase_is_refused_with_a_reason(
+    weak: str, tmp_path: Path, device: DeviceSecrets, cost: KdfCost
+) -> None:
+    with pytest.raises(VaultError, match="too easy to guess"):
+        Vault.create(tmp_path / "panel", "admin", weak, device=device, cost=cost)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+    Vault.create(tmp_path / "panel", "admin", "fictional-demo-only", device=device, cost=cost)[0].close()

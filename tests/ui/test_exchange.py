@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from db.device import DeviceSecrets
@@ -89,3 +89,22 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
     receiver.transfers.ask_passphrase = lambda: "the wrong passphrase"
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
     assert "Wrong passphrase" in receiver.error.text()
+
+
+def test_settings_show_the_signing_fingerprint_the_receiver_will_see(
+    qtbot: QtBot, ctx: AppContext, laptop: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ppo_desktop.transfer.pack as pack
+    from ppo_desktop.services.transfer import Transfer
+    from ui.screens.settings import SettingsScreen
+
+    screen = SettingsScreen(ctx)
+    qtbot.addWidget(screen)
+    show = next(b for b in screen.findChildren(QPushButton) if b.text() == "Show si&gning fingerprint")
+    qtbot.mouseClick(show, Qt.MouseButton.LeftButton)
+    label = next(lb for lb in screen.findChildren(QLabel) if lb.text().startswith("Signing fingerprint: "))
+    shown = label.text().removeprefix("Signing fingerprint: ")
+    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {(2**10, 8, 1)})
+    key = Transfer(laptop.ws).public_key()
+    data = Transfer(ctx.ws).export([1], recipient_key=key, recipient="Chair", justification="Panel")
+    assert Transfer(laptop.ws).plan(data).fingerprint == shown  # the same words on both laptops

@@ -227,12 +227,24 @@ class TransferActions:
         return dialog.decisions(), dialog.reason.text()
 
 
-def key_row(actions: TransferActions) -> QHBoxLayout:
-    """'This laptop's transfer key' with a copy button (cleared from the clipboard after 10 s)."""
-    row = QHBoxLayout()
+def key_row(actions: TransferActions) -> QVBoxLayout:
+    """'This laptop's transfer key' with a copy button (cleared from the clipboard after 10 s), and
+    the fingerprint of the key that signs its packs (to read out to the receiver of a first pack)."""
+    rows = QVBoxLayout()
+    row, second = QHBoxLayout(), QHBoxLayout()
+    rows.addLayout(row)
+    rows.addLayout(second)
     shown = QLabel("This laptop's transfer key: (made when first copied)")
     button = QPushButton("Copy &transfer key")
     button.clicked.connect(lambda: shown.setText(f"This laptop's transfer key: {actions.copy_public_key()}"))
+    signed = QLabel("Packs from this laptop are signed; its signing key's fingerprint is shown here.")
+    show = QPushButton("Show si&gning fingerprint")
+    show.setToolTip("Read it to the person receiving your first pack, so they can compare it with theirs")
+    show.clicked.connect(
+        lambda: signed.setText(f"Signing fingerprint: {actions.transfer.signing_fingerprint()}")
+    )
     row.addWidget(shown, 1)
     row.addWidget(button)
-    return row
+    second.addWidget(signed, 1)
+    second.addWidget(show)
+    return rows

@@ -48,7 +48,7 @@ def write_backup(
     if not folder.is_dir():
         raise BackupError(f"The backup folder {folder} does not exist.")
     target = folder / f"{paths.store.stem}-{now:%Y%m%d-%H%M%S}{SUFFIX}"
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise StoreExists(f"A backup named {target.name} is already there.")
     with tempfile.TemporaryDirectory(prefix=".ppo-backup-", dir=folder) as tmp:
         copy = Path(tmp) / "store.ppo"
@@ -80,6 +80,8 @@ def write_backup(
             bundle.writestr("manifest.json", json.dumps(manifest, indent=1))
             bundle.writestr("store.ppo", store_bytes)
             bundle.writestr("store.ppo.keys", keyfile_bytes)
+        if os.name == "posix":
+            os.chmod(partial, 0o600)  # encrypted, and still nobody else's to read
         with partial.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def test_backup_is_encrypted_and_verifies(ws: Workspace, tmp_path: Path) -> None
     bundle = backed_up(ws, tmp_path)
     data = bundle.read_bytes()
     assert SECRET.encode() not in data and b"SQLite format 3\x00" not in data
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600  # nobody else's to read, even encrypted
     assert Backups(ws).verify_bundle(bundle) == []
     assert ws.audit.entries(limit=5)[0].summary == "Encrypted backup written"
 

@@ -128,9 +128,13 @@ def cmd_remove_user(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     print(f"removed {args.old_user}" + ("" if args.no_rekey else "; the store has a new data key"))
-    if left_out:
-        print(f"note: {left_out} old-format key slot(s) were left out; re-enrol those users", file=sys.stderr)
+    _left_out(left_out)
     return 0
+
+
+def _left_out(slots: int) -> None:
+    if slots:
+        print(f"note: {slots} old-format key slot(s) were left out; re-enrol those users", file=sys.stderr)
 
 
 def cmd_rekey(args: argparse.Namespace) -> int:
@@ -143,8 +147,7 @@ def cmd_rekey(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     print("re-keyed: earlier copies of the key file, and backups made before now, do not open the store")
-    if left_out:
-        print(f"note: {left_out} old-format key slot(s) were left out; re-enrol those users", file=sys.stderr)
+    _left_out(left_out)
     return 0
 
 

@@ -101,6 +101,24 @@ class Cases:
         after = {k: new[k] for k in before}
         if not after:
             return current, Changes()
+        self._update_nominal(
+            nominal_id,
+            after,
+            before,
+            f"Nominal {current.ref} changed: {', '.join(sorted(after))}",
+            justification,
+        )
+        return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
+
+    def _update_nominal(
+        self,
+        nominal_id: int,
+        after: dict[str, Any],
+        before: dict[str, Any],
+        summary: str,
+        justification: str = "",
+    ) -> None:
+        """One change to a person's record and its audit entry, in one transaction."""
         with self.ws.writing() as db:
             db.table("nominals").update(
                 nominal_id, {**after, "updated_at": self.ws.now().isoformat(timespec="seconds")}
@@ -109,14 +127,13 @@ class Cases:
                 AuditKind.ALTERATION,
                 "nominal",
                 nominal_id,
-                f"Nominal {current.ref} changed: {', '.join(sorted(after))}",
+                summary,
                 at=self.ws.now(),
                 nominal_id=nominal_id,
                 before=before,
                 after=after,
                 justification=justification,
             )
-        return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
 
     def nominal(self, nominal_id: int) -> Nominal:
         return rows.nominal(self.ws.row("nominals", nominal_id, "nominal"))
@@ -213,20 +230,8 @@ class Cases:
         after = {k: v.isoformat() for k, v in given.items() if v is not None and v != known[k]}
         if not after:
             return Changes()
-        with self.ws.writing() as db:
-            db.table("nominals").update(
-                nominal_id, {**after, "updated_at": self.ws.now().isoformat(timespec="seconds")}
-            )
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "nominal",
-                nominal_id,
-                f"Latest activity recorded for {nominal.ref}",
-                at=self.ws.now(),
-                nominal_id=nominal_id,
-                before={k: rows.iso(known[k]) for k in after},
-                after=after,
-            )
+        before = {k: rows.iso(known[k]) for k in after}
+        self._update_nominal(nominal_id, after, before, f"Latest activity recorded for {nominal.ref}")
         return Changes.of("nominals", nominal_id=nominal_id)
 
     def record_sentence(

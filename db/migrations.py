@@ -264,6 +264,13 @@ def m0011_user_seals(db: Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
 
 
+@migrations()
+def m0012_agenda_free_text(db: Database) -> None:
+    """An agenda item's free text (a nomination's own words) is kept apart from its structured
+    reasons: the chair reads it, the room sees it only where the projector policy allows."""
+    db.execute("ALTER TABLE agenda_items ADD COLUMN free_text TEXT NOT NULL DEFAULT '[]'")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

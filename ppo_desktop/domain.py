@@ -303,6 +303,7 @@ class AgendaItem:
     notes: str = ""
     seconds_spent: int = 0
     state: str = "pending"  # pending / discussed
+    free_text: tuple[str, ...] = ()  # e.g. a nomination's own words: not projected unless allowed
 
 
 @dataclass(frozen=True)

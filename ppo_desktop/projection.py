@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -88,7 +89,10 @@ def project(
     score: tuple[float, float | None] | None,
     decision: Decision | None,
     actions: tuple[Action, ...] = (),
+    reason_labels: Mapping[str, str] | None = None,
 ) -> Projection:
+    """The item as the room may see it. Free text (a nomination's own words) only where the policy
+    allows it; decisions in words (a reason's label, never its code)."""
     lines: list[tuple[str, str]] = []
 
     def add(key: str, label: str, text: str) -> None:
@@ -114,15 +118,20 @@ def project(
             f"{m.strand.long_name} · {m.basis.value} · {m.status.label}" if m else "Candidate",
         )
     add("reasons", "On the agenda", "; ".join(item.reasons))
+    add("reason_text", "In the nomination's words", "; ".join(item.free_text))
     if score is not None:
         total, previous = score
         prev = "" if previous is None else f"   (previous {previous:g}, {total - previous:+g})"
         add("score", "Score", f"{total:g}{prev}")
     if decision is not None:
         kind = DecisionKind(decision.kind).label
-        detail = " ".join(
-            x for x in (decision.strand.value if decision.strand else "", decision.reason_code) if x
+        labels = reason_labels or {}
+        reason = (
+            labels.get(decision.reason_code, decision.reason_code.replace("-", " "))
+            if decision.reason_code
+            else ""
         )
+        detail = " — ".join(x for x in (decision.strand.long_name if decision.strand else "", reason) if x)
         add("decision", "Decision", f"{kind} {detail}".strip())
     add(
         "actions",

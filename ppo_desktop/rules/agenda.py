@@ -42,7 +42,8 @@ class Proposal:
     nominal_id: int
     title: str
     kinds: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # structured: safe to project
+    free_text: list[str] = field(default_factory=list)  # people's own words (a nomination's reason)
 
     def add(self, kind: str, reason: str) -> None:
         self.kinds.append(kind)
@@ -84,10 +85,11 @@ def propose(
 
     for n in nominations:
         if n.nominal_id in rows:
-            item(n.nominal_id).add(
-                "nomination",
-                f"New nomination for {n.strand.value} by {n.agency} ({n.nominated_on:%d %b %Y}): {n.reason}",
+            proposal = item(n.nominal_id)
+            proposal.add(
+                "nomination", f"New nomination for {n.strand.value} by {n.agency}, {n.nominated_on:%d %b %Y}"
             )
+            proposal.free_text.append(f"{n.agency}: {n.reason}")
     for r in rows.values():
         m = r.membership
         h = histories.get(r.nominal.id)

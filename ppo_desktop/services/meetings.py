@@ -181,7 +181,9 @@ class Meetings:
     def add_proposals(self, meeting_id: int, proposals: list[Proposal]) -> Changes:
         changes = Changes()
         for p in proposals:
-            changes |= self.add_item(meeting_id, p.title, nominal_id=p.nominal_id, reasons=p.reasons)[1]
+            changes |= self.add_item(
+                meeting_id, p.title, nominal_id=p.nominal_id, reasons=p.reasons, free_text=p.free_text
+            )[1]
         return changes
 
     def add_item(
@@ -192,6 +194,7 @@ class Meetings:
         nominal_id: int | None = None,
         reasons: list[str] | None = None,
         minutes: int = 10,
+        free_text: list[str] | None = None,
     ) -> tuple[AgendaItem, Changes]:
         self._open_for_editing(meeting_id)
         position = 1 + (
@@ -206,6 +209,7 @@ class Meetings:
             "nominal_id": nominal_id,
             "title": title,
             "reasons": json.dumps(reasons or []),
+            "free_text": json.dumps(free_text or []),
             "minutes": minutes,
         }
         with self.ws.writing():

@@ -203,6 +203,7 @@ def agenda_item(r: Row) -> AgendaItem:
         notes=r["notes"],
         seconds_spent=r["seconds_spent"],
         state=r["state"],
+        free_text=tuple(json.loads(r.get("free_text") or "[]")),
     )
 
 

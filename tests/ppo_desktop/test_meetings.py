@@ -103,7 +103,9 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
     )
     meeting, _ = meetings.plan("Panel", DAY)
     proposals = {p.nominal_id: p for p in meetings.proposals(meeting.id)}
-    assert proposals[candidate].kinds == ["nomination"] and "robberies" in proposals[candidate].reasons[0]
+    assert proposals[candidate].kinds == ["nomination"]
+    assert proposals[candidate].reasons[0] == "New nomination for C&C by Police, 01 Nov 2026"
+    assert proposals[candidate].free_text == ["Police: robberies"]  # the agency's words, kept apart
     assert "review" in proposals[due].kinds and "every 6 months" in " ".join(proposals[due].reasons)
     assert proposals[fresh].kinds == ["actions"] and "1 overdue action" in proposals[fresh].reasons[0]
     assert "no-activity" in proposals[quiet].kinds and "01 Apr 2026" in " ".join(proposals[quiet].reasons)

@@ -28,7 +28,7 @@ from ui.widgets import configure_table, title_label, wrap_last_column
 
 PROPOSAL_COLUMNS: list[Column[Proposal]] = [
     Column("Person", lambda p: p.title),
-    Column("Why", lambda p: "; ".join(p.reasons)),
+    Column("Why", lambda p: "; ".join([*p.reasons, *(f"“{t}”" for t in p.free_text)])),
 ]
 
 

@@ -20,7 +20,7 @@ def agenda_columns(current: Callable[[], int | None]) -> list[Column[AgendaItem]
             "#", lambda i: ("▶ " if current() == i.id else "") + str(i.position), lambda i: i.position, True
         ),
         Column("Item", lambda i: i.title),
-        Column("Why", lambda i: "; ".join(i.reasons)),
+        Column("Why", lambda i: "; ".join([*i.reasons, *(f"“{t}”" for t in i.free_text)])),
         Column("Min", lambda i: str(i.minutes), lambda i: i.minutes, True),
         Column("Done", lambda i: "✓ discussed" if i.state == "discussed" else ""),
     ]

@@ -377,6 +377,7 @@ class ChairConsole(QMainWindow):
                 score=score,
                 decision=taken[-1] if taken else None,
                 actions=actions,
+                reason_labels={r.code.value: r.label for r in self.ctx.ws.profile().removal_reasons},
             )
         )
 

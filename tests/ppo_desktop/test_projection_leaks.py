@@ -1,0 +1,57 @@
+"""Nothing outside the projector policy reaches the room, free text included, and the room reads
+words, never codes (issue: the meeting room, second pass)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ppo_desktop.domain import Basis, DecisionKind, RemovalReason, Status, Strand
+from ppo_desktop.projection import Projection, project
+from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.workspace import Workspace
+
+DAY = dt.date(2026, 12, 1)
+WORDS = "Lives at 14 Imaginary Lane; intelligence says he deals from the garage"
+
+
+def shown(p: Projection) -> str:
+    return " ".join([p.heading, *(f"{label} {text}" for label, text in p.lines)])
+
+
+def test_a_nominations_free_text_is_not_projected_unless_the_policy_allows_it(ws: Workspace) -> None:
+    nid = Cases(ws).add_nominal(NominalDraft("Quibble", "Fictional", dob=dt.date(1990, 1, 1)))[0].id
+    Nominations(ws).nominate(nid, agency="Police", nominator="PC Example", strand=Strand.CATCH_CONVICT,
+                             basis=Basis.PROLIFIC, reason=WORDS, on=dt.date(2026, 11, 20))  # fmt: skip
+    meetings = Meetings(ws)
+    meeting, _ = meetings.plan("Panel", DAY)
+    meetings.add_proposals(meeting.id, meetings.proposals(meeting.id))
+    item = meetings.agenda(meeting.id)[0]
+    assert item.free_text == (f"Police: {WORDS}",) and all("Imaginary" not in r for r in item.reasons)
+    case = Cases(ws).case_file(nid)
+    common = dict(meeting_title="Panel", item=item, position=1, count=1, case=case, day=DAY, score=None,
+                  decision=None)  # fmt: skip
+    room = shown(project(ws.projector_policy(), **common))  # type: ignore[arg-type]
+    assert "New nomination for C&C by Police, 20 Nov 2026" in room and "Imaginary" not in room
+    allowed = ws.projector_policy().with_choices({"reason_text": True})
+    assert "Imaginary Lane" in shown(project(allowed, **common))  # type: ignore[arg-type]
+
+
+def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
+    cases = Cases(ws)
+    nid = cases.add_nominal(NominalDraft("Wibble", "Fictional"))[0].id
+    cases.select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1))
+    meetings = Meetings(ws)
+    meeting, _ = meetings.plan("Panel", DAY)
+    meetings.start(meeting.id)
+    item, _ = meetings.add_item(meeting.id, "Wibble", nominal_id=nid)
+    decision, _ = Decisions(ws).decide(item.id, DecisionKind.DESELECT, authority="DI Chair",
+                                       reason_code=RemovalReason.STOPPED_OFFENDING.value)  # fmt: skip
+    labels = {r.code.value: r.label for r in ws.profile().removal_reasons}
+    room = shown(project(ws.projector_policy(), meeting_title="Panel", item=item, position=1, count=1,
+                         case=cases.case_file(nid), day=DAY, score=None, decision=decision,
+                         reason_labels=labels))  # fmt: skip
+    assert "De-select" in room and "Has stopped or reduced offending and changed lifestyle" in room
+    assert "stopped-offending" not in room

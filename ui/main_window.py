@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         if console is None:
             console = ChairConsole(self.ctx, meeting_id)
             console.closed.connect(lambda: self.consoles.pop(meeting_id, None))
+            console.lock_requested.connect(self.lock_requested.emit)
             self.consoles[meeting_id] = console
         console.resize(1366, 768)
         console.show()

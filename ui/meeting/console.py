@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -37,7 +38,7 @@ from ppo_desktop.summary import summary_lines
 from ui.context import AppContext
 from ui.meeting.agenda_model import AgendaModel
 from ui.meeting.decision_dialog import DecisionDialog
-from ui.meeting.projector import ProjectorWindow
+from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
 from ui.scoring.panel import ScoringPanel
 from ui.widgets import add_rows, configure_table, title_label
 
@@ -46,13 +47,54 @@ NOTES_SAVE_MS = 800
 DRAFT_KEEP_MS = 250  # typed text reaches the encrypted store this soon, as a draft
 
 
+AMBER_SECONDS = 120  # the item's last two minutes show amber
+
+
+def item_time(planned: int, spent: int) -> tuple[str, str]:
+    """The item's time as the room reads it: counting down, then how far over; and its state
+    ("", "amber" in the last two minutes, "red" once over) — the words say it too, never colour alone."""
+    left = planned - spent
+    if left < 0:
+        over = -left
+        return f"{over // 60}:{over % 60:02d} OVER", "red"
+    state = "amber" if left <= min(AMBER_SECONDS, planned // 2) else ""
+    return f"{left // 60}:{left % 60:02d} left" + (" — nearly out of time" if state else ""), state
+
+
 def _draft_key(item: AgendaItem) -> str:
     return f"agenda_item:{item.id}:notes"
+
+
+class ChairKeys(QObject):
+    """The chair's keys work wherever the focus is in the console: Ctrl+Z undoes the item's last
+    decision even in a text box (whose own undo would otherwise take it), Ctrl+L locks."""
+
+    def __init__(self, console: ChairConsole) -> None:
+        super().__init__(console)
+        self.console = console
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self.console:
+            return False
+        key = event.keyCombination()  # type: ignore[attr-defined]
+        if key.keyboardModifiers() != Qt.KeyboardModifier.ControlModifier:
+            return False
+        keys = {Qt.Key.Key_Z: self.console.undo_last, Qt.Key.Key_L: self.console.request_lock}
+        action = keys.get(key.key())
+        if action is None:
+            return False
+        event.accept()
+        if event.type() == QEvent.Type.KeyPress:
+            action()
+        return True
 
 
 class ChairConsole(QMainWindow):
     closed = Signal()
     draft_kept = Signal()
+    lock_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +113,9 @@ class ChairConsole(QMainWindow):
         self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
 
         self.item_clock = QElapsedTimer()
+        self.timer_state = ""
+        self.projector_in_front = False
+        self.open_dialog: DecisionDialog | None = None  # the decision dialog on screen (tests drive it)
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._update_progress)
@@ -168,13 +213,17 @@ class ChairConsole(QMainWindow):
         splitter.setSizes([300, 760, 300])
         self.setCentralWidget(splitter)
         self._toolbar()
-        QShortcut(QKeySequence("Ctrl+Z"), self, self.undo_last)
+        self.keys = ChairKeys(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.keys)
         QShortcut(QKeySequence(Qt.Key.Key_PageDown), self, self.next_item)
         QShortcut(QKeySequence(Qt.Key.Key_PageUp), self, self.previous_item)
         QShortcut(QKeySequence("Alt+Right"), self, self.next_item)
         QShortcut(QKeySequence("Alt+Left"), self, self.previous_item)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_projector)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.toggle_curtain)
+        QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.bring_projector_forward)
         ctx.changed.connect(self._on_changed)
         self.reload()
         if self.items:
@@ -323,11 +372,14 @@ class ChairConsole(QMainWindow):
         item = self.current
         spent = (self.item_clock.elapsed() // 1000) if self.item_clock.isValid() else 0
         text = f"Item {self.index + 1} of {len(self.items)} · {done} discussed · planned {planned} min"
-        if item is not None:
-            text += f"\nThis item: {spent // 60:02d}:{spent % 60:02d} of {item.minutes:02d}:00"
-            if spent > item.minutes * 60:
-                text += "  (OVER TIME)"
+        timer, state = ("", "") if item is None else item_time(item.minutes * 60, spent)
+        if timer:
+            text += f"\nThis item: {timer}"
         self.progress.setText(text)
+        self.timer_state = state
+        self.progress.setStyleSheet(TIMER_COLOURS.get(state, ""))
+        shown = self.ctx.ws.projector_policy().allows("timer")
+        self.projector.set_timer(timer if shown else "", state)
 
     # -- the projector -----------------------------------------------------------------------
     def toggle_projector(self) -> None:
@@ -340,10 +392,23 @@ class ChairConsole(QMainWindow):
         screens = QGuiApplication.screens()
         chosen = screens[self.screen_choice.currentData() or 0] if screens else None
         second = len(screens) > 1 and chosen is not self.screen()
-        self.projector.place_on(chosen, full_screen=second)
+        self.projector.place_on(chosen, full_screen=second, beside=None if second else self)
         self.projector_button.setText("Hide &projector  (F5)")
         self.projector.set_curtain(False)
         self._project(record=True)
+
+    def bring_projector_forward(self) -> None:
+        """One screen too narrow for both: F6 brings the projector in front, or sends it back behind
+        the console (the keyboard stays with the console either way)."""
+        if not self.projector.isVisible():
+            return
+        self.projector_in_front = not self.projector_in_front
+        if self.projector_in_front:
+            self.projector.raise_()
+        else:
+            self.projector.lower()
+            self.raise_()
+        self.activateWindow()
 
     def toggle_curtain(self) -> None:
         self.projector.set_curtain(not self.projector.curtained)
@@ -390,6 +455,9 @@ class ChairConsole(QMainWindow):
         if values is None:
             return
         self._run(lambda: self.decisions.decide(item.id, kind, **values)[1])
+
+    def request_lock(self) -> None:
+        self.lock_requested.emit("lock now from the chair console (Ctrl+L)")
 
     def undo_last(self) -> None:
         item = self.current
@@ -483,12 +551,36 @@ class ChairConsole(QMainWindow):
                 self._show_case(self.current)
 
     def _ask_decision(self, kind: DecisionKind) -> dict[str, Any] | None:
+        """The decision's details in a dialog that starts from what the app knows and records the
+        decision itself (a refusal is shown inside it, with everything typed kept). Returns None:
+        the decision is taken, or the chair cancelled."""
+        item = self.current
         if kind is DecisionKind.DEFER:
             return {}
+        if item is None:
+            return None
+        nominated = [n for n in (self.case.nominations if self.case else ()) if n.state.value == "open"]
         dialog = DecisionDialog(
-            kind, self.ctx.ws.profile(), self.case.current if self.case else None, self.meeting.held_on, self
+            kind,
+            self.ctx.ws.profile(),
+            self.case.current if self.case else None,
+            self.meeting.held_on,
+            self,
+            nomination=nominated[0] if nominated else None,
+            submit=lambda values: self._try_decide(item, kind, values),
         )
-        return dialog.values() if dialog.exec() == DecisionDialog.DialogCode.Accepted else None
+        self.open_dialog = dialog
+        dialog.exec()
+        return None
+
+    def _try_decide(self, item: AgendaItem, kind: DecisionKind, values: dict[str, Any]) -> str | None:
+        try:
+            changes = self.decisions.decide(item.id, kind, **values)[1]
+        except ServiceError as exc:
+            return str(exc)
+        self.error.clear()
+        self.ctx.broadcast(changes)
+        return None
 
     def _run(self, action: Callable[[], Changes]) -> bool:
         try:
@@ -512,6 +604,9 @@ class ChairConsole(QMainWindow):
             self._project()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.keys)
         self._leave_item()
         self.tick.stop()
         self.projector.close()

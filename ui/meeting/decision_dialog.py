@@ -4,6 +4,7 @@ the outcomes recorded as someone leaves the scheme)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import Basis, DecisionKind, Membership, RemovalOutcome, Status, Strand
+from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, RemovalOutcome, Status, Strand
 from ppo_desktop.rules.profiles import SchemeProfile
 
 
@@ -33,9 +34,16 @@ class DecisionDialog(QDialog):
         current: Membership | None,
         day: dt.date,
         parent: QWidget | None = None,
+        *,
+        nomination: Nomination | None = None,
+        submit: Callable[[dict[str, Any]], str | None] | None = None,
     ) -> None:
+        """``nomination``: what the app knows (selecting starts from its strand and basis);
+        ``submit``: records the decision and returns why it was refused, if it was — the dialog then
+        stays open with everything typed and the reason shown inside it."""
         super().__init__(parent)
         self.kind = kind
+        self.submit = submit
         self.setWindowTitle(kind.label)
         form = self.form = QFormLayout(self)
         needs = kind.needs
@@ -106,6 +114,13 @@ class DecisionDialog(QDialog):
             caption.setBuddy(widget)
             form.addRow(caption, widget)
         self._show_move_criteria()
+        if nomination is not None and kind is DecisionKind.SELECT:
+            self.strand.setCurrentIndex(self.strand.findData(nomination.strand.value))
+            self.basis.setCurrentIndex(self.basis.findData(nomination.basis.value))
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -113,6 +128,14 @@ class DecisionDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def accept(self) -> None:
+        if self.submit is not None:
+            refused = self.submit(self.values())
+            if refused:
+                self.error.setText(refused)  # nothing typed is lost: the dialog stays as it was
+                return
+        super().accept()
 
     def _show_move_criteria(self) -> None:
         """Only the chosen strand's own criteria are offered (none: the checklist row is hidden)."""

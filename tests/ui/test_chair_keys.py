@@ -1,0 +1,122 @@
+"""The chair never reaches for the mouse, and the room's screen never covers the console: keys work
+wherever the focus is, decisions start from what the app knows and a refusal keeps what was typed,
+the item's time counts down where the room can see it (issue: the meeting room, second pass)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from ppo_desktop.domain import DecisionKind, RemovalReason, Strand
+from tests.ui.conftest import show_active
+from tests.ui.test_meeting_e2e import pick_people, planned_meeting
+from ui.context import AppContext
+from ui.meeting.console import ChairConsole, item_time
+from ui.meeting.decision_dialog import DecisionDialog
+
+
+def _console(qtbot: QtBot, ctx: AppContext, *people: int, minutes: int = 10) -> ChairConsole:
+    mid = planned_meeting(ctx)
+    for nid in people:
+        ctx.meetings.add_item(mid, ctx.cases.nominal(nid).display_name, nominal_id=nid, reasons=["test"],
+                              minutes=minutes)  # fmt: skip
+    console = ChairConsole(ctx, mid)
+    show_active(qtbot, console)
+    return console
+
+
+def test_ctrl_z_undoes_the_decision_even_from_a_text_box(qtbot: QtBot, ctx: AppContext) -> None:
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member)
+    console.decision_form = lambda _kind: {}
+    console.decide(DecisionKind.RETAIN)
+    assert len(console.decisions.for_item(console.current.id)) == 1  # type: ignore[union-attr]
+    console.notes.setFocus()
+    qtbot.keyClicks(console.notes, "Retained: engaging with DIP")
+    qtbot.keyClick(console.notes, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert console.decisions.for_item(console.current.id) == []  # type: ignore[union-attr]
+    assert console.notes.toPlainText() == "Retained: engaging with DIP"  # the typing stays
+    console.close()
+
+
+def test_ctrl_l_locks_from_the_console(qtbot: QtBot, ctx: AppContext) -> None:
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member)
+    console.action_text.setFocus()
+    with qtbot.waitSignal(console.lock_requested, timeout=2000):
+        qtbot.keyClick(console.action_text, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    console.close()
+
+
+def test_with_one_screen_the_projector_opens_beside_the_console_or_behind_it() -> None:
+    from PySide6.QtCore import QRect
+
+    from ui.meeting.projector import tile
+
+    console, projector = tile(QRect(0, 0, 1920, 1080), 949)
+    assert projector is not None and not console.intersects(projector) and projector.width() == 960
+    console, projector = tile(QRect(0, 0, 1366, 768), 860)
+    assert projector is not None and not console.intersects(projector) and console.width() >= 860
+    console, projector = tile(QRect(0, 0, 1280, 720), 949)
+    assert projector is None and console == QRect(0, 0, 1280, 720)  # too narrow: behind, F6 swaps
+
+
+def test_f6_brings_the_projector_forward_and_back(qtbot: QtBot, ctx: AppContext) -> None:
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member)
+    qtbot.keyClick(console, Qt.Key.Key_F5)
+    qtbot.waitUntil(console.projector.isVisible)
+    qtbot.keyClick(console, Qt.Key.Key_F6)
+    assert console.projector_in_front and console.isActiveWindow()  # the keyboard stays with the chair
+    qtbot.keyClick(console, Qt.Key.Key_F6)
+    assert not console.projector_in_front
+    console.close()
+
+
+def test_a_refused_decision_keeps_what_was_typed(qtbot: QtBot, ctx: AppContext) -> None:
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member)
+    item = console.current
+    assert item is not None
+    spell = console.case.current if console.case else None
+    kind = DecisionKind.DESELECT
+    dialog = DecisionDialog(kind, ctx.ws.profile(), spell, console.meeting.held_on, console,
+                            submit=lambda values: console._try_decide(item, kind, values))  # fmt: skip
+    show_active(qtbot, dialog)
+    dialog.reason.setCurrentIndex(dialog.reason.findData(RemovalReason.MOVED_AWAY.value))
+    qtbot.keyClicks(dialog.note, "Moved to Northtown; receiving scheme told")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[union-attr]
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "on whose authority" in dialog.error.text() and dialog.isVisible()
+    assert dialog.note.text() == "Moved to Northtown; receiving scheme told"
+    qtbot.keyClicks(dialog.authority, "DI Chair with the agencies present")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and [d.kind for d in console.decisions.for_item(item.id)] == ["deselect"]
+    console.close()
+
+
+def test_selecting_starts_from_the_nomination(qtbot: QtBot, ctx: AppContext) -> None:
+    nomination = next(n for n in ctx.nominations.open_nominations() if n.strand is not Strand.CATCH_CONVICT)
+    dialog = DecisionDialog(
+        DecisionKind.SELECT, ctx.ws.profile(), None, ctx.ws.today(), nomination=nomination
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.values()["strand"] is nomination.strand and dialog.values()["basis"] is nomination.basis
+
+
+def test_the_items_time_counts_down_then_over() -> None:
+    assert item_time(600, 0) == ("10:00 left", "")
+    assert item_time(600, 480) == ("2:00 left — nearly out of time", "amber")
+    assert item_time(600, 479) == ("2:01 left", "")
+    assert item_time(600, 600) == ("0:00 left — nearly out of time", "amber")
+    assert item_time(600, 661) == ("1:01 OVER", "red")
+
+
+def test_the_room_sees_the_items_time(qtbot: QtBot, ctx: AppContext) -> None:
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member, minutes=0)
+    qtbot.keyClick(console, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "OVER" in console.projector.timer.text(), timeout=3000)  # a second passes
+    assert console.projector.timer.property("state") == "red" and "OVER" in console.progress.text()
+    console.close()

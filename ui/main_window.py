@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
             "screen": NAV[max(0, self.nav.currentRow())],
             "case": case.nominal.id if case else None,
             "consoles": list(self.consoles),
+            # Each console's agenda item, so the chair comes back to the person being discussed.
+            "items": {str(mid): c.current.id for mid, c in self.consoles.items() if c.current is not None},
         }
 
     def restore(self, place: dict[str, object]) -> None:
@@ -175,8 +177,13 @@ class MainWindow(QMainWindow):
         case = place.get("case")
         if isinstance(case, int):
             self.open_case(case)
+        items = place.get("items") or {}
         for meeting_id in place.get("consoles", []) or []:  # type: ignore[attr-defined]
-            self.open_console(int(meeting_id))
+            console = self.open_console(int(meeting_id))
+            item_id = items.get(str(meeting_id)) if isinstance(items, dict) else None
+            index = next((i for i, it in enumerate(console.items) if it.id == item_id), None)
+            if index is not None:
+                console.go_to(index)
 
     def shut_for_lock(self) -> None:
         """Blank every projector at once, save drafts and notes, then close windows (not the store)."""

@@ -59,7 +59,7 @@ class NominationDialog(QDialog):
                 ("Date of &birth:", self.dob),
                 ("&Area:", self.area),
                 ("&PNC id:", self.pnc),
-                ("Nominating a&gency:", self.agency),
+                ("Nominating agen&cy:", self.agency),
                 ("&Nominated by:", self.nominator),
                 ("&Strand:", self.strand),
                 ("Bas&is:", self.basis),

@@ -120,3 +120,16 @@ def test_the_room_sees_the_items_time(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: "OVER" in console.projector.timer.text(), timeout=3000)  # a second passes
     assert console.projector.timer.property("state") == "red" and "OVER" in console.progress.text()
     console.close()
+
+
+def test_enter_adds_an_attendee(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.meeting.attendance import AttendancePanel
+
+    panel = AttendancePanel(ctx)
+    show_active(qtbot, panel)
+    panel.show_meeting(ctx.meetings.get(planned_meeting(ctx)))
+    before = panel.model.rowCount()
+    qtbot.keyClicks(panel.name, "PO Example")
+    qtbot.keyClicks(panel.agency, "Probation")
+    qtbot.keyClick(panel.agency, Qt.Key.Key_Return)
+    assert panel.model.rowCount() == before + 1 and panel.name.text() == "" and panel.name.hasFocus()

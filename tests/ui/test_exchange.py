@@ -100,7 +100,7 @@ def test_settings_show_the_signing_fingerprint_the_receiver_will_see(
 
     screen = SettingsScreen(ctx)
     qtbot.addWidget(screen)
-    show = next(b for b in screen.findChildren(QPushButton) if b.text() == "Show si&gning fingerprint")
+    show = next(b for b in screen.findChildren(QPushButton) if b.text() == "Show signing &fingerprint")
     qtbot.mouseClick(show, Qt.MouseButton.LeftButton)
     label = next(lb for lb in screen.findChildren(QLabel) if lb.text().startswith("Signing fingerprint: "))
     shown = label.text().removeprefix("Signing fingerprint: ")

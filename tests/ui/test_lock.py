@@ -53,7 +53,9 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     model.setData(model.index(row, 2), 3)  # typed, not yet autosaved
     meeting = next(m.id for m in window.ctx.meetings.all() if m.state is MeetingState.PLANNED)
     window.ctx.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["lock test"])
+    second, _ = window.ctx.meetings.add_item(meeting, "Another", nominal_id=nominal, reasons=["lock test"])
     console = window.open_console(meeting)
+    console.go_to(next(i for i, it in enumerate(console.items) if it.id == second.id))
     console.projector.set_curtain(False)
     console.projector.show()
     projector = console.projector
@@ -76,6 +78,7 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     assert back.case_view.case.nominal.id == nominal
     assert meeting in back.consoles  # the chair's console is back too, its projector still blank
     assert back.consoles[meeting].projector.curtained
+    assert back.consoles[meeting].current.id == second.id  # type: ignore[union-attr]  # the same item
     draft = back.case_view.scoring.widget.sheet
     assert draft is not None and not draft.final and draft.total > 0  # the typed count was kept
     summaries = [e.summary for e in back.ctx.ws.audit.entries(limit=20)]

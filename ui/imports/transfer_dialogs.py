@@ -238,7 +238,7 @@ def key_row(actions: TransferActions) -> QVBoxLayout:
     button = QPushButton("Copy &transfer key")
     button.clicked.connect(lambda: shown.setText(f"This laptop's transfer key: {actions.copy_public_key()}"))
     signed = QLabel("Packs from this laptop are signed; its signing key's fingerprint is shown here.")
-    show = QPushButton("Show si&gning fingerprint")
+    show = QPushButton("Show signing &fingerprint")
     show.setToolTip("Read it to the person receiving your first pack, so they can compare it with theirs")
     show.clicked.connect(
         lambda: signed.setText(f"Signing fingerprint: {actions.transfer.signing_fingerprint()}")

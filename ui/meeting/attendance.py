@@ -42,8 +42,10 @@ class AttendancePanel(QWidget):
         for field, label in ((self.name, "Attendee name"), (self.agency, "Agency"), (self.role, "Role")):
             field.setAccessibleName(label)
         self.apology = QCheckBox("A&pologies")
-        add = QPushButton("Add &attendee")
+        add = QPushButton("Add a&ttendee")
         add.clicked.connect(self.add)
+        for field in (self.name, self.agency, self.role):
+            field.returnPressed.connect(self.add)  # Enter adds the attendee, from any of the three boxes
         self.quorum = QLineEdit()
         self.quorum.setPlaceholderText(
             "Quorum note, e.g. 'Quorate: Police, Probation and the Council present'"

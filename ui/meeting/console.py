@@ -224,6 +224,7 @@ class ChairConsole(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_projector)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.toggle_curtain)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.bring_projector_forward)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
         ctx.changed.connect(self._on_changed)
         self.reload()
         if self.items:
@@ -247,7 +248,7 @@ class ChairConsole(QMainWindow):
                 f"Screen {i + 1}: {screen.name()} {screen.size().width()}×{screen.size().height()}", i
             )
         self.screen_choice.setCurrentIndex(self.screen_choice.count() - 1)
-        self.projector_button = QPushButton("Show &projector  (F5)")
+        self.projector_button = QPushButton("Show pro&jector  (F5)")
         self.projector_button.clicked.connect(self.toggle_projector)
         self.curtain_button = QPushButton("&Curtain  (F8)")
         self.curtain_button.clicked.connect(self.toggle_curtain)
@@ -282,10 +283,10 @@ class ChairConsole(QMainWindow):
             form,
             (
                 ("Pat&hway:", self.pathway),
-                ("Acti&on:", self.action_text),
+                ("Act&ion:", self.action_text),
                 ("A&gency:", self.action_agency),
                 ("O&wner:", self.action_owner),
-                ("D&ue:", self.action_due),
+                ("Du&e:", self.action_due),
             ),
         )
         add = QPushButton("&Add action  (Ctrl+Shift+A)")
@@ -385,7 +386,7 @@ class ChairConsole(QMainWindow):
     def toggle_projector(self) -> None:
         if self.projector.isVisible():
             self.projector.hide()
-            self.projector_button.setText("Show &projector  (F5)")
+            self.projector_button.setText("Show pro&jector  (F5)")
             return
         from PySide6.QtGui import QGuiApplication
 
@@ -393,7 +394,7 @@ class ChairConsole(QMainWindow):
         chosen = screens[self.screen_choice.currentData() or 0] if screens else None
         second = len(screens) > 1 and chosen is not self.screen()
         self.projector.place_on(chosen, full_screen=second, beside=None if second else self)
-        self.projector_button.setText("Hide &projector  (F5)")
+        self.projector_button.setText("Hide pro&jector  (F5)")
         self.projector.set_curtain(False)
         self._project(record=True)
 
@@ -455,6 +456,10 @@ class ChairConsole(QMainWindow):
         if values is None:
             return
         self._run(lambda: self.decisions.decide(item.id, kind, **values)[1])
+
+    def _score_now(self) -> None:
+        self.tabs.setCurrentWidget(self.scoring)
+        self.scoring.score_now()
 
     def request_lock(self) -> None:
         self.lock_requested.emit("lock now from the chair console (Ctrl+L)")

@@ -98,7 +98,7 @@ class DecisionDialog(QDialog):
             ("&Strand:", self.strand),
             ("&Basis:", self.basis),
             ("S&tatus:", self.status),
-            ("&Reason:", self.reason),
+            ("R&eason:", self.reason),
             ("&Expected release:", self.release),
             ("Out&comes on leaving:", outcome_box),
             ("Move &criteria met:", self.criteria_box),

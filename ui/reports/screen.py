@@ -97,7 +97,7 @@ class ReportsScreen(QWidget):
         export.clicked.connect(self.export_return)
         grid.addWidget(export, 3, 2)
         self.transfers = TransferActions(ctx, self, self.error.setText)
-        send = QPushButton("Transfer &pack for this meeting…")
+        send = QPushButton("Transfer pac&k for this meeting…")
         send.clicked.connect(lambda: self._with_meeting(self.transfers.send))
         receive = QPushButton("&Open a transfer pack…")
         receive.clicked.connect(self.transfers.receive)

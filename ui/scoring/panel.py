@@ -32,7 +32,8 @@ class ScoringPanel(QWidget):
         )
         self.history_view.activated.connect(self._open_row)
         self.history_view.clicked.connect(self._open_row)
-        self.score_button = QPushButton("&Score now")
+        # No Alt letter is free on every screen that shows this panel: its key is Ctrl+Shift+S.
+        self.score_button = QPushButton("Score now  (Ctrl+Shift+S)")
         self.score_button.setToolTip("Start a new sheet, or continue the draft (Ctrl+Shift+S)")
         self.score_button.clicked.connect(self.score_now)
         self.widget = ScoringWidget(self.sheets)

@@ -167,8 +167,8 @@ class CohortScreen(RefreshWhenShown, QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for label, combo in (("Strand", self.strand), ("Status", self.status), ("Area", self.area)):
-            caption = QLabel(f"&{label}:")
+        for label, combo in (("&Strand", self.strand), ("S&tatus", self.status), ("&Area", self.area)):
+            caption = QLabel(f"{label}:")
             caption.setBuddy(combo)
             filters.addWidget(caption)
             filters.addWidget(combo, 1)

@@ -30,7 +30,7 @@ class RetentionPanel(QWidget):
         self.view, self.model = read_only_table(COLUMNS, "People due for the retention review", self)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.erase_button = QPushButton("E&rase the selected record…")
+        self.erase_button = QPushButton("Erase the selected rec&ord…")
         self.erase_button.clicked.connect(self.erase_selected)
         self.erase_button.setEnabled(ctx.ws.user.role is Role.ADMINISTRATOR)
         self.ask_confirmation: Callable[[RetentionCase], str | None] = self._ask_confirmation

@@ -16,6 +16,7 @@ from functools import cache
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
 from ppo_desktop.domain import Action, AgendaItem, CaseFile, Decision, DecisionKind
+from ppo_desktop.rules.agenda import SETTLED_BY
 
 
 class PolicyError(ValueError):
@@ -117,7 +118,8 @@ def project(
             "Strand",
             f"{m.strand.long_name} · {m.basis.value} · {m.status.label}" if m else "Candidate",
         )
-    add("reasons", "On the agenda", "; ".join(item.reasons))
+    # The room reads why the person is here, not the procedure for the chair ("Settled by: …").
+    add("reasons", "On the agenda", "; ".join(r.split(SETTLED_BY)[0].rstrip(".") for r in item.reasons))
     add("reason_text", "In the nomination's words", "; ".join(item.free_text))
     if score is not None:
         total, previous = score

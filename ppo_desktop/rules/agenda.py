@@ -22,6 +22,8 @@ from ppo_desktop.domain import Action, CohortRow, Nomination, Status, Strand
 from ppo_desktop.rules.lifecycle import REVIEWING, History
 from ppo_desktop.rules.profiles import SchemeProfile
 
+SETTLED_BY = " Settled by: "  # what follows says which decision settles a proposal (for the chair)
+
 # Order on the agenda: the most pressing kinds first.
 ORDER = (
     "nomination",
@@ -107,7 +109,7 @@ def _person(
 ) -> Iterable[tuple[str, str]]:
     m = r.membership
     assert m is not None and h.period is not None
-    settle = f" Settled by: {REVIEWING}."
+    settle = f"{SETTLED_BY}{REVIEWING}."
     sentence = h.sentence
     reconsider = profile.reconsider_months_before_release
     if m.amber:

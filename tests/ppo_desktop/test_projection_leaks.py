@@ -39,6 +39,16 @@ def test_a_nominations_free_text_is_not_projected_unless_the_policy_allows_it(ws
     assert "Imaginary Lane" in shown(project(allowed, **common))  # type: ignore[arg-type]
 
 
+def test_the_room_reads_why_not_the_chairs_procedure(ws: Workspace) -> None:
+    from ppo_desktop.domain import AgendaItem
+
+    reason = "C&C review due 01 Sep 2026 (every 6 months). Settled by: retain, move strand or de-select."
+    item = AgendaItem(1, 1, 1, "Someone", None, reasons=(reason,))
+    room = shown(project(ws.projector_policy(), meeting_title="Panel", item=item, position=1, count=1,
+                         case=None, day=DAY, score=None, decision=None))  # fmt: skip
+    assert "C&C review due 01 Sep 2026 (every 6 months)" in room and "Settled by" not in room
+
+
 def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
     cases = Cases(ws)
     nid = cases.add_nominal(NominalDraft("Wibble", "Fictional"))[0].id

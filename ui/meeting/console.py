@@ -224,6 +224,7 @@ class ChairConsole(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_projector)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.toggle_curtain)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.bring_projector_forward)
+        QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.projector.page_more)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
         ctx.changed.connect(self._on_changed)
         self.reload()

@@ -7,20 +7,23 @@ outside the policy can reach it.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QFont, QResizeEvent, QScreen
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from ppo_desktop.projection import Projection
 
 PROJECTOR_QSS = """
 QWidget#projector, QWidget#page, QWidget#curtain { background: #000000; }
-QLabel { color: #ffffff; font-size: 30pt; }
-QLabel#progress { color: #ffd54f; font-size: 24pt; }
-QLabel#heading { font-size: 54pt; font-weight: 700; }
-QLabel#caption { color: #b0bec5; font-size: 26pt; }
-QLabel#curtainText { color: #333333; font-size: 18pt; }
-QLabel#timer { font-size: 28pt; font-weight: 700; }
+QLabel { color: #ffffff; }
+QLabel#progress { color: #ffd54f; }
+QLabel#caption { color: #b0bec5; }
+QLabel#curtainText { color: #333333; }
 """
+# Type sizes in pixels at 1080 lines, scaled with the window's height; the text steps down to fit,
+# never below FLOOR (still read from the back of a room), then long lines are shortened with "…more".
+SIZES = {"heading": 72, "value": 40, "caption": 34, "progress": 30, "timer": 34}
+FLOOR = 28
+MORE = " …more (F7)"
 
 
 TIMER_COLOURS = {
@@ -40,6 +43,13 @@ def tile(area: QRect, console_min: int) -> tuple[QRect, QRect | None]:
         return area, None
     console = QRect(area.x(), area.y(), area.width() - room, area.height())
     return console, QRect(area.x() + area.width() - room, area.y(), room, area.height())
+
+
+def _font(label: QLabel, px: int, *, bold: bool = False) -> None:
+    font = QFont(label.font())
+    font.setPixelSize(max(px, 8))
+    font.setBold(bold)
+    label.setFont(font)
 
 
 class ProjectorWindow(QWidget):
@@ -65,7 +75,7 @@ class ProjectorWindow(QWidget):
         self.grid.setHorizontalSpacing(32)
         page = QWidget()
         page.setObjectName("page")
-        column = QVBoxLayout(page)
+        column = self.column = QVBoxLayout(page)
         column.setContentsMargins(60, 40, 60, 40)
         top = QHBoxLayout()
         top.addWidget(self.progress, 1)
@@ -86,6 +96,11 @@ class ProjectorWindow(QWidget):
         self.curtained = False
         self.set_curtain(True)  # blank until the chair shows the first item
         self.keyboard_owner: QWidget | None = None
+        self.values: list[QLabel] = []
+        self.captions: list[QLabel] = []
+        self.full: list[str] = []  # each line's whole text; what is shown may be a part of it
+        self.offsets: list[int] = []  # where each shown part starts (F7 pages a shortened line)
+        self.value_px = SIZES["value"]
 
     def event(self, event: QEvent) -> bool:
         # Some window systems activate a new window whatever its flags: hand the keyboard straight back.
@@ -102,16 +117,101 @@ class ProjectorWindow(QWidget):
             if old is not None:
                 old.hide()  # gone from the room at once, deleted later
                 old.deleteLater()
+        self.values, self.captions = [], []
+        self.full = [text for _label, text in projection.lines]
+        self.offsets = [0] * len(self.full)
         for row, (label, text) in enumerate(projection.lines):
             caption = QLabel(label)
             caption.setObjectName("caption")
+            caption.setWordWrap(True)
             caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             value = QLabel(text)
             value.setWordWrap(True)
+            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(caption, row, 0)
             self.grid.addWidget(value, row, 1)
-            caption.show()
-            value.show()
+            self.captions.append(caption)
+            self.values.append(value)
+        self.fit()
+        for w in (*self.captions, *self.values):
+            w.show()
+
+    # -- fitting the room's screen --------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """Every line whole at this size: wrap, then step the type down to FLOOR, then shorten the
+        longest lines with "…more" (the chair pages them with F7). Never clipped."""
+        scale = max(self.height(), 360) / 1080
+        margin_x, margin_y = round(60 * scale), round(40 * scale)
+        self.column.setContentsMargins(margin_x, margin_y, margin_x, margin_y)
+        self.grid.setVerticalSpacing(round(18 * scale))
+        self.grid.setHorizontalSpacing(round(32 * scale))
+        self._show_parts()
+        for px in range(SIZES["value"], FLOOR - 1, -2):
+            self._sizes(px, scale)
+            if self._needed(scale) <= self.height():
+                return
+        while self._needed(scale) > self.height() and self._shorten_longest():
+            pass
+
+    def _sizes(self, value_px: int, scale: float) -> None:
+        self.value_px = value_px
+        ratio = value_px / SIZES["value"]
+        for label, role in ((self.heading, "heading"), (self.progress, "progress"), (self.timer, "timer")):
+            _font(label, round(SIZES[role] * ratio * scale), bold=role != "progress")
+        for caption in self.captions:
+            _font(caption, round(SIZES["caption"] * ratio * scale))
+        for value in self.values:
+            _font(value, round(value_px * scale))
+
+    def _needed(self, scale: float) -> int:
+        """The height the page needs at the window's width, from each label's own wrapped height."""
+        margins = self.column.contentsMargins()
+        width = max(self.width(), 320) - margins.left() - margins.right()
+        caption_w = min(max((c.sizeHint().width() for c in self.captions), default=0), width // 3)
+        value_w = max(width - caption_w - self.grid.horizontalSpacing(), 50)
+        rows = sum(
+            max(c.heightForWidth(caption_w), v.heightForWidth(value_w)) + self.grid.verticalSpacing()
+            for c, v in zip(self.captions, self.values, strict=True)
+        )
+        top = max(
+            self.progress.sizeHint().height(), self.timer.sizeHint().height() if self.timer.text() else 0
+        )
+        heading = self.heading.heightForWidth(width)
+        return margins.top() + margins.bottom() + top + heading + round(20 * scale) + rows + 24
+
+    def _show_parts(self) -> None:
+        for value, text, start in zip(self.values, self.full, self.offsets, strict=True):
+            value.setText(("…" if start else "") + text[start:])
+
+    def _shorten_longest(self) -> bool:
+        """Cut the longest shown line at a word near its middle, ending "…more"; False when none can be."""
+        shown = [(len(v.text()), i) for i, v in enumerate(self.values) if len(v.text()) > 40]
+        if not shown:
+            return False
+        _length, i = max(shown)
+        text = self.values[i].text().removesuffix(MORE)
+        cut = text.rfind(" ", 0, max(20, len(text) // 2 - len(MORE)))
+        self.values[i].setText(text[: cut if cut > 0 else len(text) // 2] + MORE)
+        return True
+
+    def page_more(self) -> bool:
+        """F7: the next part of every shortened line (back to the start after the last part)."""
+        moved = False
+        for i, value in enumerate(self.values):
+            if value.text().endswith(MORE):
+                shown = len(value.text().removesuffix(MORE).removeprefix("…"))
+                self.offsets[i] += shown
+                moved = True
+            elif self.offsets[i]:
+                self.offsets[i] = 0
+                moved = True
+        if moved:
+            self.fit()
+        return moved
 
     def set_curtain(self, on: bool) -> None:
         """Blank the room's screen (the chair's curtain key, and always on lock)."""

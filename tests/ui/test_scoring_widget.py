@@ -71,6 +71,7 @@ def test_score_finalise_reopen(qtbot: QtBot, ctx: AppContext) -> None:
     with qtbot.waitSignal(widget.finalised):
         qtbot.keyClick(widget.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert widget.sheet.final and not widget.finalise_button.isEnabled()
+    assert widget.status.text().startswith("Final: scored")  # not "Draft saved" any more
     assert not (
         widget.model.flags(widget.model.index(row_of(widget, "robbery"), 2)) & Qt.ItemFlag.ItemIsEditable
     )
@@ -125,3 +126,41 @@ def test_asset_sheet_has_no_count_table(qtbot: QtBot, ctx: AppContext) -> None:
     widget._editors["asset"].setValue(25)
     assert widget.total.text() == "Total 25"
     assert "Meets P&D nomination threshold: yes" in widget.flags.text()
+
+
+def test_down_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: AppContext) -> None:
+    """Typing 3 then Down: the 3 stays in its cell and the next row is current (a spin box took Down
+    as "one less")."""
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    window.open_case(new_cc_person(ctx))
+    view = window.case_view
+    view.scoring.score_now()
+    widget = view.scoring.widget
+    assert widget.model is not None
+    robbery = row_of(widget, "robbery")
+    widget.table.setFocus()
+    widget.table.setCurrentIndex(widget.model.index(robbery, 2))
+    qtbot.keyClicks(widget.table, "3")
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not widget.table
+    qtbot.keyClick(editor, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
+    assert widget.model.index(robbery, 2).data() == "3"
+    assert widget.table.currentIndex().row() == robbery + 1
+
+
+def test_category_names_are_whole_at_1366(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    window.resize(1366, 768)
+    window.open_case(new_cc_person(ctx))
+    view = window.case_view
+    view.scoring.score_now()
+    widget = view.scoring.widget
+    assert widget.model is not None
+    QApplication.processEvents()
+    table = widget.table
+    assert table.textElideMode() == Qt.TextElideMode.ElideNone
+    for row in range(widget.model.rowCount()):
+        assert table.rowHeight(row) >= table.sizeHintForRow(row), widget.model.index(row, 0).data()

@@ -31,6 +31,7 @@ from ppo_desktop.scoring import Breakdown, Definition, score
 from ppo_desktop.scoring.definition import FACTOR_VALUES, Section
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.score_sheets import ScoreSheets
+from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
 
 AUTOSAVE_MS = 700
@@ -89,6 +90,10 @@ class ScoringWidget(QWidget):
         )
         self.table.verticalHeader().hide()
         self.table.setMinimumWidth(560)
+        self.table.setItemDelegate(CountDelegate(self.table))
+        # Category names wrap rather than being cut to "Bur…" on a 13" screen.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.installEventFilter(self)
         self.model: CountsModel | None = None
 
@@ -150,12 +155,19 @@ class ScoringWidget(QWidget):
         self.table.resizeColumnsToContents()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
         self._build_other_sections(self.defn)
         self._syncing = True
         self.pnc_marker.setChecked(sheet.pnc_marker)
         self._syncing = False
         self.pnc_marker.setEnabled(not sheet.final)
         self.finalise_button.setEnabled(not sheet.final)
+        self.status.setText(
+            f"Final: scored {sheet.scored_on:%d %b %Y}; a record that is never rewritten "
+            "(re-scoring starts a new sheet)."
+            if sheet.final
+            else "Draft: saved as you type."
+        )
         state = "FINAL — never rewritten" if sheet.final else "Draft — saved as you type"
         self.title.setText(f"{self.defn.title} · {self.defn.label} · {state}")
         self._refresh()

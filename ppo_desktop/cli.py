@@ -260,8 +260,8 @@ def cmd_document(args: argparse.Namespace) -> int:
     ws = _open(args)
     try:
         docs = Documents(ws)
-        if args.kind == "minutes":
-            doc = docs.minutes(_need(args.meeting, "--meeting"))
+        if args.kind in ("minutes", "minutes-summary"):
+            doc = docs.minutes(_need(args.meeting, "--meeting"), summary=args.kind == "minutes-summary")
         elif args.kind == "sheets":
             doc = (
                 docs.agenda_sheets(args.meeting)
@@ -631,7 +631,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_document,
         "build a document (PDF) and save it: an audited disclosure",
         first="kind",
-        choices=["minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions", "performance"],
+        choices=["minutes", "minutes-summary", "sheets", "blank-sheet", "cohort", "quarterly", "actions",
+                 "performance"],  # fmt: skip
     )
     p.add_argument("--out", required=True, help="the PDF to write (it is not encrypted)")
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")

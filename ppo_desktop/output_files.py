@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -77,3 +78,10 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = False) -> None:
                 os.fsync(folder)
             finally:
                 os.close(folder)
+
+
+def suggested_name(title: str, suffix: str) -> str:
+    """A file name that keeps a title's words ("Minutes — C&C - R&R panel, 05 Jan 2027.pdf"): only
+    what no file system accepts (/ \\ : * ? " < > |) becomes " - "."""
+    cleaned = re.sub(r'(\s*[/\\:*?"<>|]+\s*)+', " - ", title)
+    return " ".join(cleaned.split()).strip(" .-") + suffix

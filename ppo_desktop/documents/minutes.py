@@ -3,13 +3,23 @@ a decisions summary, carried-forward and overdue actions, signatures, and any am
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from ppo_desktop.documents.layout import DocumentMeta, build, para, table
-from ppo_desktop.domain import Action, AgendaItem, Attendee, Decision, DecisionKind, Meeting, Nominal
+from ppo_desktop.domain import (
+    Action,
+    AgendaItem,
+    Attendee,
+    Decision,
+    DecisionKind,
+    Meeting,
+    Nominal,
+    RemovalOutcome,
+)
 
 CONFIDENTIALITY = (
     "These minutes contain personal criminal-justice data shared under the partnership's information "
@@ -53,20 +63,36 @@ def _decision_text(d: Decision, labels: dict[str, str]) -> str:
         text += f" — {d.note}"
     if d.details.get("move_criteria"):
         text += " — move criteria met (000 §5.3): " + "; ".join(d.details["move_criteria"])
-    return text + f". Authority: {d.authority}"
+    if d.details.get("outcomes"):
+        text += " — on leaving: " + ", ".join(RemovalOutcome(o).label for o in d.details["outcomes"])
+    if d.details.get("release_on"):
+        release = dt.date.fromisoformat(d.details["release_on"])
+        text += f" — expected release {release:%d %b %Y}"
+    text += f". Authority: {d.authority}"
+    for dissent in d.details.get("dissent", []):
+        text += f". Dissent recorded — {dissent['agency']}: {dissent['view']}"
+    return text
 
 
 def _action_row(a: Action) -> list[object]:
     return [a.pathway.label, a.description, a.agency, a.owner, f"{a.due_on:%d %b %Y}" if a.due_on else ""]
 
 
-def minutes(data: MinutesData, meta: DocumentMeta) -> bytes:
-    return build(minutes_story(data), meta)
+def minutes(data: MinutesData, meta: DocumentMeta, *, summary: bool = False) -> bytes:
+    return build(minutes_story(data, summary=summary), meta)
 
 
-def minutes_story(data: MinutesData) -> list[Flowable]:
+def reached(mi: MinutesItem) -> bool:
+    """An item the panel came to: discussed, decided, or with notes or actions."""
+    return mi.item.state == "discussed" or bool(mi.decisions or mi.item.notes or mi.actions)
+
+
+def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]:
+    """The minutes; ``summary``: the executive summary for people who ask for the minutes —
+    decisions and actions only, no discussion."""
     m = data.meeting
-    story: list[Flowable] = [para(f"Minutes — {m.panel}", "title")]
+    kind = "Minutes (executive summary)" if summary else "Minutes"
+    story: list[Flowable] = [para(f"{kind} — {m.panel}", "title")]
     story.append(
         table(
             [
@@ -97,14 +123,22 @@ def minutes_story(data: MinutesData) -> list[Flowable]:
         story.append(para("Apologies: " + "; ".join(f"{a.name} ({a.agency})" for a in apologies), "body"))
     story.append(para("Confidentiality", "h2"))
     story.append(para(CONFIDENTIALITY, "small"))
-    story.append(para("Items", "h2"))
-    for mi in data.items:
-        story += _item(mi, data.reason_labels)
+    if not summary:
+        story.append(para("Items", "h2"))
+        for mi in data.items:
+            if reached(mi):
+                story += _item(mi, data.reason_labels)
+    not_reached = [mi for mi in data.items if not reached(mi)]
+    if not_reached:
+        story.append(para("Not reached", "h2"))
+        story.append(
+            para("; ".join(f"{mi.item.position}. {_who(mi.nominal, mi.item.title)}" for mi in not_reached))
+        )
     story.append(para("Decisions summary", "h2"))
-    summary = [["#", "Person", "Decision"]]
+    decided = [["#", "Person", "Decision"]]
     for mi in data.items:
         for d in mi.decisions:
-            summary.append(
+            decided.append(
                 [
                     str(mi.item.position),
                     _who(mi.nominal, mi.item.title),
@@ -112,10 +146,19 @@ def minutes_story(data: MinutesData) -> list[Flowable]:
                 ]
             )
     story.append(
-        table(summary, widths=[10 * mm, 60 * mm, 110 * mm])
-        if len(summary) > 1
+        table(decided, widths=[10 * mm, 60 * mm, 110 * mm])
+        if len(decided) > 1
         else para("No decisions were recorded.")
     )
+    if summary:
+        agreed = [(mi, a) for mi in data.items for a in mi.actions]
+        story.append(para("Actions agreed", "h2"))
+        if agreed:
+            rows_: list[list[object]] = [["Person", "Pathway", "Action", "Agency", "Owner", "Due"]]
+            rows_ += [[_who(mi.nominal, mi.item.title), *_action_row(a)] for mi, a in agreed]
+            story.append(table(rows_, widths=[38 * mm, 28 * mm, 50 * mm, 22 * mm, 22 * mm, 20 * mm]))
+        else:
+            story.append(para("None."))
     story.append(para("Carried-forward and overdue actions", "h2"))
     if data.carried:
         rows: list[list[object]] = [["Person", "Pathway", "Action", "Agency", "Owner", "Due"]]

@@ -52,7 +52,10 @@ class Decisions:
         release_on: dt.date | None = None,
         outcomes: tuple[RemovalOutcome, ...] = (),
         move_criteria: tuple[str, ...] = (),
+        dissent: tuple[tuple[str, str], ...] = (),
     ) -> tuple[Decision, Changes]:
+        """Take a decision about an agenda item's person. ``dissent``: (agency, view) pairs an agency
+        asked to be recorded as disagreeing (MAPPA minutes do the same); the decision stands."""
         item = self.meetings.item(item_id)
         meeting = self.meetings.get(item.meeting_id)
         if meeting.state is not MeetingState.IN_PROGRESS:
@@ -62,7 +65,15 @@ class Decisions:
         nid = item.nominal_id
         day = meeting.held_on
         authority = authority.strip() or DEFAULT_AUTHORITY
-        details = self._details(kind, strand, move_criteria)
+        details: dict[str, Any] = dict(self._details(kind, strand, move_criteria))
+        if any(not a.strip() or not v.strip() for a, v in dissent):
+            raise ServiceError("A recorded dissent needs the agency and its view.")
+        if dissent:
+            details["dissent"] = [{"agency": a.strip(), "view": v.strip()} for a, v in dissent]
+        if outcomes:
+            details["outcomes"] = sorted({RemovalOutcome(o).value for o in outcomes})
+        if kind is DecisionKind.AMBER and release_on is not None:
+            details["release_on"] = release_on.isoformat()
         snapshot = self._snapshot(nid)
         with self.ws.writing():
             self._apply(

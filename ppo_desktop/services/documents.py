@@ -58,7 +58,8 @@ class Documents:
         self.sheets = ScoreSheets(ws)
 
     # -- building ------------------------------------------------------------------------
-    def minutes(self, meeting_id: int) -> Document:
+    def minutes(self, meeting_id: int, *, summary: bool = False) -> Document:
+        """The meeting's minutes; ``summary``: the executive summary (decisions and actions only)."""
         m = self.meetings.get(meeting_id)
         items = []
         for item in self.meetings.agenda(meeting_id):
@@ -100,11 +101,17 @@ class Documents:
             tuple(self.meetings.amendments(meeting_id)),
             self.reason_labels(),
         )
-        title = f"Minutes — {m.panel}, {m.held_on:%d %b %Y}"
+        kind = "Minutes (executive summary)" if summary else "Minutes"
+        title = f"{kind} — {m.panel}, {m.held_on:%d %b %Y}"
         ids = tuple(i.nominal.id for i in items if i.nominal)
         meta = self._meta(title)
-        doc = self._prepared("minutes", title, lambda: minutes(data, meta), ids)
-        doc.story = lambda: minutes_story(data)
+        doc = self._prepared(
+            "minutes-summary" if summary else "minutes",
+            title,
+            lambda: minutes(data, meta, summary=summary),
+            ids,
+        )
+        doc.story = lambda: minutes_story(data, summary=summary)
         return doc
 
     def scoring_sheets(self, nominal_ids: Sequence[int]) -> Document:

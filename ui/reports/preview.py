@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.output_files import check_target, write_private
+from ppo_desktop.output_files import check_target, suggested_name, write_private
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.documents import Document, Documents
 from ui.widgets import add_rows
@@ -70,7 +70,8 @@ def ask_save_path(parent: QWidget, title: str) -> Path | None:
     )
     if answer != QMessageBox.StandardButton.Ok:
         return None
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Save a copy", f"{title}.pdf", "PDF (*.pdf)")
+    name = suggested_name(title, ".pdf")
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Save a copy", name, "PDF (*.pdf)")
     return Path(chosen) if chosen else None
 
 

@@ -60,6 +60,11 @@ class ReportsScreen(QWidget):
             (
                 ("minutes", "&Minutes", lambda: self.documents.minutes(self._meeting_id())),
                 (
+                    "minutes-summary",
+                    "Executive s&ummary",
+                    lambda: self.documents.minutes(self._meeting_id(), summary=True),
+                ),
+                (
                     "sheets",
                     "Scoring &sheets for the agenda",
                     lambda: self.documents.agenda_sheets(self._meeting_id()),

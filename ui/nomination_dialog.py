@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import cast
-
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,6 +16,7 @@ from ppo_desktop.domain import Basis, Strand
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.cases import NominalDraft
 from ui.context import AppContext
+from ui.date_field import DateField
 from ui.widgets import add_rows
 
 
@@ -30,11 +26,8 @@ class NominationDialog(QDialog):
         self.ctx = ctx
         self.nominal_id: int | None = None
         self.setWindowTitle("New nomination")
-        today = ctx.ws.today()
         self.family, self.given, self.area = QLineEdit(), QLineEdit(), QLineEdit()
-        self.dob = QDateEdit(QDate(today.year - 25, 1, 1))
-        self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat("dd MMM yyyy")
+        self.dob = DateField("Date of birth")  # no made-up default: blank until someone types it
         self.pnc, self.agency, self.nominator, self.reason = (
             QLineEdit(),
             QLineEdit(),
@@ -77,10 +70,15 @@ class NominationDialog(QDialog):
 
     def record(self) -> None:
         """One person and one nomination; if the nomination is refused, nothing is recorded."""
+        try:
+            dob = self.dob.date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
         draft = NominalDraft(
             self.family.text(),
             self.given.text(),
-            dob=cast(dt.date, self.dob.date().toPython()),
+            dob=dob,
             area=self.area.text(),
             pnc_id=self.pnc.text(),
         )

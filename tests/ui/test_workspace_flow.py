@@ -286,3 +286,37 @@ def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext
     assert asked == [nominal.ref] and panel.model.rowCount() == 0 and "was erased" in panel.status.text()
     assert all(r.nominal.id != nominal.id for r in ctx.cases.cohort())
     assert ctx.ws.audit.verify().ok
+
+
+def test_down_from_the_search_reaches_the_results(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    screen = window.cohort
+    screen.search.setFocus()
+    first = ctx.cases.cohort()[0].nominal
+    qtbot.keyClicks(screen.search, first.family_name)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Down)
+    assert screen.table.hasFocus() and screen.table.currentIndex().row() == 0
+
+
+def test_a_typed_date_of_birth_and_none_made_up(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.nomination_dialog import NominationDialog
+
+    dialog = NominationDialog(ctx)
+    show_active(qtbot, dialog)
+    assert dialog.dob.text() == ""  # no invented date of birth
+    for typed, expected in (
+        ("14 03 1998", "14 Mar 1998"),
+        ("14/03/1998", "14 Mar 1998"),
+        ("1998-03-14", "14 Mar 1998"),
+    ):
+        dialog.dob.clear()
+        dialog.dob.setFocus()
+        qtbot.keyClicks(dialog.dob, typed)
+        qtbot.keyClick(dialog.dob, Qt.Key.Key_Tab)  # Tab leaves the field like any other
+        assert dialog.dob.text() == expected and not dialog.dob.hasFocus()
+    dialog.dob.setText("31 02 1998")
+    dialog.family.setText("Datetest")
+    dialog.given.setText("Fictional")
+    dialog.record()
+    assert "is not a date" in dialog.error.text() and dialog.nominal_id is None

@@ -163,6 +163,11 @@ class CohortScreen(RefreshWhenShown, QWidget):
         self.table.setAccessibleName("Cohort list")
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
+        # Down (or Enter) from the search box goes to the results, first row selected.
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Down), self.search, self._to_results, Qt.ShortcutContext.WidgetShortcut
+        )
+        self.search.returnPressed.connect(self._to_results)
         self.count = QLabel()
 
         filters = QHBoxLayout()
@@ -214,6 +219,13 @@ class CohortScreen(RefreshWhenShown, QWidget):
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} people shown")
+
+    def _to_results(self) -> None:
+        if self.proxy.rowCount() == 0:
+            return
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
 
     def _activate(self, index: QModelIndex) -> None:
         row: CohortRow = index.data(ObjectRole)

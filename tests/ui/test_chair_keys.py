@@ -133,3 +133,13 @@ def test_enter_adds_an_attendee(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.keyClicks(panel.agency, "Probation")
     qtbot.keyClick(panel.agency, Qt.Key.Key_Return)
     assert panel.model.rowCount() == before + 1 and panel.name.text() == "" and panel.name.hasFocus()
+
+
+def test_a_dissent_is_typed_with_the_decision(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = DecisionDialog(DecisionKind.RETAIN, ctx.ws.profile(), None, ctx.ws.today())
+    show_active(qtbot, dialog)
+    qtbot.keyClicks(dialog.dissent, "Probation: would de-select now; YOS: agrees with Probation")
+    assert dialog.values()["dissent"] == (
+        ("Probation", "would de-select now"),
+        ("YOS", "agrees with Probation"),
+    )

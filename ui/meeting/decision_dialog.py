@@ -94,6 +94,8 @@ class DecisionDialog(QDialog):
         self.authority = QLineEdit("" if kind is DecisionKind.DESELECT else "Panel agreement")
         self.authority.setPlaceholderText("e.g. DI Chair, with the agreement of the agencies present")
         self.note = QLineEdit()
+        self.dissent = QLineEdit()
+        self.dissent.setPlaceholderText("an agency that disagrees: 'Probation: would keep him on'")
         rows: list[tuple[str, QWidget]] = [
             ("&Strand:", self.strand),
             ("&Basis:", self.basis),
@@ -109,7 +111,10 @@ class DecisionDialog(QDialog):
                 caption = QLabel(label)
                 caption.setBuddy(widget)
                 form.addRow(caption, widget)
-        for label, widget in (("&Authority:", self.authority), ("&Note:", self.note)):
+        rows_after = [("&Authority:", self.authority), ("&Note:", self.note)]
+        if kind is not DecisionKind.DEFER:
+            rows_after.append(("Dissent (a&gency: view):", self.dissent))
+        for label, widget in rows_after:
             caption = QLabel(label)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
@@ -165,4 +170,11 @@ class DecisionDialog(QDialog):
             out["outcomes"] = tuple(o for o, box in self.outcomes.items() if box.isChecked())
         if "move_criteria" in needs:
             out["move_criteria"] = tuple(t for t, box in self.move_criteria.items() if box.isChecked())
+        dissent = tuple(
+            (agency.strip(), view.strip())
+            for agency, _colon, view in (part.partition(":") for part in self.dissent.text().split(";"))
+            if agency.strip() or view.strip()
+        )
+        if dissent:
+            out["dissent"] = dissent
         return out

@@ -143,3 +143,28 @@ def test_a_dissent_is_typed_with_the_decision(qtbot: QtBot, ctx: AppContext) -> 
         ("Probation", "would de-select now"),
         ("YOS", "agrees with Probation"),
     )
+
+
+def test_closing_asks_about_items_not_reached(qtbot: QtBot, ctx: AppContext) -> None:
+    _candidate, member, other = pick_people(ctx)
+    console = _console(qtbot, ctx, member, other)
+    console.decision_form = lambda _kind: {}
+    console.decide(DecisionKind.RETAIN)
+    questions: list[str] = []
+    console.confirm = lambda _title, text: questions.append(text) is None and False  # the chair says no
+    console.close_meeting()
+    assert "1 item(s) were not reached: 2." in questions[0]
+    assert console.meeting.state.value == "in-progress" and console.tick.isActive()
+    console.close()
+
+
+def test_an_agenda_longer_than_a_meeting_is_flagged(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.meeting.agenda_builder import AgendaBuilder
+
+    mid = planned_meeting(ctx)
+    for r in ctx.cases.cohort(include_former=False)[:30]:
+        ctx.meetings.add_item(mid, r.nominal.display_name, nominal_id=r.nominal.id, minutes=10)
+    builder = AgendaBuilder(ctx)
+    qtbot.addWidget(builder)
+    builder.show_meeting(ctx.meetings.get(mid))
+    assert "longer than a meeting" in builder.total.text()

@@ -71,10 +71,17 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     builder.agenda_view.selectRow(3)
     qtbot.keyClick(builder.agenda_view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert [i.nominal_id for i in ctx.meetings.agenda(mid)][2] == first.nominal_id
+    asked: list[str] = []
+    builder.confirm = lambda title, _text: asked.append(title) is None and title != "Remove from the agenda"
+    qtbot.keyClick(builder.agenda_view, Qt.Key.Key_Delete)
+    assert asked == ["Remove from the agenda"] and len(ctx.meetings.agenda(mid)) == 4  # asked, and kept
+    builder.confirm = lambda title, _text: asked.append(title) is None
     qtbot.keyClick(builder.agenda_view, Qt.Key.Key_Delete)
     assert len(ctx.meetings.agenda(mid)) == 3
+    assert builder.agenda_view.currentIndex().row() == 2  # the next item is ready for Del again
 
     qtbot.mouseClick(builder.console_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] == "Start the meeting early?"  # the demo's meeting is dated after today
     console: ChairConsole = window.consoles[mid]
     qtbot.addWidget(console)
     show_active(qtbot, console)
@@ -134,6 +141,9 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     assert console.projector.visible_texts() == []
     console.finish()
     assert ctx.meetings.get(mid).state is MeetingState.CLOSED
+    assert not console.tick.isActive() and not console.undo_button.isEnabled()  # the record is fixed
+    assert console.minutes_dialog is not None and console.minutes_dialog.isVisible()  # offered at once
+    console.minutes_dialog.close()
 
     # Consequences, counted from the meeting's day.
     held = ctx.meetings.get(mid).held_on

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -30,6 +31,9 @@ PROPOSAL_COLUMNS: list[Column[Proposal]] = [
     Column("Person", lambda p: p.title),
     Column("Why", lambda p: "; ".join([*p.reasons, *(f"“{t}”" for t in p.free_text)])),
 ]
+
+
+LONG_MEETING_MINUTES = 4 * 60  # local choice: a longer agenda will not be reached in one sitting
 
 
 class AgendaBuilder(RefreshWhenShown, QWidget):
@@ -68,7 +72,8 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         down.clicked.connect(lambda: self.move_current(1))
         remove.clicked.connect(self.remove_current)
         self.console_button = QPushButton("Open the chair &console")
-        self.console_button.clicked.connect(lambda: self.meeting and self.open_console.emit(self.meeting.id))
+        self.console_button.clicked.connect(self.start_console)
+        self.confirm: Callable[[str, str], bool] = self._confirm
         self.total = QLabel()
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -124,13 +129,18 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         items = self.ctx.meetings.agenda(m.id)
         self.agenda.set_rows(items)
         minutes = sum(i.minutes for i in items)
-        self.total.setText(f"{len(items)} items · {minutes // 60} h {minutes % 60:02d} min")
+        text = f"{len(items)} items · {minutes // 60} h {minutes % 60:02d} min"
+        if minutes > LONG_MEETING_MINUTES:
+            text += f" — longer than a meeting ({LONG_MEETING_MINUTES // 60} h): move some to the next one"
+        self.total.setText(text)
         self._show_minutes()
 
     def add_selected(self) -> None:
         rows = sorted({i.row() for i in self.proposals_view.selectionModel().selectedRows()})
         picked = [self.proposals.row_object(r) for r in rows]
         self._add(picked)
+        if rows and self.proposals.rowCount():  # the next proposal is ready for the next Ins
+            self.proposals_view.selectRow(min(rows[0], self.proposals.rowCount() - 1))
 
     def add_all(self) -> None:
         self._add([self.proposals.row_object(r) for r in range(self.proposals.rowCount())])
@@ -153,8 +163,34 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
 
     def remove_current(self) -> None:
         item = self.current_item()
-        if item is not None:
-            self._run(lambda: self.ctx.meetings.remove_item(item.id))
+        if item is None:
+            return
+        who = "this person" if item.nominal_id is not None else "this item"
+        if not self.confirm("Remove from the agenda", f"Remove {item.title} ({who}) from the agenda?"):
+            return
+        row = item.position - 1
+        if self._run(lambda: self.ctx.meetings.remove_item(item.id)) and self.agenda.rowCount():
+            self.agenda_view.selectRow(min(row, self.agenda.rowCount() - 1))  # the next item, for Del again
+
+    def start_console(self) -> None:
+        """Open the chair console; a meeting dated in the future asks first (starting it is recorded)."""
+        m = self.meeting
+        if m is None:
+            return
+        if (
+            m.state is MeetingState.PLANNED
+            and m.held_on > self.ctx.ws.today()
+            and not self.confirm(
+                "Start the meeting early?",
+                f"This meeting is planned for {m.held_on:%A %d %B %Y}. Start it now? Starting is recorded, "
+                "and decisions are dated with the meeting's date.",
+            )
+        ):
+            return
+        self.open_console.emit(m.id)
+
+    def _confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
 
     def _move(self, item_id: int, position: int) -> None:
         self._run(lambda: self.ctx.meetings.move_item(item_id, position))
@@ -174,11 +210,12 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
             self.minutes.setValue(item.minutes)
             self.minutes.blockSignals(False)
 
-    def _run(self, action: Callable[[], Changes]) -> None:
+    def _run(self, action: Callable[[], Changes]) -> bool:
         try:
             changes = action()
         except ServiceError as exc:
             self.error.setText(str(exc))
-            return
+            return False
         self.error.clear()
         self.ctx.broadcast(changes)
+        return True

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -115,6 +116,9 @@ class ChairConsole(QMainWindow):
         self.item_clock = QElapsedTimer()
         self.timer_state = ""
         self.projector_in_front = False
+        self.confirm: Callable[[str, str], bool] = self._confirm
+        self.offer_minutes: Callable[[], None] = self._offer_minutes
+        self.minutes_dialog: QDialog | None = None
         self.open_dialog: DecisionDialog | None = None  # the decision dialog on screen (tests drive it)
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
@@ -541,20 +545,57 @@ class ChairConsole(QMainWindow):
             self.drafts.discard(_draft_key(item))
 
     def close_meeting(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            "Close the meeting",
-            "Close the meeting? Decisions can no longer be undone; later changes are recorded as amendments.",
+        """Closing asks about items not reached, then fixes the decisions, stops the item timer and
+        offers the minutes at once."""
+        self._leave_item()
+        waiting = [i for i in self.items if i.state != "discussed" and not self.decisions.for_item(i.id)]
+        question = (
+            "Close the meeting? Decisions can no longer be undone; later changes are recorded as amendments."
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        if waiting:
+            names = ", ".join(f"{i.position}. {i.title}" for i in waiting[:6])
+            more = " …" if len(waiting) > 6 else ""
+            question = (
+                f"{len(waiting)} item(s) were not reached: {names}{more}. They will be listed as not reached "
+                "in the minutes (and come back on the next agenda if the rules still propose them).\n\n"
+                + question
+            )
+        if self.confirm("Close the meeting", question):
             self.finish()
 
     def finish(self) -> None:
         self._leave_item()
         if self._run(lambda: self.ctx.meetings.close(self.meeting.id)):
             self.meeting = self.ctx.meetings.get(self.meeting.id)
+            self.tick.stop()
+            self.item_clock.invalidate()
+            self.undo_button.setEnabled(False)
+            self.close_button.setEnabled(False)
+            self.projector.set_timer("", "")
+            self._update_progress()
             if self.current:
                 self._show_case(self.current)
+            self.offer_minutes()
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _offer_minutes(self) -> None:
+        """The minutes at once, in a preview to print or save (each an audited disclosure)."""
+        from ppo_desktop.services.documents import Documents
+        from ui.reports.preview import PdfPreview
+
+        documents = Documents(self.ctx.ws)
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Minutes")
+        preview = PdfPreview(documents, dialog)
+        preview.disclosed.connect(lambda _how: self.ctx.broadcast(Changes.of("audit")))
+        QVBoxLayout(dialog).addWidget(preview)
+        dialog.resize(900, 700)
+        preview.show_document(documents.minutes(self.meeting.id))
+        self.minutes_dialog = dialog
+        dialog.open()
 
     def _ask_decision(self, kind: DecisionKind) -> dict[str, Any] | None:
         """The decision's details in a dialog that starts from what the app knows and records the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Action, ActionState, Pathway
@@ -73,6 +74,50 @@ class Actions:
                 nominal_id=current.nominal_id,
                 before={"state": current.state.value},
                 after=after,
+            )
+        return self.get(action_id), Changes.of("actions", nominal_id=current.nominal_id)
+
+    def update(self, action_id: int, *, justification: str = "", **changes: Any) -> tuple[Action, Changes]:
+        """Edit or reassign an open action (pathway, description, agency, owner, due date); the old
+        and new values are audited."""
+        allowed = {"pathway", "description", "agency", "owner", "due_on"}
+        if unknown := sorted(set(changes) - allowed):
+            raise ServiceError(f"An action's {', '.join(unknown)} cannot be changed here.")
+        current = self.get(action_id)
+        if current.state is not ActionState.OPEN:
+            raise ServiceError("That action is closed; its record stands.")
+        new = {
+            "pathway": Pathway(changes.get("pathway", current.pathway)).value,
+            "description": str(changes.get("description", current.description)).strip(),
+            "agency": str(changes.get("agency", current.agency)).strip(),
+            "owner": str(changes.get("owner", current.owner)).strip(),
+            "due_on": rows.iso(changes.get("due_on", current.due_on)),
+        }
+        if not new["description"] or not new["agency"] or not new["owner"]:
+            raise ServiceError("An action needs a description, an agency and an owner.")
+        old = {
+            "pathway": current.pathway.value,
+            "description": current.description,
+            "agency": current.agency,
+            "owner": current.owner,
+            "due_on": rows.iso(current.due_on),
+        }
+        after = {k: v for k, v in new.items() if v != old[k]}
+        if not after:
+            return current, Changes()
+        with self.ws.writing() as db:
+            db.table("actions").update(action_id, after)
+            what = "reassigned" if {"agency", "owner"} & set(after) else "changed"
+            self.ws.audit.record(
+                AuditKind.ALTERATION,
+                "action",
+                action_id,
+                f"Action {what}: {', '.join(sorted(after))}",
+                at=self.ws.now(),
+                nominal_id=current.nominal_id,
+                before={k: old[k] for k in after},
+                after=after,
+                justification=justification,
             )
         return self.get(action_id), Changes.of("actions", nominal_id=current.nominal_id)
 

@@ -86,3 +86,36 @@ def test_move_to_rr_asks_for_the_seed_criteria(qtbot: QtBot, ctx: AppContext) ->
     working.setFocus()
     qtbot.keyClick(working, Qt.Key.Key_Space)
     assert dialog.values()["move_criteria"] == ("Working",)
+
+
+def test_the_coordinator_adds_and_reassigns_an_action_between_meetings(qtbot: QtBot, ctx: AppContext) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.action_dialog import ActionDialog
+
+    nid = _member(ctx)
+    dialog = ActionDialog(ctx, nominal_id=nid)
+    show_active(qtbot, dialog)
+    qtbot.keyClicks(dialog.description, "Birth certificate for the housing application")
+    qtbot.keyClicks(dialog.agency, "Housing")
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[union-attr]
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "needs a description, an agency and an owner" in dialog.error.text() and dialog.isVisible()
+    qtbot.keyClicks(dialog.owner, "Housing Officer Placeholder")
+    qtbot.keyClicks(dialog.due, "14 03 2027")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    action = next(
+        a for a in ctx.cases.case_file(nid).actions if a.description.startswith("Birth certificate")
+    )
+    assert action.due_on == dt.date(2027, 3, 14) and not dialog.isVisible()
+
+    edit = ActionDialog(ctx, nominal_id=nid, action=action)
+    show_active(qtbot, edit)
+    edit.agency.setText("Probation")
+    edit.owner.setText("PO Placeholder")
+    button = edit.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[union-attr]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    now = ctx.actions.get(action.id)
+    assert (now.agency, now.owner) == ("Probation", "PO Placeholder")
+    entry = ctx.ws.audit.entries(limit=1)[0]
+    assert entry.summary == "Action reassigned: agency, owner" and "Housing" in (entry.before or "")

@@ -159,10 +159,23 @@ class CaseView(QWidget):
         self.scoring = ScoringPanel(ctx, self)
         self.custody_facts = CustodyFactsPanel(ctx, self)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
+        actions_page = QWidget()
+        actions_layout = QVBoxLayout(actions_page)
+        actions_layout.setContentsMargins(0, 0, 0, 0)
+        actions_layout.addWidget(self.actions_view, 1)
+        action_buttons = QHBoxLayout()
+        self.add_action_button = QPushButton("New action…")
+        self.add_action_button.clicked.connect(self.new_action)
+        self.edit_action_button = QPushButton("Edit or reassign…")
+        self.edit_action_button.clicked.connect(self.edit_action)
+        for b in (self.add_action_button, self.edit_action_button):
+            action_buttons.addWidget(b)
+        action_buttons.addStretch(1)
+        actions_layout.addLayout(action_buttons)
         for view, name in (
             (self.spells_view, "&Strand history"),
             (self.nominations_view, "&Nominations"),
-            (self.actions_view, "A&ctions"),
+            (actions_page, "A&ctions"),
             (self.decisions_view, "&Decisions"),
             (self.audit_view, "A&udit trail"),
         ):
@@ -189,6 +202,21 @@ class CaseView(QWidget):
         self.case = self.ctx.cases.open_case(nominal_id, purpose=purpose)
         self._fill(self.case, self.ctx.ws.today())
         self.scoring.show_nominal(nominal_id)
+
+    def new_action(self) -> None:
+        from ui.action_dialog import ActionDialog
+
+        if self.case is not None:
+            ActionDialog(self.ctx, nominal_id=self.case.nominal.id, parent=self).exec()
+
+    def edit_action(self) -> None:
+        from ui.action_dialog import ActionDialog
+        from ui.table_model import ObjectRole
+
+        index = self.actions_view.currentIndex()
+        action = index.data(ObjectRole) if index.isValid() else None
+        if self.case is not None and action is not None:
+            ActionDialog(self.ctx, nominal_id=self.case.nominal.id, action=action, parent=self).exec()
 
     def _score_now(self) -> None:
         self.tabs.setCurrentWidget(self.scoring)

@@ -109,8 +109,21 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         ctx.broadcast(changes)
 
     close_button.clicked.connect(close_selected)
+
+    def edit_selected() -> None:
+        from ui.action_dialog import ActionDialog
+
+        index = screen.view.currentIndex()
+        action = index.data(ObjectRole) if index.isValid() else None
+        if action is None:
+            error.setText("Choose an action first.")
+            return
+        ActionDialog(ctx, nominal_id=action.nominal_id, action=action, parent=screen).exec()
+
+    edit_button = QPushButton("&Edit or reassign…")
+    edit_button.clicked.connect(edit_selected)
     row = QHBoxLayout()
-    for widget in (QLabel("Selected action:"), outcome_state, outcome_text, close_button, error):
+    for widget in (QLabel("Selected action:"), edit_button, outcome_state, outcome_text, close_button, error):
         row.addWidget(widget)
     screen.layout_.addLayout(row)
     screen.outcome_state, screen.outcome_text, screen.close_button = outcome_state, outcome_text, close_button  # type: ignore[attr-defined]

@@ -1,0 +1,74 @@
+"""Adding, editing or reassigning an action between meetings (the coordinator, from the case or from
+the Actions list): a refusal is shown inside the dialog and nothing typed is lost."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from ppo_desktop.domain import Action, Pathway
+from ppo_desktop.services import ServiceError
+from ui.context import AppContext
+from ui.date_field import DateField
+from ui.widgets import add_rows
+
+
+class ActionDialog(QDialog):
+    def __init__(
+        self, ctx: AppContext, *, nominal_id: int, action: Action | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.nominal_id, self.action = ctx, nominal_id, action
+        self.setWindowTitle("Edit or reassign the action" if action else "New action")
+        self.pathway = QComboBox()
+        for p in Pathway:
+            self.pathway.addItem(p.label, p.value)
+        self.description, self.agency, self.owner = QLineEdit(), QLineEdit(), QLineEdit()
+        self.due = DateField("Due")
+        if action is not None:
+            self.pathway.setCurrentIndex(self.pathway.findData(action.pathway.value))
+            self.description.setText(action.description)
+            self.agency.setText(action.agency)
+            self.owner.setText(action.owner)
+            self.due.set_date(action.due_on)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        form = QFormLayout(self)
+        add_rows(
+            form,
+            (
+                ("&Pathway:", self.pathway),
+                ("&Action:", self.description),
+                ("A&gency:", self.agency),
+                ("&Owner:", self.owner),
+                ("&Due:", self.due),
+            ),
+        )
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Save action")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        try:
+            due = self.due.date()
+            fields = {
+                "pathway": Pathway(self.pathway.currentData()),
+                "description": self.description.text(),
+                "agency": self.agency.text(),
+                "owner": self.owner.text(),
+                "due_on": due,
+            }
+            if self.action is None:
+                _, changes = self.ctx.actions.add(self.nominal_id, **fields)  # type: ignore[arg-type]
+            else:
+                _, changes = self.ctx.actions.update(self.action.id, **fields)  # type: ignore[arg-type]
+        except (ServiceError, ValueError) as exc:
+            self.error.setText(str(exc))  # the dialog stays open with what was typed
+            return
+        self.ctx.broadcast(changes)
+        self.accept()

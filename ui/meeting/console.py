@@ -297,6 +297,8 @@ class ChairConsole(QMainWindow):
         add = QPushButton("&Add action  (Ctrl+Shift+A)")
         add.clicked.connect(self.add_action)
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.add_action)
+        # Wherever the focus is (a count cell, a choice on the sheet), Ctrl+Shift+N starts an action.
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, lambda: self.action_text.setFocus())
         form.addRow(add)
         return box
 
@@ -618,6 +620,7 @@ class ChairConsole(QMainWindow):
         )
         self.open_dialog = dialog
         dialog.exec()
+        self.activateWindow()  # the keyboard comes back to the console, where the chair left it
         return None
 
     def _try_decide(self, item: AgendaItem, kind: DecisionKind, values: dict[str, Any]) -> str | None:

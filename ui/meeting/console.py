@@ -591,7 +591,7 @@ class ChairConsole(QMainWindow):
         documents = Documents(self.ctx.ws)
         dialog = QDialog(self)
         dialog.setWindowTitle("Minutes")
-        preview = PdfPreview(documents, dialog)
+        preview = PdfPreview(documents, dialog, runner=self.ctx.runner)
         preview.disclosed.connect(lambda _how: self.ctx.broadcast(Changes.of("audit")))
         QVBoxLayout(dialog).addWidget(preview)
         dialog.resize(900, 700)

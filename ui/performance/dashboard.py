@@ -245,7 +245,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         documents = Documents(self.ctx.ws)
         dialog = QDialog(self)
         dialog.setWindowTitle("Scheme performance report")
-        preview = PdfPreview(documents, dialog)
+        preview = PdfPreview(documents, dialog, runner=self.ctx.runner)
         preview.disclosed.connect(lambda _how: self.ctx.broadcast(Changes.of("audit")))
         QVBoxLayout(dialog).addWidget(preview)
         dialog.resize(900, 700)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
 from ppo_desktop.output_files import check_target, suggested_name, write_private
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.documents import Document, Documents
+from ui.reports.printing import print_pages, printer
+from ui.tasks import TaskRunner
 from ui.widgets import add_rows
 
 Disclosure = tuple[str, str]  # (recipient, justification)
@@ -80,9 +81,15 @@ class PdfPreview(QWidget):
 
     disclosed = Signal(str)
 
-    def __init__(self, documents: Documents, parent: QWidget | None = None) -> None:
+    printed = Signal(int)
+
+    def __init__(
+        self, documents: Documents, parent: QWidget | None = None, *, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self.documents = documents
+        self.runner = runner or TaskRunner()  # printing runs on a worker; tests pass a SyncRunner
+        self.choose_printer: Callable[[QPrinter], bool] = self._choose_printer
         self.document: Document | None = None
         self.pdf = QPdfDocument(self)
         self.buffer = QBuffer(self)
@@ -134,22 +141,28 @@ class PdfPreview(QWidget):
         doc = self.document
         if doc is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+        target = printer()
+        if not self.choose_printer(target):
             return
-        if not self._disclose(doc, f"printed on {printer.printerName() or 'a printer'}"):
+        if not self._disclose(doc, f"printed on {target.printerName() or 'a printer'}"):
             return
-        painter = QPainter(printer)
-        try:
-            for page in range(self.pdf.pageCount()):
-                if page:
-                    printer.newPage()
-                target = painter.viewport()
-                image = self.pdf.render(page, QSize(target.width(), target.height()))
-                painter.drawImage(target, image)
-        finally:
-            painter.end()
-        self.status.setText("Printed; the disclosure is in the audit log.")
+        pages = self.pdf.pageCount()
+        self.status.setText(f"Printing {pages} page(s)… you can go on working.")
+        self._enable(False)
+
+        def done(count: int) -> None:
+            self._enable(True)
+            self.status.setText(f"Printed {count} page(s); the disclosure is in the audit log.")
+            self.printed.emit(count)
+
+        def failed(exc: Exception) -> None:
+            self._enable(True)
+            self.status.setText(f"Printing failed ({type(exc).__name__}); nothing more was sent.")
+
+        self.runner.run(lambda: print_pages(doc.pdf, target), done, failed)
+
+    def _choose_printer(self, target: QPrinter) -> bool:
+        return QPrintDialog(target, self).exec() == QDialog.DialogCode.Accepted
 
     def save_document(self) -> None:
         doc = self.document

@@ -48,7 +48,7 @@ class ReportsScreen(QWidget):
         self.busy.hide()
         self.error = QLabel()
         self.error.setObjectName("error")
-        self.preview = PdfPreview(self.documents, self)
+        self.preview = PdfPreview(self.documents, self, runner=ctx.runner)
         self.preview.disclosed.connect(lambda _how: ctx.broadcast(Changes.of("audit")))
         self.ask_csv_path: Callable[[str], Path | None] = self._ask_csv_path
 

@@ -164,3 +164,20 @@ def test_category_names_are_whole_at_1366(qtbot: QtBot, ctx: AppContext) -> None
     assert table.textElideMode() == Qt.TextElideMode.ElideNone
     for row in range(widget.model.rowCount()):
         assert table.rowHeight(row) >= table.sizeHintForRow(row), widget.model.index(row, 0).data()
+
+
+def test_the_projector_theme_side_panel_fits_at_1080(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    window.resize(1920, 1080)
+    show_active(qtbot, window)
+    window.open_case(new_cc_person(ctx))
+    view = window.case_view
+    view.tabs.setCurrentWidget(view.scoring)
+    view.scoring.score_now()
+    widget = view.scoring.widget
+    apply_projector_theme(widget, True)
+    QApplication.processEvents()
+    assert widget.width() > 1400, widget.width()
+    inner = widget.side_scroll.widget()
+    assert inner is not None
+    assert inner.minimumSizeHint().width() <= widget.side_scroll.viewport().width()  # nothing cut at the side

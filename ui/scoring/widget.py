@@ -111,7 +111,7 @@ class ScoringWidget(QWidget):
         side_layout.addWidget(self.flags)
         side_layout.addWidget(self.readings)
         side_layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.side_scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never clip
@@ -392,8 +392,9 @@ def apply_projector_theme(widget: ScoringWidget, on: bool) -> None:
     widget.setProperty("projector", on)
     widget.setStyleSheet(PROJECTOR_QSS if on else "")
     widget.table.resizeColumnsToContents()  # the type size changed
+    # The side panel keeps room for its notes and choices in the large type (1 part in 4 clipped them).
     widget.body.setStretch(0, 3)
-    widget.body.setStretch(1, 1 if on else 2)
+    widget.body.setStretch(1, 2)
 
 
 PROJECTOR_QSS = """

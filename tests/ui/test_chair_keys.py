@@ -168,3 +168,18 @@ def test_an_agenda_longer_than_a_meeting_is_flagged(qtbot: QtBot, ctx: AppContex
     qtbot.addWidget(builder)
     builder.show_meeting(ctx.meetings.get(mid))
     assert "longer than a meeting" in builder.total.text()
+
+
+def test_the_agenda_keeps_its_width_when_the_sheet_opens(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.meeting.console import AGENDA_MIN_WIDTH
+
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member)
+    console.resize(1366, 768)
+    before = console.splitter.sizes()[0]
+    console.tabs.setCurrentWidget(console.scoring)
+    console.scoring.score_now()
+    console.resize(1366, 768)
+    assert console.splitter.sizes()[0] >= min(before, AGENDA_MIN_WIDTH)
+    assert console.splitter.widget(0).width() >= AGENDA_MIN_WIDTH
+    console.close()

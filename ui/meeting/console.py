@@ -48,6 +48,7 @@ NOTES_SAVE_MS = 800
 DRAFT_KEEP_MS = 250  # typed text reaches the encrypted store this soon, as a draft
 
 
+AGENDA_MIN_WIDTH = 240
 AMBER_SECONDS = 120  # the item's last two minutes show amber
 
 
@@ -211,10 +212,15 @@ class ChairConsole(QMainWindow):
         right_layout.addWidget(self.error)
         right_layout.addStretch(1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (left, centre, right):
             splitter.addWidget(w)
         splitter.setSizes([300, 760, 300])
+        # The agenda keeps its width: the centre (scoring, notes) takes what the window gains or loses.
+        left.setMinimumWidth(AGENDA_MIN_WIDTH)
+        splitter.setCollapsible(0, False)
+        for index, stretch in enumerate((0, 1, 0)):
+            splitter.setStretchFactor(index, stretch)
         self.setCentralWidget(splitter)
         self._toolbar()
         self.keys = ChairKeys(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind, Status, Strand
@@ -34,7 +34,8 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     view.tabs.setCurrentWidget(view.custody_facts)
     panel = view.custody_facts
     start = DEMO_DAY - dt.timedelta(days=10)
-    panel.starts.setDate(QDate(start.year, start.month, start.day))
+    panel.starts.clear()
+    qtbot.keyClicks(panel.starts, f"{start:%d %m %Y}")  # typed as people type dates
     panel.years.setValue(2)
     panel.days.setValue(1)
     qtbot.mouseClick(panel.hospital, Qt.MouseButton.LeftButton)

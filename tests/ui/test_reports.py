@@ -72,9 +72,12 @@ def test_printing_draws_each_page_once_at_print_resolution(
 
     preview.choose_printer = to_file
     preview.ask_disclosure = lambda _what: ("Chair", "Minutes for the file")
+    progress: list[tuple[int, int]] = []
+    preview.page_printed.connect(lambda n, total: progress.append((n, total)))
     with qtbot.waitSignal(preview.printed, timeout=20000) as printed:
         preview.print_button.click()
     pages = len(PdfReader(str(out)).pages)
     assert printed.args == [pages] and pages == len(PdfReader(io.BytesIO(doc.pdf)).pages)
+    assert progress == [(n, pages) for n in range(1, pages + 1)]  # page by page, as it goes
     assert out.stat().st_size < pages * 3_000_000  # a few MB a page at most, not 6 MB a page
     assert "Printed" in preview.status.text()

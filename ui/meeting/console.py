@@ -7,12 +7,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.drafts import Drafts
 from ppo_desktop.summary import summary_lines
 from ui.context import AppContext
+from ui.date_field import DateField
 from ui.meeting.agenda_model import AgendaModel
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
@@ -49,6 +49,13 @@ DRAFT_KEEP_MS = 250  # typed text reaches the encrypted store this soon, as a dr
 
 
 AGENDA_MIN_WIDTH = 240
+
+
+def due_after_meeting(held_on: dt.date) -> dt.date:
+    """An action's default due date: a month after the meeting (the next meeting looks at it)."""
+    from dateutil.relativedelta import relativedelta
+
+    return held_on + relativedelta(months=1)
 AMBER_SECONDS = 120  # the item's last two minutes show amber
 
 
@@ -285,11 +292,8 @@ class ChairConsole(QMainWindow):
         self.action_text = QLineEdit()
         self.action_agency = QLineEdit()
         self.action_owner = QLineEdit()
-        self.action_due = QDateEdit(
-            QDate.fromString(self.meeting.held_on.isoformat(), "yyyy-MM-dd").addMonths(1)
-        )
-        self.action_due.setCalendarPopup(True)
-        self.action_due.setDisplayFormat("dd MMM yyyy")
+        self.action_due = DateField("Due")
+        self.action_due.set_date(due_after_meeting(self.meeting.held_on))
         add_rows(
             form,
             (
@@ -488,7 +492,11 @@ class ChairConsole(QMainWindow):
         if item is None or item.nominal_id is None:
             return
         nid = item.nominal_id
-        due: dt.date = self.action_due.date().toPython()  # type: ignore[assignment]
+        try:
+            due = self.action_due.date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
 
         def add() -> Changes:
             return self.ctx.actions.add(

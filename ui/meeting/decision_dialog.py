@@ -7,11 +7,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, RemovalOutcome, Status, Strand
 from ppo_desktop.rules.profiles import SchemeProfile
+from ui.date_field import DateField
 
 
 class DecisionDialog(QDialog):
@@ -65,11 +64,8 @@ class DecisionDialog(QDialog):
         for r in profile.removal_reasons:
             self.reason.addItem(r.label, r.code.value)
         known = current.release_on if current is not None and current.release_on else None
-        self.release = QDateEdit(
-            QDate(known.year, known.month, known.day) if known else QDate(day.year + 3, day.month, 1)
-        )
-        self.release.setCalendarPopup(True)
-        self.release.setDisplayFormat("dd MMM yyyy")
+        self.release = DateField("Expected release", required=True)
+        self.release.set_date(known or dt.date(day.year + 3, day.month, 1))
         self.outcomes = {o: QCheckBox(o.label) for o in RemovalOutcome}
         outcome_box = QWidget()
         outcome_grid = QGridLayout(outcome_box)
@@ -135,8 +131,13 @@ class DecisionDialog(QDialog):
         form.addRow(buttons)
 
     def accept(self) -> None:
+        try:
+            values = self.values()
+        except ValueError as exc:  # a date that is not a date: said here, nothing lost
+            self.error.setText(str(exc))
+            return
         if self.submit is not None:
-            refused = self.submit(self.values())
+            refused = self.submit(values)
             if refused:
                 self.error.setText(refused)  # nothing typed is lost: the dialog stays as it was
                 return
@@ -165,7 +166,7 @@ class DecisionDialog(QDialog):
         if "reason" in needs:
             out["reason_code"] = self.reason.currentData()
         if "release" in needs:
-            out["release_on"] = self.release.date().toPython()
+            out["release_on"] = self.release.date()
         if "outcomes" in needs:
             out["outcomes"] = tuple(o for o, box in self.outcomes.items() if box.isChecked())
         if "move_criteria" in needs:

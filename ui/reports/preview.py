@@ -82,6 +82,7 @@ class PdfPreview(QWidget):
     disclosed = Signal(str)
 
     printed = Signal(int)
+    page_printed = Signal(int, int)  # emitted from the printing worker; shown on the UI thread
 
     def __init__(
         self, documents: Documents, parent: QWidget | None = None, *, runner: TaskRunner | None = None
@@ -90,6 +91,7 @@ class PdfPreview(QWidget):
         self.documents = documents
         self.runner = runner or TaskRunner()  # printing runs on a worker; tests pass a SyncRunner
         self.choose_printer: Callable[[QPrinter], bool] = self._choose_printer
+        self.page_printed.connect(self._page_printed)
         self.document: Document | None = None
         self.pdf = QPdfDocument(self)
         self.buffer = QBuffer(self)
@@ -159,7 +161,10 @@ class PdfPreview(QWidget):
             self._enable(True)
             self.status.setText(f"Printing failed ({type(exc).__name__}); nothing more was sent.")
 
-        self.runner.run(lambda: print_pages(doc.pdf, target), done, failed)
+        self.runner.run(lambda: print_pages(doc.pdf, target, self.page_printed.emit), done, failed)
+
+    def _page_printed(self, n: int, total: int) -> None:
+        self.status.setText(f"Printing page {n} of {total}…")
 
     def _choose_printer(self, target: QPrinter) -> bool:
         return QPrintDialog(target, self).exec() == QDialog.DialogCode.Accepted

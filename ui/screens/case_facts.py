@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +24,7 @@ from ppo_desktop.rules.facts import FactSpec, case_fact_specs
 from ppo_desktop.services import Changes
 from ppo_desktop.services.workspace import ServiceError
 from ui.context import AppContext
+from ui.date_field import DateField
 from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table
 
@@ -38,11 +37,9 @@ SENTENCE_COLUMNS: list[Column[Sentence]] = [
 NOT_KNOWN = "not known"
 
 
-def date_edit(day: dt.date, name: str) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
-    edit.setAccessibleName(name)
+def date_edit(day: dt.date, name: str) -> DateField:
+    edit = DateField(name, required=True)
+    edit.set_date(day)
     return edit
 
 
@@ -199,7 +196,11 @@ class CustodyFactsPanel(QWidget):
         if self.case is None:
             return
         nid = self.case.nominal.id
-        day: dt.date = (self.arrest if arrest else self.intelligence).date().toPython()  # type: ignore[assignment]
+        try:
+            day = (self.arrest if arrest else self.intelligence).date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
         key = "arrest_on" if arrest else "intelligence_on"
         self._run(lambda: self.ctx.cases.record_activity(nid, **{key: day}))
 
@@ -207,8 +208,12 @@ class CustodyFactsPanel(QWidget):
         if self.case is None:
             return
         nid = self.case.nominal.id
-        starts: dt.date = self.starts.date().toPython()  # type: ignore[assignment]
-        release: dt.date = self.release.date().toPython()  # type: ignore[assignment]
+        try:
+            starts, release = self.starts.date(), self.release.date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        assert starts is not None
         self._run(
             lambda: self.ctx.cases.record_sentence(
                 nid,

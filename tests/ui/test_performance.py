@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -61,7 +62,11 @@ def test_dashboard_shows_charts_and_follows_the_filters(qtbot: QtBot, ctx: AppCo
     )
     assert cohort_row[1] == "0" and int(cohort_row[2]) > 0  # P&D empty, C&C counted
 
-    screen.start.setDate(screen.end.date().addDays(1))
+    after_end = screen.end.date() + dt.timedelta(days=1)  # type: ignore[operator]
+    screen.start.setFocus()
+    screen.start.clear()
+    qtbot.keyClicks(screen.start, f"{after_end:%d/%m/%Y}")  # typed as people type dates
+    qtbot.keyClick(screen.start, Qt.Key.Key_Return)
     assert "starts after it ends" in screen.status.text()
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Nominal
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.cohort_years import CohortYears
+from ui.date_field import DateField
 from ui.widgets import add_rows
 
 Index = QModelIndex | QPersistentModelIndex
@@ -39,9 +40,8 @@ class CohortYearDialog(QDialog):
         self.setWindowTitle("New re-offending cohort year")
         start_year = today.year if today.month >= 4 else today.year - 1
         self.label = QLineEdit(f"{start_year}/{(start_year + 1) % 100:02d}")
-        self.starts = QDateEdit(QDate(start_year, 4, 1))
-        self.starts.setCalendarPopup(True)
-        self.starts.setDisplayFormat("dd MMM yyyy")
+        self.starts = DateField("Starts", required=True)
+        self.starts.set_date(dt.date(start_year, 4, 1))
         self.baseline = QSpinBox()
         self.baseline.setRange(0, 1_000_000)
         self.ceiling = QLineEdit()
@@ -76,9 +76,15 @@ class CohortYearDialog(QDialog):
 
     def save(self) -> None:
         try:
+            starts = self.starts.date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        assert starts is not None
+        try:
             year, _ = self.years.create(
                 self.label.text(),
-                self.starts.date().toPython(),  # type: ignore[arg-type]
+                starts,
                 baseline=self.baseline.value(),
                 ceiling_pct=self.ceiling.text(),
                 stretch_pct=self.stretch.text() or None,

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QGridLayout,
@@ -31,6 +30,7 @@ from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Documents
 from ppo_desktop.services.performance import Performance
 from ui.context import AppContext
+from ui.date_field import DateField
 from ui.exporting import write_disclosed
 from ui.performance.charts import chart_view
 from ui.performance.convictions import CohortYearDialog, ConvictionsDialog
@@ -65,8 +65,10 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         for s in Strand:
             self.strand.addItem(s.long_name, s.value)
         self.area = QComboBox()
-        self.start = QDateEdit(_qdate(defaults.start))
-        self.end = QDateEdit(_qdate(defaults.end))
+        self.start = DateField("From", required=True)
+        self.end = DateField("To", required=True)
+        self.start.set_date(defaults.start)
+        self.end.set_date(defaults.end)
         for widget, name in (
             (self.strand, "Strand"),
             (self.area, "Area"),
@@ -74,9 +76,6 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             (self.end, "To"),
         ):
             widget.setAccessibleName(name)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd MMM yyyy")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.report_button = QPushButton("&Report for the board…")
@@ -128,8 +127,8 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         for signal in (
             self.strand.currentIndexChanged,
             self.area.currentIndexChanged,
-            self.start.dateChanged,
-            self.end.dateChanged,
+            self.start.editingFinished,
+            self.end.editingFinished,
         ):
             signal.connect(lambda *_: self.reload())
         self.watch(
@@ -140,18 +139,16 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
 
     # -- figures -------------------------------------------------------------------------------
     def filters(self) -> Filters:
+        """The period and scope chosen (ValueError, in words, for a date that is not a date)."""
         strand = self.strand.currentData()
-        return Filters(
-            self.start.date().toPython(),  # type: ignore[arg-type]
-            self.end.date().toPython(),  # type: ignore[arg-type]
-            Strand(strand) if strand else None,
-            self.area.currentData(),
-        )
+        start, end = self.start.date(), self.end.date()
+        assert start is not None and end is not None
+        return Filters(start, end, Strand(strand) if strand else None, self.area.currentData())
 
     def reload(self) -> None:
         try:
             self.report = self.performance.report(self.filters())
-        except ServiceError as exc:
+        except (ServiceError, ValueError) as exc:
             self.status.setText(str(exc))
             return
         self.status.setText(f"{self.report.filters.describe()}. Counts of 1–4 print and export as <5.")

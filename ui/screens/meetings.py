@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Meeting
 from ppo_desktop.services import Changes, ServiceError
 from ui.context import AppContext
+from ui.date_field import DateField
 from ui.meeting.agenda_builder import AgendaBuilder
 from ui.meeting.attendance import AttendancePanel
 from ui.table_model import Column, ObjectRole, fmt_date
@@ -43,9 +42,8 @@ class NewMeetingDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Plan a meeting")
         self.panel = QLineEdit("C&C / R&R panel")
-        self.day = QDateEdit(QDate(day.year, day.month, day.day))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd MMM yyyy")
+        self.day = DateField("Date", required=True)
+        self.day.set_date(day)
         self.venue, self.chair, self.deputy = QLineEdit(), QLineEdit(), QLineEdit()
         form = QFormLayout(self)
         add_rows(
@@ -127,7 +125,12 @@ class MeetingsScreen(QWidget):
         dialog = NewMeetingDialog(self.ctx.ws.today() + dt.timedelta(days=28), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        day = cast(dt.date, dialog.day.date().toPython())
+        try:
+            day = dialog.day.date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        assert day is not None
         try:
             meeting, changes = self.ctx.meetings.plan(
                 dialog.panel.text(),

@@ -599,19 +599,10 @@ class ChairConsole(QMainWindow):
 
     def _offer_minutes(self) -> None:
         """The minutes at once, in a preview to print or save (each an audited disclosure)."""
-        from ppo_desktop.services.documents import Documents
-        from ui.reports.preview import PdfPreview
+        from ui.reports.preview_dialog import open_preview
 
-        documents = Documents(self.ctx.ws)
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Minutes")
-        preview = PdfPreview(documents, dialog, runner=self.ctx.runner)
-        preview.disclosed.connect(lambda _how: self.ctx.broadcast(Changes.of("audit")))
-        QVBoxLayout(dialog).addWidget(preview)
-        dialog.resize(900, 700)
-        preview.show_document(documents.minutes(self.meeting.id))
-        self.minutes_dialog = dialog
-        dialog.open()
+        meeting_id = self.meeting.id
+        self.minutes_dialog = open_preview(self.ctx, self, "Minutes", lambda docs: docs.minutes(meeting_id))
 
     def _ask_decision(self, kind: DecisionKind) -> dict[str, Any] | None:
         """The decision's details in a dialog that starts from what the app knows and records the

@@ -27,7 +27,6 @@ from ppo_desktop.performance.figures import Filters, Report
 from ppo_desktop.performance.tables import Table
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.cohort_years import CohortYears
-from ppo_desktop.services.documents import Documents
 from ppo_desktop.services.performance import Performance
 from ui.context import AppContext
 from ui.date_field import DateField
@@ -35,7 +34,8 @@ from ui.exporting import write_disclosed
 from ui.performance.charts import chart_view
 from ui.performance.convictions import CohortYearDialog, ConvictionsDialog
 from ui.refresh import RefreshWhenShown
-from ui.reports.preview import Disclosure, PdfPreview, ask_disclosure
+from ui.reports.preview import Disclosure, ask_disclosure
+from ui.reports.preview_dialog import open_preview
 from ui.table_model import Column, RecordTableModel
 from ui.widgets import configure_table, title_label
 
@@ -239,16 +239,10 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
     def open_report(self) -> None:
         if self.report is None:
             return
-        documents = Documents(self.ctx.ws)
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Scheme performance report")
-        preview = PdfPreview(documents, dialog, runner=self.ctx.runner)
-        preview.disclosed.connect(lambda _how: self.ctx.broadcast(Changes.of("audit")))
-        QVBoxLayout(dialog).addWidget(preview)
-        dialog.resize(900, 700)
-        preview.show_document(documents.performance(self.report))
-        self.report_dialog = dialog
-        dialog.open()
+        report = self.report
+        self.report_dialog = open_preview(
+            self.ctx, self, "Scheme performance report", lambda documents: documents.performance(report)
+        )
 
     def add_year(self) -> None:
         dialog = CohortYearDialog(self.years, self.ctx.ws.today(), self)

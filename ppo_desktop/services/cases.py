@@ -118,15 +118,28 @@ class Cases:
         summary: str,
         justification: str = "",
     ) -> None:
-        """One change to a person's record and its audit entry, in one transaction."""
+        """One change to a person's record (stamped) and its audit entry, in one transaction."""
+        stamp = {"updated_at": self.ws.now().isoformat(timespec="seconds")}
+        self._alter("nominal", nominal_id, nominal_id, after, before, summary, justification, stamp)
+
+    def _alter(
+        self,
+        entity: str,
+        row_id: int,
+        nominal_id: int,
+        after: dict[str, Any],
+        before: dict[str, Any],
+        summary: str,
+        justification: str = "",
+        stamp: dict[str, Any] | None = None,
+    ) -> None:
+        """One change to a person's record or strand spell and its audit entry, in one transaction."""
         with self.ws.writing() as db:
-            db.table("nominals").update(
-                nominal_id, {**after, "updated_at": self.ws.now().isoformat(timespec="seconds")}
-            )
+            db.table(f"{entity}s").update(row_id, {**after, **(stamp or {})})
             self.ws.audit.record(
                 AuditKind.ALTERATION,
-                "nominal",
-                nominal_id,
+                entity,
+                row_id,
                 summary,
                 at=self.ws.now(),
                 nominal_id=nominal_id,
@@ -424,19 +437,7 @@ class Cases:
         justification: str = "",
     ) -> None:
         """One change to a strand spell and its audit entry, in one transaction."""
-        with self.ws.writing() as db:
-            db.table("memberships").update(spell.id, after)
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "membership",
-                spell.id,
-                summary,
-                at=self.ws.now(),
-                nominal_id=spell.nominal_id,
-                before=before,
-                after=after,
-                justification=justification,
-            )
+        self._alter("membership", spell.id, spell.nominal_id, after, before, summary, justification)
 
     def spell(self, spell_id: int) -> Membership:
         return rows.membership(self.ws.row("memberships", spell_id, "strand spell"))

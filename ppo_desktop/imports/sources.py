@@ -128,8 +128,8 @@ def _sample(path: Path) -> str:
     try:
         return head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
-            return head[: exc.start].decode("utf-8-sig")  # the row is named when it is read
+        # Sniff the valid part: a character cut at the sample's end, or a bad byte whose row
+        # is named when the file is read.
         return head[: exc.start].decode("utf-8-sig")
 
 

@@ -271,6 +271,82 @@ def m0012_agenda_free_text(db: Database) -> None:
     db.execute("ALTER TABLE agenda_items ADD COLUMN free_text TEXT NOT NULL DEFAULT '[]'")
 
 
+# What travels between laptops (issue 14): every change to these tables, whichever code makes it,
+# is stamped by the triggers below with a version vector per field (see ppo_desktop/transfer/sync.py).
+# A migration that adds a column to one of them calls ``track_changes`` again for that table.
+TRACKED = ("nominals", "memberships", "nominations", "actions", "score_sheets", "sentences", "meetings",
+           "attendance", "agenda_items", "decisions", "meeting_amendments")  # fmt: skip
+UNTRACKED_COLUMNS = frozenset({"id", "ref", "created_at", "updated_at"})  # kept by each store for itself
+
+
+def tracked_fields(db: Database, table: str) -> list[str]:
+    return [c.name for c in db[table].columns if c.name not in UNTRACKED_COLUMNS]
+
+
+def _stamp(table: str, field: str, row: str) -> str:
+    """Record that ``field`` of ``row`` changed here: this store's entry in its version vector moves
+    to the new tick, with who, where and when (set by the workspace at the start of each write)."""
+    return (
+        "INSERT OR REPLACE INTO sync_fields (tbl, row_id, field, vv, seq, user_id, workstation, at) "
+        f"SELECT '{table}', {row}, '{field}', json_set(coalesce((SELECT vv FROM sync_fields "
+        f"WHERE tbl = '{table}' AND row_id = {row} AND field = '{field}'), '{{}}'), "
+        "'$.\"' || store || '\"', tick), tick, user_id, workstation, at FROM sync_clock"
+    )
+
+
+def track_changes(db: Database, table: str) -> None:
+    """(Re)create ``table``'s change triggers over its current columns. While a pack is merged
+    (``sync_clock.applying``) they stand aside: the merge stamps what it writes itself."""
+    for verb in ("insert", "update", "delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS sync_{verb}_{table}")
+    quiet = "(SELECT applying FROM sync_clock) = 0"
+    tick = "UPDATE sync_clock SET tick = tick + 1;"
+    for verb, row in (("INSERT", "NEW.id"), ("DELETE", "OLD.id")):
+        db.execute(
+            f"CREATE TRIGGER sync_{verb.lower()}_{table} AFTER {verb} ON {table} WHEN {quiet} "
+            f"BEGIN {tick} {_stamp(table, '', row)}; END"
+        )
+    fields = " ".join(
+        f"{_stamp(table, f, 'NEW.id')} WHERE OLD.{f} IS NOT NEW.{f};" for f in tracked_fields(db, table)
+    )
+    db.execute(
+        f"CREATE TRIGGER sync_update_{table} AFTER UPDATE ON {table} WHEN {quiet} BEGIN {tick} {fields} END"
+    )
+
+
+@migrations()
+def m0013_change_tracking(db: Database) -> None:
+    """Changes travel between laptops, not just records (issue 14). ``sync_fields`` keeps, for each
+    field of each tracked record, its version vector (which store's changes it includes), the
+    local order of its last change (``seq``: what a pack since the last exchange carries) and who
+    last changed it; field '' is the record's own creation or deletion. ``sync_partners`` is what
+    each partner store has sent and acknowledged; ``sync_shared`` the records exchanged with it."""
+    db.executescript(
+        """
+        CREATE TABLE sync_clock (
+            id INTEGER PRIMARY KEY CHECK (id = 1), store TEXT NOT NULL DEFAULT '',
+            tick INTEGER NOT NULL DEFAULT 0, applying INTEGER NOT NULL DEFAULT 0,
+            user_id TEXT NOT NULL DEFAULT '', workstation TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL DEFAULT '');
+        INSERT INTO sync_clock (id) VALUES (1);
+        CREATE TABLE sync_fields (
+            tbl TEXT NOT NULL, row_id INTEGER NOT NULL, field TEXT NOT NULL, vv TEXT NOT NULL,
+            seq INTEGER NOT NULL, user_id TEXT NOT NULL, workstation TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (tbl, row_id, field)) WITHOUT ROWID;
+        CREATE INDEX sync_fields_seq ON sync_fields(seq);
+        CREATE TABLE sync_partners (
+            store TEXT PRIMARY KEY, label TEXT NOT NULL DEFAULT '', acked INTEGER NOT NULL DEFAULT 0,
+            received INTEGER NOT NULL DEFAULT 0, sent_at TEXT, received_at TEXT);
+        CREATE TABLE sync_shared (
+            partner TEXT NOT NULL, tbl TEXT NOT NULL, row_id INTEGER NOT NULL, upto INTEGER NOT NULL,
+            PRIMARY KEY (partner, tbl, row_id)) WITHOUT ROWID;
+        CREATE TABLE sync_tombstones (uid TEXT PRIMARY KEY, vv TEXT NOT NULL);
+        """
+    )
+    for table in TRACKED:
+        track_changes(db, table)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

@@ -106,9 +106,17 @@ class Workspace:
             )
         try:
             with self.vault.transaction() as db:
+                self._sign_changes(db)
                 yield db
         except (StoreFull, StoreReadOnly, StoreIOError) as exc:
             raise NotSaved(str(exc)) from exc
+
+    def _sign_changes(self, db: Database) -> None:
+        """Who, where and when for the change triggers (they stamp what this transaction changes)."""
+        db.execute(
+            "UPDATE sync_clock SET store = ?, user_id = ?, workstation = ?, at = ?",
+            [self.vault.store_id, self.user.id, self.audit.workstation, self.now().isoformat("T", "seconds")],
+        )
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """Insert one row (inside the caller's transaction) and return its id."""

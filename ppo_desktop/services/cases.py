@@ -72,7 +72,7 @@ class Cases:
             raise ServiceError("A nominal needs a family name and given names.")
         values = _nominal_values(draft)
         with self.ws.writing() as db:
-            ref = self._next_ref()
+            ref = self.next_ref()
             stamp = self.ws.now().isoformat(timespec="seconds")
             db.table("nominals").insert({**values, "ref": ref, "created_at": stamp, "updated_at": stamp})
             nominal_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
@@ -557,7 +557,8 @@ class Cases:
             out.append(CohortRow(rows.nominal(r), spell, int(r["open_actions"]), r["latest_score"]))
         return out
 
-    def _next_ref(self) -> str:
+    def next_ref(self) -> str:
+        """The next free reference (N00001, …) for a new person."""
         n = self.ws.db.execute("SELECT count(*) FROM nominals").fetchone()[0] + 1
         while self.ws.db.execute("SELECT 1 FROM nominals WHERE ref = ?", [f"N{n:05d}"]).fetchone():
             n += 1

@@ -1,35 +1,46 @@
-"""Transfer packs: the coordinator sends selected cases and an agenda to the chair's laptop.
+"""Transfer packs: two laptops keep one record (issue 14).
 
-Export is a disclosure (recipient and justification recorded first). Import decrypts, then matches
-each person with the nomination import's rules — a person already merged from a pack, the same PNC
-id or CRO number, the same name and date of birth — and puts possible duplicates to a person. The
-merge is one transaction, recorded as a combination; records keep their origin, so importing the
-same pack twice adds nothing the second time.
+The coordinator sends a meeting's cases to the chair's laptop; the chair sends the outcome back.
+A pack carries what changed since the last exchange with that store (everything in scope the
+first time): new records and changes to existing ones, each field with its version vector, so the
+merge can tell a newer value from a conflict (see ``services.exchange`` and ``transfer.sync``).
+
+Export is a disclosure (recipient and justification recorded first). Import decrypts and checks,
+then matches each person not yet known here with the nomination import's rules (the same PNC id or
+CRO number, the same name and date of birth) and puts possible duplicates — and conflicts — to a
+person. The merge is one transaction; merging the same pack twice changes nothing the second time,
+and packs merged out of order reach the same state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import MeetingState
+from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.documents import Document, Documents
+from ppo_desktop.services.exchange import LABEL, Conflict, Exchange, Reconciliation
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 from ppo_desktop.transfer import pack
 from ppo_desktop.transfer.checks import check_payload
 from ppo_desktop.transfer.pack import KeyPair, PackError
+from ppo_desktop.transfer.sync import TABLES, entity
 
-FORMAT = 1
+FORMAT = 2
 NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "ethnicity", "address", "pnc_id",
                    "cro", "area")  # fmt: skip
-PERSON_TABLES = ("memberships", "nominations", "actions", "score_sheets")
+PLURAL = {"nominals": "people", "meetings": "meetings", "agenda_items": "agenda items",
+          "memberships": "spells", "nominations": "nominations", "sentences": "sentences",
+          "score_sheets": "score sheets",
+          "attendance": "attendance records", "actions": "actions", "decisions": "decisions",
+          "meeting_amendments": "amendments"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class TransferPlan:
     people: tuple[PersonFate, ...]
     fingerprint: str = ""  # the sending store's signing key, as checked
     first_exchange: bool = False  # no key known for that store yet: this one will be pinned
+    merge: Reconciliation | None = None  # what merging would do, people not yet decided taken as new
 
     @property
     def sender(self) -> str:
@@ -63,20 +75,50 @@ class TransferPlan:
         )
         return f"signed by the sending store's key {self.fingerprint} ({pinned})"
 
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return self.merge.conflicts if self.merge else []
+
     def summary(self) -> str:
-        counts = {
-            f: sum(1 for p in self.people if p.fate == f) for f in ("new", "matched", "possible-duplicate")
-        }
+        """What the pack brings, as a person is told before merging it, e.g. '3 decisions,
+        1 de-selection, 4 actions, 1 conflict'."""
+        parts = []
+        if self.people:
+            counts = {
+                f: sum(1 for p in self.people if p.fate == f)
+                for f in ("new", "matched", "possible-duplicate")
+            }
+            parts.append(
+                f"{len(self.people)} people ({counts['new']} new, {counts['matched']} matched, "
+                f"{counts['possible-duplicate']} possible duplicates)"
+            )
+        counts = self.merge.counts() if self.merge else {}
+        for table in TABLES[1:]:
+            if counts.get(table):
+                parts.append(
+                    f"{counts[table]} {PLURAL[table] if counts[table] > 1 else LABEL[table].lower()}"
+                )
+                if table == "decisions" and (n := self._deselections()):
+                    parts.append(f"{n} de-selection{'s' if n > 1 else ''}")
+        if self.conflicts:
+            n = len(self.conflicts)
+            parts.append(f"{n} conflict{'s' if n > 1 else ''}")
         agenda = " and an agenda" if self.payload.get("meeting") else ""
-        return (
-            f"{len(self.people)} people{agenda} from {self.sender}: {counts['new']} new, "
-            f"{counts['matched']} matched, {counts['possible-duplicate']} possible duplicates"
+        return f"From {self.sender}{agenda}: {', '.join(parts) or 'nothing new for this laptop'}"
+
+    def _deselections(self) -> int:
+        assert self.merge is not None
+        return sum(
+            1
+            for o in self.merge.outcomes
+            if o.table == "decisions" and o.create and o.changes.get("kind") == DecisionKind.DESELECT.value
         )
 
 
 class Transfer:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.exchange = Exchange(ws)
 
     # -- this store's key --------------------------------------------------------------------------
     def public_key(self) -> str:
@@ -97,39 +139,103 @@ class Transfer:
         return pack.public_key_text(pair.public)
 
     # -- export ------------------------------------------------------------------------------------
+    def partners(self) -> list[tuple[str, str]]:
+        """The stores this one has exchanged packs with, most recent first: (store id, who)."""
+        return [(p["store"], p["label"] or p["store"]) for p in self.exchange.partners()]
+
+    def partner_of_meeting(self, meeting_id: int) -> str | None:
+        """The store a meeting came from (where its outcome goes back to), if it came in a pack."""
+        uid = self.exchange.uid("meetings", meeting_id)
+        store = uid.split(":", 1)[0]
+        return None if store == self.ws.vault.store_id else store
+
     def export(
         self,
         nominal_ids: Sequence[int],
         *,
         meeting_id: int | None = None,
+        partner: str | None = None,
         passphrase: str | None = None,
         recipient_key: str | None = None,
         recipient: str,
         justification: str,
     ) -> bytes:
-        """The sealed pack; the disclosure is recorded before the bytes are returned."""
+        """The sealed pack; the disclosure is recorded before the bytes are returned. With a
+        ``partner`` (a store this one has exchanged with), the pack carries what changed since
+        the last exchange with it, as well as the chosen people and meeting."""
         self.ws.require("A transfer pack (personal data in bulk)")
-        ids = sorted(set(nominal_ids))
+        ids = set(nominal_ids)
         if meeting_id is not None:
-            ids = sorted(set(ids) | {i["nominal_id"] for i in self._agenda(meeting_id) if i["nominal_id"]})
-        if not ids and meeting_id is None:
+            self.ws.row("meetings", meeting_id, "meeting")
+            ids |= {
+                r[0]
+                for r in self.ws.db.execute(
+                    "SELECT nominal_id FROM agenda_items WHERE meeting_id = ? AND nominal_id IS NOT NULL",
+                    [meeting_id],
+                )
+            }
+        known = self.exchange.partner(partner) if partner else None
+        if partner and known is None:
+            raise ServiceError(
+                "This store has not exchanged packs with that store yet; send it a whole pack."
+            )
+        if not ids and meeting_id is None and known is None:
             raise ServiceError("Choose the people (or the meeting) to put in the pack.")
+        meetings = {meeting_id} if meeting_id is not None else set()
+        if known is None:
+            keys = self.exchange.scope(ids, meetings)
+        else:  # what it has not got: new records of the people and meetings shared with it too
+            shared = self.exchange.known_to(known["store"])
+            ids |= {i for t, i in shared if t == "nominals"}
+            meetings |= {i for t, i in shared if t == "meetings"}
+            changed = self.exchange.changed_since(known["store"], int(known["acked"]))
+            keys = (self.exchange.scope(ids, meetings) - shared) | changed
+        upto = self.exchange.tick()
+        records = self.exchange.records(keys)
+        people = self._people_of(records)
+        payload = {
+            "format": FORMAT,
+            "from": {
+                "store": self.ws.vault.store_id,
+                "partnership": self.ws.setting("partnership"),
+                "user": self.ws.user.display_name,
+                "at": self.ws.now().isoformat(timespec="seconds"),
+            },
+            "to": known["store"] if known else None,
+            "upto": upto,
+            "ack": int(known["received"]) if known else None,
+            "meeting": self.exchange.uid("meetings", meeting_id) if meeting_id is not None else None,
+            "records": records,
+            "disclosures": self.exchange.disclosures(people),
+        }
         try:
             public = pack.parse_public_key(recipient_key) if recipient_key else None
             data = pack.seal(
-                self._payload(ids, meeting_id), signing_key=self._signing_key(), passphrase=passphrase,
-                recipient=public,
-            )  # fmt: skip
+                payload, signing_key=self._signing_key(), passphrase=passphrase, recipient=public
+            )
         except PackError as exc:
             raise ServiceError(str(exc)) from None
         how = "transfer pack for a public key" if public else "transfer pack protected by a passphrase"
         Documents(self.ws).disclose(
-            Document("transfer", f"Transfer pack ({len(ids)} people)", lambda: data, tuple(ids)),
+            Document(
+                "transfer", f"Transfer pack ({len(people)} people)", lambda: data, tuple(sorted(people))
+            ),
             how=how,
             recipient=recipient,
             justification=justification,
         )
+        if known is not None:
+            with self.ws.transaction():
+                self.exchange.sent(known["store"], keys, upto)
         return data
+
+    def _people_of(self, records: Iterable[dict[str, Any]]) -> set[int]:
+        found = set()
+        for r in records:
+            uid = r["uid"] if r["t"] == "nominals" else (r.get("v") or {}).get("nominal_id")
+            if uid and (local := self.exchange.local(uid, "nominals")) is not None:
+                found.add(local)
+        return found
 
     def _signing_key(self) -> bytes:
         """This store's Ed25519 signing key, made the first time a pack is sent (kept in the store)."""
@@ -150,84 +256,23 @@ class Transfer:
         key = ed25519.Ed25519PrivateKey.from_private_bytes(self._signing_key())
         return pack.fingerprint(key.public_key().public_bytes_raw())
 
-    def _payload(self, ids: list[int], meeting_id: int | None) -> dict[str, Any]:
-        store = self.ws.vault.store_id
-        people = []
-        for nid in ids:
-            nominal = self.ws.row("nominals", nid, "nominal")
-            person: dict[str, Any] = {
-                "uid": self._uid("nominal", nid),
-                "nominal": {k: nominal[k] for k in NOMINAL_COLUMNS},
-            }
-            for table in PERSON_TABLES:
-                extra = " AND state = 'final'" if table == "score_sheets" else ""
-                person[table] = [
-                    {
-                        **{k: v for k, v in r.items() if k not in ("id", "nominal_id", "meeting_id")},
-                        "uid": self._uid(table, r["id"]),
-                    }  # fmt: skip
-                    for r in self.ws.db.query(f"SELECT * FROM {table} WHERE nominal_id = ?{extra}", [nid])
-                ]
-            people.append(person)
-        meeting = None
-        if meeting_id is not None:
-            m = self.ws.row("meetings", meeting_id, "meeting")
-            meeting = {
-                "uid": self._uid("meeting", meeting_id),
-                **{k: m[k] for k in ("panel", "held_on", "venue", "chair", "deputy", "quorum_note")},
-                "attendance": [
-                    {k: a[k] for k in ("name", "agency", "role", "present")}
-                    for a in self.ws.db.query("SELECT * FROM attendance WHERE meeting_id = ?", [meeting_id])
-                ],
-                "agenda": [
-                    {
-                        **{k: i[k] for k in ("position", "title", "reasons", "minutes")},
-                        "person": self._uid("nominal", i["nominal_id"]) if i["nominal_id"] else None,
-                    }
-                    for i in self._agenda(meeting_id)
-                ],
-            }
-        return {
-            "format": FORMAT,
-            "from": {
-                "store": store,
-                "partnership": self.ws.setting("partnership"),
-                "user": self.ws.user.display_name,
-                "at": self.ws.now().isoformat(timespec="seconds"),
-            },
-            "people": people,
-            "meeting": meeting,
-        }
-
-    def _agenda(self, meeting_id: int) -> list[dict[str, Any]]:
-        return list(
-            self.ws.db.query(
-                "SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY position", [meeting_id]
-            )
-        )
-
-    def _uid(self, entity: str, local_id: int) -> str:
-        """A record's origin: the store it was first made in, and its id there."""
-        found = self.ws.db.execute(
-            "SELECT uid FROM transfer_origins WHERE entity = ? AND local_id = ?", [entity, local_id]
-        ).fetchone()
-        return str(found[0]) if found else f"{self.ws.vault.store_id}:{entity}:{local_id}"
-
     # -- import --------------------------------------------------------------------------------------
     def plan(self, data: bytes, *, passphrase: str | None = None) -> TransferPlan:
-        """Open the pack and say what would happen to each person; nothing is written."""
+        """Open the pack and say what would happen to each person and record; nothing is written."""
         private = self.ws.setting("transfer_private_key")
         try:
             opened = pack.open_pack(
                 data, passphrase=passphrase, private=bytes.fromhex(private) if private else None
             )
             payload = opened.payload
-            if payload.get("format") != FORMAT or not isinstance(payload.get("people"), list):
-                raise PackError("This pack was made by a different version of PPO Panel.")
+            if payload.get("format") != FORMAT:
+                raise PackError(
+                    "This pack was made by a different version of PPO Panel; ask the sender to make it "
+                    "again with this version."
+                )
             check_payload(
                 payload,
-                nominal_fields=frozenset(NOMINAL_COLUMNS),
-                table_fields={t: self._fields(t) for t in PERSON_TABLES},
+                fields={t: self.exchange.fields(t) for t in TABLES},
                 catalogue=ScoreSheets(self.ws).catalogue,
                 own_store=self.ws.vault.store_id,
                 exists=self._exists,
@@ -241,36 +286,49 @@ class Transfer:
                 f"This pack says it comes from a store whose key this laptop knows as {pinned}, but it is "
                 f"signed by {opened.fingerprint}. It was not made there; nothing was merged."
             )
+        fates = tuple(self._fates(payload["records"]))
+        people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
+        merge = self.exchange.reconcile(payload["records"], people)
+        return TransferPlan(payload, fates, opened.fingerprint, not pinned, merge)
+
+    def _fates(self, records: list[dict[str, Any]]) -> Iterable[PersonFate]:
+        """Each person in the pack not known here by origin: new, matched, or a possible duplicate."""
         index = PersonIndex(self.ws)
-        fates = []
-        for number, person in enumerate(payload["people"], start=1):
-            n = person["nominal"]
-            name = f"{str(n['family_name']).upper()}, {n['given_names']}"
-            known = self._local(person["uid"], "nominal")
-            if known is not None:
-                fates.append(
-                    PersonFate(number, person["uid"], name, "matched", f"{name}: merged before", known)
-                )
+        number = 0
+        for record in records:
+            if record["t"] != "nominals" or record.get("deleted"):
                 continue
+            number += 1
+            n = record["v"]
+            name = f"{str(n.get('family_name', '')).upper()}, {n.get('given_names', '')}"
+            if self.exchange.local(record["uid"], "nominals") is not None:
+                continue  # exchanged before: its changes are merged record by record
             found = index.match_draft(_draft(n), number)
             message = found.message.replace(f"Row {number}", name)
-            fates.append(PersonFate(number, person["uid"], name, found.fate, message, found.nominal_id))
-        return TransferPlan(payload, tuple(fates), opened.fingerprint, not pinned)
+            yield PersonFate(number, record["uid"], name, found.fate, message, found.nominal_id)
 
-    def _fields(self, table: str) -> frozenset[str]:
-        """The fields a record of ``table`` may carry in a pack: this store's columns, less its ids."""
-        columns = {r["name"] for r in self.ws.db.query(f"PRAGMA table_info({table})")}
-        return frozenset(columns - {"id", "nominal_id", "meeting_id"})
-
-    def _exists(self, entity: str, local_id: int) -> bool:
-        table = {"nominal": "nominals", "meeting": "meetings"}.get(entity, entity)
-        if table not in {"nominals", "meetings", *PERSON_TABLES}:
+    def _exists(self, kind: str, local_id: int) -> bool:
+        """Whether a record of ``kind`` was made in this store (a pack may name only those)."""
+        table = next((t for t in TABLES if entity(t) == kind), None)
+        if table is None:
             return False
-        return self.ws.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [local_id]).fetchone() is not None
+        here = self.ws.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [local_id]).fetchone()
+        made_here = self.ws.db.execute(  # and deleted since: its deletion is what travels back
+            "SELECT 1 FROM sync_fields WHERE tbl = ? AND row_id = ? AND field = ''", [table, local_id]
+        ).fetchone()
+        return here is not None or made_here is not None
 
     def commit(
-        self, plan: TransferPlan, decisions: dict[int, int | None] | None = None, *, justification: str
+        self,
+        plan: TransferPlan,
+        decisions: Mapping[int, int | None] | None = None,
+        *,
+        justification: str,
+        resolutions: Mapping[str, str] | None = None,
     ) -> Changes:
+        """Merge the pack: ``decisions`` says who each possible duplicate is (person number →
+        local id, or None for a new person); ``resolutions`` picks a side for each conflict
+        (its key → "here" or "there"). One transaction: all of it, or nothing."""
         decisions = decisions or {}
         if not justification.strip():
             raise ServiceError("Merging a transfer pack needs the reason (recorded in the audit log).")
@@ -281,70 +339,73 @@ class Transfer:
             raise ServiceError(
                 f"{len(undecided)} possible duplicate(s) need a person's decision; nothing was merged."
             )
-        cases, sheets = Cases(self.ws), ScoreSheets(self.ws)
-        added: dict[str, int] = {}
-        touched: set[int] = set()
+        payload = plan.payload
+        sender_store = str(payload["from"]["store"])
         with self.ws.writing():
             if plan.first_exchange:  # trust on first use: later packs from that store must match
-                sender = str(plan.payload["from"]["store"])
                 self.ws.db.table("settings").upsert(
-                    {"key": f"transfer_pin:{sender}", "value": plan.fingerprint}, pk="key"
+                    {"key": f"transfer_pin:{sender_store}", "value": plan.fingerprint}, pk="key"
                 )
-            local_people: dict[str, int] = {}
-            for fate, person in zip(plan.people, plan.payload["people"], strict=True):
+            people: dict[str, int | None] = {}
+            for fate in plan.people:
                 who = decisions.get(fate.number, fate.nominal_id) if fate.fate != "new" else None
-                created = who is None
-                if who is None:
-                    who = cases.add_nominal(
-                        _draft(person["nominal"]), justification=f"transfer from {plan.sender}"
-                    )[0].id
-                self._remember(person["uid"], "nominal", who)
-                local_people[person["uid"]] = who
-                touched.add(who)
-                for table in PERSON_TABLES:
-                    for record in person.get(table, []):
-                        if self._local(record["uid"], table) is not None:
-                            continue
-                        if (
-                            table == "memberships"
-                            and not created
-                            and not record["removed_on"]
-                            and cases.current_spell(who)
-                        ):
-                            continue  # the spell on this laptop stands
-                        if table == "score_sheets" and not self._knows_matrix(sheets, record):
-                            continue  # scored on a matrix this laptop does not have: left out, not guessed
-                        values = {k: v for k, v in record.items() if k != "uid"}
-                        local_id = self.ws.insert(table, {**values, "nominal_id": who})
-                        self._remember(record["uid"], table, local_id)
-                        added[table] = added.get(table, 0) + 1
-            if (meeting := plan.payload.get("meeting")) and self._local(meeting["uid"], "meeting") is None:
-                self._meeting(meeting, local_people)
-                added["meetings"] = 1
+                people[fate.uid] = who
+                if who is not None:
+                    self.exchange.remember(fate.uid, "nominals", who)
+            merge = self.exchange.reconcile(payload["records"], people, resolutions)
+            self._keep_local(merge, people)
+            unresolved = [
+                c for c in merge.conflicts if (resolutions or {}).get(c.key) not in ("here", "there")
+            ]
+            if unresolved:
+                raise ServiceError(
+                    f"{len(unresolved)} conflict(s) need a person's choice (this laptop's value or the "
+                    "pack's); nothing was merged."
+                )
+            written = self.exchange.apply(merge, plan.sender, justification)
+            shown = self.exchange.merge_disclosures(payload.get("disclosures", []), plan.sender)
+            ours = payload.get("to") == self.ws.vault.store_id
+            self.exchange.received(sender_store, plan.sender, int(payload["upto"]),
+                                   payload.get("ack") if ours else None, merge.outcomes)  # fmt: skip
+            touched = sorted(
+                o.local_id for o in merge.outcomes if o.table == "nominals" and o.local_id is not None
+            )
             self.ws.audit.record(
                 AuditKind.COMBINATION,
                 "transfer",
-                plan.payload["from"].get("store", ""),
+                sender_store,
                 f"Transfer pack merged: {plan.summary()}",
                 at=self.ws.now(),
-                after={"people": sorted(touched), "added": added},
+                after={
+                    "people": touched,
+                    "written": written,
+                    "disclosures": shown,
+                    "conflicts": dict(sorted((resolutions or {}).items())),
+                },  # fmt: skip
                 justification=justification,
             )
-        tables = frozenset({"nominals", "meetings", "agenda", *PERSON_TABLES})
+        tables = frozenset({"agenda", *TABLES})
         return Changes(tables, frozenset(touched))
 
-    def _meeting(self, meeting: dict[str, Any], people: dict[str, int]) -> None:
-        values = {k: meeting[k] for k in ("panel", "held_on", "venue", "chair", "deputy", "quorum_note")}
-        meeting_id = self.ws.insert("meetings", {**values, "state": MeetingState.PLANNED.value})
-        self._remember(meeting["uid"], "meeting", meeting_id)
-        for a in meeting.get("attendance", []):
-            self.ws.insert("attendance", {**a, "meeting_id": meeting_id})
-        for item in meeting.get("agenda", []):
-            person = people.get(item["person"]) if item["person"] else None
-            entry = {k: item[k] for k in ("position", "title", "reasons", "minutes")}
-            self.ws.insert("agenda_items", {**entry, "meeting_id": meeting_id, "nominal_id": person})
-        summary = f"Meeting from a transfer pack: {meeting['panel']}"
-        self.ws.audit.record(AuditKind.COLLECTION, "meeting", meeting_id, summary, at=self.ws.now())
+    def _keep_local(self, merge: Reconciliation, people: Mapping[str, int | None]) -> None:
+        """What this laptop keeps whatever a pack says: a matched person's current spell here stands
+        (a second current spell is not opened); a score sheet on a matrix this laptop does not
+        have is left out, not guessed."""
+        matched = {uid for uid, who in people.items() if who is not None}
+        sheets, cases = ScoreSheets(self.ws), Cases(self.ws)
+        for o in merge.outcomes:
+            if not o.create:
+                continue
+            if (
+                o.table == "memberships"
+                and o.changes.get("nominal_id") in matched
+                and not o.changes.get("removed_on")
+            ):
+                who = people[o.changes["nominal_id"]]
+                if who is not None and cases.current_spell(who):
+                    o.left_out = "the spell on this laptop stands"
+            if o.table == "score_sheets" and not self._knows_matrix(sheets, o.changes):
+                o.left_out = "scored on a matrix this laptop does not have"
 
     @staticmethod
     def _knows_matrix(sheets: ScoreSheets, record: dict[str, Any]) -> bool:
@@ -356,16 +417,6 @@ class Transfer:
             return False
         sheets.register(defn)
         return True
-
-    def _local(self, uid: str, entity: str) -> int | None:
-        if uid.startswith(f"{self.ws.vault.store_id}:{entity}:"):
-            return int(uid.rsplit(":", 1)[1])  # it came from this very store
-        found = self.ws.db.execute("SELECT local_id FROM transfer_origins WHERE uid = ?", [uid]).fetchone()
-        return int(found[0]) if found else None
-
-    def _remember(self, uid: str, entity: str, local_id: int) -> None:
-        if self._local(uid, entity) is None:
-            self.ws.db.table("transfer_origins").insert({"uid": uid, "entity": entity, "local_id": local_id})
 
 
 def _draft(n: dict[str, Any]) -> NominalDraft:

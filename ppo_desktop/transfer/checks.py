@@ -1,5 +1,6 @@
-"""A pack's contents checked before anything of it is believed: every record has only the fields
-it may have, each a plain value; a final score sheet's total is worked out again from its inputs on
+"""A pack's contents checked before anything of it is believed: every record is of a kind this
+store keeps and has only the fields it may have, each a plain value, its references and version
+details well formed; a final score sheet's total is worked out again from its inputs on
 the named matrix (a sheet whose total does not follow is refused, not merged); records claiming to
 have been made in the receiving store must be there."""
 
@@ -10,60 +11,89 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ppo_desktop.scoring import Catalogue, DefinitionError, InputError, score
+from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.pack import PackError
 
 Scalar = (str, int, float, type(None))
-MEETING_FIELDS = frozenset(
-    {"uid", "panel", "held_on", "venue", "chair", "deputy", "quorum_note", "attendance", "agenda"}
+RECORD_KEYS = frozenset({"t", "uid", "v", "vv", "by", "deleted"})
+DISCLOSURE_KEYS = frozenset(
+    {"uid", "at", "user", "workstation", "person", "summary", "recipient", "justification"}
 )
-ATTENDANCE_FIELDS = frozenset({"name", "agency", "role", "present"})
-AGENDA_FIELDS = frozenset({"position", "title", "reasons", "minutes", "person"})
+MAX_RECORDS = 2_000_000
 
 
 def check_payload(
     payload: dict[str, Any],
     *,
-    nominal_fields: frozenset[str],
-    table_fields: Mapping[str, frozenset[str]],
+    fields: Mapping[str, frozenset[str]],
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
 ) -> None:
-    """PackError naming the first thing wrong (never a value from the pack)."""
+    """PackError naming the first thing wrong (never a value from the pack). ``fields``: each table
+    a pack may carry, and the fields its records may have."""
     origin = payload.get("from")
     if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) for k in ("store", "user")):
         raise PackError("The pack does not say which store it comes from.")
     if origin["store"] == own_store:
         raise PackError("The pack claims to come from this very store; refused.")
-    people = payload.get("people")
-    if not isinstance(people, list):
-        raise PackError("The pack's list of people is damaged.")
-    for number, person in enumerate(people, start=1):
-        where = f"person {number} of the pack"
-        if not isinstance(person, dict):
-            raise PackError(f"{where} is damaged.")
-        _uid(person.get("uid"), "nominal", where, own_store, exists)
-        _record(person.get("nominal"), nominal_fields, where)
-        for table, allowed in table_fields.items():
-            records = person.get(table, [])
-            if not isinstance(records, list):
-                raise PackError(f"{where}: its {table} are damaged.")
-            for record in records:
-                _record(record, allowed | {"uid"}, f"{where}, {table}")
-                _uid(record["uid"], table, f"{where}, {table}", own_store, exists)
-                if table == "score_sheets":
-                    _sheet(record, catalogue, where)
-        unknown = set(person) - {"uid", "nominal", *table_fields}
-        if unknown:
-            raise PackError(f"{where} has parts this version does not know ({', '.join(sorted(unknown))}).")
-    meeting = payload.get("meeting")
-    if meeting is not None:
-        if not isinstance(meeting, dict) or set(meeting) - MEETING_FIELDS:
-            raise PackError("The pack's meeting is damaged or has fields this version does not know.")
-        for item in meeting.get("attendance", []):
-            _record(item, ATTENDANCE_FIELDS, "the meeting's attendance")
-        for item in meeting.get("agenda", []):
-            _record(item, AGENDA_FIELDS, "the meeting's agenda")
+    for key, kinds in (("upto", (int,)), ("ack", (int, type(None))), ("to", (str, type(None))),
+                       ("meeting", (str, type(None)))):  # fmt: skip
+        if not isinstance(payload.get(key), kinds) or isinstance(payload.get(key), bool):
+            raise PackError("The pack's exchange details are damaged.")
+    records = payload.get("records")
+    if not isinstance(records, list) or len(records) > MAX_RECORDS:
+        raise PackError("The pack's list of records is damaged.")
+    for number, record in enumerate(records, start=1):
+        _change(record, f"record {number} of the pack", fields, catalogue, own_store, exists)
+    disclosures = payload.get("disclosures", [])
+    if not isinstance(disclosures, list):
+        raise PackError("The pack's disclosures are damaged.")
+    for item in disclosures:
+        _record(item, DISCLOSURE_KEYS, "the pack's disclosures")
+        if not all(isinstance(item.get(k), str) for k in DISCLOSURE_KEYS):
+            raise PackError("the pack's disclosures: an entry is incomplete.")
+        _uid(item["uid"], "disclosure", "the pack's disclosures", own_store, lambda _e, _i: True)
+        _uid(item["person"], "nominal", "the pack's disclosures", own_store, exists)
+
+
+def _change(
+    record: object,
+    where: str,
+    fields: Mapping[str, frozenset[str]],
+    catalogue: Catalogue,
+    own_store: str,
+    exists: Callable[[str, int], bool],
+) -> None:
+    if not isinstance(record, dict) or set(record) - RECORD_KEYS or record.get("t") not in fields:
+        raise PackError(f"{where} is damaged or of a kind this version does not know.")
+    table = str(record["t"])
+    allowed = fields[table]
+    _uid(record.get("uid"), sync.entity(table), where, own_store, exists)
+    if record.get("deleted", False) is not True and "deleted" in record:
+        raise PackError(f"{where} is damaged.")
+    if record.get("deleted"):
+        if "v" in record:
+            raise PackError(f"{where}: a deleted record carries values; refused.")
+    else:
+        values = record.get("v")
+        _record(values, allowed, where)
+        assert isinstance(values, dict)
+        for name, target in sync.REFERENCES.items():
+            if values.get(name) is not None:
+                _uid(values[name], sync.entity(target), where, own_store, exists)
+        if table == "score_sheets":
+            _sheet(values, catalogue, where)
+    for part, check in (("vv", sync.is_vector), ("by", _is_author)):
+        found = record.get(part, {})
+        if not isinstance(found, dict) or set(found) - allowed - {sync.CREATION}:
+            raise PackError(f"{where}: its version details are damaged.")
+        if not all(check(v) for v in found.values()):
+            raise PackError(f"{where}: its version details are damaged.")
+
+
+def _is_author(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value)
 
 
 def _record(record: object, allowed: frozenset[str] | set[str], where: str) -> None:
@@ -83,6 +113,8 @@ def _uid(uid: object, entity: str, where: str, own_store: str, exists: Callable[
     if not isinstance(uid, str) or uid.count(":") != 2:
         raise PackError(f"{where}: a record's origin is damaged.")
     store, kind, local = uid.split(":")
+    if kind != entity:
+        raise PackError(f"{where}: a record's origin names another kind of record; refused.")
     if store == own_store and (kind != entity or not local.isdigit() or not exists(entity, int(local))):
         raise PackError(
             f"{where}: a record claims to have been made in this store, but it is not here; refused."

@@ -42,6 +42,10 @@ def _real_payload(demo: Workspace, laptop: Workspace) -> dict[str, Any]:
     return plan.payload
 
 
+def _records(payload: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    return [r for r in payload["records"] if r["t"] == table]
+
+
 def _forge(payload: dict[str, Any], laptop: Workspace, **options: Any) -> bytes:
     """What an outsider can make: the chair's public key is not secret; their signing key is their own."""
     public = pack.parse_public_key(Transfer(laptop).public_key())
@@ -50,7 +54,7 @@ def _forge(payload: dict[str, Any], laptop: Workspace, **options: Any) -> bytes:
 
 def test_a_forged_sender_is_refused(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
-    sheet = next(s for p in payload["people"] for s in p["score_sheets"])
+    sheet = _records(payload, "score_sheets")[0]
     sheet["uid"] = "elsewhere:score_sheets:1"
     before = _state(laptop)
     with pytest.raises(ServiceError, match="It was not made there"):
@@ -61,10 +65,10 @@ def test_a_forged_sender_is_refused(demo: Workspace, laptop: Workspace) -> None:
 def test_an_invented_score_is_refused_even_on_a_first_exchange(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
     payload["from"]["store"] = "a-store-never-seen"
-    person = payload["people"][0]
-    sheet = dict(person["score_sheets"][0])
-    sheet.update(uid="a-store-never-seen:score_sheets:77", total=999.0)
-    person["score_sheets"].append(sheet)
+    sheet = _records(payload, "score_sheets")[0]
+    payload["records"].append(
+        {**sheet, "uid": "a-store-never-seen:score_sheets:77", "v": {**sheet["v"], "total": 999.0}}
+    )
     with pytest.raises(ServiceError, match="total does not follow from its inputs"):
         Transfer(laptop).plan(_forge(payload, laptop))
 
@@ -72,7 +76,7 @@ def test_an_invented_score_is_refused_even_on_a_first_exchange(demo: Workspace, 
 def test_records_claiming_to_be_the_receivers_own_are_refused(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
     payload["from"]["store"] = "a-store-never-seen"
-    payload["people"][0]["uid"] = f"{laptop.vault.store_id}:nominal:4242"
+    _records(payload, "nominals")[0]["uid"] = f"{laptop.vault.store_id}:nominal:4242"
     with pytest.raises(ServiceError, match="claims to have been made in this store"):
         Transfer(laptop).plan(_forge(payload, laptop))
     payload["from"]["store"] = laptop.vault.store_id
@@ -83,7 +87,7 @@ def test_records_claiming_to_be_the_receivers_own_are_refused(demo: Workspace, l
 def test_unknown_fields_are_refused(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
     payload["from"]["store"] = "a-store-never-seen"
-    payload["people"][0]["memberships"][0]["role"] = "administrator"
+    _records(payload, "memberships")[0]["v"]["role"] = "administrator"
     with pytest.raises(ServiceError, match="fields this store does not know \\(role\\)"):
         Transfer(laptop).plan(_forge(payload, laptop))
 
@@ -172,3 +176,49 @@ def test_csv_and_workbook_fuzz_gives_a_sentence_never_a_traceback(laptop: Worksp
         assert _state(laptop) == before
 
     attempt()
+
+
+def _spell(payload: dict[str, Any]) -> dict[str, Any]:
+    return _records(payload, "memberships")[0]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (lambda p: p["records"].append({"t": "users", "uid": "x:users:1", "v": {}}), "kind this version"),
+        (lambda p: p["records"].append({"t": "audit", "uid": "x:audit:1", "v": {}}), "kind this version"),
+        (lambda p: _spell(p)["vv"].update(status={"elsewhere": -3}), "version details"),
+        (lambda p: _spell(p)["vv"].update(status={"elsewhere": "9"}), "version details"),
+        (lambda p: _spell(p)["vv"].update(secret={"elsewhere": 9}), "version details"),
+        (lambda p: _spell(p)["by"].update(status=["a", 1, None]), "version details"),
+        (lambda p: _spell(p)["v"].update(nominal_id="elsewhere:meeting:1"), "another kind"),
+        (lambda p: _spell(p).update(deleted=False), "damaged"),
+        (lambda p: p.update(upto="12"), "exchange details"),
+        (lambda p: p["disclosures"].append({"uid": "x:disclosure:1"}), "incomplete"),
+    ],
+)  # fmt: skip
+def test_crafted_changes_are_refused_whole(
+    demo: Workspace, laptop: Workspace, tamper: Any, message: str
+) -> None:
+    """Tables a pack may not touch, version vectors that are not counts, references to the wrong kind
+    of record: refused before anything is merged."""
+    payload = _real_payload(demo, laptop)
+    payload["from"]["store"] = "a-store-never-seen"
+    tamper(payload)
+    before = _state(laptop)
+    with pytest.raises(ServiceError, match=message):
+        Transfer(laptop).plan(_forge(payload, laptop))
+    assert _state(laptop) == before
+
+
+def test_a_final_score_sheet_is_never_rewritten_by_a_pack(demo: Workspace, laptop: Workspace) -> None:
+    """A partner's pack can change what partners change; a final score sheet is not among them."""
+    payload = _real_payload(demo, laptop)
+    payload["from"]["store"] = "a-store-never-seen"
+    sheet = _records(payload, "score_sheets")[0]
+    sheet["v"]["scorer"] = "Someone Else"
+    sheet["vv"]["scorer"] = {"a-store-never-seen": 10**9}
+    transfer = Transfer(laptop)
+    transfer.commit(transfer.plan(_forge(payload, laptop)), justification="Panel")
+    scorers = {r[0] for r in laptop.db.execute("SELECT scorer FROM score_sheets")}
+    assert "Someone Else" not in scorers

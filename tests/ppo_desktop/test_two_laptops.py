@@ -1,0 +1,223 @@
+"""Two laptops, one record (issue 14): the meeting goes to the chair's laptop, its outcome comes
+back, and nothing is lost or silently overwritten."""
+
+from __future__ import annotations
+
+import pytest
+
+from ppo_desktop.domain import DecisionKind, MeetingState, Pathway, RemovalReason
+from ppo_desktop.services.actions import Actions
+from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.transfer import Transfer, TransferPlan
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+PACK = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def cheap_pack_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ppo_desktop.transfer.pack as pack
+
+    fast = (2**10, 8, 1)
+    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {fast})
+    original = pack.seal
+    monkeypatch.setattr(pack, "seal", lambda payload, **kw: original(payload, **{**kw, "cost": fast}))
+
+
+def send(source: Workspace, meeting_id: int | None = None, *, partner: str | None = None) -> bytes:
+    return Transfer(source).export(
+        [], meeting_id=meeting_id, partner=partner, passphrase=PACK, recipient="The other laptop",
+        justification="Panel meeting",
+    )  # fmt: skip
+
+
+def merge(target: Workspace, data: bytes, **resolutions: str) -> TransferPlan:
+    transfer = Transfer(target)
+    plan = transfer.plan(data, passphrase=PACK)
+    decided = {p.number: p.nominal_id for p in plan.people if p.fate == "possible-duplicate"}
+    transfer.commit(plan, decided, justification="Exchange", resolutions=resolutions)
+    return plan
+
+
+def planned_meeting(demo: Workspace) -> tuple[int, list[int]]:
+    meetings = Meetings(demo)
+    meeting = next(m for m in meetings.all() if m.state is MeetingState.PLANNED)
+    people = [r.nominal.id for r in Cases(demo).cohort(include_former=False)[:3]]
+    for nid in people:
+        meetings.add_item(meeting.id, f"Review {nid}", nominal_id=nid, reasons=["review due (test)"])
+    return meeting.id, people
+
+
+def chair_meeting(laptop: Workspace) -> int:
+    return next(m.id for m in Meetings(laptop).all() if m.state is MeetingState.PLANNED)
+
+
+def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, laptop: Workspace) -> None:
+    meeting_id, people = planned_meeting(demo)
+    merge(laptop, send(demo, meeting_id))
+
+    # The chair runs the meeting on the laptop: one current member is de-selected, an action added.
+    chair_id = chair_meeting(laptop)
+    meetings, decisions = Meetings(laptop), Decisions(laptop)
+    meetings.start(chair_id)
+    meetings.add_attendee(chair_id, "Dr Example Chair", "Police", "Chair")
+    first = meetings.agenda(chair_id)[0]
+    assert first.nominal_id is not None
+    decisions.decide(first.id, DecisionKind.DESELECT, reason_code=RemovalReason.MOVED_AWAY.value,
+                     authority="DI Example (Police)", note="Moved out of the area")  # fmt: skip
+    meetings.set_notes(first.id, "Moved away in October; housing confirmed.")
+    Actions(laptop).add(
+        first.nominal_id, pathway=Pathway.ACCOMMODATION, description="Tell the new area",
+        agency="Probation", owner="Example Officer", due_on=None, meeting_id=chair_id,
+    )  # fmt: skip
+    meetings.close(chair_id)
+    assert Cases(laptop).current_spell(first.nominal_id) is None
+
+    partner = Transfer(laptop).partner_of_meeting(chair_id)
+    assert partner == demo.vault.store_id  # the outcome goes back where the meeting came from
+    back = send(laptop, chair_id, partner=partner)
+    plan = Transfer(demo).plan(back, passphrase=PACK)
+    summary = plan.summary()
+    assert "1 decision" in summary and "1 de-selection" in summary and "1 action" in summary
+    assert not plan.conflicts and not plan.people  # every person was known already
+    Transfer(demo).commit(plan, justification="Outcome of the panel")
+
+    person = people[0]
+    assert Cases(demo).current_spell(person) is None  # de-selected on the coordinator's store too
+    removed = demo.db.execute(
+        "SELECT removal_reason, removal_authority FROM memberships WHERE nominal_id = ? "
+        "AND removed_on IS NOT NULL ORDER BY id DESC",
+        [person],
+    ).fetchone()
+    assert tuple(removed) == ("moved-away", "DI Example (Police)")
+    assert Meetings(demo).get(meeting_id).state is MeetingState.CLOSED
+    [decision] = Meetings(demo).decisions(meeting_id)
+    assert decision.kind == "deselect" and decision.nominal_id == person
+    item = next(i for i in Meetings(demo).agenda(meeting_id) if i.nominal_id == person)
+    assert item.notes == "Moved away in October; housing confirmed." and decision.agenda_item_id == item.id
+    assert [a.description for a in Actions(demo).open_actions() if a.nominal_id == person][-1] == (
+        "Tell the new area"
+    )
+    assert [a.name for a in Meetings(demo).attendance(meeting_id)] == ["Dr Example Chair"]
+    # The audit names who changed it on the other laptop; both chains verify.
+    merged = [e for e in demo.audit.search(kind="combination") if "memberships" not in e.summary]
+    assert any("spell changed" in e.summary and "chair on" in e.summary for e in merged)
+    assert demo.audit.verify().ok and laptop.audit.verify().ok
+
+
+def test_merging_the_same_pack_twice_changes_nothing(demo: Workspace, laptop: Workspace) -> None:
+    meeting_id, _ = planned_meeting(demo)
+    data = send(demo, meeting_id)
+    merge(laptop, data)
+    snapshot = _state(laptop)
+    again = merge(laptop, data)
+    assert "nothing new" in again.summary()
+    assert _state(laptop) == snapshot
+
+
+def test_a_field_changed_on_both_laptops_goes_to_a_person(demo: Workspace, laptop: Workspace) -> None:
+    meeting_id, _ = planned_meeting(demo)
+    merge(laptop, send(demo, meeting_id))
+    chair_id = chair_meeting(laptop)
+    Meetings(laptop).set_quorum_note(chair_id, "Quorate: police, probation, council")
+    Meetings(demo).set_quorum_note(meeting_id, "Quorate (coordinator's note)")
+    Meetings(demo).set_minutes(Meetings(demo).agenda(meeting_id)[0].id, 25)  # no collision: applies
+    partner = demo.vault.store_id
+    back = send(laptop, chair_id, partner=partner)
+    transfer = Transfer(demo)
+    plan = transfer.plan(back, passphrase=PACK)
+    [conflict] = plan.conflicts
+    assert conflict.field == "quorum_note" and conflict.here == "Quorate (coordinator's note)"
+    assert conflict.there == "Quorate: police, probation, council" and conflict.there_by.user == "chair"
+    before = _state(demo)
+    with pytest.raises(ServiceError, match="1 conflict"):
+        transfer.commit(plan, justification="Outcome")
+    assert _state(demo) == before  # nothing half-merged
+    transfer.commit(plan, justification="Outcome", resolutions={conflict.key: "there"})
+    assert Meetings(demo).get(meeting_id).quorum_note == "Quorate: police, probation, council"
+    # The choice travels back: the chair's laptop takes the settled value without asking again.
+    reply = send(demo, meeting_id, partner=laptop.vault.store_id)
+    plan = Transfer(laptop).plan(reply, passphrase=PACK)
+    assert not plan.conflicts
+    Transfer(laptop).commit(plan, justification="Settled")
+    assert Meetings(laptop).get(chair_id).quorum_note == "Quorate: police, probation, council"
+    assert Meetings(laptop).agenda(chair_id)[0].minutes == 25
+
+
+def test_since_the_last_exchange_a_pack_carries_only_what_changed(demo: Workspace, laptop: Workspace) -> None:
+    meeting_id, _ = planned_meeting(demo)
+    first = send(demo, meeting_id)
+    merge(laptop, first)
+    chair_id = chair_meeting(laptop)
+    back = send(laptop, chair_id, partner=demo.vault.store_id)
+    merge(demo, back)  # the coordinator now knows what the chair's laptop has
+    Meetings(demo).set_quorum_note(meeting_id, "Changed after the exchange")
+    small = send(demo, meeting_id, partner=laptop.vault.store_id)
+    plan = Transfer(laptop).plan(small, passphrase=PACK)
+    assert [r["t"] for r in plan.payload["records"]] == ["meetings"]
+    assert len(small) < len(first) / 4
+    merge(laptop, small)
+    assert Meetings(laptop).get(chair_id).quorum_note == "Changed after the exchange"
+
+
+def test_packs_merged_out_of_order_reach_the_same_state(demo: Workspace, laptop: Workspace) -> None:
+    meeting_id, _ = planned_meeting(demo)
+    merge(laptop, send(demo, meeting_id))
+    partner = laptop.vault.store_id
+    merge(demo, send(laptop, chair_meeting(laptop), partner=demo.vault.store_id))
+    Meetings(demo).set_quorum_note(meeting_id, "First")
+    older = send(demo, meeting_id, partner=partner)
+    Meetings(demo).set_quorum_note(meeting_id, "Second")
+    newer = send(demo, meeting_id, partner=partner)
+    merge(laptop, newer)
+    merge(laptop, older)  # arrives late: it is already included
+    assert Meetings(laptop).get(chair_meeting(laptop)).quorum_note == "Second"
+
+
+def test_an_agenda_item_removed_stays_removed_whatever_arrives_later(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    meeting_id, _ = planned_meeting(demo)
+    first = send(demo, meeting_id)
+    merge(laptop, first)
+    merge(demo, send(laptop, chair_meeting(laptop), partner=demo.vault.store_id))
+    item = Meetings(demo).agenda(meeting_id)[-1]
+    Meetings(demo).remove_item(item.id)
+    removal = send(demo, meeting_id, partner=laptop.vault.store_id)
+    merge(laptop, removal)
+    assert len(Meetings(laptop).agenda(chair_meeting(laptop))) == 2
+    merge(laptop, first)  # the first pack again: the item does not come back
+    assert len(Meetings(laptop).agenda(chair_meeting(laptop))) == 2
+
+
+def test_projections_on_the_chairs_laptop_are_recorded_on_the_coordinators(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    meeting_id, people = planned_meeting(demo)
+    merge(laptop, send(demo, meeting_id))
+    chair_id = chair_meeting(laptop)
+    Meetings(laptop).record_projection(Meetings(laptop).agenda(chair_id)[0].id)
+    back = send(laptop, chair_id, partner=demo.vault.store_id)
+    merge(demo, back)
+    merge(demo, back)  # once only
+    shown = [
+        e for e in demo.audit.search(kind="disclosure", nominal_id=people[0]) if "Projected" in e.summary
+    ]
+    assert len(shown) == 1 and "by chair" in shown[0].summary
+    assert demo.audit.verify().ok
+
+
+def test_a_pack_made_for_another_version_is_refused_clearly(demo: Workspace, laptop: Workspace) -> None:
+    import ppo_desktop.transfer.pack as pack
+
+    data = pack.seal({"format": 1, "from": {"store": "x", "user": "y"}, "people": []},
+                     signing_key=pack.new_signing_key(), passphrase=PACK)  # fmt: skip
+    with pytest.raises(ServiceError, match="different version"):
+        Transfer(laptop).plan(data, passphrase=PACK)
+
+
+def _state(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    tables = ("nominals", "memberships", "meetings", "agenda_items", "decisions", "actions", "attendance")
+    return {t: [tuple(r) for r in ws.db.execute(f"SELECT * FROM {t} ORDER BY id")] for t in tables}

@@ -394,9 +394,12 @@ def cmd_transfer_export(args: argparse.Namespace) -> int:
         passphrase = (
             None if args.to_key else read_secret(args, "Pack passphrase: ", "PPO_PACK_PASSPHRASE", True)
         )
-        data = Transfer(ws).export(
+        transfer = Transfer(ws)
+        partner = _partner(transfer, args) if args.since_last else None
+        data = transfer.export(
             ids,
             meeting_id=args.meeting,
+            partner=partner,
             passphrase=passphrase,
             recipient_key=args.to_key,
             recipient=args.recipient,
@@ -412,7 +415,7 @@ def cmd_transfer_export(args: argparse.Namespace) -> int:
 def cmd_transfer_import(args: argparse.Namespace) -> int:
     """Open a pack and show each person's fate; with --commit, merge it (one transaction)."""
     from ppo_desktop.services.transfer import Transfer
-    from ppo_desktop.transfer.pack import mode_of
+    from ppo_desktop.transfer.pack import PackError, mode_of
 
     try:
         data = Path(args.pack).read_bytes()
@@ -421,23 +424,57 @@ def cmd_transfer_import(args: argparse.Namespace) -> int:
     ws = _open(args)
     try:
         transfer = Transfer(ws)
-        needs_passphrase = data.startswith(b"PPO-PANEL-TRANSFER-1") and mode_of(data) == "passphrase"
+        try:
+            needs_passphrase = mode_of(data) == "passphrase"
+        except PackError as exc:
+            raise CliError(str(exc)) from None
         passphrase = (
             read_secret(args, "Pack passphrase: ", "PPO_PACK_PASSPHRASE") if needs_passphrase else None
         )
         plan = transfer.plan(data, passphrase=passphrase)
         for person in plan.people:
             print(f"{person.number}\t{person.fate}\t{person.message}")
+        for number, c in enumerate(plan.conflicts, start=1):
+            print(f"conflict {number}\t{c.record}: {c.field}\n  here:  {c.here!r} ({c.here_by})\n"
+                  f"  there: {c.there!r} ({c.there_by})")  # fmt: skip
         print(plan.summary())
         print(plan.signed_by)
         if not args.commit:
-            print("dry run: nothing was merged (add --commit --why REASON to merge)")
+            print("dry run: nothing was merged (add --commit --why REASON to merge; settle each conflict "
+                  "with --keep N=here or --keep N=there)")  # fmt: skip
             return 0
-        transfer.commit(plan, _decisions(args), justification=args.why or "")
+        transfer.commit(plan, _decisions(args), justification=args.why or "", resolutions=_keep(args, plan))
         print("merged")
     finally:
         ws.close()
     return 0
+
+
+def _partner(transfer: Any, args: argparse.Namespace) -> str:
+    """--since-last: the store named by --partner (its id, or a part of who it is), else the one
+    this store exchanged with most recently."""
+    known = transfer.partners()
+    if not known:
+        raise CliError("this store has not exchanged packs with another yet: leave out --since-last")
+    if not args.partner:
+        return str(known[0][0])
+    found = [store for store, who in known if args.partner in (store, who) or args.partner in who]
+    if len(found) != 1:
+        listed = "; ".join(f"{store} ({who})" for store, who in known)
+        raise CliError(f"--partner must name one store this one has exchanged with: {listed}")
+    return str(found[0])
+
+
+def _keep(args: argparse.Namespace, plan: Any) -> dict[str, str]:
+    """--keep N=here|there: which side stands for conflict N (as the dry run numbers them)."""
+    chosen: dict[str, str] = {}
+    for keep in args.keep or []:
+        number, _, side = keep.partition("=")
+        count = len(plan.conflicts)
+        if not number.isdigit() or side not in ("here", "there") or not 1 <= int(number) <= count:
+            raise CliError(f"--keep takes N=here or N=there, N from 1 to {count}")
+        chosen[plan.conflicts[int(number) - 1].key] = side
+    return chosen
 
 
 def _decisions(args: argparse.Namespace) -> dict[int, int | None]:
@@ -684,6 +721,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nominal", action="append", help="nominal ref or id (repeatable)")
     p.add_argument("--meeting", type=int, help="a meeting: its agenda and everyone on it")
     p.add_argument(
+        "--since-last", action="store_true",
+        help="what changed since the last exchange with the partner store (and the chosen records)",
+    )  # fmt: skip
+    p.add_argument("--partner", help="with --since-last: which partner store (default: the latest)")
+    p.add_argument(
         "--to-key", help="the receiving store's public key (else a passphrase: PPO_PACK_PASSPHRASE)"
     )
     p.add_argument("--recipient", required=True)
@@ -694,6 +736,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--why")
     p.add_argument("--same", action="append", help="N=NOMINAL_ID: pack person N is this nominal")
     p.add_argument("--new", action="append", help="N: pack person N is a new person")
+    p.add_argument("--keep", action="append", help="N=here|there: which value stands for conflict N")
     p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
     p.add_argument("--out", required=True)
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")

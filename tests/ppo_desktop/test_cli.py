@@ -327,7 +327,77 @@ def test_transfer_pack_headless(
     code, stdout, err = run(["transfer-import", *chair, str(pack), "--commit", "--why", "Panel"], capsys)
     assert code == 0, err
     code, stdout, err = run(["transfer-import", *chair, str(pack)], capsys)
-    assert "known key" in stdout and stdout.count("\tmatched\t") == 2  # merged once, then known
+    assert "known key" in stdout and "nothing new for this laptop" in stdout  # merged once, then known
     monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
     code, _, err = run(["transfer-import", *store, str(tmp_path / "missing.ppopack")], capsys)
     assert code == 1 and "cannot read" in err
+
+
+def test_the_outcome_goes_back_headless_and_a_conflict_is_settled_by_flag(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """transfer-export --since-last and transfer-import show the same summary and conflicts as the
+    screens; nothing is merged until each conflict is settled with --keep."""
+    from db.device import DeviceSecrets
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+    from ppo_desktop.services.meetings import Meetings
+    from ppo_desktop.services.session import unlock
+
+    chair_pass = "the chair's own laptop passphrase"
+    chair, store = [str(tmp_path / "chair.ppo"), "--no-keyring"], [str(demo_store), "--no-keyring"]
+    monkeypatch.setenv("PPO_PACK_PASSPHRASE", "a long pack passphrase 7")
+
+    def as_(who: list[str]) -> list[str]:
+        monkeypatch.setenv("PPO_PASSPHRASE", chair_pass if who is chair else DEMO_PASSPHRASE)
+        return who
+
+    def quorum(path: str, passphrase: str, note: str) -> None:
+        ws = unlock(Path(path), passphrase, device=DeviceSecrets(None))
+        try:
+            meeting = next(m for m in Meetings(ws).all() if m.state.value == "planned")
+            Meetings(ws).set_quorum_note(meeting.id, note)
+        finally:
+            ws.close()
+
+    create = [
+        "create",
+        as_(chair)[0],
+        "--user",
+        "chair",
+        "--partnership",
+        "Fictionshire (chair)",
+        "--no-keyring",
+    ]
+    assert run(create, capsys)[0] == 0
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    meeting_id = next(m.id for m in Meetings(ws).all() if m.state.value == "planned")
+    ws.close()
+    out, back = tmp_path / "out.ppopack", tmp_path / "back.ppopack"
+    code, _, err = run(["transfer-export", *as_(store), "--out", str(out), "--meeting", str(meeting_id),
+                        "--recipient", "Chair", "--why", "Panel"], capsys)  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(["transfer-export", *store, "--out", str(back), "--since-last", "--recipient", "Chair",
+                        "--why", "Panel"], capsys)  # fmt: skip
+    assert code == 1 and "has not exchanged packs" in err
+    code, _, err = run(["transfer-import", *as_(chair), str(out), "--commit", "--why", "Panel"], capsys)
+    assert code == 0, err
+    quorum(chair[0], chair_pass, "Quorate (chair)")
+    quorum(str(demo_store), DEMO_PASSPHRASE, "Quorate (coordinator)")
+    code, stdout, err = run(["transfer-export", *as_(chair), "--out", str(back), "--since-last",
+                             "--recipient", "Coordinator", "--why", "Outcome"], capsys)  # fmt: skip
+    assert code == 0, err
+    code, stdout, err = run(["transfer-import", *as_(store), str(back)], capsys)
+    assert code == 0 and "conflict 1\t" in stdout and "1 conflict" in stdout, err
+    assert "'Quorate (coordinator)'" in stdout and "'Quorate (chair)' (chair on" in stdout
+    code, _, err = run(["transfer-import", *store, str(back), "--commit", "--why", "Outcome"], capsys)
+    assert code == 1 and "1 conflict(s) need a person's choice" in err
+    commit = ["transfer-import", *store, str(back), "--commit", "--why", "Outcome"]
+    code, _, err = run([*commit, "--keep", "1=sideways"], capsys)
+    assert code == 1 and "--keep takes N=here or N=there" in err
+    code, stdout, err = run([*commit, "--keep", "1=there"], capsys)
+    assert code == 0 and "merged" in stdout, err
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    try:
+        assert Meetings(ws).get(meeting_id).quorum_note == "Quorate (chair)"
+    finally:
+        ws.close()

@@ -15,6 +15,7 @@ from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store
 from ui.context import AppContext
+from ui.imports.transfer_dialogs import MergeAnswer, MergeDialog
 from ui.reports.screen import ReportsScreen
 from ui.tasks import SyncRunner
 
@@ -64,7 +65,7 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
     sender.meeting.setCurrentIndex(sender.meeting.findData(meeting.id))
     target = tmp_path / "panel.ppopack"
     seal = {"passphrase": "a long pack passphrase", "recipient_key": None, "recipient": "Chair"}
-    sender.transfers.ask_seal = lambda _t: {**seal, "justification": "Panel"}
+    sender.transfers.ask_seal = lambda _t, _p: {**seal, "justification": "Panel"}
     sender.transfers.ask_save = lambda: target
     qtbot.mouseClick(_button(sender, "Transfer pack for this meeting…"), Qt.MouseButton.LeftButton)
     assert target.exists() and "encrypted pack" in sender.error.text()
@@ -75,13 +76,14 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
     receiver.transfers.ask_passphrase = lambda: "a long pack passphrase"
     seen: list[str] = []
 
-    def merge(plan: object) -> tuple[dict[int, int | None], str]:
+    def merge(plan: object) -> MergeAnswer:
         seen.append(plan.summary())  # type: ignore[attr-defined]
-        return {}, "Chair's copy"
+        return MergeAnswer({}, "Chair's copy")
 
     receiver.transfers.ask_merge = merge  # type: ignore[assignment]
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
-    assert seen and f"{len(on_agenda)} people and an agenda" in seen[0]
+    people = len(on_agenda)
+    assert seen and "and an agenda" in seen[0] and f": {people} people ({people} new" in seen[0]
     assert "Merged" in receiver.error.text()
     assert len(laptop.cases.cohort()) == len(on_agenda)
     assert [m.panel for m in laptop.meetings.all()] == [meeting.panel]
@@ -108,3 +110,117 @@ def test_settings_show_the_signing_fingerprint_the_receiver_will_see(
     key = Transfer(laptop.ws).public_key()
     data = Transfer(ctx.ws).export([1], recipient_key=key, recipient="Chair", justification="Panel")
     assert Transfer(laptop.ws).plan(data).fingerprint == shown  # the same words on both laptops
+
+
+@pytest.fixture
+def cheap_packs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ppo_desktop.transfer.pack as pack
+
+    original = pack.seal
+    monkeypatch.setattr(
+        pack, "seal", lambda payload, **kw: original(payload, **{**kw, "cost": (2**10, 8, 1)})
+    )
+    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {(2**10, 8, 1)})
+
+
+@pytest.mark.usefixtures("cheap_packs")
+def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_screens(
+    qtbot: QtBot, ctx: AppContext, laptop: AppContext, tmp_path: Path
+) -> None:
+    from ppo_desktop.domain import DecisionKind, MeetingState
+    from ppo_desktop.services.decisions import Decisions
+    from ui.screens.meetings import MeetingsScreen
+
+    coordinator, chair = MeetingsScreen(ctx), MeetingsScreen(laptop)
+    qtbot.addWidget(coordinator)
+    qtbot.addWidget(chair)
+    meeting = next(m for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    person = ctx.cases.cohort(include_former=False)[0].nominal.id
+    ctx.meetings.add_item(meeting.id, "Review", nominal_id=person)
+    coordinator.select(meeting.id)
+    assert coordinator.send_button.text() == "Send this meeting to the c&hair's laptop…"
+    out, back = tmp_path / "out.ppopack", tmp_path / "back.ppopack"
+    offered: list[str | None] = []
+
+    def seal(_title: str, partner: str | None) -> dict[str, str | None]:
+        offered.append(partner)
+        return {"partner": partner, "passphrase": "a long pack passphrase", "recipient_key": None,
+                "recipient": "The other laptop", "justification": "Panel"}  # fmt: skip
+
+    for screen, _path in ((coordinator, out), (chair, back)):
+        screen.transfers.ask_seal = seal
+        screen.transfers.ask_passphrase = lambda: "a long pack passphrase"
+    coordinator.transfers.ask_save = lambda: out
+    qtbot.mouseClick(coordinator.send_button, Qt.MouseButton.LeftButton)
+    assert out.exists() and offered == [None]  # no partner yet: the whole meeting
+
+    chair.transfers.ask_open = lambda: out
+    chair.transfers.ask_merge = lambda plan: MergeAnswer({}, "Chair's copy")
+    qtbot.mouseClick(chair.bring_button, Qt.MouseButton.LeftButton)
+    assert "Merged" in chair.error.text()
+    chair_meeting = laptop.meetings.all()[0]
+    chair.select(chair_meeting.id)
+    assert chair.send_button.text() == "Send the outc&ome back…"  # it came from the coordinator
+
+    # The chair runs it; meanwhile the coordinator edits the same field.
+    laptop.meetings.start(chair_meeting.id)
+    item = laptop.meetings.agenda(chair_meeting.id)[0]
+    Decisions(laptop.ws).decide(item.id, DecisionKind.RETAIN, note="Engaging well")
+    laptop.meetings.set_quorum_note(chair_meeting.id, "Quorate (chair)")
+    laptop.meetings.close(chair_meeting.id)
+    ctx.meetings.set_quorum_note(meeting.id, "Quorate (coordinator)")
+    chair.transfers.ask_save = lambda: back
+    qtbot.mouseClick(chair.send_button, Qt.MouseButton.LeftButton)
+    assert back.exists() and offered[-1] == ctx.ws.vault.store_id  # back where it came from
+
+    shown: list[MergeDialog] = []
+
+    def settle(plan: object) -> MergeAnswer:
+        dialog = MergeDialog(plan, coordinator)  # type: ignore[arg-type]
+        qtbot.addWidget(dialog)
+        shown.append(dialog)
+        choice = dialog.conflicts.cellWidget(0, 3)
+        choice.setCurrentIndex(choice.findData("there"))  # type: ignore[attr-defined]
+        return MergeAnswer(dialog.decisions(), "Outcome of the panel", dialog.resolutions())
+
+    coordinator.transfers.ask_open = lambda: back
+    coordinator.transfers.ask_merge = settle
+    qtbot.mouseClick(coordinator.bring_button, Qt.MouseButton.LeftButton)
+    [dialog] = shown
+    texts = [dialog.conflicts.item(0, c).text() for c in range(3)]
+    assert "quorum note" in texts[0] and "Quorate (coordinator)" in texts[1] and "Quorate (chair)" in texts[2]
+    assert "chair on" in texts[2]  # who changed it on the other laptop, and when
+    assert "1 decision" in coordinator.error.text() and "1 conflict" in coordinator.error.text()
+    assert ctx.meetings.get(meeting.id).state is MeetingState.CLOSED
+    assert ctx.meetings.get(meeting.id).quorum_note == "Quorate (chair)"
+    assert [d.kind for d in ctx.meetings.decisions(meeting.id)] == ["retain"]
+
+
+@pytest.mark.usefixtures("cheap_packs")
+def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
+    qtbot: QtBot, ctx: AppContext, laptop: AppContext, tmp_path: Path
+) -> None:
+    from ppo_desktop.domain import MeetingState
+    from ppo_desktop.services.transfer import Transfer
+    from ui.screens.meetings import MeetingsScreen
+
+    meeting = next(m for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    seal = {"passphrase": "a long pack passphrase", "recipient": "x", "justification": "y"}
+    first = Transfer(laptop.ws).plan(Transfer(ctx.ws).export([], meeting_id=meeting.id, **seal),
+                                     passphrase="a long pack passphrase")  # fmt: skip
+    Transfer(laptop.ws).commit(first, justification="Chair's copy")
+    chair_meeting = laptop.meetings.all()[0]
+    laptop.meetings.set_quorum_note(chair_meeting.id, "Chair's words")
+    ctx.meetings.set_quorum_note(meeting.id, "Coordinator's words")
+    back = tmp_path / "back.ppopack"
+    partner = ctx.ws.vault.store_id
+    outcome = Transfer(laptop.ws).export([], meeting_id=chair_meeting.id, partner=partner, **seal)
+    back.write_bytes(outcome)
+    screen = MeetingsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.transfers.ask_open = lambda: back
+    screen.transfers.ask_passphrase = lambda: "a long pack passphrase"
+    screen.transfers.ask_merge = lambda plan: MergeAnswer({}, "Outcome")
+    qtbot.mouseClick(screen.bring_button, Qt.MouseButton.LeftButton)
+    assert "1 conflict(s) need a person's choice" in screen.error.text()
+    assert ctx.meetings.get(meeting.id).quorum_note == "Coordinator's words"

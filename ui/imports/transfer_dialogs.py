@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
@@ -39,9 +40,22 @@ NEW_PERSON = -1
 class SealDialog(QDialog):
     """How the pack is protected, and who it is for and why (recorded before it is written)."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        parent: QWidget | None = None,
+        partners: Sequence[tuple[str, str]] = (),
+        partner: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.partner = QComboBox()
+        self.partner.setAccessibleName("Which laptop the pack is for")
+        for store, who in partners:
+            self.partner.addItem(f"{who} — what changed since the last exchange", store)
+        self.partner.addItem("A laptop this store has not exchanged with — the whole meeting", None)
+        if partner is not None and (found := self.partner.findData(partner)) >= 0:
+            self.partner.setCurrentIndex(found)
         self.by_passphrase = QRadioButton("A &passphrase (tell it to the recipient another way)")
         self.by_key = QRadioButton("The receiving laptop's &public key")
         self.by_passphrase.setChecked(True)
@@ -59,6 +73,7 @@ class SealDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         form = QFormLayout(self)
+        add_rows(form, (("&For:", self.partner),))
         form.addRow(self.by_passphrase)
         add_rows(form, (("Pass&phrase:", self.passphrase), ("&Repeat:", self.repeat)))
         form.addRow(self.by_key)
@@ -80,6 +95,7 @@ class SealDialog(QDialog):
     def answer(self) -> dict[str, str | None]:
         by_key = self.by_key.isChecked()
         return {
+            "partner": self.partner.currentData(),
             "passphrase": None if by_key else self.passphrase.text(),
             "recipient_key": self.key.text() if by_key else None,
             "recipient": self.recipient.text(),
@@ -110,6 +126,26 @@ class MergeDialog(QDialog):
                 choice.addItem("A new person", NEW_PERSON)
                 choice.setAccessibleName(f"{person.name}: who is this?")
                 self.table.setCellWidget(i, 2, choice)
+        self.conflicts = QTableWidget(len(plan.conflicts), 4)
+        self.conflicts.setHorizontalHeaderLabels(["Changed on both laptops", "On this laptop", "In the pack",
+                                                  "Keep"])  # fmt: skip
+        self.conflicts.verticalHeader().hide()
+        for column in (1, 2):
+            self.conflicts.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.conflicts.setAccessibleName("Conflicts: the same field changed on both laptops")
+        self.conflicts.setWordWrap(True)
+        for i, c in enumerate(plan.conflicts):
+            self.conflicts.setItem(i, 0, QTableWidgetItem(f"{c.record}\n{c.field.replace('_', ' ')}"))
+            self.conflicts.setItem(i, 1, QTableWidgetItem(f"{_shown(c.here)}\n{c.here_by}"))
+            self.conflicts.setItem(i, 2, QTableWidgetItem(f"{_shown(c.there)}\n{c.there_by}"))
+            choice = QComboBox()
+            choice.addItem("— choose —", None)
+            choice.addItem("This laptop's", "here")
+            choice.addItem("The pack's", "there")
+            choice.setAccessibleName(f"{c.record}, {c.field}: which value stands?")
+            self.conflicts.setCellWidget(i, 3, choice)
+        self.conflicts.resizeRowsToContents()
+        self.conflicts.setVisible(bool(plan.conflicts))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. Chair's copy for the panel on 1 December")
         self.error = QLabel()
@@ -122,12 +158,27 @@ class MergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"{plan.summary()}\n{plan.signed_by}"))
         layout.addWidget(self.table, 1)
+        if plan.conflicts:
+            layout.addWidget(QLabel(
+                f"{len(plan.conflicts)} field(s) changed on both laptops since they last exchanged. "
+                "Choose which value stands for each; nothing is merged until every one is chosen."
+            ))  # fmt: skip
+            layout.addWidget(self.conflicts, 1)
+        self.table.setVisible(bool(plan.people))
         reason = QFormLayout()
         add_rows(reason, (("&Why:", self.reason),))
         layout.addLayout(reason)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(900, 500)
+
+    def resolutions(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i, conflict in enumerate(self.plan.conflicts):
+            widget = self.conflicts.cellWidget(i, 3)
+            if isinstance(widget, QComboBox) and widget.currentData() is not None:
+                out[conflict.key] = str(widget.currentData())
+        return out
 
     def decisions(self) -> dict[int, int | None]:
         out: dict[int, int | None] = {}
@@ -139,6 +190,19 @@ class MergeDialog(QDialog):
         return out
 
 
+@dataclass(frozen=True)
+class MergeAnswer:
+    """What a person decided in the merge dialog."""
+
+    decisions: dict[int, int | None]  # possible duplicate → local person (None: a new person)
+    reason: str
+    resolutions: dict[str, str] = field(default_factory=dict)  # conflict → "here" or "there"
+
+
+def _shown(value: object) -> str:
+    return "(empty)" if value in (None, "") else str(value)
+
+
 class TransferActions:
     """The two transfer actions, for a screen to offer (Reports, with its meeting chosen)."""
 
@@ -147,14 +211,18 @@ class TransferActions:
         self.parent = parent
         self.report = report
         self.transfer = Transfer(ctx.ws)
-        self.ask_seal: Callable[[str], dict[str, str | None] | None] = self._ask_seal
+        self.ask_seal: Callable[[str, str | None], dict[str, str | None] | None] = self._ask_seal
         self.ask_save: Callable[[], Path | None] = self._ask_save
         self.ask_open: Callable[[], Path | None] = self._ask_open
         self.ask_passphrase: Callable[[], str | None] = self._ask_passphrase
-        self.ask_merge: Callable[[TransferPlan], tuple[dict[int, int | None], str] | None] = self._ask_merge
+        self.ask_merge: Callable[[TransferPlan], MergeAnswer | None] = self._ask_merge
 
     def send(self, meeting_id: int) -> None:
-        answer = self.ask_seal("Transfer pack for the chair's laptop")
+        """The meeting for the chair's laptop, or — for a meeting that came in a pack — its outcome
+        back to the store it came from (what changed since the last exchange with it)."""
+        back_to = self.transfer.partner_of_meeting(meeting_id)
+        title = "Send the outcome back" if back_to else "Send this meeting to the chair's laptop"
+        answer = self.ask_seal(title, back_to)
         if answer is None:
             return
         path = self.ask_save()
@@ -186,9 +254,10 @@ class TransferActions:
         answer = self.ask_merge(plan)
         if answer is None:
             return
-        decisions, reason = answer
         try:
-            changes = self.transfer.commit(plan, decisions, justification=reason)
+            changes = self.transfer.commit(
+                plan, answer.decisions, justification=answer.reason, resolutions=answer.resolutions
+            )
         except ServiceError as exc:
             self.report(str(exc))
             return
@@ -200,8 +269,10 @@ class TransferActions:
         QGuiApplication.clipboard().setText(key)  # a public key: not a secret
         return key
 
-    def _ask_seal(self, title: str) -> dict[str, str | None] | None:
-        dialog = SealDialog(title, self.parent)
+    def _ask_seal(self, title: str, partner: str | None) -> dict[str, str | None] | None:
+        if partner is None and (known := self.transfer.partners()):
+            partner = known[0][0]  # the laptop this store exchanged with last
+        dialog = SealDialog(title, self.parent, self.transfer.partners(), partner)
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _ask_save(self) -> Path | None:
@@ -220,11 +291,11 @@ class TransferActions:
                                         QLineEdit.EchoMode.Password)  # fmt: skip
         return text if ok else None
 
-    def _ask_merge(self, plan: TransferPlan) -> tuple[dict[int, int | None], str] | None:
+    def _ask_merge(self, plan: TransferPlan) -> MergeAnswer | None:
         dialog = MergeDialog(plan, self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return dialog.decisions(), dialog.reason.text()
+        return MergeAnswer(dialog.decisions(), dialog.reason.text(), dialog.resolutions())
 
 
 def key_row(actions: TransferActions) -> QVBoxLayout:

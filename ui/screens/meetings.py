@@ -22,6 +22,7 @@ from ppo_desktop.domain import Meeting
 from ppo_desktop.services import Changes, ServiceError
 from ui.context import AppContext
 from ui.date_field import DateField
+from ui.imports.transfer_dialogs import TransferActions
 from ui.meeting.agenda_builder import AgendaBuilder
 from ui.meeting.attendance import AttendancePanel
 from ui.table_model import Column, ObjectRole, fmt_date
@@ -78,9 +79,20 @@ class MeetingsScreen(QWidget):
         new.clicked.connect(self.plan)
         self.error = QLabel()
         self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        # Two laptops, one record: the meeting goes to the chair's laptop and its outcome comes back.
+        self.transfers = TransferActions(ctx, self, self.error.setText)
+        self.send_button = QPushButton("Send this meeting to the c&hair's laptop…")
+        self.send_button.clicked.connect(self.send)
+        self.bring_button = QPushButton("&Bring the meeting's outcome back…")
+        self.bring_button.setToolTip("Open a pack from the other laptop: its changes are merged here, "
+                                     "conflicts shown side by side first")  # fmt: skip
+        self.bring_button.clicked.connect(self.transfers.receive)
         top = QHBoxLayout()
         top.addWidget(title_label("Meetings"), 1)
-        top.addWidget(self.error)
+        top.addWidget(self.error, 2)
+        top.addWidget(self.send_button)
+        top.addWidget(self.bring_button)
         top.addWidget(new)
         self.attendance = AttendancePanel(ctx, self)
         upper = QWidget()
@@ -117,9 +129,11 @@ class MeetingsScreen(QWidget):
                 self.view.setCurrentIndex(proxy.index(r, 0))
                 self.builder.show_meeting(meeting)
                 self.attendance.show_meeting(meeting)
+                self._label_send(meeting)
                 return
         self.builder.show_meeting(None)
         self.attendance.show_meeting(None)
+        self._label_send(None)
 
     def plan(self) -> None:
         dialog = NewMeetingDialog(self.ctx.ws.today() + dt.timedelta(days=28), self)
@@ -145,11 +159,26 @@ class MeetingsScreen(QWidget):
         self.ctx.broadcast(changes)
         self.select(meeting.id)
 
+    def send(self) -> None:
+        if self.builder.meeting is None:
+            self.error.setText("Select the meeting to send.")
+            return
+        self.transfers.send(self.builder.meeting.id)
+
+    def _label_send(self, meeting: Meeting | None) -> None:
+        """On the chair's laptop a meeting that came in a pack goes back as its outcome."""
+        back = meeting is not None and self.transfers.transfer.partner_of_meeting(meeting.id) is not None
+        self.send_button.setText(
+            "Send the outc&ome back…" if back else "Send this meeting to the c&hair's laptop…"
+        )
+        self.send_button.setEnabled(meeting is not None)
+
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         meeting = current.data(ObjectRole)
         if meeting is not None and (self.builder.meeting is None or self.builder.meeting.id != meeting.id):
             self.builder.show_meeting(meeting)
             self.attendance.show_meeting(meeting)
+            self._label_send(meeting)
 
     def _on_changed(self, changes: Changes) -> None:
         if "meetings" in changes.tables:

@@ -15,6 +15,7 @@ includes both), so it travels back and stands on the other side too.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,7 +88,11 @@ class Author:
 
     def __str__(self) -> str:
         where = self.workstation or "an unknown workstation"
-        return f"{self.user or 'unknown'} on {where}, {self.at or 'time unknown'}"
+        try:
+            when = f"{dt.datetime.fromisoformat(self.at):%d %b %Y %H:%M}"
+        except ValueError:
+            when = self.at or "time unknown"
+        return f"{self.user or 'unknown'} on {where}, {when}"
 
     @classmethod
     def of(cls, value: Any) -> Author:

@@ -69,6 +69,8 @@ class SealDialog(QDialog):
         self.key = QLineEdit()
         self.key.setPlaceholderText("ppo-pk1:… (Settings → Transfer key on the receiving laptop)")
         self.recipient = QLineEdit()
+        self.partner.currentIndexChanged.connect(self._suggest_recipient)
+        self._suggest_recipient()
         self.reason = QLineEdit()
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -85,6 +87,11 @@ class SealDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _suggest_recipient(self) -> None:
+        """The partner store's user, until the person types someone else."""
+        if self.partner.currentData() is not None and not self.recipient.isModified():
+            self.recipient.setText(self.partner.currentText().split(" — ", 1)[0])
 
     def _check(self) -> None:
         if self.by_passphrase.isChecked() and self.passphrase.text() != self.repeat.text():
@@ -130,8 +137,10 @@ class MergeDialog(QDialog):
         self.conflicts.setHorizontalHeaderLabels(["Changed on both laptops", "On this laptop", "In the pack",
                                                   "Keep"])  # fmt: skip
         self.conflicts.verticalHeader().hide()
-        for column in (1, 2):
-            self.conflicts.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header = self.conflicts.horizontalHeader()
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.conflicts.setAccessibleName("Conflicts: the same field changed on both laptops")
         self.conflicts.setWordWrap(True)
         for i, c in enumerate(plan.conflicts):
@@ -156,7 +165,9 @@ class MergeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{plan.summary()}\n{plan.signed_by}"))
+        summary = QLabel(f"{plan.summary()}\n{plan.signed_by}")
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
         layout.addWidget(self.table, 1)
         if plan.conflicts:
             layout.addWidget(QLabel(

@@ -1,0 +1,38 @@
+"""A child process that merges a transfer pack and, partway through writing it, says so and waits
+to be killed. Used by the kill -9 test: nothing of the pack may be in the store afterwards."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import ppo_desktop.transfer.pack as pack
+from db.device import DeviceSecrets
+from ppo_desktop.services.session import unlock
+from ppo_desktop.services.transfer import Transfer
+from ppo_desktop.services.workspace import Workspace
+
+
+def main(store: str, passphrase: str, pack_file: str, pack_passphrase: str, after: int) -> None:
+    pack.ACCEPTED_COSTS = {(2**10, 8, 1)}
+    ws = unlock(store, passphrase, device=DeviceSecrets(None))
+    written = 0
+    insert = Workspace.insert
+
+    def insert_then_stop(self: Workspace, table: str, values: dict[str, object]) -> int:
+        nonlocal written
+        written += 1
+        if written == after:
+            print("midway", flush=True)  # records written, the transaction still open
+            sys.stdin.readline()  # wait here for the kill
+        return insert(self, table, values)
+
+    Workspace.insert = insert_then_stop  # type: ignore[method-assign]
+    transfer = Transfer(ws)
+    plan = transfer.plan(Path(pack_file).read_bytes(), passphrase=pack_passphrase)
+    transfer.commit(plan, justification="Merge that is killed")
+    print("finished", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))

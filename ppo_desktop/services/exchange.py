@@ -16,11 +16,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlcipher3
+
 from ppo_desktop.audit import REDACTED, AuditKind
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, Order, entity
 
+DERIVED = {"score_sheets": frozenset({"breakdown"})}
 APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments"})  # never changed once written
 LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item", "memberships": "Spell",
          "nominations": "Nomination", "sentences": "Sentence", "score_sheets": "Score sheet",
@@ -87,9 +90,14 @@ class Exchange:
         self.ws = ws
         self.store = ws.vault.store_id
         self._fields = {t: self._columns(t) for t in TABLES}
+        self._optional = {  # the references a record may do without
+            t: {c.name for c in ws.db[t].columns if c.name in REFERENCES and not c.notnull} for t in TABLES
+        }
 
     def fields(self, table: str) -> frozenset[str]:
-        return self._fields[table]
+        """The fields a record of ``table`` travels with (a score sheet's breakdown is worked out
+        again from its inputs on arrival: it is most of a sheet's size, and derived)."""
+        return self._fields[table] - DERIVED.get(table, frozenset())
 
     def _columns(self, table: str) -> frozenset[str]:
         from db.migrations import UNTRACKED_COLUMNS
@@ -164,8 +172,9 @@ class Exchange:
                     if table == "score_sheets" and row is not None and row["state"] != "final":
                         continue  # a draft stays on the laptop it is typed on
                     record: dict[str, Any] = {"t": table, "uid": self.uid(table, row_id)}
-                    record["vv"] = {f: json.loads(v) for f, (v, _a) in stamp.items()}
-                    record["by"] = {f: a.as_list() for f, (_v, a) in stamp.items()}
+                    travels = self.fields(table) | {CREATION}
+                    record["vv"] = {f: json.loads(v) for f, (v, _a) in stamp.items() if f in travels}
+                    record["by"] = {f: a.as_list() for f, (_v, a) in stamp.items() if f in travels}
                     if row is None:
                         record["deleted"] = True
                     else:
@@ -245,7 +254,7 @@ class Exchange:
         if row is None:
             if local_id is not None or self._buried(uid, created_vv):
                 return out  # deleted here (or its deletion arrived first): it stays deleted
-            missing = self._references(values, arriving, people)
+            missing = self._references(table, values, arriving, people)
             if missing:
                 out.left_out = missing
                 return out
@@ -281,7 +290,7 @@ class Exchange:
             out.authors[name] = Author(self.ws.user.id, self.ws.audit.workstation,
                                        self.ws.now().isoformat(timespec="seconds"))  # fmt: skip
         if out.changes:
-            missing = self._references(out.changes, arriving, people)
+            missing = self._references(table, out.changes, arriving, people)
             if missing:
                 out.left_out = missing
         return out
@@ -308,17 +317,29 @@ class Exchange:
         return grave is not None and sync.includes(grave, created)
 
     def _references(
-        self, values: Mapping[str, Any], arriving: set[tuple[str, str]], people: Mapping[str, int | None]
+        self,
+        table: str,
+        values: dict[str, Any],
+        arriving: set[tuple[str, str]],
+        people: Mapping[str, int | None],
     ) -> str:
+        """Why ``values`` cannot be written here ("" if they can). A reference this laptop cannot
+        follow is dropped where the record may stand without it (a decision whose agenda item was
+        taken off the agenda here keeps its meeting); otherwise the record is left out."""
         for name, target in REFERENCES.items():
             ref = values.get(name)
             if ref is None or name not in values:
                 continue
             local = self.local(ref, target)
             if local is not None and self._row(target, local) is None:
-                return f"it refers to a {LABEL[target].lower()} deleted on this laptop"
-            if local is None and (target, ref) not in arriving and ref not in people:
-                return f"it refers to a {LABEL[target].lower()} this laptop does not have"
+                problem = f"it refers to a {LABEL[target].lower()} deleted on this laptop"
+            elif local is None and (target, ref) not in arriving and ref not in people:
+                problem = f"it refers to a {LABEL[target].lower()} this laptop does not have"
+            else:
+                continue
+            if name not in self._optional[table]:
+                return problem
+            values[name] = None
         return ""
 
     def _describe(self, table: str, row: Mapping[str, Any]) -> str:
@@ -347,8 +368,10 @@ class Exchange:
         db.execute("UPDATE sync_clock SET applying = 1")
         written: dict[str, int] = {}
         entries: list[dict[str, Any]] = []
-        for o in plan.outcomes:
-            if not o.acts:
+        deletions = [o for o in plan.outcomes if o.delete]  # a record's dependants go before it
+        ordered = [o for o in plan.outcomes if not o.delete] + deletions[::-1]
+        for o in ordered:
+            if not o.acts or (o.delete and not self._deletable(o)):
                 continue
             tick = self._tick()
             if o.local_id is None and not o.create:  # a deletion arriving before its record
@@ -364,10 +387,7 @@ class Exchange:
                     values |= {"ref": Cases(self.ws).next_ref(), "created_at": stamp, "updated_at": stamp}
                 o.local_id = self.ws.insert(o.table, values)
                 self.remember(o.uid, o.table, o.local_id)
-            elif o.delete:
-                assert o.local_id is not None
-                db.execute(f"DELETE FROM {o.table} WHERE id = ?", [o.local_id])
-            elif o.changes:
+            elif o.changes and not o.delete:
                 assert o.local_id is not None
                 db.table(o.table).update(o.local_id, self._local_values(o.table, o.changes))
             assert o.local_id is not None
@@ -386,6 +406,21 @@ class Exchange:
         if entries:
             self.ws.audit.record_many(entries)
         return written
+
+    def _deletable(self, o: Outcome) -> bool:
+        """Whether a record deleted on the other laptop can go here: one that records here still
+        refer to (e.g. an undone decision's agenda item) stays, and is said to."""
+        assert o.local_id is not None
+        self.ws.db.execute("SAVEPOINT deleting")
+        try:
+            self.ws.db.execute(f"DELETE FROM {o.table} WHERE id = ?", [o.local_id])
+        except sqlcipher3.IntegrityError:
+            self.ws.db.execute("ROLLBACK TO deleting")
+            o.left_out = "records on this laptop still refer to it"
+            return False
+        finally:
+            self.ws.db.execute("RELEASE deleting")
+        return True
 
     def _tick(self) -> int:
         self.ws.db.execute("UPDATE sync_clock SET tick = tick + 1")

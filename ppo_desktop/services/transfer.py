@@ -23,6 +23,7 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
+from ppo_desktop.scoring import Definition, score
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Conflict, Exchange, Reconciliation
@@ -34,6 +35,7 @@ from ppo_desktop.transfer.pack import KeyPair, PackError
 from ppo_desktop.transfer.sync import TABLES, entity
 
 FORMAT = 2
+ERASED_ELSEWHERE = "erased on the other laptop after its retention review"
 NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "ethnicity", "address", "pnc_id",
                    "cro", "area")  # fmt: skip
 PLURAL = {"nominals": "people", "meetings": "meetings", "agenda_items": "agenda items",
@@ -100,11 +102,17 @@ class TransferPlan:
                 )
                 if table == "decisions" and (n := self._deselections()):
                     parts.append(f"{n} de-selection{'s' if n > 1 else ''}")
+        if erased := self._erased():
+            parts.append(f"{erased} erased on the other laptop (review under Retention here)")
         if self.conflicts:
             n = len(self.conflicts)
             parts.append(f"{n} conflict{'s' if n > 1 else ''}")
         agenda = " and an agenda" if self.payload.get("meeting") else ""
         return f"From {self.sender}{agenda}: {', '.join(parts) or 'nothing new for this laptop'}"
+
+    def _erased(self) -> int:
+        outcomes = self.merge.outcomes if self.merge else []
+        return sum(1 for o in outcomes if o.table == "nominals" and o.left_out == ERASED_ELSEWHERE)
 
     def _deselections(self) -> int:
         assert self.merge is not None
@@ -289,6 +297,7 @@ class Transfer:
         fates = tuple(self._fates(payload["records"]))
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
         merge = self.exchange.reconcile(payload["records"], people)
+        self._keep_local(merge, people)
         return TransferPlan(payload, fates, opened.fingerprint, not pinned, merge)
 
     def _fates(self, records: list[dict[str, Any]]) -> Iterable[PersonFate]:
@@ -353,7 +362,7 @@ class Transfer:
                 if who is not None:
                     self.exchange.remember(fate.uid, "nominals", who)
             merge = self.exchange.reconcile(payload["records"], people, resolutions)
-            self._keep_local(merge, people)
+            self._keep_local(merge, people, writing=True)
             unresolved = [
                 c for c in merge.conflicts if (resolutions or {}).get(c.key) not in ("here", "there")
             ]
@@ -387,13 +396,19 @@ class Transfer:
         tables = frozenset({"agenda", *TABLES})
         return Changes(tables, frozenset(touched))
 
-    def _keep_local(self, merge: Reconciliation, people: Mapping[str, int | None]) -> None:
+    def _keep_local(
+        self, merge: Reconciliation, people: Mapping[str, int | None], *, writing: bool = False
+    ) -> None:
         """What this laptop keeps whatever a pack says: a matched person's current spell here stands
         (a second current spell is not opened); a score sheet on a matrix this laptop does not
-        have is left out, not guessed."""
+        have is left out, not guessed; a person erased on the other laptop after its retention
+        review is not erased here by a pack — an administrator reviews them here (Retention)."""
         matched = {uid for uid, who in people.items() if who is not None}
         sheets, cases = ScoreSheets(self.ws), Cases(self.ws)
+        erased = {o.local_id for o in merge.outcomes if o.table == "nominals" and o.delete}
         for o in merge.outcomes:
+            if o.delete and (o.table == "nominals" or o.before.get("nominal_id") in erased):
+                o.left_out = ERASED_ELSEWHERE
             if not o.create:
                 continue
             if (
@@ -404,19 +419,22 @@ class Transfer:
                 who = people[o.changes["nominal_id"]]
                 if who is not None and cases.current_spell(who):
                     o.left_out = "the spell on this laptop stands"
-            if o.table == "score_sheets" and not self._knows_matrix(sheets, o.changes):
-                o.left_out = "scored on a matrix this laptop does not have"
+            if o.table == "score_sheets":
+                defn = self._matrix(sheets, o.changes)
+                if defn is None:
+                    o.left_out = "scored on a matrix this laptop does not have"
+                elif writing:  # the breakdown does not travel: worked out again on the same matrix
+                    sheets.register(defn)
+                    breakdown = score(defn, json.loads(o.changes["inputs"]))
+                    o.changes["breakdown"] = json.dumps(breakdown.to_json(compact=True))
 
     @staticmethod
-    def _knows_matrix(sheets: ScoreSheets, record: dict[str, Any]) -> bool:
+    def _matrix(sheets: ScoreSheets, record: dict[str, Any]) -> Definition | None:
         try:
             defn = sheets.catalogue.get(record["matrix_id"], record["matrix_version"])
         except (KeyError, ValueError):
-            return False
-        if defn.hash != record["matrix_hash"]:
-            return False
-        sheets.register(defn)
-        return True
+            return None
+        return defn if defn.hash == record["matrix_hash"] else None
 
 
 def _draft(n: dict[str, Any]) -> NominalDraft:

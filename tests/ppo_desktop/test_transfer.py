@@ -67,6 +67,13 @@ def test_a_passphrase_pack_carries_cases_and_agenda_and_merges_once(
         people,
     ).fetchone()[0]
     assert _count(laptop, "score_sheets") == finals > 0
+    marks = ",".join("?" * len(people))
+    finals_sql = (
+        f"SELECT inputs, breakdown FROM score_sheets WHERE state = 'final' AND nominal_id IN ({marks})"
+    )
+    sent = demo.db.execute(finals_sql, people).fetchall()
+    arrived = laptop.db.execute("SELECT inputs, breakdown FROM score_sheets").fetchall()
+    assert sorted(map(tuple, arrived)) == sorted(map(tuple, sent))  # the breakdown worked out again, the same
     pncs = {r["pnc_id"] for r in laptop.db.query("SELECT pnc_id FROM nominals")}
     assert pncs == {demo.row("nominals", nid, "n")["pnc_id"] for nid in people}
     agenda = list(laptop.db.query("SELECT nominal_id FROM agenda_items ORDER BY position"))

@@ -221,3 +221,49 @@ def test_a_pack_made_for_another_version_is_refused_clearly(demo: Workspace, lap
 def _state(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
     tables = ("nominals", "memberships", "meetings", "agenda_items", "decisions", "actions", "attendance")
     return {t: [tuple(r) for r in ws.db.execute(f"SELECT * FROM {t} ORDER BY id")] for t in tables}
+
+
+def test_a_person_erased_on_one_laptop_is_put_to_review_on_the_other_not_half_erased(
+    ws: Workspace, laptop: Workspace
+) -> None:
+    """Erasure is an administrator's act on each store: a pack does not erase (a final score sheet
+    cannot be deleted but by erasure), nor leave a person half-deleted; the summary says so."""
+    import datetime as dt
+
+    from ppo_desktop.services.retention import Retention
+    from tests.ppo_desktop.test_retention import _former
+
+    person = _former(ws, "Gobbledygook-Erasetest", dt.date(2019, 3, 1))
+    merge(laptop, send_people(ws, [person]))
+    merge(ws, send(laptop, None, partner=ws.vault.store_id))
+    before = _state(laptop)
+    Retention(ws).erase(person, justification="Retention review (test)")
+    plan = merge(laptop, send(ws, None, partner=laptop.vault.store_id))
+    assert "1 erased on the other laptop (review under Retention here)" in plan.summary()
+    assert _state(laptop) == before
+    [due] = Retention(laptop).due()  # the rules here find them due too
+    assert due.nominal_id == laptop.db.execute("SELECT id FROM nominals").fetchone()[0]
+    assert laptop.audit.verify().ok
+
+
+def test_an_item_taken_off_on_one_laptop_while_decided_on_the_other_loses_no_decision(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    meeting_id, people = planned_meeting(demo)
+    merge(laptop, send(demo, meeting_id))
+    merge(demo, send(laptop, chair_meeting(laptop), partner=demo.vault.store_id))
+    chair_id = chair_meeting(laptop)
+    Meetings(laptop).start(chair_id)
+    last = Meetings(laptop).agenda(chair_id)[-1]
+    Decisions(laptop).decide(last.id, DecisionKind.RETAIN, note="Engaging")
+    Meetings(demo).remove_item(Meetings(demo).agenda(meeting_id)[-1].id)  # meanwhile, unaware
+    merge(laptop, send(demo, meeting_id, partner=laptop.vault.store_id))
+    assert len(Meetings(laptop).agenda(chair_id)) == 3  # its decision refers to it: it stays here
+    merge(demo, send(laptop, chair_id, partner=demo.vault.store_id))
+    [decision] = Meetings(demo).decisions(meeting_id)
+    assert decision.nominal_id == people[-1] and decision.kind == "retain"  # the decision is kept
+
+
+def send_people(source: Workspace, people: list[int]) -> bytes:
+    transfer = Transfer(source)
+    return transfer.export(people, passphrase=PACK, recipient="The other laptop", justification="Panel")

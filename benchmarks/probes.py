@@ -340,6 +340,48 @@ def import_dry_run(store: Path) -> None:
     emit(value=value, baseline=base, rows=rows - 1)
 
 
+def merge_pack(store: Path) -> None:
+    """Every person of the store, with all their records, merged into an empty laptop from a pack
+    (open, check, match, reconcile, write with stamps and audit), against the same rows inserted
+    plainly into another empty store in one transaction."""
+    from benchmarks.synthetic import PASSPHRASE
+    from db.device import DeviceSecrets
+    from db.keyfile import KdfCost
+    from ppo_desktop.services.session import create_store
+    from ppo_desktop.services.transfer import Transfer
+    from ppo_desktop.transfer.sync import REFERENCES
+
+    ws = workspace(store)
+    fresh = [
+        create_store(
+            store.with_name(name), user_id="chair", display_name="Benchmark chair", passphrase=PASSPHRASE,
+            partnership="Benchmarkshire (FICTIONAL)", device=DeviceSecrets(None), cost=KdfCost(n=2**14),
+        )[0]
+        for name in ("merged", "plain")
+    ]  # fmt: skip
+    people = [r[0] for r in ws.db.execute("SELECT id FROM nominals")]
+    key = Transfer(fresh[0]).public_key()
+    data = Transfer(ws).export(people, recipient_key=key, recipient="Benchmark", justification="Benchmark")
+    t = time.perf_counter()
+    transfer = Transfer(fresh[0])
+    plan = transfer.plan(data)
+    transfer.commit(plan, justification="Benchmark")
+    value = (time.perf_counter() - t) * 1000
+    records = plan.payload["records"]
+    t = time.perf_counter()
+    with fresh[1].vault.transaction() as db:
+        local: dict[str, int] = {}
+        for r in records:
+            if any(r["v"].get(k) and r["v"][k] not in local for k in REFERENCES):
+                continue  # refers to a meeting not in the pack: the merge leaves it out too
+            row = {k: (local[v] if k in REFERENCES and v else v) for k, v in r["v"].items()}
+            if r["t"] == "nominals":
+                row |= {"ref": r["uid"][-12:], "created_at": "2026-11-24", "updated_at": "2026-11-24"}
+            local[r["uid"]] = int(db.table(r["t"]).insert(row).last_pk or 0)
+    base = (time.perf_counter() - t) * 1000
+    emit(value=value, baseline=base, people=len(people), records=len(records))
+
+
 # -- helpers -----------------------------------------------------------------------------------
 COHORT_SQL = """SELECT n.*, m.* FROM nominals n LEFT JOIN memberships m ON m.nominal_id = n.id
                 AND m.removed_on IS NULL ORDER BY n.family_name"""
@@ -385,6 +427,7 @@ PROBES = {
         encrypted_vs_plain,
         performance_figures,
         import_dry_run,
+        merge_pack,
     )
 }
 

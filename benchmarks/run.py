@@ -55,6 +55,7 @@ ROWS = [  # probe, what is measured, field, unit, target (for reading), baseline
         "≤ 20×, 200 MB",
         "csv.reader over the file",
     ),
+    ("merge_pack", "transfer pack, every person merged", "value", "ms", "", "same rows inserted plainly"),
 ]
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
+from ppo_desktop.imports.nominations import ImportPlan
 from tests.ui.conftest import show_active
 from ui.context import AppContext
 from ui.imports.import_dialog import ImportDialog
@@ -112,3 +114,34 @@ def test_a_real_extract_is_read_as_it_comes_and_the_layout_can_be_said(
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
     assert dialog.results.item(0, 1).text() == "new"  # type: ignore[union-attr]
+
+
+def test_every_possible_duplicate_is_listed_to_decide_however_long_the_file(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More rows needing a person than the dialog lists: each possible duplicate still has its choice
+    (before, those after the listed rows kept *Import* disabled for good)."""
+    import ui.imports.import_dialog as module
+
+
+    monkeypatch.setattr(module, "LISTED", 5)
+    person = ctx.cases.nominal(1)
+    assert person.dob is not None
+    path = tmp_path / "dups.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Surname", "Forenames", "Date of birth", "Agency", "Strand", "Reason"])
+        for n in range(8):  # each one letter from the person on file: a possible duplicate
+            writer.writerow([person.family_name + "e" * (n + 1), person.given_names, person.dob.isoformat(),
+                             "Police", "C&C", "x"])  # fmt: skip
+        writer.writerow(["Quite-Different", "Fictional", "1990-01-01", "Police", "C&C", "x"])
+    dialog = _dialog(qtbot, ctx, path)
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    choices = [dialog.results.cellWidget(i, 3) for i in range(dialog.results.rowCount())]
+    boxes = [c for c in choices if isinstance(c, QComboBox)]
+    plan = dialog.plan
+    assert isinstance(plan, ImportPlan) and len(boxes) == plan.count("possible-duplicate") > 5
+    for box in boxes:
+        box.setCurrentIndex(box.count() - 1)  # a new person
+    assert dialog.import_button.isEnabled()

@@ -55,7 +55,8 @@ NEW_PERSON = -1
 LABELS = {"dob": "Date of birth", "pnc_id": "PNC id", "cro": "CRO number", "period_from": "Period from",
           "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year"}  # fmt: skip
 PER_ROW = 3
-LISTED = 2000  # rows listed in the dialog (every row has its fate in the plan and the summary)
+LISTED = 2000  # rows listed in the dialog, at least (every possible duplicate is; every row has its
+# fate in the plan and the summary)
 
 
 class ImportDialog(QDialog):
@@ -282,10 +283,15 @@ class ImportDialog(QDialog):
         # Rows that need a person (refused, possible duplicates) first; the words are made only for
         # the rows listed (the summary counts every row).
         if isinstance(plan, ImportPlan):
-            attention = (r for r in plan.rows if r.fate in ("possible-duplicate", "rejected"))
-            others = (r for r in plan.rows if r.fate not in ("possible-duplicate", "rejected"))
+            # Every possible duplicate is listed, however many: each needs its decision.
+            decide = [r for r in plan.rows if r.fate == "possible-duplicate"]
+            rest = (r for r in plan.rows if r.fate != "possible-duplicate")
+            rejected = (r for r in plan.rows if r.fate == "rejected")
+            others = (r for r in rest if r.fate != "rejected")
+            room = max(0, LISTED - len(decide))
             shown = [
-                (r.number, r.fate, r.message, r.nominal_id) for r in islice(chain(attention, others), LISTED)
+                (r.number, r.fate, r.message, r.nominal_id)
+                for r in chain(decide, islice(chain(rejected, others), room))
             ]
             total = len(plan.rows)
         else:

@@ -60,9 +60,9 @@ def ensure_demo_store(runner: TaskRunner) -> Path:
     progress.setMinimumDuration(0)
     progress.show()
     loop = QEventLoop()
-    failure: list[Exception] = []
+    failure: list[BaseException] = []
 
-    def failed(exc: Exception) -> None:
+    def failed(exc: BaseException) -> None:
         failure.append(exc)
         loop.quit()
 

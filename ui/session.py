@@ -86,7 +86,7 @@ class SessionController(QObject):
             else:
                 window.statusBar().showMessage("Store checked: no problems found", 8000)
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: BaseException) -> None:
             if self.window is window:
                 window.statusBar().showMessage(f"The store could not be checked: {exc}")
 
@@ -114,7 +114,7 @@ class SessionController(QObject):
                     f"Scheduled backup written and verified: {info.path.name}", 15000
                 )
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: BaseException) -> None:
             if self.window is window:
                 window.statusBar().showMessage(f"The scheduled backup failed: {exc}")
 

@@ -22,7 +22,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except Exception as exc:  # noqa: BLE001 - handed to the UI thread, which shows it
+        except BaseException as exc:  # noqa: BLE001 - even SystemExit: a waiting screen must hear of it
             self.relay.failed.emit(exc)
         else:
             self.relay.done.emit(result)
@@ -35,7 +35,7 @@ class TaskRunner:
         self._relays: set[_Relay] = set()
 
     def run(
-        self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]
+        self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
     ) -> None:
         relay = _Relay()
         self._relays.add(relay)
@@ -56,11 +56,11 @@ class SyncRunner(TaskRunner):
     """Runs tasks inline: used by tests and the screenshot command."""
 
     def run(
-        self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]
+        self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
     ) -> None:
         try:
             result = fn()
-        except Exception as exc:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001 - as the thread pool's jobs do
             on_error(exc)
         else:
             on_done(result)

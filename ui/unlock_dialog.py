@@ -131,7 +131,7 @@ class UnlockDialog(QDialog):
         self._busy(False)
         self.accept()
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: BaseException) -> None:
         from ppo_desktop.backoff import wait_after
         from ppo_desktop.services.session import VaultError
         from ppo_desktop.services.session import WrongPassphrase as Wrong

@@ -157,7 +157,7 @@ class PdfPreview(QWidget):
             self.status.setText(f"Printed {count} page(s); the disclosure is in the audit log.")
             self.printed.emit(count)
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: BaseException) -> None:
             self._enable(True)
             self.status.setText(f"Printing failed ({type(exc).__name__}); nothing more was sent.")
 

@@ -182,7 +182,7 @@ class ReportsScreen(QWidget):
             self._idle()
             self.preview.show_document(document)
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: BaseException) -> None:
             self._idle()
             self.error.setText(f"The document could not be built: {exc}")
 

@@ -209,7 +209,7 @@ class SettingsScreen(QWidget):
                 f"Written and verified: {info.path} ({info.bytes / 1e6:.1f} MB, encrypted)"
             )
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: BaseException) -> None:
             self.backup_button.setEnabled(True)
             self.backup_result.setText(f"The backup failed: {exc}")
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ppo_desktop.services import Changes
+from ppo_desktop.services.workspace import topics
 from ui.context import AppContext
 
 EVERYTHING = frozenset({"*"})
@@ -15,11 +16,12 @@ EVERYTHING = frozenset({"*"})
 class RefreshWhenShown:
     """Mixin for a QWidget screen that has ``reload()``; call ``watch`` once in ``__init__``."""
 
-    _watched: frozenset[str]
+    _watched: frozenset[str]  # topics, or EVERYTHING
     _stale: bool
 
     def watch(self, ctx: AppContext, tables: Iterable[str]) -> None:
-        self._watched = frozenset(tables)
+        """Reload when a change touches one of ``tables`` (topics: a name that is not one is refused)."""
+        self._watched = EVERYTHING if tables == EVERYTHING else topics(tables)
         self._stale = False
         ctx.changed.connect(self._changed)
 

@@ -109,7 +109,7 @@ class Decisions:
                 justification=authority,
             )
         decision = rows.decision(self.ws.row("decisions", decision_id, "decision"))
-        return decision, Changes.of("decisions", "memberships", "nominations", "agenda", nominal_id=nid)
+        return decision, Changes.of("decisions", "memberships", "nominations", "agenda_items", nominal_id=nid)
 
     def _details(
         self, kind: DecisionKind, strand: Strand | None, move_criteria: tuple[str, ...]
@@ -162,7 +162,8 @@ class Decisions:
                 before={"undone": False},
                 after={"undone": True},
             )
-        return Changes.of("decisions", "memberships", "nominations", "agenda", nominal_id=decision.nominal_id)
+        touched = ("decisions", "memberships", "nominations", "agenda_items")
+        return Changes.of(*touched, nominal_id=decision.nominal_id)
 
     def for_item(self, item_id: int) -> list[Decision]:
         return [

@@ -223,7 +223,7 @@ class Meetings:
                 nominal_id=nominal_id,
                 after={"meeting_id": meeting_id},
             )
-        return self.item(item_id), Changes.of("agenda", nominal_id=nominal_id)
+        return self.item(item_id), Changes.of("agenda_items", nominal_id=nominal_id)
 
     def remove_item(self, item_id: int) -> Changes:
         item = self.item(item_id)
@@ -243,7 +243,7 @@ class Meetings:
                 at=self.ws.now(),
                 nominal_id=item.nominal_id,
             )
-        return Changes.of("agenda")
+        return Changes.of("agenda_items")
 
     def move_item(self, item_id: int, to_position: int) -> Changes:
         """Put an item at ``to_position`` (1-based); the others close up around it."""
@@ -264,7 +264,7 @@ class Meetings:
                 before={"position": item.position},
                 after={"position": to_position},
             )
-        return Changes.of("agenda")
+        return Changes.of("agenda_items")
 
     def set_minutes(self, item_id: int, minutes: int) -> Changes:
         if not 1 <= minutes <= 120:
@@ -280,7 +280,7 @@ class Meetings:
         item = self.item(item_id)
         with self.ws.writing() as db:
             db.table("agenda_items").update(item_id, {"seconds_spent": item.seconds_spent + max(0, seconds)})
-        return Changes.of("agenda")
+        return Changes.of("agenda_items")
 
     def mark_discussed(self, item_id: int) -> Changes:
         return self._update_item(item_id, {"state": "discussed"}, "Item discussed", allow_in_meeting=True)
@@ -332,7 +332,7 @@ class Meetings:
                 before=before,
                 after=values,
             )
-        return Changes.of("agenda", nominal_id=item.nominal_id)
+        return Changes.of("agenda_items", nominal_id=item.nominal_id)
 
     def _renumber(self, meeting_id: int) -> None:
         for pos, item in enumerate(self.agenda(meeting_id), start=1):

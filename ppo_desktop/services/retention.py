@@ -98,5 +98,6 @@ class Retention:
             )
             db.execute("DELETE FROM erasing WHERE nominal_id = ?", [nominal_id])
         self.ws.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        tables = frozenset({"nominals", "memberships", "nominations", "actions", "score_sheets", "agenda"})
+        tables = frozenset({"nominals", "memberships", "nominations", "actions", "score_sheets",
+                            "agenda_items"})  # fmt: skip
         return Changes(tables, frozenset({nominal_id}))

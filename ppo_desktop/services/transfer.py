@@ -393,7 +393,7 @@ class Transfer:
                 },  # fmt: skip
                 justification=justification,
             )
-        tables = frozenset({"agenda", *TABLES})
+        tables = frozenset({"agenda_items", *TABLES})
         return Changes(tables, frozenset(touched))
 
     def _keep_local(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import platform
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlite_utils import Database
@@ -40,19 +41,70 @@ class NotSaved(ServiceError):
     and what the person typed should be kept for them to try again."""
 
 
+class Topic(StrEnum):
+    """What a change can touch, as screens watch it: the tables, and two topics that are not tables —
+    a draft score sheet saved as it is typed (screens showing records leave it alone) and the audit
+    log. A topic not declared here is refused, so a typo never silently stops a screen refreshing."""
+
+    NOMINALS = "nominals"
+    MEMBERSHIPS = "memberships"
+    NOMINATIONS = "nominations"
+    ACTIONS = "actions"
+    SCORE_SHEETS = "score_sheets"
+    SCORE_DRAFTS = "score_drafts"
+    SENTENCES = "sentences"
+    CASE_FACTS = "case_facts"
+    MEETINGS = "meetings"
+    ATTENDANCE = "attendance"
+    AGENDA_ITEMS = "agenda_items"
+    DECISIONS = "decisions"
+    MEETING_AMENDMENTS = "meeting_amendments"
+    USERS = "users"
+    SETTINGS = "settings"
+    COHORT_YEARS = "cohort_years"
+    CONVICTIONS = "convictions"
+    AUDIT = "audit"
+
+
+def topics(names: Iterable[str]) -> frozenset[Topic]:
+    """``names`` as topics; ValueError naming any that is not one."""
+    found = frozenset(names)
+    unknown = sorted(n for n in found if n not in Topic.__members__.values())
+    if unknown:
+        raise ValueError(f"not a change topic: {', '.join(unknown)} (see Topic)")
+    return frozenset(Topic(n) for n in found)
+
+
 @dataclass(frozen=True)
 class Changes:
     """What a mutation touched, so each screen refreshes only what it shows (Anki's OpChanges)."""
 
-    tables: frozenset[str] = field(default_factory=frozenset)
+    tables: frozenset[str] = field(default_factory=frozenset)  # Topic members, checked on creation
     nominal_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", topics(self.tables))
 
     @classmethod
     def of(cls, *tables: str, nominal_id: int | None = None) -> Changes:
-        return cls(frozenset(tables), frozenset({nominal_id} if nominal_id is not None else set()))
+        return cls(topics(tables), frozenset({nominal_id} if nominal_id is not None else set()))
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.tables | other.tables, self.nominal_ids | other.nominal_ids)
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """What the screens may know of the store itself (they never reach the vault)."""
+
+    open: bool
+    read_only: str  # why it is open read-only, "" when writable
+    name: str  # the store file's name
+    store_path: str
+    key_path: str
+    device_bound: bool  # passphrase + this computer's keyring
+    schema_version: int
+    unlocked_by: str  # the key slot used, or "recovery"
 
 
 WRITER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.CHAIR})
@@ -74,6 +126,24 @@ class Workspace:
     @property
     def db(self) -> Database:
         return self.vault.db
+
+    def status(self) -> StoreStatus:
+        vault = self.vault
+        is_open = vault.is_open
+        return StoreStatus(
+            open=is_open,
+            read_only=vault.read_only,
+            name=vault.paths.store.name,
+            store_path=str(vault.paths.store),
+            key_path=str(vault.paths.keyfile),
+            device_bound=vault.device_bound,
+            schema_version=vault.schema_version() if is_open else 0,
+            unlocked_by=vault.unlocked_by,
+        )
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's full integrity check of the store (the self-test's last word)."""
+        return self.vault.integrity_check()
 
     def now(self) -> dt.datetime:
         return self._clock()

@@ -109,7 +109,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.error)
         layout.addLayout(body, 1)
-        self.watch(ctx, {"agenda", "meetings", "nominations", "memberships", "actions", "decisions"})
+        self.watch(ctx, {"agenda_items", "meetings", "nominations", "memberships", "actions", "decisions"})
 
     def show_meeting(self, meeting: Meeting | None) -> None:
         self.meeting = meeting

@@ -648,7 +648,7 @@ class ChairConsole(QMainWindow):
         return True
 
     def _on_changed(self, changes: Changes) -> None:
-        if not changes.tables & {"agenda", "decisions", "memberships", "actions", "meetings"}:
+        if not changes.tables & {"agenda_items", "decisions", "memberships", "actions", "meetings"}:
             return
         self.reload()
         item = self.current

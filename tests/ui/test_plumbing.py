@@ -1,0 +1,46 @@
+"""The plumbing every screen relies on: the worker relay reports whatever a job raises; change topics are
+declared, so a screen cannot watch one that does not exist."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from ui.tasks import SyncRunner, TaskRunner
+
+
+def _exit() -> None:
+    raise SystemExit(3)  # not an Exception: before, the waiting screen never heard
+
+
+def test_a_job_that_raises_system_exit_still_reports_its_failure(qtbot: QtBot) -> None:
+    failures: list[BaseException] = []
+    TaskRunner().run(_exit, lambda _r: None, failures.append)
+    qtbot.waitUntil(lambda: bool(failures))
+    assert isinstance(failures[0], SystemExit) and failures[0].code == 3
+
+
+def test_the_inline_runner_reports_the_same() -> None:
+    failures: list[BaseException] = []
+    SyncRunner().run(_exit, lambda _r: None, failures.append)
+    assert isinstance(failures[0], SystemExit)
+
+
+def test_a_screen_watching_a_topic_that_does_not_exist_is_refused(qtbot: QtBot, ctx: object) -> None:
+    """A typo in a watch set used to mean a screen that silently never refreshed."""
+    import pytest
+    from PySide6.QtWidgets import QWidget
+
+    from ppo_desktop.services import Changes
+    from ui.refresh import RefreshWhenShown
+
+    class Screen(RefreshWhenShown, QWidget):
+        def reload(self) -> None:
+            pass
+
+    screen = Screen()
+    qtbot.addWidget(screen)
+    with pytest.raises(ValueError, match="not a change topic: agenda"):
+        screen.watch(ctx, {"agenda", "meetings"})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not a change topic: agendas"):
+        Changes.of("agendas")
+    assert Changes.of("agenda_items").tables == {"agenda_items"}

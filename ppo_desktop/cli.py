@@ -295,10 +295,10 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """A dry run of a file (every row's fate); with --commit, the import itself, all or nothing."""
-    from ppo_desktop.imports.counts import CountsImport, CountsPlan
-    from ppo_desktop.imports.mapping import remember
+    from ppo_desktop.imports.counts import CountsImport
     from ppo_desktop.imports.nominations import ImportPlan, NominationImport
     from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
+    from ppo_desktop.services.imports import Imports
 
     given = None
     if args.map:
@@ -334,12 +334,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not args.commit:
             print("dry run: nothing was imported (add --commit --why REASON to import)")
             return 0
-        if isinstance(importer, NominationImport) and isinstance(plan, ImportPlan):
-            importer.commit(plan, decisions, justification=args.why or "")
-        elif isinstance(importer, CountsImport) and isinstance(plan, CountsPlan):
-            importer.commit(plan, justification=args.why or "")
-        if given:
-            remember(ws, args.kind, plan.source, plan.mapping)
+        chosen = decisions if isinstance(plan, ImportPlan) else None
+        Imports(ws).commit(plan, chosen, justification=args.why or "", remember=bool(given))
         print(f"imported {args.kind} from {plan.source}: {plan.summary()}")
     finally:
         ws.close()

@@ -95,3 +95,52 @@ def test_the_clock_scan_would_catch_a_direct_read() -> None:
     assert CLOCK_READ.search("stamp = datetime.now(dt.UTC)")
     assert CLOCK_READ.search("QDate.currentDate()")
     assert not CLOCK_READ.search("today = clock.today()")
+
+
+# The vault is the workspace's: screens ask ``ws.status()`` (the admin CLI, in the core, may manage key
+# slots). A transaction is a service's: screens and importers call a service that opens one (and
+# audits what it writes).
+ROOM_RULES = {
+    "the vault in ui": (re.compile(r"\.vault\b"), ("ui",), ()),
+    "a transaction opened outside ppo_desktop/services": (
+        re.compile(r"\.writing\(|\.transaction\(\)"), ("ui", "ppo_desktop"), ("ppo_desktop/services/",)
+    ),
+}
+
+
+def _breaches(pattern: re.Pattern[str], packages: tuple[str, ...], allowed: tuple[str, ...],
+              files: dict[str, str]) -> list[str]:  # fmt: skip
+    found = []
+    for name, text in files.items():
+        if not name.startswith(tuple(f"{p}/" for p in packages)) or name.startswith(allowed):
+            continue
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if pattern.search(code):
+                found.append(f"{name}:{lineno}: {line.strip()}")
+    return found
+
+
+def _sources() -> dict[str, str]:
+    return {
+        str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+        for package in ("ppo_desktop", "ui")
+        for path in (ROOT / package).rglob("*.py")
+    }
+
+
+@pytest.mark.parametrize("rule", sorted(ROOM_RULES))
+def test_the_rooms_keep_their_doors(rule: str) -> None:
+    pattern, packages, allowed = ROOM_RULES[rule]
+    assert _breaches(pattern, packages, allowed, _sources()) == []
+
+
+def test_the_door_checks_would_catch_a_planted_breach() -> None:
+    planted = {
+        "ui/screens/planted.py": "status = ctx.ws.vault.read_only\n",
+        "ppo_desktop/imports/planted.py": "    with self.ws.writing():\n        pass\n",
+        "ppo_desktop/services/fine.py": "    with self.ws.writing():\n        x = self.ws.vault.db\n",
+    }
+    transaction, vault = (ROOM_RULES[r] for r in sorted(ROOM_RULES))
+    assert _breaches(*vault, planted) == ["ui/screens/planted.py:1: status = ctx.ws.vault.read_only"]
+    assert _breaches(*transaction, planted) == ["ppo_desktop/imports/planted.py:1: with self.ws.writing():"]

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("#banner { background: #fff3bf; color: #3d2e00; padding: 8px; }")
-        read_only = ctx.ws.vault.read_only
+        read_only = ctx.ws.status().read_only
         self.banner.setText(
             f"Read-only: {read_only}. You can see the lists; opening a case, printing and every change are "
             "blocked, because they could not be recorded in the audit log. Copy the store (with its key "
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         user = ctx.ws.user
         self.statusBar().addWidget(QLabel(f"{user.display_name} · {user.role.value}"))
-        self.statusBar().addPermanentWidget(QLabel(ctx.ws.vault.paths.store.name))
+        self.statusBar().addPermanentWidget(QLabel(ctx.ws.status().name))
 
         self.cohort.open_case.connect(self.open_case)
         self.consoles: dict[int, ChairConsole] = {}

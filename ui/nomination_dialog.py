@@ -83,19 +83,17 @@ class NominationDialog(QDialog):
             pnc_id=self.pnc.text(),
         )
         try:
-            with self.ctx.ws.writing():  # both in one transaction
-                nominal, first = self.ctx.cases.add_nominal(draft, justification="new nomination")
-                _, second = self.ctx.nominations.nominate(
-                    nominal.id,
-                    agency=self.agency.text(),
-                    nominator=self.nominator.text(),
-                    strand=Strand(self.strand.currentData()),
-                    basis=Basis(self.basis.currentData()),
-                    reason=self.reason.text(),
-                )
+            nominal, changes = self.ctx.nominations.nominate_new_person(
+                draft,
+                agency=self.agency.text(),
+                nominator=self.nominator.text(),
+                strand=Strand(self.strand.currentData()),
+                basis=Basis(self.basis.currentData()),
+                reason=self.reason.text(),
+            )
         except ServiceError as exc:
             self.error.setText(str(exc))
             return
         self.nominal_id = nominal.id
-        self.ctx.broadcast(first | second)
+        self.ctx.broadcast(changes)
         self.accept()

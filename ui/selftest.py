@@ -42,7 +42,7 @@ def run_self_test() -> int:
             )
             try:
                 step = "checking the store"
-                assert ws.vault.integrity_check() == [], "integrity check failed"
+                assert ws.integrity_check() == [], "integrity check failed"
                 step = "scoring"
                 ctx = AppContext(ws, SyncRunner())
                 nominal, _ = ctx.cases.add_nominal(NominalDraft("Selftest", "Fictional"))
@@ -69,7 +69,7 @@ def run_self_test() -> int:
                 assert sheet.id > 0
                 window.close()  # closes the store too
             finally:
-                if ws.vault.db.conn is not None:
+                if ws.status().open:
                     try:
                         ws.close()
                     except Exception:  # noqa: BLE001 - already closed by the window

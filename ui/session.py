@@ -52,7 +52,7 @@ class SessionController(QObject):
             window.restore(place)
         window.lock_requested.connect(self.lock)
         self.check_store(window)
-        if ws.vault.unlocked_by == "recovery":
+        if ws.status().unlocked_by == "recovery":
             from ui.reenrol_dialog import ReenrolDialog
 
             self.reenrol_dialog = ReenrolDialog(ws, window)
@@ -94,7 +94,7 @@ class SessionController(QObject):
 
     def scheduled_backup(self, window: MainWindow) -> None:
         """When the next automatic backup is due, take it on a worker (the person goes on working)."""
-        if self.window is not window or not window.ctx.ws.vault.is_open or window.ctx.ws.vault.read_only:
+        if self.window is not window or not (status := window.ctx.ws.status()).open or status.read_only:
             return
         ws = window.ctx.ws
         backups = Backups(ws)

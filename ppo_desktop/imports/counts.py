@@ -180,7 +180,8 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         periods.add((dates[0], dates[1]))
         return CountLine(row.number, True, f"Row {row.number}: ok", person, (*target, column), count)
 
-    def commit(self, plan: CountsPlan, *, justification: str) -> Changes:
+    def write(self, plan: CountsPlan, *, justification: str) -> Changes:
+        """Import every line of a dry run, inside the caller's transaction (``services.imports``)."""
         if not justification.strip():
             raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")
         if plan.rejected:
@@ -189,28 +190,27 @@ class CountsImport(Importer[CountLine, CountsPlan]):
                 "fix the file and try again. Nothing was imported."
             )
         touched = sorted({line.nominal_id for line in plan.lines if line.nominal_id is not None})
-        with self.ws.writing():
-            if plan.kind == "convictions":
-                by_year: dict[int, dict[tuple[int, int], int | None]] = {}
-                for line in plan.lines:
-                    assert line.nominal_id is not None
-                    year_id, quarter = line.target
-                    by_year.setdefault(year_id, {})[(line.nominal_id, quarter)] = line.count
-                years = CohortYears(self.ws)
-                for year_id, counts in by_year.items():
-                    years.set_counts(year_id, counts)
-            else:
-                self._offences(plan, touched)
-            period = f" for {plan.period[0]:%d %b %Y}–{plan.period[1]:%d %b %Y}" if plan.period else ""
-            self.ws.audit.record(
-                AuditKind.COMBINATION,
-                "import",
-                plan.file_sha256[:16],
-                f"{plan.kind.capitalize()} imported from {plan.source}{period}: {plan.summary()}",
-                at=self.ws.now(),
-                after={"people": touched, "sha256": plan.file_sha256, "mapping": plan.mapping},
-                justification=justification,
-            )
+        if plan.kind == "convictions":
+            by_year: dict[int, dict[tuple[int, int], int | None]] = {}
+            for line in plan.lines:
+                assert line.nominal_id is not None
+                year_id, quarter = line.target
+                by_year.setdefault(year_id, {})[(line.nominal_id, quarter)] = line.count
+            years = CohortYears(self.ws)
+            for year_id, counts in by_year.items():
+                years.set_counts(year_id, counts)
+        else:
+            self._offences(plan, touched)
+        period = f" for {plan.period[0]:%d %b %Y}–{plan.period[1]:%d %b %Y}" if plan.period else ""
+        self.ws.audit.record(
+            AuditKind.COMBINATION,
+            "import",
+            plan.file_sha256[:16],
+            f"{plan.kind.capitalize()} imported from {plan.source}{period}: {plan.summary()}",
+            at=self.ws.now(),
+            after={"people": touched, "sha256": plan.file_sha256, "mapping": plan.mapping},
+            justification=justification,
+        )
         tables = {"convictions"} if plan.kind == "convictions" else {"score_drafts"}
         return Changes(frozenset(tables), frozenset(touched))
 

@@ -26,10 +26,11 @@ def mapping_for(ws: Workspace, kind: str, source: str, header: list[str], fields
 
 
 def remember(ws: Workspace, kind: str, source: str, mapping: dict[str, str]) -> None:
-    with ws.writing():
-        ws.db.table("settings").upsert(
-            {"key": f"import_mapping:{kind}:{source}", "value": json.dumps(mapping, sort_keys=True)}, pk="key"
-        )
+    """Keep the mapping for the next file of this kind from this source (inside the import's own
+    transaction, whose audit entry names the mapping)."""
+    ws.db.table("settings").upsert(
+        {"key": f"import_mapping:{kind}:{source}", "value": json.dumps(mapping, sort_keys=True)}, pk="key"
+    )
 
 
 def open_mapped(

@@ -138,9 +138,6 @@ class NominationImport(Importer[RowFate, ImportPlan]):
     def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
         return mapping.mapping_for(self.ws, KIND, source, header, FIELDS)
 
-    def remember(self, source: str, columns: dict[str, str]) -> None:
-        mapping.remember(self.ws, KIND, source, columns)
-
     # -- the dry run ----------------------------------------------------------------------------
     def start(
         self,
@@ -177,11 +174,11 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         )
 
     # -- the import -------------------------------------------------------------------------------
-    def commit(
+    def write(
         self, plan: ImportPlan, decisions: dict[int, int | None] | None = None, *, justification: str
     ) -> Changes:
-        """Import every row of a dry run in one transaction. ``decisions`` settles each possible
-        duplicate: row number → the nominal it is (an id), or None for a new person. The rows are
+        """Import every row of a dry run, inside the caller's transaction (``services.imports``).
+        ``decisions`` settles each possible duplicate: row number → the nominal it is (an id), or None for a new person. The rows are
         read again from the file, which must be the very file the dry run read."""
         decisions = decisions or {}
         if not justification.strip():
@@ -201,27 +198,26 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         cases, nominations = Cases(self.ws), Nominations(self.ws)
         touched: set[int] = set()
         created: dict[int, int] = {}
-        with self.ws.writing():
-            today = self.ws.today()
-            for row in plan.rows:
-                what = parsed[row.number]
-                who = decisions.get(row.number, row.nominal_id) if row.fate != NEW else None
-                if row.fate == MATCHED and row.same_as_row is not None:
-                    who = created[row.same_as_row]
-                if who is None:
-                    who = cases.add_nominal(what.draft(), justification=f"import: {plan.source}")[0].id
-                    created[row.number] = who
-                nominations.nominate(who, **what.nomination(today))  # type: ignore[arg-type]
-                touched.add(who)
-            self.ws.audit.record(
-                AuditKind.COMBINATION,
-                "import",
-                plan.file_sha256[:16],
-                f"Nominations imported from {plan.source}: {plan.summary()}",
-                at=self.ws.now(),
-                after={"people": sorted(touched), "sha256": plan.file_sha256, "mapping": plan.mapping},
-                justification=justification,
-            )
+        today = self.ws.today()
+        for row in plan.rows:
+            what = parsed[row.number]
+            who = decisions.get(row.number, row.nominal_id) if row.fate != NEW else None
+            if row.fate == MATCHED and row.same_as_row is not None:
+                who = created[row.same_as_row]
+            if who is None:
+                who = cases.add_nominal(what.draft(), justification=f"import: {plan.source}")[0].id
+                created[row.number] = who
+            nominations.nominate(who, **what.nomination(today))  # type: ignore[arg-type]
+            touched.add(who)
+        self.ws.audit.record(
+            AuditKind.COMBINATION,
+            "import",
+            plan.file_sha256[:16],
+            f"Nominations imported from {plan.source}: {plan.summary()}",
+            at=self.ws.now(),
+            after={"people": sorted(touched), "sha256": plan.file_sha256, "mapping": plan.mapping},
+            justification=justification,
+        )
         return Changes(frozenset({"nominals", "nominations"}), frozenset(touched))
 
     def _read_again(self, plan: ImportPlan) -> dict[int, Parsed]:

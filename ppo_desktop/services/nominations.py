@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import Basis, Nomination, NominationState, Strand
+from ppo_desktop.domain import Basis, Nominal, Nomination, NominationState, Strand
 from ppo_desktop.services import rows
+from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 
@@ -50,6 +51,18 @@ class Nominations:
                 after=values,
             )
         return self.get(new_id), Changes.of("nominations", nominal_id=nominal_id)
+
+    def nominate_new_person(
+        self, draft: NominalDraft, *, agency: str, nominator: str, strand: Strand, basis: Basis, reason: str
+    ) -> tuple[Nominal, Changes]:
+        """A person not yet on file and their nomination, in one transaction: if the nomination is
+        refused, the person is not recorded either."""
+        with self.ws.writing():
+            nominal, first = Cases(self.ws).add_nominal(draft, justification="new nomination")
+            _, second = self.nominate(
+                nominal.id, agency=agency, nominator=nominator, strand=strand, basis=basis, reason=reason
+            )
+        return nominal, first | second
 
     def set_state(self, nomination_id: int, state: NominationState, *, justification: str = "") -> Changes:
         current = self.get(nomination_id)

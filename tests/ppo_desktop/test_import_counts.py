@@ -13,6 +13,7 @@ from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.imports.counts import CountsImport
 from ppo_desktop.imports.sources import ImportProblem
 from ppo_desktop.services.cohort_years import CohortYears
+from ppo_desktop.services.imports import Imports
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -48,7 +49,7 @@ def test_offence_counts_fill_draft_sheets_for_the_scorer(demo: Workspace) -> Non
     assert all(line.ok for line in plan.lines) and str(plan.period) == (
         "(datetime.date(2026, 5, 1), datetime.date(2026, 10, 31))"
     )
-    imports.commit(plan, justification="Police counts for the November panel")
+    Imports(demo).commit(plan, justification="Police counts for the November panel")
     first = ScoreSheets(demo).draft_of(_nominal(demo, "99/100002Z"))
     assert first is not None and not first.final  # an import never finalises a sheet
     offences = first.inputs["offences"]
@@ -71,7 +72,7 @@ def test_bad_count_lines_are_named_and_nothing_changes(demo: Workspace) -> None:
     assert "Row 5: column 'Evidence': 'Rumoured' is not one of Convicted, Admitted, Suspected" in messages[3]
     assert "Row 6: column 'Period to': the period ends before it starts" in messages[4]
     with pytest.raises(ServiceError, match="5 line\\(s\\) are rejected"):
-        imports.commit(plan, justification="test")
+        Imports(demo).commit(plan, justification="test")
     assert _state(demo) == before
 
 
@@ -91,9 +92,9 @@ def test_convictions_import_into_the_cohort_year(demo: Workspace, tmp_path: Path
     assert [line.ok for line in plan.lines] == [True, True, True, False]
     assert "'1999/00' is not a cohort year" in plan.lines[3].message
     with pytest.raises(ServiceError):
-        imports.commit(plan, justification="Home Office quarterly data")
+        Imports(demo).commit(plan, justification="Home Office quarterly data")
     good = type(plan)(plan.kind, plan.source, plan.file_sha256, plan.mapping, plan.lines[:3])
-    imports.commit(good, justification="Home Office quarterly data")
+    Imports(demo).commit(good, justification="Home Office quarterly data")
     counts = years.counts(year.id)
     assert [counts[p.id][2] for p in members] == [1, 2, 3]
     assert years.ceiling(year.id).quarters[2] == 6

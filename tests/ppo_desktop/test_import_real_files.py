@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from ppo_desktop.imports.nominations import NominationImport
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
+from ppo_desktop.services.imports import Imports
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 REAL = Path(__file__).parent.parent / "fixtures" / "imports" / "real"
@@ -41,7 +42,7 @@ def test_real_files_give_every_row_its_fate(ws: Workspace, name: str) -> None:
     assert _state(ws) == before  # a dry run writes nothing
     if plan.count("rejected"):
         with pytest.raises(ServiceError, match="rejected"):
-            NominationImport(ws).commit(plan, justification="Monthly referrals")
+            Imports(ws).commit(plan, justification="Monthly referrals")
         assert _state(ws) == before
 
 
@@ -58,7 +59,7 @@ def test_real_files_that_cannot_be_read_say_why(ws: Workspace, name: str) -> Non
 def test_a_quoted_line_break_stays_in_its_cell_and_the_import_reads_the_file_again(ws: Workspace) -> None:
     imports = NominationImport(ws)
     plan = imports.plan(REAL / "pipe-separated.txt")
-    imports.commit(plan, justification="Case system extract")
+    Imports(ws).commit(plan, justification="Case system extract")
     reasons = {r[0] for r in ws.db.execute("SELECT reason FROM nominations")}
     assert reasons == {"Fictional: prolific shoplifting", "Fictional: burglary"}
     with read_rows(REAL / "police-semicolon-bom.csv") as source:
@@ -78,7 +79,7 @@ def test_a_file_changed_after_the_dry_run_is_not_imported(ws: Workspace, tmp_pat
     before = _state(ws)
     copy.write_bytes(copy.read_bytes().replace(b"Noodleham", b"Noodlehat"))
     with pytest.raises(ServiceError, match="changed"):
-        imports.commit(plan, justification="Case system extract")
+        Imports(ws).commit(plan, justification="Case system extract")
     assert _state(ws) == before
 
 

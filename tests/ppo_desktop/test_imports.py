@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from ppo_desktop.imports.planning import ImportCancelled
 from ppo_desktop.imports.sources import ImportProblem
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.exports import Exports
+from ppo_desktop.services.imports import Imports
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -42,9 +44,9 @@ def test_dry_run_gives_every_row_its_fate_and_the_import_is_all_or_nothing(ws: W
     assert plan.rows[2].same_as_row == 2 and "same PNC id" in plan.rows[2].message
     assert _state(ws) == before  # a dry run writes nothing
     with pytest.raises(ServiceError, match="need a person's decision"):
-        imports.commit(plan, justification="Monthly nominations from the intelligence unit")
+        Imports(ws).commit(plan, justification="Monthly nominations from the intelligence unit")
     assert _state(ws) == before
-    imports.commit(plan, {3: existing.id}, justification="Monthly nominations from the intelligence unit")
+    Imports(ws).commit(plan, {3: existing.id}, justification="Monthly nominations from the intelligence unit")
     people, nominations, _ = _state(ws)
     assert (people, nominations) == (before[0] + 1, before[1] + 3)
     wobbleford = ws.db.execute("SELECT id FROM nominals WHERE family_name = 'Wobbleford'").fetchall()
@@ -75,11 +77,12 @@ def test_a_failure_midway_leaves_nothing_behind(ws: Workspace, monkeypatch: pyte
     original = Nominations.nominate
     monkeypatch.setattr(Nominations, "nominate", failing)
     with pytest.raises(ServiceError, match="simulated"):
-        imports.commit(plan, justification="test")
+        Imports(ws).commit(plan, justification="test")
     assert _state(ws) == before
 
 
-def test_the_column_mapping_is_remembered_per_source(ws: Workspace) -> None:
+def test_the_column_mapping_is_remembered_per_source(ws: Workspace, tmp_path: Path) -> None:
+    """Remembered by the import itself, in its one audited transaction."""
     imports = NominationImport(ws)
     header = ["Name 1", "Name 2", "Org", "Programme", "Why"]
     assert imports.mapping_for("unit-a", header) == {"reason": "Why"}  # guessed from the header's words
@@ -90,8 +93,13 @@ def test_the_column_mapping_is_remembered_per_source(ws: Workspace) -> None:
         "strand": "Programme",
         "reason": "Why",
     }
-    imports.remember("unit-a", mapping)
+    path = tmp_path / "unit-a.csv"
+    path.write_text(",".join(header) + "\nQuillfeather,Fictional,Police,C&C,Test\n", encoding="utf-8")
+    plan = imports.plan(path, source="unit-a", columns=mapping)
+    Imports(ws).commit(plan, justification="Monthly nominations")
     assert imports.mapping_for("unit-a", header) == mapping
+    entry = ws.audit.search(kind="combination")[0]
+    assert entry.after is not None and json.loads(entry.after)["mapping"] == mapping
     assert imports.mapping_for("unit-b", header) == {"reason": "Why"}
 
 
@@ -123,14 +131,14 @@ def test_bad_rows_are_rejected_naming_row_and_column(ws: Workspace) -> None:
     assert "Row 3:" in messages[1] and "impossible date of birth" in messages[1]
     assert "Row 4:" in messages[2] and "column 'Strand': 'X&Y' is not P&D, C&C or R&R" in messages[2]
     with pytest.raises(ServiceError, match="3 row\\(s\\) are rejected"):
-        imports.commit(plan, justification="test")
+        Imports(ws).commit(plan, justification="test")
     assert _state(ws) == before
 
 
 def test_formula_cells_are_stored_as_text_and_exported_neutralised(ws: Workspace) -> None:
     imports = NominationImport(ws)
     plan = imports.plan(FIXTURES / "formula.csv")
-    imports.commit(plan, justification="test")
+    Imports(ws).commit(plan, justification="test")
     stored = ws.db.execute("SELECT family_name FROM nominals").fetchone()[0]
     assert stored == "=cmd|' /C calc'!A0"  # kept exactly, as text
     from ppo_desktop.domain import Basis, Status, Strand
@@ -169,7 +177,7 @@ def test_excel_workbooks_import_and_bad_ones_are_explained(ws: Workspace, tmp_pa
     book.save(tmp_path / "nominations.xlsx")
     plan = NominationImport(ws).plan(tmp_path / "nominations.xlsx")
     assert [r.fate for r in plan.rows] == ["new"]
-    NominationImport(ws).commit(plan, justification="Workbook from the unit")
+    Imports(ws).commit(plan, justification="Workbook from the unit")
     dob = ws.db.execute("SELECT dob FROM nominals WHERE family_name = 'Quillfeather'").fetchone()[0]
     assert dob == "1993-04-05"
     (tmp_path / "fake.xlsx").write_text("not a workbook")
@@ -201,7 +209,7 @@ def test_exported_cohort_imports_into_a_fresh_store(
         imports = NominationImport(fresh)
         plan = imports.plan(exported)
         assert plan.count("new") == len(cohort) and plan.count("rejected") == 0
-        imports.commit(plan, justification="Transfer from the demo scheme")
+        Imports(fresh).commit(plan, justification="Transfer from the demo scheme")
         pool = {
             (r["pnc_id"], r["strand"])
             for r in fresh.db.query(

@@ -353,17 +353,11 @@ class ImportDialog(QDialog):
         reason = self.ask_reason()
         if not reason:
             return
-        importer = self._importer()
-        try:
-            if isinstance(plan, ImportPlan) and isinstance(importer, NominationImport):
-                changes = importer.commit(plan, self.decisions(), justification=reason)
-            elif isinstance(plan, CountsPlan) and isinstance(importer, CountsImport):
-                changes = importer.commit(plan, justification=reason)
-            else:
-                return
-            from ppo_desktop.imports.mapping import remember
+        from ppo_desktop.services.imports import Imports
 
-            remember(self.ctx.ws, str(self.kind.currentData()), plan.source, plan.mapping)
+        try:
+            decisions = self.decisions() if isinstance(plan, ImportPlan) else None
+            changes = Imports(self.ctx.ws).commit(plan, decisions, justification=reason)
         except ServiceError as exc:
             self.status.setText(str(exc))
             return

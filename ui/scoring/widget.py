@@ -224,7 +224,7 @@ class ScoringWidget(QWidget):
     def flush(self) -> None:
         """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
         self.timer.stop()
-        if not self.dirty or self.sheet is None or self.sheet.final or not self.sheets.ws.vault.is_open:
+        if not self.dirty or self.sheet is None or self.sheet.final or not self.sheets.ws.status().open:
             return
         try:
             self.sheet, changes = self.sheets.save_draft(

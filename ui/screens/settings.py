@@ -42,20 +42,20 @@ USER_COLUMNS: list[Column[User]] = [
 class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        vault = ctx.ws.vault
+        store = ctx.ws.status()
         form = QFormLayout()
         protection = (
             "Passphrase + this computer's keyring"
-            if vault.device_bound
+            if store.device_bound
             else f"Passphrase only. {ctx.keyring_note}".strip()
         )
         for label, value in (
             ("Partnership", ctx.partnership),
-            ("Store file", str(vault.paths.store)),
-            ("Key file", str(vault.paths.keyfile)),
+            ("Store file", store.store_path),
+            ("Key file", store.key_path),
             ("Encryption", "SQLCipher 4 (AES-256, HMAC-SHA512 per page), random 256-bit data key"),
             ("Protection", protection),
-            ("Schema version", str(vault.schema_version())),
+            ("Schema version", str(store.schema_version)),
             ("Signed in as", f"{ctx.ws.user.display_name} ({ctx.ws.user.role.value})"),
         ):
             text = QLabel(value)

@@ -347,10 +347,6 @@ class Vault:
 
         return job
 
-    def backup_to(self, folder: Path, now: dt.datetime) -> backup.BackupInfo:
-        """An encrypted bundle of this store and its key file in ``folder`` (see db.backup)."""
-        return self.backup_job(folder, now)()
-
     def backup_job(self, folder: Path, now: dt.datetime) -> Callable[[], backup.BackupInfo]:
         """The backup as a job for a worker thread: its own read-only connection checks the store
         (integrity and cipher integrity) and copies one committed snapshot of it, while this

@@ -291,6 +291,13 @@ class Attendee:
     present: bool = True
 
 
+class ItemState(StrEnum):
+    """An agenda item is pending until the panel has discussed it (a decision, or marked done)."""
+
+    PENDING = "pending"
+    DISCUSSED = "discussed"
+
+
 @dataclass(frozen=True)
 class AgendaItem:
     id: int
@@ -302,7 +309,7 @@ class AgendaItem:
     minutes: int = 10
     notes: str = ""
     seconds_spent: int = 0
-    state: str = "pending"  # pending / discussed
+    state: ItemState = ItemState.PENDING
     free_text: tuple[str, ...] = ()  # e.g. a nomination's own words: not projected unless allowed
 
 

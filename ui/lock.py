@@ -6,8 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-DEFAULT_MINUTES = 5
-ALLOWED_MINUTES = range(1, 16)  # 1–15 minutes; idle locking cannot be turned off
 INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -15,14 +13,6 @@ INPUT_EVENTS = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
-
-
-def lock_minutes(setting: str) -> int:
-    try:
-        minutes = int(setting)
-    except ValueError:
-        return DEFAULT_MINUTES
-    return minutes if minutes in ALLOWED_MINUTES else DEFAULT_MINUTES
 
 
 class IdleWatcher(QObject):

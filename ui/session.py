@@ -14,11 +14,11 @@ from ppo_desktop.keyring_policy import DeviceSecrets
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.session import lock as lock_store
-from ppo_desktop.services.settings import backup_days
+from ppo_desktop.services.settings import backup_days, lock_minutes
 from ppo_desktop.services.workspace import Workspace
 from ui.clipboard import ClipboardGuard
 from ui.context import AppContext
-from ui.lock import IdleWatcher, lock_minutes
+from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.os_lock import OsLockWatcher
 from ui.tasks import TaskRunner
@@ -62,7 +62,7 @@ class SessionController(QObject):
         self.backup_timer.timeout.connect(lambda: self.scheduled_backup(window))
         self.backup_timer.start()
         QTimer.singleShot(0, window, lambda: self.scheduled_backup(window))
-        minutes = lock_minutes(ws.setting("lock_minutes", ""))
+        minutes = lock_minutes(ws)
         self.idle = IdleWatcher(minutes, self)
         self.idle.idle.connect(lambda: self.lock(f"idle for {minutes} minutes"))
         self.window = window

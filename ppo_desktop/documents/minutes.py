@@ -16,6 +16,7 @@ from ppo_desktop.domain import (
     Attendee,
     Decision,
     DecisionKind,
+    ItemState,
     Meeting,
     Nominal,
     RemovalOutcome,
@@ -84,7 +85,7 @@ def minutes(data: MinutesData, meta: DocumentMeta, *, summary: bool = False) -> 
 
 def reached(mi: MinutesItem) -> bool:
     """An item the panel came to: discussed, decided, or with notes or actions."""
-    return mi.item.state == "discussed" or bool(mi.decisions or mi.item.notes or mi.actions)
+    return mi.item.state is ItemState.DISCUSSED or bool(mi.decisions or mi.item.notes or mi.actions)
 
 
 def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]:

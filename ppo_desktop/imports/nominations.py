@@ -178,8 +178,9 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         self, plan: ImportPlan, decisions: dict[int, int | None] | None = None, *, justification: str
     ) -> Changes:
         """Import every row of a dry run, inside the caller's transaction (``services.imports``).
-        ``decisions`` settles each possible duplicate: row number → the nominal it is (an id), or None for a new person. The rows are
-        read again from the file, which must be the very file the dry run read."""
+        ``decisions`` settles each possible duplicate: row number → the nominal it is (an id), or
+        None for a new person. The rows are read again from the file, which must be the very file the
+        dry run read."""
         decisions = decisions or {}
         if not justification.strip():
             raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")

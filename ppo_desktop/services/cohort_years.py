@@ -35,12 +35,6 @@ class CohortYear:
     def ends_on(self) -> dt.date:
         return self.starts_on + relativedelta(years=1, days=-1)
 
-    def quarter_of(self, day: dt.date) -> int | None:
-        if not self.starts_on <= day <= self.ends_on:
-            return None
-        months = (day.year - self.starts_on.year) * 12 + day.month - self.starts_on.month
-        return min(4, months // 3 + 1)
-
 
 class CohortYears:
     def __init__(self, ws: Workspace) -> None:

@@ -16,6 +16,7 @@ from ppo_desktop.domain import (
     Basis,
     Decision,
     DecisionKind,
+    ItemState,
     MeetingState,
     NominationState,
     RemovalOutcome,
@@ -97,7 +98,7 @@ class Decisions:
                 "details": json.dumps(details),
             }
             decision_id = self.ws.insert("decisions", values)
-            self.ws.db.table("agenda_items").update(item_id, {"state": "discussed"})
+            self.ws.db.table("agenda_items").update(item_id, {"state": ItemState.DISCUSSED.value})
             self.ws.audit.record(
                 AuditKind.COLLECTION,
                 "decision",
@@ -151,7 +152,7 @@ class Decisions:
                 decision_id, {"undone_at": self.ws.now().isoformat(timespec="seconds")}
             )
             if decision.agenda_item_id is not None:
-                db.table("agenda_items").update(decision.agenda_item_id, {"state": "pending"})
+                db.table("agenda_items").update(decision.agenda_item_id, {"state": ItemState.PENDING.value})
             self.ws.audit.record(
                 AuditKind.ALTERATION,
                 "decision",

@@ -15,14 +15,14 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.documents.layout import DEFAULT_MARKING, DocumentMeta
+from ppo_desktop.documents.layout import DocumentMeta
 from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, minutes_story
 from ppo_desktop.documents.performance import performance_report, performance_story
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
 from ppo_desktop.domain import Action, Membership, Nominal, Strand
 from ppo_desktop.performance.figures import Report
-from ppo_desktop.services import rows
+from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.score_sheets import ScoreSheets
@@ -292,9 +292,9 @@ class Documents:
             partnership=self.ws.setting("partnership", "PPO Panel"),
             user=f"{self.ws.user.display_name} ({self.ws.user.id})",
             generated_at=self.ws.now(),
-            marking=marking or self.ws.setting("marking", DEFAULT_MARKING),
+            marking=marking or settings.value(self.ws, "marking"),
             chain_head=self.ws.audit.head(),
-            page_size=self.ws.setting("page_size", "A4"),
+            page_size=settings.value(self.ws, "page_size"),
         )
 
     def _entries(self, pairs: list[tuple[Nominal, Membership]]) -> list[CohortEntry]:

@@ -282,9 +282,6 @@ class Meetings:
             db.table("agenda_items").update(item_id, {"seconds_spent": item.seconds_spent + max(0, seconds)})
         return Changes.of("agenda_items")
 
-    def mark_discussed(self, item_id: int) -> Changes:
-        return self._update_item(item_id, {"state": "discussed"}, "Item discussed", allow_in_meeting=True)
-
     def record_projection(self, item_id: int) -> None:
         """Showing a person to the room is a disclosure: audited before the projector shows it."""
         item = self.item(item_id)

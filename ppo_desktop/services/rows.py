@@ -14,6 +14,7 @@ from ppo_desktop.domain import (
     Basis,
     CaseFact,
     Decision,
+    ItemState,
     Meeting,
     MeetingState,
     Membership,
@@ -202,7 +203,7 @@ def agenda_item(r: Row) -> AgendaItem:
         minutes=r["minutes"],
         notes=r["notes"],
         seconds_spent=r["seconds_spent"],
-        state=r["state"],
+        state=ItemState(r["state"]),
         free_text=tuple(json.loads(r.get("free_text") or "[]")),
     )
 

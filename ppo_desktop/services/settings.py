@@ -10,10 +10,35 @@ from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
 DEFAULT_BACKUP_DAYS = 7
+LOCK_MINUTES = range(1, 16)  # 1–15 minutes; idle locking cannot be turned off
+# Every setting a screen or a document reads, with its default: declared here once.
+DEFAULTS = {
+    "marking": DEFAULT_MARKING,
+    "page_size": "A4",
+    "lock_minutes": "5",
+    "backup_every_days": str(DEFAULT_BACKUP_DAYS),
+    "profile": profiles.DEFAULT_PROFILE,
+}
+
+
+def value(ws: Workspace, key: str) -> str:
+    """The partnership's setting, or its default."""
+    return ws.setting(key, DEFAULTS[key])
+
+
+def lock_minutes(ws: Workspace) -> int:
+    """Idle minutes before the app locks; a stored value out of range (or not a number) reads as the
+    default, so the lock can never be turned off by editing the store."""
+    default = int(DEFAULTS["lock_minutes"])
+    try:
+        minutes = int(ws.setting("lock_minutes", DEFAULTS["lock_minutes"]))
+    except ValueError:
+        return default
+    return minutes if minutes in LOCK_MINUTES else default
 
 
 def backup_days(ws: Workspace) -> int:
-    return int(ws.setting("backup_every_days", str(DEFAULT_BACKUP_DAYS)))
+    return int(value(ws, "backup_every_days"))
 
 
 class Settings:
@@ -26,7 +51,7 @@ class Settings:
             profiles.get(profile_id)
         except profiles.ProfileError as exc:
             raise ServiceError(str(exc)) from exc
-        return self._set("profile", profile_id, profiles.DEFAULT_PROFILE)
+        return self._set("profile", profile_id)
 
     def set_projector_policy(self, shown: dict[str, bool]) -> Changes:
         """Which fields the room may see (Settings); stored as the partnership's choices."""
@@ -38,27 +63,27 @@ class Settings:
         marking = " ".join(marking.split()).upper()
         if not 3 <= len(marking) <= 40:
             raise ServiceError("A protective marking is 3 to 40 characters, e.g. OFFICIAL-SENSITIVE.")
-        return self._set("marking", marking, DEFAULT_MARKING)
+        return self._set("marking", marking)
 
     def set_lock_minutes(self, minutes: int) -> Changes:
         """Idle time before the app locks: 1 to 15 minutes (it cannot be turned off)."""
-        if not 1 <= minutes <= 15:
+        if minutes not in LOCK_MINUTES:
             raise ServiceError("The idle lock is 1 to 15 minutes; it cannot be turned off.")
-        return self._set("lock_minutes", str(minutes), "5")
+        return self._set("lock_minutes", str(minutes))
 
     def set_backup_days(self, days: int) -> Changes:
         """Back up again to the last backup's folder after this many days (0: only when asked)."""
         if not 0 <= days <= 90:
             raise ServiceError("Automatic backups are every 1 to 90 days, or 0 for only when asked.")
-        return self._set("backup_every_days", str(days), str(DEFAULT_BACKUP_DAYS))
+        return self._set("backup_every_days", str(days))
 
     def set_page_size(self, size: str) -> Changes:
         if size not in PAGE_SIZES:
             raise ServiceError(f"Paper size is one of {', '.join(PAGE_SIZES)}.")
-        return self._set("page_size", size, "A4")
+        return self._set("page_size", size)
 
-    def _set(self, key: str, value: str, default: str) -> Changes:
-        before = self.ws.setting(key, default)
+    def _set(self, key: str, value: str, default: str | None = None) -> Changes:
+        before = self.ws.setting(key, DEFAULTS[key] if default is None else default)
         if before == value:
             return Changes()
         with self.ws.writing(Role.ADMINISTRATOR, Role.COORDINATOR) as db:

@@ -13,17 +13,24 @@ from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.domain import MeetingState
 from ppo_desktop.services.session import unlock
+from ppo_desktop.services.settings import lock_minutes
 from tests.ui.conftest import show_active
-from ui.lock import IdleWatcher, lock_minutes
+from ui.lock import IdleWatcher
 from ui.session import SessionController
 from ui.tasks import SyncRunner
 
 
 @pytest.mark.parametrize(
-    ("setting", "minutes"), [("", 5), ("3", 3), ("0", 5), ("16", 5), ("never", 5), ("15", 15)]
+    ("setting", "minutes"), [(None, 5), ("", 5), ("3", 3), ("0", 5), ("16", 5), ("never", 5), ("15", 15)]
 )
-def test_lock_minutes_clamped(setting: str, minutes: int) -> None:
-    assert lock_minutes(setting) == minutes
+def test_lock_minutes_clamped(setting: str | None, minutes: int) -> None:
+    """Whatever is in the store (edited by hand, say), the lock is 1–15 minutes, 5 by default."""
+
+    class Store:
+        def setting(self, key: str, default: str = "") -> str:
+            return default if setting is None else setting
+
+    assert lock_minutes(Store()) == minutes  # type: ignore[arg-type]
 
 
 def test_idle_watcher_fires_and_input_resets(qtbot: QtBot, qapp: object) -> None:
@@ -123,7 +130,7 @@ def test_lock_minutes_setting(qtbot: QtBot, demo_store: Path) -> None:
         with pytest.raises(ServiceError, match="cannot be turned off"):
             Settings(ws).set_lock_minutes(0)
         Settings(ws).set_lock_minutes(9)
-        assert lock_minutes(ws.setting("lock_minutes")) == 9
+        assert lock_minutes(ws) == 9
     finally:
         ws.close()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
-from ppo_desktop.domain import AgendaItem
+from ppo_desktop.domain import AgendaItem, ItemState
 from ui.table_model import Column, RecordTableModel
 
 MIME = "application/x-ppo-agenda-item"
@@ -22,7 +22,7 @@ def agenda_columns(current: Callable[[], int | None]) -> list[Column[AgendaItem]
         Column("Item", lambda i: i.title),
         Column("Why", lambda i: "; ".join([*i.reasons, *(f"“{t}”" for t in i.free_text)])),
         Column("Min", lambda i: str(i.minutes), lambda i: i.minutes, True),
-        Column("Done", lambda i: "✓ discussed" if i.state == "discussed" else ""),
+        Column("Done", lambda i: "✓ discussed" if i.state is ItemState.DISCUSSED else ""),
     ]
 
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind, MeetingState, Pathway
+from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind, ItemState, MeetingState, Pathway
 from ppo_desktop.projection import project
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.decisions import Decisions
@@ -385,7 +385,7 @@ class ChairConsole(QMainWindow):
             button.setEnabled(editable)
 
     def _update_progress(self) -> None:
-        done = sum(1 for i in self.items if i.state == "discussed")
+        done = sum(1 for i in self.items if i.state is ItemState.DISCUSSED)
         planned = sum(i.minutes for i in self.items)
         item = self.current
         spent = (self.item_clock.elapsed() // 1000) if self.item_clock.isValid() else 0
@@ -564,7 +564,9 @@ class ChairConsole(QMainWindow):
         """Closing asks about items not reached, then fixes the decisions, stops the item timer and
         offers the minutes at once."""
         self._leave_item()
-        waiting = [i for i in self.items if i.state != "discussed" and not self.decisions.for_item(i.id)]
+        waiting = [
+            i for i in self.items if i.state is not ItemState.DISCUSSED and not self.decisions.for_item(i.id)
+        ]
         question = (
             "Close the meeting? Decisions can no longer be undone; later changes are recorded as amendments."
         )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import Changes, ServiceError, settings
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.settings import Settings, backup_days
 from ui.context import AppContext
@@ -101,7 +101,7 @@ class SettingsScreen(QWidget):
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(1, 15)
         self.lock_minutes.setSuffix(" min")
-        self.lock_minutes.setValue(int(ctx.ws.setting("lock_minutes", "5")))
+        self.lock_minutes.setValue(settings.lock_minutes(ctx.ws))
         self.lock_minutes.setAccessibleName("Lock after idle minutes")
         self.lock_minutes.valueChanged.connect(
             lambda n: self._apply(lambda: Settings(self.ctx.ws).set_lock_minutes(n))
@@ -139,12 +139,12 @@ class SettingsScreen(QWidget):
         layout.addLayout(backup_row)
         self.choose_folder: Callable[[], Path | None] = self._choose_folder
         layout.addWidget(title_label("Printed documents", "sectionTitle"))
-        self.marking = QLineEdit(ctx.ws.setting("marking", "OFFICIAL-SENSITIVE"))
+        self.marking = QLineEdit(settings.value(ctx.ws, "marking"))
         self.marking.setAccessibleName("Protective marking")
         self.marking.editingFinished.connect(self._marking_changed)
         self.page_size = QComboBox()
         self.page_size.addItems(["A4", "Letter"])
-        self.page_size.setCurrentText(ctx.ws.setting("page_size", "A4"))
+        self.page_size.setCurrentText(settings.value(ctx.ws, "page_size"))
         self.page_size.setAccessibleName("Paper size")
         self.page_size.currentTextChanged.connect(self._page_size_changed)
         docs = QHBoxLayout()

@@ -1,0 +1,1 @@
+"""Performance: the dashboard, its charts and the convictions of a cohort year."""

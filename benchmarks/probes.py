@@ -117,7 +117,7 @@ def keystroke(store: Path) -> None:
     ws = workspace(store)
     sheets = ScoreSheets(ws)
     nid = ws.db.execute("SELECT nominal_id FROM memberships WHERE strand = 'C&C' LIMIT 1").fetchone()[0]
-    sheet, _ = sheets.start(nid)
+    sheet = sheets.start(nid).record
     widget = ScoringWidget(sheets)
     widget.resize(1366, 700)
     widget.show()
@@ -251,7 +251,8 @@ def minutes_40(store: Path) -> None:
     ]
     meetings.start(meeting)
     for nid in people:
-        item, _ = meetings.add_item(meeting, f"Person {nid}", nominal_id=nid, reasons=["benchmark review"])
+        made = meetings.add_item(meeting, f"Person {nid}", nominal_id=nid, reasons=["benchmark review"])
+        item = made.record
         meetings.set_notes(item.id, "Synthetic discussion of engagement, accommodation and offending. " * 3)
         Decisions(ws).decide(item.id, DecisionKind.RETAIN)
     doc = Documents(ws).minutes(meeting)
@@ -365,9 +366,14 @@ def merge_pack(store: Path) -> None:
     t = time.perf_counter()
     transfer = Transfer(fresh[0])
     plan = transfer.plan(data)
-    transfer.commit(plan, justification="Benchmark")
+    alike = {p.number: None for p in plan.people if p.fate == "possible-duplicate"}  # all new people
+    transfer.commit(plan, alike, justification="Benchmark")
     value = (time.perf_counter() - t) * 1000
     records = plan.payload["records"]
+    breakdowns = {  # read before the clock starts: the baseline only inserts
+        f"{ws.vault.store_id}:score_sheets:{i}": b
+        for i, b in ws.db.execute("SELECT id, breakdown FROM score_sheets")
+    }
     t = time.perf_counter()
     with fresh[1].vault.transaction() as db:
         local: dict[str, int] = {}
@@ -375,6 +381,8 @@ def merge_pack(store: Path) -> None:
             if any(r["v"].get(k) and r["v"][k] not in local for k in REFERENCES):
                 continue  # refers to a meeting not in the pack: the merge leaves it out too
             row = {k: (local[v] if k in REFERENCES and v else v) for k, v in r["v"].items()}
+            if r["t"] == "score_sheets":  # the whole row as stored there, breakdown included
+                row["breakdown"] = breakdowns[r["uid"]]
             if r["t"] == "nominals":
                 row |= {"ref": r["uid"][-12:], "created_at": "2026-11-24", "updated_at": "2026-11-24"}
             local[r["uid"]] = int(db.table(r["t"]).insert(row).last_pk or 0)

@@ -157,7 +157,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         dob = today - relativedelta(years=age, days=rng.randint(0, 364))
         joined = start + dt.timedelta(days=rng.randint(0, 600))
         at(joined)
-        nominal, _ = cases.add_nominal(
+        nominal = cases.add_nominal(
             NominalDraft(
                 family_name=family,
                 given_names=given,
@@ -171,7 +171,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
                 aliases=(f"'{given[:3]}'",) if i % 7 == 0 else (),
             ),
             justification="demo data",
-        )
+        ).record
         basis = Basis.PRIORITY if i % 3 == 0 else Basis.PROLIFIC
         noms.nominate(
             nominal.id,
@@ -189,9 +189,9 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         added = joined + dt.timedelta(days=rng.randint(7, 35))
         at(added)
         status = statuses[i % len(statuses)]
-        spell, _ = cases.select(
+        spell = cases.select(
             nominal.id, strand, basis, Status.OFFENDING_CJS, on=added, authority="Demo panel"
-        )
+        ).record
         if status is Status.CUSTODY:
             months = rng.choice([8, 18, 36, 48])  # the sentence given; about half is served
             release = today + relativedelta(months=rng.choice([1, 2, 5, 14]))
@@ -217,14 +217,14 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         noms.set_state(nom_id, NominationState.SELECTED, justification="Demo panel")
         for _ in range(rng.randint(0, 3)):
             due = added + dt.timedelta(days=rng.randint(14, 400))
-            action, _ = acts.add(
+            action = acts.add(
                 nominal.id,
                 pathway=rng.choice(list(Pathway)),
                 agency=rng.choice(AGENCIES),
                 description="Fictional action for the demo",
                 owner=rng.choice(OFFICERS),
                 due_on=due,
-            )
+            ).record
             if due < today - dt.timedelta(days=30) and rng.random() < 0.92:
                 acts.close(action.id, ActionState.DONE, outcome="Completed (demo)", on=due)
         if i % 9 == 8:
@@ -250,13 +250,13 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
     for months_ago in (2, 1):
         day = today - relativedelta(months=months_ago)
         at(day)
-        meeting, _ = meets.plan(
+        meeting = meets.plan(
             "C&C / R&R panel",
             day,
             venue="Fictionshire Civic Centre, Room 2",
             chair="DI Demo Chair",
             deputy="Probation Manager Demo",
-        )
+        ).record
         for name, agency, role in ATTENDEES:
             meets.add_attendee(meeting.id, name, agency, role)
         meets.add_attendee(meeting.id, "Fire Officer Demo", "Fire", "Community safety", present=False)
@@ -264,12 +264,12 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         meets.start(meeting.id)
         current = [p for p in people[months_ago * 5 :] if cases.current_spell(p[0].id) is not None]
         for nominal, strand, _basis, _ in current[:4]:
-            item, _ = meets.add_item(
+            item = meets.add_item(
                 meeting.id,
                 nominal.display_name,
                 nominal_id=nominal.id,
                 reasons=[f"{strand.value} review (demo)"],
-            )
+            ).record
             meets.set_notes(
                 item.id, "Fictional discussion: engagement with services reviewed; partners agree."
             )
@@ -310,14 +310,14 @@ def _cohort_years(ws: Workspace, rng: random.Random, today: dt.date) -> None:
                 {"d": start.isoformat()},
             )
         ]
-        year, _ = years.create(
+        year = years.create(
             f"{start.year}/{(start.year + 1) % 100:02d}",
             start,
             baseline=len(members) * 6 + rng.randint(0, 9),
             ceiling_pct=ceiling,
             stretch_pct=stretch,
             members=members,
-        )
+        ).record
         counts: dict[tuple[int, int], int | None] = {}
         for quarter in range(1, 5):
             if start + relativedelta(months=3 * quarter) > today:
@@ -343,7 +343,7 @@ def _score_history(
         level = rng.randint(2, 6)
         while day < today:
             at(day)
-            sheet, _ = sheets.start(nominal.id)
+            sheet = sheets.start(nominal.id).record
             inputs: dict[str, Any] = dict(sheet.inputs)
             if sheet.matrix_id == "pd-asset-2008":
                 inputs["asset"] = max(0, min(64, 14 + level * 3 + rng.randint(-4, 4)))

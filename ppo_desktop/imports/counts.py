@@ -217,7 +217,7 @@ class CountsImport(Importer[CountLine, CountsPlan]):
     def _offences(self, plan: CountsPlan, people: list[int]) -> None:
         sheets = ScoreSheets(self.ws)
         for nid in people:
-            sheet, _ = sheets.start(nid)
+            sheet = sheets.start(nid).record
             if sheet.matrix_id != plan.definitions[nid]:
                 raise ServiceError(
                     f"Nominal {nid} has a draft on {sheet.matrix_id}; finish or discard it before importing."

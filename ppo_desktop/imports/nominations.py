@@ -206,7 +206,7 @@ class NominationImport(Importer[RowFate, ImportPlan]):
             if row.fate == MATCHED and row.same_as_row is not None:
                 who = created[row.same_as_row]
             if who is None:
-                who = cases.add_nominal(what.draft(), justification=f"import: {plan.source}")[0].id
+                who = cases.add_nominal(what.draft(), justification=f"import: {plan.source}").record.id
                 created[row.number] = who
             nominations.nominate(who, **what.nomination(today))  # type: ignore[arg-type]
             touched.add(who)

@@ -8,7 +8,7 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Action, ActionState, Pathway
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
 class Actions:
@@ -25,7 +25,7 @@ class Actions:
         owner: str,
         due_on: dt.date | None,
         meeting_id: int | None = None,
-    ) -> tuple[Action, Changes]:
+    ) -> Made[Action]:
         if not description.strip() or not agency.strip() or not owner.strip():
             raise ServiceError("An action needs a description, an agency and an owner.")
         values = {
@@ -51,11 +51,11 @@ class Actions:
                 nominal_id=nominal_id,
                 after=values,
             )
-        return self.get(new_id), Changes.of("actions", nominal_id=nominal_id)
+        return Changes.of("actions", nominal_id=nominal_id).made(self.get(new_id))
 
     def close(
         self, action_id: int, state: ActionState, *, outcome: str, on: dt.date | None = None
-    ) -> tuple[Action, Changes]:
+    ) -> Made[Action]:
         """Close an action with an outcome: done, not possible, or the agency did not act."""
         if state is ActionState.OPEN:
             raise ServiceError("Closing an action needs an outcome other than 'open'.")
@@ -75,9 +75,9 @@ class Actions:
                 before={"state": current.state.value},
                 after=after,
             )
-        return self.get(action_id), Changes.of("actions", nominal_id=current.nominal_id)
+        return Changes.of("actions", nominal_id=current.nominal_id).made(self.get(action_id))
 
-    def update(self, action_id: int, *, justification: str = "", **changes: Any) -> tuple[Action, Changes]:
+    def update(self, action_id: int, *, justification: str = "", **changes: Any) -> Made[Action]:
         """Edit or reassign an open action (pathway, description, agency, owner, due date); the old
         and new values are audited."""
         allowed = {"pathway", "description", "agency", "owner", "due_on"}
@@ -104,7 +104,7 @@ class Actions:
         }
         after = {k: v for k, v in new.items() if v != old[k]}
         if not after:
-            return current, Changes()
+            return Changes().made(current)
         with self.ws.writing() as db:
             db.table("actions").update(action_id, after)
             what = "reassigned" if {"agency", "owner"} & set(after) else "changed"
@@ -119,7 +119,7 @@ class Actions:
                 after=after,
                 justification=justification,
             )
-        return self.get(action_id), Changes.of("actions", nominal_id=current.nominal_id)
+        return Changes.of("actions", nominal_id=current.nominal_id).made(self.get(action_id))
 
     def get(self, action_id: int) -> Action:
         return rows.action(self.ws.row("actions", action_id, "action"))

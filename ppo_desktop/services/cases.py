@@ -30,7 +30,7 @@ from ppo_desktop.rules import lifecycle
 from ppo_desktop.rules.lifecycle import History
 from ppo_desktop.rules.review import next_review
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 NOMINAL_FIELDS = (
     "family_name",
@@ -67,7 +67,7 @@ class Cases:
         self.ws = ws
 
     # -- nominals ------------------------------------------------------------------------
-    def add_nominal(self, draft: NominalDraft, *, justification: str = "") -> tuple[Nominal, Changes]:
+    def add_nominal(self, draft: NominalDraft, *, justification: str = "") -> Made[Nominal]:
         if not draft.family_name.strip() or not draft.given_names.strip():
             raise ServiceError("A nominal needs a family name and given names.")
         values = _nominal_values(draft)
@@ -86,11 +86,11 @@ class Cases:
                 after=values,
                 justification=justification,
             )
-        return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
+        return Changes.of("nominals", nominal_id=nominal_id).made(self.nominal(nominal_id))
 
     def update_nominal(
         self, nominal_id: int, *, justification: str = "", **changes: Any
-    ) -> tuple[Nominal, Changes]:
+    ) -> Made[Nominal]:
         unknown = set(changes) - set(NOMINAL_FIELDS)
         if unknown:
             raise ServiceError(f"Unknown nominal field(s): {', '.join(sorted(unknown))}")
@@ -100,7 +100,7 @@ class Cases:
         before = {k: old[k] for k in new if new[k] != old[k]}
         after = {k: new[k] for k in before}
         if not after:
-            return current, Changes()
+            return Changes().made(current)
         self._update_nominal(
             nominal_id,
             after,
@@ -108,7 +108,7 @@ class Cases:
             f"Nominal {current.ref} changed: {', '.join(sorted(after))}",
             justification,
         )
-        return self.nominal(nominal_id), Changes.of("nominals", nominal_id=nominal_id)
+        return Changes.of("nominals", nominal_id=nominal_id).made(self.nominal(nominal_id))
 
     def _update_nominal(
         self,
@@ -161,7 +161,7 @@ class Cases:
         *,
         on: dt.date | None = None,
         authority: str = "",
-    ) -> tuple[Membership, Changes]:
+    ) -> Made[Membership]:
         """Put a nominal on a strand as lead; a current lead spell on another strand becomes non-lead."""
         on = on or self.ws.today()
         nominal = self.nominal(nominal_id)
@@ -192,7 +192,7 @@ class Cases:
                 after=values,
                 justification=authority,
             )
-        return self.spell(spell_id), Changes.of("memberships", nominal_id=nominal_id)
+        return Changes.of("memberships", nominal_id=nominal_id).made(self.spell(spell_id))
 
     def set_status(
         self,
@@ -202,7 +202,7 @@ class Cases:
         custody_on: dt.date | None = None,
         release_on: dt.date | None = None,
         justification: str = "",
-    ) -> tuple[Membership, Changes]:
+    ) -> Made[Membership]:
         spell = self.spell(spell_id)
         after = {
             "status": status.value,
@@ -215,7 +215,7 @@ class Cases:
             "release_on": rows.iso(spell.release_on),
         }
         self._update_spell(spell, after, before, f"Status now {status.label}", justification=justification)
-        return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
+        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self.spell(spell_id))
 
     def set_next_review(self, spell_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
         """Set when the panel next reviews this spell (after a review, or by the coordinator)."""
@@ -257,7 +257,7 @@ class Cases:
         release_on: dt.date | None = None,
         secure_hospital: bool = False,
         note: str = "",
-    ) -> tuple[Sentence, Changes]:
+    ) -> Made[Sentence]:
         """A custodial sentence as given (its length decides the custody rules). The person's current
         spell shows them in custody from its start, with the expected release."""
         nominal = self.nominal(nominal_id)
@@ -303,7 +303,7 @@ class Cases:
                     spell, custody, before, "Status now In prison / custody (sentence recorded)"
                 )
         changes = Changes.of("sentences", "memberships", nominal_id=nominal_id)
-        return rows.sentence(self.ws.row("sentences", sentence_id, "sentence")), changes
+        return changes.made(rows.sentence(self.ws.row("sentences", sentence_id, "sentence")))
 
     def sentences(self, nominal_id: int) -> list[Sentence]:
         return [
@@ -402,7 +402,7 @@ class Cases:
         note: str = "",
         on: dt.date | None = None,
         outcomes: Iterable[RemovalOutcome] = (),
-    ) -> tuple[Membership, Changes]:
+    ) -> Made[Membership]:
         """Close a spell: every removal records date, reason and on whose authority (001 ¶54), and
         how the person was doing as they left (the outcomes the partnership reports, 003 §2.10)."""
         if not authority.strip():
@@ -426,7 +426,7 @@ class Cases:
             f"Removed from {spell.strand.value}: {reason.value}",
             justification=authority,
         )
-        return self.spell(spell_id), Changes.of("memberships", nominal_id=spell.nominal_id)
+        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self.spell(spell_id))
 
     def _update_spell(
         self,

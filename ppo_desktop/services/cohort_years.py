@@ -14,7 +14,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Nominal, Role
 from ppo_desktop.performance.ceiling import CeilingYear, percent, plain
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 EDITORS = (Role.ADMINISTRATOR, Role.COORDINATOR)
 AVERAGE_MONTH_DAYS = Decimal("30.436875")  # 365.2425 / 12
@@ -57,7 +57,7 @@ class CohortYears:
         months_on_scheme: str | float | Decimal | None = None,
         members: Iterable[int] | None = None,
         note: str = "",
-    ) -> tuple[CohortYear, Changes]:
+    ) -> Made[CohortYear]:
         """A cohort year as the Home Office set it. Without ``members``, the cohort is everyone on
         the scheme on the first day of the year."""
         label = label.strip()
@@ -96,7 +96,7 @@ class CohortYears:
                 at=self.ws.now(),
                 after=values,
             )
-        return self.get(year_id), Changes.of("cohort_years")
+        return Changes.of("cohort_years").made(self.get(year_id))
 
     def members(self, year_id: int) -> list[Nominal]:
         return [

@@ -28,7 +28,7 @@ from ppo_desktop.rules.review import next_review
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 DEFAULT_AUTHORITY = "Panel agreement"
 
@@ -54,7 +54,7 @@ class Decisions:
         outcomes: tuple[RemovalOutcome, ...] = (),
         move_criteria: tuple[str, ...] = (),
         dissent: tuple[tuple[str, str], ...] = (),
-    ) -> tuple[Decision, Changes]:
+    ) -> Made[Decision]:
         """Take a decision about an agenda item's person. ``dissent``: (agency, view) pairs an agency
         asked to be recorded as disagreeing (MAPPA minutes do the same); the decision stands."""
         item = self.meetings.item(item_id)
@@ -110,7 +110,8 @@ class Decisions:
                 justification=authority,
             )
         decision = rows.decision(self.ws.row("decisions", decision_id, "decision"))
-        return decision, Changes.of("decisions", "memberships", "nominations", "agenda_items", nominal_id=nid)
+        touched = ("decisions", "memberships", "nominations", "agenda_items")
+        return Changes.of(*touched, nominal_id=nid).made(decision)
 
     def _details(
         self, kind: DecisionKind, strand: Strand | None, move_criteria: tuple[str, ...]

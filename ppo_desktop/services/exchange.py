@@ -24,6 +24,7 @@ from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, Order, entity
 
 DERIVED = {"score_sheets": frozenset({"breakdown"})}
+AUDIT_BATCH = 2000
 APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments"})  # never changed once written
 LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item", "memberships": "Spell",
          "nominations": "Nomination", "sentences": "Sentence", "score_sheets": "Score sheet",
@@ -118,10 +119,12 @@ class Exchange:
         return int(found[0]) if found else None
 
     def remember(self, uid: str, table: str, local_id: int) -> None:
-        if self.local(uid, table) is None:
-            self.ws.db.table("transfer_origins").insert(
-                {"uid": uid, "entity": entity(table), "local_id": local_id}
-            )
+        if uid.startswith(f"{self.store}:"):
+            return  # made here: its origin is its own id
+        self.ws.db.execute(
+            "INSERT OR IGNORE INTO transfer_origins (uid, entity, local_id) VALUES (?, ?, ?)",
+            [uid, entity(table), local_id],
+        )
 
     # -- reading records to send ---------------------------------------------------------------
     def scope(self, nominal_ids: Iterable[int], meeting_ids: Iterable[int]) -> set[tuple[str, int]]:
@@ -370,10 +373,13 @@ class Exchange:
         entries: list[dict[str, Any]] = []
         deletions = [o for o in plan.outcomes if o.delete]  # a record's dependants go before it
         ordered = [o for o in plan.outcomes if not o.delete] + deletions[::-1]
+        tick = self._tick()  # one for the whole merge: its records are all "changed here now"
         for o in ordered:
+            if len(entries) >= AUDIT_BATCH:  # the entries are not all held at once
+                self.ws.audit.record_many(entries)
+                entries = []
             if not o.acts or (o.delete and not self._deletable(o)):
                 continue
-            tick = self._tick()
             if o.local_id is None and not o.create:  # a deletion arriving before its record
                 db.execute("INSERT OR REPLACE INTO sync_tombstones (uid, vv) VALUES (?, ?)",
                            [o.uid, sync.dump(o.vectors[CREATION])])  # fmt: skip
@@ -385,7 +391,7 @@ class Exchange:
 
                     stamp = self.ws.now().isoformat(timespec="seconds")
                     values |= {"ref": Cases(self.ws).next_ref(), "created_at": stamp, "updated_at": stamp}
-                o.local_id = self.ws.insert(o.table, values)
+                o.local_id = self._insert(o.table, values)
                 self.remember(o.uid, o.table, o.local_id)
             elif o.changes and not o.delete:
                 assert o.local_id is not None
@@ -406,6 +412,12 @@ class Exchange:
         if entries:
             self.ws.audit.record_many(entries)
         return written
+
+    def _insert(self, table: str, values: Mapping[str, Any]) -> int:
+        """One row, plainly (the values are the store's own types already)."""
+        names, marks = ", ".join(values), ", ".join("?" * len(values))
+        cursor = self.ws.db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values.values()))
+        return int(cursor.lastrowid or 0)
 
     def _deletable(self, o: Outcome) -> bool:
         """Whether a record deleted on the other laptop can go here: one that records here still

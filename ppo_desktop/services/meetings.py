@@ -13,7 +13,7 @@ from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.score_sheets import ScoreSheets
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
 
@@ -25,7 +25,7 @@ class Meetings:
     # -- the meeting ---------------------------------------------------------------------
     def plan(
         self, panel: str, held_on: dt.date, *, venue: str = "", chair: str = "", deputy: str = ""
-    ) -> tuple[Meeting, Changes]:
+    ) -> Made[Meeting]:
         values = {
             "panel": panel,
             "held_on": held_on.isoformat(),
@@ -44,7 +44,7 @@ class Meetings:
                 at=self.ws.now(),
                 after=values,
             )
-        return self.get(new_id), Changes.of("meetings")
+        return Changes.of("meetings").made(self.get(new_id))
 
     def set_state(self, meeting_id: int, state: MeetingState) -> Changes:
         """Planned → in progress → closed, one step at a time."""
@@ -183,7 +183,7 @@ class Meetings:
         for p in proposals:
             changes |= self.add_item(
                 meeting_id, p.title, nominal_id=p.nominal_id, reasons=p.reasons, free_text=p.free_text
-            )[1]
+            )
         return changes
 
     def add_item(
@@ -195,7 +195,7 @@ class Meetings:
         reasons: list[str] | None = None,
         minutes: int = 10,
         free_text: list[str] | None = None,
-    ) -> tuple[AgendaItem, Changes]:
+    ) -> Made[AgendaItem]:
         self._open_for_editing(meeting_id)
         position = 1 + (
             self.ws.db.execute(
@@ -223,7 +223,7 @@ class Meetings:
                 nominal_id=nominal_id,
                 after={"meeting_id": meeting_id},
             )
-        return self.item(item_id), Changes.of("agenda_items", nominal_id=nominal_id)
+        return Changes.of("agenda_items", nominal_id=nominal_id).made(self.item(item_id))
 
     def remove_item(self, item_id: int) -> Changes:
         item = self.item(item_id)

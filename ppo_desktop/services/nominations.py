@@ -8,7 +8,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Nominal, Nomination, NominationState, Strand
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases, NominalDraft
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
 class Nominations:
@@ -25,7 +25,7 @@ class Nominations:
         basis: Basis,
         reason: str,
         on: dt.date | None = None,
-    ) -> tuple[Nomination, Changes]:
+    ) -> Made[Nomination]:
         if not agency.strip() or not nominator.strip() or not reason.strip():
             raise ServiceError("A nomination needs the agency, the nominator and the reason.")
         values = {
@@ -50,19 +50,20 @@ class Nominations:
                 nominal_id=nominal_id,
                 after=values,
             )
-        return self.get(new_id), Changes.of("nominations", nominal_id=nominal_id)
+        return Changes.of("nominations", nominal_id=nominal_id).made(self.get(new_id))
 
     def nominate_new_person(
         self, draft: NominalDraft, *, agency: str, nominator: str, strand: Strand, basis: Basis, reason: str
-    ) -> tuple[Nominal, Changes]:
+    ) -> Made[Nominal]:
         """A person not yet on file and their nomination, in one transaction: if the nomination is
         refused, the person is not recorded either."""
         with self.ws.writing():
-            nominal, first = Cases(self.ws).add_nominal(draft, justification="new nomination")
-            _, second = self.nominate(
+            first = Cases(self.ws).add_nominal(draft, justification="new nomination")
+            nominal = first.record
+            second = self.nominate(
                 nominal.id, agency=agency, nominator=nominator, strand=strand, basis=basis, reason=reason
             )
-        return nominal, first | second
+        return (first | second).made(nominal)
 
     def set_state(self, nomination_id: int, state: NominationState, *, justification: str = "") -> Changes:
         current = self.get(nomination_id)

@@ -27,7 +27,7 @@ from ppo_desktop.scoring import (
 from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,11 @@ class ScoreSheets:
             )
 
     # -- writing -------------------------------------------------------------------------
-    def start(self, nominal_id: int, defn: Definition | None = None) -> tuple[ScoreSheet, Changes]:
+    def start(self, nominal_id: int, defn: Definition | None = None) -> Made[ScoreSheet]:
         """Open a new draft sheet (or return the nominal's existing draft)."""
         existing = self.draft_of(nominal_id)
         if existing is not None:
-            return existing, Changes()
+            return Changes().made(existing)
         defn = defn or self.definition_for(nominal_id)
         if defn.status == "retired":
             raise ServiceError(f"{defn.label} is retired; score on the current version.")
@@ -123,11 +123,11 @@ class ScoreSheets:
                 at=self.ws.now(),
                 nominal_id=nominal_id,
             )
-        return self.get(sheet_id), Changes.of("score_sheets", nominal_id=nominal_id)
+        return Changes.of("score_sheets", nominal_id=nominal_id).made(self.get(sheet_id))
 
     def save_draft(
         self, sheet_id: int, inputs: dict[str, Any], *, pnc_marker: bool | None = None
-    ) -> tuple[ScoreSheet, Changes]:
+    ) -> Made[ScoreSheet]:
         """Save a draft's inputs (called, debounced, as the panel types). Final sheets are refused."""
         sheet = self.get(sheet_id)
         if sheet.final:
@@ -139,7 +139,7 @@ class ScoreSheets:
             raise ServiceError(str(exc)) from exc
         marker = sheet.pnc_marker if pnc_marker is None else pnc_marker
         if inputs == sheet.inputs and marker == sheet.pnc_marker:
-            return sheet, Changes()
+            return Changes().made(sheet)
         before = sheet.line_scores()
         changed = {ln.key: ln.score for ln in breakdown.lines if before.get(ln.key) != ln.score}
         with self.ws.writing() as db:
@@ -165,9 +165,9 @@ class ScoreSheets:
                 after={"total": breakdown.total, **changed},
             )
         # A draft is not a record yet: its own tag, so screens of final scores need not refresh.
-        return self.get(sheet_id), Changes.of("score_drafts", nominal_id=sheet.nominal_id)
+        return Changes.of("score_drafts", nominal_id=sheet.nominal_id).made(self.get(sheet_id))
 
-    def finalise(self, sheet_id: int) -> tuple[ScoreSheet, Changes]:
+    def finalise(self, sheet_id: int) -> Made[ScoreSheet]:
         sheet = self.get(sheet_id)
         if sheet.final:
             raise ServiceError("This sheet is already final.")
@@ -194,7 +194,7 @@ class ScoreSheets:
                 before={"state": "draft"},
                 after={"state": "final", "total": breakdown.total, "inputs": sheet.inputs},
             )
-        return self.get(sheet_id), Changes.of("score_sheets", nominal_id=sheet.nominal_id)
+        return Changes.of("score_sheets", nominal_id=sheet.nominal_id).made(self.get(sheet_id))
 
     # -- reading -------------------------------------------------------------------------
     def get(self, sheet_id: int) -> ScoreSheet:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
-from ppo_desktop.scoring import Definition, score
+from ppo_desktop.scoring import Breakdown, Definition, score
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Conflict, Exchange, Reconciliation
@@ -62,6 +62,7 @@ class TransferPlan:
     fingerprint: str = ""  # the sending store's signing key, as checked
     first_exchange: bool = False  # no key known for that store yet: this one will be pinned
     merge: Reconciliation | None = None  # what merging would do, people not yet decided taken as new
+    scored: Mapping[str, Breakdown] = field(default_factory=dict)  # each sheet's, as checked here
 
     @property
     def sender(self) -> str:
@@ -278,7 +279,7 @@ class Transfer:
                     "This pack was made by a different version of PPO Panel; ask the sender to make it "
                     "again with this version."
                 )
-            check_payload(
+            scored = check_payload(
                 payload,
                 fields={t: self.exchange.fields(t) for t in TABLES},
                 catalogue=ScoreSheets(self.ws).catalogue,
@@ -298,7 +299,7 @@ class Transfer:
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
         merge = self.exchange.reconcile(payload["records"], people)
         self._keep_local(merge, people)
-        return TransferPlan(payload, fates, opened.fingerprint, not pinned, merge)
+        return TransferPlan(payload, fates, opened.fingerprint, not pinned, merge, scored)
 
     def _fates(self, records: list[dict[str, Any]]) -> Iterable[PersonFate]:
         """Each person in the pack not known here by origin: new, matched, or a possible duplicate."""
@@ -362,7 +363,7 @@ class Transfer:
                 if who is not None:
                     self.exchange.remember(fate.uid, "nominals", who)
             merge = self.exchange.reconcile(payload["records"], people, resolutions)
-            self._keep_local(merge, people, writing=True)
+            self._keep_local(merge, people, plan.scored)
             unresolved = [
                 c for c in merge.conflicts if (resolutions or {}).get(c.key) not in ("here", "there")
             ]
@@ -397,7 +398,10 @@ class Transfer:
         return Changes(tables, frozenset(touched))
 
     def _keep_local(
-        self, merge: Reconciliation, people: Mapping[str, int | None], *, writing: bool = False
+        self,
+        merge: Reconciliation,
+        people: Mapping[str, int | None],
+        scored: Mapping[str, Breakdown] | None = None,
     ) -> None:
         """What this laptop keeps whatever a pack says: a matched person's current spell here stands
         (a second current spell is not opened); a score sheet on a matrix this laptop does not
@@ -423,9 +427,9 @@ class Transfer:
                 defn = self._matrix(sheets, o.changes)
                 if defn is None:
                     o.left_out = "scored on a matrix this laptop does not have"
-                elif writing:  # the breakdown does not travel: worked out again on the same matrix
+                elif scored is not None:  # merging: the breakdown, worked out again on the same matrix
                     sheets.register(defn)
-                    breakdown = score(defn, json.loads(o.changes["inputs"]))
+                    breakdown = scored.get(o.uid) or score(defn, json.loads(o.changes["inputs"]))
                     o.changes["breakdown"] = json.dumps(breakdown.to_json(compact=True))
 
     @staticmethod

@@ -7,7 +7,7 @@ from db.keyfile import KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import integrity, rows
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
 class Users:
@@ -16,7 +16,7 @@ class Users:
 
     def add(
         self, user_id: str, display_name: str, role: Role, passphrase: str, cost: KdfCost | None = None
-    ) -> tuple[User, Changes]:
+    ) -> Made[User]:
         if list(self.ws.db.query("SELECT id FROM users WHERE id = ?", [user_id])):
             raise ServiceError(f"There is already a user {user_id!r}.")
         values = {
@@ -39,7 +39,7 @@ class Users:
             )
             # The key slot is written last: if it fails the transaction rolls the user back.
             self.ws.vault.add_user_slot(user_id, passphrase, cost)
-        return User(user_id, display_name, role), Changes.of("users")
+        return Changes.of("users").made(User(user_id, display_name, role))
 
     def remove(self, user_id: str, *, rekey: bool = True) -> Changes:
         """Deactivate a user and remove their key slot; by default the store is then re-keyed, so

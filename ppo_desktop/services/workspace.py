@@ -8,7 +8,7 @@ import platform
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlite_utils import Database
 
@@ -22,6 +22,7 @@ from ppo_desktop.rules import profiles
 from ppo_desktop.rules.profiles import SchemeProfile
 
 Clock = system_clock.Clock
+T = TypeVar("T")
 
 
 class ServiceError(Exception):
@@ -91,6 +92,17 @@ class Changes:
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.tables | other.tables, self.nominal_ids | other.nominal_ids)
+
+    def made(self, record: T) -> Made[T]:
+        """These changes, carrying the record they made or changed (as it now is)."""
+        return Made(self.tables, self.nominal_ids, record=record)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Made(Changes, Generic[T]):
+    """What a service writer returns when it made or changed one record: the changes, and the record."""
+
+    record: T
 
 
 @dataclass(frozen=True)

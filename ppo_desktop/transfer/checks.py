@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ppo_desktop.scoring import Catalogue, DefinitionError, InputError, score
+from ppo_desktop.scoring import Breakdown, Catalogue, DefinitionError, InputError, score
 from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.pack import PackError
 
@@ -29,9 +29,11 @@ def check_payload(
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
-) -> None:
+) -> dict[str, Breakdown]:
     """PackError naming the first thing wrong (never a value from the pack). ``fields``: each table
-    a pack may carry, and the fields its records may have."""
+    a pack may carry, and the fields its records may have. Returns each final score sheet's
+    breakdown as worked out again here (by the sheet's origin), for the merge to keep."""
+    scored: dict[str, Breakdown] = {}
     origin = payload.get("from")
     if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) for k in ("store", "user")):
         raise PackError("The pack does not say which store it comes from.")
@@ -45,7 +47,7 @@ def check_payload(
     if not isinstance(records, list) or len(records) > MAX_RECORDS:
         raise PackError("The pack's list of records is damaged.")
     for number, record in enumerate(records, start=1):
-        _change(record, f"record {number} of the pack", fields, catalogue, own_store, exists)
+        _change(record, f"record {number} of the pack", fields, catalogue, own_store, exists, scored)
     disclosures = payload.get("disclosures", [])
     if not isinstance(disclosures, list):
         raise PackError("The pack's disclosures are damaged.")
@@ -55,6 +57,7 @@ def check_payload(
             raise PackError("the pack's disclosures: an entry is incomplete.")
         _uid(item["uid"], "disclosure", "the pack's disclosures", own_store, lambda _e, _i: True)
         _uid(item["person"], "nominal", "the pack's disclosures", own_store, exists)
+    return scored
 
 
 def _change(
@@ -64,6 +67,7 @@ def _change(
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
+    scored: dict[str, Breakdown],
 ) -> None:
     if not isinstance(record, dict) or set(record) - RECORD_KEYS or record.get("t") not in fields:
         raise PackError(f"{where} is damaged or of a kind this version does not know.")
@@ -83,7 +87,8 @@ def _change(
             if values.get(name) is not None:
                 _uid(values[name], sync.entity(target), where, own_store, exists)
         if table == "score_sheets":
-            _sheet(values, catalogue, where)
+            if (breakdown := _sheet(values, catalogue, where)) is not None:
+                scored[str(record["uid"])] = breakdown
     for part, check in (("vv", sync.is_vector), ("by", _is_author)):
         found = record.get(part, {})
         if not isinstance(found, dict) or set(found) - allowed - {sync.CREATION}:
@@ -121,17 +126,18 @@ def _uid(uid: object, entity: str, where: str, own_store: str, exists: Callable[
         )
 
 
-def _sheet(record: dict[str, Any], catalogue: Catalogue, where: str) -> None:
+def _sheet(record: dict[str, Any], catalogue: Catalogue, where: str) -> Breakdown | None:
     if record.get("state") != "final":
         raise PackError(f"{where}: only final score sheets travel; this one is not final.")
     try:
         defn = catalogue.get(str(record["matrix_id"]), str(record["matrix_version"]))
     except (KeyError, DefinitionError):
-        return  # a matrix this laptop does not have: the sheet is left out at the merge, not guessed
+        return None  # a matrix this laptop does not have: the sheet is left out at the merge, not guessed
     try:
         inputs = json.loads(str(record["inputs"]))
-        worked_out = score(defn, inputs).total
+        breakdown = score(defn, inputs)
     except (KeyError, ValueError, InputError):
         raise PackError(f"{where}: a score sheet's inputs cannot be read on its matrix; refused.") from None
-    if abs(worked_out - float(record.get("total") or 0)) > 1e-9:
+    if abs(breakdown.total - float(record.get("total") or 0)) > 1e-9:
         raise PackError(f"{where}: a score sheet's total does not follow from its inputs; refused.")
+    return breakdown

@@ -107,7 +107,7 @@ def test_kill_minus_nine_while_typing_a_note_offers_the_draft_back(demo_store: P
     person = ws.db.execute("SELECT nominal_id FROM memberships WHERE removed_on IS NULL LIMIT 1").fetchone()[
         0
     ]
-    item, _ = meetings.add_item(meeting.id, "Review", nominal_id=person, reasons=["kill test"])
+    item = meetings.add_item(meeting.id, "Review", nominal_id=person, reasons=["kill test"]).record
     ws.close()
     typed = "Partners agree engagement improved; housing referral made (fictional)."
     with subprocess.Popen(

@@ -16,7 +16,7 @@ def main(store: str, passphrase: str) -> None:
     n = 0
     while True:
         n += 1
-        nominal, _ = cases.add_nominal(NominalDraft(f"Killtest{n}", "Fictional", address="1 Crash Lane"))
+        nominal = cases.add_nominal(NominalDraft(f"Killtest{n}", "Fictional", address="1 Crash Lane")).record
         print(nominal.id, flush=True)  # acknowledged: committed before this line is written
 
 

@@ -128,7 +128,7 @@ def test_search_and_dpo_export(ws: Workspace) -> None:
     from ppo_desktop.spreadsheet import neutralise
 
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft("=cmd|' /C calc'!A0", "Fictional"))
+    nominal = cases.add_nominal(NominalDraft("=cmd|' /C calc'!A0", "Fictional")).record
     cases.open_case(nominal.id, purpose='=HYPERLINK("x")')
     assert [e.kind for e in ws.audit.search(nominal_id=nominal.id)] == ["consultation", "collection"]
     assert ws.audit.search(kind="consultation", since=dt.date(2026, 11, 24), until=dt.date(2026, 11, 24))

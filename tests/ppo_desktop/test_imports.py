@@ -35,7 +35,7 @@ def _state(ws: Workspace) -> tuple[int, int, int]:
 
 
 def test_dry_run_gives_every_row_its_fate_and_the_import_is_all_or_nothing(ws: Workspace) -> None:
-    existing, _ = Cases(ws).add_nominal(NominalDraft("Fizzlewik", "Henrietta", dob=dt.date(1995, 7, 12)))
+    existing = Cases(ws).add_nominal(NominalDraft("Fizzlewik", "Henrietta", dob=dt.date(1995, 7, 12))).record
     imports = NominationImport(ws)
     before = _state(ws)
     plan = imports.plan(FIXTURES / "good.csv")

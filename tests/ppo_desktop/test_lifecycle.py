@@ -51,7 +51,7 @@ class Panel:
         self.now[0] = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
 
     def person(self, name: str, dob: dt.date = dt.date(1990, 1, 1)) -> int:
-        return self.cases.add_nominal(NominalDraft(name, "Fictional", dob=dob))[0].id
+        return self.cases.add_nominal(NominalDraft(name, "Fictional", dob=dob)).record.id
 
     def select(self, nid: int, strand: Strand, day: dt.date) -> None:
         self.on(day)
@@ -60,10 +60,10 @@ class Panel:
     def decide(self, nid: int, day: dt.date, kind: DecisionKind, *, close: bool = True, **kw: object) -> int:
         """Hold a meeting on ``day`` and take one decision about ``nid``; returns the decision id."""
         self.on(day)
-        meeting, _ = self.meetings.plan("Panel", day)
+        meeting = self.meetings.plan("Panel", day).record
         self.meetings.start(meeting.id)
-        item, _ = self.meetings.add_item(meeting.id, "Item", nominal_id=nid)
-        decision, _ = self.decisions.decide(item.id, kind, **kw)  # type: ignore[arg-type]
+        item = self.meetings.add_item(meeting.id, "Item", nominal_id=nid).record
+        decision = self.decisions.decide(item.id, kind, **kw).record  # type: ignore[arg-type]
         if close:
             self.meetings.close(meeting.id)
         return decision.id
@@ -71,12 +71,12 @@ class Panel:
     def proposed(self, day: dt.date) -> dict[int, list[str]]:
         """What the rules put on the agenda of a meeting held on ``day``."""
         self.on(day)
-        meeting, _ = self.meetings.plan("Panel", day)
+        meeting = self.meetings.plan("Panel", day).record
         return {p.nominal_id: p.kinds for p in self.meetings.proposals(meeting.id)}
 
     def reasons(self, day: dt.date, nid: int) -> str:
         self.on(day)
-        meeting, _ = self.meetings.plan("Panel", day)
+        meeting = self.meetings.plan("Panel", day).record
         return " ".join(next(p.reasons for p in self.meetings.proposals(meeting.id) if p.nominal_id == nid))
 
 
@@ -273,7 +273,7 @@ def test_sentences_are_validated(panel: Panel) -> None:
 def asset_sheet(ws: Workspace, nid: int, asset: int, rosh: bool = False) -> None:
     sheets = ScoreSheets(ws)
     defn = sheets.catalogue.get("pd-asset-2008", on=ws.today())
-    sheet, _ = sheets.start(nid, defn)
+    sheet = sheets.start(nid, defn).record
     sheets.save_draft(sheet.id, {**sheet.inputs, "asset": asset, "risk": {"rosh": rosh}})
     sheets.finalise(sheet.id)
 
@@ -364,11 +364,11 @@ def test_a_value_between_bands_is_refused_not_scored_zero(panel: Panel) -> None:
     nid = panel.person("Banded")
     panel.select(nid, Strand.CATCH_CONVICT, START)
     sheets = ScoreSheets(panel.ws)
-    sheet, _ = sheets.start(nid)
+    sheet = sheets.start(nid).record
     with pytest.raises(ServiceError, match=r"28\.5 days .* between the bands .*\(0–28\).*\(29–56\)"):
         sheets.save_draft(sheet.id, {**sheet.inputs, "intelligence": 28.5})
     for days, points in ((28, 5), (29, 3)):
-        saved, _ = sheets.save_draft(sheet.id, {**sheet.inputs, "intelligence": days})
+        saved = sheets.save_draft(sheet.id, {**sheet.inputs, "intelligence": days}).record
         assert saved.line_scores()["intelligence"] == points
 
 
@@ -409,13 +409,13 @@ def test_moving_to_rr_needs_the_move_criteria_and_prints_them(panel: Panel) -> N
     with pytest.raises(ServiceError, match="move criteria"):
         panel.decide(nid, dt.date(2024, 6, 1), DecisionKind.MOVE_STRAND, strand=Strand.REHABILITATE_RESETTLE)
     panel.on(dt.date(2024, 6, 2))
-    meeting, _ = panel.meetings.plan("Panel", dt.date(2024, 6, 2))
+    meeting = panel.meetings.plan("Panel", dt.date(2024, 6, 2)).record
     panel.meetings.start(meeting.id)
-    item, _ = panel.meetings.add_item(meeting.id, "Item", nominal_id=nid)
+    item = panel.meetings.add_item(meeting.id, "Item", nominal_id=nid).record
     criteria = ("Working", "On the Bridge programme")
-    decision, _ = panel.decisions.decide(
+    decision = panel.decisions.decide(
         item.id, DecisionKind.MOVE_STRAND, strand=Strand.REHABILITATE_RESETTLE, move_criteria=criteria
-    )
+    ).record
     assert decision.details == {"move_criteria": ["Working", "On the Bridge programme"]}
     panel.meetings.close(meeting.id)
     import io

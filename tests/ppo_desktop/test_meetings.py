@@ -34,16 +34,16 @@ def person(
     added: dt.date = dt.date(2026, 9, 1),
 ) -> int:
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft(name, "Fictional", dob=dt.date(1990, 1, 1)))
+    nominal = cases.add_nominal(NominalDraft(name, "Fictional", dob=dt.date(1990, 1, 1))).record
     if strand is not None:
-        spell, _ = cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
+        cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
         cases.record_activity(nominal.id, intelligence_on=DAY - dt.timedelta(days=20))
     return nominal.id
 
 
 def test_lifecycle_and_amendments(ws: Workspace) -> None:
     meetings = Meetings(ws)
-    meeting, _ = meetings.plan("C&C / R&R panel", DAY, venue="Room 2", chair="DI Chair")
+    meeting = meetings.plan("C&C / R&R panel", DAY, venue="Room 2", chair="DI Chair").record
     with pytest.raises(ServiceError, match="planned meeting cannot become closed"):
         meetings.close(meeting.id)
     meetings.add_attendee(meeting.id, "PO Example", "Probation", "Deputy")
@@ -101,7 +101,7 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
         owner="HO",
         due_on=dt.date(2026, 11, 15),
     )
-    meeting, _ = meetings.plan("Panel", DAY)
+    meeting = meetings.plan("Panel", DAY).record
     proposals = {p.nominal_id: p for p in meetings.proposals(meeting.id)}
     assert proposals[candidate].kinds == ["nomination"]
     assert proposals[candidate].reasons[0] == "New nomination for C&C by Police, 01 Nov 2026"
@@ -119,8 +119,8 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
 
 def test_agenda_editing(ws: Workspace) -> None:
     meetings = Meetings(ws)
-    meeting, _ = meetings.plan("Panel", DAY)
-    ids = [meetings.add_item(meeting.id, f"Item {i}")[0].id for i in range(1, 5)]
+    meeting = meetings.plan("Panel", DAY).record
+    ids = [meetings.add_item(meeting.id, f"Item {i}").record.id for i in range(1, 5)]
     meetings.move_item(ids[3], 1)
     assert [i.title for i in meetings.agenda(meeting.id)] == ["Item 4", "Item 1", "Item 2", "Item 3"]
     meetings.remove_item(ids[0])
@@ -137,7 +137,7 @@ def test_agenda_editing(ws: Workspace) -> None:
 
 def run_meeting(ws: Workspace) -> tuple[Meetings, Decisions, int]:
     meetings = Meetings(ws)
-    meeting, _ = meetings.plan("Panel", DAY)
+    meeting = meetings.plan("Panel", DAY).record
     meetings.start(meeting.id)
     return meetings, Decisions(ws), meeting.id
 
@@ -154,12 +154,13 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
         basis=Basis.PRIORITY,
         reason="robberies",
     )
-    item, _ = meetings.add_item(mid, "Candidate", nominal_id=candidate)
+    item = meetings.add_item(mid, "Candidate", nominal_id=candidate).record
     with pytest.raises(ServiceError, match="strand and the basis"):
         decisions.decide(item.id, DecisionKind.SELECT)
-    selected, changes = decisions.decide(
+    changes = decisions.decide(
         item.id, DecisionKind.SELECT, strand=Strand.CATCH_CONVICT, basis=Basis.PRIORITY
     )
+    selected = changes.record
     spell = cases.current_spell(candidate)
     assert (
         spell is not None
@@ -177,7 +178,7 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
         decisions.undo(selected.id)
 
     member = person(ws, "Member")
-    item2, _ = meetings.add_item(mid, "Member", nominal_id=member)
+    item2 = meetings.add_item(mid, "Member", nominal_id=member).record
     with pytest.raises(ServiceError, match="on whose authority"):
         decisions.decide(item2.id, DecisionKind.DESELECT, reason_code=RemovalReason.MOVED_AWAY.value)
     with pytest.raises(ServiceError, match="coded reasons"):
@@ -193,14 +194,14 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
     assert (removed.removed_on, removed.removal_authority) == (DAY, "DI Chair with agencies present")
 
     long = person(ws, "Longsentence")
-    item3, _ = meetings.add_item(mid, "Longsentence", nominal_id=long)
+    item3 = meetings.add_item(mid, "Longsentence", nominal_id=long).record
     decisions.decide(item3.id, DecisionKind.AMBER, release_on=dt.date(2029, 6, 1), authority="DI Chair")
     spell = cases.current_spell(long)
     assert spell is not None and spell.amber and spell.status is Status.CUSTODY
     assert spell.next_review_on == dt.date(2029, 3, 1)  # three months before release
 
     retained = person(ws, "Retained", added=dt.date(2026, 1, 1))
-    item4, _ = meetings.add_item(mid, "Retained", nominal_id=retained)
+    item4 = meetings.add_item(mid, "Retained", nominal_id=retained).record
     decisions.decide(item4.id, DecisionKind.RETAIN)
     assert cases.current_spell(retained).next_review_on == dt.date(2027, 6, 1)  # type: ignore[union-attr]
 
@@ -215,7 +216,7 @@ def test_move_from_pd_ends_the_pd_spell(ws: Workspace) -> None:
     cases = Cases(ws)
     meetings, decisions, mid = run_meeting(ws)
     young = person(ws, "Escalating", strand=Strand.PREVENT_DETER)
-    item, _ = meetings.add_item(mid, "Escalating", nominal_id=young)
+    item = meetings.add_item(mid, "Escalating", nominal_id=young).record
     decisions.decide(item.id, DecisionKind.MOVE_STRAND, strand=Strand.CATCH_CONVICT)
     spells = cases.case_file(young).memberships
     assert [(m.strand, m.current) for m in spells] == [
@@ -226,8 +227,8 @@ def test_move_from_pd_ends_the_pd_spell(ws: Workspace) -> None:
 
 def test_decisions_only_while_in_progress(ws: Workspace) -> None:
     meetings = Meetings(ws)
-    meeting, _ = meetings.plan("Panel", DAY)
-    item, _ = meetings.add_item(meeting.id, "X", nominal_id=person(ws, "Early"))
+    meeting = meetings.plan("Panel", DAY).record
+    item = meetings.add_item(meeting.id, "X", nominal_id=person(ws, "Early")).record
     with pytest.raises(ServiceError, match="while the meeting is in progress"):
         Decisions(ws).decide(item.id, DecisionKind.RETAIN)
 
@@ -235,7 +236,7 @@ def test_decisions_only_while_in_progress(ws: Workspace) -> None:
 def test_carried_forward_actions_reach_the_next_agenda(ws: Workspace) -> None:
     meetings, decisions, mid = run_meeting(ws)
     nid = person(ws, "Actioned")
-    action, _ = Actions(ws).add(
+    action = Actions(ws).add(
         nid,
         pathway=Pathway.ETE,
         description="Training course",
@@ -243,9 +244,9 @@ def test_carried_forward_actions_reach_the_next_agenda(ws: Workspace) -> None:
         owner="Adviser",
         due_on=dt.date(2027, 3, 1),
         meeting_id=mid,
-    )
+    ).record
     meetings.close(mid)
-    nxt, _ = meetings.plan("Panel", dt.date(2027, 1, 5))
+    nxt = meetings.plan("Panel", dt.date(2027, 1, 5)).record
     reasons = {p.nominal_id: p.reasons for p in meetings.proposals(nxt.id)}
     assert "carried forward" in " ".join(reasons[nid])
     Actions(ws).close(action.id, ActionState.DONE, outcome="Course completed")

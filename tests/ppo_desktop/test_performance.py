@@ -37,7 +37,7 @@ CONVICTED = 22  # 55 % of 40
 
 def _people(ws: Workspace, n: int, prefix: str = "Fictional") -> list[int]:
     cases = Cases(ws)
-    return [cases.add_nominal(NominalDraft(f"{prefix}{i:02d}", "Testperson"))[0].id for i in range(n)]
+    return [cases.add_nominal(NominalDraft(f"{prefix}{i:02d}", "Testperson")).record.id for i in range(n)]
 
 
 def _spread(people: list[int], total: int) -> dict[int, int]:
@@ -52,7 +52,7 @@ def _spread(people: list[int], total: int) -> dict[int, int]:
 def stockton(ws: Workspace) -> tuple[CohortYears, int, list[int]]:
     people = _people(ws, 40)
     years = CohortYears(ws)
-    year, _ = years.create(
+    year = years.create(
         "2008/09",
         dt.date(2008, 4, 1),
         baseline=247,
@@ -60,7 +60,7 @@ def stockton(ws: Workspace) -> tuple[CohortYears, int, list[int]]:
         stretch_pct="19 %",
         months_on_scheme="21.5",
         members=people,
-    )
+    ).record
     counts: dict[tuple[int, int], int | None] = {}
     for quarter, total in enumerate(QUARTERS, start=1):
         for nid, n in _spread(people[:CONVICTED], total).items():
@@ -91,7 +91,7 @@ def test_stockton_year_two_and_the_printed_report(
 ) -> None:
     years, _, _ = stockton
     people = _people(ws, 42, prefix="Second")
-    year2, _ = years.create("2009/10", dt.date(2009, 4, 1), baseline=221, ceiling_pct=14, members=people)
+    year2 = years.create("2009/10", dt.date(2009, 4, 1), baseline=221, ceiling_pct=14, members=people).record
     second = years.ceiling(year2.id)
     assert (second.members, second.baseline, second.ceiling_pct) == (42, 221, Decimal(14))
     assert second.threshold == 190 and second.reduction_pct is None  # no quarter entered yet
@@ -159,7 +159,7 @@ def test_panel_members_cannot_enter_convictions(
     ws: Workspace, stockton: tuple[CohortYears, int, list[int]]
 ) -> None:
     years, year_id, people = stockton
-    user, _ = Users(ws).add("member", "Panel Member", Role.PANEL_MEMBER, "member passphrase 1")
+    user = Users(ws).add("member", "Panel Member", Role.PANEL_MEMBER, "member passphrase 1").record
     member = Workspace(ws.vault, user)
     with pytest.raises(PermissionDenied):
         CohortYears(member).set_counts(year_id, {(people[0], 1): 1})
@@ -313,21 +313,21 @@ def test_filters_narrow_every_figure(demo: Workspace) -> None:
 def test_removal_outcomes_are_recorded_and_exported_as_a_disclosure(ws: Workspace) -> None:
     cases = Cases(ws)
     nid = _people(ws, 1)[0]
-    spell, _ = cases.select(
+    spell = cases.select(
         nid,
         Strand.CATCH_CONVICT,
         Basis.PROLIFIC,
         Status.OFFENDING_CJS,
         on=dt.date(2026, 1, 5),
         authority="Test panel",
-    )
-    removed, _ = cases.remove(
+    ).record
+    removed = cases.remove(
         spell.id,
         RemovalReason.STOPPED_OFFENDING,
         authority="Test chair",
         on=dt.date(2026, 11, 1),
         outcomes=[RemovalOutcome.DRUG_FREE, RemovalOutcome.EMPLOYED],
-    )
+    ).record
     assert removed.removal_outcomes == (RemovalOutcome.DRUG_FREE, RemovalOutcome.EMPLOYED)
     perf = Performance(ws)
     table = perf.report().table("outcomes")

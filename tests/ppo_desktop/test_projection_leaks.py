@@ -22,11 +22,11 @@ def shown(p: Projection) -> str:
 
 
 def test_a_nominations_free_text_is_not_projected_unless_the_policy_allows_it(ws: Workspace) -> None:
-    nid = Cases(ws).add_nominal(NominalDraft("Quibble", "Fictional", dob=dt.date(1990, 1, 1)))[0].id
+    nid = Cases(ws).add_nominal(NominalDraft("Quibble", "Fictional", dob=dt.date(1990, 1, 1))).record.id
     Nominations(ws).nominate(nid, agency="Police", nominator="PC Example", strand=Strand.CATCH_CONVICT,
                              basis=Basis.PROLIFIC, reason=WORDS, on=dt.date(2026, 11, 20))  # fmt: skip
     meetings = Meetings(ws)
-    meeting, _ = meetings.plan("Panel", DAY)
+    meeting = meetings.plan("Panel", DAY).record
     meetings.add_proposals(meeting.id, meetings.proposals(meeting.id))
     item = meetings.agenda(meeting.id)[0]
     assert item.free_text == (f"Police: {WORDS}",) and all("Imaginary" not in r for r in item.reasons)
@@ -51,14 +51,14 @@ def test_the_room_reads_why_not_the_chairs_procedure(ws: Workspace) -> None:
 
 def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
     cases = Cases(ws)
-    nid = cases.add_nominal(NominalDraft("Wibble", "Fictional"))[0].id
+    nid = cases.add_nominal(NominalDraft("Wibble", "Fictional")).record.id
     cases.select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1))
     meetings = Meetings(ws)
-    meeting, _ = meetings.plan("Panel", DAY)
+    meeting = meetings.plan("Panel", DAY).record
     meetings.start(meeting.id)
-    item, _ = meetings.add_item(meeting.id, "Wibble", nominal_id=nid)
-    decision, _ = Decisions(ws).decide(item.id, DecisionKind.DESELECT, authority="DI Chair",
-                                       reason_code=RemovalReason.STOPPED_OFFENDING.value)  # fmt: skip
+    item = meetings.add_item(meeting.id, "Wibble", nominal_id=nid).record
+    decision = Decisions(ws).decide(item.id, DecisionKind.DESELECT, authority="DI Chair",
+                                       reason_code=RemovalReason.STOPPED_OFFENDING.value).record  # fmt: skip
     labels = {r.code.value: r.label for r in ws.profile().removal_reasons}
     room = shown(project(ws.projector_policy(), meeting_title="Panel", item=item, position=1, count=1,
                          case=cases.case_file(nid), day=DAY, score=None, decision=decision,

@@ -23,11 +23,12 @@ FAMILY = "Gobbledygook-Retentiontest"
 
 def _former(ws: Workspace, family: str, removed: dt.date) -> int:
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft(family, "Fictional", address=f"1 {family} Row, Fictionshire"))
-    spell, _ = cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                            on=removed - dt.timedelta(days=400), authority="Test panel")  # fmt: skip
+    draft = NominalDraft(family, "Fictional", address=f"1 {family} Row, Fictionshire")
+    nominal = cases.add_nominal(draft).record
+    spell = cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+                            on=removed - dt.timedelta(days=400), authority="Test panel").record  # fmt: skip
     sheets = ScoreSheets(ws)
-    sheet, _ = sheets.start(nominal.id)
+    sheet = sheets.start(nominal.id).record
     sheets.finalise(sheet.id)
     cases.open_case(nominal.id, purpose="Review")
     cases.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test chair", on=removed)
@@ -49,7 +50,7 @@ def _texts(ws: Workspace) -> str:
 def test_who_is_due_for_review(ws: Workspace) -> None:
     old = _former(ws, FAMILY, dt.date(2019, 3, 1))
     recent = _former(ws, "Recentlygone", dt.date(2025, 6, 1))
-    current, _ = Cases(ws).add_nominal(NominalDraft("Stillhere", "Fictional"))
+    current = Cases(ws).add_nominal(NominalDraft("Stillhere", "Fictional")).record
     due = Retention(ws).due()
     assert [c.nominal_id for c in due] == [old] and "over 6 years ago" in due[0].why
     assert recent not in {c.nominal_id for c in due} and current.id not in {c.nominal_id for c in due}
@@ -59,8 +60,9 @@ def test_erasure_leaves_nothing_of_the_person_and_the_chain_still_verifies(
     ws: Workspace, tmp_path: Path
 ) -> None:
     nid = _former(ws, FAMILY, dt.date(2019, 3, 1))
-    meeting, _ = Meetings(ws).plan("Panel", dt.date(2019, 2, 1))
-    item, _ = Meetings(ws).add_item(meeting.id, f"{FAMILY.upper()}, Fictional", nominal_id=nid, reasons=["x"])
+    meeting = Meetings(ws).plan("Panel", dt.date(2019, 2, 1)).record
+    title = f"{FAMILY.upper()}, Fictional"
+    item = Meetings(ws).add_item(meeting.id, title, nominal_id=nid, reasons=["x"]).record
     assert FAMILY in _texts(ws)
     retention = Retention(ws)
     with pytest.raises(ServiceError, match="needs its reason"):
@@ -84,7 +86,7 @@ def test_erasure_leaves_nothing_of_the_person_and_the_chain_still_verifies(
 
 def test_only_an_administrator_erases(ws: Workspace) -> None:
     nid = _former(ws, FAMILY, dt.date(2019, 3, 1))
-    user, _ = Users(ws).add("coord", "Coordinator", Role.COORDINATOR, "coordinator passphrase 1")
+    user = Users(ws).add("coord", "Coordinator", Role.COORDINATOR, "coordinator passphrase 1").record
     with pytest.raises(PermissionDenied):
         Retention(Workspace(ws.vault, user)).erase(nid, justification="Retention review")
 

@@ -18,7 +18,7 @@ from ppo_desktop.services.workspace import ServiceError, Workspace
 
 def nominal_on(ws: Workspace, strand: Strand = Strand.CATCH_CONVICT, name: str = "Quillfeather") -> int:
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft(name, "Zebedee"))
+    nominal = cases.add_nominal(NominalDraft(name, "Zebedee")).record
     cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 5))
     return nominal.id
 
@@ -26,30 +26,31 @@ def nominal_on(ws: Workspace, strand: Strand = Strand.CATCH_CONVICT, name: str =
 def test_draft_finalise_rescore_and_history(ws: Workspace) -> None:
     sheets = ScoreSheets(ws)
     nid = nominal_on(ws)
-    draft, _ = sheets.start(nid)
+    draft = sheets.start(nid).record
     assert draft.matrix_id == "thurrock-2009-appendix2" and draft.total == 0 and not draft.final
-    assert sheets.start(nid)[0].id == draft.id  # one draft at a time
+    assert sheets.start(nid).record.id == draft.id  # one draft at a time
     inputs = dict(draft.inputs)
     inputs["offences"] = {"robbery": {"convicted": 2}}
     inputs["impact"] = "serious"
-    saved, changes = sheets.save_draft(draft.id, inputs, pnc_marker=True)
+    changes = sheets.save_draft(draft.id, inputs, pnc_marker=True)
+    saved = changes.record
     assert saved.total == 10 + 5 + 3  # robbery 2×5, impact 5, serial 2 offences → 3
     assert saved.pnc_marker and "score_drafts" in changes.tables  # a draft, not yet a record
-    final, _ = sheets.finalise(draft.id)
+    final = sheets.finalise(draft.id).record
     assert final.final
     with pytest.raises(ServiceError, match="never rewritten"):
         sheets.save_draft(final.id, inputs)
     with pytest.raises(Exception, match="never rewritten"):  # the store refuses too
         ws.db.execute("UPDATE score_sheets SET total = 0 WHERE id = ?", [final.id])
 
-    second, _ = sheets.start(nid)
+    second = sheets.start(nid).record
     inputs2 = dict(second.inputs)
     inputs2["offences"] = {"robbery": {"convicted": 1}, "shoplifting": {"suspected": 1}}
     inputs2["impact"] = "serious"
-    second, _ = sheets.save_draft(second.id, inputs2)
+    second = sheets.save_draft(second.id, inputs2).record
     assert sheets.previous_final(second) == final
-    changes = {c.key: (c.before, c.after) for c in sheets.compare(final, second)}
-    assert changes == {"robbery": (10, 5), "shoplifting": (0, 2)}
+    differences = {c.key: (c.before, c.after) for c in sheets.compare(final, second)}
+    assert differences == {"robbery": (10, 5), "shoplifting": (0, 2)}
     backwards = {c.key: (c.before, c.after) for c in sheets.compare(second, final)}
     assert backwards == {"robbery": (5, 10), "shoplifting": (2, 0)}  # a line gone to nothing still shows
     assert {c.key: c.after for c in sheets.compare(None, final)} == {"robbery": 10, "impact": 5, "serial": 3}
@@ -60,7 +61,7 @@ def test_draft_finalise_rescore_and_history(ws: Workspace) -> None:
 
 def test_every_draft_save_is_audited(ws: Workspace) -> None:
     sheets = ScoreSheets(ws)
-    draft, _ = sheets.start(nominal_on(ws))
+    draft = sheets.start(nominal_on(ws)).record
     inputs = dict(draft.inputs)
     inputs["intelligence"] = 3
     sheets.save_draft(draft.id, inputs)
@@ -74,14 +75,14 @@ def test_every_draft_save_is_audited(ws: Workspace) -> None:
 
 def test_bad_inputs_refused_with_message(ws: Workspace) -> None:
     sheets = ScoreSheets(ws)
-    draft, _ = sheets.start(nominal_on(ws))
+    draft = sheets.start(nominal_on(ws)).record
     with pytest.raises(ServiceError, match="count cannot be negative"):
         sheets.save_draft(draft.id, {**draft.inputs, "offences": {"robbery": {"convicted": -2}}})
     assert sheets.get(draft.id).inputs == draft.inputs
 
 
 def test_pd_nominal_scored_on_asset(ws: Workspace) -> None:
-    sheet, _ = ScoreSheets(ws).start(nominal_on(ws, Strand.PREVENT_DETER))
+    sheet = ScoreSheets(ws).start(nominal_on(ws, Strand.PREVENT_DETER)).record
     assert sheet.matrix_id == "pd-asset-2008"
 
 
@@ -128,7 +129,7 @@ def test_pool_ranks_candidates_with_cohort(ws: Workspace) -> None:
     sheets = ScoreSheets(ws)
     member = nominal_on(ws)
     cases = Cases(ws)
-    candidate, _ = cases.add_nominal(NominalDraft("Picklesham", "Rufus"))
+    candidate = cases.add_nominal(NominalDraft("Picklesham", "Rufus")).record
     Nominations(ws).nominate(
         candidate.id,
         agency="Police",
@@ -139,7 +140,7 @@ def test_pool_ranks_candidates_with_cohort(ws: Workspace) -> None:
         on=dt.date(2026, 2, 1),
     )
     for nid, robberies in ((member, 1), (candidate.id, 3)):
-        sheet, _ = sheets.start(nid)
+        sheet = sheets.start(nid).record
         sheets.save_draft(sheet.id, {**sheet.inputs, "offences": {"robbery": {"convicted": robberies}}})
     ranking = sheets.pool(Strand.CATCH_CONVICT)
     assert [(r.entry.nominal_id, r.entry.is_member, r.entry.draft) for r in ranking.rows] == [
@@ -154,16 +155,16 @@ def test_london_definition_flag(ws: Workspace) -> None:
 
     Settings(ws).set_profile("london-haringey-2007")
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft("Crumpleton", "Horatio", dob=dt.date(1995, 3, 1)))
+    nominal = cases.add_nominal(NominalDraft("Crumpleton", "Horatio", dob=dt.date(1995, 3, 1))).record
     cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
     sheets = ScoreSheets(ws)
-    sheet, _ = sheets.start(nominal.id)
+    sheet = sheets.start(nominal.id).record
     inputs = {
         **sheet.inputs,
         "offences": {"robbery": {"convicted": 1}, "shoplifting": {"suspected": 3}},
         "lifestyle": {"drugs": "yes"},
     }
-    sheet, _ = sheets.save_draft(sheet.id, inputs)
+    sheet = sheets.save_draft(sheet.id, inputs).record
     defn = sheets.definition_of(sheet)
     from ppo_desktop.scoring import score
 
@@ -173,7 +174,7 @@ def test_london_definition_flag(ws: Workspace) -> None:
     assert "indications of criminal activity in 2 years 4 (needs ≥ 6)" in london.text
     assert flags["drug_alcohol"].met is True and flags["drug_alcohol"].advisory
     inputs["offences"]["shoplifting"] = {"suspected": 5}
-    sheet, _ = sheets.save_draft(sheet.id, inputs)
+    sheet = sheets.save_draft(sheet.id, inputs).record
     london = {f.key: f for f in sheets.profile_flags(nominal.id, score(defn, sheet.inputs))}[
         "london_definition"
     ]

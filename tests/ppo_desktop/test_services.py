@@ -20,9 +20,10 @@ def audit_rows(ws: Workspace) -> list[dict[str, object]]:
 
 def test_add_nominal_writes_row_and_audit_entry(ws: Workspace) -> None:
     before = len(audit_rows(ws))
-    nominal, changes = Cases(ws).add_nominal(
+    changes = Cases(ws).add_nominal(
         NominalDraft("Quillfeather", "Zebedee", dob=dt.date(1990, 1, 2), pnc_id=" 99/123456z ")
     )
+    nominal = changes.record
     assert nominal.ref == "N00001"
     assert nominal.pnc_id == "99/123456Z"
     assert changes.tables == frozenset({"nominals"}) and changes.nominal_ids == frozenset({nominal.id})
@@ -34,15 +35,16 @@ def test_add_nominal_writes_row_and_audit_entry(ws: Workspace) -> None:
 
 def test_update_records_before_and_after(ws: Workspace) -> None:
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft("Quillfeather", "Zebedee", area="Northbrook"))
-    updated, changes = cases.update_nominal(nominal.id, area="Eastmarsh", justification="moved")
+    nominal = cases.add_nominal(NominalDraft("Quillfeather", "Zebedee", area="Northbrook")).record
+    changes = cases.update_nominal(nominal.id, area="Eastmarsh", justification="moved")
+    updated = changes.record
     assert updated.area == "Eastmarsh"
     last = audit_rows(ws)[-1]
     assert last["kind"] == "alteration"
     assert json.loads(str(last["before"])) == {"area": "Northbrook"}
     assert json.loads(str(last["after"])) == {"area": "Eastmarsh"}
     assert last["justification"] == "moved"
-    _, nothing = cases.update_nominal(nominal.id, area="Eastmarsh")
+    nothing = cases.update_nominal(nominal.id, area="Eastmarsh")
     assert nothing.tables == frozenset()
 
 
@@ -59,23 +61,23 @@ def test_failed_write_leaves_no_row_and_no_audit(ws: Workspace) -> None:
 
 def test_strand_history_and_removal_needs_authority(ws: Workspace) -> None:
     cases = Cases(ws)
-    nominal, _ = cases.add_nominal(NominalDraft("Mossbottom", "Rufus"))
-    spell, _ = cases.select(
+    nominal = cases.add_nominal(NominalDraft("Mossbottom", "Rufus")).record
+    spell = cases.select(
         nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 10)
-    )
+    ).record
     assert spell.next_review_on == dt.date(2026, 7, 10)  # C&C: six-monthly
     with pytest.raises(ServiceError, match="already on Catch & Convict"):
         cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
-    moved, _ = cases.select(
+    moved = cases.select(
         nominal.id, Strand.REHABILITATE_RESETTLE, Basis.PROLIFIC, Status.NOT_OFFENDING, on=dt.date(2026, 3, 1)
-    )
+    ).record
     assert cases.spell(spell.id).is_lead is False
     assert cases.current_spell(nominal.id) == moved
     with pytest.raises(ServiceError, match="on whose authority"):
         cases.remove(moved.id, RemovalReason.MOVED_AWAY, authority=" ")
-    removed, _ = cases.remove(
+    removed = cases.remove(
         moved.id, RemovalReason.MOVED_AWAY, authority="DI Chair (panel 2026-04)", on=dt.date(2026, 4, 2)
-    )
+    ).record
     assert (removed.removed_on, removed.removal_reason) == (dt.date(2026, 4, 2), RemovalReason.MOVED_AWAY)
     case = cases.open_case(nominal.id, purpose="test")
     assert [m.strand for m in case.memberships] == [Strand.REHABILITATE_RESETTLE, Strand.CATCH_CONVICT]
@@ -83,26 +85,26 @@ def test_strand_history_and_removal_needs_authority(ws: Workspace) -> None:
 
 
 def test_actions_close_with_outcome(ws: Workspace) -> None:
-    nominal, _ = Cases(ws).add_nominal(NominalDraft("Nettlebed", "Prudence"))
+    nominal = Cases(ws).add_nominal(NominalDraft("Nettlebed", "Prudence")).record
     actions = Actions(ws)
-    action, _ = actions.add(
+    action = actions.add(
         nominal.id,
         pathway=Pathway.ACCOMMODATION,
         description="Find a hostel place",
         agency="Housing",
         owner="Officer Example",
         due_on=dt.date(2026, 12, 1),
-    )
+    ).record
     assert action.overdue_on(dt.date(2026, 12, 2)) and not action.overdue_on(dt.date(2026, 11, 30))
     with pytest.raises(ServiceError, match="outcome"):
         actions.close(action.id, ActionState.OPEN, outcome="")
-    closed, _ = actions.close(action.id, ActionState.NOT_POSSIBLE, outcome="Circumstances changed")
+    closed = actions.close(action.id, ActionState.NOT_POSSIBLE, outcome="Circumstances changed").record
     assert closed.state is ActionState.NOT_POSSIBLE and not closed.overdue_on(dt.date(2027, 1, 1))
     assert actions.open_actions() == []
 
 
 def test_nomination_needs_who_and_why(ws: Workspace) -> None:
-    nominal, _ = Cases(ws).add_nominal(NominalDraft("Puddleford", "Cuthbert"))
+    nominal = Cases(ws).add_nominal(NominalDraft("Puddleford", "Cuthbert")).record
     noms = Nominations(ws)
     with pytest.raises(ServiceError, match="agency, the nominator and the reason"):
         noms.nominate(
@@ -113,14 +115,14 @@ def test_nomination_needs_who_and_why(ws: Workspace) -> None:
             basis=Basis.PROLIFIC,
             reason="volume",
         )
-    nomination, _ = noms.nominate(
+    nomination = noms.nominate(
         nominal.id,
         agency="Police",
         nominator="PC Example",
         strand=Strand.CATCH_CONVICT,
         basis=Basis.PROLIFIC,
         reason="volume",
-    )
+    ).record
     assert noms.open_nominations() == [nomination]
 
 

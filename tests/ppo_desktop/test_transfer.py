@@ -131,9 +131,9 @@ def test_a_pack_for_a_public_key_opens_only_in_that_store(
 def test_possible_duplicates_are_decided_by_a_person(demo: Workspace, laptop: Workspace) -> None:
     source = Cases(demo).nominal(1)
     assert source.dob is not None
-    local, _ = Cases(laptop).add_nominal(
+    local = Cases(laptop).add_nominal(
         NominalDraft(source.family_name + "e", source.given_names, dob=source.dob)  # a spelling slip
-    )
+    ).record
     data = Transfer(demo).export([1], passphrase=PACK_PASSPHRASE, recipient="x", justification="y")
     transfer = Transfer(laptop)
     plan = transfer.plan(data, passphrase=PACK_PASSPHRASE)

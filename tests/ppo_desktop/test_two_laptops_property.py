@@ -38,9 +38,9 @@ def _store(folder: Path, name: str, cost: KdfCost) -> Workspace:
 
 def _seed(ws: Workspace) -> int:
     cases, meetings = Cases(ws), Meetings(ws)
-    meeting, _ = meetings.plan("Testshire PPO panel", ws.today() + dt.timedelta(days=7))
+    meeting = meetings.plan("Testshire PPO panel", ws.today() + dt.timedelta(days=7)).record
     for n, family in enumerate(("Quillfeather", "Tumbletoe", "Wobbleton")):
-        person, _ = cases.add_nominal(NominalDraft(family, "Test", dob=dt.date(1990, 1, 1 + n)))
+        person = cases.add_nominal(NominalDraft(family, "Test", dob=dt.date(1990, 1, 1 + n))).record
         cases.select(person.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
         meetings.add_item(meeting.id, f"Review {family}", nominal_id=person.id)
     return meeting.id

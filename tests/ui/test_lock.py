@@ -60,7 +60,8 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     model.setData(model.index(row, 2), 3)  # typed, not yet autosaved
     meeting = next(m.id for m in window.ctx.meetings.all() if m.state is MeetingState.PLANNED)
     window.ctx.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["lock test"])
-    second, _ = window.ctx.meetings.add_item(meeting, "Another", nominal_id=nominal, reasons=["lock test"])
+    made = window.ctx.meetings.add_item(meeting, "Another", nominal_id=nominal, reasons=["lock test"])
+    second = made.record
     console = window.open_console(meeting)
     console.go_to(next(i for i, it in enumerate(console.items) if it.id == second.id))
     console.projector.set_curtain(False)

@@ -54,7 +54,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
         ctx.broadcast(
             ctx.meetings.add_item(
                 mid, ctx.cases.nominal(nid).display_name, nominal_id=nid, reasons=["chosen for the test"]
-            )[1]
+            )
         )
     # Plus what the rules propose first (a new nomination), added through the builder's keyboard path.
     builder.proposals_view.setFocus()
@@ -162,7 +162,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     disclosed = [e for e in ctx.ws.audit.entries(limit=400) if e.kind == "disclosure"]
     assert any(e.summary.startswith("Projected to the room") for e in disclosed)
 
-    nxt, _ = ctx.meetings.plan("C&C / R&R panel", held + dt.timedelta(days=28))
+    nxt = ctx.meetings.plan("C&C / R&R panel", held + dt.timedelta(days=28)).record
     carried = {p.nominal_id: p.reasons for p in ctx.meetings.proposals(nxt.id)}
     assert "carried forward" in " ".join(carried[leaver])
     console.close()
@@ -194,7 +194,7 @@ def test_projector_never_shows_withheld_fields(qtbot: QtBot, ctx: AppContext) ->
 def test_projection_is_built_only_from_allowed_fields(ctx: AppContext) -> None:
     mid = planned_meeting(ctx)
     nominal = ctx.cases.cohort()[0].nominal
-    item, _ = ctx.meetings.add_item(mid, nominal.display_name, nominal_id=nominal.id, reasons=["x"])
+    item = ctx.meetings.add_item(mid, nominal.display_name, nominal_id=nominal.id, reasons=["x"]).record
     case = ctx.cases.case_file(nominal.id)
     policy = ctx.ws.projector_policy().with_choices({"name": False, "ref": True})
     shown = project(

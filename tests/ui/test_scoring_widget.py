@@ -17,7 +17,7 @@ from ui.scoring.widget import ScoringWidget, apply_projector_theme
 def new_cc_person(ctx: AppContext) -> int:
     from ppo_desktop.domain import Basis, Status
 
-    nominal, _ = ctx.cases.add_nominal(NominalDraft("Zzyzx-Scoretest", "Fictional"))
+    nominal = ctx.cases.add_nominal(NominalDraft("Zzyzx-Scoretest", "Fictional")).record
     ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
     return nominal.id
 
@@ -95,7 +95,7 @@ def test_other_sections_update_total(qtbot: QtBot, ctx: AppContext) -> None:
     from ppo_desktop.services.score_sheets import ScoreSheets
 
     sheets = ScoreSheets(ctx.ws)
-    sheet, _ = sheets.start(new_cc_person(ctx))
+    sheet = sheets.start(new_cc_person(ctx)).record
     widget = ScoringWidget(sheets)
     qtbot.addWidget(widget)
     widget.load(sheet)
@@ -115,10 +115,10 @@ def test_asset_sheet_has_no_count_table(qtbot: QtBot, ctx: AppContext) -> None:
     from ppo_desktop.domain import Basis, Status
     from ppo_desktop.services.score_sheets import ScoreSheets
 
-    nominal, _ = ctx.cases.add_nominal(NominalDraft("Zzyzx-Young", "Fictional"))
+    nominal = ctx.cases.add_nominal(NominalDraft("Zzyzx-Young", "Fictional")).record
     ctx.cases.select(nominal.id, Strand.PREVENT_DETER, Basis.PRIORITY, Status.AT_RISK)
     sheets = ScoreSheets(ctx.ws)
-    sheet, _ = sheets.start(nominal.id)
+    sheet = sheets.start(nominal.id).record
     widget = ScoringWidget(sheets)
     qtbot.addWidget(widget)
     widget.load(sheet)

@@ -105,7 +105,7 @@ def test_changes_refresh_the_cohort(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(window)
     window.show()  # screens on view refresh at once (hidden ones when next shown)
     before = window.cohort.model.rowCount()
-    _, changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Fictional", "Newperson"))
+    changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Fictional", "Newperson"))
     ctx.broadcast(changes)
     assert window.cohort.model.rowCount() == before + 1
 
@@ -257,7 +257,7 @@ def test_hidden_screens_refresh_when_shown(qtbot: QtBot, ctx: AppContext) -> Non
     window.show()
     window.show_screen("Actions")  # the cohort is now hidden
     before = window.cohort.model.rowCount()
-    _, changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Later", "Fictional"))
+    changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Later", "Fictional"))
     ctx.broadcast(changes)
     assert window.cohort.model.rowCount() == before  # no work while hidden
     window.show_screen("Cohort")
@@ -271,9 +271,9 @@ def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext
     from ppo_desktop.services.cases import NominalDraft
     from ui.screens.audit import AuditScreen
 
-    nominal, _ = ctx.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional"))
-    spell, _ = ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                                on=dt.date(2017, 1, 1), authority="Test")  # fmt: skip
+    nominal = ctx.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional")).record
+    spell = ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+                                on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
     ctx.cases.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1))
     screen = AuditScreen(ctx)
     qtbot.addWidget(screen)

@@ -108,11 +108,11 @@ def test_hostile_text_renders(demo: Workspace) -> None:
     cases = Cases(demo)
     from ppo_desktop.services.cases import NominalDraft
 
-    nominal, _ = cases.add_nominal(
+    nominal = cases.add_nominal(
         NominalDraft(
             "O'Brien <script>&amp;", "Zoë & Zebedee", address="Flat 1 & 2, " + "Very Long Road " * 40
         )
-    )
+    ).record
     doc = Documents(demo).scoring_sheets([nominal.id])
     body = flat(" ".join(pages(doc.pdf)))
     assert "O'BRIEN <SCRIPT>&AMP;, Zoë & Zebedee" in body
@@ -136,9 +136,9 @@ def test_right_to_left_and_emoji_names(demo: Workspace) -> None:
     from ppo_desktop.services.cases import NominalDraft
 
     hebrew, arabic = "דוד כהן", "محمد علي"
-    nominal, _ = Cases(demo).add_nominal(
+    nominal = Cases(demo).add_nominal(
         NominalDraft("Fictional", f"{hebrew} 😀👍", aliases=(arabic,), address=f"{arabic} Street")
-    )
+    ).record
     pdf = Documents(demo).scoring_sheets([nominal.id]).pdf
     assert b"Symbola" in pdf  # the emoji were set in the fallback font, not dropped
     text = " ".join(pages(pdf))

@@ -26,13 +26,13 @@ def text_of(pdf: bytes) -> str:
 
 def _meeting(ws: Workspace) -> int:
     cases, meetings, decisions = Cases(ws), Meetings(ws), Decisions(ws)
-    meeting, _ = meetings.plan("C&C / R&R panel", DAY)
+    meeting = meetings.plan("C&C / R&R panel", DAY).record
     meetings.start(meeting.id)
     people = []
     for name in ("Leaver", "Longterm", *(f"Later{i}" for i in range(5))):
-        nid = cases.add_nominal(NominalDraft(name, "Fictional"))[0].id
+        nid = cases.add_nominal(NominalDraft(name, "Fictional")).record.id
         cases.select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1))
-        people.append(meetings.add_item(meeting.id, name, nominal_id=nid)[0])
+        people.append(meetings.add_item(meeting.id, name, nominal_id=nid).record)
     meetings.set_notes(people[0].id, "Discussed at length: moved to Northtown.")
     decisions.decide(people[0].id, DecisionKind.DESELECT, reason_code=RemovalReason.MOVED_AWAY.value,
                      authority="DI Chair", outcomes=(RemovalOutcome.EMPLOYED, RemovalOutcome.MOVED),

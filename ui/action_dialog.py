@@ -3,10 +3,11 @@ the Actions list): a refusal is shown inside the dialog and nothing typed is los
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ppo_desktop.domain import Action, Pathway
-from ppo_desktop.services import ServiceError
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.widgets import add_rows
@@ -54,21 +55,23 @@ class ActionDialog(QDialog):
         form.addRow(buttons)
 
     def save(self) -> None:
+        """Saved and closed, or the reason shown and the dialog left open with what was typed."""
         try:
             due = self.due.date()
-            fields = {
-                "pathway": Pathway(self.pathway.currentData()),
-                "description": self.description.text(),
-                "agency": self.agency.text(),
-                "owner": self.owner.text(),
-                "due_on": due,
-            }
-            if self.action is None:
-                _, changes = self.ctx.actions.add(self.nominal_id, **fields)  # type: ignore[arg-type]
-            else:
-                _, changes = self.ctx.actions.update(self.action.id, **fields)  # type: ignore[arg-type]
-        except (ServiceError, ValueError) as exc:
-            self.error.setText(str(exc))  # the dialog stays open with what was typed
+        except ValueError as exc:
+            self.error.setText(str(exc))
             return
-        self.ctx.broadcast(changes)
-        self.accept()
+        fields: dict[str, Any] = {
+            "pathway": Pathway(self.pathway.currentData()),
+            "description": self.description.text(),
+            "agency": self.agency.text(),
+            "owner": self.owner.text(),
+            "due_on": due,
+        }
+        action = self.action
+        if action is None:
+            made = self.ctx.perform(lambda: self.ctx.actions.add(self.nominal_id, **fields), self.error)
+        else:
+            made = self.ctx.perform(lambda: self.ctx.actions.update(action.id, **fields), self.error)
+        if made is not None:
+            self.accept()

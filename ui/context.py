@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 from PySide6.QtCore import QObject, Signal
 
-from ppo_desktop.services import Changes, Workspace
+from ppo_desktop.services import Changes, ServiceError, Workspace
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.users import Users
 from ui.tasks import TaskRunner
+
+C = TypeVar("C", bound=Changes)
+
+
+class MessageArea(Protocol):
+    """Where a screen says what went wrong: a QLabel, usually."""
+
+    def setText(self, text: str) -> None: ...  # noqa: N802 - Qt's name
+
+    def clear(self) -> None: ...
 
 
 class AppContext(QObject):
@@ -32,6 +45,19 @@ class AppContext(QObject):
     def broadcast(self, changes: Changes) -> None:
         if changes.tables:
             self.changed.emit(changes)
+
+    def perform(self, change: Callable[[], C], shown_in: MessageArea) -> C | None:
+        """The one way a screen makes a change (Anki's CollectionOp): run the service call; a
+        ServiceError is shown in the screen's own message area (and None returned), otherwise the
+        area is cleared and the Changes broadcast to every screen that shows what they touch."""
+        try:
+            changes = change()
+        except ServiceError as exc:
+            shown_in.setText(str(exc))
+            return None
+        shown_in.clear()
+        self.broadcast(changes)
+        return changes
 
     @property
     def partnership(self) -> str:

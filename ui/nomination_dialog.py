@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Basis, Strand
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.cases import NominalDraft
 from ui.context import AppContext
 from ui.date_field import DateField
@@ -82,18 +81,17 @@ class NominationDialog(QDialog):
             area=self.area.text(),
             pnc_id=self.pnc.text(),
         )
-        try:
-            nominal, changes = self.ctx.nominations.nominate_new_person(
+        made = self.ctx.perform(
+            lambda: self.ctx.nominations.nominate_new_person(
                 draft,
                 agency=self.agency.text(),
                 nominator=self.nominator.text(),
                 strand=Strand(self.strand.currentData()),
                 basis=Basis(self.basis.currentData()),
                 reason=self.reason.text(),
-            )
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        self.nominal_id = nominal.id
-        self.ctx.broadcast(changes)
-        self.accept()
+            ),
+            self.error,
+        )
+        if made is not None:
+            self.nominal_id = made.record.id
+            self.accept()

@@ -45,11 +45,11 @@ def run_self_test() -> int:
                 assert ws.integrity_check() == [], "integrity check failed"
                 step = "scoring"
                 ctx = AppContext(ws, SyncRunner())
-                nominal, _ = ctx.cases.add_nominal(NominalDraft("Selftest", "Fictional"))
+                nominal = ctx.cases.add_nominal(NominalDraft("Selftest", "Fictional")).record
                 defn = shipped().get("thurrock-2009-appendix2")
                 breakdown = score(defn, {"offences": {"robbery": {"convicted": 2}}, "impact": "serious"})
                 assert breakdown.total == 18, f"engine total {breakdown.total}"
-                sheet, _ = ScoreSheets(ws).start(nominal.id)
+                sheet = ScoreSheets(ws).start(nominal.id).record
                 step = "building a PDF in memory"
                 pdf = Documents(ws).scoring_sheets([nominal.id]).pdf
                 assert pdf.startswith(b"%PDF-"), "not a PDF"

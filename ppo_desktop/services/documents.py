@@ -26,8 +26,9 @@ from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.score_sheets import ScoreSheets
-from ppo_desktop.services.workspace import ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 
+DISCLOSED = Changes.of("audit")  # what a disclosure changes: the audit log
 KINDS = ("minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions", "performance")
 
 
@@ -241,9 +242,9 @@ class Documents:
 
     def disclose_export(
         self, what: str, data: bytes, people: list[int], *, how: str, recipient: str, justification: str
-    ) -> None:
+    ) -> Changes:
         """Record an export before it is written (refused without recipient and reason)."""
-        self.disclose(
+        return self.disclose(
             Document("export", what, lambda: data, tuple(people)),
             how=how,
             recipient=recipient,
@@ -251,7 +252,7 @@ class Documents:
         )
 
     # -- disclosure ----------------------------------------------------------------------
-    def disclose(self, document: Document, *, how: str, recipient: str, justification: str) -> None:
+    def disclose(self, document: Document, *, how: str, recipient: str, justification: str) -> Changes:
         """Record a print, save or export before it happens; refuse without a justification."""
         if not justification.strip() or not recipient.strip():
             raise ServiceError("Printing or saving personal data needs the recipient and the reason.")
@@ -270,6 +271,7 @@ class Documents:
                     "bytes": len(document.pdf),
                 },
             )
+        return DISCLOSED
 
     # -- helpers -------------------------------------------------------------------------
     def _prepared(

@@ -122,10 +122,10 @@ def test_new_cohort_year_dialog_explains_bad_input(qtbot: QtBot, ctx: AppContext
     dialog.baseline.setValue(247)
     dialog.ceiling.setText("sixteen")
     dialog.save()
-    assert "not a percentage" in dialog.error.text() and dialog.created is None
+    assert "not a percentage" in dialog.error.text() and dialog.made is None
     dialog.ceiling.setText("16")
     dialog.save()
-    assert dialog.created is not None and years.ceiling(dialog.created).threshold == 207
+    assert dialog.made is not None and years.ceiling(dialog.made.record.id).threshold == 207
 
 
 def test_deselection_asks_for_outcomes(qtbot: QtBot, ctx: AppContext) -> None:

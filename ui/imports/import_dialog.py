@@ -355,13 +355,14 @@ class ImportDialog(QDialog):
             return
         from ppo_desktop.services.imports import Imports
 
-        try:
-            decisions = self.decisions() if isinstance(plan, ImportPlan) else None
-            changes = Imports(self.ctx.ws).commit(plan, decisions, justification=reason)
-        except ServiceError as exc:
-            self.status.setText(str(exc))
+        decisions = self.decisions() if isinstance(plan, ImportPlan) else None
+        if (
+            self.ctx.perform(
+                lambda: Imports(self.ctx.ws).commit(plan, decisions, justification=reason), self.status
+            )
+            is None
+        ):
             return
-        self.ctx.broadcast(changes)
         self.status.setText(f"Imported: {plan.summary()}. The import is recorded in the audit log.")
         self.import_button.setEnabled(False)
         self.plan = None

@@ -210,6 +210,16 @@ class MergeAnswer:
     resolutions: dict[str, str] = field(default_factory=dict)  # conflict → "here" or "there"
 
 
+class _Reported:
+    """A screen's report callback as a message area (the transfer actions report where they are used)."""
+
+    def __init__(self, report: Callable[[str], None]) -> None:
+        self.setText = report
+
+    def clear(self) -> None:
+        pass
+
+
 def _shown(value: object) -> str:
     return "(empty)" if value in (None, "") else str(value)
 
@@ -265,14 +275,14 @@ class TransferActions:
         answer = self.ask_merge(plan)
         if answer is None:
             return
-        try:
-            changes = self.transfer.commit(
+        merged = self.ctx.perform(
+            lambda: self.transfer.commit(
                 plan, answer.decisions, justification=answer.reason, resolutions=answer.resolutions
-            )
-        except ServiceError as exc:
-            self.report(str(exc))
+            ),
+            _Reported(self.report),
+        )
+        if merged is None:
             return
-        self.ctx.broadcast(changes)
         self.report(f"Merged: {plan.summary()}.")
 
     def copy_public_key(self) -> str:

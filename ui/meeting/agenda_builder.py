@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import AgendaItem, Meeting, MeetingState
 from ppo_desktop.rules.agenda import Proposal
-from ppo_desktop.services import Changes, ServiceError
 from ui.context import AppContext
 from ui.meeting.agenda_model import AgendaModel
 from ui.refresh import RefreshWhenShown
@@ -149,7 +148,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         meeting = self.meeting
         if meeting is None or not proposals:
             return
-        self._run(lambda: self.ctx.meetings.add_proposals(meeting.id, proposals))
+        self.ctx.perform(lambda: self.ctx.meetings.add_proposals(meeting.id, proposals), self.error)
 
     def current_item(self) -> AgendaItem | None:
         index = self.agenda_view.currentIndex()
@@ -169,7 +168,10 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         if not self.confirm("Remove from the agenda", f"Remove {item.title} ({who}) from the agenda?"):
             return
         row = item.position - 1
-        if self._run(lambda: self.ctx.meetings.remove_item(item.id)) and self.agenda.rowCount():
+        if (
+            self.ctx.perform(lambda: self.ctx.meetings.remove_item(item.id), self.error) is not None
+            and self.agenda.rowCount()
+        ):
             self.agenda_view.selectRow(min(row, self.agenda.rowCount() - 1))  # the next item, for Del again
 
     def start_console(self) -> None:
@@ -193,13 +195,13 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
 
     def _move(self, item_id: int, position: int) -> None:
-        self._run(lambda: self.ctx.meetings.move_item(item_id, position))
+        self.ctx.perform(lambda: self.ctx.meetings.move_item(item_id, position), self.error)
 
     def _set_minutes(self) -> None:
         item = self.current_item()
         if item is not None and item.minutes != self.minutes.value():
             row = item.position - 1
-            self._run(lambda: self.ctx.meetings.set_minutes(item.id, self.minutes.value()))
+            self.ctx.perform(lambda: self.ctx.meetings.set_minutes(item.id, self.minutes.value()), self.error)
             self.agenda_view.setCurrentIndex(self.agenda.index(row, 0))
 
     def _show_minutes(self) -> None:
@@ -209,13 +211,3 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
             self.minutes.blockSignals(True)
             self.minutes.setValue(item.minutes)
             self.minutes.blockSignals(False)
-
-    def _run(self, action: Callable[[], Changes]) -> bool:
-        try:
-            changes = action()
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return False
-        self.error.clear()
-        self.ctx.broadcast(changes)
-        return True

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -16,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Attendee, Meeting, MeetingState
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
@@ -70,6 +68,7 @@ class AttendancePanel(QWidget):
         layout.addWidget(self.amend_button)
         layout.addWidget(self.amendments)
         layout.addWidget(self.error)
+        ctx.changed.connect(self._on_changed)
 
     def show_meeting(self, meeting: Meeting | None) -> None:
         self.meeting = meeting
@@ -91,14 +90,18 @@ class AttendancePanel(QWidget):
         m = self.meeting
         if m is None:
             return
-        if self._run(
-            lambda: self.ctx.meetings.add_attendee(
-                m.id,
-                self.name.text(),
-                self.agency.text(),
-                self.role.text(),
-                present=not self.apology.isChecked(),
+        if (
+            self.ctx.perform(
+                lambda: self.ctx.meetings.add_attendee(
+                    m.id,
+                    self.name.text(),
+                    self.agency.text(),
+                    self.role.text(),
+                    present=not self.apology.isChecked(),
+                ),
+                self.error,
             )
+            is not None
         ):
             self.name.clear()
             self.role.clear()
@@ -112,22 +115,15 @@ class AttendancePanel(QWidget):
             self, "Amend the record", "The amendment (appended to the minutes, never replacing them):"
         )
         if ok:
-            self._run(lambda: self.ctx.meetings.amend(m.id, text))
+            self.ctx.perform(lambda: self.ctx.meetings.amend(m.id, text), self.error)
 
     def _save_quorum(self) -> None:
         m = self.meeting
         if m is not None and self.quorum.text() != m.quorum_note:
-            self._run(lambda: self.ctx.meetings.set_quorum_note(m.id, self.quorum.text()))
+            self.ctx.perform(lambda: self.ctx.meetings.set_quorum_note(m.id, self.quorum.text()), self.error)
 
-    def _run(self, action: Callable[[], Changes]) -> bool:
-        try:
-            changes = action()
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return False
-        self.error.clear()
-        if self.meeting is not None:
+    def _on_changed(self, changes: Changes) -> None:
+        """The meeting as it now is (an attendee added, the quorum note or an amendment saved)."""
+        if self.meeting is not None and changes.tables & {"meetings", "attendance", "meeting_amendments"}:
             self.meeting = self.ctx.meetings.get(self.meeting.id)
-        self.ctx.broadcast(changes)
-        self.reload()
-        return True
+            self.reload()

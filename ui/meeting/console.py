@@ -56,6 +56,8 @@ def due_after_meeting(held_on: dt.date) -> dt.date:
     from dateutil.relativedelta import relativedelta
 
     return held_on + relativedelta(months=1)
+
+
 AMBER_SECONDS = 120  # the item's last two minutes show amber
 
 
@@ -366,7 +368,7 @@ class ChairConsole(QMainWindow):
             self.ctx.meetings.record_time(item.id, self.item_clock.elapsed() // 1000)
 
     def _move(self, item_id: int, position: int) -> None:
-        self._run(lambda: self.ctx.meetings.move_item(item_id, position))
+        self.ctx.perform(lambda: self.ctx.meetings.move_item(item_id, position), self.error)
 
     # -- what the chair sees -----------------------------------------------------------------
     def _show_case(self, item: AgendaItem) -> None:
@@ -472,7 +474,7 @@ class ChairConsole(QMainWindow):
         values = self.decision_form(kind)
         if values is None:
             return
-        self._run(lambda: self.decisions.decide(item.id, kind, **values)[1])
+        self.ctx.perform(lambda: self.decisions.decide(item.id, kind, **values), self.error)
 
     def _score_now(self) -> None:
         self.tabs.setCurrentWidget(self.scoring)
@@ -485,7 +487,7 @@ class ChairConsole(QMainWindow):
         item = self.current
         taken = self.decisions.for_item(item.id) if item else []
         if taken:
-            self._run(lambda: self.decisions.undo(taken[-1].id))
+            self.ctx.perform(lambda: self.decisions.undo(taken[-1].id), self.error)
 
     def add_action(self) -> None:
         item = self.current
@@ -507,9 +509,9 @@ class ChairConsole(QMainWindow):
                 owner=self.action_owner.text(),
                 due_on=due,
                 meeting_id=self.meeting.id,
-            )[1]
+            )
 
-        if self._run(add):
+        if self.ctx.perform(add, self.error) is not None:
             self.action_text.clear()
 
     def save_notes(self) -> None:
@@ -519,7 +521,12 @@ class ChairConsole(QMainWindow):
         if item is None:
             return
         if self.notes.toPlainText() != item.notes:
-            if not self._run(lambda: self.ctx.meetings.set_notes(item.id, self.notes.toPlainText())):
+            if (
+                self.ctx.perform(
+                    lambda: self.ctx.meetings.set_notes(item.id, self.notes.toPlainText()), self.error
+                )
+                is None
+            ):
                 return  # not saved: the text stays in the editor (and in its draft) for a retry
         if self.drafts.get(_draft_key(item)) is not None and not self.offer.isVisible():
             self.drafts.discard(_draft_key(item))
@@ -583,7 +590,7 @@ class ChairConsole(QMainWindow):
 
     def finish(self) -> None:
         self._leave_item()
-        if self._run(lambda: self.ctx.meetings.close(self.meeting.id)):
+        if self.ctx.perform(lambda: self.ctx.meetings.close(self.meeting.id), self.error) is not None:
             self.meeting = self.ctx.meetings.get(self.meeting.id)
             self.tick.stop()
             self.item_clock.invalidate()
@@ -632,22 +639,12 @@ class ChairConsole(QMainWindow):
 
     def _try_decide(self, item: AgendaItem, kind: DecisionKind, values: dict[str, Any]) -> str | None:
         try:
-            changes = self.decisions.decide(item.id, kind, **values)[1]
+            changes = self.decisions.decide(item.id, kind, **values)
         except ServiceError as exc:
             return str(exc)
         self.error.clear()
         self.ctx.broadcast(changes)
         return None
-
-    def _run(self, action: Callable[[], Changes]) -> bool:
-        try:
-            changes = action()
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return False
-        self.error.clear()
-        self.ctx.broadcast(changes)
-        return True
 
     def _on_changed(self, changes: Changes) -> None:
         if not changes.tables & {"agenda_items", "decisions", "memberships", "actions", "meetings"}:

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Nominal
-from ppo_desktop.services import ServiceError
-from ppo_desktop.services.cohort_years import CohortYears
+from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.cohort_years import CohortYear, CohortYears
+from ppo_desktop.services.workspace import Made
 from ui.date_field import DateField
 from ui.widgets import add_rows
 
@@ -36,7 +37,7 @@ class CohortYearDialog(QDialog):
     def __init__(self, years: CohortYears, today: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.years = years
-        self.created: int | None = None
+        self.made: Made[CohortYear] | None = None  # the year, once created
         self.setWindowTitle("New re-offending cohort year")
         start_year = today.year if today.month >= 4 else today.year - 1
         self.label = QLineEdit(f"{start_year}/{(start_year + 1) % 100:02d}")
@@ -82,7 +83,7 @@ class CohortYearDialog(QDialog):
             return
         assert starts is not None
         try:
-            year, _ = self.years.create(
+            self.made = self.years.create(
                 self.label.text(),
                 starts,
                 baseline=self.baseline.value(),
@@ -93,7 +94,6 @@ class CohortYearDialog(QDialog):
         except ServiceError as exc:
             self.error.setText(str(exc))
             return
-        self.created = year.id
         self.accept()
 
 
@@ -185,6 +185,7 @@ class ConvictionsDialog(QDialog):
         years.consult(year_id)
         self.setWindowTitle(f"Convictions — cohort {year.label}")
         self.model = CountsModel(years.members(year_id), years.counts(year_id), self)
+        self.changes_made: Changes | None = None  # what saving changed, once saved
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Convictions per person per quarter")
@@ -218,7 +219,7 @@ class ConvictionsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.years.set_counts(self.year_id, self.model.changes())
+            self.changes_made = self.years.set_counts(self.year_id, self.model.changes())
         except ServiceError as exc:
             self.error.setText(str(exc))
             return

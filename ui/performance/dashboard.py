@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Strand
 from ppo_desktop.performance.figures import Filters, Report
 from ppo_desktop.performance.tables import Table
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import ServiceError
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.performance import Performance
 from ui.context import AppContext
@@ -226,15 +226,15 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         answer = self.ask_disclosure(f"Export: {table.title}")
         if answer is None:
             return
-        ok, message = write_disclosed(
+        changes, message = write_disclosed(
             path,
             lambda: self.performance.export_csv(
                 table, how=f"saved to {path}", recipient=answer[0], justification=answer[1]
             ),
         )
         self.status.setText(message)
-        if ok:
-            self.ctx.broadcast(Changes.of("audit"))
+        if changes is not None:
+            self.ctx.broadcast(changes)
 
     def open_report(self) -> None:
         if self.report is None:
@@ -246,18 +246,18 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
 
     def add_year(self) -> None:
         dialog = CohortYearDialog(self.years, self.ctx.ws.today(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
-            self.year.addItem("", dialog.created)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.made is not None:
+            self.year.addItem("", dialog.made.record.id)
             self.year.setCurrentIndex(self.year.count() - 1)
-            self.ctx.broadcast(Changes.of("cohort_years"))
+            self.ctx.broadcast(dialog.made)
 
     def enter_convictions(self) -> None:
         year_id = self.year.currentData()
         if year_id is None:
             return
         dialog = ConvictionsDialog(self.years, int(year_id), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.ctx.broadcast(Changes.of("convictions"))
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.changes_made is not None:
+            self.ctx.broadcast(dialog.changes_made)
 
     def import_convictions(self) -> None:
         from ui.imports.import_dialog import ImportDialog

@@ -79,7 +79,7 @@ def ask_save_path(parent: QWidget, title: str) -> Path | None:
 class PdfPreview(QWidget):
     """Shows one prepared document; Print and Save are audited disclosures."""
 
-    disclosed = Signal(str)
+    disclosed = Signal(object)  # the Changes of the disclosure (the audit log), for the app to broadcast
 
     printed = Signal(int)
     page_printed = Signal(int, int)  # emitted from the printing worker; shown on the UI thread
@@ -198,11 +198,11 @@ class PdfPreview(QWidget):
             return False
         recipient, reason = answer
         try:
-            self.documents.disclose(doc, how=how, recipient=recipient, justification=reason)
+            changes = self.documents.disclose(doc, how=how, recipient=recipient, justification=reason)
         except ServiceError as exc:
             self.status.setText(str(exc))
             return False
-        self.disclosed.emit(how)
+        self.disclosed.emit(changes)
         return True
 
     def _enable(self, on: bool) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
-from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import Document, Documents
 from ui.context import AppContext
 from ui.reports.preview import PdfPreview
@@ -20,7 +19,7 @@ def open_preview(
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     preview = PdfPreview(documents, dialog, runner=ctx.runner)
-    preview.disclosed.connect(lambda _how: ctx.broadcast(Changes.of("audit")))
+    preview.disclosed.connect(ctx.broadcast)
     QVBoxLayout(dialog).addWidget(preview)
     dialog.resize(900, 700)
     preview.show_document(make(documents))

@@ -49,7 +49,7 @@ class ReportsScreen(QWidget):
         self.error = QLabel()
         self.error.setObjectName("error")
         self.preview = PdfPreview(self.documents, self, runner=ctx.runner)
-        self.preview.disclosed.connect(lambda _how: ctx.broadcast(Changes.of("audit")))
+        self.preview.disclosed.connect(ctx.broadcast)
         self.ask_csv_path: Callable[[str], Path | None] = self._ask_csv_path
 
         grid = QGridLayout()
@@ -140,15 +140,15 @@ class ReportsScreen(QWidget):
         answer = self.preview.ask_disclosure(f"Export: {self.returns.currentText()}")
         if answer is None:
             return
-        ok, message = write_disclosed(
+        changes, message = write_disclosed(
             path,
             lambda: Exports(self.ctx.ws).export(
                 kind, how=f"saved to {path}", recipient=answer[0], justification=answer[1], year_label=year
             ),
         )
         self.error.setText(message)
-        if ok:
-            self.ctx.broadcast(Changes.of("audit"))
+        if changes is not None:
+            self.ctx.broadcast(changes)
 
     def _ask_csv_path(self, name: str) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export (unencrypted CSV)", name, "CSV (*.csv)")

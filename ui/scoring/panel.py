@@ -76,7 +76,8 @@ class ScoringPanel(QWidget):
     def score_now(self) -> None:
         if self.nominal_id is None:
             return
-        sheet, changes = self.sheets.start(self.nominal_id)
+        changes = self.sheets.start(self.nominal_id)
+        sheet = changes.record
         self.ctx.broadcast(changes)
         self._reload_history()
         self.open_sheet(sheet)

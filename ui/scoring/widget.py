@@ -227,9 +227,10 @@ class ScoringWidget(QWidget):
         if not self.dirty or self.sheet is None or self.sheet.final or not self.sheets.ws.status().open:
             return
         try:
-            self.sheet, changes = self.sheets.save_draft(
+            changes = self.sheets.save_draft(
                 self.sheet.id, copy.deepcopy(self.inputs), pnc_marker=self.pnc_marker.isChecked()
             )
+            self.sheet = changes.record
         except ServiceError as exc:
             self.status.setText(str(exc))
             self.error.emit(str(exc))
@@ -244,7 +245,8 @@ class ScoringWidget(QWidget):
         self.flush()
         if self.dirty:
             return
-        self.sheet, changes = self.sheets.finalise(self.sheet.id)
+        changes = self.sheets.finalise(self.sheet.id)
+        self.sheet = changes.record
         self.saved.emit(changes)
         self.finalised.emit(self.sheet)
         self.load(self.sheet)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.output_files import check_target, write_private
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import ServiceError
 from ppo_desktop.services.documents import Documents
 from ui.context import AppContext
 from ui.refresh import EVERYTHING, RefreshWhenShown
@@ -124,7 +124,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
             if answer is None:
                 return
             check_target(path, overwrite=True)
-            docs.disclose_export(
+            changes = docs.disclose_export(
                 "Audit log export",
                 data,
                 people,
@@ -137,7 +137,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
             self.result.setText(str(exc))
             return
         self.result.setText(f"Exported to {path} (not encrypted)")
-        self.ctx.broadcast(Changes.of("audit"))
+        self.ctx.broadcast(changes)
 
     def _ask_path(self) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(

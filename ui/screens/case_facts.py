@@ -4,7 +4,6 @@ and the facts the scheme's inclusion criteria read (each with the day it was rec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import CaseFile, Sentence
 from ppo_desktop.rules.facts import FactSpec, case_fact_specs
-from ppo_desktop.services import Changes
-from ppo_desktop.services.workspace import ServiceError
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.table_model import Column, fmt_date
@@ -183,15 +180,6 @@ class CustodyFactsPanel(QWidget):
         return widget
 
     # -- recording --------------------------------------------------------------------------------
-    def _run(self, change: Callable[[], Changes]) -> None:
-        try:
-            changes = change()
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.clear()
-        self.ctx.broadcast(changes)
-
     def _record_activity(self, *, arrest: bool) -> None:
         if self.case is None:
             return
@@ -202,7 +190,7 @@ class CustodyFactsPanel(QWidget):
             self.error.setText(str(exc))
             return
         key = "arrest_on" if arrest else "intelligence_on"
-        self._run(lambda: self.ctx.cases.record_activity(nid, **{key: day}))
+        self.ctx.perform(lambda: self.ctx.cases.record_activity(nid, **{key: day}), self.error)
 
     def _record_sentence(self) -> None:
         if self.case is None:
@@ -214,7 +202,7 @@ class CustodyFactsPanel(QWidget):
             self.error.setText(str(exc))
             return
         assert starts is not None
-        self._run(
+        self.ctx.perform(
             lambda: self.ctx.cases.record_sentence(
                 nid,
                 starts_on=starts,
@@ -222,10 +210,11 @@ class CustodyFactsPanel(QWidget):
                 days=self.days.value(),
                 release_on=release,
                 secure_hospital=self.hospital.isChecked(),
-            )[1]
+            ),
+            self.error,
         )
 
     def _record_fact(self, fact: str, value: bool | int | None) -> None:
         if self.case is not None:
             nid = self.case.nominal.id
-            self._run(lambda: self.ctx.cases.record_fact(nid, fact, value))
+            self.ctx.perform(lambda: self.ctx.cases.record_fact(nid, fact, value), self.error)

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Action, ActionState
-from ppo_desktop.services import ServiceError
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, fmt_date
@@ -95,18 +94,10 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         if action is None:
             error.setText("Choose an action first.")
             return
-        try:
-            _, changes = ctx.actions.close(
-                action.id,
-                ActionState(outcome_state.currentData()),
-                outcome=outcome_text.text().strip() or outcome_state.currentText(),
-            )
-        except ServiceError as exc:
-            error.setText(str(exc))
-            return
-        error.clear()
-        outcome_text.clear()
-        ctx.broadcast(changes)
+        state = ActionState(outcome_state.currentData())
+        outcome = outcome_text.text().strip() or outcome_state.currentText()
+        if ctx.perform(lambda: ctx.actions.close(action.id, state, outcome=outcome), error) is not None:
+            outcome_text.clear()
 
     close_button.clicked.connect(close_selected)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Meeting
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.imports.transfer_dialogs import TransferActions
@@ -145,19 +145,15 @@ class MeetingsScreen(QWidget):
             self.error.setText(str(exc))
             return
         assert day is not None
-        try:
-            meeting, changes = self.ctx.meetings.plan(
-                dialog.panel.text(),
-                day,
-                venue=dialog.venue.text(),
-                chair=dialog.chair.text(),
+        made = self.ctx.perform(
+            lambda: self.ctx.meetings.plan(
+                dialog.panel.text(), day, venue=dialog.venue.text(), chair=dialog.chair.text(),
                 deputy=dialog.deputy.text(),
-            )
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        self.ctx.broadcast(changes)
-        self.select(meeting.id)
+            ),
+            self.error,
+        )  # fmt: skip
+        if made is not None:
+            self.select(made.record.id)
 
     def send(self) -> None:
         if self.builder.meeting is None:

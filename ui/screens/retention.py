@@ -8,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Role
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.retention import Retention, RetentionCase
 from ui.context import AppContext
 from ui.table_model import Column, ObjectRole, fmt_date
@@ -67,12 +66,11 @@ class RetentionPanel(QWidget):
         reason = self.ask_confirmation(case)
         if reason is None:
             return
-        try:
-            changes = self.retention.erase(case.nominal_id, justification=reason)
-        except ServiceError as exc:
-            self.status.setText(str(exc))
+        if (
+            self.ctx.perform(lambda: self.retention.erase(case.nominal_id, justification=reason), self.status)
+            is None
+        ):
             return
-        self.ctx.broadcast(changes)
         self.reload()
         self.status.setText(
             f"{case.ref} was erased; the erasure is in the audit log (without their details)."

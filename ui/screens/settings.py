@@ -26,6 +26,7 @@ from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes, ServiceError, settings
 from ppo_desktop.services.backups import Backups
+from ppo_desktop.services.documents import DISCLOSED
 from ppo_desktop.services.settings import Settings, backup_days
 from ui.context import AppContext
 from ui.table_model import Column
@@ -174,17 +175,13 @@ class SettingsScreen(QWidget):
         layout.addWidget(self.users_view, 1)
 
     def _profile_chosen(self, _index: int) -> None:
-        try:
-            changes = Settings(self.ctx.ws).set_profile(self.profile.currentData())
-        except ServiceError as exc:
-            self.profile_error.setText(str(exc))
-            self.profile.blockSignals(True)
+        chosen = self.profile.currentData()
+        if self.ctx.perform(lambda: Settings(self.ctx.ws).set_profile(chosen), self.profile_error) is None:
+            self.profile.blockSignals(True)  # refused: the profile in force is shown again
             self.profile.setCurrentIndex(self.profile.findData(self.ctx.ws.profile().id))
             self.profile.blockSignals(False)
             return
-        self.profile_error.clear()
         self._show_profile()
-        self.ctx.broadcast(changes)
 
     def _choose_folder(self) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(self, "Folder for the encrypted backup")
@@ -201,7 +198,7 @@ class SettingsScreen(QWidget):
             return
         self.backup_button.setEnabled(False)
         self.backup_result.setText("Backing up… (you can go on working)")
-        self.ctx.broadcast(Changes.of("audit"))
+        self.ctx.broadcast(DISCLOSED)  # the backup is recorded as a disclosure before it starts
 
         def done(info: Any) -> None:
             self.backup_button.setEnabled(True)
@@ -217,28 +214,17 @@ class SettingsScreen(QWidget):
 
     def _marking_changed(self) -> None:
         self._apply(lambda: Settings(self.ctx.ws).set_marking(self.marking.text()))
-        self.marking.setText(self.ctx.ws.setting("marking", "OFFICIAL-SENSITIVE"))
+        self.marking.setText(settings.value(self.ctx.ws, "marking"))
 
     def _page_size_changed(self, size: str) -> None:
         self._apply(lambda: Settings(self.ctx.ws).set_page_size(size))
 
     def _apply(self, change: Callable[[], Changes]) -> None:
-        try:
-            changes = change()
-        except ServiceError as exc:
-            self.profile_error.setText(str(exc))
-            return
-        self.profile_error.clear()
-        self.ctx.broadcast(changes)
+        self.ctx.perform(change, self.profile_error)
 
     def _policy_changed(self) -> None:
         shown = {key: box.isChecked() for key, box in self.policy_boxes.items()}
-        try:
-            changes = Settings(self.ctx.ws).set_projector_policy(shown)
-        except ServiceError as exc:
-            self.profile_error.setText(str(exc))
-            return
-        self.ctx.broadcast(changes)
+        self._apply(lambda: Settings(self.ctx.ws).set_projector_policy(shown))
 
     def _show_profile(self) -> None:
         p = profiles.get(self.profile.currentData())

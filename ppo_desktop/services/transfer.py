@@ -26,7 +26,8 @@ from ppo_desktop.imports.nominations import PersonIndex
 from ppo_desktop.scoring import Breakdown, Definition, score
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.documents import Document, Documents
-from ppo_desktop.services.exchange import LABEL, Conflict, Exchange, Reconciliation
+from ppo_desktop.services.exchange import LABEL, Exchange
+from ppo_desktop.services.merge import Conflict, Merge, Reconciliation
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 from ppo_desktop.transfer import pack
@@ -128,6 +129,7 @@ class Transfer:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.exchange = Exchange(ws)
+        self.merger = Merge(ws, self.exchange)
 
     # -- this store's key --------------------------------------------------------------------------
     def public_key(self) -> str:
@@ -297,7 +299,7 @@ class Transfer:
             )
         fates = tuple(self._fates(payload["records"]))
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
-        merge = self.exchange.reconcile(payload["records"], people)
+        merge = self.merger.reconcile(payload["records"], people)
         self._keep_local(merge, people)
         return TransferPlan(payload, fates, opened.fingerprint, not pinned, merge, scored)
 
@@ -362,7 +364,7 @@ class Transfer:
                 people[fate.uid] = who
                 if who is not None:
                     self.exchange.remember(fate.uid, "nominals", who)
-            merge = self.exchange.reconcile(payload["records"], people, resolutions)
+            merge = self.merger.reconcile(payload["records"], people, resolutions)
             self._keep_local(merge, people, plan.scored)
             unresolved = [
                 c for c in merge.conflicts if (resolutions or {}).get(c.key) not in ("here", "there")
@@ -372,11 +374,14 @@ class Transfer:
                     f"{len(unresolved)} conflict(s) need a person's choice (this laptop's value or the "
                     "pack's); nothing was merged."
                 )
-            written = self.exchange.apply(merge, plan.sender, justification)
+            written = self.merger.apply(merge, plan.sender, justification)
             shown = self.exchange.merge_disclosures(payload.get("disclosures", []), plan.sender)
             ours = payload.get("to") == self.ws.vault.store_id
-            self.exchange.received(sender_store, plan.sender, int(payload["upto"]),
-                                   payload.get("ack") if ours else None, merge.outcomes)  # fmt: skip
+            merged = [
+                (o.table, o.local_id) for o in merge.outcomes if o.local_id is not None and not o.left_out
+            ]
+            ack = payload.get("ack") if ours else None
+            self.exchange.received(sender_store, plan.sender, int(payload["upto"]), ack, merged)
             touched = sorted(
                 o.local_id for o in merge.outcomes if o.table == "nominals" and o.local_id is not None
             )

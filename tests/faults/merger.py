@@ -8,7 +8,7 @@ from pathlib import Path
 
 import ppo_desktop.transfer.pack as pack
 from db.device import DeviceSecrets
-from ppo_desktop.services.exchange import Exchange
+from ppo_desktop.services.merge import Merge
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.transfer import Transfer
 
@@ -17,9 +17,9 @@ def main(store: str, passphrase: str, pack_file: str, pack_passphrase: str, afte
     pack.ACCEPTED_COSTS = {(2**10, 8, 1)}
     ws = unlock(store, passphrase, device=DeviceSecrets(None))
     written = 0
-    insert = Exchange._insert
+    insert = Merge._insert
 
-    def insert_then_stop(self: Exchange, table: str, values: dict[str, object]) -> int:
+    def insert_then_stop(self: Merge, table: str, values: dict[str, object]) -> int:
         nonlocal written
         written += 1
         if written == after:
@@ -27,7 +27,7 @@ def main(store: str, passphrase: str, pack_file: str, pack_passphrase: str, afte
             sys.stdin.readline()  # wait here for the kill
         return insert(self, table, values)
 
-    Exchange._insert = insert_then_stop  # type: ignore[method-assign]
+    Merge._insert = insert_then_stop  # type: ignore[method-assign]
     transfer = Transfer(ws)
     plan = transfer.plan(Path(pack_file).read_bytes(), passphrase=pack_passphrase)
     transfer.commit(plan, justification="Merge that is killed")

@@ -1,0 +1,345 @@
+"""Merging what arrived in a transfer pack (issue 14): for each record, whether it is new here,
+newer than what is here, already here, or changed on both laptops since they last exchanged (a
+conflict, put to a person) — worked out without writing (``reconcile``), then written with each
+field's version vector and original author, in the caller's transaction (``apply``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlcipher3
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.services.exchange import APPEND_ONLY, LABEL, Exchange
+from ppo_desktop.services.workspace import ServiceError, Workspace
+from ppo_desktop.transfer import sync
+from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, Order, entity
+
+AUDIT_BATCH = 2000  # combination entries written at a time (a large merge does not hold them all)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The same field of the same record changed on both laptops since their last exchange."""
+
+    key: str  # origin|field: how a person's choice names it
+    record: str  # e.g. "Spell — FIZZLEWICK, Henrietta"
+    field: str
+    here: Any
+    here_by: Author
+    there: Any
+    there_by: Author
+
+
+@dataclass
+class Outcome:
+    """What merging one record does here."""
+
+    table: str
+    uid: str
+    local_id: int | None
+    create: bool = False
+    delete: bool = False
+    changes: dict[str, Any] = field(default_factory=dict)  # field → value here (references resolved)
+    before: dict[str, Any] = field(default_factory=dict)
+    vectors: dict[str, sync.Vector] = field(default_factory=dict)  # field → vector to stamp
+    authors: dict[str, Author] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    left_out: str = ""  # why it is not merged (a reference to a record this laptop does not have)
+
+    @property
+    def acts(self) -> bool:
+        return not self.left_out and (self.create or self.delete or bool(self.changes) or bool(self.vectors))
+
+
+@dataclass
+class Reconciliation:
+    outcomes: list[Outcome]
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for o in self.outcomes for c in o.conflicts]
+
+    def counts(self) -> dict[str, int]:
+        """What a person is told before merging: new and changed records by kind."""
+        found: dict[str, int] = {}
+        for o in self.outcomes:
+            if o.left_out or not (o.create or o.delete or o.changes or o.conflicts):
+                continue
+            found[o.table] = found.get(o.table, 0) + 1
+        return found
+
+
+class Merge:
+    """Reconciling a pack's records with this store, and writing the result."""
+
+    def __init__(self, ws: Workspace, origins: Exchange) -> None:
+        self.ws = ws
+        self.origins = origins
+
+    def reconcile(
+        self,
+        records: list[dict[str, Any]],
+        people: Mapping[str, int | None],
+        resolutions: Mapping[str, str] | None = None,
+    ) -> Reconciliation:
+        """What merging ``records`` would do here. ``people`` maps each person's origin that is not
+        yet known here to the local person they are (None: a new person, made at the merge)."""
+        resolutions = resolutions or {}
+        arriving = {(r["t"], r["uid"]) for r in records}
+        outcomes = []
+        for record in sorted(records, key=lambda r: TABLES.index(r["t"])):
+            outcomes.append(self._reconcile_one(record, people, arriving, resolutions))
+        return Reconciliation(outcomes)
+
+    def _reconcile_one(
+        self,
+        record: dict[str, Any],
+        people: Mapping[str, int | None],
+        arriving: set[tuple[str, str]],
+        resolutions: Mapping[str, str],
+    ) -> Outcome:
+        table, uid = record["t"], record["uid"]
+        vectors = {f: dict(v) for f, v in record.get("vv", {}).items()}
+        authors = {f: Author.of(a) for f, a in record.get("by", {}).items()}
+        local_id = self.origins.local(uid, table)
+        if table == "nominals" and local_id is None and uid in people:
+            local_id = people[uid]
+        out = Outcome(table, uid, local_id)
+        here_stamps = self._stamps(table, local_id) if local_id is not None else {}
+        row = self._row(table, local_id) if local_id is not None else None
+        created_vv = vectors.get(CREATION, {})
+        if record.get("deleted"):
+            if (
+                row is not None
+                and sync.compare(here_stamps.get(CREATION, ({}, None))[0], created_vv) is Order.NEWER
+            ):
+                out.delete, out.before = True, dict(row)
+                out.vectors[CREATION] = sync.join(here_stamps[CREATION][0], created_vv)
+                out.authors[CREATION] = authors.get(CREATION, Author("", "", ""))
+            elif local_id is None and not self._tombstone(uid):
+                out.vectors[CREATION] = created_vv  # remembered: an older pack cannot bring it back
+            return out
+        values = dict(record["v"])
+        if row is None:
+            if local_id is not None or self._buried(uid, created_vv):
+                return out  # deleted here (or its deletion arrived first): it stays deleted
+            missing = self._references(table, values, arriving, people)
+            if missing:
+                out.left_out = missing
+                return out
+            out.create, out.changes = True, values
+            out.vectors = {f: v for f, v in vectors.items()}
+            out.authors = authors
+            return out
+        if table in APPEND_ONLY or (table == "nominals" and uid in people):
+            return out  # written once; a person matched here keeps this laptop's details
+        for name, value in values.items():
+            here_vv, here_by = here_stamps.get(name, ({}, Author("", "", "")))
+            there_vv = vectors.get(name, {})
+            order = sync.compare(here_vv, there_vv)
+            if order is Order.ALREADY_HERE:
+                continue
+            here_value = self.origins._outgoing(name, row[name])
+            if order is Order.NEWER or here_value == value:
+                if here_value != value:
+                    out.changes[name], out.before[name] = value, here_value
+                out.vectors[name] = sync.join(here_vv, there_vv)
+                out.authors[name] = authors.get(name, Author("", "", ""))
+                continue
+            key = f"{uid}|{name}"
+            conflict = Conflict(key, self._describe(table, row), name, here_value, here_by, value,
+                                authors.get(name, Author("", "", "")))  # fmt: skip
+            choice = resolutions.get(key)
+            if choice is None:
+                out.conflicts.append(conflict)
+                continue
+            if choice == "there":
+                out.changes[name], out.before[name] = value, here_value
+            # the choice is a new change here: -1 stands for this store's tick at the merge
+            out.vectors[name] = {**sync.join(here_vv, there_vv), self.origins.store: -1}
+            out.authors[name] = Author(self.ws.user.id, self.ws.audit.workstation,
+                                       self.ws.now().isoformat(timespec="seconds"))  # fmt: skip
+        if out.changes:
+            missing = self._references(table, out.changes, arriving, people)
+            if missing:
+                out.left_out = missing
+        return out
+
+    def _stamps(self, table: str, local_id: int) -> dict[str, tuple[sync.Vector, Author]]:
+        return {
+            r["field"]: (sync.parse(r["vv"]), Author(r["user_id"], r["workstation"], r["at"]))
+            for r in self.ws.db.query(
+                "SELECT field, vv, user_id, workstation, at FROM sync_fields WHERE tbl = ? AND row_id = ?",
+                [table, local_id],
+            )
+        }
+
+    def _row(self, table: str, local_id: int) -> dict[str, Any] | None:
+        found = list(self.ws.db.query(f"SELECT * FROM {table} WHERE id = ?", [local_id]))
+        return found[0] if found else None
+
+    def _tombstone(self, uid: str) -> sync.Vector | None:
+        found = self.ws.db.execute("SELECT vv FROM sync_tombstones WHERE uid = ?", [uid]).fetchone()
+        return sync.parse(found[0]) if found else None
+
+    def _buried(self, uid: str, created: sync.Vector) -> bool:
+        grave = self._tombstone(uid)
+        return grave is not None and sync.includes(grave, created)
+
+    def _references(
+        self,
+        table: str,
+        values: dict[str, Any],
+        arriving: set[tuple[str, str]],
+        people: Mapping[str, int | None],
+    ) -> str:
+        """Why ``values`` cannot be written here ("" if they can). A reference this laptop cannot
+        follow is dropped where the record may stand without it (a decision whose agenda item was
+        taken off the agenda here keeps its meeting); otherwise the record is left out."""
+        for name, target in REFERENCES.items():
+            ref = values.get(name)
+            if ref is None or name not in values:
+                continue
+            local = self.origins.local(ref, target)
+            if local is not None and self._row(target, local) is None:
+                problem = f"it refers to a {LABEL[target].lower()} deleted on this laptop"
+            elif local is None and (target, ref) not in arriving and ref not in people:
+                problem = f"it refers to a {LABEL[target].lower()} this laptop does not have"
+            else:
+                continue
+            if name not in self.origins.optional[table]:
+                return problem
+            values[name] = None
+        return ""
+
+    def _describe(self, table: str, row: Mapping[str, Any]) -> str:
+        """The record as a person recognises it: its kind, and whose or which meeting's it is."""
+        label = LABEL[table]
+        if table == "nominals":
+            return f"{label} — {str(row['family_name']).upper()}, {row['given_names']}"
+        if row.get("nominal_id"):
+            n = self.ws.row("nominals", row["nominal_id"], "person")
+            return f"{label} — {str(n['family_name']).upper()}, {n['given_names']}"
+        meeting_id = row["id"] if table == "meetings" else row.get("meeting_id")
+        if meeting_id:
+            m = self.ws.row("meetings", meeting_id, "meeting")
+            return f"{label} — {m['panel']}, {m['held_on']}"
+        return label
+
+    def apply(self, plan: Reconciliation, sender: str, justification: str) -> dict[str, int]:
+        """Write ``plan`` (inside the caller's transaction, with the change triggers stood aside):
+        every written field stamped with its vector and original author; one combination entry per
+        record naming them. Returns how many records of each kind were written."""
+        if plan.conflicts:
+            raise ServiceError(
+                f"{len(plan.conflicts)} conflict(s) need a person's choice; nothing was merged."
+            )
+        db = self.ws.db
+        db.execute("UPDATE sync_clock SET applying = 1")
+        written: dict[str, int] = {}
+        entries: list[dict[str, Any]] = []
+        deletions = [o for o in plan.outcomes if o.delete]  # a record's dependants go before it
+        ordered = [o for o in plan.outcomes if not o.delete] + deletions[::-1]
+        tick = self._tick()  # one for the whole merge: its records are all "changed here now"
+        for o in ordered:
+            if len(entries) >= AUDIT_BATCH:  # the entries are not all held at once
+                self.ws.audit.record_many(entries)
+                entries = []
+            if not o.acts or (o.delete and not self._deletable(o)):
+                continue
+            if o.local_id is None and not o.create:  # a deletion arriving before its record
+                db.execute("INSERT OR REPLACE INTO sync_tombstones (uid, vv) VALUES (?, ?)",
+                           [o.uid, sync.dump(o.vectors[CREATION])])  # fmt: skip
+                continue
+            if o.create:
+                values = self._local_values(o.table, o.changes)
+                if o.table == "nominals":  # each store keeps its own references and times
+                    from ppo_desktop.services.cases import Cases
+
+                    stamp = self.ws.now().isoformat(timespec="seconds")
+                    values |= {"ref": Cases(self.ws).next_ref(), "created_at": stamp, "updated_at": stamp}
+                o.local_id = self._insert(o.table, values)
+                self.origins.remember(o.uid, o.table, o.local_id)
+            elif o.changes and not o.delete:
+                assert o.local_id is not None
+                db.table(o.table).update(o.local_id, self._local_values(o.table, o.changes))
+            assert o.local_id is not None
+            for name, vector in o.vectors.items():
+                vector = {s: (tick if t == -1 else t) for s, t in vector.items()}
+                author = o.authors.get(name, Author("", "", ""))
+                db.execute(
+                    "INSERT OR REPLACE INTO sync_fields "
+                    "(tbl, row_id, field, vv, seq, user_id, workstation, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [o.table, o.local_id, name, sync.dump(vector), tick, *author.as_list()],
+                )
+            if o.create or o.delete or o.changes:
+                written[o.table] = written.get(o.table, 0) + 1
+                entries.append(self._entry(o, sender, justification))
+        db.execute("UPDATE sync_clock SET applying = 0")
+        if entries:
+            self.ws.audit.record_many(entries)
+        return written
+
+    def _insert(self, table: str, values: Mapping[str, Any]) -> int:
+        """One row, plainly (the values are the store's own types already)."""
+        names, marks = ", ".join(values), ", ".join("?" * len(values))
+        cursor = self.ws.db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values.values()))
+        return int(cursor.lastrowid or 0)
+
+    def _deletable(self, o: Outcome) -> bool:
+        """Whether a record deleted on the other laptop can go here: one that records here still
+        refer to (e.g. an undone decision's agenda item) stays, and is said to."""
+        assert o.local_id is not None
+        self.ws.db.execute("SAVEPOINT deleting")
+        try:
+            self.ws.db.execute(f"DELETE FROM {o.table} WHERE id = ?", [o.local_id])
+        except sqlcipher3.IntegrityError:
+            self.ws.db.execute("ROLLBACK TO deleting")
+            o.left_out = "records on this laptop still refer to it"
+            return False
+        finally:
+            self.ws.db.execute("RELEASE deleting")
+        return True
+
+    def _tick(self) -> int:
+        self.ws.db.execute("UPDATE sync_clock SET tick = tick + 1")
+        return int(self.ws.db.execute("SELECT tick FROM sync_clock").fetchone()[0])
+
+    def _local_values(self, table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        out = {}
+        for name, value in values.items():
+            if name in REFERENCES and value is not None:
+                value = self.origins.local(value, REFERENCES[name])
+            out[name] = value
+        return out
+
+    def _entry(self, o: Outcome, sender: str, justification: str) -> dict[str, Any]:
+        verb = "created" if o.create else "deleted" if o.delete else "changed"
+        latest = max(o.authors.values(), key=lambda a: a.at, default=Author("", "", ""))
+        nominal = o.local_id if o.table == "nominals" else self._nominal_of(o)
+        fields = "" if o.create or o.delete else f" ({', '.join(sorted(o.changes))})"
+        return {
+            "kind": AuditKind.COMBINATION,
+            "entity": entity(o.table),
+            "entity_id": o.local_id,
+            "summary": f"From {sender}: {LABEL[o.table].lower()} {verb}{fields}, by {latest}",
+            "at": self.ws.now(),
+            "nominal_id": nominal,
+            "before": o.before or None,
+            "after": {**o.changes, "origin": o.uid, "by": {f: str(a) for f, a in o.authors.items()}},
+            "justification": justification,
+        }
+
+    def _nominal_of(self, o: Outcome) -> int | None:
+        value = o.changes.get("nominal_id") if o.create else (o.before or {}).get("nominal_id")
+        if isinstance(value, str):
+            return self.origins.local(value, "nominals")
+        if o.local_id is not None and "nominal_id" in self.origins.fields(o.table) and not o.delete:
+            found = self.ws.db.execute(
+                f"SELECT nominal_id FROM {o.table} WHERE id = ?", [o.local_id]
+            ).fetchone()
+            return int(found[0]) if found and found[0] is not None else None
+        return None

@@ -23,7 +23,7 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
-from ppo_desktop.scoring import Breakdown, Definition, score
+from ppo_desktop.scoring import Definition, score
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
@@ -57,13 +57,37 @@ class PersonFate:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """What merging would do, as a person is told before saying yes (kept small: a whole store's
+    pack is merged again, record by record, when they do)."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)  # new or changed records, by table
+    deselections: int = 0
+    erased: int = 0  # people erased on the other laptop (put to review here)
+    conflicts: tuple[Conflict, ...] = ()
+
+    @classmethod
+    def of(cls, merge: Reconciliation) -> Preview:
+        return cls(
+            merge.counts(),
+            sum(
+                1
+                for o in merge.outcomes
+                if o.table == "decisions" and o.create and o.changes.get("kind") == DecisionKind.DESELECT
+            ),
+            sum(1 for o in merge.outcomes if o.table == "nominals" and o.left_out == ERASED_ELSEWHERE),
+            tuple(merge.conflicts),
+        )
+
+
+@dataclass(frozen=True)
 class TransferPlan:
     payload: dict[str, Any]
     people: tuple[PersonFate, ...]
     fingerprint: str = ""  # the sending store's signing key, as checked
     first_exchange: bool = False  # no key known for that store yet: this one will be pinned
-    merge: Reconciliation | None = None  # what merging would do, people not yet decided taken as new
-    scored: Mapping[str, Breakdown] = field(default_factory=dict)  # each sheet's, as checked here
+    preview: Preview = field(default_factory=Preview)  # people not yet decided taken as new
+    scored: Mapping[str, str] = field(default_factory=dict)  # each sheet's breakdown, worked out here
 
     @property
     def sender(self) -> str:
@@ -81,48 +105,36 @@ class TransferPlan:
 
     @property
     def conflicts(self) -> list[Conflict]:
-        return self.merge.conflicts if self.merge else []
+        return list(self.preview.conflicts)
 
     def summary(self) -> str:
         """What the pack brings, as a person is told before merging it, e.g. '3 decisions,
         1 de-selection, 4 actions, 1 conflict'."""
         parts = []
         if self.people:
-            counts = {
+            fates = {
                 f: sum(1 for p in self.people if p.fate == f)
                 for f in ("new", "matched", "possible-duplicate")
             }
             parts.append(
-                f"{len(self.people)} people ({counts['new']} new, {counts['matched']} matched, "
-                f"{counts['possible-duplicate']} possible duplicates)"
+                f"{len(self.people)} people ({fates['new']} new, {fates['matched']} matched, "
+                f"{fates['possible-duplicate']} possible duplicates)"
             )
-        counts = self.merge.counts() if self.merge else {}
+        counts = self.preview.counts
         for table in TABLES[1:]:
             if counts.get(table):
                 parts.append(
                     f"{counts[table]} {PLURAL[table] if counts[table] > 1 else LABEL[table].lower()}"
                 )
-                if table == "decisions" and (n := self._deselections()):
+                if table == "decisions" and (n := self.preview.deselections):
                     parts.append(f"{n} de-selection{'s' if n > 1 else ''}")
-        if erased := self._erased():
+        if erased := self.preview.erased:
             parts.append(f"{erased} erased on the other laptop (review under Retention here)")
         if self.conflicts:
             n = len(self.conflicts)
             parts.append(f"{n} conflict{'s' if n > 1 else ''}")
         agenda = " and an agenda" if self.payload.get("meeting") else ""
         return f"From {self.sender}{agenda}: {', '.join(parts) or 'nothing new for this laptop'}"
-
-    def _erased(self) -> int:
-        outcomes = self.merge.outcomes if self.merge else []
-        return sum(1 for o in outcomes if o.table == "nominals" and o.left_out == ERASED_ELSEWHERE)
-
-    def _deselections(self) -> int:
-        assert self.merge is not None
-        return sum(
-            1
-            for o in self.merge.outcomes
-            if o.table == "decisions" and o.create and o.changes.get("kind") == DecisionKind.DESELECT.value
-        )
 
 
 class Transfer:
@@ -301,7 +313,7 @@ class Transfer:
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
         merge = self.merger.reconcile(payload["records"], people)
         self._keep_local(merge, people)
-        return TransferPlan(payload, fates, opened.fingerprint, not pinned, merge, scored)
+        return TransferPlan(payload, fates, opened.fingerprint, not pinned, Preview.of(merge), scored)
 
     def _fates(self, records: list[dict[str, Any]]) -> Iterable[PersonFate]:
         """Each person in the pack not known here by origin: new, matched, or a possible duplicate."""
@@ -406,7 +418,7 @@ class Transfer:
         self,
         merge: Reconciliation,
         people: Mapping[str, int | None],
-        scored: Mapping[str, Breakdown] | None = None,
+        scored: Mapping[str, str] | None = None,
     ) -> None:
         """What this laptop keeps whatever a pack says: a matched person's current spell here stands
         (a second current spell is not opened); a score sheet on a matrix this laptop does not
@@ -434,8 +446,7 @@ class Transfer:
                     o.left_out = "scored on a matrix this laptop does not have"
                 elif scored is not None:  # merging: the breakdown, worked out again on the same matrix
                     sheets.register(defn)
-                    breakdown = scored.get(o.uid) or score(defn, json.loads(o.changes["inputs"]))
-                    o.changes["breakdown"] = json.dumps(breakdown.to_json(compact=True))
+                    o.changes["breakdown"] = scored.get(o.uid) or _breakdown(defn, o.changes["inputs"])
 
     @staticmethod
     def _matrix(sheets: ScoreSheets, record: dict[str, Any]) -> Definition | None:
@@ -444,6 +455,11 @@ class Transfer:
         except (KeyError, ValueError):
             return None
         return defn if defn.hash == record["matrix_hash"] else None
+
+
+def _breakdown(defn: Definition, inputs: str) -> str:
+    """A sheet's breakdown as the store keeps it, worked out from its inputs."""
+    return json.dumps(score(defn, json.loads(inputs)).to_json(compact=True))
 
 
 def _draft(n: dict[str, Any]) -> NominalDraft:

@@ -29,11 +29,12 @@ def check_payload(
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
-) -> dict[str, Breakdown]:
+) -> dict[str, str]:
     """PackError naming the first thing wrong (never a value from the pack). ``fields``: each table
     a pack may carry, and the fields its records may have. Returns each final score sheet's
-    breakdown as worked out again here (by the sheet's origin), for the merge to keep."""
-    scored: dict[str, Breakdown] = {}
+    breakdown as worked out again here (by the sheet's origin, as the store keeps it: compact JSON),
+    for the merge to keep rather than work out twice."""
+    scored: dict[str, str] = {}
     origin = payload.get("from")
     if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) for k in ("store", "user")):
         raise PackError("The pack does not say which store it comes from.")
@@ -67,7 +68,7 @@ def _change(
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
-    scored: dict[str, Breakdown],
+    scored: dict[str, str],
 ) -> None:
     if not isinstance(record, dict) or set(record) - RECORD_KEYS or record.get("t") not in fields:
         raise PackError(f"{where} is damaged or of a kind this version does not know.")
@@ -88,7 +89,7 @@ def _change(
                 _uid(values[name], sync.entity(target), where, own_store, exists)
         if table == "score_sheets":
             if (breakdown := _sheet(values, catalogue, where)) is not None:
-                scored[str(record["uid"])] = breakdown
+                scored[str(record["uid"])] = json.dumps(breakdown.to_json(compact=True))
     for part, check in (("vv", sync.is_vector), ("by", _is_author)):
         found = record.get(part, {})
         if not isinstance(found, dict) or set(found) - allowed - {sync.CREATION}:

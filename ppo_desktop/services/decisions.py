@@ -24,13 +24,12 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
+from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY
 from ppo_desktop.rules.review import next_review
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
-
-DEFAULT_AUTHORITY = "Panel agreement"
 
 
 class Decisions:

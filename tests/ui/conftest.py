@@ -8,6 +8,7 @@ import pytest
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.services.session import unlock
+from tests.ppo_desktop.conftest import demo  # noqa: F401 (the demo store unlocked: tests without widgets)
 from ui.context import AppContext
 from ui.tasks import SyncRunner
 

@@ -12,8 +12,9 @@ from ppo_desktop.domain import DecisionKind, RemovalReason, Strand
 from tests.ui.conftest import show_active
 from tests.ui.test_meeting_e2e import pick_people, planned_meeting
 from ui.context import AppContext
-from ui.meeting.console import ChairConsole, item_time
+from ui.meeting.console import ChairConsole
 from ui.meeting.decision_dialog import DecisionDialog
+from ui.meeting.presenter import item_time
 
 
 def _console(qtbot: QtBot, ctx: AppContext, *people: int, minutes: int = 10) -> ChairConsole:
@@ -82,7 +83,7 @@ def test_a_refused_decision_keeps_what_was_typed(qtbot: QtBot, ctx: AppContext) 
     spell = console.case.current if console.case else None
     kind = DecisionKind.DESELECT
     dialog = DecisionDialog(kind, ctx.ws.profile(), spell, console.meeting.held_on, console,
-                            submit=lambda values: console._try_decide(item, kind, values))  # fmt: skip
+                            submit=lambda values: console._try_decide(kind, values))  # fmt: skip
     show_active(qtbot, dialog)
     dialog.reason.setCurrentIndex(dialog.reason.findData(RemovalReason.MOVED_AWAY.value))
     qtbot.keyClicks(dialog.note, "Moved to Northtown; receiving scheme told")

@@ -3,24 +3,19 @@ decisions (undoable until the meeting closes) and actions; it drives the project
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -29,19 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind, ItemState, MeetingState, Pathway
-from ppo_desktop.projection import project
+from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.drafts import Drafts
-from ppo_desktop.summary import summary_lines
 from ui.context import AppContext
-from ui.date_field import DateField
+from ui.meeting.action_form import ActionForm
 from ui.meeting.agenda_model import AgendaModel
 from ui.meeting.decision_dialog import DecisionDialog
+from ui.meeting.notes_view import DraftOffer, notes_editor
+from ui.meeting.presenter import MeetingPresenter, Progress
 from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
 from ui.scoring.panel import ScoringPanel
-from ui.widgets import add_rows, configure_table, title_label
+from ui.widgets import configure_table, title_label
 
 DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
 NOTES_SAVE_MS = 800
@@ -49,31 +44,6 @@ DRAFT_KEEP_MS = 250  # typed text reaches the encrypted store this soon, as a dr
 
 
 AGENDA_MIN_WIDTH = 240
-
-
-def due_after_meeting(held_on: dt.date) -> dt.date:
-    """An action's default due date: a month after the meeting (the next meeting looks at it)."""
-    from dateutil.relativedelta import relativedelta
-
-    return held_on + relativedelta(months=1)
-
-
-AMBER_SECONDS = 120  # the item's last two minutes show amber
-
-
-def item_time(planned: int, spent: int) -> tuple[str, str]:
-    """The item's time as the room reads it: counting down, then how far over; and its state
-    ("", "amber" in the last two minutes, "red" once over) — the words say it too, never colour alone."""
-    left = planned - spent
-    if left < 0:
-        over = -left
-        return f"{over // 60}:{over % 60:02d} OVER", "red"
-    state = "amber" if left <= min(AMBER_SECONDS, planned // 2) else ""
-    return f"{left // 60}:{left % 60:02d} left" + (" — nearly out of time" if state else ""), state
-
-
-def _draft_key(item: AgendaItem) -> str:
-    return f"agenda_item:{item.id}:notes"
 
 
 class ChairKeys(QObject):
@@ -110,20 +80,13 @@ class ChairConsole(QMainWindow):
     def __init__(self, ctx: AppContext, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.decisions = Decisions(ctx.ws)
-        self.meeting = ctx.meetings.get(meeting_id)
-        if self.meeting.state is MeetingState.PLANNED:
-            ctx.broadcast(ctx.meetings.start(meeting_id))
-            self.meeting = ctx.meetings.get(meeting_id)
-        self.items: list[AgendaItem] = []
-        self.index = -1
-        self.case: CaseFile | None = None
+        self.presenter = MeetingPresenter(ctx.ws, meeting_id)
+        ctx.broadcast(self.presenter.start())
         self.projector = ProjectorWindow()
         self.projector.keyboard_owner = self
         self.decision_form: DecisionForm = self._ask_decision
         self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
 
-        self.item_clock = QElapsedTimer()
         self.timer_state = ""
         self.projector_in_front = False
         self.confirm: Callable[[str, str], bool] = self._confirm
@@ -141,7 +104,6 @@ class ChairConsole(QMainWindow):
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(DRAFT_KEEP_MS)
         self.draft_timer.timeout.connect(self.keep_draft)
-        self.drafts = Drafts(ctx.ws)
 
         # -- left: the agenda and progress
         self.agenda = AgendaModel(self._move, lambda: self.current.id if self.current else None, self)
@@ -167,24 +129,11 @@ class ChairConsole(QMainWindow):
         summary_scroll.setWidgetResizable(True)
         self.scoring = ScoringPanel(ctx, self)
         self.scoring.widget.scored.connect(lambda _b: self._project())
-        self.notes = QPlainTextEdit()
-        self.notes.setAccessibleName("Discussion notes for the minutes")
-        self.notes.setPlaceholderText("Discussion summary for the minutes (saved as you type)")
+        self.notes = notes_editor()
         self.notes.textChanged.connect(self.notes_timer.start)
         self.notes.textChanged.connect(self.draft_timer.start)
-        self.draft_offer = QLabel()
-        self.draft_offer.setWordWrap(True)
-        self.restore_draft = QPushButton("&Restore those notes")
-        self.restore_draft.clicked.connect(self.take_draft)
-        self.discard_draft = QPushButton("Discard them")
-        self.discard_draft.clicked.connect(self.drop_draft)
-        self.offer = QWidget()
-        offer_layout = QHBoxLayout(self.offer)
-        offer_layout.addWidget(self.draft_offer, 1)
-        offer_layout.addWidget(self.restore_draft)
-        offer_layout.addWidget(self.discard_draft)
-        self.offer.setStyleSheet("background: #fff3bf; color: #3d2e00;")
-        self.offer.hide()
+        self.offer = DraftOffer(self.take_draft, self.drop_draft)
+        self.draft_offer, self.restore_draft = self.offer.text, self.offer.restore
         self.tabs = QTabWidget()
         self.tabs.addTab(summary_scroll, "S&ummary")
         self.tabs.addTab(self.scoring, "Sc&oring")
@@ -285,68 +234,64 @@ class ChairConsole(QMainWindow):
         ):
             bar.addWidget(w)
 
-    def _action_box(self) -> QGroupBox:
-        box = QGroupBox("New action")
-        form = QFormLayout(box)
-        self.pathway = QComboBox()
-        for p in Pathway:
-            self.pathway.addItem(p.label, p.value)
-        self.action_text = QLineEdit()
-        self.action_agency = QLineEdit()
-        self.action_owner = QLineEdit()
-        self.action_due = DateField("Due")
-        self.action_due.set_date(due_after_meeting(self.meeting.held_on))
-        add_rows(
-            form,
-            (
-                ("Pat&hway:", self.pathway),
-                ("Act&ion:", self.action_text),
-                ("A&gency:", self.action_agency),
-                ("O&wner:", self.action_owner),
-                ("Du&e:", self.action_due),
-            ),
-        )
-        add = QPushButton("&Add action  (Ctrl+Shift+A)")
-        add.clicked.connect(self.add_action)
+    def _action_box(self) -> ActionForm:
+        self.action_form = ActionForm(self.presenter.action_due(), self.add_action)
+        form = self.action_form
+        self.action_text, self.action_agency, self.action_owner = form.text, form.agency, form.owner
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.add_action)
         # Wherever the focus is (a count cell, a choice on the sheet), Ctrl+Shift+N starts an action.
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, lambda: self.action_text.setFocus())
-        form.addRow(add)
-        return box
+        return form
 
-    # -- moving through the agenda ---------------------------------------------------------
+    # -- what the presenter holds ------------------------------------------------------------------
+    @property
+    def meeting(self) -> Any:
+        return self.presenter.meeting
+
+    @property
+    def items(self) -> list[AgendaItem]:
+        return self.presenter.items
+
+    @property
+    def index(self) -> int:
+        return self.presenter.index
+
+    @property
+    def case(self) -> CaseFile | None:
+        return self.presenter.case
+
     @property
     def current(self) -> AgendaItem | None:
-        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+        return self.presenter.current
 
+    @property
+    def decisions(self) -> Decisions:
+        return self.presenter.decisions
+
+    @property
+    def drafts(self) -> Drafts:
+        return self.presenter.drafts
+
+    # -- moving through the agenda ---------------------------------------------------------
     def reload(self) -> None:
-        current_id = self.current.id if self.current else None
-        self.items = self.ctx.meetings.agenda(self.meeting.id)
+        self.presenter.reload()
         self.agenda.set_rows(self.items)
-        if current_id is not None:
-            self.index = next((i for i, it in enumerate(self.items) if it.id == current_id), self.index)
         self._update_progress()
 
     def go_to(self, index: int) -> None:
-        if not 0 <= index < len(self.items) or index == self.index:
+        if not self.presenter.can_go_to(index):
             return
         self._leave_item()
-        self.index = index
-        item = self.items[index]
-        self.item_clock.restart()
+        item = self.presenter.go_to(index)
         self.agenda_view.selectRow(index)
         self.agenda.set_rows(self.items)
         self.notes.blockSignals(True)
         self.notes.setPlainText(item.notes)
         self.notes.blockSignals(False)
-        self._offer_draft(item)
+        self._offer_draft()
         if item.nominal_id is not None:
-            self.case = self.ctx.cases.open_case(
-                item.nominal_id, purpose=f"Panel meeting {self.meeting.held_on}"
-            )
             self.scoring.show_nominal(item.nominal_id)
         else:
-            self.case = None
             self.scoring.clear()
         self._show_case(item)
         self._project(record=True)
@@ -359,13 +304,11 @@ class ChairConsole(QMainWindow):
         self.go_to(self.index - 1)
 
     def _leave_item(self) -> None:
-        item = self.current
-        if item is None:
+        if self.current is None:
             return
         self.save_notes()
         self.scoring.widget.flush()
-        if self.item_clock.isValid():
-            self.ctx.meetings.record_time(item.id, self.item_clock.elapsed() // 1000)
+        self.presenter.record_time()
 
     def _move(self, item_id: int, position: int) -> None:
         self.ctx.perform(lambda: self.ctx.meetings.move_item(item_id, position), self.error)
@@ -373,33 +316,17 @@ class ChairConsole(QMainWindow):
     # -- what the chair sees -----------------------------------------------------------------
     def _show_case(self, item: AgendaItem) -> None:
         self.heading.setText(item.title)
-        lines = summary_lines(item, self.case, self.meeting.held_on)
-        self.summary.setText("\n".join(lines))
-        taken = self.decisions.for_item(item.id)
-        self.decided.setText(
-            "\n".join(
-                f"Decided: {DecisionKind(d.kind).label}" + (f" ({d.reason_code})" if d.reason_code else "")
-                for d in taken
-            )
-        )
-        editable = self.meeting.state is MeetingState.IN_PROGRESS and item.nominal_id is not None
+        self.summary.setText("\n".join(self.presenter.summary()))
+        self.decided.setText("\n".join(self.presenter.decided_lines()))
         for button in self.decision_buttons.values():
-            button.setEnabled(editable)
+            button.setEnabled(self.presenter.can_decide)
 
     def _update_progress(self) -> None:
-        done = sum(1 for i in self.items if i.state is ItemState.DISCUSSED)
-        planned = sum(i.minutes for i in self.items)
-        item = self.current
-        spent = (self.item_clock.elapsed() // 1000) if self.item_clock.isValid() else 0
-        text = f"Item {self.index + 1} of {len(self.items)} · {done} discussed · planned {planned} min"
-        timer, state = ("", "") if item is None else item_time(item.minutes * 60, spent)
-        if timer:
-            text += f"\nThis item: {timer}"
-        self.progress.setText(text)
-        self.timer_state = state
-        self.progress.setStyleSheet(TIMER_COLOURS.get(state, ""))
-        shown = self.ctx.ws.projector_policy().allows("timer")
-        self.projector.set_timer(timer if shown else "", state)
+        progress: Progress = self.presenter.progress()
+        self.progress.setText(progress.text)
+        self.timer_state = progress.state
+        self.progress.setStyleSheet(TIMER_COLOURS.get(progress.state, ""))
+        self.projector.set_timer(progress.timer if self.presenter.shows_timer() else "", progress.state)
 
     # -- the projector -----------------------------------------------------------------------
     def toggle_projector(self) -> None:
@@ -435,36 +362,13 @@ class ChairConsole(QMainWindow):
         self.curtain_button.setText("Lift &curtain  (F8)" if self.projector.curtained else "&Curtain  (F8)")
 
     def _project(self, record: bool = False) -> None:
-        item = self.current
-        if item is None:
+        if self.current is None:
             return
         if record and self.projector.isVisible() and not self.projector.curtained:
-            self.ctx.meetings.record_projection(item.id)  # audited before the room sees it
+            self.presenter.record_projection()  # audited before the room sees it
         widget = self.scoring.widget
-        score = None
-        if (
-            widget.breakdown is not None
-            and widget.sheet is not None
-            and widget.sheet.nominal_id == item.nominal_id
-        ):
-            score = (widget.breakdown.total, widget.previous_total)
-        taken = self.decisions.for_item(item.id)
-        actions = tuple(a for a in self.case.actions if a.state.value == "open") if self.case else ()
-        self.projector.show_projection(
-            project(
-                self.ctx.ws.projector_policy(),
-                meeting_title=self.meeting.panel,
-                item=item,
-                position=self.index + 1,
-                count=len(self.items),
-                case=self.case,
-                day=self.meeting.held_on,
-                score=score,
-                decision=taken[-1] if taken else None,
-                actions=actions,
-                reason_labels={r.code.value: r.label for r in self.ctx.ws.profile().removal_reasons},
-            )
-        )
+        total = widget.breakdown.total if widget.breakdown is not None else None
+        self.projector.show_projection(self.presenter.projection(widget.sheet, total, widget.previous_total))
 
     # -- decisions, actions, notes ---------------------------------------------------------------
     def decide(self, kind: DecisionKind) -> None:
@@ -474,7 +378,7 @@ class ChairConsole(QMainWindow):
         values = self.decision_form(kind)
         if values is None:
             return
-        self.ctx.perform(lambda: self.decisions.decide(item.id, kind, **values), self.error)
+        self.ctx.perform(lambda: self.presenter.decide(kind, values), self.error)
 
     def _score_now(self) -> None:
         self.tabs.setCurrentWidget(self.scoring)
@@ -484,32 +388,20 @@ class ChairConsole(QMainWindow):
         self.lock_requested.emit("lock now from the chair console (Ctrl+L)")
 
     def undo_last(self) -> None:
-        item = self.current
-        taken = self.decisions.for_item(item.id) if item else []
-        if taken:
-            self.ctx.perform(lambda: self.decisions.undo(taken[-1].id), self.error)
+        self.ctx.perform(self.presenter.undo_last, self.error)
 
     def add_action(self) -> None:
         item = self.current
         if item is None or item.nominal_id is None:
             return
-        nid = item.nominal_id
         try:
-            due = self.action_due.date()
+            pathway, description, agency, owner, due = self.action_form.values()
         except ValueError as exc:
             self.error.setText(str(exc))
             return
 
         def add() -> Changes:
-            return self.ctx.actions.add(
-                nid,
-                pathway=Pathway(self.pathway.currentData()),
-                description=self.action_text.text(),
-                agency=self.action_agency.text(),
-                owner=self.action_owner.text(),
-                due_on=due,
-                meeting_id=self.meeting.id,
-            )
+            return self.presenter.add_action(pathway, description, agency, owner, due)
 
         if self.ctx.perform(add, self.error) is not None:
             self.action_text.clear()
@@ -517,86 +409,57 @@ class ChairConsole(QMainWindow):
     def save_notes(self) -> None:
         self.notes_timer.stop()
         self.draft_timer.stop()
-        item = self.current
-        if item is None:
+        if self.current is None:
             return
-        if self.notes.toPlainText() != item.notes:
-            if (
-                self.ctx.perform(
-                    lambda: self.ctx.meetings.set_notes(item.id, self.notes.toPlainText()), self.error
-                )
-                is None
-            ):
-                return  # not saved: the text stays in the editor (and in its draft) for a retry
-        if self.drafts.get(_draft_key(item)) is not None and not self.offer.isVisible():
-            self.drafts.discard(_draft_key(item))
+        text = self.notes.toPlainText()
+        if self.ctx.perform(lambda: self.presenter.save_notes(text), self.error) is None:
+            return  # not saved: the text stays in the editor (and in its draft) for a retry
+        if not self.offer.isVisible():
+            self.presenter.settle_draft()
 
     def keep_draft(self) -> None:
         """What is being typed, into the encrypted store at once (a kill loses at most a moment)."""
-        item = self.current
-        if item is not None and self.notes.toPlainText() != item.notes:
-            try:
-                self.drafts.keep(_draft_key(item), self.notes.toPlainText(), item.nominal_id)
-            except ServiceError as exc:
-                self.error.setText(str(exc))
-            else:
-                self.draft_kept.emit()
-
-    def _offer_draft(self, item: AgendaItem) -> None:
-        draft = self.drafts.get(_draft_key(item))
-        if draft is None or draft.text == item.notes:
-            self.offer.hide()
+        try:
+            kept = self.presenter.keep_draft(self.notes.toPlainText())
+        except ServiceError as exc:
+            self.error.setText(str(exc))
             return
-        self.draft_offer.setText(
-            f"Notes for this item were being typed when PPO Panel last closed unexpectedly "
-            f"({draft.saved_at[:16].replace('T', ' ')} UTC) and were kept, encrypted."
-        )
-        self.offer.show()
+        if kept:
+            self.draft_kept.emit()
+
+    def _offer_draft(self) -> None:
+        draft = self.presenter.draft_to_offer()
+        if draft is None:
+            self.offer.hide()
+        else:
+            self.offer.offer(draft.saved_at)
 
     def take_draft(self) -> None:
-        item = self.current
-        draft = self.drafts.get(_draft_key(item)) if item else None
+        draft = self.presenter.draft_to_offer()
         self.offer.hide()
-        if item is not None and draft is not None:
+        if draft is not None:
             self.notes.setPlainText(draft.text)
             self.save_notes()
 
     def drop_draft(self) -> None:
-        item = self.current
         self.offer.hide()
+        item = self.current
         if item is not None:
-            self.drafts.discard(_draft_key(item))
+            self.drafts.discard(self.presenter.draft_key(item))
 
     def close_meeting(self) -> None:
         """Closing asks about items not reached, then fixes the decisions, stops the item timer and
         offers the minutes at once."""
         self._leave_item()
-        waiting = [
-            i for i in self.items if i.state is not ItemState.DISCUSSED and not self.decisions.for_item(i.id)
-        ]
-        question = (
-            "Close the meeting? Decisions can no longer be undone; later changes are recorded as amendments."
-        )
-        if waiting:
-            names = ", ".join(f"{i.position}. {i.title}" for i in waiting[:6])
-            more = " …" if len(waiting) > 6 else ""
-            question = (
-                f"{len(waiting)} item(s) were not reached: {names}{more}. They will be listed as not reached "
-                "in the minutes (and come back on the next agenda if the rules still propose them).\n\n"
-                + question
-            )
-        if self.confirm("Close the meeting", question):
+        if self.confirm("Close the meeting", self.presenter.close_question()):
             self.finish()
 
     def finish(self) -> None:
         self._leave_item()
-        if self.ctx.perform(lambda: self.ctx.meetings.close(self.meeting.id), self.error) is not None:
-            self.meeting = self.ctx.meetings.get(self.meeting.id)
+        if self.ctx.perform(self.presenter.close, self.error) is not None:
             self.tick.stop()
-            self.item_clock.invalidate()
             self.undo_button.setEnabled(False)
             self.close_button.setEnabled(False)
-            self.projector.set_timer("", "")
             self._update_progress()
             if self.current:
                 self._show_case(self.current)
@@ -617,43 +480,38 @@ class ChairConsole(QMainWindow):
         """The decision's details in a dialog that starts from what the app knows and records the
         decision itself (a refusal is shown inside it, with everything typed kept). Returns None:
         the decision is taken, or the chair cancelled."""
-        item = self.current
         if kind is DecisionKind.DEFER:
             return {}
-        if item is None:
+        if self.current is None:
             return None
-        nominated = [n for n in (self.case.nominations if self.case else ()) if n.state.value == "open"]
+        context = self.presenter.decision_context()
         dialog = DecisionDialog(
             kind,
             self.ctx.ws.profile(),
-            self.case.current if self.case else None,
+            context["current"],
             self.meeting.held_on,
             self,
-            nomination=nominated[0] if nominated else None,
-            submit=lambda values: self._try_decide(item, kind, values),
+            nomination=context["nomination"],
+            submit=lambda values: self._try_decide(kind, values),
         )
         self.open_dialog = dialog
         dialog.exec()
         self.activateWindow()  # the keyboard comes back to the console, where the chair left it
         return None
 
-    def _try_decide(self, item: AgendaItem, kind: DecisionKind, values: dict[str, Any]) -> str | None:
-        try:
-            changes = self.decisions.decide(item.id, kind, **values)
-        except ServiceError as exc:
-            return str(exc)
-        self.error.clear()
-        self.ctx.broadcast(changes)
-        return None
+    def _try_decide(self, kind: DecisionKind, values: dict[str, Any]) -> str | None:
+        """The decision dialog's submit: None when recorded, else why it was refused."""
+        refused: list[str] = []
+        self.ctx.perform(lambda: self.presenter.decide(kind, values), _Refusal(refused, self.error))
+        return refused[0] if refused else None
 
     def _on_changed(self, changes: Changes) -> None:
-        if not changes.tables & {"agenda_items", "decisions", "memberships", "actions", "meetings"}:
+        if not self.presenter.follow(changes):
             return
-        self.reload()
+        self.agenda.set_rows(self.items)
+        self._update_progress()
         item = self.current
         if item is not None:
-            if item.nominal_id is not None and item.nominal_id in changes.nominal_ids:
-                self.case = self.ctx.cases.case_file(item.nominal_id)
             self._show_case(item)
             self._project()
 
@@ -666,3 +524,17 @@ class ChairConsole(QMainWindow):
         self.projector.close()
         self.closed.emit()
         super().closeEvent(event)
+
+
+class _Refusal:
+    """A message area for the decision dialog: the refusal is kept for the dialog to show inside it;
+    success clears the console's own error line."""
+
+    def __init__(self, refused: list[str], console_error: QLabel) -> None:
+        self.refused, self.console_error = refused, console_error
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self.refused.append(text)
+
+    def clear(self) -> None:
+        self.console_error.clear()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, RemovalOutcome, Status, Strand
+from ppo_desktop.rules.decisions import decision_defaults
 from ppo_desktop.rules.profiles import SchemeProfile
 from ui.date_field import DateField
 
@@ -46,10 +47,10 @@ class DecisionDialog(QDialog):
         self.setWindowTitle(kind.label)
         form = self.form = QFormLayout(self)
         needs = kind.needs
+        defaults = decision_defaults(kind, current, day, nomination)
         self.strand = QComboBox()
-        for s in Strand:
-            if current is None or s is not current.strand or kind is DecisionKind.SELECT:
-                self.strand.addItem(s.long_name, s.value)
+        for s in defaults.strands:
+            self.strand.addItem(s.long_name, s.value)
         self.basis = QComboBox()
         for b in Basis:
             self.basis.addItem(b.value, b.value)
@@ -63,9 +64,8 @@ class DecisionDialog(QDialog):
         self.reason = QComboBox()
         for r in profile.removal_reasons:
             self.reason.addItem(r.label, r.code.value)
-        known = current.release_on if current is not None and current.release_on else None
         self.release = DateField("Expected release", required=True)
-        self.release.set_date(known or dt.date(day.year + 3, day.month, 1))
+        self.release.set_date(defaults.release_on)
         self.outcomes = {o: QCheckBox(o.label) for o in RemovalOutcome}
         outcome_box = QWidget()
         outcome_grid = QGridLayout(outcome_box)
@@ -87,7 +87,7 @@ class DecisionDialog(QDialog):
         self.criteria_box.setAccessibleName("Move criteria met (000 §5.3)")
         self._profile = profile
         self.strand.currentIndexChanged.connect(lambda _i: self._show_move_criteria())
-        self.authority = QLineEdit("" if kind is DecisionKind.DESELECT else "Panel agreement")
+        self.authority = QLineEdit(defaults.authority)
         self.authority.setPlaceholderText("e.g. DI Chair, with the agreement of the agencies present")
         self.note = QLineEdit()
         self.dissent = QLineEdit()
@@ -115,9 +115,10 @@ class DecisionDialog(QDialog):
             caption.setBuddy(widget)
             form.addRow(caption, widget)
         self._show_move_criteria()
-        if nomination is not None and kind is DecisionKind.SELECT:
-            self.strand.setCurrentIndex(self.strand.findData(nomination.strand.value))
-            self.basis.setCurrentIndex(self.basis.findData(nomination.basis.value))
+        if defaults.strand is not None:
+            self.strand.setCurrentIndex(self.strand.findData(defaults.strand.value))
+        if defaults.basis is not None:
+            self.basis.setCurrentIndex(self.basis.findData(defaults.basis.value))
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

@@ -1,0 +1,51 @@
+"""The console's new-action form: pathway, what, which agency, who, and when it is due (a month
+after the meeting, from the rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QPushButton, QWidget
+
+from ppo_desktop.domain import Pathway
+from ui.date_field import DateField
+from ui.widgets import add_rows
+
+
+class ActionForm(QGroupBox):
+    def __init__(self, due: dt.date, add: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__("New action", parent)
+        form = QFormLayout(self)
+        self.pathway = QComboBox()
+        for p in Pathway:
+            self.pathway.addItem(p.label, p.value)
+        self.text = QLineEdit()
+        self.agency = QLineEdit()
+        self.owner = QLineEdit()
+        self.due = DateField("Due")
+        self.due.set_date(due)
+        add_rows(
+            form,
+            (
+                ("Pat&hway:", self.pathway),
+                ("Act&ion:", self.text),
+                ("A&gency:", self.agency),
+                ("O&wner:", self.owner),
+                ("Du&e:", self.due),
+            ),
+        )
+        button = QPushButton("&Add action  (Ctrl+Shift+A)")
+        button.clicked.connect(add)
+        form.addRow(button)
+
+    def values(self) -> tuple[Pathway, str, str, str, dt.date | None]:
+        """What was typed; ValueError (in words) for a due date that is not a date."""
+        due = self.due.date()
+        return (
+            Pathway(self.pathway.currentData()),
+            self.text.text(),
+            self.agency.text(),
+            self.owner.text(),
+            due,
+        )

@@ -60,15 +60,34 @@ def workspace(store: Path):  # type: ignore[no-untyped-def]
 
 
 # -- probes ------------------------------------------------------------------------------------
+def until_mapped() -> None:
+    """Print the probe's line and end the process as soon as a window is on screen (its first
+    expose: on a real X server, when the server has mapped it)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QWindow
+
+    class Mapped(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
+                emit(shown=True)
+                sys.stdout.flush()
+                os._exit(0)
+            return False
+
+    a = app()
+    a.installEventFilter(Mapped(a))
+
+
 def start_bare(_store: Path) -> None:
+    """A bare PySide6 window, to its first mapped frame: the baseline for start-up."""
     from PySide6.QtWidgets import QWidget
 
     a = app()
+    until_mapped()
     w = QWidget()
     w.resize(480, 260)
     w.show()
-    a.processEvents()
-    emit(shown=True)
+    a.exec()
 
 
 def start_app(store: Path) -> None:
@@ -83,6 +102,16 @@ def start_app(store: Path) -> None:
     d.show()
     a.processEvents()
     emit(shown=True)
+
+
+def start_ordinary(store: Path) -> None:
+    """``ppo-desktop --store`` on an ordinary store (not the demo; the OS keyring looked for as on
+    any laptop), from process start to its unlock dialog mapped."""
+    app()
+    until_mapped()
+    from ui.app import main
+
+    main(["--store", str(store)])
 
 
 def unlock_to_cohort(store: Path) -> None:
@@ -424,6 +453,7 @@ PROBES = {
     for f in (
         start_bare,
         start_app,
+        start_ordinary,
         unlock_to_cohort,
         keystroke,
         next_item,

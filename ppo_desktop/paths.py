@@ -6,8 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "PPO Panel"
 
 
@@ -25,6 +23,8 @@ def resource(*parts: str) -> Path:
 
 def data_dir() -> Path:
     """Where stores live by default (the user's private data folder)."""
+    import platformdirs  # (loaded when asked: not on the way to the first window)
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

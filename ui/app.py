@@ -12,7 +12,7 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from ppo_desktop import paths
-from ppo_desktop.keyring_policy import DeviceSecrets, system_device_secrets
+from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, no_device, resolve
 from ppo_desktop.paths import store_exists
 from ui import theme
 from ui.errors import install_excepthook
@@ -94,11 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook()
     runner = TaskRunner()
 
+    device: DeviceSource
     if args.demo:
-        device = DeviceSecrets(None, "")
+        device = no_device()
         store, hint = ensure_demo_store(runner), demo_hint()
     else:
-        device = system_device_secrets()
+        device = PendingDevice(start=False)  # looked for once the first window is up (~0.3 s)
         store = args.store or paths.data_dir() / "panel.ppo"
         hint = ""
 
@@ -106,25 +107,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.create_dialog import CreateStoreDialog
 
         paths.data_dir().mkdir(parents=True, exist_ok=True)
-        create = CreateStoreDialog(store.parent, device)
+        create = CreateStoreDialog(store.parent, device, runner=runner)
         if create.exec() != QDialog.DialogCode.Accepted or create.workspace is None:
             return 1
         workspace = create.workspace
     else:
         unlock = UnlockDialog(store, device, runner, hint=hint)
-        # Load the services on a worker while the passphrase is typed (pure Python: no Qt there).
-        runner.run(
-            lambda: importlib.import_module("ppo_desktop.services.documents"),
-            lambda _m: None,
-            lambda _e: None,
+        # Load the services on a worker while the passphrase is typed (pure Python: no Qt there),
+        # once the dialog is on screen (not competing with drawing it).
+        unlock.on_screen.append(
+            lambda: runner.run(
+                lambda: importlib.import_module("ppo_desktop.services.documents"),
+                lambda _m: None,
+                lambda _e: None,
+            )
         )
         if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
             return 1
         workspace = unlock.workspace
-
     from ui.session import SessionController
 
-    session = SessionController(store, device, runner, hint)
+    session = SessionController(store, resolve(device), runner, hint)
     session.start(workspace)
     app.setQuitOnLastWindowClosed(True)
     return int(app.exec())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -20,15 +21,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.services.session import DeviceSecrets, VaultError, create_store
-from ppo_desktop.services.workspace import Workspace
+from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
+from ui.tasks import TaskRunner
 from ui.widgets import add_rows
+
+if TYPE_CHECKING:
+    from ppo_desktop.services.session import DeviceSecrets
+    from ppo_desktop.services.workspace import Workspace
 
 
 class CreateStoreDialog(QDialog):
-    def __init__(self, folder: Path, device: DeviceSecrets, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        device: DeviceSource,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.device = device
+        self._device = device
         self.workspace: Workspace | None = None
         self.recovery_key = ""
         self.setWindowTitle("Create a PPO Panel store")
@@ -62,11 +73,13 @@ class CreateStoreDialog(QDialog):
                 ("&Repeat passphrase:", self.confirm),
             ),
         )
-        keyring = QLabel(
-            "The store will also be tied to this computer's keyring." if device.available else device.reason
-        )
+        keyring = self.keyring_note = QLabel("Looking for this computer's keyring…")
         keyring.setObjectName("hint")
         keyring.setWordWrap(True)
+        if isinstance(device, PendingDevice) and not device.ready and runner is not None:
+            runner.run(device.get, self._show_keyring, lambda _exc: None)  # said once it is known
+        else:
+            self._show_keyring(resolve(device))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -78,6 +91,11 @@ class CreateStoreDialog(QDialog):
         layout.addWidget(keyring)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _show_keyring(self, device: DeviceSecrets) -> None:
+        self.keyring_note.setText(
+            "The store will also be tied to this computer's keyring." if device.available else device.reason
+        )
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Folder for the store", self.folder.text())
@@ -92,6 +110,8 @@ class CreateStoreDialog(QDialog):
             self.error.setText("Enter the partnership's name; it appears on every document.")
             return
         path = Path(self.folder.text()).expanduser() / self.name.text().strip()
+        from ppo_desktop.services.session import VaultError, create_store  # loaded when needed
+
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.workspace, self.recovery_key = create_store(
@@ -100,7 +120,7 @@ class CreateStoreDialog(QDialog):
                 display_name=self.display_name.text().strip() or self.user_id.text().strip(),
                 passphrase=self.passphrase.text(),
                 partnership=self.partnership.text().strip(),
-                device=self.device,
+                device=resolve(self._device),
             )
         except VaultError as exc:
             self.error.setText(str(exc))

@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ppo_desktop.domain import Role
-from ppo_desktop.keyring_policy import DeviceSecrets
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.backups import Backups
+from ppo_desktop.services.session import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
 from ppo_desktop.services.settings import backup_days, lock_minutes
 from ppo_desktop.services.workspace import Workspace

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ class UnlockDialog(QDialog):
     def __init__(
         self,
         store: Path,
-        device: DeviceSecrets,
+        device: DeviceSource,
         runner: TaskRunner,
         *,
         hint: str = "",
@@ -36,7 +38,7 @@ class UnlockDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.device = device
+        self._device = device  # the OS keyring may still be being looked for: see ``device``
         self.runner = runner
         self.workspace: Workspace | None = None
         self.failures = 0
@@ -84,16 +86,39 @@ class UnlockDialog(QDialog):
             banner.setObjectName("demoBanner")
             banner.setWordWrap(True)
             layout.addWidget(banner)
-        if not device.available and device.reason:
-            note = QLabel(device.reason)
-            note.setObjectName("hint")
-            note.setWordWrap(True)
-            layout.addWidget(note)
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("hint")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.hide()
+        layout.addWidget(self.keyring_note)
         layout.addLayout(form)
         layout.addWidget(self.recovery)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.secret.setFocus()
+        # Work that can wait until the dialog has been drawn: it must not slow the first frame.
+        self.on_screen: list[Callable[[], None]] = []
+        if isinstance(device, PendingDevice) and not device.ready:  # looked for once on screen
+            self.on_screen.append(lambda: runner.run(device.get, self._device_known, lambda _exc: None))
+        else:
+            self._device_known(resolve(device))
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self.on_screen:
+            waiting, self.on_screen = self.on_screen, []
+            QTimer.singleShot(0, self, lambda: [job() for job in waiting])
+
+    @property
+    def device(self) -> DeviceSecrets:
+        """This computer's keyring (waiting for the look-up if it is still going: on the unlock
+        worker, never on the UI thread in practice — it takes a fraction of the time typing does)."""
+        return resolve(self._device)
+
+    def _device_known(self, device: DeviceSecrets) -> None:
+        if not device.available and device.reason:
+            self.keyring_note.setText(device.reason)
+            self.keyring_note.show()
 
     def _recovery_toggled(self, on: bool) -> None:
         self.secret_label.setText("&Recovery key:" if on else "&Passphrase:")

@@ -44,3 +44,41 @@ def test_arguments() -> None:
     args = parse_args(["--demo"])
     assert args.demo and args.store is None and args.screenshots is None
     assert parse_args(["--store", "x.ppo"]).store == Path("x.ppo")
+
+
+def test_the_unlock_dialog_does_not_wait_for_the_keyring(qtbot: QtBot, demo_store: Path) -> None:
+    """Finding the OS keyring is slow (~0.3 s with a Secret Service): the dialog is up at once, says
+    what it found when it has, and unlocks with it."""
+    import threading
+
+    from ppo_desktop.keyring_policy import PendingDevice
+
+    release = threading.Event()
+
+    def slow_discovery() -> DeviceSecrets:
+        release.wait()  # the look-up is still going while the dialog is built and shown
+        return DeviceSecrets(None, "No trusted OS keyring is available (test).")
+
+    pending = PendingDevice(slow_discovery)
+    dialog = UnlockDialog(demo_store, pending, TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not pending.ready and dialog.isVisible() and dialog.keyring_note.isHidden()
+    release.set()
+    qtbot.waitUntil(lambda: dialog.keyring_note.isVisible())
+    assert "No trusted OS keyring" in dialog.keyring_note.text()
+    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.workspace is not None
+    dialog.workspace.close()
+
+
+def test_a_failing_keyring_look_up_means_passphrase_only_never_a_hang() -> None:
+    from ppo_desktop.keyring_policy import PendingDevice
+
+    def broken() -> DeviceSecrets:
+        raise RuntimeError("D-Bus went away")
+
+    device = PendingDevice(broken).get()
+    assert not device.available and "No keyring could be loaded (RuntimeError)" in device.reason

@@ -3,7 +3,6 @@ previous sheet beside each line, changes highlighted and marked, draft saved con
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -27,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import ScoreSheet
-from ppo_desktop.scoring import Breakdown, Definition, score
+from ppo_desktop.scoring import Breakdown, Definition
 from ppo_desktop.scoring.definition import FACTOR_VALUES, Section
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
+from ui.scoring.session import ScoringSession
 
 AUTOSAVE_MS = 700
 NONE = "(none)"
@@ -49,14 +49,7 @@ class ScoringWidget(QWidget):
     def __init__(self, sheets: ScoreSheets, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sheets = sheets
-        self.sheet: ScoreSheet | None = None
-        self.defn: Definition | None = None
-        self.inputs: dict[str, Any] = {}
-        self.breakdown: Breakdown | None = None
-        self.previous: dict[str, float] | None = None
-        self.previous_total: float | None = None
-        self.person: dict[str, Any] = {}
-        self.dirty = False
+        self.session: ScoringSession | None = None  # the sheet being scored (None: no sheet shown)
         self._syncing = False
         self._editors: dict[str, Any] = {}
         self._points: dict[str, QLabel] = {}
@@ -133,21 +126,43 @@ class ScoringWidget(QWidget):
         layout.addLayout(body, 1)
         layout.addLayout(foot)
 
+    # -- what the session holds -------------------------------------------------------------
+    @property
+    def sheet(self) -> ScoreSheet | None:
+        return self.session.sheet if self.session else None
+
+    @property
+    def defn(self) -> Definition | None:
+        return self.session.defn if self.session else None
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        return self.session.inputs if self.session else {}
+
+    @property
+    def breakdown(self) -> Breakdown | None:
+        return self.session.breakdown if self.session else None
+
+    @property
+    def previous(self) -> dict[str, float] | None:
+        return self.session.previous if self.session else None
+
+    @property
+    def previous_total(self) -> float | None:
+        return self.session.previous_total if self.session else None
+
+    @property
+    def dirty(self) -> bool:
+        return self.session is not None and self.session.dirty
+
     # -- loading -------------------------------------------------------------------------
     def load(self, sheet: ScoreSheet) -> None:
         self.flush()
-        self.sheet = sheet
-        self.defn = self.sheets.definition_of(sheet)
-        self.inputs = copy.deepcopy(dict(sheet.inputs))
-        prev = self.sheets.previous_final(sheet)
-        self.previous = prev.line_scores() if prev else None
-        self.previous_total = prev.total if prev else None
-        self.person = self.sheets.person_facts(sheet.nominal_id)  # not re-read on every keystroke
-        self.breakdown = score(self.defn, self.inputs)
-        self.model = CountsModel(self.defn, self)
+        self.session = ScoringSession(self.sheets, sheet)
+        self.model = CountsModel(self.session.defn, self)
         self.model.read_only = sheet.final
         self.model.counts_edited.connect(self._count_edited)
-        self.model.set_state(self.inputs, self.breakdown, self.previous)
+        self.model.set_state(self.inputs, self.session.breakdown, self.previous)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(48)
@@ -156,7 +171,7 @@ class ScoringWidget(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
-        self._build_other_sections(self.defn)
+        self._build_other_sections(self.session.defn)
         self._syncing = True
         self.pnc_marker.setChecked(sheet.pnc_marker)
         self._syncing = False
@@ -169,7 +184,7 @@ class ScoringWidget(QWidget):
             else "Draft: saved as you type."
         )
         state = "FINAL — never rewritten" if sheet.final else "Draft — saved as you type"
-        self.title.setText(f"{self.defn.title} · {self.defn.label} · {state}")
+        self.title.setText(f"{self.session.defn.title} · {self.session.defn.label} · {state}")
         self._refresh()
         first = next((i for i, item in enumerate(self.model.items) if not item.heading), None)
         if first is not None:  # an ASSET sheet has no count table
@@ -178,78 +193,67 @@ class ScoringWidget(QWidget):
 
     def clear(self) -> None:
         self.flush()
-        self.sheet = None
+        self.session = None
         self.model = None
         self.table.setModel(None)
-        self.inputs = {}
         self._clear_other()
 
     # -- editing -------------------------------------------------------------------------
     def _count_edited(self, section: str, row: str, column: str, count: int) -> None:
-        cells = self.inputs.setdefault(section, {}).setdefault(row, {})
-        if count:
-            cells[column] = count
-        else:
-            cells.pop(column, None)
-            if not cells:
-                self.inputs[section].pop(row)
+        assert self.session is not None
+        self.session.set_count(section, row, column, count)
         self._changed(edited=row)
 
     def set_value(self, section: str, value: Any) -> None:
-        if self._syncing:
+        if self._syncing or self.session is None:
             return
-        self.inputs[section] = value
+        self.session.set_value(section, value)
         self._changed()
 
     def set_sub_value(self, section: str, key: str, value: Any) -> None:
-        if self._syncing:
+        if self._syncing or self.session is None:
             return
-        self.inputs.setdefault(section, {})[key] = value
+        self.session.set_sub_value(section, key, value)
         self._changed()
 
     def _pnc_toggled(self, _on: bool) -> None:
-        if not self._syncing:
+        if not self._syncing and self.session is not None:
+            self.session.marker_changed()
             self._changed()
 
     def _changed(self, edited: str | None = None) -> None:
-        """Re-score at once (the engine is cheap) and start the autosave countdown."""
-        assert self.defn is not None and self.model is not None
-        self.breakdown = score(self.defn, self.inputs)
-        self.model.update_scores(self.inputs, self.breakdown, edited)
+        """Show the new scores at once and start the autosave countdown."""
+        assert self.session is not None and self.model is not None
+        self.model.update_scores(self.inputs, self.session.breakdown, edited)
         self._refresh()
-        self.dirty = True
         self.status.setText("Unsaved changes…")
         self.timer.start()
 
     def flush(self) -> None:
         """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
         self.timer.stop()
-        if not self.dirty or self.sheet is None or self.sheet.final or not self.sheets.ws.status().open:
+        if self.session is None or not self.session.dirty or not self.sheets.ws.status().open:
             return
         try:
-            changes = self.sheets.save_draft(
-                self.sheet.id, copy.deepcopy(self.inputs), pnc_marker=self.pnc_marker.isChecked()
-            )
-            self.sheet = changes.record
+            made = self.session.save_draft(self.pnc_marker.isChecked())
         except ServiceError as exc:
             self.status.setText(str(exc))
             self.error.emit(str(exc))
             return
-        self.dirty = False
-        self.status.setText("Draft saved.")
-        self.saved.emit(changes)
+        if made is not None:
+            self.status.setText("Draft saved.")
+            self.saved.emit(made)
 
     def finalise(self) -> None:
-        if self.sheet is None or self.sheet.final:
+        if self.session is None or self.session.final:
             return
         self.flush()
-        if self.dirty:
+        if self.session.dirty:
             return
-        changes = self.sheets.finalise(self.sheet.id)
-        self.sheet = changes.record
-        self.saved.emit(changes)
-        self.finalised.emit(self.sheet)
-        self.load(self.sheet)
+        made = self.session.finalise()
+        self.saved.emit(made)
+        self.finalised.emit(made.record)
+        self.load(made.record)
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """Leaving the sheet (another case, another tab, locking) saves the draft at once."""
@@ -373,9 +377,7 @@ class ScoringWidget(QWidget):
             else (f"   previous {self.previous_total:g} ({b.total - self.previous_total:+g})")
         )
         self.total.setText(f"Total {b.total:g}{prev_total}")
-        flags = b.flags
-        if self.sheet is not None:
-            flags += self.sheets.profile_flags(self.sheet.nominal_id, b, self.person)
+        flags = self.session.flags() if self.session is not None else b.flags
         self.flags.setText("\n".join(f.text + (" (advisory)" if f.advisory else "") for f in flags))
         self.scored.emit(b)
         readings = "\n".join(f"• {r}" for r in b.readings)

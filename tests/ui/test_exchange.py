@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from db.device import DeviceSecrets
@@ -179,15 +179,20 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
         dialog = MergeDialog(plan, coordinator)  # type: ignore[arg-type]
         qtbot.addWidget(dialog)
         shown.append(dialog)
-        choice = dialog.conflicts.cellWidget(0, 3)
-        choice.setCurrentIndex(choice.findData("there"))  # type: ignore[attr-defined]
+        dialog.show()
+        index = dialog.choices.index(0, 3)
+        dialog.conflicts.setCurrentIndex(index)  # onto the Keep cell: its drop-down opens
+        choice = dialog.conflicts.indexWidget(index)
+        assert isinstance(choice, QComboBox)
+        choice.setCurrentIndex(choice.findData("there"))
+        choice.activated.emit(choice.currentIndex())
         return MergeAnswer(dialog.decisions(), "Outcome of the panel", dialog.resolutions())
 
     coordinator.transfers.ask_open = lambda: back
     coordinator.transfers.ask_merge = settle
     qtbot.mouseClick(coordinator.bring_button, Qt.MouseButton.LeftButton)
     [dialog] = shown
-    texts = [dialog.conflicts.item(0, c).text() for c in range(3)]
+    texts = list(dialog.choices.row(0).texts)
     assert "quorum note" in texts[0] and "Quorate (coordinator)" in texts[1] and "Quorate (chair)" in texts[2]
     assert "chair on" in texts[2]  # who changed it on the other laptop, and when
     assert "1 decision" in coordinator.error.text() and "1 conflict" in coordinator.error.text()

@@ -23,6 +23,16 @@ def _count(ctx: AppContext, table: str) -> int:
     return int(ctx.ws.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
+def choose(dialog: ImportDialog, row: int, label: str) -> None:
+    """As a person does it: onto the row's Decision cell (its drop-down opens), pick, and it is kept."""
+    index = dialog.fates.index(row, 3)
+    dialog.results.setCurrentIndex(index)
+    editor = dialog.results.indexWidget(index)
+    assert isinstance(editor, QComboBox), "the drop-down opens on the cell"
+    editor.setCurrentIndex(editor.findText(label))
+    editor.activated.emit(editor.currentIndex())
+
+
 def _dialog(qtbot: QtBot, ctx: AppContext, path: Path) -> ImportDialog:
     dialog = ImportDialog(ctx, "nominations")
     show_active(qtbot, dialog)
@@ -39,7 +49,7 @@ def test_dry_run_then_import(qtbot: QtBot, ctx: AppContext) -> None:
     before = _count(ctx, "nominations")
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
-    fates = [dialog.results.item(i, 1).text() for i in range(dialog.results.rowCount())]  # type: ignore[union-attr]
+    fates = [dialog.fates.row(i).texts[1] for i in range(dialog.fates.rowCount())]
     assert fates == ["new", "new", "matched"] and _count(ctx, "nominations") == before
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
@@ -61,11 +71,9 @@ def test_a_possible_duplicate_waits_for_a_decision(qtbot: QtBot, ctx: AppContext
     dialog = _dialog(qtbot, ctx, path)
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
-    assert dialog.results.item(0, 1).text() == "possible-duplicate"  # type: ignore[union-attr]
+    assert dialog.fates.row(0).texts[1] == "possible-duplicate"
     assert not dialog.import_button.isEnabled()
-    choice = dialog.results.cellWidget(0, 3)
-    assert isinstance(choice, QComboBox)
-    choice.setCurrentIndex(choice.findText(f"The same person as nominal {person.id}"))
+    choose(dialog, 0, f"The same person as nominal {person.id}")
     assert dialog.import_button.isEnabled() and dialog.decisions() == {2: person.id}
     people = _count(ctx, "nominals")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
@@ -101,7 +109,7 @@ def test_a_real_extract_is_read_as_it_comes_and_the_layout_can_be_said(
     assert "The header is row 4" in dialog.status.text()
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
-    rows = [dialog.results.item(i, 0).text() for i in range(dialog.results.rowCount())]  # type: ignore[union-attr]
+    rows = [dialog.fates.row(i).texts[0] for i in range(dialog.fates.rowCount())]
     assert rows == ["5", "6", "7"] and "Row 8 looks like a totals row" in dialog.status.text()
     # A file whose commas sit inside names: the person says the cells are separated by semicolons.
     odd = tmp_path / "odd.csv"
@@ -113,7 +121,7 @@ def test_a_real_extract_is_read_as_it_comes_and_the_layout_can_be_said(
     assert dialog.columns["family_name"].currentData() == "Surname"
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
-    assert dialog.results.item(0, 1).text() == "new"  # type: ignore[union-attr]
+    assert dialog.fates.row(0).texts[1] == "new"
 
 
 def test_every_possible_duplicate_is_listed_to_decide_however_long_the_file(
@@ -138,10 +146,9 @@ def test_every_possible_duplicate_is_listed_to_decide_however_long_the_file(
     dialog = _dialog(qtbot, ctx, path)
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
-    choices = [dialog.results.cellWidget(i, 3) for i in range(dialog.results.rowCount())]
-    boxes = [c for c in choices if isinstance(c, QComboBox)]
+    to_decide = [i for i in range(dialog.fates.rowCount()) if dialog.fates.row(i).choices]
     plan = dialog.plan
-    assert isinstance(plan, ImportPlan) and len(boxes) == plan.count("possible-duplicate") > 5
-    for box in boxes:
-        box.setCurrentIndex(box.count() - 1)  # a new person
+    assert isinstance(plan, ImportPlan) and len(to_decide) == plan.count("possible-duplicate") > 5
+    for i in to_decide:
+        choose(dialog, i, "A new person")
     assert dialog.import_button.isEnabled()

@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -24,8 +23,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +33,7 @@ from ppo_desktop.imports.nominations import ImportPlan, NominationImport
 from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ppo_desktop.services import ServiceError
+from ui.choices_model import ChoiceRow, ChoicesModel, choices_view
 from ui.context import AppContext
 
 KINDS = {
@@ -118,11 +116,9 @@ class ImportDialog(QDialog):
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.results = QTableWidget(0, 4)
-        self.results.setHorizontalHeaderLabels(["Row", "Fate", "Why", "Decision"])
-        self.results.setAccessibleName("Every row's fate")
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.verticalHeader().hide()
+        self.fates = ChoicesModel(["Row", "Fate", "Why", "Decision"], self)
+        self.fates.chosen.connect(self._update_import_button)
+        self.results = choices_view(self.fates, "Every row's fate", self)
         self.results.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.results.setColumnWidth(3, 300)
         self.import_button = QPushButton("&Import")
@@ -297,19 +293,11 @@ class ImportDialog(QDialog):
         else:
             shown = [(c.number, "ok" if c.ok else "rejected", c.message, None) for c in plan.lines[:LISTED]]
             total = len(plan.lines)
-        self.results.setRowCount(len(shown))
-        for i, (number, fate, message, who) in enumerate(shown):
-            for j, text in enumerate((str(number), fate, message)):
-                self.results.setItem(i, j, QTableWidgetItem(text))
-            if fate == "possible-duplicate":
-                choice = QComboBox()
-                choice.addItem("— decide —", None)
-                if who is not None:
-                    choice.addItem(f"The same person as nominal {who}", who)
-                choice.addItem("A new person", NEW_PERSON)
-                choice.setAccessibleName(f"Row {number}: who is this?")
-                choice.currentIndexChanged.connect(lambda _i: self._update_import_button())
-                self.results.setCellWidget(i, 3, choice)
+        self.fates.set_rows([
+            ChoiceRow((str(number), fate, message), _who_is_this(who) if fate == "possible-duplicate" else (),
+                      key=number)
+            for number, fate, message, who in shown
+        ])  # fmt: skip
         more = f" ({len(shown):,} are listed, those needing you first)" if total > len(shown) else ""
         notes = " ".join(plan.notes)
         self.status.setText(
@@ -318,13 +306,10 @@ class ImportDialog(QDialog):
         self._update_import_button()
 
     def decisions(self) -> dict[int, int | None]:
-        out: dict[int, int | None] = {}
-        for i in range(self.results.rowCount()):
-            widget, row = self.results.cellWidget(i, 3), self.results.item(i, 0)
-            if isinstance(widget, QComboBox) and widget.currentData() is not None and row is not None:
-                value = int(widget.currentData())
-                out[int(row.text())] = None if value == NEW_PERSON else value
-        return out
+        """Each possible duplicate decided: its row → the person it is, or None for a new person."""
+        return {
+            row: None if value == NEW_PERSON else int(value) for row, value in self.fates.choices().items()
+        }
 
     def _update_import_button(self) -> None:
         plan = self.plan
@@ -342,7 +327,7 @@ class ImportDialog(QDialog):
 
     def _clear_results(self) -> None:
         self.plan = None
-        self.results.setRowCount(0)
+        self.fates.set_rows([])
         self.import_button.setEnabled(False)
 
     # -- the import ---------------------------------------------------------------------------------------
@@ -378,3 +363,8 @@ class ImportDialog(QDialog):
             self, "Why is this being imported?", "Reason (recorded in the audit log):"
         )
         return text if ok and text.strip() else None
+
+
+def _who_is_this(who: int | None) -> tuple[tuple[str, int], ...]:
+    same = ((f"The same person as nominal {who}", who),) if who is not None else ()
+    return (*same, ("A new person", NEW_PERSON))

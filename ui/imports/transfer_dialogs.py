@@ -21,16 +21,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import ServiceError
-from ppo_desktop.services.transfer import Transfer, TransferPlan
+from ppo_desktop.services.transfer import PersonFate, Transfer, TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
+from ui.choices_model import ChoiceRow, ChoicesModel, choices_view
 from ui.context import AppContext
 from ui.widgets import add_rows
 
@@ -117,42 +116,29 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle("Open a transfer pack")
-        self.table = QTableWidget(len(plan.people), 3)
-        self.table.setHorizontalHeaderLabels(["Person", "What happens", "Decision"])
-        self.table.verticalHeader().hide()
+        self.people = ChoicesModel(["Person", "What happens", "Decision"], self)
+        self.people.set_rows([
+            ChoiceRow((p.name, f"{p.fate}: {p.message}"),
+                      _who_is_this(p) if p.fate == "possible-duplicate" else (), key=p.number)
+            for p in plan.people
+        ])  # fmt: skip
+        self.table = choices_view(self.people, "People in the pack", self)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("People in the pack")
-        for i, person in enumerate(plan.people):
-            self.table.setItem(i, 0, QTableWidgetItem(person.name))
-            self.table.setItem(i, 1, QTableWidgetItem(f"{person.fate}: {person.message}"))
-            if person.fate == "possible-duplicate":
-                choice = QComboBox()
-                choice.addItem("— decide —", None)
-                if person.nominal_id is not None:
-                    choice.addItem(f"The same person as nominal {person.nominal_id}", person.nominal_id)
-                choice.addItem("A new person", NEW_PERSON)
-                choice.setAccessibleName(f"{person.name}: who is this?")
-                self.table.setCellWidget(i, 2, choice)
-        self.conflicts = QTableWidget(len(plan.conflicts), 4)
-        self.conflicts.setHorizontalHeaderLabels(["Changed on both laptops", "On this laptop", "In the pack",
-                                                  "Keep"])  # fmt: skip
-        self.conflicts.verticalHeader().hide()
+        self.table.setColumnWidth(2, 280)
+        self.choices = ChoicesModel(
+            ["Changed on both laptops", "On this laptop", "In the pack", "Keep"], self
+        )
+        self.choices.set_rows([
+            ChoiceRow((f"{c.record}\n{c.field.replace('_', ' ')}", f"{_shown(c.here)}\n{c.here_by}",
+                       f"{_shown(c.there)}\n{c.there_by}"),
+                      (("This laptop's", "here"), ("The pack's", "there")), key=c.key)
+            for c in plan.conflicts
+        ])  # fmt: skip
+        self.conflicts = choices_view(self.choices, "Conflicts: the same field changed on both laptops", self)
         header = self.conflicts.horizontalHeader()
         for column in (0, 1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.conflicts.setAccessibleName("Conflicts: the same field changed on both laptops")
-        self.conflicts.setWordWrap(True)
-        for i, c in enumerate(plan.conflicts):
-            self.conflicts.setItem(i, 0, QTableWidgetItem(f"{c.record}\n{c.field.replace('_', ' ')}"))
-            self.conflicts.setItem(i, 1, QTableWidgetItem(f"{_shown(c.here)}\n{c.here_by}"))
-            self.conflicts.setItem(i, 2, QTableWidgetItem(f"{_shown(c.there)}\n{c.there_by}"))
-            choice = QComboBox()
-            choice.addItem("— choose —", None)
-            choice.addItem("This laptop's", "here")
-            choice.addItem("The pack's", "there")
-            choice.setAccessibleName(f"{c.record}, {c.field}: which value stands?")
-            self.conflicts.setCellWidget(i, 3, choice)
+        self.conflicts.setColumnWidth(3, 160)
         self.conflicts.resizeRowsToContents()
         self.conflicts.setVisible(bool(plan.conflicts))
         self.reason = QLineEdit()
@@ -184,21 +170,19 @@ class MergeDialog(QDialog):
         self.resize(900, 500)
 
     def resolutions(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for i, conflict in enumerate(self.plan.conflicts):
-            widget = self.conflicts.cellWidget(i, 3)
-            if isinstance(widget, QComboBox) and widget.currentData() is not None:
-                out[conflict.key] = str(widget.currentData())
-        return out
+        """Each conflict settled: its key → "here" (this laptop's value) or "there" (the pack's)."""
+        return {str(k): str(v) for k, v in self.choices.choices().items()}
 
     def decisions(self) -> dict[int, int | None]:
-        out: dict[int, int | None] = {}
-        for i, person in enumerate(self.plan.people):
-            widget = self.table.cellWidget(i, 2)
-            if isinstance(widget, QComboBox) and widget.currentData() is not None:
-                value = int(widget.currentData())
-                out[person.number] = None if value == NEW_PERSON else value
-        return out
+        """Each possible duplicate decided: its number in the pack → the person here, or None (new)."""
+        return {int(k): None if v == NEW_PERSON else int(v) for k, v in self.people.choices().items()}
+
+
+def _who_is_this(person: PersonFate) -> tuple[tuple[str, int], ...]:
+    same = (
+        ((f"The same person as nominal {person.nominal_id}", person.nominal_id),) if person.nominal_id else ()
+    )
+    return (*same, ("A new person", NEW_PERSON))
 
 
 @dataclass(frozen=True)

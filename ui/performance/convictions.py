@@ -97,7 +97,7 @@ class CohortYearDialog(QDialog):
         self.accept()
 
 
-class CountsModel(QAbstractTableModel):
+class ConvictionsModel(QAbstractTableModel):
     """Members down the side, Q1–Q4 across; a blank cell is 'not yet entered', 0 is 'none'."""
 
     def __init__(
@@ -130,6 +130,8 @@ class CountsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if 1 <= index.column() <= 4 and index.row() < len(self.members):
             return base | Qt.ItemFlag.ItemIsEditable
@@ -184,7 +186,7 @@ class ConvictionsDialog(QDialog):
         year = years.get(year_id)
         years.consult(year_id)
         self.setWindowTitle(f"Convictions — cohort {year.label}")
-        self.model = CountsModel(years.members(year_id), years.counts(year_id), self)
+        self.model = ConvictionsModel(years.members(year_id), years.counts(year_id), self)
         self.changes_made: Changes | None = None  # what saving changed, once saved
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -108,6 +108,8 @@ class CountsModel(QAbstractTableModel):
         return names[section] if 0 <= section < len(names) else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         column = index.column()
         if 2 <= column < self.col_score and not self.read_only and not self.items[index.row()].heading:
             return EDITABLE

@@ -110,7 +110,7 @@ class CreateStoreDialog(QDialog):
             self.error.setText("Enter the partnership's name; it appears on every document.")
             return
         path = Path(self.folder.text()).expanduser() / self.name.text().strip()
-        from ppo_desktop.services.session import VaultError, create_store  # loaded when needed
+        from ppo_desktop.services.session import StoreProblem, create_store  # loaded when needed
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -122,7 +122,7 @@ class CreateStoreDialog(QDialog):
                 partnership=self.partnership.text().strip(),
                 device=resolve(self._device),
             )
-        except VaultError as exc:
+        except StoreProblem as exc:
             self.error.setText(str(exc))
             return
         finally:

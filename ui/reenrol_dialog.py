@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ppo_desktop.services.session import VaultError, reenrol
+from ppo_desktop.services.session import StoreProblem, reenrol
 from ppo_desktop.services.users import Users
 from ppo_desktop.services.workspace import Workspace
 from ui.widgets import add_rows
@@ -47,7 +47,7 @@ class ReenrolDialog(QDialog):
             return
         try:
             reenrol(self.ws, self.user.currentData(), self.first.text())
-        except VaultError as exc:
+        except StoreProblem as exc:
             self.error.setText(str(exc))
             return
         self.accept()

@@ -146,11 +146,11 @@ class UnlockDialog(QDialog):
         self.runner.run(job, self._granted, self._failed)
 
     def _granted(self, grant: object) -> None:
-        from ppo_desktop.services.session import VaultError, open_granted
+        from ppo_desktop.services.session import StoreProblem, open_granted
 
         try:
             self.workspace = open_granted(grant, device=self.device, defer_check=True)  # type: ignore[arg-type]
-        except VaultError as exc:
+        except StoreProblem as exc:
             self._failed(exc)
             return
         self._busy(False)
@@ -158,11 +158,11 @@ class UnlockDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         from ppo_desktop.backoff import wait_after
-        from ppo_desktop.services.session import VaultError
+        from ppo_desktop.services.session import StoreProblem
         from ppo_desktop.services.session import WrongPassphrase as Wrong
 
         self._busy(False)
-        if not isinstance(exc, VaultError):
+        if not isinstance(exc, StoreProblem):
             raise exc
         self.error.setText(str(exc))
         if isinstance(exc, Wrong):

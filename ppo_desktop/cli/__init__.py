@@ -36,6 +36,7 @@ from ppo_desktop.cli.store import (
 )
 from ppo_desktop.cli.transfer import cmd_transfer_export, cmd_transfer_import, cmd_transfer_key
 from ppo_desktop.domain import Role
+from ppo_desktop.services.session import StoreProblem
 from ppo_desktop.services.workspace import ServiceError
 
 
@@ -216,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("create needs --user (the administrator's user name)")
     try:
         return int(args.fn(args))
-    except (VaultError, ServiceError, CliError) as exc:
+    except (VaultError, StoreProblem, ServiceError, CliError) as exc:
         print(f"ppo-admin: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
+from db import errors as db_errors
 from db.device import DeviceSecrets, system_device_secrets
-from db.errors import VaultError, WrongPassphrase
 from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
 from ppo_desktop.audit import AuditKind
@@ -17,7 +20,7 @@ __all__ = [
     "WrongPassphrase",
     "DeviceSecrets",
     "KeyGrant",
-    "VaultError",
+    "StoreProblem",
     "create_store",
     "open_granted",
     "system_device_secrets",
@@ -26,9 +29,38 @@ __all__ = [
     "reenrol",
 ]
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreProblem(Exception):
+    """The store could not be created, opened or changed: ``str()`` says why, in words a
+    coordinator can act on (the screens catch this, never the vault's own types)."""
+
+
+class WrongPassphrase(StoreProblem):
+    pass
+
+
+def _in_own_words(fn: Callable[P, R]) -> Callable[P, R]:
+    """The vault's errors, as this package's: the screens need not know the vault."""
+
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except db_errors.WrongPassphrase as exc:
+            raise WrongPassphrase(str(exc)) from exc
+        except db_errors.VaultError as exc:
+            raise StoreProblem(str(exc)) from exc
+
+    return call
+
+
 RECOVERY_USER = User(id=RECOVERY_KIND, display_name="Recovery key holder", role=Role.ADMINISTRATOR)
 
 
+@_in_own_words
 def create_store(
     path: str | os.PathLike[str],
     *,
@@ -70,6 +102,7 @@ def create_store(
     return ws, recovery
 
 
+@_in_own_words
 def unlock(
     path: str | os.PathLike[str],
     passphrase: str | None = None,
@@ -83,6 +116,7 @@ def unlock(
     return open_granted(grant, device=device, clock=clock)
 
 
+@_in_own_words
 def unlock_key(
     path: str | os.PathLike[str],
     passphrase: str | None = None,
@@ -95,6 +129,7 @@ def unlock_key(
     return Vault.grant(path, passphrase, user=user_id, recovery_key=recovery_key, device=device)
 
 
+@_in_own_words
 def open_granted(
     grant: KeyGrant, *, device: DeviceSecrets, clock: Clock | None = None, defer_check: bool = False
 ) -> Workspace:
@@ -109,15 +144,15 @@ def open_granted(
         else:
             found = list(vault.db.query("SELECT * FROM users WHERE id = ?", [vault.unlocked_by]))
             if not found:
-                raise VaultError(f"The key slot {vault.unlocked_by!r} has no user record in this store.")
+                raise StoreProblem(f"The key slot {vault.unlocked_by!r} has no user record in this store.")
             user = rows.user(found[0])
             if not user.active:
-                raise VaultError(f"The account {user.id!r} has been deactivated.")
+                raise StoreProblem(f"The account {user.id!r} has been deactivated.")
         ws = Workspace(vault, user, clock=clock)
         if vault.read_only:
             return ws  # nothing can be recorded; the app shows why, and blocks what would need a record
         if user is not RECOVERY_USER and user.id in integrity.tampered_users(ws):
-            raise VaultError(
+            raise StoreProblem(
                 f"The account {user.id!r} was changed outside PPO Panel (its record fails its seal), so "
                 "it cannot be used. An administrator must check it."
             )
@@ -142,7 +177,7 @@ def open_granted(
 
 def _check_user_id(user_id: str) -> None:
     if not user_id or not user_id.replace("-", "").replace(".", "").replace("_", "").isalnum():
-        raise VaultError("A user name may use letters, digits, '.', '-' and '_' only.")
+        raise StoreProblem("A user name may use letters, digits, '.', '-' and '_' only.")
 
 
 def lock(ws: Workspace, reason: str) -> None:
@@ -157,13 +192,14 @@ def lock(ws: Workspace, reason: str) -> None:
     ws.close()
 
 
+@_in_own_words
 def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
     """After a recovery-key unlock (a forgotten passphrase, or a keyring lost or replaced): give
     ``user_id`` a new passphrase slot, tied to this computer's keyring where there is one."""
     if ws.vault.unlocked_by != RECOVERY_KIND and ws.user.role is not Role.ADMINISTRATOR:
-        raise VaultError("Only the recovery key holder or an administrator can reset a passphrase.")
+        raise StoreProblem("Only the recovery key holder or an administrator can reset a passphrase.")
     if not list(ws.db.query("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])):
-        raise VaultError(f"There is no active user {user_id!r}.")
+        raise StoreProblem(f"There is no active user {user_id!r}.")
     ws.vault.replace_passphrase(user_id, new_passphrase)
     with ws.transaction():
         ws.audit.record(

@@ -14,7 +14,7 @@ from db.errors import StoreDamaged, StoreReadOnly
 from db.keyfile import KdfCost
 from db.vault import Vault
 from ppo_desktop.services.cases import Cases, NominalDraft
-from ppo_desktop.services.session import create_store, unlock
+from ppo_desktop.services.session import StoreProblem, create_store, unlock
 from ppo_desktop.services.workspace import NotSaved, Workspace
 
 PASS = "fault passphrase 1"
@@ -45,8 +45,9 @@ def test_a_truncated_store_is_refused_and_left_as_it_is(store: Path, keep: int |
     cut = len(data) // 2 if keep == "half" else int(keep)
     store.write_bytes(data[:cut])
     before = _sha(store)
-    with pytest.raises(StoreDamaged, match="damaged"):
+    with pytest.raises(StoreProblem, match="damaged") as caught:
         unlock(store, PASS, device=DeviceSecrets(None))
+    assert isinstance(caught.value.__cause__, StoreDamaged)  # the vault's finding, in the app's own type
     assert _sha(store) == before and store.stat().st_size == cut  # never "repaired" or re-created
 
 

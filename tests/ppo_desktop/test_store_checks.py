@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from db.device import DeviceSecrets
-from db.errors import VaultError
 from db.keyfile import KdfCost
 from ppo_desktop import cli
 from ppo_desktop.domain import Role
 from ppo_desktop.services import integrity
 from ppo_desktop.services.cases import Cases, NominalDraft
-from ppo_desktop.services.session import create_store, unlock
+from ppo_desktop.services.session import StoreProblem, create_store, unlock
 from ppo_desktop.services.users import Users
 from ppo_desktop.services.workspace import PermissionDenied, StoreBlocked, Workspace
 
@@ -97,7 +96,7 @@ def test_dropped_guards_are_found(store: Path, device: DeviceSecrets) -> None:
 
 def test_a_role_raised_with_raw_sql_is_refused(store: Path, device: DeviceSecrets) -> None:
     raw_sql(store, device, "UPDATE users SET role = 'administrator' WHERE id = 'member'")
-    with pytest.raises(VaultError, match="changed outside PPO Panel"):
+    with pytest.raises(StoreProblem, match="changed outside PPO Panel"):
         unlock(store, MEMBER, user_id="member", device=device)
     ws = admin(store, device)
     assert "user record(s) changed outside PPO Panel: member" in ws.blocked
@@ -149,5 +148,5 @@ def test_removing_a_user_rekeys_the_store_and_marks_older_backups(
     assert "made before the store was re-keyed" in Backups(ws).verify_bundle(old_backup)[0]
     ws.close()
     (store.parent / "panel.ppo.keys").write_bytes(kept)  # the old key file put back: opens nothing
-    with pytest.raises(VaultError):
+    with pytest.raises(StoreProblem):
         unlock(store, MEMBER, user_id="member", device=device)

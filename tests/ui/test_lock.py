@@ -158,7 +158,7 @@ def test_recovery_unlock_asks_for_a_new_passphrase(qtbot: QtBot, tmp_path: Path)
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.first, "a brand new passphrase")  # type: ignore[attr-defined]
     qtbot.keyClicks(dialog.second, "a brand new passphrase")  # type: ignore[attr-defined]
-    with qtbot.waitSignal(dialog.accepted):
+    with qtbot.waitSignal(dialog.accepted, timeout=60000):  # a real-cost key derivation, on a busy machine
         dialog.attempt()  # type: ignore[attr-defined]
     summaries = [e.summary for e in window.ctx.ws.audit.entries(limit=5)]
     assert "Passphrase reset (re-enrolled)" in summaries

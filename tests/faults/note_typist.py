@@ -14,13 +14,14 @@ def main(store: str, passphrase: str, meeting_id: str, text: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     import ui.meeting.console as console_module
+    import ui.meeting.notes_view as notes_module
     from db.device import DeviceSecrets
     from ppo_desktop.services.session import unlock
     from ui.context import AppContext
     from ui.tasks import SyncRunner
 
     app = QApplication(sys.argv[:1])
-    console_module.NOTES_SAVE_MS = 600_000  # the notes are never saved as a record: only the draft
+    notes_module.NOTES_SAVE_MS = 600_000  # the notes are never saved as a record: only the draft
     ws = unlock(store, passphrase, device=DeviceSecrets(None))
     console = console_module.ChairConsole(AppContext(ws, SyncRunner()), int(meeting_id))
     console.show()

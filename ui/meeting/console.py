@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDialog,
     QGroupBox,
     QLabel,
@@ -25,22 +24,21 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import Changes
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.drafts import Drafts
 from ui.context import AppContext
 from ui.meeting.action_form import ActionForm
 from ui.meeting.agenda_model import AgendaModel
 from ui.meeting.decision_dialog import DecisionDialog
-from ui.meeting.notes_view import DraftOffer, notes_editor
+from ui.meeting.notes_view import NotesPanel
 from ui.meeting.presenter import MeetingPresenter, Progress
 from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
+from ui.meeting.projector_controls import ProjectorControls
 from ui.scoring.panel import ScoringPanel
 from ui.widgets import configure_table, title_label
 
 DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
-NOTES_SAVE_MS = 800
-DRAFT_KEEP_MS = 250  # typed text reaches the encrypted store this soon, as a draft
 
 
 AGENDA_MIN_WIDTH = 240
@@ -88,7 +86,6 @@ class ChairConsole(QMainWindow):
         self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
 
         self.timer_state = ""
-        self.projector_in_front = False
         self.confirm: Callable[[str, str], bool] = self._confirm
         self.offer_minutes: Callable[[], None] = self._offer_minutes
         self.minutes_dialog: QDialog | None = None
@@ -96,14 +93,6 @@ class ChairConsole(QMainWindow):
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._update_progress)
-        self.notes_timer = QTimer(self)
-        self.notes_timer.setSingleShot(True)
-        self.notes_timer.setInterval(NOTES_SAVE_MS)
-        self.notes_timer.timeout.connect(self.save_notes)
-        self.draft_timer = QTimer(self)
-        self.draft_timer.setSingleShot(True)
-        self.draft_timer.setInterval(DRAFT_KEEP_MS)
-        self.draft_timer.timeout.connect(self.keep_draft)
 
         # -- left: the agenda and progress
         self.agenda = AgendaModel(self._move, lambda: self.current.id if self.current else None, self)
@@ -129,10 +118,12 @@ class ChairConsole(QMainWindow):
         summary_scroll.setWidgetResizable(True)
         self.scoring = ScoringPanel(ctx, self)
         self.scoring.widget.scored.connect(lambda _b: self._project())
-        self.notes = notes_editor()
-        self.notes.textChanged.connect(self.notes_timer.start)
-        self.notes.textChanged.connect(self.draft_timer.start)
-        self.offer = DraftOffer(self.take_draft, self.drop_draft)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.notes_panel = NotesPanel(self.presenter, ctx.perform, self.error, self)
+        self.notes_panel.draft_kept.connect(self.draft_kept)
+        self.notes, self.offer = self.notes_panel.editor, self.notes_panel.offer
         self.draft_offer, self.restore_draft = self.offer.text, self.offer.restore
         self.tabs = QTabWidget()
         self.tabs.addTab(summary_scroll, "S&ummary")
@@ -164,9 +155,6 @@ class ChairConsole(QMainWindow):
         decide_layout.addWidget(self.decided)
         right_layout.addWidget(decide_box)
         right_layout.addWidget(self._action_box())
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
         right_layout.addWidget(self.error)
         right_layout.addStretch(1)
 
@@ -208,26 +196,17 @@ class ChairConsole(QMainWindow):
         prev_button.clicked.connect(self.previous_item)
         next_button = QPushButton("&Next ▶  (PgDn)")
         next_button.clicked.connect(self.next_item)
-        self.screen_choice = QComboBox()
-        self.screen_choice.setAccessibleName("Projector screen")
-        from PySide6.QtGui import QGuiApplication
-
-        for i, screen in enumerate(QGuiApplication.screens()):
-            self.screen_choice.addItem(
-                f"Screen {i + 1}: {screen.name()} {screen.size().width()}×{screen.size().height()}", i
-            )
-        self.screen_choice.setCurrentIndex(self.screen_choice.count() - 1)
-        self.projector_button = QPushButton("Show pro&jector  (F5)")
-        self.projector_button.clicked.connect(self.toggle_projector)
-        self.curtain_button = QPushButton("&Curtain  (F8)")
-        self.curtain_button.clicked.connect(self.toggle_curtain)
+        self.projector_controls = controls = ProjectorControls(
+            self, self.projector, lambda: self._project(True)
+        )
+        self.projector_button, self.curtain_button = controls.show_button, controls.curtain_button
         self.close_button = QPushButton("C&lose meeting…")
         self.close_button.clicked.connect(self.close_meeting)
         for w in (
             prev_button,
             next_button,
             QLabel("  Projector on:"),
-            self.screen_choice,
+            controls.screen_choice,
             self.projector_button,
             self.curtain_button,
             self.close_button,
@@ -285,10 +264,7 @@ class ChairConsole(QMainWindow):
         item = self.presenter.go_to(index)
         self.agenda_view.selectRow(index)
         self.agenda.set_rows(self.items)
-        self.notes.blockSignals(True)
-        self.notes.setPlainText(item.notes)
-        self.notes.blockSignals(False)
-        self._offer_draft()
+        self.notes_panel.show_item(item.notes)
         if item.nominal_id is not None:
             self.scoring.show_nominal(item.nominal_id)
         else:
@@ -330,36 +306,17 @@ class ChairConsole(QMainWindow):
 
     # -- the projector -----------------------------------------------------------------------
     def toggle_projector(self) -> None:
-        if self.projector.isVisible():
-            self.projector.hide()
-            self.projector_button.setText("Show pro&jector  (F5)")
-            return
-        from PySide6.QtGui import QGuiApplication
-
-        screens = QGuiApplication.screens()
-        chosen = screens[self.screen_choice.currentData() or 0] if screens else None
-        second = len(screens) > 1 and chosen is not self.screen()
-        self.projector.place_on(chosen, full_screen=second, beside=None if second else self)
-        self.projector_button.setText("Hide pro&jector  (F5)")
-        self.projector.set_curtain(False)
-        self._project(record=True)
+        self.projector_controls.toggle()
 
     def bring_projector_forward(self) -> None:
-        """One screen too narrow for both: F6 brings the projector in front, or sends it back behind
-        the console (the keyboard stays with the console either way)."""
-        if not self.projector.isVisible():
-            return
-        self.projector_in_front = not self.projector_in_front
-        if self.projector_in_front:
-            self.projector.raise_()
-        else:
-            self.projector.lower()
-            self.raise_()
-        self.activateWindow()
+        self.projector_controls.bring_forward()
 
     def toggle_curtain(self) -> None:
-        self.projector.set_curtain(not self.projector.curtained)
-        self.curtain_button.setText("Lift &curtain  (F8)" if self.projector.curtained else "&Curtain  (F8)")
+        self.projector_controls.toggle_curtain()
+
+    @property
+    def projector_in_front(self) -> bool:
+        return self.projector_controls.in_front
 
     def _project(self, record: bool = False) -> None:
         if self.current is None:
@@ -407,45 +364,7 @@ class ChairConsole(QMainWindow):
             self.action_text.clear()
 
     def save_notes(self) -> None:
-        self.notes_timer.stop()
-        self.draft_timer.stop()
-        if self.current is None:
-            return
-        text = self.notes.toPlainText()
-        if self.ctx.perform(lambda: self.presenter.save_notes(text), self.error) is None:
-            return  # not saved: the text stays in the editor (and in its draft) for a retry
-        if not self.offer.isVisible():
-            self.presenter.settle_draft()
-
-    def keep_draft(self) -> None:
-        """What is being typed, into the encrypted store at once (a kill loses at most a moment)."""
-        try:
-            kept = self.presenter.keep_draft(self.notes.toPlainText())
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        if kept:
-            self.draft_kept.emit()
-
-    def _offer_draft(self) -> None:
-        draft = self.presenter.draft_to_offer()
-        if draft is None:
-            self.offer.hide()
-        else:
-            self.offer.offer(draft.saved_at)
-
-    def take_draft(self) -> None:
-        draft = self.presenter.draft_to_offer()
-        self.offer.hide()
-        if draft is not None:
-            self.notes.setPlainText(draft.text)
-            self.save_notes()
-
-    def drop_draft(self) -> None:
-        self.offer.hide()
-        item = self.current
-        if item is not None:
-            self.drafts.discard(self.presenter.draft_key(item))
+        self.notes_panel.save()
 
     def close_meeting(self) -> None:
         """Closing asks about items not reached, then fixes the decisions, stops the item timer and

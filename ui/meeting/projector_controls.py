@@ -1,0 +1,62 @@
+"""The console's hold on the projector window: which screen, show or hide (F5), the curtain (F8),
+and on one screen too narrow for both, the projector in front or behind (F6) — the keyboard stays
+with the chair's console throughout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+
+from ui.meeting.projector import ProjectorWindow
+
+
+class ProjectorControls:
+    def __init__(self, console: QWidget, projector: ProjectorWindow, shown: Callable[[], None]) -> None:
+        """``shown``: called once the room can see the projector (the item is then projected, and
+        the disclosure recorded)."""
+        self.console = console
+        self.projector = projector
+        self._shown = shown
+        self.in_front = False
+        self.screen_choice = QComboBox()
+        self.screen_choice.setAccessibleName("Projector screen")
+        for i, screen in enumerate(QGuiApplication.screens()):
+            size = screen.size()
+            self.screen_choice.addItem(f"Screen {i + 1}: {screen.name()} {size.width()}×{size.height()}", i)
+        self.screen_choice.setCurrentIndex(self.screen_choice.count() - 1)
+        self.show_button = QPushButton("Show pro&jector  (F5)")
+        self.show_button.clicked.connect(self.toggle)
+        self.curtain_button = QPushButton("&Curtain  (F8)")
+        self.curtain_button.clicked.connect(self.toggle_curtain)
+
+    def toggle(self) -> None:
+        if self.projector.isVisible():
+            self.projector.hide()
+            self.show_button.setText("Show pro&jector  (F5)")
+            return
+        screens = QGuiApplication.screens()
+        chosen = screens[self.screen_choice.currentData() or 0] if screens else None
+        second = len(screens) > 1 and chosen is not self.console.screen()
+        self.projector.place_on(chosen, full_screen=second, beside=None if second else self.console)
+        self.show_button.setText("Hide pro&jector  (F5)")
+        self.projector.set_curtain(False)
+        self._shown()
+
+    def bring_forward(self) -> None:
+        """One screen too narrow for both: the projector in front, or back behind the console (the
+        keyboard stays with the console either way)."""
+        if not self.projector.isVisible():
+            return
+        self.in_front = not self.in_front
+        if self.in_front:
+            self.projector.raise_()
+        else:
+            self.projector.lower()
+            self.console.raise_()
+        self.console.activateWindow()
+
+    def toggle_curtain(self) -> None:
+        self.projector.set_curtain(not self.projector.curtained)
+        self.curtain_button.setText("Lift &curtain  (F8)" if self.projector.curtained else "&Curtain  (F8)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import errno
 import hashlib
 import hmac
 import json
@@ -21,22 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from sqlite_utils import Database
 
-from db import backup, connection, migrations
+from db import backup, connection, migrations, store_files
 from db.device import DeviceSecrets
 from db.errors import (
     FolderNotWritable,
     KeyFileDamaged,
-    KeyFileMissing,
     SlotError,
     StoreDamaged,
     StoreExists,
-    StoreFull,
-    StoreIOError,
-    StoreLocked,
-    StoreMissing,
     StoreReadOnly,
     VaultError,
     WrongPassphrase,
@@ -52,7 +46,6 @@ from db.keyfile import (
     describe,
     new_recovery_key,
     normalise_recovery_key,
-    temp_prefix,
 )
 from db.store_paths import VaultPaths
 
@@ -117,7 +110,7 @@ class Vault:
             raise FolderNotWritable(f"The folder {folder} does not exist.")
         if not os.access(folder, os.W_OK):
             raise FolderNotWritable(f"The folder {folder} cannot be written to; choose another folder.")
-        lock = _acquire(paths)
+        lock = store_files.acquire(paths)
         data_key = secrets.token_bytes(DATA_KEY_BYTES)
         keyfile = KeyFile.new(data_key)
         device_secret = device.create(keyfile.store_id)
@@ -134,7 +127,7 @@ class Vault:
             if os.name == "posix":
                 os.chmod(paths.store, 0o600)
             vault.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            keyfile.store_salt = _store_salt(paths)
+            keyfile.store_salt = store_files.store_salt(paths)
             keyfile.seal(data_key)
             keyfile.write(paths.keyfile)
         except BaseException as exc:
@@ -177,7 +170,7 @@ class Vault:
     ) -> KeyGrant:
         """The slow, thread-safe half of opening: check the files and unwrap the data key."""
         paths = VaultPaths.of(path)
-        _check_files(paths)
+        store_files.check_files(paths)
         pending = _pending_rekey(paths, passphrase, user, recovery_key, device)
         if pending is not None:
             return pending
@@ -206,18 +199,18 @@ class Vault:
 
         ``quick_check=False`` leaves the whole-file check to ``background_check`` (it reads every
         page: seconds on a large store), so the UI can show the cohort at once."""
-        _check_files(grant.paths)
-        if grant.keyfile.store_salt and grant.keyfile.store_salt != _store_salt(grant.paths):
+        store_files.check_files(grant.paths)
+        if grant.keyfile.store_salt and grant.keyfile.store_salt != store_files.store_salt(grant.paths):
             raise KeyFileDamaged(
                 f"The key file {grant.paths.keyfile.name} belongs to a different store (or the start of "
                 f"{grant.paths.store.name} is damaged). Put the matching key file beside the store."
             )
-        why = _unwritable(grant.paths)
+        why = store_files.unwritable(grant.paths)
         if why:
             return cls._connect_read_only(grant, device, why)
-        lock = _acquire(grant.paths)
+        lock = store_files.acquire(grant.paths)
         try:
-            _remove_half_written(grant.paths)
+            store_files.remove_half_written(grant.paths)
             keyfile = grant.keyfile
             if grant.rewrite is not None:
                 grant.rewrite.write(grant.paths.keyfile)
@@ -299,7 +292,7 @@ class Vault:
             with self.db.atomic() as db:
                 yield db
         except sqlcipher3.OperationalError as exc:
-            raise _write_error(exc) from exc
+            raise store_files.write_error(exc) from exc
 
     def derive_key(self, purpose: str) -> bytes:
         """A key for ``purpose`` (e.g. the audit chain), never the data key itself. Derived from the
@@ -486,81 +479,6 @@ class Vault:
 
 def _copy(keyfile: KeyFile) -> KeyFile:
     return dataclasses.replace(keyfile, slots=list(keyfile.slots))
-
-
-def _store_salt(paths: VaultPaths) -> str:
-    with paths.store.open("rb") as fh:
-        return fh.read(16).hex()
-
-
-def _check_files(paths: VaultPaths) -> None:
-    if not paths.store.exists():
-        raise StoreMissing(f"There is no store at {paths.store}.")
-    size = paths.store.stat().st_size
-    if size == 0:
-        raise StoreDamaged(f"The store {paths.store.name} is empty (0 bytes); restore it from a backup.")
-    if size % connection.PAGE_SIZE:
-        raise StoreDamaged(
-            f"The store {paths.store.name} is damaged: it has been cut short ({size:,} bytes is not a whole "
-            "number of pages). Restore it from a backup."
-        )
-    if not paths.keyfile.exists():
-        raise KeyFileMissing(
-            f"The key file {paths.keyfile.name} is missing from {paths.store.parent}; "
-            "without it the store cannot be opened. Restore it from a backup."
-        )
-
-
-def _write_error(exc: sqlcipher3.OperationalError) -> BaseException:
-    text = str(exc).lower()
-    if "full" in text:
-        return StoreFull(
-            "The disk is full, so the change was not saved (nothing was lost; what you typed is kept). "
-            "Free some space, then try again."
-        )
-    if "readonly" in text or "read-only" in text:
-        return StoreReadOnly(
-            "The store cannot be written any more (the disk became read-only); nothing was saved."
-        )
-    if "disk i/o" in text:
-        return StoreIOError("The disk reported an error while saving; the change was rolled back. Try again.")
-    unchanged: BaseException = exc
-    return unchanged
-
-
-def _remove_half_written(paths: VaultPaths) -> None:
-    """Key-file copies left by a process killed mid-change (we hold the lock: nobody is writing one)."""
-    for stale in paths.keyfile.parent.glob(temp_prefix(paths.keyfile) + "*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-
-
-def _unwritable(paths: VaultPaths) -> str:
-    """Why the store cannot be written here, or "" when it can."""
-    if not os.access(paths.store.parent, os.W_OK):
-        return f"the folder {paths.store.parent} cannot be written to"
-    if not os.access(paths.store, os.W_OK):
-        return f"the file {paths.store.name} is read-only"
-    return ""
-
-
-def _acquire(paths: VaultPaths) -> FileLock:
-    lock = FileLock(paths.lock, timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreLocked(
-            f"The store {paths.store.name} is already open in another PPO Panel window or on another "
-            "account; close it there first."
-        ) from None
-    except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise FolderNotWritable(
-                f"The folder {paths.store.parent} cannot be written to, so the store cannot be opened "
-                "for editing."
-            ) from exc
-        raise
-    return lock
 
 
 def _unwrap(

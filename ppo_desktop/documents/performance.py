@@ -18,8 +18,8 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from ppo_desktop.documents.layout import FONT, DocumentMeta, build, para, table
 from ppo_desktop.performance.ceiling import CeilingYear, plain
-from ppo_desktop.performance.figures import Chart, Report
-from ppo_desktop.performance.tables import Table
+from ppo_desktop.performance.figures import Report
+from ppo_desktop.performance.tables import Chart, Table
 
 WIDTH = 180 * mm
 PALETTE = [colors.HexColor(c) for c in ("#1f5f99", "#d9822b", "#3f8f4f", "#8e44ad", "#7f8c8d")]

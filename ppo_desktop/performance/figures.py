@@ -14,8 +14,9 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.domain import Membership, Nominal, Nomination, RemovalOutcome, Status, Strand
-from ppo_desktop.performance.ceiling import CeilingYear, plain
-from ppo_desktop.performance.tables import Cell, Table
+from ppo_desktop.performance.ceiling import CeilingYear
+from ppo_desktop.performance.reoffending import reoffending_charts, reoffending_tables
+from ppo_desktop.performance.tables import Cell, Chart, Table
 from ppo_desktop.rules.profiles import Capacity, SchemeProfile
 
 POOL = "Nominations pool"
@@ -57,16 +58,6 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    kind: str  # "line", "bar" or "stacked"
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    reference: tuple[str, float] | None = None  # a level drawn across: baseline, allowance, maximum
-
-
-@dataclass(frozen=True)
 class Report:
     filters: Filters
     years: tuple[CeilingYear, ...]
@@ -97,75 +88,6 @@ def build(facts: Facts, filters: Filters) -> Report:
     ]
     charts = [*reoffending_charts(facts.years), trend_chart(trend, facts.profile), capacity_chart(sizes)]
     return Report(filters, tuple(facts.years), tuple(tables), tuple(c for c in charts if c.categories))
-
-
-# -- re-offending against the ceiling (003 §2) ---------------------------------------------
-def reoffending_tables(years: Iterable[CeilingYear]) -> list[Table]:
-    years = list(years)
-    summary = Table(
-        "reoffending-years",
-        "Re-offending against the performance ceiling",
-        (
-            "Cohort year",
-            "Cohort",
-            "Average months on scheme",
-            "Baseline convictions",
-            "Ceiling %",
-            "Threshold",
-            "Stretch %",
-            "Stretch threshold",
-            "Quarters entered",
-            "Convictions so far",
-            "Against threshold",
-            "Reduction on baseline %",
-            "Cohort convicted %",
-        ),
-        tuple(
-            (
-                y.label,
-                y.members,
-                y.months_on_scheme,
-                y.baseline,
-                y.ceiling_pct,
-                y.threshold,
-                y.stretch_pct,
-                y.stretch_threshold,
-                y.entered_quarters,
-                y.convictions,
-                y.against_threshold,
-                y.reduction_pct,
-                y.share_convicted_pct,
-            )
-            for y in years
-        ),
-        note="Threshold = baseline less the ceiling, rounded down (247 at 16 % → 207). "
-        "Reduction is shown once all four quarters are entered.",
-    )
-    quarters = Table(
-        "reoffending-quarters",
-        "Convictions per quarter against a quarter of the threshold",
-        ("Cohort year", "Quarter", "Convictions", "Predicted (¼ of threshold)", "Difference", "Over / under"),
-        tuple(
-            (y.label, f"Q{q.quarter}", q.convictions, q.allowance, q.difference, q.wording)
-            for y in years
-            for q in y.quarter_results()
-        ),
-    )
-    return [summary, quarters]
-
-
-def reoffending_charts(years: Iterable[CeilingYear]) -> list[Chart]:
-    return [
-        Chart(
-            f"reoffending-{y.label}",
-            f"Convictions per quarter, cohort {y.label}",
-            "bar",
-            ("Q1", "Q2", "Q3", "Q4"),
-            (("Convictions", tuple(float(n or 0) for n in y.quarters)),),
-            (f"¼ of threshold ({plain(y.quarter_allowance)})", float(y.quarter_allowance)),
-        )
-        for y in years
-    ]
 
 
 # -- cohort score trend (000 §9) ---------------------------------------------------------------

@@ -104,3 +104,13 @@ def suppress(rows: Sequence[tuple[Cell, ...]], total_row: bool) -> tuple[tuple[C
 
 def _small(value: Cell) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < THRESHOLD
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    kind: str  # "line", "bar" or "stacked"
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+    reference: tuple[str, float] | None = None  # a level drawn across: baseline, allowance, maximum

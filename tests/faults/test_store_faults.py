@@ -74,7 +74,9 @@ def test_a_read_only_store_opens_for_reading_and_blocks_every_change(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # CI runs as root, where chmod does not stop writes: the vault is told the place is not writable.
-    monkeypatch.setattr("db.vault._unwritable", lambda _paths: "the folder /media/usb cannot be written to")
+    monkeypatch.setattr(
+        "db.store_files.unwritable", lambda _paths: "the folder /media/usb cannot be written to"
+    )
     before = {p.name: _sha(p) for p in store.parent.iterdir() if p.is_file()}
     ws = unlock(store, PASS, device=DeviceSecrets(None))
     try:
@@ -94,7 +96,7 @@ def test_a_read_only_store_opens_for_reading_and_blocks_every_change(
 
 
 def test_read_only_refuses_a_store_that_needs_updating(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("db.vault._unwritable", lambda _paths: "the file is read-only")
+    monkeypatch.setattr("db.store_files.unwritable", lambda _paths: "the file is read-only")
     monkeypatch.setattr("db.migrations.latest_version", lambda: 99)
     with pytest.raises(StoreReadOnly, match="must be updated once where it can be written"):
         Vault.open(store, PASS, device=DeviceSecrets(None))

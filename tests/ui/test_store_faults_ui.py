@@ -47,7 +47,9 @@ def test_a_full_disk_keeps_the_nomination_for_a_retry(qtbot: QtBot, ctx: AppCont
 def test_a_read_only_store_shows_a_banner_and_opens_no_case(
     qtbot: QtBot, demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("db.vault._unwritable", lambda _paths: "the folder /media/usb cannot be written to")
+    monkeypatch.setattr(
+        "db.store_files.unwritable", lambda _paths: "the folder /media/usb cannot be written to"
+    )
     ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
     window = MainWindow(AppContext(ws, SyncRunner()))
     qtbot.addWidget(window)

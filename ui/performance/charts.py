@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from ppo_desktop.performance.figures import Chart
+from ppo_desktop.performance.tables import Chart
 
 PALETTE = ("#1f5f99", "#d9822b", "#3f8f4f", "#8e44ad", "#7f8c8d")
 

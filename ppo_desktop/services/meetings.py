@@ -232,6 +232,11 @@ class Meetings:
             "SELECT 1 FROM decisions WHERE agenda_item_id = ? AND undone_at IS NULL", [item_id]
         ).fetchone():
             raise ServiceError("This item has a decision; undo the decision before removing the item.")
+        if self.ws.db.execute("SELECT 1 FROM decisions WHERE agenda_item_id = ?", [item_id]).fetchone():
+            raise ServiceError(
+                "A decision on this item was taken and undone; that stays in the record, so the item "
+                "stays on the agenda (note in it that it was not needed)."
+            )
         with self.ws.writing() as db:
             db.execute("DELETE FROM agenda_items WHERE id = ?", [item_id])
             self._renumber(item.meeting_id)

@@ -251,3 +251,18 @@ def test_carried_forward_actions_reach_the_next_agenda(ws: Workspace) -> None:
     assert "carried forward" in " ".join(reasons[nid])
     Actions(ws).close(action.id, ActionState.DONE, outcome="Course completed")
     assert nid not in {p.nominal_id for p in meetings.proposals(nxt.id)}
+
+
+def test_an_item_whose_decision_was_undone_stays_with_a_reason_not_a_traceback(ws: Workspace) -> None:
+    """The undone decision is history and still names the item: removing it was a raw foreign-key
+    error before."""
+    meetings = Meetings(ws)
+    meeting = meetings.plan("Panel", ws.today() + dt.timedelta(days=7)).record
+    nid = person(ws, "Undonefield")
+    item = meetings.add_item(meeting.id, "Review", nominal_id=nid).record
+    meetings.start(meeting.id)
+    decision = Decisions(ws).decide(item.id, DecisionKind.RETAIN).record
+    Decisions(ws).undo(decision.id)
+    with pytest.raises(ServiceError, match="taken and undone"):
+        meetings.remove_item(item.id)
+    assert [i.id for i in meetings.agenda(meeting.id)] == [item.id]

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import CaseFact, NominationState, ScoreSheet, SheetState, Strand
+from ppo_desktop.domain import ScoreSheet, SheetState, Strand
 from ppo_desktop.rules import facts
-from ppo_desktop.rules.agenda import AssetReading
-from ppo_desktop.rules.ranking import PoolEntry, Ranking, rank
 from ppo_desktop.scoring import (
     Breakdown,
     Catalogue,
@@ -27,6 +23,7 @@ from ppo_desktop.scoring import (
 from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.pools import SelectionPools
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
@@ -42,7 +39,7 @@ class LineChange:
         return self.after - (self.before or 0.0)
 
 
-class ScoreSheets:
+class ScoreSheets(SelectionPools):
     def __init__(self, ws: Workspace, catalogue: Catalogue | None = None) -> None:
         self.ws = ws
         self.catalogue = catalogue or shipped()
@@ -258,116 +255,6 @@ class ScoreSheets:
         known: dict[str, Fact] = dict(breakdown.facts)
         known.update(person if person is not None else self.person_facts(nominal_id))
         return evaluate_all(self.ws.profile().criteria, known)
-
-    def pool(self, strand: Strand) -> Ranking:
-        """Candidates nominated for ``strand`` and its current cohort, ranked together on sheets of the
-        strand's own matrix only (an old ASSET sheet never ranks someone in the C&C pool). Where the
-        matrix states a selection threshold (P&D: ASSET > 21 or RoSH), only those who meet it are
-        within capacity."""
-        cases = Cases(self.ws)
-        profile = self.ws.profile()
-        matrix = profile.matrices[strand]
-        current = self.catalogue.get(matrix, on=self.ws.today())
-        threshold = next((c for c in current.criteria if c.key == "nominate"), None)
-        latest: dict[int, ScoreSheet] = {}
-        for r in self.ws.db.query(
-            "SELECT * FROM score_sheets WHERE matrix_id = ? ORDER BY scored_on, id", [matrix]
-        ):
-            latest[r["nominal_id"]] = rows.score_sheet(r)
-        people: dict[int, tuple[str, str, bool, dt.date]] = {}
-        for row in cases.cohort(include_former=False):
-            m = row.membership
-            if m is not None and m.strand is strand:
-                people[row.nominal.id] = (row.nominal.ref, row.nominal.display_name, True, m.added_on)
-        for r in self.ws.db.query(
-            "SELECT n.id, n.ref, n.family_name, n.given_names, min(o.nominated_on) AS since "
-            "FROM nominations o JOIN nominals n ON n.id = o.nominal_id "
-            "WHERE o.state = ? AND o.strand = ? GROUP BY n.id",
-            [NominationState.OPEN.value, strand.value],
-        ):
-            if r["id"] not in people:
-                name = f"{r['family_name'].upper()}, {r['given_names']}"
-                since = rows.date_or_none(r["since"]) or self.ws.today()
-                people[r["id"]] = (r["ref"], name, False, since)
-        case_facts: dict[int, list[CaseFact]] = {}
-        for r in self.ws.db.query("SELECT * FROM case_facts"):
-            case_facts.setdefault(r["nominal_id"], []).append(rows.case_fact(r))
-        entries = []
-        for nid, (ref, name, member, since) in people.items():
-            sheet = latest.get(nid)
-            sheet_facts: dict[str, Fact] = dict(self._facts_of(sheet)) if sheet else {}
-            eligible, why = True, ""
-            if threshold is not None:
-                verdict = evaluate_all((threshold,), sheet_facts)[0]
-                answer = {True: "meets it", False: "does not", None: "not known"}[verdict.met]
-                eligible, why = verdict.met is True, f"{answer}: {'; '.join(verdict.reasons)}"
-            person = facts.person_facts(cases.nominal(nid), case_facts.get(nid, []), self.ws.today())
-            inclusion = "; ".join(r.text for r in evaluate_all(profile.criteria, {**sheet_facts, **person}))
-            entries.append(
-                PoolEntry(
-                    nid,
-                    ref,
-                    name,
-                    sheet.total if sheet else None,
-                    member,
-                    since,
-                    bool(sheet and not sheet.final),
-                    eligible,
-                    why,
-                    inclusion,
-                )  # fmt: skip
-            )
-        capacity, note = self._capacity_line(strand, len(entries))
-        own = profile.capacity.get(strand)
-        return dataclasses.replace(rank(entries, capacity, own.min if own else 0), line_note=note)
-
-    def _capacity_line(self, strand: Strand, pool_size: int) -> tuple[int, str]:
-        """Where the capacity line falls: the strand's own maximum, else what a group of strands
-        counted together leaves for it, else nowhere (everyone eligible is within)."""
-        profile = self.ws.profile()
-        own = profile.capacity.get(strand)
-        if own is not None and own.max is not None:
-            return own.max, own.text
-        group = next((g for g in profile.capacity_groups if strand in g.strands and g.max is not None), None)
-        if group is None or group.max is None:
-            return pool_size, "no maximum set"
-        others = [s.value for s in group.strands if s is not strand]
-        held = self.ws.db.execute(
-            f"SELECT count(*) FROM memberships WHERE is_lead AND removed_on IS NULL AND NOT amber "
-            f"AND strand IN ({', '.join('?' * len(others))})",
-            others,
-        ).fetchone()[0]
-        line = max(0, group.max - held)
-        return line, f"{group.text}; {', '.join(others)} hold {held}, leaving {line}"
-
-    def asset_readings(self) -> dict[int, AssetReading]:
-        """Each P&D member's latest final sheet on the P&D matrix, read by the matrix now in force:
-        its de-selection prompt (ASSET below 21, no RoSH) and whether the score is rising."""
-        matrix = self.ws.profile().matrices[Strand.PREVENT_DETER]
-        criteria = self.catalogue.get(matrix, on=self.ws.today()).criteria
-        prompt = next((c for c in criteria if c.key == "deselect_prompt"), None)
-        sheets: dict[int, list[ScoreSheet]] = {}
-        for r in self.ws.db.query(
-            "SELECT s.* FROM score_sheets s JOIN memberships m ON m.nominal_id = s.nominal_id "
-            "WHERE s.matrix_id = ? AND s.state = 'final' AND m.strand = ? AND m.removed_on IS NULL "
-            "ORDER BY s.scored_on, s.id",
-            [matrix, Strand.PREVENT_DETER.value],
-        ):
-            sheets.setdefault(r["nominal_id"], []).append(rows.score_sheet(r))
-        out = {}
-        for nid, theirs in sheets.items():
-            last = theirs[-1]
-            below = evaluate_all((prompt,), self._facts_of(last))[0].met if prompt else None
-            rising = len(theirs) > 1 and last.total > theirs[-2].total
-            out[nid] = AssetReading(last.total, last.scored_on, below, rising)
-        return out
-
-    def _facts_of(self, sheet: ScoreSheet) -> Mapping[str, Fact]:
-        """The facts a sheet gives its criteria, re-derived from its inputs on its own definition."""
-        try:
-            return score(self.catalogue.get(sheet.matrix_id, sheet.matrix_version), sheet.inputs).facts
-        except (DefinitionError, InputError):
-            return {}
 
     def _nominated_strand(self, nominal_id: int) -> Strand:
         found = list(

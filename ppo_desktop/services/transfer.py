@@ -29,10 +29,11 @@ from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
 from ppo_desktop.services.merge import Conflict, Merge, Reconciliation
 from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 from ppo_desktop.transfer import pack
 from ppo_desktop.transfer.checks import check_payload
-from ppo_desktop.transfer.pack import KeyPair, PackError
+from ppo_desktop.transfer.pack import PackError
 from ppo_desktop.transfer.sync import TABLES, entity
 
 FORMAT = 2
@@ -137,29 +138,11 @@ class TransferPlan:
         return f"From {self.sender}{agenda}: {', '.join(parts) or 'nothing new for this laptop'}"
 
 
-class Transfer:
+class Transfer(TransferKeys):
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.exchange = Exchange(ws)
         self.merger = Merge(ws, self.exchange)
-
-    # -- this store's key --------------------------------------------------------------------------
-    def public_key(self) -> str:
-        """This store's transfer public key, made the first time it is asked for (the private half
-        stays in the encrypted store)."""
-        known = self.ws.setting("transfer_public_key")
-        if known:
-            return pack.public_key_text(bytes.fromhex(known))
-        pair = KeyPair.generate()
-        with self.ws.writing():
-            for key, value in (
-                ("transfer_private_key", pair.private.hex()),
-                ("transfer_public_key", pair.public.hex()),
-            ):
-                self.ws.db.table("settings").upsert({"key": key, "value": value}, pk="key")
-            self.ws.audit.record(AuditKind.COLLECTION, "settings", "transfer_key", "Transfer key pair made",
-                                 at=self.ws.now())  # fmt: skip
-        return pack.public_key_text(pair.public)
 
     # -- export ------------------------------------------------------------------------------------
     def partners(self) -> list[tuple[str, str]]:
@@ -259,25 +242,6 @@ class Transfer:
             if uid and (local := self.exchange.local(uid, "nominals")) is not None:
                 found.add(local)
         return found
-
-    def _signing_key(self) -> bytes:
-        """This store's Ed25519 signing key, made the first time a pack is sent (kept in the store)."""
-        known = self.ws.setting("transfer_signing_key")
-        if known:
-            return bytes.fromhex(known)
-        key = pack.new_signing_key()
-        with self.ws.writing():
-            self.ws.db.table("settings").upsert({"key": "transfer_signing_key", "value": key.hex()}, pk="key")
-            self.ws.audit.record(AuditKind.COLLECTION, "settings", "transfer_signing_key",
-                                 "Transfer signing key made", at=self.ws.now())  # fmt: skip
-        return key
-
-    def signing_fingerprint(self) -> str:
-        """What the receiving laptop will show as this store's key (Settings shows it to compare)."""
-        from cryptography.hazmat.primitives.asymmetric import ed25519
-
-        key = ed25519.Ed25519PrivateKey.from_private_bytes(self._signing_key())
-        return pack.fingerprint(key.public_key().public_bytes_raw())
 
     # -- import --------------------------------------------------------------------------------------
     def plan(self, data: bytes, *, passphrase: str | None = None) -> TransferPlan:

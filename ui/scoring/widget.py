@@ -10,8 +10,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,15 +25,14 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import ScoreSheet
 from ppo_desktop.scoring import Breakdown, Definition
-from ppo_desktop.scoring.definition import FACTOR_VALUES, Section
 from ppo_desktop.services import ServiceError
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
+from ui.scoring.section_editors import section_editors
 from ui.scoring.session import ScoringSession
 
 AUTOSAVE_MS = 700
-NONE = "(none)"
 
 
 class ScoringWidget(QWidget):
@@ -296,7 +293,9 @@ class ScoringWidget(QWidget):
                 note.setWordWrap(True)
                 note.setObjectName("hint")
                 form.addRow(note)
-            for key, label, editor in self._editors_for(s):
+            rows, editors = section_editors(s, self.inputs.get(s.key), self.set_value, self.set_sub_value)
+            self._editors.update(editors)
+            for key, label, editor in rows:
                 editor.setEnabled(not read_only)
                 editor.setAccessibleName(label)
                 points = QLabel()
@@ -311,49 +310,6 @@ class ScoringWidget(QWidget):
                 form.addRow(caption, row)
             self.other.addWidget(box)
         self._syncing = False
-
-    def _editors_for(self, s: Section) -> list[tuple[str, str, QWidget]]:
-        value = self.inputs.get(s.key)
-        if s.kind in ("band", "external"):
-            if s.derived:
-                shown = QLabel()
-                self._editors[s.key] = shown
-                return [(s.key, f"{s.unit.capitalize()} (counted)", shown)]
-            spin = QDoubleSpinBox()
-            spin.setDecimals(0)
-            spin.setRange(-1, s.maximum if s.maximum is not None else 100000)
-            spin.setSpecialValueText(NONE)
-            spin.setValue(-1 if value is None else float(value))
-            spin.valueChanged.connect(lambda v, k=s.key: self.set_value(k, None if v < 0 else int(v)))
-            self._editors[s.key] = spin
-            return [(s.key, s.unit.capitalize() or s.title, spin)]
-        if s.kind == "choice":
-            combo = _combo()
-            combo.addItem(NONE, None)
-            for o in s.options:
-                combo.addItem(f"{o.label}  ({o.points:g})", o.key)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.currentIndexChanged.connect(lambda _i, c=combo, k=s.key: self.set_value(k, c.currentData()))
-            self._editors[s.key] = combo
-            return [(s.key, s.title, combo)]
-        out: list[tuple[str, str, QWidget]] = []
-        for r in s.rows:
-            current = (value or {}).get(r.key)
-            if s.kind == "flags":
-                box = QCheckBox("yes")
-                box.setChecked(bool(current))
-                box.toggled.connect(lambda on, k=s.key, rk=r.key: self.set_sub_value(k, rk, on))
-                out.append((r.key, r.label, box))
-            else:  # factors
-                combo = _combo()
-                for answer in FACTOR_VALUES:
-                    combo.addItem(answer, answer)
-                combo.setCurrentIndex(max(0, combo.findData(current or "unknown")))
-                combo.currentIndexChanged.connect(
-                    lambda _i, c=combo, k=s.key, rk=r.key: self.set_sub_value(k, rk, c.currentData())
-                )
-                out.append((r.key, r.label, combo))
-        return out
 
     # -- painting ------------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -382,13 +338,6 @@ class ScoringWidget(QWidget):
         self.scored.emit(b)
         readings = "\n".join(f"• {r}" for r in b.readings)
         self.readings.setText(f"Readings of unexplained markers:\n{readings}" if readings else "")
-
-
-def _combo() -> QComboBox:
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
-    return combo
 
 
 def apply_projector_theme(widget: ScoringWidget, on: bool) -> None:

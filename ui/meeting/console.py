@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QGroupBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -30,6 +29,7 @@ from ppo_desktop.services.drafts import Drafts
 from ui.context import AppContext
 from ui.meeting.action_form import ActionForm
 from ui.meeting.agenda_model import AgendaModel
+from ui.meeting.decision_box import DecisionBox, DecisionForm
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.meeting.notes_view import NotesPanel
 from ui.meeting.presenter import MeetingPresenter, Progress
@@ -37,9 +37,6 @@ from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
 from ui.meeting.projector_controls import ProjectorControls
 from ui.scoring.panel import ScoringPanel
 from ui.widgets import configure_table, title_label
-
-DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
-
 
 AGENDA_MIN_WIDTH = 240
 
@@ -82,14 +79,12 @@ class ChairConsole(QMainWindow):
         ctx.broadcast(self.presenter.start())
         self.projector = ProjectorWindow()
         self.projector.keyboard_owner = self
-        self.decision_form: DecisionForm = self._ask_decision
         self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
 
         self.timer_state = ""
         self.confirm: Callable[[str, str], bool] = self._confirm
         self.offer_minutes: Callable[[], None] = self._offer_minutes
         self.minutes_dialog: QDialog | None = None
-        self.open_dialog: DecisionDialog | None = None  # the decision dialog on screen (tests drive it)
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._update_progress)
@@ -138,22 +133,9 @@ class ChairConsole(QMainWindow):
         # -- right: decisions and actions
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        decide_box = QGroupBox("Decision")
-        decide_layout = QVBoxLayout(decide_box)
-        self.decision_buttons: dict[DecisionKind, QPushButton] = {}
-        for n, kind in enumerate(DecisionKind, start=1):
-            button = QPushButton(f"&{n}  {kind.label}")
-            button.setToolTip(f"Alt+{n}")
-            button.clicked.connect(lambda _c=False, k=kind: self.decide(k))
-            self.decision_buttons[kind] = button
-            decide_layout.addWidget(button)
-        self.undo_button = QPushButton("Undo last decision  (Ctrl+Z)")
-        self.undo_button.clicked.connect(self.undo_last)
-        decide_layout.addWidget(self.undo_button)
-        self.decided = QLabel()
-        self.decided.setWordWrap(True)
-        decide_layout.addWidget(self.decided)
-        right_layout.addWidget(decide_box)
+        self.decision_box = box = DecisionBox(ctx, self.presenter, self.error, self)
+        self.decision_buttons, self.undo_button, self.decided = box.buttons, box.undo_button, box.decided
+        right_layout.addWidget(box)
         right_layout.addWidget(self._action_box())
         right_layout.addWidget(self.error)
         right_layout.addStretch(1)
@@ -293,9 +275,7 @@ class ChairConsole(QMainWindow):
     def _show_case(self, item: AgendaItem) -> None:
         self.heading.setText(item.title)
         self.summary.setText("\n".join(self.presenter.summary()))
-        self.decided.setText("\n".join(self.presenter.decided_lines()))
-        for button in self.decision_buttons.values():
-            button.setEnabled(self.presenter.can_decide)
+        self.decision_box.show_item()
 
     def _update_progress(self) -> None:
         progress: Progress = self.presenter.progress()
@@ -329,13 +309,22 @@ class ChairConsole(QMainWindow):
 
     # -- decisions, actions, notes ---------------------------------------------------------------
     def decide(self, kind: DecisionKind) -> None:
-        item = self.current
-        if item is None or item.nominal_id is None:
-            return
-        values = self.decision_form(kind)
-        if values is None:
-            return
-        self.ctx.perform(lambda: self.presenter.decide(kind, values), self.error)
+        self.decision_box.decide(kind)
+
+    @property
+    def decision_form(self) -> DecisionForm:
+        return self.decision_box.form
+
+    @decision_form.setter
+    def decision_form(self, form: DecisionForm) -> None:
+        self.decision_box.form = form
+
+    @property
+    def open_dialog(self) -> DecisionDialog | None:
+        return self.decision_box.open_dialog
+
+    def _try_decide(self, kind: DecisionKind, values: dict[str, Any]) -> str | None:
+        return self.decision_box.try_decide(kind, values)
 
     def _score_now(self) -> None:
         self.tabs.setCurrentWidget(self.scoring)
@@ -345,7 +334,7 @@ class ChairConsole(QMainWindow):
         self.lock_requested.emit("lock now from the chair console (Ctrl+L)")
 
     def undo_last(self) -> None:
-        self.ctx.perform(self.presenter.undo_last, self.error)
+        self.decision_box.undo_last()
 
     def add_action(self) -> None:
         item = self.current
@@ -395,35 +384,6 @@ class ChairConsole(QMainWindow):
         meeting_id = self.meeting.id
         self.minutes_dialog = open_preview(self.ctx, self, "Minutes", lambda docs: docs.minutes(meeting_id))
 
-    def _ask_decision(self, kind: DecisionKind) -> dict[str, Any] | None:
-        """The decision's details in a dialog that starts from what the app knows and records the
-        decision itself (a refusal is shown inside it, with everything typed kept). Returns None:
-        the decision is taken, or the chair cancelled."""
-        if kind is DecisionKind.DEFER:
-            return {}
-        if self.current is None:
-            return None
-        context = self.presenter.decision_context()
-        dialog = DecisionDialog(
-            kind,
-            self.ctx.ws.profile(),
-            context["current"],
-            self.meeting.held_on,
-            self,
-            nomination=context["nomination"],
-            submit=lambda values: self._try_decide(kind, values),
-        )
-        self.open_dialog = dialog
-        dialog.exec()
-        self.activateWindow()  # the keyboard comes back to the console, where the chair left it
-        return None
-
-    def _try_decide(self, kind: DecisionKind, values: dict[str, Any]) -> str | None:
-        """The decision dialog's submit: None when recorded, else why it was refused."""
-        refused: list[str] = []
-        self.ctx.perform(lambda: self.presenter.decide(kind, values), _Refusal(refused, self.error))
-        return refused[0] if refused else None
-
     def _on_changed(self, changes: Changes) -> None:
         if not self.presenter.follow(changes):
             return
@@ -443,17 +403,3 @@ class ChairConsole(QMainWindow):
         self.projector.close()
         self.closed.emit()
         super().closeEvent(event)
-
-
-class _Refusal:
-    """A message area for the decision dialog: the refusal is kept for the dialog to show inside it;
-    success clears the console's own error line."""
-
-    def __init__(self, refused: list[str], console_error: QLabel) -> None:
-        self.refused, self.console_error = refused, console_error
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        self.refused.append(text)
-
-    def clear(self) -> None:
-        self.console_error.clear()

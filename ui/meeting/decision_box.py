@@ -1,0 +1,98 @@
+"""The console's decisions: a button per kind (Alt+1…7), undo (Ctrl+Z), what has been decided on
+this item; each decision's details asked in a dialog that starts from what the app knows and
+records the decision itself (a refusal is shown inside it, with everything typed kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ppo_desktop.domain import DecisionKind
+from ui.context import AppContext
+from ui.meeting.decision_dialog import DecisionDialog
+from ui.meeting.presenter import MeetingPresenter
+
+DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
+
+
+class DecisionBox(QGroupBox):
+    def __init__(self, ctx: AppContext, presenter: MeetingPresenter, error: QLabel, window: QWidget) -> None:
+        super().__init__("Decision")
+        self.ctx, self.presenter, self.error, self.window_ = ctx, presenter, error, window
+        self.form: DecisionForm = self.ask  # tests put their own answers here
+        self.open_dialog: DecisionDialog | None = None  # the decision dialog on screen (tests drive it)
+        layout = QVBoxLayout(self)
+        self.buttons: dict[DecisionKind, QPushButton] = {}
+        for n, kind in enumerate(DecisionKind, start=1):
+            button = QPushButton(f"&{n}  {kind.label}")
+            button.setToolTip(f"Alt+{n}")
+            button.clicked.connect(lambda _c=False, k=kind: self.decide(k))
+            self.buttons[kind] = button
+            layout.addWidget(button)
+        self.undo_button = QPushButton("Undo last decision  (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_last)
+        layout.addWidget(self.undo_button)
+        self.decided = QLabel()
+        self.decided.setWordWrap(True)
+        layout.addWidget(self.decided)
+
+    def show_item(self) -> None:
+        self.decided.setText("\n".join(self.presenter.decided_lines()))
+        for button in self.buttons.values():
+            button.setEnabled(self.presenter.can_decide)
+
+    def decide(self, kind: DecisionKind) -> None:
+        item = self.presenter.current
+        if item is None or item.nominal_id is None:
+            return
+        values = self.form(kind)
+        if values is None:
+            return
+        self.ctx.perform(lambda: self.presenter.decide(kind, values), self.error)
+
+    def undo_last(self) -> None:
+        self.ctx.perform(self.presenter.undo_last, self.error)
+
+    def ask(self, kind: DecisionKind) -> dict[str, Any] | None:
+        """The decision's details in a dialog that records the decision itself. Returns None: the
+        decision is taken, or the chair cancelled (a deferral needs no details: {})."""
+        if kind is DecisionKind.DEFER:
+            return {}
+        if self.presenter.current is None:
+            return None
+        context = self.presenter.decision_context()
+        dialog = DecisionDialog(
+            kind,
+            self.ctx.ws.profile(),
+            context["current"],
+            self.presenter.meeting.held_on,
+            self.window_,
+            nomination=context["nomination"],
+            submit=lambda values: self.try_decide(kind, values),
+        )
+        self.open_dialog = dialog
+        dialog.exec()
+        self.window_.activateWindow()  # the keyboard comes back to the console, where the chair left it
+        return None
+
+    def try_decide(self, kind: DecisionKind, values: dict[str, Any]) -> str | None:
+        """The decision dialog's submit: None when recorded, else why it was refused."""
+        refused: list[str] = []
+        self.ctx.perform(lambda: self.presenter.decide(kind, values), _Refusal(refused, self.error))
+        return refused[0] if refused else None
+
+
+class _Refusal:
+    """A message area for the decision dialog: the refusal is kept for the dialog to show inside it;
+    success clears the console's own error line."""
+
+    def __init__(self, refused: list[str], console_error: QLabel) -> None:
+        self.refused, self.console_error = refused, console_error
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self.refused.append(text)
+
+    def clear(self) -> None:
+        self.console_error.clear()

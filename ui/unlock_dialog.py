@@ -119,6 +119,7 @@ class UnlockDialog(QDialog):
         if not device.available and device.reason:
             self.keyring_note.setText(device.reason)
             self.keyring_note.show()
+            self.adjustSize()  # the note arrives after the dialog was sized: it grows to fit
 
     def _recovery_toggled(self, on: bool) -> None:
         self.secret_label.setText("&Recovery key:" if on else "&Passphrase:")

@@ -67,6 +67,7 @@ def test_the_unlock_dialog_does_not_wait_for_the_keyring(qtbot: QtBot, demo_stor
     release.set()
     qtbot.waitUntil(lambda: dialog.keyring_note.isVisible())
     assert "No trusted OS keyring" in dialog.keyring_note.text()
+    assert dialog.height() >= dialog.sizeHint().height()  # grown to fit the note (no squeezed rows)
     qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)

@@ -347,6 +347,27 @@ def m0013_change_tracking(db: Database) -> None:
         track_changes(db, table)
 
 
+GRAVES = ("agenda_items",)  # deleted in everyday use while other records (decisions) may name them
+
+
+@migrations()
+def m0014_graves(db: Database) -> None:
+    """A record taken off on one laptop while the other laptop made a record that depends on it (an
+    agenda item removed while the chair decided on it): the deletion gives way, on both laptops.
+    The laptop that deleted it needs its last values to bring it back: kept here (issue 14)."""
+    db.execute(
+        "CREATE TABLE sync_graves (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, row TEXT NOT NULL, "
+        "PRIMARY KEY (tbl, row_id)) WITHOUT ROWID"
+    )
+    for table in GRAVES:
+        fields = ", ".join(f"'{c.name}', OLD.{c.name}" for c in db[table].columns)
+        db.execute(
+            f"CREATE TRIGGER sync_grave_{table} AFTER DELETE ON {table} BEGIN "
+            f"INSERT OR REPLACE INTO sync_graves (tbl, row_id, row) VALUES ('{table}', OLD.id, "
+            f"json_object({fields})); END"
+        )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

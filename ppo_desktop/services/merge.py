@@ -5,6 +5,7 @@ field's version vector and original author, in the caller's transaction (``apply
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,15 +49,20 @@ class Outcome:
     authors: dict[str, Author] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     left_out: str = ""  # why it is not merged (a reference to a record this laptop does not have)
+    restored: bool = False  # deleted here, brought back on the other laptop: made again, same id
+    in_grave: bool = False  # deleted here: its kept last values are what is merged into
 
     @property
     def acts(self) -> bool:
-        return not self.left_out and (self.create or self.delete or bool(self.changes) or bool(self.vectors))
+        return not self.left_out and (
+            self.create or self.delete or self.restored or bool(self.changes) or bool(self.vectors)
+        )
 
 
 @dataclass
 class Reconciliation:
     outcomes: list[Outcome]
+    restore: set[tuple[str, int]] = field(default_factory=set)  # deleted here, needed by what arrived
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -89,10 +95,12 @@ class Merge:
         yet known here to the local person they are (None: a new person, made at the merge)."""
         resolutions = resolutions or {}
         arriving = {(r["t"], r["uid"]) for r in records}
+        self._restore: set[tuple[str, int]] = set()
         outcomes = []
         for record in sorted(records, key=lambda r: TABLES.index(r["t"])):
             outcomes.append(self._reconcile_one(record, people, arriving, resolutions))
-        return Reconciliation(outcomes)
+        restored_by_pack = {(o.table, o.local_id) for o in outcomes if o.restored}
+        return Reconciliation(outcomes, self._restore - restored_by_pack)
 
     def _reconcile_one(
         self,
@@ -112,20 +120,32 @@ class Merge:
         row = self._row(table, local_id) if local_id is not None else None
         created_vv = vectors.get(CREATION, {})
         if record.get("deleted"):
-            if (
-                row is not None
-                and sync.compare(here_stamps.get(CREATION, ({}, None))[0], created_vv) is Order.NEWER
-            ):
+            here_created = here_stamps.get(CREATION, ({}, None))[0]
+            if row is not None and sync.compare(here_created, created_vv) is Order.NEWER:
                 out.delete, out.before = True, dict(row)
-                out.vectors[CREATION] = sync.join(here_stamps[CREATION][0], created_vv)
+                out.vectors[CREATION] = sync.join(here_created, created_vv)
                 out.authors[CREATION] = authors.get(CREATION, Author("", "", ""))
             elif local_id is None and not self._tombstone(uid):
                 out.vectors[CREATION] = created_vv  # remembered: an older pack cannot bring it back
             return out
         values = dict(record["v"])
+        if row is None and local_id is not None and (grave := self._grave(table, local_id)) is not None:
+            # Deleted here; its last values are kept (a grave): changes to it are merged there, and if
+            # it was brought back on the other laptop, it comes back here with them.
+            row, out.in_grave = grave, True
+            here_created = here_stamps.get(CREATION, ({}, None))[0]
+            if sync.compare(here_created, created_vv) is not Order.ALREADY_HERE:
+                out.restored = True
+                out.vectors[CREATION] = sync.join(here_created, created_vv)
+                out.authors[CREATION] = authors.get(CREATION, Author("", "", ""))
         if row is None:
-            if local_id is not None or self._buried(uid, created_vv):
-                return out  # deleted here (or its deletion arrived first): it stays deleted
+            here_created = here_stamps.get(CREATION, ({}, None))[0] if local_id is not None else {}
+            tomb = self._tombstone(uid)
+            if local_id is not None and sync.compare(here_created, created_vv) is Order.ALREADY_HERE:
+                return out  # deleted here, and nothing arrived that brings it back: it stays deleted
+            if local_id is None and tomb is not None and sync.includes(tomb, created_vv):
+                return out  # its deletion arrived first, and it was not brought back since
+            out.restored = local_id is not None  # brought back on the other laptop: back here too
             missing = self._references(table, values, arriving, people)
             if missing:
                 out.left_out = missing
@@ -181,13 +201,15 @@ class Merge:
         found = list(self.ws.db.query(f"SELECT * FROM {table} WHERE id = ?", [local_id]))
         return found[0] if found else None
 
+    def _grave(self, table: str, local_id: int) -> dict[str, Any] | None:
+        found = self.ws.db.execute(
+            "SELECT row FROM sync_graves WHERE tbl = ? AND row_id = ?", [table, local_id]
+        ).fetchone()
+        return dict(json.loads(found[0])) if found else None
+
     def _tombstone(self, uid: str) -> sync.Vector | None:
         found = self.ws.db.execute("SELECT vv FROM sync_tombstones WHERE uid = ?", [uid]).fetchone()
         return sync.parse(found[0]) if found else None
-
-    def _buried(self, uid: str, created: sync.Vector) -> bool:
-        grave = self._tombstone(uid)
-        return grave is not None and sync.includes(grave, created)
 
     def _references(
         self,
@@ -204,6 +226,11 @@ class Merge:
             if ref is None or name not in values:
                 continue
             local = self.origins.local(ref, target)
+            if local is not None and self._row(target, local) is None and self._grave(target, local):
+                self._restore.add((target, local))  # deleted here, needed: it comes back
+                continue
+            if local is not None and self._row(target, local) is None and (target, ref) in arriving:
+                continue  # deleted here, brought back by this very pack
             if local is not None and self._row(target, local) is None:
                 problem = f"it refers to a {LABEL[target].lower()} deleted on this laptop"
             elif local is None and (target, ref) not in arriving and ref not in people:
@@ -244,44 +271,101 @@ class Merge:
         deletions = [o for o in plan.outcomes if o.delete]  # a record's dependants go before it
         ordered = [o for o in plan.outcomes if not o.delete] + deletions[::-1]
         tick = self._tick()  # one for the whole merge: its records are all "changed here now"
+        me = Author(self.ws.user.id, self.ws.audit.workstation, self.ws.now().isoformat(timespec="seconds"))
+        for table, local_id in sorted(plan.restore):  # before what arrived refers to them
+            self._bring_back(table, local_id, tick, me)
         for o in ordered:
             if len(entries) >= AUDIT_BATCH:  # the entries are not all held at once
                 self.ws.audit.record_many(entries)
                 entries = []
-            if not o.acts or (o.delete and not self._deletable(o)):
+            if not o.acts:
+                continue
+            if o.delete and not self._deletable(o):
+                # Records here depend on it: the deletion gives way, and that is a change of ours
+                # that travels back, so the other laptop brings it back too.
+                assert o.local_id is not None
+                self._stamp(o.table, o.local_id, CREATION, {**o.vectors[CREATION], self.origins.store: tick},
+                            tick, me)  # fmt: skip
                 continue
             if o.local_id is None and not o.create:  # a deletion arriving before its record
                 db.execute("INSERT OR REPLACE INTO sync_tombstones (uid, vv) VALUES (?, ?)",
                            [o.uid, sync.dump(o.vectors[CREATION])])  # fmt: skip
                 continue
-            if o.create:
+            if o.in_grave:
+                assert o.local_id is not None
+                self._merge_into_grave(o)
+            elif o.create:
                 values = self._local_values(o.table, o.changes)
+                if o.restored:
+                    assert o.local_id is not None
+                    values["id"] = o.local_id
+                    self.ws.db.execute("DELETE FROM sync_graves WHERE tbl = ? AND row_id = ?",
+                                       [o.table, o.local_id])  # fmt: skip
                 if o.table == "nominals":  # each store keeps its own references and times
                     from ppo_desktop.services.cases import Cases
 
                     stamp = self.ws.now().isoformat(timespec="seconds")
                     values |= {"ref": Cases(self.ws).next_ref(), "created_at": stamp, "updated_at": stamp}
                 o.local_id = self._insert(o.table, values)
-                self.origins.remember(o.uid, o.table, o.local_id)
+                if not o.restored:
+                    self.origins.remember(o.uid, o.table, o.local_id)
             elif o.changes and not o.delete:
                 assert o.local_id is not None
                 db.table(o.table).update(o.local_id, self._local_values(o.table, o.changes))
             assert o.local_id is not None
             for name, vector in o.vectors.items():
                 vector = {s: (tick if t == -1 else t) for s, t in vector.items()}
-                author = o.authors.get(name, Author("", "", ""))
-                db.execute(
-                    "INSERT OR REPLACE INTO sync_fields "
-                    "(tbl, row_id, field, vv, seq, user_id, workstation, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [o.table, o.local_id, name, sync.dump(vector), tick, *author.as_list()],
-                )
-            if o.create or o.delete or o.changes:
+                self._stamp(o.table, o.local_id, name, vector, tick, o.authors.get(name, Author("", "", "")))
+            if o.create or o.delete or o.restored or o.changes:
                 written[o.table] = written.get(o.table, 0) + 1
                 entries.append(self._entry(o, sender, justification))
         db.execute("UPDATE sync_clock SET applying = 0")
         if entries:
             self.ws.audit.record_many(entries)
         return written
+
+    def _stamp(
+        self, table: str, row_id: int, name: str, vector: sync.Vector, tick: int, author: Author
+    ) -> None:
+        self.ws.db.execute(
+            "INSERT OR REPLACE INTO sync_fields "
+            "(tbl, row_id, field, vv, seq, user_id, workstation, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [table, row_id, name, sync.dump(vector), tick, *author.as_list()],
+        )
+
+    def _merge_into_grave(self, o: Outcome) -> None:
+        """A record deleted here: what changed on the other laptop is kept with its last values; if
+        it was brought back there, it is made again here, with them."""
+        assert o.local_id is not None
+        grave = self._grave(o.table, o.local_id)
+        if grave is None:  # brought back already in this merge (a record here depends on it)
+            if o.changes:
+                self.ws.db.table(o.table).update(o.local_id, self._local_values(o.table, o.changes))
+            return
+        grave.update(self._local_values(o.table, o.changes))
+        if o.restored:
+            self._insert(o.table, grave)
+            self.ws.db.execute("DELETE FROM sync_graves WHERE tbl = ? AND row_id = ?", [o.table, o.local_id])
+        else:
+            self.ws.db.execute(
+                "UPDATE sync_graves SET row = ? WHERE tbl = ? AND row_id = ?",
+                [json.dumps(grave), o.table, o.local_id],
+            )
+
+    def _bring_back(self, table: str, local_id: int, tick: int, me: Author) -> None:
+        """A record deleted here that what arrived depends on: made again from its last values; its
+        return is a change of ours (it travels, so the other laptop agrees it stands)."""
+        row = self._grave(table, local_id)
+        assert row is not None
+        self._insert(table, row)
+        self.ws.db.execute("DELETE FROM sync_graves WHERE tbl = ? AND row_id = ?", [table, local_id])
+        here = self._stamps(table, local_id).get(CREATION, ({}, me))[0]
+        self._stamp(table, local_id, CREATION, {**here, self.origins.store: tick}, tick, me)
+        self.ws.audit.record(
+            AuditKind.COMBINATION, entity(table), local_id,
+            f"{LABEL[table]} brought back: a record from the other laptop depends on it",
+            at=self.ws.now(), nominal_id=row.get("nominal_id"),
+        )  # fmt: skip
 
     def _insert(self, table: str, values: Mapping[str, Any]) -> int:
         """One row, plainly (the values are the store's own types already)."""
@@ -317,7 +401,9 @@ class Merge:
         return out
 
     def _entry(self, o: Outcome, sender: str, justification: str) -> dict[str, Any]:
-        verb = "created" if o.create else "deleted" if o.delete else "changed"
+        verb = (
+            "brought back" if o.restored else "created" if o.create else "deleted" if o.delete else "changed"
+        )
         latest = max(o.authors.values(), key=lambda a: a.at, default=Author("", "", ""))
         nominal = o.local_id if o.table == "nominals" else self._nominal_of(o)
         fields = "" if o.create or o.delete else f" ({', '.join(sorted(o.changes))})"

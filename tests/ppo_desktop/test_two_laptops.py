@@ -262,6 +262,30 @@ def test_an_item_taken_off_on_one_laptop_while_decided_on_the_other_loses_no_dec
     merge(demo, send(laptop, chair_id, partner=demo.vault.store_id))
     [decision] = Meetings(demo).decisions(meeting_id)
     assert decision.nominal_id == people[-1] and decision.kind == "retain"  # the decision is kept
+    # ...and the item comes back on the coordinator's laptop, the decision still on it: one record.
+    back = next(i for i in Meetings(demo).agenda(meeting_id) if i.nominal_id == people[-1])
+    assert decision.agenda_item_id == back.id and len(Meetings(demo).agenda(meeting_id)) == 3
+    assert any("brought back" in e.summary for e in demo.audit.search(kind="combination", limit=20))
+
+
+def test_an_item_taken_off_here_comes_back_when_a_decision_on_it_arrives_first(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    """The other order: the decision reaches the laptop that removed the item before anything else."""
+    meeting_id, people = planned_meeting(demo)
+    merge(laptop, send(demo, meeting_id))
+    merge(demo, send(laptop, chair_meeting(laptop), partner=demo.vault.store_id))
+    chair_id = chair_meeting(laptop)
+    Meetings(laptop).start(chair_id)
+    Decisions(laptop).decide(Meetings(laptop).agenda(chair_id)[-1].id, DecisionKind.RETAIN)
+    Meetings(demo).remove_item(Meetings(demo).agenda(meeting_id)[-1].id)
+    merge(demo, send(laptop, chair_id, partner=demo.vault.store_id))  # the decision, first
+    [decision] = Meetings(demo).decisions(meeting_id)
+    assert decision.agenda_item_id is not None and len(Meetings(demo).agenda(meeting_id)) == 3
+    assert any("brought back" in e.summary for e in demo.audit.search(kind="combination", limit=20))
+    merge(laptop, send(demo, meeting_id, partner=laptop.vault.store_id))
+    merge(demo, send(laptop, chair_id, partner=demo.vault.store_id))
+    assert len(Meetings(laptop).agenda(chair_id)) == len(Meetings(demo).agenda(meeting_id)) == 3
 
 
 def send_people(source: Workspace, people: list[int]) -> bytes:

@@ -14,18 +14,20 @@ from hypothesis import strategies as st
 
 from db.device import DeviceSecrets
 from db.keyfile import KdfCost
-from ppo_desktop.domain import Basis, Pathway, Status, Strand
+from ppo_desktop.domain import Basis, DecisionKind, MeetingState, Pathway, Status, Strand
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.exchange import Exchange
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
-from ppo_desktop.services.workspace import Workspace
+from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer.sync import REFERENCES, TABLES
 from tests.ppo_desktop.test_two_laptops import PACK, cheap_pack_kdf  # noqa: F401 (an autouse fixture)
 
-EDITS = ("quorum", "notes", "minutes", "address", "arrest", "status", "action", "attendee", "remove-item")
+EDITS = ("quorum", "notes", "minutes", "address", "arrest", "status", "action", "attendee", "remove-item",
+         "decide", "undo")  # fmt: skip
 
 
 def _store(folder: Path, name: str, cost: KdfCost) -> Workspace:
@@ -47,6 +49,15 @@ def _seed(ws: Workspace) -> int:
 
 
 def _edit(ws: Workspace, meeting_id: int, edit: str, pick: int, text: str) -> None:
+    """One edit as a person would make it; one the rules refuse (a closed meeting, an item with a
+    decision) is refused as it would be, and the sequence goes on."""
+    try:
+        _make(ws, meeting_id, edit, pick, text)
+    except ServiceError:
+        pass
+
+
+def _make(ws: Workspace, meeting_id: int, edit: str, pick: int, text: str) -> None:
     meetings, cases = Meetings(ws), Cases(ws)
     items = meetings.agenda(meeting_id)
     people = [r.nominal.id for r in cases.cohort()]
@@ -72,6 +83,14 @@ def _edit(ws: Workspace, meeting_id: int, edit: str, pick: int, text: str) -> No
         meetings.add_attendee(meeting_id, text or "x", "Police")
     elif edit == "remove-item" and len(items) > 1 and not meetings.decisions(meeting_id):
         meetings.remove_item(items[pick % len(items)].id)
+    elif edit == "decide" and items:
+        if meetings.get(meeting_id).state is MeetingState.PLANNED:
+            meetings.start(meeting_id)  # on either laptop, or both: the same state, joined
+        Decisions(ws).decide(items[pick % len(items)].id, DecisionKind.RETAIN, note=text)
+    elif edit == "undo" and items:
+        taken = Decisions(ws).for_item(items[pick % len(items)].id)
+        if taken:
+            Decisions(ws).undo(taken[-1].id)
 
 
 def _send(ws: Workspace, meeting_id: int, partner: str) -> bytes:

@@ -14,7 +14,8 @@ def _exit() -> None:
 
 def test_a_job_that_raises_system_exit_still_reports_its_failure(qtbot: QtBot) -> None:
     failures: list[BaseException] = []
-    TaskRunner().run(_exit, lambda _r: None, failures.append)
+    runner = TaskRunner()  # as a session keeps its runner
+    runner.run(_exit, lambda _r: None, failures.append)
     qtbot.waitUntil(lambda: bool(failures))
     assert isinstance(failures[0], SystemExit) and failures[0].code == 3
 

@@ -37,14 +37,16 @@ class PendingDevice:
         self._result: DeviceSecrets | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="keyring-discovery", daemon=True)
+        self._starting = threading.Lock()
         if start:
             self.start()
 
     def start(self) -> None:
         """Begin looking (once): the first window starts it when it is on screen, so the look-up
         does not compete with drawing it."""
-        if not self._thread.is_alive() and not self._done.is_set() and self._thread.ident is None:
-            self._thread.start()
+        with self._starting:  # the UI thread and a waiting worker may both ask
+            if self._thread.ident is None:
+                self._thread.start()
 
     def _run(self) -> None:
         try:

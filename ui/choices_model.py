@@ -20,6 +20,18 @@ from PySide6.QtWidgets import (
 
 Index = QModelIndex | QPersistentModelIndex
 UNCHOSEN = "— choose —"
+NEW_PERSON = -1
+
+
+def who_is_this(nominal_id: int | None) -> tuple[tuple[str, int], ...]:
+    """The choices for a possible duplicate: the person on file it resembles, or a new person."""
+    same = ((f"The same person as nominal {nominal_id}", nominal_id),) if nominal_id is not None else ()
+    return (*same, ("A new person", NEW_PERSON))
+
+
+def people_decided(model: ChoicesModel) -> dict[int, int | None]:
+    """Each possible duplicate decided: its row → the person on file, or None for a new person."""
+    return {int(k): None if v == NEW_PERSON else int(v) for k, v in model.choices().items()}
 
 
 @dataclass

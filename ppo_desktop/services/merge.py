@@ -226,12 +226,13 @@ class Merge:
             if ref is None or name not in values:
                 continue
             local = self.origins.local(ref, target)
-            if local is not None and self._row(target, local) is None and self._grave(target, local):
+            gone = local is not None and self._row(target, local) is None
+            if gone and local is not None and self._grave(target, local):
                 self._restore.add((target, local))  # deleted here, needed: it comes back
                 continue
-            if local is not None and self._row(target, local) is None and (target, ref) in arriving:
+            if gone and (target, ref) in arriving:
                 continue  # deleted here, brought back by this very pack
-            if local is not None and self._row(target, local) is None:
+            if gone:
                 problem = f"it refers to a {LABEL[target].lower()} deleted on this laptop"
             elif local is None and (target, ref) not in arriving and ref not in people:
                 problem = f"it refers to a {LABEL[target].lower()} this laptop does not have"

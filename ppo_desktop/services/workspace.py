@@ -139,6 +139,11 @@ class Workspace:
     def db(self) -> Database:
         return self.vault.db
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the store is still open (no query: for paths that run often, like autosave)."""
+        return self.vault.is_open
+
     def status(self) -> StoreStatus:
         vault = self.vault
         is_open = vault.is_open

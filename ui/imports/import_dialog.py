@@ -33,7 +33,7 @@ from ppo_desktop.imports.nominations import ImportPlan, NominationImport
 from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ppo_desktop.services import ServiceError
-from ui.choices_model import ChoiceRow, ChoicesModel, choices_view
+from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
 from ui.context import AppContext
 
 KINDS = {
@@ -49,7 +49,6 @@ KINDS = {
         counts.REQUIRED["convictions"],
     ),
 }
-NEW_PERSON = -1
 LABELS = {"dob": "Date of birth", "pnc_id": "PNC id", "cro": "CRO number", "period_from": "Period from",
           "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year"}  # fmt: skip
 PER_ROW = 3
@@ -294,7 +293,7 @@ class ImportDialog(QDialog):
             shown = [(c.number, "ok" if c.ok else "rejected", c.message, None) for c in plan.lines[:LISTED]]
             total = len(plan.lines)
         self.fates.set_rows([
-            ChoiceRow((str(number), fate, message), _who_is_this(who) if fate == "possible-duplicate" else (),
+            ChoiceRow((str(number), fate, message), who_is_this(who) if fate == "possible-duplicate" else (),
                       key=number)
             for number, fate, message, who in shown
         ])  # fmt: skip
@@ -307,9 +306,7 @@ class ImportDialog(QDialog):
 
     def decisions(self) -> dict[int, int | None]:
         """Each possible duplicate decided: its row → the person it is, or None for a new person."""
-        return {
-            row: None if value == NEW_PERSON else int(value) for row, value in self.fates.choices().items()
-        }
+        return people_decided(self.fates)
 
     def _update_import_button(self) -> None:
         plan = self.plan
@@ -363,8 +360,3 @@ class ImportDialog(QDialog):
             self, "Why is this being imported?", "Reason (recorded in the audit log):"
         )
         return text if ok and text.strip() else None
-
-
-def _who_is_this(who: int | None) -> tuple[tuple[str, int], ...]:
-    same = ((f"The same person as nominal {who}", who),) if who is not None else ()
-    return (*same, ("A new person", NEW_PERSON))

@@ -27,13 +27,11 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import ServiceError
-from ppo_desktop.services.transfer import PersonFate, Transfer, TransferPlan
+from ppo_desktop.services.transfer import Transfer, TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
-from ui.choices_model import ChoiceRow, ChoicesModel, choices_view
+from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
 from ui.context import AppContext
 from ui.widgets import add_rows
-
-NEW_PERSON = -1
 
 
 class SealDialog(QDialog):
@@ -119,7 +117,7 @@ class MergeDialog(QDialog):
         self.people = ChoicesModel(["Person", "What happens", "Decision"], self)
         self.people.set_rows([
             ChoiceRow((p.name, f"{p.fate}: {p.message}"),
-                      _who_is_this(p) if p.fate == "possible-duplicate" else (), key=p.number)
+                      who_is_this(p.nominal_id) if p.fate == "possible-duplicate" else (), key=p.number)
             for p in plan.people
         ])  # fmt: skip
         self.table = choices_view(self.people, "People in the pack", self)
@@ -175,14 +173,7 @@ class MergeDialog(QDialog):
 
     def decisions(self) -> dict[int, int | None]:
         """Each possible duplicate decided: its number in the pack → the person here, or None (new)."""
-        return {int(k): None if v == NEW_PERSON else int(v) for k, v in self.people.choices().items()}
-
-
-def _who_is_this(person: PersonFate) -> tuple[tuple[str, int], ...]:
-    same = (
-        ((f"The same person as nominal {person.nominal_id}", person.nominal_id),) if person.nominal_id else ()
-    )
-    return (*same, ("A new person", NEW_PERSON))
+        return people_decided(self.people)
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,7 @@ class ScoringWidget(QWidget):
     def flush(self) -> None:
         """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
         self.timer.stop()
-        if self.session is None or not self.session.dirty or not self.sheets.ws.status().open:
+        if self.session is None or not self.session.dirty or not self.sheets.ws.is_open:
             return
         try:
             made = self.session.save_draft(self.pnc_marker.isChecked())

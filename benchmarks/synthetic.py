@@ -8,6 +8,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -107,6 +108,7 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
                     "removal_reason": None if current else "stopped-offending",
                     "removal_authority": None if current else "Benchmark panel",
                     "last_intelligence_on": (TODAY - dt.timedelta(days=rng.randint(0, 300))).isoformat(),
+                    "scheme_since": added.isoformat(),
                 }
             )
             nominations.append(
@@ -138,6 +140,7 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
                     }
                 )
         db.table("memberships").insert_all(spells, batch_size=2000)
+        db.table("person_events").insert_all(_events(spells), batch_size=2000)  # what spells derive from
         db.table("nominations").insert_all(nominations, batch_size=2000)
         db.table("actions").insert_all(actions, batch_size=2000)
         sheets = []
@@ -234,3 +237,22 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
             )
             remaining -= n
     ws.close()
+
+
+def _events(spells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each synthetic spell as the history it derives from: selected, intelligence, de-selected."""
+    out = []
+    for n, s in enumerate(spells):
+        base = {"nominal_id": s["nominal_id"], "recorded_by": "benchmark", "decision_id": None}
+        out.append({**base, "key": f"1-{n}", "kind": "selected", "occurred_on": s["added_on"],
+                    "recorded_at": f"{s['added_on']}T09:00:00", "strand": s["strand"], "basis": s["basis"],
+                    "status": s["status"], "details": "{}"})  # fmt: skip
+        out.append({**base, "key": f"2-{n}", "kind": "intelligence", "occurred_on": s["last_intelligence_on"],
+                    "recorded_at": f"{s['last_intelligence_on']}T09:00:00", "strand": None, "basis": None,
+                    "status": None, "details": "{}"})  # fmt: skip
+        if s["removed_on"]:
+            details = json.dumps({"authority": s["removal_authority"], "reason": s["removal_reason"]})
+            out.append({**base, "key": f"3-{n}", "kind": "deselected", "occurred_on": s["removed_on"],
+                        "recorded_at": f"{s['removed_on']}T09:00:00", "strand": None, "basis": None,
+                        "status": None, "details": details})  # fmt: skip
+    return out

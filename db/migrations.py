@@ -368,6 +368,47 @@ def m0014_graves(db: Database) -> None:
         )
 
 
+@migrations()
+def m0015_person_history(db: Database) -> None:
+    """A person's history as dated events (issue 22): ``person_events`` is the record; strand spells
+    (``memberships``) and the latest arrest and intelligence become what is derived from it, written
+    only by the projection (``ppo_desktop/services/person_history.py``), and no longer travel between
+    laptops: the events do. Existing spells, reviewing decisions and activity dates are turned into
+    events here; the first unlock afterwards derives everything again from them."""
+    db.executescript(
+        """
+        CREATE TABLE person_events (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            key TEXT NOT NULL, kind TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL, strand TEXT, basis TEXT, status TEXT,
+            decision_id INTEGER REFERENCES decisions(id), details TEXT NOT NULL DEFAULT '{}');
+        CREATE INDEX person_events_nominal ON person_events(nominal_id, occurred_on);
+        CREATE TRIGGER person_events_no_update BEFORE UPDATE ON person_events
+            BEGIN SELECT RAISE(ABORT, 'person_events is append-only'); END;
+        CREATE TRIGGER person_events_no_delete BEFORE DELETE ON person_events
+            WHEN OLD.nominal_id NOT IN (SELECT nominal_id FROM erasing)
+            BEGIN SELECT RAISE(ABORT, 'person_events is append-only'); END;
+        ALTER TABLE memberships ADD COLUMN scheme_since TEXT;
+        ALTER TABLE memberships ADD COLUMN amber_until TEXT;
+        ALTER TABLE sentences ADD COLUMN length_years INTEGER NOT NULL DEFAULT 0 CHECK (length_years >= 0);
+        ALTER TABLE sentences ADD COLUMN ends_on TEXT;
+        ALTER TABLE sentences ADD COLUMN no_fixed_term INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+    from db.history_migration import events_from_spells
+
+    events_from_spells(db)
+    for verb in ("insert", "update", "delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS sync_{verb}_memberships")
+        db.execute(f"DROP TRIGGER IF EXISTS sync_{verb}_nominals")
+    db.execute("ALTER TABLE nominals DROP COLUMN last_arrest_on")
+    db.execute("ALTER TABLE nominals DROP COLUMN last_intelligence_on")
+    track_changes(db, "nominals")
+    track_changes(db, "sentences")
+    track_changes(db, "person_events")
+    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('history.derive', '1')")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)
 

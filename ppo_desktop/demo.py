@@ -227,7 +227,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             ).record
             if due < today - dt.timedelta(days=30) and rng.random() < 0.92:
                 acts.close(action.id, ActionState.DONE, outcome="Completed (demo)", on=due)
-        if i % 9 == 8:
+        if i % 9 == 8 and status is not Status.CUSTODY:  # a history in order: no custody after leaving
             removed = min(today - dt.timedelta(days=10), added + relativedelta(months=rng.randint(6, 15)))
             at(removed)
             reason = rng.choice(
@@ -369,7 +369,7 @@ def _score_history(
             level = max(1, level + rng.choice([-2, -1, -1, 0, 1]))
             day += relativedelta(months=profile.review_months[strand])
             spell = cases.current_spell(nominal.id)
-            if spell is not None and not spell.amber:
+            if spell is not None and spell.added_on <= ws.today():
                 cases.set_next_review(spell.id, day, justification="Reviewed with a new score sheet (demo)")
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:
+    from ppo_desktop.rules.history import Event, PersonState
 
 
 class Strand(StrEnum):
@@ -99,6 +104,7 @@ class RemovalReason(StrEnum):
     MAPPA = "mappa"
     IOM_COHORT = "iom-cohort"
     OTHER = "other"
+    AMBER_LIST = "amber-list"  # out of the active cohort on the amber list, until reconsidered (000 §6)
 
 
 class RemovalOutcome(StrEnum):
@@ -156,8 +162,6 @@ class Nominal:
     pnc_id: str = ""
     cro: str = ""
     area: str = ""
-    last_arrest_on: dt.date | None = None  # facts about the person, whatever their strand (002 item 1)
-    last_intelligence_on: dt.date | None = None
 
     @property
     def display_name(self) -> str:
@@ -203,10 +207,21 @@ class Membership:
     removal_note: str = ""
     removal_authority: str = ""
     removal_outcomes: tuple[RemovalOutcome, ...] = ()
+    scheme_since: dt.date | None = None  # the start of the person's period on the scheme (derived)
+    amber_until: dt.date | None = None  # the amber list's reconsideration (None while held)
 
     @property
     def current(self) -> bool:
         return self.removed_on is None
+
+    def held_on_amber(self, day: dt.date) -> bool:
+        """On the amber list on ``day``: out of the active cohort, not yet reconsidered."""
+        return (
+            self.amber
+            and self.amber_on is not None
+            and self.amber_on <= day
+            and (self.amber_until is None or self.amber_until > day)
+        )
 
 
 @dataclass(frozen=True)
@@ -342,22 +357,44 @@ class Sentence:
     id: int
     nominal_id: int
     starts_on: dt.date
-    length_months: int
+    length_months: int = 0
     length_days: int = 0
     release_on: dt.date | None = None  # expected release
     secure_hospital: bool = False
     recorded_on: dt.date | None = None
     note: str = ""
+    length_years: int = 0
+    ends_on: dt.date | None = None  # the end date, where that is how it was given
+    no_fixed_term: bool = False  # a secure hospital order without a fixed term
+
+    @property
+    def ends(self) -> dt.date | None:
+        """The day the sentence ends as given (start + length, or its end date); None without a term."""
+        if self.no_fixed_term:
+            return None
+        if self.ends_on is not None:
+            return self.ends_on
+        length = relativedelta(years=self.length_years, months=self.length_months, days=self.length_days)
+        return self.starts_on + length
 
     def longer_than(self, *, years: int = 0, months: int = 0) -> bool:
-        return (self.length_months, self.length_days) > (years * 12 + months, 0)
+        """Whether the sentence runs past the same length from its start, compared as real dates
+        (800 days is over two years; 366 days is not under 12 months). No fixed term: not known."""
+        ends = self.ends
+        return ends is not None and ends > self.starts_on + relativedelta(years=years, months=months)
 
     def shorter_than(self, *, months: int) -> bool:
-        return (self.length_months, self.length_days) < (months, 0)
+        ends = self.ends
+        return ends is not None and ends < self.starts_on + relativedelta(months=months)
 
     @property
     def length_text(self) -> str:
-        years, months = divmod(self.length_months, 12)
+        if self.no_fixed_term:
+            return "no fixed term (secure hospital)"
+        if self.ends_on is not None and not (self.length_years or self.length_months or self.length_days):
+            where = " (secure hospital)" if self.secure_hospital else ""
+            return f"to {self.ends_on:%d %b %Y}{where}"
+        years, months = divmod(self.length_years * 12 + self.length_months, 12)
         parts = [f"{years} year{'s' * (years != 1)}"] if years else []
         parts += [f"{months} month{'s' * (months != 1)}"] if months else []
         parts += [f"{self.length_days} day{'s' * (self.length_days != 1)}"] if self.length_days else []
@@ -404,6 +441,8 @@ class CaseFile:
     audit: tuple[AuditEntry, ...] = field(default=())
     sentences: tuple[Sentence, ...] = ()
     facts: tuple[CaseFact, ...] = ()
+    state: PersonState | None = None  # derived from ``events``
+    events: tuple[Event, ...] = ()  # the person's history, oldest first, withdrawn ones included
 
     @property
     def current(self) -> Membership | None:

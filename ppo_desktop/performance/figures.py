@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from ppo_desktop.domain import Membership, Nominal, Nomination, RemovalOutcome, Status, Strand
+from ppo_desktop.domain import Membership, Nominal, Nomination, RemovalOutcome, Sentence, Status, Strand
 from ppo_desktop.performance.ceiling import CeilingYear
 from ppo_desktop.performance.reoffending import reoffending_charts, reoffending_tables
 from ppo_desktop.performance.tables import Cell, Chart, Table
@@ -55,6 +55,7 @@ class Facts:
     years: list[CeilingYear]
     profile: SchemeProfile
     reason_labels: dict[str, str] = field(default_factory=dict)
+    sentences: dict[int, Sentence] = field(default_factory=dict)  # each person's latest
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Report:
 def build(facts: Facts, filters: Filters) -> Report:
     spells = [s for s in facts.spells if _wanted(s, facts, filters)]
     trend = score_trend(facts, spells, filters)
-    sizes = capacity(facts.profile, spells, filters.end)
+    sizes = capacity(facts.profile, spells, filters.end, facts.sentences)
     tables = [
         *reoffending_tables(facts.years),
         trend,
@@ -179,22 +180,33 @@ def trend_chart(trend: Table, profile: SchemeProfile) -> Chart:
 
 
 # -- capacity and balance ----------------------------------------------------------------------
-def capacity(profile: SchemeProfile, spells: list[Membership], day: dt.date) -> Table:
+def capacity(
+    profile: SchemeProfile,
+    spells: list[Membership],
+    day: dt.date,
+    sentences: Mapping[int, Sentence] | None = None,
+) -> Table:
     """The active cohort per strand against the profile's capacity; people on the amber list (long
-    custody, watched until release) are counted apart, not in the cohort or its custody balance."""
+    custody, removed from the active cohort until reconsidered) are counted apart, not in the cohort
+    or its custody balance. "Custody over 12 months" is the sentence's length, not the time served
+    (002 §4.4); "average months on scheme" is each person's time on the scheme, whatever the strand."""
+    sentences = sentences or {}
     lines: list[tuple[Cell, ...]] = []
     for strand in Strand:
-        lead = [s for s in spells if s.strand is strand and s.is_lead and on_scheme(s, day)]
-        on = [s for s in lead if not s.amber]
+        on = [s for s in spells if s.strand is strand and s.is_lead and on_scheme(s, day)]
+        held = [s for s in spells if s.strand is strand and s.is_lead and s.held_on_amber(day)]
         cap = profile.capacity.get(strand)
         custody = [s for s in on if in_custody(s, day)]
-        long_custody = [s for s in custody if s.custody_on and s.custody_on <= day - relativedelta(months=12)]
+        long_custody = [
+            s for s in custody
+            if (sentence := sentences.get(s.nominal_id)) is not None and sentence.longer_than(months=12)
+        ]  # fmt: skip
         community = len(on) - len(custody)
         lines.append(
             (
                 strand.long_name,
                 len(on),
-                len(lead) - len(on),
+                len(held),
                 cap.min if cap else None,
                 cap.max if cap else None,
                 _against(len(on), cap),
@@ -202,7 +214,7 @@ def capacity(profile: SchemeProfile, spells: list[Membership], day: dt.date) -> 
                 len(custody),
                 len(long_custody),
                 round(100 * community / len(on), 1) if on else None,
-                _mean([months_between(s.added_on, day) for s in on]),
+                _mean([months_between(s.scheme_since or s.added_on, day) for s in on]),
             )
         )
     return Table(

@@ -3,9 +3,10 @@ which decision would settle it.
 
 New nominations; reviews due by strand cadence; the two-year review (002 item 5) and "no arrest and
 no intelligence for 6 months" (002 item 1), both counted from the person's time on the scheme
-(``lifecycle``); custodial sentences over the amber-list or removal thresholds (000 §6.2, 002 item 3);
+(``history``); custodial sentences over the amber-list or removal thresholds (000 §6.2, 002 item 3);
 amber-list people from 3 months before release until the panel decides (000 §6, overdue after the
-release date); people released from short sentences, who have no statutory supervision (002 §4.3);
+release date); people not selected released from short sentences, who have no statutory
+supervision (002 §4.4–4.5);
 P&D: ASSET fallen below 21 without a risk of serious harm (000 §6.1), and near-18s whose offending
 escalates, for transfer (004); overdue or carried-forward actions.
 """
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
-from ppo_desktop.domain import Action, CohortRow, Nomination, Status, Strand
-from ppo_desktop.rules.lifecycle import REVIEWING, History
+from ppo_desktop.domain import Action, CohortRow, Nomination, Sentence, Status, Strand
+from ppo_desktop.rules.history import REVIEWING, PersonState, Stage
 from ppo_desktop.rules.profiles import SchemeProfile
 
 SETTLED_BY = " Settled by: "  # what follows says which decision settles a proposal (for the chair)
@@ -72,12 +73,16 @@ def propose(
     cohort: Iterable[CohortRow],
     nominations: Iterable[Nomination],
     actions: Iterable[Action],
-    histories: Mapping[int, History],
+    states: Mapping[int, PersonState],
     asset: Mapping[int, AssetReading] | None = None,
+    sentences: Mapping[int, Sentence] | None = None,
 ) -> list[Proposal]:
-    """Everyone who should be discussed at a meeting held on ``day``, with the reasons."""
+    """Everyone who should be discussed at a meeting held on ``day``, with the reasons: people in
+    the active cohort by the review rules, people on the amber list when reconsideration is due, and
+    people not selected (candidates, former PPOs) being released from short sentences."""
     rows = {r.nominal.id: r for r in cohort}
     asset = asset or {}
+    sentences = sentences or {}
     out: dict[int, Proposal] = {}
 
     def item(nominal_id: int) -> Proposal:
@@ -93,39 +98,83 @@ def propose(
             )
             proposal.free_text.append(f"{n.agency}: {n.reason}")
     for r in rows.values():
-        m = r.membership
-        h = histories.get(r.nominal.id)
-        if m is None or not m.current or h is None or h.period is None:
-            continue
-        for kind, reason in _person(day, profile, r, h, asset.get(r.nominal.id)):
+        h = states.get(r.nominal.id, OFF)
+        sentence = sentences.get(r.nominal.id)
+        if h.stage is Stage.ON and r.membership is not None and r.membership.current:
+            found = _person(day, profile, r, h, asset.get(r.nominal.id), sentence)
+        elif h.stage is Stage.AMBER:
+            found = _amber(day, profile, h)
+        else:
+            found = _short_sentence(day, profile, sentence)
+        for kind, reason in found:
             item(r.nominal.id).add(kind, reason)
     for nid, reason in _actions(day, actions, rows):
         item(nid).add("actions", reason)
     return sorted(out.values(), key=lambda p: (p.rank, p.title))
 
 
+OFF = PersonState()
+
+
+def _amber(day: dt.date, profile: SchemeProfile, h: PersonState) -> Iterable[tuple[str, str]]:
+    """On the amber list: reconsidered from three months before release (at once when release is
+    nearer), overdue once the release date passes, until a decision re-selects or de-selects."""
+    hold = h.amber
+    assert hold is not None
+    months = profile.reconsider_months_before_release
+    due = hold.reconsider_on(months)
+    if day < due or day <= hold.placed_on:
+        return
+    late = "OVERDUE: " if hold.release_on < day else ""
+    yield (
+        "amber-release",
+        f"{late}Amber list since {hold.placed_on:%d %b %Y}: release expected {hold.release_on:%d %b %Y}; "
+        f"reconsider {months} months before release (from {due:%d %b %Y}) after a full assessment of risk."
+        f"{SETTLED_BY}select (re-selected against the scheme's criteria) or de-select.",
+    )
+
+
+def _short_sentence(
+    day: dt.date, profile: SchemeProfile, sentence: Sentence | None
+) -> Iterable[tuple[str, str]]:
+    """Someone not selected (a candidate, or a former PPO) released from a short sentence: no statutory
+    supervision, so the guidance gives them priority (002 §4.4–4.5). The window — released in the
+    last three months or due within one — is a local choice."""
+    if (
+        sentence is not None
+        and sentence.release_on is not None
+        and sentence.shorter_than(months=profile.short_sentence_months)
+        and day - relativedelta(months=3) <= sentence.release_on <= day + relativedelta(months=1)
+    ):
+        yield (
+            "short-sentence",
+            f"Not selected; released (or due) {sentence.release_on:%d %b %Y} from a sentence of "
+            f"{sentence.length_text}, under {profile.short_sentence_months} months: no statutory "
+            "supervision, give priority (002 §4.4).",
+        )
+
+
 def _person(
-    day: dt.date, profile: SchemeProfile, r: CohortRow, h: History, reading: AssetReading | None
+    day: dt.date,
+    profile: SchemeProfile,
+    r: CohortRow,
+    h: PersonState,
+    reading: AssetReading | None,
+    sentence: Sentence | None,
 ) -> Iterable[tuple[str, str]]:
     m = r.membership
     assert m is not None and h.period is not None
     settle = f"{SETTLED_BY}{REVIEWING}."
-    sentence = h.sentence
     reconsider = profile.reconsider_months_before_release
-    if m.amber:
-        release = m.release_on or (sentence.release_on if sentence else None)
-        if release is not None:
-            due = release - relativedelta(months=reconsider)
-            if due <= day and not h.reviewed_since(due):
-                late = "OVERDUE: " if release < day else ""
-                yield (
-                    "amber-release",
-                    f"{late}Amber list: release expected {release:%d %b %Y}; reconsider {reconsider} months "
-                    f"before release (from {due:%d %b %Y}) after a full assessment of risk.{settle}",
-                )
-    elif sentence is not None and not h.reviewed_since(sentence.starts_on):
+    if sentence is not None and not h.reviewed_since(sentence.starts_on):
         sentenced = f"Sentenced on {sentence.starts_on:%d %b %Y} to {sentence.length_text}"
-        if sentence.longer_than(years=profile.remove_custody_years):
+        if sentence.no_fixed_term:
+            yield (
+                "custody",
+                f"{sentenced}: a secure hospital order with no fixed term, so the amber list or removal "
+                "in full is for the panel, after a full assessment of risk.",
+            )
+        elif sentence.longer_than(years=profile.remove_custody_years):
             yield (
                 "custody",
                 f"{sentenced}: over {profile.remove_custody_years} years, so removal in full is proposed "
@@ -137,18 +186,7 @@ def _person(
                 f"{sentenced}: over {profile.amber_custody_years} years, so the amber list is proposed until "
                 f"{reconsider} months before release, after a full assessment of risk (the panel decides).",
             )
-    if (
-        sentence is not None
-        and sentence.release_on is not None
-        and sentence.shorter_than(months=profile.short_sentence_months)
-        and day - relativedelta(months=3) <= sentence.release_on <= day + relativedelta(months=1)
-    ):
-        yield (
-            "short-sentence",
-            f"Released (or due) {sentence.release_on:%d %b %Y} from a sentence of {sentence.length_text}, "
-            f"under {profile.short_sentence_months} months: no statutory supervision, give priority.",
-        )
-    if m.next_review_on and m.next_review_on <= day and not m.amber:
+    if m.next_review_on and m.next_review_on <= day:
         late = " (overdue)" if m.next_review_on < day - dt.timedelta(days=31) else ""
         yield (
             "review",
@@ -163,7 +201,7 @@ def _person(
             f"{two_years:%d %b %Y}.{settle}",
         )
     quiet = h.no_activity_due(profile.no_activity_months)
-    if quiet is not None and quiet <= day and m.status is not Status.CUSTODY and not m.amber:
+    if quiet is not None and quiet <= day and h.status is not Status.CUSTODY:
         last = h.last_activity()
         yield (
             "no-activity",

@@ -13,13 +13,10 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import (
     CaseFile,
     CohortRow,
-    Decision,
-    Membership,
     Nominal,
     Sentence,
 )
-from ppo_desktop.rules import lifecycle
-from ppo_desktop.rules.lifecycle import History
+from ppo_desktop.rules.history import PersonState
 from ppo_desktop.services import rows
 from ppo_desktop.services.custody import CustodyAndFacts
 from ppo_desktop.services.spells import StrandSpells
@@ -196,28 +193,24 @@ class Cases(StrandSpells, CustodyAndFacts):
             audit=tuple(self.ws.audit.entries(nominal_id=nominal_id, limit=200)),
             sentences=tuple(self.sentences(nominal_id)),
             facts=tuple(self.facts(nominal_id)),
+            state=self.people.state(nominal_id),
+            events=tuple(self.people.events(nominal_id, undone=True)),
         )
 
-    def history(self, nominal_id: int) -> History:
-        """The person's time on the scheme, reviews and latest sentence (what the rules count from)."""
-        case = self.case_file(nominal_id)
-        return lifecycle.history(case.nominal, case.memberships, case.decisions, case.sentences)
+    def history(self, nominal_id: int) -> PersonState:
+        """The person's state as derived from their history (what the rules count from)."""
+        return self.people.state(nominal_id)
 
-    def histories(self, people: Iterable[Nominal]) -> dict[int, History]:
-        """Everyone's history at once (one query per table): the agenda reads the whole cohort."""
-        spells: dict[int, list[Membership]] = {}
-        for r in self.ws.db.query("SELECT * FROM memberships"):
-            spells.setdefault(r["nominal_id"], []).append(rows.membership(r))
-        decided: dict[int, list[Decision]] = {}
-        for r in self.ws.db.query("SELECT * FROM decisions WHERE undone_at IS NULL"):
-            decided.setdefault(r["nominal_id"], []).append(rows.decision(r))
-        sentences: dict[int, list[Sentence]] = {}
-        for r in self.ws.db.query("SELECT * FROM sentences"):
-            sentences.setdefault(r["nominal_id"], []).append(rows.sentence(r))
-        return {
-            n.id: lifecycle.history(n, spells.get(n.id, []), decided.get(n.id, []), sentences.get(n.id, []))
-            for n in people
-        }
+    def histories(self, people: Iterable[Nominal]) -> dict[int, PersonState]:
+        """Everyone's state at once (one read of the events): the agenda reads the whole cohort."""
+        return self.people.states([n.id for n in people])
+
+    def latest_sentences(self) -> dict[int, Sentence]:
+        """Each person's latest recorded custodial sentence (by its start)."""
+        out: dict[int, Sentence] = {}
+        for r in self.ws.db.query("SELECT * FROM sentences ORDER BY starts_on, id"):
+            out[r["nominal_id"]] = rows.sentence(r)
+        return out
 
     def cohort(self, *, include_former: bool = True) -> list[CohortRow]:
         """Every nominal with their current lead spell, or their latest spell if removed."""

@@ -1,17 +1,19 @@
 """A person's custody and the facts the inclusion criteria read: sentences recorded as given (the
-current spell goes into custody; the amber list and removal follow from the length, as the rules
-say) and facts recorded with the day each was recorded. A part of ``Cases`` (the same service, in a
+person goes into custody in their history; the amber list and removal follow from the length, as
+the rules say) and facts recorded with the day each was recorded. A part of ``Cases`` (the same service, in a
 module of its own)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import CaseFact, Membership, Nominal, Sentence, Status
+from ppo_desktop.domain import CaseFact, Nominal, Sentence, Status
+from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
@@ -22,29 +24,38 @@ class CustodyAndFacts:
 
         def nominal(self, nominal_id: int) -> Nominal: ...
 
-        def current_spell(self, nominal_id: int) -> Membership | None: ...
-
-        def _update_spell(
-            self, spell: Membership, after: dict[str, Any], before: dict[str, Any], summary: str,
-            justification: str = "",
-        ) -> None: ...  # fmt: skip
-
     def record_sentence(
         self,
         nominal_id: int,
         *,
         starts_on: dt.date,
-        months: int,
+        months: int = 0,
         days: int = 0,
+        years: int = 0,
+        ends_on: dt.date | None = None,
+        no_fixed_term: bool = False,
         release_on: dt.date | None = None,
         secure_hospital: bool = False,
         note: str = "",
     ) -> Made[Sentence]:
-        """A custodial sentence as given (its length decides the custody rules). The person's current
-        spell shows them in custody from its start, with the expected release."""
+        """A custodial sentence as given: a start and a length (years, months and / or days, as the
+        court said it), or a start and an end date; a secure hospital order may have no fixed term.
+        Its length decides the custody rules. A person in the active cohort, or on the amber list,
+        shows as in custody from its start, with the expected release."""
         nominal = self.nominal(nominal_id)
-        if months < 0 or days < 0 or (months, days) == (0, 0):
-            raise ServiceError("A custodial sentence needs its length (months and / or days).")
+        lengths = (years, months, days)
+        if any(n < 0 for n in lengths):
+            raise ServiceError("A sentence's length cannot be negative.")
+        given = sum(1 for g in (any(lengths), ends_on is not None, no_fixed_term) if g)
+        if given != 1:
+            raise ServiceError(
+                "A custodial sentence needs one of: its length (years, months and / or days), its end "
+                "date, or — for a secure hospital order — no fixed term."
+            )
+        if no_fixed_term and not secure_hospital:
+            raise ServiceError("Only a secure hospital order is recorded without a fixed term.")
+        if ends_on is not None and ends_on <= starts_on:
+            raise ServiceError("A sentence ends after it starts.")
         if release_on is not None and release_on <= starts_on:
             raise ServiceError("The expected release comes after the sentence starts.")
         if starts_on > self.ws.today():
@@ -54,14 +65,18 @@ class CustodyAndFacts:
         values = {
             "nominal_id": nominal_id,
             "starts_on": starts_on.isoformat(),
+            "length_years": years,
             "length_months": months,
             "length_days": days,
+            "ends_on": rows.iso(ends_on),
+            "no_fixed_term": int(no_fixed_term),
             "release_on": rows.iso(release_on),
             "secure_hospital": int(secure_hospital),
             "recorded_on": self.ws.today().isoformat(),
             "note": note,
         }
-        spell = self.current_spell(nominal_id)
+        people = PersonHistory(self.ws)
+        state = people.state(nominal_id)
         with self.ws.writing():
             sentence_id = self.ws.insert("sentences", values)
             self.ws.audit.record(
@@ -73,17 +88,13 @@ class CustodyAndFacts:
                 nominal_id=nominal_id,
                 after=values,
             )
-            if spell is not None:
-                custody = {
-                    "status": Status.CUSTODY.value,
-                    "custody_on": starts_on.isoformat(),
-                    "release_on": rows.iso(release_on),
-                }
-                before = {"status": spell.status.value, "custody_on": rows.iso(spell.custody_on),
-                          "release_on": rows.iso(spell.release_on)}  # fmt: skip
-                self._update_spell(
-                    spell, custody, before, "Status now In prison / custody (sentence recorded)"
-                )
+            if state.stage is not Stage.OFF:
+                since = state.scheme_since or (state.amber.placed_on if state.amber else starts_on)
+                people.record(
+                    nominal_id, EventKind.STATUS, max(starts_on, since), status=Status.CUSTODY,
+                    custody_on=starts_on, release_on=release_on,
+                    summary="Status now In prison / custody (sentence recorded)",
+                )  # fmt: skip
         changes = Changes.of("sentences", "memberships", nominal_id=nominal_id)
         return changes.made(rows.sentence(self.ws.row("sentences", sentence_id, "sentence")))
 

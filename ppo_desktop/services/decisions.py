@@ -1,13 +1,14 @@
 """Panel decisions and their consequences, undoable until the meeting closes.
 
-A decision changes the nominal's strand membership, status and next review date at once (one
-transaction with the decision record and its audit entry). Before it acts, the nominal's
-memberships and nominations are snapshotted into the decision, so undo restores them exactly.
+A decision is recorded as events in the person's history (one transaction with the decision
+record and its audit entry); undoing it takes its events out of what is derived, and puts the
+person's nominations back as they were (snapshotted into the decision).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -25,10 +26,11 @@ from ppo_desktop.domain import (
     Strand,
 )
 from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY
-from ppo_desktop.rules.review import next_review
+from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
@@ -75,13 +77,11 @@ class Decisions:
         if kind is DecisionKind.AMBER and release_on is not None:
             details["release_on"] = release_on.isoformat()
         snapshot = self._snapshot(nid)
+        state = self.people.state(nid)
+        held = state.amber.strand if state.amber else None
+        decided_strand = strand or state.lead or held
+        decided_basis = basis or state.basis
         with self.ws.writing():
-            self._apply(
-                kind, nid, day, strand, basis, status, reason_code, authority, note, release_on, outcomes
-            )
-            current = self.cases.current_spell(nid)
-            decided_strand = strand or (current.strand if current else None)
-            decided_basis = basis or (current.basis if current else None)
             values = {
                 "meeting_id": meeting.id,
                 "agenda_item_id": item_id,
@@ -97,6 +97,10 @@ class Decisions:
                 "details": json.dumps(details),
             }
             decision_id = self.ws.insert("decisions", values)
+            self._apply(
+                kind, nid, day, strand, basis, status, reason_code, authority, note, release_on, outcomes,
+                decision_id,
+            )
             self.ws.db.table("agenda_items").update(item_id, {"state": ItemState.DISCUSSED.value})
             self.ws.audit.record(
                 AuditKind.COLLECTION,
@@ -147,10 +151,10 @@ class Decisions:
             raise ServiceError("A later decision about this person stands; undo that one first.")
         snapshot = json.loads(raw["undo"] or "{}")
         with self.ws.writing() as db:
-            self._restore(decision.nominal_id, snapshot)
             db.table("decisions").update(
                 decision_id, {"undone_at": self.ws.now().isoformat(timespec="seconds")}
             )
+            self._restore(decision.nominal_id, snapshot)
             if decision.agenda_item_id is not None:
                 db.table("agenda_items").update(decision.agenda_item_id, {"state": ItemState.PENDING.value})
             self.ws.audit.record(
@@ -188,47 +192,41 @@ class Decisions:
         authority: str,
         note: str,
         release_on: dt.date | None,
-        outcomes: tuple[RemovalOutcome, ...] = (),
+        outcomes: tuple[RemovalOutcome, ...],
+        decision_id: int,
     ) -> None:
+        """The decision's events in the person's history (the machine refuses what does not apply)."""
         profile = self.ws.profile()
-        current = self.cases.current_spell(nid)
+        people = self.people
+        record = functools.partial(
+            people.record, nid, on=day, decision_id=decision_id, justification=authority
+        )
+        state = people.state(nid)
         if kind is DecisionKind.SELECT:
             if strand is None or basis is None:
                 raise ServiceError("Selecting needs the strand and the basis (prolific or priority).")
-            self.cases.select(
-                nid, strand, basis, status or Status.OFFENDING_NOT_CJS, on=day, authority=authority
-            )
+            if state.stage is Stage.ON:
+                assert state.lead is not None
+                raise ServiceError(
+                    f"This person is already on the scheme ({state.lead.value}); to change strand, move them."
+                )
+            chosen = status or Status.OFFENDING_NOT_CJS
+            again = " on reconsideration after the amber list" if state.stage is Stage.AMBER else ""
+            record(kind=EventKind.SELECTED, strand=strand, basis=basis, status=chosen,
+                   summary=f"Selected onto {strand.value} ({basis.value}){again}")  # fmt: skip
             for r in self.ws.db.query(
                 "SELECT id FROM nominations WHERE nominal_id = ? AND state = 'open'", [nid]
             ):
                 self.ws.db.table("nominations").update(r["id"], {"state": NominationState.SELECTED.value})
-            return
-        if kind is DecisionKind.DEFER:
-            return
-        if current is None:
-            raise ServiceError(f"This person is not on a strand, so '{kind.label}' does not apply.")
-        if kind is DecisionKind.RETAIN:
-            self.ws.db.table("memberships").update(
-                current.id,
-                {
-                    "next_review_on": next_review(current.strand, day, profile.review_months).isoformat(),
-                    **({"status": status.value} if status else {}),
-                },
-            )
+        elif kind is DecisionKind.DEFER:
+            record(kind=EventKind.DEFERRED, summary="Deferred to the next meeting")
+        elif kind is DecisionKind.RETAIN:
+            record(kind=EventKind.RETAINED, status=status, summary="Retained")
         elif kind is DecisionKind.MOVE_STRAND:
-            if strand is None or strand is current.strand:
+            if strand is None or strand is state.lead:
                 raise ServiceError("Moving needs a different strand.")
-            if current.strand is Strand.PREVENT_DETER:  # escalation: the P&D spell ends, it is not an exit
-                self.cases.remove(
-                    current.id,
-                    RemovalReason.OTHER,
-                    authority=authority,
-                    on=day,
-                    note=f"Moved to {strand.value}",
-                )
-            self.cases.select(
-                nid, strand, basis or current.basis, status or current.status, on=day, authority=authority
-            )
+            record(kind=EventKind.MOVED, strand=strand, basis=basis, status=status,
+                   summary=f"Moved to {strand.value}")  # fmt: skip
         elif kind in (DecisionKind.DESELECT, DecisionKind.IOM_COHORT):
             code = RemovalReason.IOM_COHORT.value if kind is DecisionKind.IOM_COHORT else reason_code
             allowed = {r.code.value for r in profile.removal_reasons} | {RemovalReason.IOM_COHORT.value}
@@ -236,28 +234,30 @@ class Decisions:
                 raise ServiceError("De-selection needs one of the scheme's coded reasons.")
             if authority == DEFAULT_AUTHORITY and kind is DecisionKind.DESELECT:
                 raise ServiceError("A de-selection must record on whose authority it was made.")
-            self.cases.remove(
-                current.id, RemovalReason(code), authority=authority, note=note, on=day, outcomes=outcomes
-            )
+            record(kind=EventKind.DESELECTED, reason=code, authority=authority, note=note,
+                   outcomes=sorted({RemovalOutcome(o).value for o in outcomes}),
+                   summary=f"De-selected: {code}")  # fmt: skip
         elif kind is DecisionKind.AMBER:
             if release_on is None:
                 raise ServiceError("The amber list needs the expected release date.")
-            self.cases.place_on_amber_list(current.id, release_on, on=day, authority=authority)
+            if release_on <= day:
+                raise ServiceError("The amber list needs the expected release date (in the future).")
+            record(kind=EventKind.AMBER, release_on=release_on, authority=authority, note=note,
+                   summary="Placed on the amber list")  # fmt: skip
+
+    @property
+    def people(self) -> PersonHistory:
+        return PersonHistory(self.ws)
 
     def _snapshot(self, nid: int) -> dict[str, Any]:
+        """What a decision changes besides the person's history (their events go with the decision)."""
         return {
-            "memberships": list(self.ws.db.query("SELECT * FROM memberships WHERE nominal_id = ?", [nid])),
             "nominations": list(
                 self.ws.db.query("SELECT id, state FROM nominations WHERE nominal_id = ?", [nid])
             ),
         }
 
     def _restore(self, nid: int, snapshot: dict[str, Any]) -> None:
-        before = {r["id"]: r for r in snapshot.get("memberships", [])}
-        for r in self.ws.db.query("SELECT id FROM memberships WHERE nominal_id = ?", [nid]):
-            if r["id"] not in before:
-                self.ws.db.execute("DELETE FROM memberships WHERE id = ?", [r["id"]])
-        for spell_id, values in before.items():
-            self.ws.db.table("memberships").update(spell_id, {k: v for k, v in values.items() if k != "id"})
         for r in snapshot.get("nominations", []):
             self.ws.db.table("nominations").update(r["id"], {"state": r["state"]})
+        self.people.project(nid)

@@ -20,11 +20,11 @@ from ppo_desktop.services.workspace import Workspace
 from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, entity
 
 DERIVED = {"score_sheets": frozenset({"breakdown"})}
-APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments"})  # never changed once written
-LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item", "memberships": "Spell",
+APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments", "person_events"})  # never changed once written
+LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item",
          "nominations": "Nomination", "sentences": "Sentence", "score_sheets": "Score sheet",
          "attendance": "Attendance", "actions": "Action", "decisions": "Decision",
-         "meeting_amendments": "Amendment"}  # fmt: skip
+         "meeting_amendments": "Amendment", "person_events": "History event"}  # fmt: skip
 
 
 class Exchange:

@@ -107,6 +107,7 @@ class Meetings(MeetingRecord):
             Actions(self.ws).open_actions(),
             cases.histories(r.nominal for r in cohort),
             ScoreSheets(self.ws).asset_readings(),
+            cases.latest_sentences(),
         )
         return [p for p in found if p.nominal_id not in on_agenda]
 

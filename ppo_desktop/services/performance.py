@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop.performance.figures import Facts, Filters, Report, SheetFact, build
 from ppo_desktop.performance.tables import Table
 from ppo_desktop.services import rows
+from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Documents
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -48,6 +49,7 @@ class Performance:
             years=[years.ceiling(y.id) for y in years.all()],
             profile=self.ws.profile(),
             reason_labels=Documents(self.ws).reason_labels(),
+            sentences=Cases(self.ws).latest_sentences(),
         )
 
     def report(self, filters: Filters | None = None) -> Report:

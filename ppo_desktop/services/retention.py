@@ -20,8 +20,8 @@ from ppo_desktop.domain import Role
 from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Workspace
 
 # What refers to a person, deleted with them (agenda items are kept, unnamed: the minutes stand).
-PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions", "decisions",
-                 "memberships", "nominations", "drafts", "sentences", "case_facts")  # fmt: skip
+PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions", "person_events",
+                 "decisions", "memberships", "nominations", "drafts", "sentences", "case_facts")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ class Retention:
             """
             SELECT n.id, n.ref, n.family_name, n.given_names,
                    coalesce(nullif(max(
-                       coalesce((SELECT max(removed_on) FROM memberships m WHERE m.nominal_id = n.id), ''),
+                       coalesce((SELECT max(coalesce(amber_until, removed_on)) FROM memberships m
+                                 WHERE m.nominal_id = n.id), ''),
                        coalesce((SELECT max(nominated_on) FROM nominations o WHERE o.nominal_id = n.id), '')
                    ), ''), substr(n.created_at, 1, 10)) AS last
             FROM nominals n
-            WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.nominal_id = n.id AND m.removed_on IS NULL)
+            WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.nominal_id = n.id
+                              AND (m.removed_on IS NULL OR (m.amber AND m.amber_until IS NULL)))
               AND NOT EXISTS (SELECT 1 FROM nominations o WHERE o.nominal_id = n.id AND o.state = 'open')
             ORDER BY last
             """

@@ -58,8 +58,6 @@ def nominal(r: Row) -> Nominal:
         pnc_id=r["pnc_id"],
         cro=r["cro"],
         area=r["area"],
-        last_arrest_on=date_or_none(r.get("last_arrest_on")),
-        last_intelligence_on=date_or_none(r.get("last_intelligence_on")),
     )
 
 
@@ -82,6 +80,8 @@ def membership(r: Row) -> Membership:
         removal_note=r["removal_note"] or "",
         removal_authority=r["removal_authority"] or "",
         removal_outcomes=tuple(RemovalOutcome(o) for o in json.loads(r.get("removal_outcomes") or "[]")),
+        scheme_since=date_or_none(r.get("scheme_since")),
+        amber_until=date_or_none(r.get("amber_until")),
     )
 
 
@@ -145,6 +145,9 @@ def sentence(r: Row) -> Sentence:
         secure_hospital=bool(r["secure_hospital"]),
         recorded_on=date_or_none(r["recorded_on"]),
         note=r["note"] or "",
+        length_years=int(r.get("length_years") or 0),
+        ends_on=date_or_none(r.get("ends_on")),
+        no_fixed_term=bool(r.get("no_fixed_term")),
     )
 
 

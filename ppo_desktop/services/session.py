@@ -14,6 +14,7 @@ from db.vault import KeyGrant, Vault
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import integrity, rows
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Clock, Workspace
 
 __all__ = [
@@ -169,6 +170,7 @@ def open_granted(
                 at=ws.now(),
                 justification="recovery key" if user is RECOVERY_USER else "passphrase",
             )
+        PersonHistory(ws).derive_pending()
         return ws
     except BaseException:
         vault.close()

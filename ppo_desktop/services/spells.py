@@ -1,17 +1,14 @@
-"""A person's spells on the scheme's strands: selection onto a strand, status and custody, the next
-review, the latest arrest and intelligence, the amber list and removal with its coded reason and
-authority. A part of ``Cases`` (the same service, in a module of its own)."""
+"""What the coordinator and the panel record about a person's time on the scheme — selection onto a
+strand, moves, status and custody, the next review, arrests and intelligence, the amber list and
+de-selection with its coded reason and authority — each as an event in their history
+(``person_history``); the strand spells are read back as derived. A part of ``Cases``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from dateutil.relativedelta import relativedelta
-
-from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import (
     Basis,
     Membership,
@@ -21,8 +18,9 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
-from ppo_desktop.rules.review import next_review
+from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
@@ -33,15 +31,9 @@ class StrandSpells:
 
         def nominal(self, nominal_id: int) -> Nominal: ...
 
-        def _update_nominal(
-            self, nominal_id: int, after: dict[str, Any], before: dict[str, Any], summary: str,
-            justification: str = "",
-        ) -> None: ...  # fmt: skip
-
-        def _alter(
-            self, entity: str, row_id: int, nominal_id: int, after: dict[str, Any], before: dict[str, Any],
-            summary: str, justification: str = "", stamp: dict[str, Any] | None = None,
-        ) -> None: ...  # fmt: skip
+    @property
+    def people(self) -> PersonHistory:
+        return PersonHistory(self.ws)
 
     def select(
         self,
@@ -52,38 +44,24 @@ class StrandSpells:
         *,
         on: dt.date | None = None,
         authority: str = "",
+        decision_id: int | None = None,
     ) -> Made[Membership]:
-        """Put a nominal on a strand as lead; a current lead spell on another strand becomes non-lead."""
+        """Put a person on a strand as lead: a selection when they are not in the active cohort (or are
+        on the amber list and reconsidered), a move when they are on another strand."""
         on = on or self.ws.today()
         nominal = self.nominal(nominal_id)
-        current = self.current_spell(nominal_id)
-        if current is not None and current.strand is strand:
+        state = self.people.state(nominal_id)
+        if state.lead is strand:
             raise ServiceError(f"{nominal.display_name} is already on {strand.long_name}.")
-        values = {
-            "nominal_id": nominal_id,
-            "strand": strand.value,
-            "basis": basis.value,
-            "is_lead": 1,
-            "status": status.value,
-            "added_on": on.isoformat(),
-            "next_review_on": next_review(strand, on, self.ws.profile().review_months).isoformat(),
-        }
-        with self.ws.writing() as db:
-            if current is not None:
-                db.table("memberships").update(current.id, {"is_lead": 0})
-            db.table("memberships").insert(values)
-            spell_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
-            self.ws.audit.record(
-                AuditKind.COLLECTION,
-                "membership",
-                spell_id,
-                f"{nominal.ref} selected onto {strand.value} ({basis.value})",
-                at=self.ws.now(),
-                nominal_id=nominal_id,
-                after=values,
-                justification=authority,
-            )
-        return Changes.of("memberships", nominal_id=nominal_id).made(self.spell(spell_id))
+        kind = EventKind.MOVED if state.stage is Stage.ON else EventKind.SELECTED
+        self.people.record(
+            nominal_id, kind, on, strand=strand, basis=basis, status=status, decision_id=decision_id,
+            summary=f"{nominal.ref} {'moved' if kind is EventKind.MOVED else 'selected'} onto {strand.value} "
+                    f"({basis.value})", justification=authority,
+        )  # fmt: skip
+        current = self.current_spell(nominal_id)
+        assert current is not None
+        return Changes.of("memberships", nominal_id=nominal_id).made(current)
 
     def set_status(
         self,
@@ -95,74 +73,75 @@ class StrandSpells:
         justification: str = "",
     ) -> Made[Membership]:
         spell = self.spell(spell_id)
-        after = {
-            "status": status.value,
-            "custody_on": rows.iso(custody_on or spell.custody_on),
-            "release_on": rows.iso(release_on or spell.release_on),
-        }
-        before = {
-            "status": spell.status.value,
-            "custody_on": rows.iso(spell.custody_on),
-            "release_on": rows.iso(spell.release_on),
-        }
-        self._update_spell(spell, after, before, f"Status now {status.label}", justification=justification)
-        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self.spell(spell_id))
+        self.people.record(
+            spell.nominal_id, EventKind.STATUS, self.ws.today(), status=status, custody_on=custody_on,
+            release_on=release_on, summary=f"Status now {status.label}", justification=justification,
+        )  # fmt: skip
+        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self._same_spell(spell))
 
     def set_next_review(self, spell_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
-        """Set when the panel next reviews this spell (after a review, or by the coordinator)."""
+        """Set when the panel next reviews this person (after a review, or by the coordinator)."""
         spell = self.spell(spell_id)
-        before = {"next_review_on": rows.iso(spell.next_review_on)}
-        after = {"next_review_on": review_on.isoformat()}
-        self._update_spell(spell, after, before, "Next review date set", justification=justification)
+        self.people.record(
+            spell.nominal_id, EventKind.REVIEW_SET, self.ws.today(), review_on=review_on,
+            summary="Next review date set", justification=justification,
+        )  # fmt: skip
         return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def record_activity(
         self, nominal_id: int, *, arrest_on: dt.date | None = None, intelligence_on: dt.date | None = None
     ) -> Changes:
-        """The latest arrest and intelligence report: facts about the person, whatever their strand,
-        behind the "no activity for 6 months" prompt (002 item 1). A date given replaces the one
-        recorded (so a mistake can be put right); a date in the future is refused."""
-        nominal = self.nominal(nominal_id)
+        """An arrest or an intelligence report on the day it happened: facts about the person,
+        whatever their strand, behind the "no activity for 6 months" prompt (002 item 1). The latest
+        is the latest date, whatever order they are reported in; one recorded in error is withdrawn
+        (``withdraw``). A date in the future is refused."""
+        self.nominal(nominal_id)
         today = self.ws.today()
-        given = {"last_arrest_on": arrest_on, "last_intelligence_on": intelligence_on}
+        given = {EventKind.ARRESTED: arrest_on, EventKind.INTELLIGENCE: intelligence_on}
         if any(d is not None and d > today for d in given.values()):
             raise ServiceError("An arrest or intelligence date cannot be in the future.")
-        known = {
-            "last_arrest_on": nominal.last_arrest_on,
-            "last_intelligence_on": nominal.last_intelligence_on,
-        }
-        after = {k: v.isoformat() for k, v in given.items() if v is not None and v != known[k]}
-        if not after:
+        known = {(e.kind, e.on) for e in self.people.events(nominal_id)}
+        fresh = {k: d for k, d in given.items() if d is not None and (k, d) not in known}
+        if not fresh:
             return Changes()
-        before = {k: rows.iso(known[k]) for k in after}
-        self._update_nominal(nominal_id, after, before, f"Latest activity recorded for {nominal.ref}")
-        return Changes.of("nominals", nominal_id=nominal_id)
+        with self.ws.writing():
+            for kind, day in fresh.items():
+                self.people.record(nominal_id, kind, day)
+        return Changes.of("memberships", nominal_id=nominal_id)
+
+    def withdraw(self, nominal_id: int, key: str, *, why: str) -> Changes:
+        """Withdraw an event recorded in error (an arrest on the wrong person, a wrong date): it stays
+        in the history, marked withdrawn, and counts for nothing. Decisions are undone, not withdrawn."""
+        if not why.strip():
+            raise ServiceError("Say why the event is withdrawn.")
+        found = [e for e in self.people.events(nominal_id) if e.key == key]
+        if not found:
+            raise ServiceError("That event is not in this person's history.")
+        if found[0].decision_id is not None:
+            raise ServiceError("A decision's event is undone with the decision (or amended), not withdrawn.")
+        self.people.record(nominal_id, EventKind.WITHDRAWN, self.ws.today(), withdraws=key,
+                           summary=f"Withdrawn: {found[0].kind.label} of {found[0].on:%d %b %Y}",
+                           justification=why)  # fmt: skip
+        return Changes.of("memberships", nominal_id=nominal_id)
 
     def place_on_amber_list(
-        self, spell_id: int, release_on: dt.date, *, on: dt.date, authority: str
+        self,
+        spell_id: int,
+        release_on: dt.date,
+        *,
+        on: dt.date,
+        authority: str,
+        decision_id: int | None = None,
     ) -> Changes:
-        """Long custody (over the profile's threshold): watched until release and reconsidered
-        the profile's number of months before it (000 §6)."""
+        """Long custody (over the profile's threshold): out of the active cohort, held until
+        reconsidered the profile's number of months before release, or at once when it is nearer (000 §6)."""
         spell = self.spell(spell_id)
-        profile = self.ws.profile()
         if release_on <= on:
             raise ServiceError("The amber list needs the expected release date (in the future).")
-        review = release_on - relativedelta(months=profile.reconsider_months_before_release)
-        after = {
-            "amber": 1,
-            "amber_on": on.isoformat(),
-            "status": Status.CUSTODY.value,
-            "release_on": release_on.isoformat(),
-            "custody_on": (spell.custody_on or on).isoformat(),
-            "next_review_on": review.isoformat(),
-        }
-        self._update_spell(
-            spell,
-            after,
-            {"amber": int(spell.amber), "status": spell.status.value},
-            "Placed on the amber list",
-            justification=authority,
-        )
+        self.people.record(
+            spell.nominal_id, EventKind.AMBER, on, release_on=release_on, authority=authority,
+            decision_id=decision_id, summary="Placed on the amber list", justification=authority,
+        )  # fmt: skip
         return Changes.of("memberships", nominal_id=spell.nominal_id)
 
     def remove(
@@ -174,42 +153,42 @@ class StrandSpells:
         note: str = "",
         on: dt.date | None = None,
         outcomes: Iterable[RemovalOutcome] = (),
+        decision_id: int | None = None,
     ) -> Made[Membership]:
-        """Close a spell: every removal records date, reason and on whose authority (001 ¶54), and
-        how the person was doing as they left (the outcomes the partnership reports, 003 §2.10)."""
+        """De-select the person whose spell this is (every strand ends: 001 ¶54 records date, reason and
+        on whose authority, and how they were doing as they left, 003 §2.10); on a parallel strand,
+        only that activity ends. From the amber list, this is the reconsideration's de-selection."""
         if not authority.strip():
             raise ServiceError("A removal must record on whose authority it was made.")
         spell = self.spell(spell_id)
-        if not spell.current:
+        state = self.people.state(spell.nominal_id)
+        if not spell.current and not (spell.amber and state.stage is Stage.AMBER):
             raise ServiceError("That strand spell has already ended.")
         on = on or self.ws.today()
-        after = {
-            "removed_on": on.isoformat(),
-            "removal_reason": reason.value,
-            "removal_note": note,
-            "removal_authority": authority,
-            "removal_outcomes": json.dumps(sorted({RemovalOutcome(o).value for o in outcomes})),
-            "next_review_on": None,
-        }
-        self._update_spell(
-            spell,
-            after,
-            {"removed_on": None},
-            f"Removed from {spell.strand.value}: {reason.value}",
+        parallel = spell.current and not spell.is_lead
+        self.people.record(
+            spell.nominal_id,
+            EventKind.PARALLEL_ENDED if parallel else EventKind.DESELECTED,
+            on,
+            strand=spell.strand if parallel else None,
+            decision_id=decision_id,
+            summary=(f"Parallel activity on {spell.strand.value} ended" if parallel
+                     else f"De-selected: {reason.value}"),  # fmt: skip
             justification=authority,
+            reason=reason.value,
+            authority=authority,
+            note=note,
+            outcomes=sorted({RemovalOutcome(o).value for o in outcomes}),
         )
-        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self.spell(spell_id))
+        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self._same_spell(spell))
 
-    def _update_spell(
-        self,
-        spell: Membership,
-        after: dict[str, Any],
-        before: dict[str, Any],
-        summary: str,
-        justification: str = "",
-    ) -> None:
-        """One change to a strand spell and its audit entry, in one transaction."""
-        self._alter("membership", spell.id, spell.nominal_id, after, before, summary, justification)
+    def _same_spell(self, spell: Membership) -> Membership:
+        """The spell as derived now (the projection keeps a spell's id while its strand and start stay)."""
+        found = self.ws.db.execute(
+            "SELECT id FROM memberships WHERE nominal_id = ? AND strand = ? AND added_on = ?",
+            [spell.nominal_id, spell.strand.value, spell.added_on.isoformat()],
+        ).fetchone()
+        return self.spell(int(found[0])) if found else spell
 
     def spell(self, spell_id: int) -> Membership:
         return rows.membership(self.ws.row("memberships", spell_id, "strand spell"))

@@ -24,10 +24,11 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
 from ppo_desktop.scoring import Definition, score
-from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.cases import NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
 from ppo_desktop.services.merge import Conflict, Merge, Reconciliation
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
@@ -41,7 +42,7 @@ ERASED_ELSEWHERE = "erased on the other laptop after its retention review"
 NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "ethnicity", "address", "pnc_id",
                    "cro", "area")  # fmt: skip
 PLURAL = {"nominals": "people", "meetings": "meetings", "agenda_items": "agenda items",
-          "memberships": "spells", "nominations": "nominations", "sentences": "sentences",
+          "person_events": "history events", "nominations": "nominations", "sentences": "sentences",
           "score_sheets": "score sheets",
           "attendance": "attendance records", "actions": "actions", "decisions": "decisions",
           "meeting_amendments": "amendments"}  # fmt: skip
@@ -351,6 +352,7 @@ class Transfer(TransferKeys):
                     "pack's); nothing was merged."
                 )
             written = self.merger.apply(merge, plan.sender, justification)
+            self._derive_again(merge)
             shown = self.exchange.merge_disclosures(payload.get("disclosures", []), plan.sender)
             ours = payload.get("to") == self.ws.vault.store_id
             merged = [
@@ -378,32 +380,35 @@ class Transfer(TransferKeys):
         tables = frozenset({"agenda_items", *TABLES})
         return Changes(tables, frozenset(touched))
 
+    def _derive_again(self, merge: Reconciliation) -> None:
+        """Everyone whose history (or a decision behind it) arrived: their spells derived again."""
+        people = PersonHistory(self.ws)
+        for table in ("person_events", "decisions"):
+            ids = sorted({o.local_id for o in merge.outcomes if o.table == table and o.local_id is not None})
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for (nid,) in self.ws.db.execute(
+                    f"SELECT DISTINCT nominal_id FROM {table} WHERE id IN ({marks})", chunk
+                ).fetchall():
+                    people.project(int(nid))
+
     def _keep_local(
         self,
         merge: Reconciliation,
         people: Mapping[str, int | None],
         scored: Mapping[str, str] | None = None,
     ) -> None:
-        """What this laptop keeps whatever a pack says: a matched person's current spell here stands
-        (a second current spell is not opened); a score sheet on a matrix this laptop does not
+        """What this laptop keeps whatever a pack says: a score sheet on a matrix this laptop does not
         have is left out, not guessed; a person erased on the other laptop after its retention
         review is not erased here by a pack — an administrator reviews them here (Retention)."""
-        matched = {uid for uid, who in people.items() if who is not None}
-        sheets, cases = ScoreSheets(self.ws), Cases(self.ws)
+        sheets = ScoreSheets(self.ws)
         erased = {o.local_id for o in merge.outcomes if o.table == "nominals" and o.delete}
         for o in merge.outcomes:
             if o.delete and (o.table == "nominals" or o.before.get("nominal_id") in erased):
                 o.left_out = ERASED_ELSEWHERE
             if not o.create:
                 continue
-            if (
-                o.table == "memberships"
-                and o.changes.get("nominal_id") in matched
-                and not o.changes.get("removed_on")
-            ):
-                who = people[o.changes["nominal_id"]]
-                if who is not None and cases.current_spell(who):
-                    o.left_out = "the spell on this laptop stands"
             if o.table == "score_sheets":
                 defn = self._matrix(sheets, o.changes)
                 if defn is None:

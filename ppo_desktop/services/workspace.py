@@ -49,6 +49,7 @@ class Topic(StrEnum):
 
     NOMINALS = "nominals"
     MEMBERSHIPS = "memberships"
+    PERSON_EVENTS = "person_events"
     NOMINATIONS = "nominations"
     ACTIONS = "actions"
     SCORE_SHEETS = "score_sheets"

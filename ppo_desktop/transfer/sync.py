@@ -26,10 +26,13 @@ Vector = dict[str, int]
 
 # How records are named across stores: ``store:entity:id``, entity the table's name (two older names).
 # In the order they are merged: a record's references are merged before it.
-TABLES = ("nominals", "meetings", "agenda_items", "memberships", "nominations", "sentences", "score_sheets",
-          "attendance", "actions", "decisions", "meeting_amendments")  # fmt: skip
+# A person's strand spells do not travel: their history does (``person_events``), and each store
+# derives the spells from it.
+TABLES = ("nominals", "meetings", "agenda_items", "nominations", "sentences", "score_sheets",
+          "attendance", "actions", "decisions", "meeting_amendments", "person_events")  # fmt: skip
 ENTITY = {"nominals": "nominal", "meetings": "meeting"}
-REFERENCES = {"nominal_id": "nominals", "meeting_id": "meetings", "agenda_item_id": "agenda_items"}
+REFERENCES = {"nominal_id": "nominals", "meeting_id": "meetings", "agenda_item_id": "agenda_items",
+              "decision_id": "decisions"}  # fmt: skip
 CREATION = ""  # the field whose vector is the record's creation (and deletion)
 
 

@@ -159,7 +159,7 @@ def test_activity_is_a_fact_about_the_person(panel: Panel) -> None:
     panel.cases.record_activity(nid, arrest_on=dt.date(2025, 4, 1))
     with pytest.raises(ServiceError, match="future"):
         panel.cases.record_activity(nid, intelligence_on=dt.date(2025, 5, 2))
-    assert panel.cases.nominal(nid).last_arrest_on == dt.date(2025, 4, 1)  # recorded before any strand
+    assert panel.cases.history(nid).last_arrest_on == dt.date(2025, 4, 1)  # recorded before any strand
 
 
 def test_deselection_ends_the_period_and_a_reselection_starts_one(panel: Panel) -> None:
@@ -230,14 +230,20 @@ def test_custody_thresholds_propose_amber_list_or_removal(
 
 @pytest.mark.parametrize(("months", "days", "short"), [(11, 30, True), (12, 0, False), (30, 0, False)])
 def test_short_sentence_reads_the_sentence_length(panel: Panel, months: int, days: int, short: bool) -> None:
-    nid = panel.person("Released")
-    panel.select(nid, Strand.CATCH_CONVICT, START)
+    """The priority is for people not selected (002 §4.4-4.5): a candidate, or a former PPO."""
+    candidate, former, selected = panel.person("Candidate"), panel.person("Former"), panel.person("Selected")
+    for nid in (former, selected):
+        panel.select(nid, Strand.CATCH_CONVICT, START)
+    panel.decide(former, dt.date(2024, 6, 1), DecisionKind.DESELECT, reason_code="moved-away", authority="DI")
     release = dt.date(2025, 6, 1)
     panel.on(release - dt.timedelta(days=60))  # two months served whatever the length
-    panel.cases.record_sentence(
-        nid, starts_on=release - dt.timedelta(days=60), months=months, days=days, release_on=release
-    )
-    assert ("short-sentence" in kinds(panel, nid, release)) is short
+    for nid in (candidate, former, selected):
+        panel.cases.record_sentence(
+            nid, starts_on=release - dt.timedelta(days=60), months=months, days=days, release_on=release
+        )
+    assert ("short-sentence" in kinds(panel, candidate, release)) is short
+    assert ("short-sentence" in kinds(panel, former, release)) is short
+    assert "short-sentence" not in kinds(panel, selected, release)  # on the scheme: reviewed as such
 
 
 def test_amber_list_stays_on_the_agenda_as_overdue_until_decided(panel: Panel) -> None:
@@ -252,8 +258,14 @@ def test_amber_list_stays_on_the_agenda_as_overdue_until_decided(panel: Panel) -
     assert "OVERDUE" in panel.reasons(release + dt.timedelta(days=1), nid)
     panel.decide(nid, dt.date(2026, 7, 1), DecisionKind.DEFER)
     assert "amber-release" in kinds(panel, nid, dt.date(2026, 8, 1))
-    panel.decide(nid, dt.date(2026, 8, 1), DecisionKind.RETAIN)
+    with pytest.raises(ServiceError, match="amber list: the reconsideration re-selects"):
+        panel.decide(nid, dt.date(2026, 8, 1), DecisionKind.RETAIN)
+    panel.decide(nid, dt.date(2026, 8, 2), DecisionKind.SELECT, strand=Strand.REHABILITATE_RESETTLE,
+                 basis=Basis.PROLIFIC, status=Status.OFFENDING_CJS)  # fmt: skip
     assert "amber-release" not in kinds(panel, nid, dt.date(2026, 9, 1))
+    state = panel.cases.history(nid)
+    assert state.lead is Strand.REHABILITATE_RESETTLE and state.amber is None
+    assert state.period is not None and state.period.started_on == dt.date(2026, 8, 2)  # a new period
 
 
 def test_sentences_are_validated(panel: Panel) -> None:

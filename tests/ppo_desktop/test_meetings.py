@@ -32,12 +32,14 @@ def person(
     name: str,
     strand: Strand | None = Strand.CATCH_CONVICT,
     added: dt.date = dt.date(2026, 9, 1),
+    active: bool = True,
 ) -> int:
     cases = Cases(ws)
     nominal = cases.add_nominal(NominalDraft(name, "Fictional", dob=dt.date(1990, 1, 1))).record
     if strand is not None:
         cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
-        cases.record_activity(nominal.id, intelligence_on=DAY - dt.timedelta(days=20))
+        if active:
+            cases.record_activity(nominal.id, intelligence_on=DAY - dt.timedelta(days=20))
     return nominal.id
 
 
@@ -81,7 +83,7 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
     )
     due = person(ws, "Reviewdue", added=dt.date(2026, 5, 1))  # C&C: due 1 Nov 2026
     fresh = person(ws, "Fresh", added=dt.date(2026, 10, 1))
-    quiet = person(ws, "Quiet", added=dt.date(2026, 3, 1))
+    quiet = person(ws, "Quiet", added=dt.date(2026, 3, 1), active=False)
     cases.record_activity(quiet, intelligence_on=dt.date(2026, 4, 1))
     veteran = person(ws, "Veteran", added=dt.date(2024, 11, 1))
     amber = person(ws, "Amber", added=dt.date(2025, 1, 1))
@@ -91,7 +93,7 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
         on=dt.date(2025, 3, 1),  # type: ignore[union-attr]
         authority="panel",
     )
-    short = person(ws, "Shortsentence", added=dt.date(2026, 6, 1))
+    short = person(ws, "Shortsentence", strand=None)  # not selected: the priority is for them
     cases.record_sentence(short, starts_on=dt.date(2026, 7, 1), months=9, release_on=dt.date(2026, 11, 20))
     Actions(ws).add(
         fresh,
@@ -196,9 +198,10 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
     long = person(ws, "Longsentence")
     item3 = meetings.add_item(mid, "Longsentence", nominal_id=long).record
     decisions.decide(item3.id, DecisionKind.AMBER, release_on=dt.date(2029, 6, 1), authority="DI Chair")
-    spell = cases.current_spell(long)
-    assert spell is not None and spell.amber and spell.status is Status.CUSTODY
-    assert spell.next_review_on == dt.date(2029, 3, 1)  # three months before release
+    assert cases.current_spell(long) is None  # out of the active cohort (000 §6)
+    spell = cases.case_file(long).memberships[0]
+    assert spell.amber and spell.status is Status.CUSTODY and spell.held_on_amber(DAY)
+    assert spell.next_review_on == dt.date(2029, 3, 1)  # reconsidered three months before release
 
     retained = person(ws, "Retained", added=dt.date(2026, 1, 1))
     item4 = meetings.add_item(mid, "Retained", nominal_id=retained).record

@@ -87,7 +87,7 @@ def test_records_claiming_to_be_the_receivers_own_are_refused(demo: Workspace, l
 def test_unknown_fields_are_refused(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
     payload["from"]["store"] = "a-store-never-seen"
-    _records(payload, "memberships")[0]["v"]["role"] = "administrator"
+    _records(payload, "person_events")[0]["v"]["role"] = "administrator"
     with pytest.raises(ServiceError, match="fields this store does not know \\(role\\)"):
         Transfer(laptop).plan(_forge(payload, laptop))
 
@@ -179,7 +179,7 @@ def test_csv_and_workbook_fuzz_gives_a_sentence_never_a_traceback(laptop: Worksp
 
 
 def _spell(payload: dict[str, Any]) -> dict[str, Any]:
-    return _records(payload, "memberships")[0]
+    return _records(payload, "person_events")[0]
 
 
 @pytest.mark.parametrize(

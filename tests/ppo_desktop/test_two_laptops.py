@@ -103,7 +103,7 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     assert [a.name for a in Meetings(demo).attendance(meeting_id)] == ["Dr Example Chair"]
     # The audit names who changed it on the other laptop; both chains verify.
     merged = [e for e in demo.audit.search(kind="combination") if "memberships" not in e.summary]
-    assert any("spell changed" in e.summary and "chair on" in e.summary for e in merged)
+    assert any("history event created" in e.summary and "chair on" in e.summary for e in merged)
     assert demo.audit.verify().ok and laptop.audit.verify().ok
 
 

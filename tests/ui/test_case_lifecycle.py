@@ -51,7 +51,7 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     panel.years.setValue(0)
     panel.days.setValue(0)
     qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
-    assert "needs its length" in panel.error.text()  # refused in words, nothing written
+    assert "needs one of: its length" in panel.error.text()  # refused in words, nothing written
     assert len(ctx.cases.sentences(nid)) == 1
 
 

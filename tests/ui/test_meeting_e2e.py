@@ -156,8 +156,10 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     gone = ctx.cases.case_file(leaver).memberships[0]
     assert gone.removed_on is not None and gone.removal_authority == "DI Demo Chair with the agencies present"
     assert gone.removal_outcomes == (RemovalOutcome.IN_TREATMENT, RemovalOutcome.MOVED)
-    amber = ctx.cases.current_spell(long_sentence)
-    assert amber is not None and amber.amber and amber.next_review_on == RELEASE - relativedelta(months=3)
+    assert ctx.cases.current_spell(long_sentence) is None  # the amber list: out of the active cohort
+    amber = ctx.cases.case_file(long_sentence).memberships[0]
+    assert amber.amber and amber.held_on_amber(held)
+    assert amber.next_review_on == RELEASE - relativedelta(months=3)
     assert [d.kind for d in ctx.meetings.decisions(mid)] == ["select", "deselect", "amber"]
     disclosed = [e for e in ctx.ws.audit.entries(limit=400) if e.kind == "disclosure"]
     assert any(e.summary.startswith("Projected to the room") for e in disclosed)

@@ -150,7 +150,7 @@ def test_settings_profile_changes_rules(qtbot: QtBot, ctx: AppContext) -> None:
     assert ctx.ws.profile().id == "stockton-2009"
     assert "C&C every 3 months" in settings.profile_details.text()  # type: ignore[attr-defined]
     summary = window.screens["Candidates"].summary.text()  # type: ignore[attr-defined]
-    assert "(Stockton 2009 (IOM): C&C + R&R: at least 40, at most 40" in summary and "R&R hold" in summary
+    assert "(Stockton 2009 (IOM): C&C + R&R: at least 40, at most 42" in summary and "R&R hold" in summary
     last = ctx.ws.audit.entries(limit=1)[0]
     assert (last.kind, last.summary) == ("alteration", "Setting profile changed")
 

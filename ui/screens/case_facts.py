@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import CaseFile, Sentence
 from ppo_desktop.rules.facts import FactSpec, case_fact_specs
+from ppo_desktop.rules.history import PersonState
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.table_model import Column, fmt_date
@@ -109,10 +110,10 @@ class CustodyFactsPanel(QWidget):
     # -- showing ----------------------------------------------------------------------------------
     def show_case(self, case: CaseFile) -> None:
         self.case = case
-        n = case.nominal
+        state = case.state or PersonState()
         self.activity_text.setText(
-            f"Arrest: {fmt_date(n.last_arrest_on) or NOT_KNOWN}; "
-            f"intelligence: {fmt_date(n.last_intelligence_on) or NOT_KNOWN}"
+            f"Arrest: {fmt_date(state.last_arrest_on) or NOT_KNOWN}; "
+            f"intelligence: {fmt_date(state.last_intelligence_on) or NOT_KNOWN}"
         )
         self.sentences.set_rows(case.sentences)
         self._fill_facts(case)

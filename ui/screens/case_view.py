@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
-from ppo_desktop.rules import lifecycle
+from ppo_desktop.rules.history import PersonState, TimelineEntry, timeline
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.scoring.panel import ScoringPanel
@@ -48,6 +48,14 @@ SPELL_COLUMNS: list[Column[Membership]] = [
             if x
         ),
     ),
+]
+HISTORY_COLUMNS: list[Column[TimelineEntry]] = [
+    Column("Happened", lambda t: fmt_date(t.event.on),
+           lambda t: f"{t.event.on.isoformat()}|{t.event.recorded_at}|{t.event.key}"),  # fmt: skip
+    Column("Event", lambda t: t.what),
+    Column("Details", lambda t: t.details),
+    Column("Recorded", lambda t: f"{t.event.recorded_at.replace('T', ' ')[:16]} by {t.event.recorded_by}"),
+    Column("Counts?", lambda t: t.standing or "yes"),
 ]
 NOMINATION_COLUMNS: list[Column[Nomination]] = [
     Column("Date", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
@@ -87,7 +95,10 @@ AUDIT_COLUMNS: list[Column[AuditEntry]] = [
 
 def _time_on_scheme(case: CaseFile) -> str:
     """Since when the person has been on the scheme (any strand), and whether this is a re-selection."""
-    h = lifecycle.history(case.nominal, case.memberships, case.decisions, case.sentences)
+    h = case.state or PersonState()
+    if h.amber is not None:
+        return (f"On the amber list since {fmt_date(h.amber.placed_on)} (out of the active cohort), "
+                f"release expected {fmt_date(h.amber.release_on)}")  # fmt: skip
     if h.period is None:
         last = h.periods[-1] if h.periods else None
         return f"Not on the scheme (left {fmt_date(last.ended_on)})" if last else "Never on the scheme"
@@ -148,6 +159,9 @@ class CaseView(QWidget):
         self.spells_view, self.spells = read_only_table(
             SPELL_COLUMNS, "Strand history", self, newest_first=True
         )
+        self.history_view, self.history = read_only_table(
+            HISTORY_COLUMNS, "History: what happened, in date order", self, newest_first=True
+        )
         self.nominations_view, self.nominations = read_only_table(
             NOMINATION_COLUMNS, "Nominations", self, newest_first=True
         )
@@ -173,6 +187,7 @@ class CaseView(QWidget):
         action_buttons.addStretch(1)
         actions_layout.addLayout(action_buttons)
         for view, name in (
+            (self.history_view, "Ti&meline"),
             (self.spells_view, "&Strand history"),
             (self.nominations_view, "&Nominations"),
             (actions_page, "A&ctions"),
@@ -225,7 +240,8 @@ class CaseView(QWidget):
     def clear(self) -> None:
         self.scoring.clear()
         self.case = None
-        for model in (self.spells, self.nominations, self.actions_model, self.decisions, self.audit):
+        models = (self.history, self.spells, self.nominations, self.actions_model, self.decisions, self.audit)
+        for model in models:
             model.clear()
         for label in self.fields.values():
             label.clear()
@@ -233,6 +249,7 @@ class CaseView(QWidget):
 
     def _fill(self, case: CaseFile, today: dt.date) -> None:
         n = case.nominal
+        state = case.state or PersonState()
         self.heading.setText(n.display_name)
         age = n.age_on(today)
         current = case.current
@@ -252,12 +269,14 @@ class CaseView(QWidget):
             "Status": current.status.label if current else "—",
             "On the scheme": _time_on_scheme(case),
             "Latest activity": "arrest "
-            + (fmt_date(n.last_arrest_on) or "not known")
+            + (fmt_date(state.last_arrest_on) or "not known")
             + ", intelligence "
-            + (fmt_date(n.last_intelligence_on) or "not known"),
+            + (fmt_date(state.last_intelligence_on) or "not known"),
         }
         for key, text in values.items():
             self.fields[key].setText(text)
+        undone = [d.id for d in case.decisions if d.undone]
+        self.history.set_rows(timeline(case.events, state, undone))
         self.spells.set_rows(case.memberships)
         self.nominations.set_rows(case.nominations)
         self.actions_model.set_rows(case.actions)

@@ -1,0 +1,591 @@
+"""A person's history on the scheme: dated events, and everything else derived from them by one
+function (``derive``).
+
+An event says what happened and when (``on``, which may be earlier than when it was recorded);
+events are never changed. A decision that is undone takes its events with it; an event recorded in
+error is withdrawn by a later ``withdrawn`` event. The person's stage follows this machine (the
+README draws it); an event the machine does not allow is refused when it is recorded
+(``check``) and, should one arrive from another laptop, set aside and shown (``PersonState.ignored``):
+
+    OFF ──selected──▶ ON ──amber──▶ AMBER ──selected (reconsidered: re-selected)──▶ ON
+     ▲                 │               │
+     └── deselected ───┴───────────────┘ (reconsidered: de-selected)
+
+ON: on one lead strand, perhaps with activity on another (parallel, 000 §4.3); moved, retained,
+deferred, status, review date. A move from P&D ends the P&D spell (an escalation, not an exit);
+a move between C&C and R&R keeps the old strand as parallel activity. Amber list (000 §6, 002
+item 3): a removal from the active cohort, held until reconsidered three months before release.
+Arrests and intelligence are facts about the person in any stage: the latest is the latest *date*,
+whatever order they were reported in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from ppo_desktop.domain import Basis, Membership, RemovalOutcome, RemovalReason, Status, Strand
+
+MIGRATED = "(from the records before histories)"  # who recorded the events schema step 15 made
+REVIEWING = "retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)"
+RESELECTION_FLAG_MONTHS = 12  # local choice: a re-selection this soon after leaving is worth a flag
+
+
+class Stage(StrEnum):
+    OFF = "off"  # never selected, or de-selected
+    ON = "on"  # in the active cohort
+    AMBER = "amber"  # on the amber list: removed from the active cohort, held until reconsidered
+
+    @property
+    def label(self) -> str:
+        return {"off": "Not on the scheme", "on": "On the scheme", "amber": "Amber list"}[self.value]
+
+
+class EventKind(StrEnum):
+    SELECTED = "selected"  # onto a strand as lead (from OFF: a new period; from AMBER: re-selected)
+    PARALLEL = "parallel"  # activity on a second strand beside the lead (000 §4.3)
+    PARALLEL_ENDED = "parallel-ended"
+    MOVED = "moved"  # the lead strand changes
+    RETAINED = "retained"
+    DEFERRED = "deferred"
+    STATUS = "status"  # the person's status (001 ¶54), custody and expected release
+    REVIEW_SET = "review-set"  # the next review set by hand
+    AMBER = "amber"  # placed on the amber list
+    RELEASED = "released"  # released from custody
+    DESELECTED = "deselected"  # with coded reason and authority (001 ¶54)
+    ARRESTED = "arrested"
+    INTELLIGENCE = "intelligence"
+    WITHDRAWN = "withdrawn"  # an earlier event recorded in error
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+    @property
+    def reviews(self) -> bool:
+        """Whether the event settles a review that is due (deferring and selecting do not)."""
+        return self in (EventKind.RETAINED, EventKind.MOVED, EventKind.AMBER, EventKind.DESELECTED)
+
+
+LABELS = {
+    EventKind.SELECTED: "Selected",
+    EventKind.PARALLEL: "Parallel strand added",
+    EventKind.PARALLEL_ENDED: "Parallel strand ended",
+    EventKind.MOVED: "Moved strand",
+    EventKind.RETAINED: "Retained",
+    EventKind.DEFERRED: "Deferred",
+    EventKind.STATUS: "Status",
+    EventKind.REVIEW_SET: "Next review set",
+    EventKind.AMBER: "Placed on the amber list",
+    EventKind.RELEASED: "Released from custody",
+    EventKind.DESELECTED: "De-selected",
+    EventKind.ARRESTED: "Arrested",
+    EventKind.INTELLIGENCE: "Intelligence received",
+    EventKind.WITHDRAWN: "Withdrawn",
+}
+
+# The machine, in one place: from each stage, the events that may happen and the stage they lead to.
+ANY = (EventKind.ARRESTED, EventKind.INTELLIGENCE, EventKind.WITHDRAWN, EventKind.DEFERRED)
+TRANSITIONS: dict[Stage, dict[EventKind, Stage]] = {
+    Stage.OFF: {EventKind.SELECTED: Stage.ON, EventKind.RELEASED: Stage.OFF},
+    Stage.ON: {
+        EventKind.PARALLEL: Stage.ON,
+        EventKind.PARALLEL_ENDED: Stage.ON,
+        EventKind.MOVED: Stage.ON,
+        EventKind.RETAINED: Stage.ON,
+        EventKind.STATUS: Stage.ON,
+        EventKind.REVIEW_SET: Stage.ON,
+        EventKind.RELEASED: Stage.ON,
+        EventKind.AMBER: Stage.AMBER,
+        EventKind.DESELECTED: Stage.OFF,
+    },
+    Stage.AMBER: {
+        EventKind.SELECTED: Stage.ON,
+        EventKind.DESELECTED: Stage.OFF,
+        EventKind.RELEASED: Stage.AMBER,
+        EventKind.STATUS: Stage.AMBER,
+    },
+}
+for _stage in Stage:
+    TRANSITIONS[_stage].update({k: _stage for k in ANY})
+
+WHY_NOT = {
+    (Stage.OFF, EventKind.MOVED): "is not on the scheme, so cannot move strand",
+    (Stage.OFF, EventKind.RETAINED): "is not on the scheme, so cannot be retained",
+    (Stage.OFF, EventKind.DESELECTED): "is not on the scheme, so cannot be de-selected",
+    (Stage.OFF, EventKind.AMBER): "is not on the scheme, so cannot be placed on the amber list",
+    (Stage.ON, EventKind.SELECTED): "is already on the scheme; to change strand, move them",
+    (Stage.AMBER, EventKind.RETAINED): (
+        "is on the amber list: the reconsideration re-selects them (Select) or de-selects them"
+    ),
+    (Stage.AMBER, EventKind.MOVED): (
+        "is on the amber list: the reconsideration re-selects them (Select) or de-selects them"
+    ),
+    (Stage.AMBER, EventKind.AMBER): "is already on the amber list",
+}
+
+
+class Refused(ValueError):
+    """An event the person's history does not allow, said in a sentence (no personal data)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened to a person, as recorded. ``key`` orders events recorded on the same
+    day the same way on every laptop (with ``recorded_at``)."""
+
+    kind: EventKind
+    on: dt.date
+    key: str
+    recorded_at: str = ""
+    recorded_by: str = ""
+    strand: Strand | None = None
+    basis: Basis | None = None
+    status: Status | None = None
+    decision_id: int | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def order(self) -> tuple[dt.date, str, str]:
+        return (self.on, self.recorded_at, self.key)
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.details.get(name)
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+    def text(self, name: str) -> str:
+        value = self.details.get(name, "")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def same_as(self) -> tuple[object, ...]:
+        """What makes two events turned from the old records the same fact (the same person's
+        records turned into events on both laptops, then exchanged)."""
+        details = json.dumps(self.details, sort_keys=True)
+        return (self.kind, self.on, self.strand, self.basis, self.status, details)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A continuous time in the active cohort (any strand, lead or parallel)."""
+
+    started_on: dt.date
+    ended_on: dt.date | None  # None while on the scheme
+    ended_by: str = ""  # "deselected" or "amber"
+
+    @property
+    def current(self) -> bool:
+        return self.ended_on is None
+
+    def months_to(self, day: dt.date) -> float:
+        end = min(day, self.ended_on) if self.ended_on else day
+        return max(0, (end - self.started_on).days) / AVERAGE_MONTH_DAYS
+
+
+AVERAGE_MONTH_DAYS = 30.436875
+
+
+@dataclass(frozen=True)
+class AmberHold:
+    placed_on: dt.date
+    release_on: dt.date
+    strand: Strand
+    released_on: dt.date | None = None
+
+    def reconsider_on(self, months_before: int) -> dt.date:
+        """Reconsidered ``months_before`` release, or at once when release is nearer than that."""
+        return max(self.release_on - relativedelta(months=months_before), self.placed_on)
+
+
+@dataclass(frozen=True)
+class PersonState:
+    """Everything the rules read of one person, derived from their events (``derive``)."""
+
+    stage: Stage = Stage.OFF
+    lead: Strand | None = None
+    basis: Basis | None = None
+    parallel: tuple[Strand, ...] = ()
+    status: Status | None = None
+    custody_on: dt.date | None = None
+    release_on: dt.date | None = None
+    next_review_on: dt.date | None = None
+    periods: tuple[Period, ...] = ()
+    spells: tuple[Membership, ...] = ()
+    reviewed_on: tuple[dt.date, ...] = ()
+    last_arrest_on: dt.date | None = None
+    last_intelligence_on: dt.date | None = None
+    amber: AmberHold | None = None
+    ignored: tuple[tuple[str, str], ...] = ()  # (event key, why) set aside
+
+    @property
+    def period(self) -> Period | None:
+        """The current period in the active cohort, if the person is in it."""
+        return self.periods[-1] if self.periods and self.periods[-1].current else None
+
+    @property
+    def reselection(self) -> Period | None:
+        """The period before the current one, when the current one is a re-selection."""
+        return self.periods[-2] if self.period is not None and len(self.periods) > 1 else None
+
+    @property
+    def soon_reselected(self) -> bool:
+        """Re-selected within 12 months of leaving the scheme (a flag, not a rule)."""
+        before, now = self.reselection, self.period
+        if before is None or now is None or before.ended_on is None:
+            return False
+        return now.started_on < before.ended_on + relativedelta(months=RESELECTION_FLAG_MONTHS)
+
+    @property
+    def scheme_since(self) -> dt.date | None:
+        period = self.period
+        return period.started_on if period else None
+
+    def reviewed_since(self, day: dt.date) -> dt.date | None:
+        later = [d for d in self.reviewed_on if d >= day]
+        return max(later) if later else None
+
+    def two_year_review_due(self) -> dt.date | None:
+        """When the two-year review (002 item 5) falls due, or None if settled or not in the cohort."""
+        period = self.period
+        if period is None:
+            return None
+        due = period.started_on + relativedelta(years=2)
+        return None if self.reviewed_since(due) else due
+
+    def last_activity(self) -> dt.date | None:
+        """The latest arrest or intelligence report, else the start of the period."""
+        period = self.period
+        if period is None:
+            return None
+        known = [d for d in (self.last_arrest_on, self.last_intelligence_on) if d]
+        return max([period.started_on, *known])
+
+    def no_activity_due(self, months: int) -> dt.date | None:
+        """When "no arrest and no intelligence for ``months`` continuous months" next falls due: a
+        reviewing decision taken once it was due settles it for another ``months``."""
+        last = self.last_activity()
+        if last is None:
+            return None
+        due = last + relativedelta(months=months)
+        settled = self.reviewed_since(due)
+        return settled + relativedelta(months=months) if settled else due
+
+    def months_on_scheme(self, day: dt.date) -> float:
+        """Months in the active cohort in the current period up to ``day`` (all strands)."""
+        period = self.period
+        return period.months_to(day) if period else 0.0
+
+
+def derive(
+    events: Iterable[Event],
+    *,
+    nominal_id: int = 0,
+    review_months: Mapping[Strand, int] | None = None,
+    reconsider_months: int = 3,
+) -> PersonState:
+    """The person's state after ``events`` (in any order; undone ones already left out).
+    ``review_months``: the profile's review cadence per strand; ``reconsider_months``: how long
+    before release the amber list is reconsidered (000 §6: three)."""
+    return _Walk(nominal_id, review_months or {}, reconsider_months).run(events)
+
+
+def check(events: Sequence[Event], new: Event, **kw: Any) -> PersonState:
+    """The state with ``new`` added; Refused (a sentence) if the machine does not allow it, or if it
+    would make an event already recorded impossible."""
+    before = {k for k, _ in derive(events, **kw).ignored}
+    after = derive([*events, new], **kw)
+    for key, why in after.ignored:
+        if key == new.key:
+            raise Refused(f"This person {why}.")
+        if key not in before:
+            raise Refused(f"That would make a later recorded event impossible: this person {why}.")
+    return after
+
+
+def live(events: Iterable[Event]) -> list[Event]:
+    """Events in order, withdrawn ones left out, and an event turned from the old records left out
+    when the same one, turned on the other laptop, is already here."""
+    ordered = sorted(events, key=lambda e: e.order)
+    withdrawn = {e.text("withdraws") for e in ordered if e.kind is EventKind.WITHDRAWN}
+    out, seen = [], set()
+    for e in ordered:
+        if e.key in withdrawn or e.kind is EventKind.WITHDRAWN:
+            continue
+        if e.recorded_by == MIGRATED:
+            if e.same_as in seen:
+                continue
+            seen.add(e.same_as)
+        out.append(e)
+    return out
+
+
+class _Walk:
+    """One pass over a person's events (the machine's bookkeeping)."""
+
+    def __init__(self, nominal_id: int, review_months: Mapping[Strand, int], reconsider_months: int) -> None:
+        self.nid = nominal_id
+        self.review_months = review_months
+        self.reconsider_months = reconsider_months
+        self.stage = Stage.OFF
+        self.open: dict[Strand, dict[str, Any]] = {}  # the open spells, by strand
+        self.closed: list[dict[str, Any]] = []
+        self.periods: list[Period] = []
+        self.s: dict[str, Any] = {"status": None, "custody_on": None, "release_on": None, "basis": None}
+        self.next_review: dt.date | None = None
+        self.reviewed: list[dt.date] = []
+        self.arrest: dt.date | None = None
+        self.intel: dt.date | None = None
+        self.amber: AmberHold | None = None
+        self.amber_spell: dict[str, Any] | None = None
+        self.ignored: list[tuple[str, str]] = []
+
+    def run(self, events: Iterable[Event]) -> PersonState:
+        for e in live(events):
+            why = self._why_not(e)
+            if why:
+                self.ignored.append((e.key, why))
+                continue
+            getattr(self, "_" + e.kind.value.replace("-", "_"))(e)
+            self.stage = TRANSITIONS[self.stage][e.kind]
+            if e.kind.reviews:
+                self.reviewed.append(e.on)
+        return self._state()
+
+    # -- which events may happen ------------------------------------------------------------
+    def _why_not(self, e: Event) -> str:
+        if e.kind not in TRANSITIONS[self.stage]:
+            return WHY_NOT.get((self.stage, e.kind), f"cannot be '{e.kind.label}' now ({self.stage.label})")
+        lead = self._lead()
+        if e.kind in (EventKind.SELECTED, EventKind.MOVED, EventKind.PARALLEL) and e.strand is None:
+            return "needs a strand for that"
+        if e.kind is EventKind.SELECTED and (e.basis or self.s["basis"]) is None:
+            return "needs the basis (prolific or priority) to be selected"
+        if e.kind is EventKind.MOVED and lead is not None and e.strand is lead["strand"]:
+            return f"is already on {e.strand.value} as lead"
+        if e.kind is EventKind.PARALLEL and e.strand in self.open:
+            return "already has that strand"
+        ends_lead = e.strand in self.open and self.open[e.strand]["is_lead"]
+        if e.kind is EventKind.PARALLEL_ENDED and (e.strand not in self.open or ends_lead):
+            return "has no parallel activity on that strand"
+        if e.kind is EventKind.AMBER and (release := e.date("release_on")) is not None and release <= e.on:
+            return "needs an expected release after the day of the amber list"
+        if e.kind is EventKind.AMBER and e.date("release_on") is None:
+            return "needs the expected release date for the amber list"
+        if e.kind is EventKind.DESELECTED and not e.text("reason"):
+            return "needs a coded reason to be de-selected"
+        return ""
+
+    # -- the events ------------------------------------------------------------------------
+    def _selected(self, e: Event) -> None:
+        assert e.strand is not None
+        self.periods.append(Period(e.on, None))
+        if self.amber_spell is not None:  # reconsidered: re-selected
+            self.amber_spell["amber_until"] = e.on
+        self.amber = None
+        self.amber_spell = None
+        status = e.status or self.s["status"] or Status.OFFENDING_NOT_CJS
+        self.s.update(basis=e.basis or self.s["basis"], status=status)
+        if self.s["status"] is not Status.CUSTODY:
+            self.s.update(custody_on=None)
+        self._open(e.strand, e.on, lead=True)
+        self.next_review = self._cadence(e.strand, e.on)
+
+    def _parallel(self, e: Event) -> None:
+        assert e.strand is not None
+        self._open(e.strand, e.on, lead=False)
+
+    def _parallel_ended(self, e: Event) -> None:
+        assert e.strand is not None
+        self._close(self.open.pop(e.strand), e.on, RemovalReason.OTHER.value, e, note=e.text("note"))
+
+    def _moved(self, e: Event) -> None:
+        assert e.strand is not None
+        lead = self._lead()
+        assert lead is not None
+        if lead["strand"] is Strand.PREVENT_DETER:  # an escalation: the P&D spell ends, not an exit
+            self._close(self.open.pop(lead["strand"]), e.on, RemovalReason.OTHER.value, e,
+                        note=f"Moved to {e.strand.value}")  # fmt: skip
+        else:
+            lead["is_lead"] = False
+        self.s.update(basis=e.basis or self.s["basis"], status=e.status or self.s["status"])
+        if e.strand in self.open:
+            self.open[e.strand]["is_lead"] = True
+        else:
+            self._open(e.strand, e.on, lead=True)
+        self.next_review = self._cadence(e.strand, e.on)
+
+    def _retained(self, e: Event) -> None:
+        if e.status:
+            self.s["status"] = e.status
+        lead = self._lead()
+        assert lead is not None
+        self.next_review = self._cadence(lead["strand"], e.on)
+
+    def _deferred(self, e: Event) -> None:
+        pass
+
+    def _status(self, e: Event) -> None:
+        if e.status:
+            self.s["status"] = e.status
+        if e.status is Status.CUSTODY:
+            self.s["custody_on"] = e.date("custody_on") or self.s["custody_on"] or e.on
+        elif e.status is not None:
+            self.s["custody_on"] = None
+        if "release_on" in e.details:
+            self.s["release_on"] = e.date("release_on")
+        if self.amber is not None and e.date("release_on"):
+            self.amber = replace(self.amber, release_on=e.date("release_on") or self.amber.release_on)
+
+    def _review_set(self, e: Event) -> None:
+        self.next_review = e.date("review_on")
+
+    def _amber(self, e: Event) -> None:
+        release = e.date("release_on")
+        lead = self._lead()
+        assert release is not None and lead is not None
+        self.s.update(status=Status.CUSTODY, custody_on=self.s["custody_on"] or e.on, release_on=release)
+        self.amber = AmberHold(e.on, release, lead["strand"])
+        self.amber_spell = lead
+        lead.update(amber=True, amber_on=e.on)
+        self._end_period(e, "amber", RemovalReason.AMBER_LIST.value, note=e.text("note"))
+        self.next_review = None
+
+    def _released(self, e: Event) -> None:
+        self.s.update(status=e.status or Status.AT_RISK, custody_on=None, release_on=e.on)
+        if self.amber is not None:
+            self.amber = replace(self.amber, released_on=e.on)
+
+    def _deselected(self, e: Event) -> None:
+        reason, note = e.text("reason"), e.text("note")
+        if self.stage is Stage.AMBER:  # reconsidered: de-selected; they left the cohort at the amber list
+            spell = self.amber_spell
+            assert spell is not None and self.amber is not None
+            said = f"Reconsidered {e.on:%d %b %Y} after the amber list from {self.amber.placed_on:%d %b %Y}"
+            spell.update(removal_reason=reason, removal_authority=e.text("authority"), amber_until=e.on,
+                         removal_outcomes=tuple(e.details.get("outcomes", ())),
+                         removal_note=said + (f": {note}" if note else ""))  # fmt: skip
+            self.amber = None
+            self.amber_spell = None
+        else:
+            self._end_period(e, "deselected", reason, note=note)
+        self.next_review = None
+
+    def _arrested(self, e: Event) -> None:
+        self.arrest = max(filter(None, (self.arrest, e.on)))
+
+    def _intelligence(self, e: Event) -> None:
+        self.intel = max(filter(None, (self.intel, e.on)))
+
+    def _withdrawn(self, e: Event) -> None:  # left out by ``live``
+        pass
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def _lead(self) -> dict[str, Any] | None:
+        return next((s for s in self.open.values() if s["is_lead"]), None)
+
+    def _cadence(self, strand: Strand, day: dt.date) -> dt.date | None:
+        months = self.review_months.get(strand)
+        return day + relativedelta(months=months) if months else None
+
+    def _open(self, strand: Strand, day: dt.date, *, lead: bool) -> None:
+        self.open[strand] = {"strand": strand, "added_on": day, "is_lead": lead, "amber": False,
+                             "amber_on": None, "removed_on": None, "removal_reason": None,
+                             "removal_note": "", "removal_authority": "", "removal_outcomes": (),
+                             "basis": self.s["basis"], "amber_until": None}  # fmt: skip
+
+    def _close(self, spell: dict[str, Any], day: dt.date, reason: str, e: Event, *, note: str = "") -> None:
+        spell.update(removed_on=day, removal_reason=reason, removal_note=note,
+                     removal_authority=e.text("authority"),
+                     removal_outcomes=tuple(e.details.get("outcomes", ())), status=self.s["status"],
+                     custody_on=self.s["custody_on"], release_on=self.s["release_on"])  # fmt: skip
+        self.closed.append(spell)
+
+    def _end_period(self, e: Event, how: str, reason: str, *, note: str) -> None:
+        for strand in list(self.open):
+            self._close(self.open.pop(strand), e.on, reason, e, note=note)
+        last = self.periods[-1]
+        self.periods[-1] = Period(last.started_on, e.on, how)
+
+    def _state(self) -> PersonState:
+        lead = self._lead()
+        spells = []
+        held = self.amber.reconsider_on(self.reconsider_months) if self.amber else None
+        for s in [*self.closed, *self.open.values()]:
+            current = s["removed_on"] is None
+            spells.append(Membership(
+                id=0, nominal_id=self.nid, strand=s["strand"], basis=s["basis"] or Basis.PROLIFIC,
+                status=(self.s["status"] if current else s.get("status")) or Status.OFFENDING_NOT_CJS,
+                added_on=s["added_on"], is_lead=s["is_lead"],
+                next_review_on=(self.next_review if current and s["is_lead"] else
+                                held if s is self.amber_spell else None),
+                custody_on=self.s["custody_on"] if current or s is self.amber_spell else s.get("custody_on"),
+                release_on=self.s["release_on"] if current or s is self.amber_spell else s.get("release_on"),
+                amber=s["amber"], amber_on=s["amber_on"], removed_on=s["removed_on"],
+                removal_reason=RemovalReason(s["removal_reason"]) if s["removal_reason"] else None,
+                removal_note=s["removal_note"], removal_authority=s["removal_authority"],
+                removal_outcomes=tuple(RemovalOutcome(o) for o in s["removal_outcomes"]),
+                amber_until=s["amber_until"],
+            ))  # fmt: skip
+        spells.sort(key=lambda m: (m.added_on, not m.is_lead, m.strand.value))
+        return PersonState(
+            stage=self.stage,
+            lead=lead["strand"] if lead else None,
+            basis=self.s["basis"] if self.stage is not Stage.OFF else None,
+            parallel=tuple(s for s, v in self.open.items() if not v["is_lead"]),
+            status=self.s["status"] if self.stage is not Stage.OFF else None,
+            custody_on=self.s["custody_on"],
+            release_on=self.s["release_on"],
+            next_review_on=self.next_review,
+            periods=tuple(self.periods),
+            spells=tuple(spells),
+            reviewed_on=tuple(sorted(self.reviewed)),
+            last_arrest_on=self.arrest,
+            last_intelligence_on=self.intel,
+            amber=self.amber,
+            ignored=tuple(self.ignored),
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a person's history as the case shows it, oldest first."""
+
+    event: Event
+    what: str
+    details: str
+    standing: str  # "" when it counts; otherwise why not (withdrawn, undone, set aside)
+
+
+def timeline(
+    events: Iterable[Event], state: PersonState, undone_decisions: Iterable[int] = ()
+) -> list[TimelineEntry]:
+    """The history with each event said in words, and why any does not count."""
+    ordered = sorted(events, key=lambda e: e.order)
+    withdrawn = {e.text("withdraws"): e for e in ordered if e.kind is EventKind.WITHDRAWN}
+    aside = dict(state.ignored)
+    undone = set(undone_decisions)
+    out = []
+    for e in ordered:
+        what = e.kind.label + (f" — {e.strand.value}" if e.strand else "")
+        parts = [e.status.label if e.status else ""]
+        parts += [f"{k.replace('_', ' ')}: {v}" for k, v in sorted(e.details.items())
+                  if k not in ("withdraws", "outcomes") and v]  # fmt: skip
+        if e.details.get("outcomes"):
+            parts.append("outcomes: " + ", ".join(map(str, e.details["outcomes"])))
+        if e.kind is EventKind.WITHDRAWN:
+            target = next((t for t in ordered if t.key == e.text("withdraws")), None)
+            parts = [f"withdraws: {target.kind.label} of {target.on:%d %b %Y}" if target else ""]
+        standing = (
+            f"withdrawn {withdrawn[e.key].on:%d %b %Y}" if e.key in withdrawn
+            else "undone with its decision" if e.decision_id in undone
+            else f"set aside: {aside[e.key]}" if e.key in aside
+            else ""
+        )  # fmt: skip
+        out.append(TimelineEntry(e, what, "; ".join(p for p in parts if p), standing))
+    return out

@@ -1,0 +1,194 @@
+"""A person's history: recording events (checked against the machine in ``rules/history.py``) and
+the one projection that writes what is derived from them — strand spells (``memberships``) — so
+lists, pools and reports read them quickly. Nothing else writes a spell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Basis, Status, Strand
+from ppo_desktop.rules import history
+from ppo_desktop.rules.history import Event, EventKind, PersonState, Refused
+from ppo_desktop.services import rows
+from ppo_desktop.services.workspace import ServiceError, Workspace
+
+LIVE = "(e.decision_id IS NULL OR e.decision_id IN (SELECT id FROM decisions WHERE undone_at IS NULL))"
+
+
+class PersonHistory:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- reading ---------------------------------------------------------------------------
+    def events(self, nominal_id: int, *, undone: bool = False) -> list[Event]:
+        """The person's events in order (those of undone decisions left out unless ``undone``)."""
+        live = "" if undone else f" AND {LIVE}"
+        found = self.ws.db.query(
+            f"SELECT e.* FROM person_events e WHERE e.nominal_id = ?{live}", [nominal_id]
+        )
+        return sorted((event(r) for r in found), key=lambda e: e.order)
+
+    def state(self, nominal_id: int) -> PersonState:
+        return self._derive(nominal_id, self.events(nominal_id))
+
+    def states(self, nominal_ids: Iterable[int] | None = None) -> dict[int, PersonState]:
+        """Everyone's state (or these people's), from one read of the events."""
+        wanted = None if nominal_ids is None else set(nominal_ids)
+        by_person: dict[int, list[Event]] = {}
+        for r in self.ws.db.query(f"SELECT e.* FROM person_events e WHERE {LIVE}"):
+            if wanted is None or r["nominal_id"] in wanted:
+                by_person.setdefault(r["nominal_id"], []).append(event(r))
+        ids = wanted if wanted is not None else set(by_person)
+        return {nid: self._derive(nid, by_person.get(nid, [])) for nid in ids}
+
+    def _derive(self, nominal_id: int, events: Iterable[Event]) -> PersonState:
+        return history.derive(events, **self._rules(nominal_id))
+
+    def _rules(self, nominal_id: int) -> dict[str, Any]:
+        profile = self.ws.profile()
+        return {"nominal_id": nominal_id, "review_months": profile.review_months,
+                "reconsider_months": profile.reconsider_months_before_release}  # fmt: skip
+
+    # -- recording -------------------------------------------------------------------------
+    def record(
+        self,
+        nominal_id: int,
+        kind: EventKind,
+        on: dt.date,
+        *,
+        strand: Strand | None = None,
+        basis: Basis | None = None,
+        status: Status | None = None,
+        decision_id: int | None = None,
+        summary: str = "",
+        justification: str = "",
+        **details: Any,
+    ) -> PersonState:
+        """Record one event (in the caller's transaction, or its own) and derive the person again.
+        Refused, with the machine's sentence, if their history does not allow it."""
+        if on > self.ws.today() and decision_id is None:  # a decision is dated by its meeting
+            raise ServiceError("An event in a person's history cannot be in the future.")
+        clean = {k: _plain(v) for k, v in details.items() if v not in (None, "", (), [])}
+        known = self.events(nominal_id, undone=True)
+        key = f"{len(known) + 1:06d}-{uuid.uuid4().hex}"  # recorded in the same second: in this order
+        new = Event(
+            kind, on, key, self.ws.now().isoformat(timespec="seconds"), self.ws.user.id,
+            strand, basis, status, decision_id, clean,
+        )  # fmt: skip
+        try:
+            state = history.check(self.events(nominal_id), new, **self._rules(nominal_id))
+        except Refused as exc:
+            raise ServiceError(str(exc)) from None
+        values = {
+            "nominal_id": nominal_id, "key": new.key, "kind": kind.value, "occurred_on": on.isoformat(),
+            "recorded_at": new.recorded_at, "recorded_by": new.recorded_by,
+            "strand": strand.value if strand else None, "basis": basis.value if basis else None,
+            "status": status.value if status else None, "decision_id": decision_id,
+            "details": json.dumps(clean, sort_keys=True),
+        }  # fmt: skip
+        with self.ws.writing():
+            event_id = self.ws.insert("person_events", values)
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "person_event",
+                event_id,
+                summary or f"{kind.label} ({on:%d %b %Y})",
+                at=self.ws.now(),
+                nominal_id=nominal_id,
+                after={k: v for k, v in values.items() if k not in ("nominal_id", "key")},
+                justification=justification,
+            )
+            self.project(nominal_id, state)
+        return state
+
+    # -- the projection --------------------------------------------------------------------
+    def project(self, nominal_id: int, state: PersonState | None = None) -> None:
+        """Write the person's spells as derived (inside the caller's transaction): the only writer
+        of ``memberships``. A spell keeps its id while its strand and start stay the same."""
+        state = state or self.state(nominal_id)
+        db = self.ws.db
+        old = {(r["strand"], r["added_on"]): r for r in db.query(
+            "SELECT * FROM memberships WHERE nominal_id = ? ORDER BY id", [nominal_id])}  # fmt: skip
+        since = {}
+        for p in state.periods:
+            for s in state.spells:
+                if p.started_on <= s.added_on and (p.ended_on is None or s.added_on <= p.ended_on):
+                    since[(s.strand, s.added_on)] = p.started_on
+        kept: set[int] = set()
+        for s in state.spells:
+            values = _spell_values(s, since.get((s.strand, s.added_on)))
+            found = old.get((values["strand"], values["added_on"]))
+            if found is not None and found["id"] not in kept:
+                kept.add(found["id"])
+                if any(found[k] != v for k, v in values.items()):
+                    db.table("memberships").update(found["id"], values)
+            else:
+                db.table("memberships").insert({"nominal_id": nominal_id, **values})
+        for r in old.values():
+            if r["id"] not in kept:
+                db.execute("DELETE FROM memberships WHERE id = ?", [r["id"]])
+
+    def project_everyone(self) -> int:
+        """Derive every person's spells again (after the schema step, or a merge of many)."""
+        states = self.states()
+        with self.ws.transaction():
+            for nid in {r["nominal_id"] for r in self.ws.db.query("SELECT nominal_id FROM memberships")}:
+                states.setdefault(nid, PersonState())
+            for nid, state in states.items():
+                self.project(nid, state)
+        return len(states)
+
+    def derive_pending(self) -> None:
+        """The first unlock after the schema step that turned spells into events derives everything
+        from the events once, and says so in the audit log."""
+        if self.ws.setting("history.derive", "") != "1":
+            return
+        with self.ws.transaction() as db:
+            count = self.project_everyone()
+            db.execute("DELETE FROM settings WHERE key = 'history.derive'")
+            self.ws.audit.record(
+                AuditKind.ALTERATION, "store", self.ws.vault.store_id,
+                f"Strand spells derived again from {count} people's histories (schema upgrade)",
+                at=self.ws.now(),
+            )  # fmt: skip
+
+
+def event(r: Mapping[str, Any]) -> Event:
+    return Event(
+        kind=EventKind(r["kind"]),
+        on=dt.date.fromisoformat(r["occurred_on"]),
+        key=r["key"],
+        recorded_at=r["recorded_at"],
+        recorded_by=r["recorded_by"],
+        strand=Strand(r["strand"]) if r["strand"] else None,
+        basis=Basis(r["basis"]) if r["basis"] else None,
+        status=Status(r["status"]) if r["status"] else None,
+        decision_id=r["decision_id"],
+        details=json.loads(r["details"] or "{}"),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list | set | frozenset):
+        return sorted(str(v) for v in value)
+    return value
+
+
+def _spell_values(s: Any, since: dt.date | None) -> dict[str, Any]:
+    return {
+        "strand": s.strand.value, "basis": s.basis.value, "is_lead": int(s.is_lead), "status": s.status.value,
+        "added_on": s.added_on.isoformat(), "next_review_on": rows.iso(s.next_review_on),
+        "custody_on": rows.iso(s.custody_on), "release_on": rows.iso(s.release_on), "amber": int(s.amber),
+        "amber_on": rows.iso(s.amber_on), "removed_on": rows.iso(s.removed_on),
+        "removal_reason": s.removal_reason.value if s.removal_reason else None,
+        "removal_note": s.removal_note, "removal_authority": s.removal_authority,
+        "removal_outcomes": json.dumps(sorted(o.value for o in s.removal_outcomes)),
+        "scheme_since": rows.iso(since), "amber_until": rows.iso(s.amber_until),
+    }  # fmt: skip

@@ -49,10 +49,22 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "amber_custody_years": (2, "000 §6.2 (amber list); 002 item 3"),
     "remove_custody_years": (10, "000 §6.2; 002 item 3"),
     "reconsider_months_before_release": (3, "000 §6; 002 item 3"),
-    "short_sentence_months": (12, "002 §4.3"),
+    "short_sentence_months": (12, "002 §4.4–4.5 (priority for those sentenced to under 12 months)"),
     "transfer_near_18_months": (6, LOCAL_CHOICE),
     "retention_years": (6, LOCAL_CHOICE),
 }
+
+
+# How the app reads rules the seeds state without these details: each is a local choice, said so.
+LOCAL_READINGS = (
+    "The six months without arrest or intelligence count from the latest of either, or from the start "
+    "of the time on the scheme; not proposed while the person is in custody",
+    "A review is shown as overdue more than 31 days after it fell due",
+    "Short-sentence releases are proposed from three months before to one month after release",
+    "The amber list is reconsidered at once when release is nearer than the reconsideration period",
+    "Removal in full after a sentence over the removal threshold applies to P&D as to the other strands",
+    "A re-selection within 12 months of leaving is flagged",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,7 @@ class SchemeProfile:
         if self.two_year_review:
             out.append(f"Two-year review of everyone on the scheme ({self.source_of('two_year_review')}).")
         out.append(f"Ties: {self.tie_break} ({self.source_of('tie_break')}).")
+        out += [f"{text} ({LOCAL_CHOICE})." for text in LOCAL_READINGS]
         return out
 
     def score_series(self) -> tuple[ScoreTarget, ...]:

@@ -184,3 +184,31 @@ def test_the_agenda_keeps_its_width_when_the_sheet_opens(qtbot: QtBot, ctx: AppC
     assert console.splitter.sizes()[0] >= min(before, AGENDA_MIN_WIDTH)
     assert console.splitter.widget(0).width() >= AGENDA_MIN_WIDTH
     console.close()
+
+
+def test_the_curtain_never_lets_a_person_reach_the_room_unrecorded(qtbot: QtBot, ctx: AppContext) -> None:
+    """Issue 23: curtain down (F8), next item, curtain up: the room sees the second person, so the
+    disclosure is recorded — before the curtain lifts, once; hiding and showing the projector too."""
+    candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, candidate, member)
+
+    def shown_to_room(nid: int) -> int:
+        return sum(1 for e in ctx.ws.audit.search(kind="disclosure", nominal_id=nid)
+                   if e.summary.startswith("Projected to the room"))  # fmt: skip
+
+    qtbot.keyClick(console, Qt.Key.Key_F5)
+    qtbot.waitUntil(console.projector.isVisible)
+    assert (shown_to_room(candidate), shown_to_room(member)) == (1, 0)
+    qtbot.keyClick(console, Qt.Key.Key_F8)  # curtain down
+    qtbot.keyClick(console, Qt.Key.Key_PageDown)  # the chair moves on behind the curtain
+    assert shown_to_room(member) == 0 and console.projector.visible_texts() == []
+    qtbot.keyClick(console, Qt.Key.Key_F8)  # curtain up: the room sees the second person
+    assert shown_to_room(member) == 1 and console.projector.visible_texts()
+    qtbot.keyClick(console, Qt.Key.Key_F8)
+    qtbot.keyClick(console, Qt.Key.Key_F8)  # shown again after a curtain: a new disclosure
+    assert shown_to_room(member) == 2
+    qtbot.keyClick(console, Qt.Key.Key_F5)  # projector hidden, then shown again
+    qtbot.keyClick(console, Qt.Key.Key_F5)
+    qtbot.waitUntil(console.projector.isVisible)
+    assert shown_to_room(member) == 3
+    console.close()

@@ -111,3 +111,24 @@ def test_closing_names_the_items_not_reached_and_fixes_the_record(demo: Workspac
     presenter.close()
     assert not presenter.open and presenter.progress().timer == ""
     assert not presenter.can_decide
+
+
+def test_the_room_is_shown_nothing_unrecorded(demo: Workspace, meeting: int) -> None:
+    """The room's view lives in the presenter: curtained → next → lifted records the second item's
+    disclosure before it shows; an item already seen by the room is not recorded twice."""
+    presenter = _presenter(demo, meeting, Clock())
+
+    def projected() -> list[int | None]:
+        found = demo.audit.search(kind="disclosure")
+        return [e.nominal_id for e in found if e.summary.startswith("Projected")]
+
+    presenter.room_sees(True)
+    first = presenter.current.nominal_id  # type: ignore[union-attr]
+    presenter.room_sees(True)  # redrawn, same item: nothing new shown
+    assert projected().count(first) == 1
+    presenter.room_sees(False)  # curtain
+    second = presenter.go_to(1).nominal_id
+    presenter.room_sees(False)
+    assert second not in projected()
+    presenter.room_sees(True)  # lifted
+    assert projected().count(second) == 1

@@ -179,7 +179,7 @@ class ChairConsole(QMainWindow):
         next_button = QPushButton("&Next ▶  (PgDn)")
         next_button.clicked.connect(self.next_item)
         self.projector_controls = controls = ProjectorControls(
-            self, self.projector, lambda: self._project(True)
+            self, self.projector, lambda: self._project(True), self.presenter.room_sees
         )
         self.projector_button, self.curtain_button = controls.show_button, controls.curtain_button
         self.close_button = QPushButton("C&lose meeting…")
@@ -299,10 +299,11 @@ class ChairConsole(QMainWindow):
         return self.projector_controls.in_front
 
     def _project(self, record: bool = False) -> None:
+        """Draw the projector; the presenter records any disclosure this reveals first (``record``
+        is kept for callers; every path goes through the same check)."""
         if self.current is None:
             return
-        if record and self.projector.isVisible() and not self.projector.curtained:
-            self.presenter.record_projection()  # audited before the room sees it
+        self.presenter.room_sees(self.projector.isVisible() and not self.projector.curtained)
         widget = self.scoring.widget
         total = widget.breakdown.total if widget.breakdown is not None else None
         self.projector.show_projection(self.presenter.projection(widget.sheet, total, widget.previous_total))

@@ -57,6 +57,7 @@ class MeetingPresenter:
     def __init__(
         self, ws: Workspace, meeting_id: int, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
+        self._revealed: int | None = None  # the item the room can see now (its disclosure recorded)
         self.ws = ws
         self.meetings, self.cases, self.actions = Meetings(ws), Cases(ws), Actions(ws)
         self.decisions, self.drafts = Decisions(ws), Drafts(ws)
@@ -190,6 +191,17 @@ class MeetingPresenter:
         item = self.current
         if item is not None:
             self.meetings.record_projection(item.id)
+
+    def room_sees(self, sees: bool) -> None:
+        """The one place the room's view is known (the projector shown and not curtained, or not):
+        call before the projector draws. Whatever reveals an item to the room — a new item while
+        it sees, lifting the curtain, showing the projector — records the disclosure first."""
+        item = self.current
+        if sees and item is not None and self._revealed != item.id:
+            self.record_projection()
+            self._revealed = item.id
+        elif not sees:
+            self._revealed = None
 
     def shows_timer(self) -> bool:
         return self.ws.projector_policy().allows("timer")

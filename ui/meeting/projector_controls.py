@@ -13,12 +13,19 @@ from ui.meeting.projector import ProjectorWindow
 
 
 class ProjectorControls:
-    def __init__(self, console: QWidget, projector: ProjectorWindow, shown: Callable[[], None]) -> None:
-        """``shown``: called once the room can see the projector (the item is then projected, and
-        the disclosure recorded)."""
+    def __init__(
+        self,
+        console: QWidget,
+        projector: ProjectorWindow,
+        shown: Callable[[], None],
+        reveal: Callable[[bool], None],
+    ) -> None:
+        """``shown``: called whenever what the room sees changed (the item is projected again);
+        ``reveal(True)``: called before the room is about to see the item (the disclosure first)."""
         self.console = console
         self.projector = projector
         self._shown = shown
+        self._reveal = reveal
         self.in_front = False
         self.screen_choice = QComboBox()
         self.screen_choice.setAccessibleName("Projector screen")
@@ -35,10 +42,12 @@ class ProjectorControls:
         if self.projector.isVisible():
             self.projector.hide()
             self.show_button.setText("Show pro&jector  (F5)")
+            self._shown()  # the room sees nothing now: the presenter knows
             return
         screens = QGuiApplication.screens()
         chosen = screens[self.screen_choice.currentData() or 0] if screens else None
         second = len(screens) > 1 and chosen is not self.console.screen()
+        self._reveal(True)  # recorded before the window appears
         self.projector.place_on(chosen, full_screen=second, beside=None if second else self.console)
         self.show_button.setText("Hide pro&jector  (F5)")
         self.projector.set_curtain(False)
@@ -58,5 +67,9 @@ class ProjectorControls:
         self.console.activateWindow()
 
     def toggle_curtain(self) -> None:
-        self.projector.set_curtain(not self.projector.curtained)
+        lifting = self.projector.curtained
+        if lifting and self.projector.isVisible():
+            self._reveal(True)  # what the room will see is recorded before the curtain lifts
+        self.projector.set_curtain(not lifting)
+        self._shown()
         self.curtain_button.setText("Lift &curtain  (F8)" if self.projector.curtained else "&Curtain  (F8)")

@@ -183,13 +183,6 @@ class Period:
     def current(self) -> bool:
         return self.ended_on is None
 
-    def months_to(self, day: dt.date) -> float:
-        end = min(day, self.ended_on) if self.ended_on else day
-        return max(0, (end - self.started_on).days) / AVERAGE_MONTH_DAYS
-
-
-AVERAGE_MONTH_DAYS = 30.436875
-
 
 @dataclass(frozen=True)
 class AmberHold:
@@ -275,11 +268,6 @@ class PersonState:
         due = last + relativedelta(months=months)
         settled = self.reviewed_since(due)
         return settled + relativedelta(months=months) if settled else due
-
-    def months_on_scheme(self, day: dt.date) -> float:
-        """Months in the active cohort in the current period up to ``day`` (all strands)."""
-        period = self.period
-        return period.months_to(day) if period else 0.0
 
 
 def derive(
@@ -497,7 +485,8 @@ class _Walk:
         self.open[strand] = {"strand": strand, "added_on": day, "is_lead": lead, "amber": False,
                              "amber_on": None, "removed_on": None, "removal_reason": None,
                              "removal_note": "", "removal_authority": "", "removal_outcomes": (),
-                             "basis": self.s["basis"], "amber_until": None}  # fmt: skip
+                             "basis": self.s["basis"], "amber_until": None,
+                             "scheme_since": self.periods[-1].started_on}  # fmt: skip
 
     def _close(self, spell: dict[str, Any], day: dt.date, reason: str, e: Event, *, note: str = "") -> None:
         spell.update(removed_on=day, removal_reason=reason, removal_note=note,
@@ -530,7 +519,7 @@ class _Walk:
                 removal_reason=RemovalReason(s["removal_reason"]) if s["removal_reason"] else None,
                 removal_note=s["removal_note"], removal_authority=s["removal_authority"],
                 removal_outcomes=tuple(RemovalOutcome(o) for o in s["removal_outcomes"]),
-                amber_until=s["amber_until"],
+                amber_until=s["amber_until"], scheme_since=s["scheme_since"],
             ))  # fmt: skip
         spells.sort(key=lambda m: (m.added_on, not m.is_lead, m.strand.value))
         return PersonState(

@@ -161,6 +161,13 @@ class Cases(StrandSpells, CustodyAndFacts):
         """Re-read a case already opened (after a change) without another consultation entry."""
         nominal = self.nominal(nominal_id)
         q = self.ws.db.query
+        decisions = tuple(
+            rows.decision(r)
+            for r in q(
+                "SELECT * FROM decisions WHERE nominal_id = ? ORDER BY decided_on DESC, id DESC", [nominal_id]
+            )
+        )
+        events = tuple(self.people.events(nominal_id, undone=True))  # read once: the timeline shows all
         return CaseFile(
             nominal=nominal,
             memberships=tuple(
@@ -183,18 +190,12 @@ class Cases(StrandSpells, CustodyAndFacts):
                     [nominal_id],
                 )
             ),
-            decisions=tuple(
-                rows.decision(r)
-                for r in q(
-                    "SELECT * FROM decisions WHERE nominal_id = ? ORDER BY decided_on DESC, id DESC",
-                    [nominal_id],
-                )
-            ),
+            decisions=decisions,
             audit=tuple(self.ws.audit.entries(nominal_id=nominal_id, limit=200)),
             sentences=tuple(self.sentences(nominal_id)),
             facts=tuple(self.facts(nominal_id)),
-            state=self.people.state(nominal_id),
-            events=tuple(self.people.events(nominal_id, undone=True)),
+            state=self.people.state_of(nominal_id, events, (d.id for d in decisions if d.undone)),
+            events=events,
         )
 
     def history(self, nominal_id: int) -> PersonState:

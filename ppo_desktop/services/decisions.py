@@ -26,9 +26,8 @@ from ppo_desktop.domain import (
     Strand,
 )
 from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY
-from ppo_desktop.rules.history import EventKind, Stage
+from ppo_desktop.rules.history import EventKind, PersonState, Stage
 from ppo_desktop.services import rows
-from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
@@ -37,7 +36,6 @@ from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspac
 class Decisions:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.cases = Cases(ws)
         self.meetings = Meetings(ws)
 
     def decide(
@@ -99,7 +97,7 @@ class Decisions:
             decision_id = self.ws.insert("decisions", values)
             self._apply(
                 kind, nid, day, strand, basis, status, reason_code, authority, note, release_on, outcomes,
-                decision_id,
+                decision_id, state,
             )
             self.ws.db.table("agenda_items").update(item_id, {"state": ItemState.DISCUSSED.value})
             self.ws.audit.record(
@@ -194,6 +192,7 @@ class Decisions:
         release_on: dt.date | None,
         outcomes: tuple[RemovalOutcome, ...],
         decision_id: int,
+        state: PersonState,
     ) -> None:
         """The decision's events in the person's history (the machine refuses what does not apply)."""
         profile = self.ws.profile()
@@ -201,7 +200,6 @@ class Decisions:
         record = functools.partial(
             people.record, nid, on=day, decision_id=decision_id, justification=authority
         )
-        state = people.state(nid)
         if kind is DecisionKind.SELECT:
             if strand is None or basis is None:
                 raise ServiceError("Selecting needs the strand and the basis (prolific or priority).")

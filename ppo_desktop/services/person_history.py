@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import Basis, Status, Strand
+from ppo_desktop.domain import Basis, Membership, Status, Strand
 from ppo_desktop.rules import history
 from ppo_desktop.rules.history import Event, EventKind, PersonState, Refused
 from ppo_desktop.services import rows
@@ -35,6 +35,16 @@ class PersonHistory:
 
     def state(self, nominal_id: int) -> PersonState:
         return self._derive(nominal_id, self.events(nominal_id))
+
+    def state_of(self, nominal_id: int, events: Iterable[Event], undone: Iterable[int]) -> PersonState:
+        """The state from events already read (all of them), leaving out those of ``undone`` decisions."""
+        return self._derive(nominal_id, _live(events, undone))
+
+    def _undone(self, nominal_id: int) -> set[int]:
+        found = self.ws.db.execute(
+            "SELECT id FROM decisions WHERE nominal_id = ? AND undone_at IS NOT NULL", [nominal_id]
+        )
+        return {int(r[0]) for r in found}
 
     def states(self, nominal_ids: Iterable[int] | None = None) -> dict[int, PersonState]:
         """Everyone's state (or these people's), from one read of the events."""
@@ -75,13 +85,14 @@ class PersonHistory:
             raise ServiceError("An event in a person's history cannot be in the future.")
         clean = {k: _plain(v) for k, v in details.items() if v not in (None, "", (), [])}
         known = self.events(nominal_id, undone=True)
+        live = _live(known, self._undone(nominal_id))
         key = f"{len(known) + 1:06d}-{uuid.uuid4().hex}"  # recorded in the same second: in this order
         new = Event(
             kind, on, key, self.ws.now().isoformat(timespec="seconds"), self.ws.user.id,
             strand, basis, status, decision_id, clean,
         )  # fmt: skip
         try:
-            state = history.check(self.events(nominal_id), new, **self._rules(nominal_id))
+            state = history.check(live, new, **self._rules(nominal_id))
         except Refused as exc:
             raise ServiceError(str(exc)) from None
         values = {
@@ -114,14 +125,9 @@ class PersonHistory:
         db = self.ws.db
         old = {(r["strand"], r["added_on"]): r for r in db.query(
             "SELECT * FROM memberships WHERE nominal_id = ? ORDER BY id", [nominal_id])}  # fmt: skip
-        since = {}
-        for p in state.periods:
-            for s in state.spells:
-                if p.started_on <= s.added_on and (p.ended_on is None or s.added_on <= p.ended_on):
-                    since[(s.strand, s.added_on)] = p.started_on
         kept: set[int] = set()
         for s in state.spells:
-            values = _spell_values(s, since.get((s.strand, s.added_on)))
+            values = _spell_values(s)
             found = old.get((values["strand"], values["added_on"]))
             if found is not None and found["id"] not in kept:
                 kept.add(found["id"])
@@ -173,6 +179,11 @@ def event(r: Mapping[str, Any]) -> Event:
     )
 
 
+def _live(events: Iterable[Event], undone: Iterable[int]) -> list[Event]:
+    gone = set(undone)
+    return [e for e in events if e.decision_id is None or e.decision_id not in gone]
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -181,7 +192,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _spell_values(s: Any, since: dt.date | None) -> dict[str, Any]:
+def _spell_values(s: Membership) -> dict[str, Any]:
     return {
         "strand": s.strand.value, "basis": s.basis.value, "is_lead": int(s.is_lead), "status": s.status.value,
         "added_on": s.added_on.isoformat(), "next_review_on": rows.iso(s.next_review_on),
@@ -190,5 +201,5 @@ def _spell_values(s: Any, since: dt.date | None) -> dict[str, Any]:
         "removal_reason": s.removal_reason.value if s.removal_reason else None,
         "removal_note": s.removal_note, "removal_authority": s.removal_authority,
         "removal_outcomes": json.dumps(sorted(o.value for o in s.removal_outcomes)),
-        "scheme_since": rows.iso(since), "amber_until": rows.iso(s.amber_until),
+        "scheme_since": rows.iso(s.scheme_since), "amber_until": rows.iso(s.amber_until),
     }  # fmt: skip

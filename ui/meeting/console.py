@@ -179,7 +179,7 @@ class ChairConsole(QMainWindow):
         next_button = QPushButton("&Next ▶  (PgDn)")
         next_button.clicked.connect(self.next_item)
         self.projector_controls = controls = ProjectorControls(
-            self, self.projector, lambda: self._project(True), self.presenter.room_sees
+            self, self.projector, self._project, self.presenter.room_sees
         )
         self.projector_button, self.curtain_button = controls.show_button, controls.curtain_button
         self.close_button = QPushButton("C&lose meeting…")
@@ -252,7 +252,7 @@ class ChairConsole(QMainWindow):
         else:
             self.scoring.clear()
         self._show_case(item)
-        self._project(record=True)
+        self._project()
         self._update_progress()
 
     def next_item(self) -> None:
@@ -298,9 +298,8 @@ class ChairConsole(QMainWindow):
     def projector_in_front(self) -> bool:
         return self.projector_controls.in_front
 
-    def _project(self, record: bool = False) -> None:
-        """Draw the projector; the presenter records any disclosure this reveals first (``record``
-        is kept for callers; every path goes through the same check)."""
+    def _project(self) -> None:
+        """Draw the projector; the presenter records any disclosure this reveals first."""
         if self.current is None:
             return
         self.presenter.room_sees(self.projector.isVisible() and not self.projector.curtained)

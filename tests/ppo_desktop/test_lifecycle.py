@@ -449,7 +449,7 @@ def test_every_profile_number_says_where_it_comes_from(tmp_path: Path) -> None:
     assert "Ties: " in text and "(local choice)" in text
     source = resource("profiles", "thurrock-2009.toml").read_text(encoding="utf-8")
     broken = tmp_path / "thurrock.toml"
-    broken.write_text(source.replace('short_sentence_months = "002 §4.3"\n', ""), encoding="utf-8")
+    broken.write_text(source.replace('short_sentence_months = "002 §4.4–4.5"\n', ""), encoding="utf-8")
     with pytest.raises(profiles.ProfileError, match="sources.*short_sentence_months"):
         profiles.load(broken)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -68,6 +69,10 @@ def ensure_demo_store(runner: TaskRunner) -> Path:
 
     from ppo_desktop.demo import build_demo
 
+    # Whatever is left to collect on this thread (a closed screen's store objects) is collected now,
+    # not while the worker is opening the new store: SQLCipher's global state is not to be torn down
+    # on one thread while another keys a connection (seen once as a segfault in CI).
+    gc.collect()
     runner.run(lambda: build_demo(path), lambda _facts: loop.quit(), failed)
     loop.exec()
     progress.close()

@@ -32,6 +32,38 @@ def demo_store() -> Path:
     return data_dir() / "demo" / "demo-partnership.ppo"
 
 
+def store_file(path: str | os.PathLike[str]) -> Path:
+    """The store's own file for a path given with or without its suffix (absolute)."""
+    from db.store_paths import VaultPaths
+
+    return VaultPaths.of(path).store
+
+
+def _last_store_note() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "last-store"
+
+
+def remembered_store() -> Path | None:
+    """The store this account last opened or created (a path only, no data), if it is still there."""
+    try:
+        text = _last_store_note().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(text) if text and store_exists(text) else None
+
+
+def remember_store(path: str | os.PathLike[str]) -> None:
+    """Note the store opened, so that the next launch without ``--store`` opens it again."""
+    note = _last_store_note()
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(str(store_file(path)) + "\n", encoding="utf-8")
+    except OSError:
+        pass  # a convenience: the store itself is not affected
+
+
 def store_exists(path: str | os.PathLike[str]) -> bool:
     """Whether a store file is there (without loading the database libraries)."""
     from db.store_paths import VaultPaths

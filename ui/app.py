@@ -8,6 +8,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
@@ -19,6 +20,9 @@ from ui import theme
 from ui.errors import install_excepthook
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
+
+if TYPE_CHECKING:
+    from ppo_desktop.services.workspace import Workspace
 
 # Start-up imports only what the first dialog needs; the services, the workspace screens and the
 # document builders load while (or after) the person types the passphrase.
@@ -81,6 +85,35 @@ def ensure_demo_store(runner: TaskRunner) -> Path:
     return path
 
 
+def first_window(
+    store: Path, device: DeviceSource, runner: TaskRunner, hint: str, *, create: bool
+) -> tuple[Path, Workspace] | None:
+    """Unlock the store, or create it where and as the person chooses (``store`` is the default).
+    Returns the store as opened — the one the session, its lock and the next launch use."""
+    if create and not store_exists(store):
+        from ui.create_dialog import CreateStoreDialog
+
+        if paths.store_file(store).parent == paths.data_dir():
+            paths.data_dir().mkdir(parents=True, exist_ok=True)  # the default folder, made when first used
+        dialog = CreateStoreDialog(store, device, runner=runner)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None or dialog.store is None:
+            return None
+        return dialog.store, dialog.workspace
+    unlock = UnlockDialog(store, device, runner, hint=hint)
+    # Load the services on a worker while the passphrase is typed (pure Python: no Qt there),
+    # once the dialog is on screen (not competing with drawing it).
+    unlock.on_screen.append(
+        lambda: runner.run(
+            lambda: importlib.import_module("ppo_desktop.services.documents"),
+            lambda _m: None,
+            lambda _e: None,
+        )
+    )
+    if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
+        return None
+    return store, unlock.workspace
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -105,31 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         store, hint = ensure_demo_store(runner), demo_hint()
     else:
         device = PendingDevice(start=False)  # looked for once the first window is up (~0.3 s)
-        store = args.store or paths.data_dir() / "panel.ppo"
+        store = args.store or paths.remembered_store() or paths.data_dir() / "panel.ppo"
         hint = ""
 
-    if not args.demo and not store_exists(store):
-        from ui.create_dialog import CreateStoreDialog
-
-        paths.data_dir().mkdir(parents=True, exist_ok=True)
-        create = CreateStoreDialog(store.parent, device, runner=runner)
-        if create.exec() != QDialog.DialogCode.Accepted or create.workspace is None:
-            return 1
-        workspace = create.workspace
-    else:
-        unlock = UnlockDialog(store, device, runner, hint=hint)
-        # Load the services on a worker while the passphrase is typed (pure Python: no Qt there),
-        # once the dialog is on screen (not competing with drawing it).
-        unlock.on_screen.append(
-            lambda: runner.run(
-                lambda: importlib.import_module("ppo_desktop.services.documents"),
-                lambda _m: None,
-                lambda _e: None,
-            )
-        )
-        if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
-            return 1
-        workspace = unlock.workspace
+    opened = first_window(store, device, runner, hint, create=not args.demo)
+    if opened is None:
+        return 1
+    store, workspace = opened
+    if not args.demo:
+        paths.remember_store(store)  # the next launch without --store opens this one
     from ui.session import SessionController
 
     session = SessionController(store, resolve(device), runner, hint)

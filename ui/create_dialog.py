@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
+from ppo_desktop.paths import store_file
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 class CreateStoreDialog(QDialog):
     def __init__(
         self,
-        folder: Path,
+        store: Path,
         device: DeviceSource,
         parent: QWidget | None = None,
         runner: TaskRunner | None = None,
@@ -42,12 +43,14 @@ class CreateStoreDialog(QDialog):
         self._device = device
         self.workspace: Workspace | None = None
         self.recovery_key = ""
+        self.store: Path | None = None  # the store as created: the session, the lock and the next launch
+        store = store_file(store)
         self.setWindowTitle("Create a PPO Panel store")
         self.setMinimumWidth(560)
-        self.folder = QLineEdit(str(folder))
+        self.folder = QLineEdit(str(store.parent))
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self._browse)
-        self.name = QLineEdit("panel")
+        self.name = QLineEdit(store.stem)  # as given with --store (or "panel")
         self.partnership = QLineEdit(placeholderText="e.g. Northtown Community Safety Partnership")
         self.user_id = QLineEdit(placeholderText="e.g. j.coordinator")
         self.display_name = QLineEdit()
@@ -69,7 +72,7 @@ class CreateStoreDialog(QDialog):
                 ("&Partnership:", self.partnership),
                 ("Your &user name:", self.user_id),
                 ("Your &display name:", self.display_name),
-                ("Pass&phrase:", self.passphrase),
+                ("P&assphrase:", self.passphrase),
                 ("&Repeat passphrase:", self.confirm),
             ),
         )
@@ -109,7 +112,11 @@ class CreateStoreDialog(QDialog):
         if not self.partnership.text().strip():
             self.error.setText("Enter the partnership's name; it appears on every document.")
             return
-        path = Path(self.folder.text()).expanduser() / self.name.text().strip()
+        name = self.name.text().strip()
+        if not name or Path(name).name != name:
+            self.error.setText("Enter a name for the store (letters and numbers; no folder in it).")
+            return
+        path = store_file(Path(self.folder.text()).expanduser() / name)
         from ppo_desktop.services.session import StoreProblem, create_store  # loaded when needed
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -127,6 +134,7 @@ class CreateStoreDialog(QDialog):
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
+        self.store = path
         RecoveryKeyDialog(self.recovery_key, self).exec()
         self.accept()
 

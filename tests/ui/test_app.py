@@ -83,3 +83,79 @@ def test_a_failing_keyring_look_up_means_passphrase_only_never_a_hang() -> None:
 
     device = PendingDevice(broken).get()
     assert not device.available and "No keyring could be loaded (RuntimeError)" in device.reason
+
+
+def test_a_store_created_at_first_run_is_the_one_the_lock_reopens(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Created under another name and folder than the default: the session, its lock and the next
+    launch use the store made, not the one first offered (the store was "lost" at the first lock)."""
+    from ppo_desktop import paths
+    from ui.app import first_window
+    from ui.create_dialog import CreateStoreDialog, RecoveryKeyDialog
+    from ui.session import SessionController
+    from ui.tasks import SyncRunner
+
+    given, chosen = tmp_path / "given" / "northtown.ppo", tmp_path / "chosen"
+    given.parent.mkdir()
+    chosen.mkdir()
+    monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
+    monkeypatch.setattr(paths, "data_dir", lambda: tmp_path / "data")
+    monkeypatch.setattr(paths, "_last_store_note", lambda: tmp_path / "config" / "last-store")
+    offered: list[tuple[str, str]] = []
+
+    def person_fills_it_in(dialog: CreateStoreDialog) -> int:
+        offered.append((dialog.folder.text(), dialog.name.text()))
+        dialog.folder.setText(str(chosen))
+        dialog.name.setText("southtown panel")
+        for field, text in (
+            (dialog.partnership, "Southtown Fictional Partnership"),
+            (dialog.user_id, "s.coord"),
+            (dialog.passphrase, "a long enough fictional passphrase"),
+            (dialog.confirm, "a long enough fictional passphrase"),
+        ):
+            qtbot.keyClicks(field, text)
+        dialog.attempt()
+        return int(dialog.result())
+
+    monkeypatch.setattr(CreateStoreDialog, "exec", person_fills_it_in)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: 1)
+    opened = first_window(given, DeviceSecrets(None), SyncRunner(), "", create=True)
+    assert offered == [(str(given.parent), "northtown")]  # the name given with --store is offered
+    assert opened is not None
+    store, ws = opened
+    assert store == chosen / "southtown panel.ppo" and store_exists(store) and not store_exists(given)
+    assert not (tmp_path / "data").exists()  # the default folder is not made for a store elsewhere
+
+    controller = SessionController(store, DeviceSecrets(None), SyncRunner())
+    window = controller.start(ws)
+    qtbot.addWidget(window)
+    dialog = controller.lock("test")
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.secret, "a long enough fictional passphrase")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.window is not None)
+    back = controller.window
+    assert back is not None
+    qtbot.addWidget(back)
+    assert back.ctx.ws.user.id == "s.coord"
+
+    assert paths.remembered_store() is None
+    paths.remember_store(store)  # what the launch does once the store is open
+    assert paths.remembered_store() == store  # the next launch without --store opens it
+    back.close()
+
+
+def test_a_remembered_store_that_has_gone_is_not_offered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppo_desktop import paths
+
+    note = tmp_path / "last-store"
+    monkeypatch.setattr(paths, "_last_store_note", lambda: note)
+    paths.remember_store(tmp_path / "moved-away")
+    assert note.read_text(encoding="utf-8").strip() == str(tmp_path / "moved-away.ppo")
+    assert paths.remembered_store() is None  # no store there: the default (or --store) is used
+    note.write_bytes(b"\xff\xfe not text")
+    assert paths.remembered_store() is None

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind
+from ppo_desktop.keyring_policy import no_device
 from tests.ui.test_meeting_e2e import planned_meeting
+from ui.action_dialog import ActionDialog
 from ui.context import AppContext
+from ui.create_dialog import CreateStoreDialog
 from ui.imports.import_dialog import ImportDialog
 from ui.main_window import NAV, MainWindow
 from ui.meeting.console import ChairConsole
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.nomination_dialog import NominationDialog
+from ui.screens.meetings import NewMeetingDialog
 
 MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -83,7 +88,13 @@ def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> Non
         qtbot.addWidget(dialog)
         dialog.show()
         assert repeated(dialog) == {}, kind.value
-    for dialog in (NominationDialog(ctx), ImportDialog(ctx, "nominations")):
+    for dialog in (
+        NominationDialog(ctx),
+        ImportDialog(ctx, "nominations"),
+        CreateStoreDialog(Path("panel.ppo"), no_device()),
+        NewMeetingDialog(ctx.ws.today()),
+        ActionDialog(ctx, nominal_id=ctx.cases.cohort()[0].nominal.id),
+    ):
         qtbot.addWidget(dialog)
         dialog.show()
         assert repeated(dialog) == {}, type(dialog).__name__

@@ -54,7 +54,7 @@ class NewMeetingDialog(QDialog):
                 ("&Date:", self.day),
                 ("&Venue:", self.venue),
                 ("&Chair:", self.chair),
-                ("De&puty:", self.deputy),
+                ("Dep&uty:", self.deputy),
             ),
         )
         buttons = QDialogButtonBox(

@@ -51,33 +51,89 @@ def test_minutes_need_a_meeting(qtbot: QtBot, ctx: AppContext) -> None:
 def test_printing_draws_each_page_once_at_print_resolution(
     qtbot: QtBot, ctx: AppContext, tmp_path: Path
 ) -> None:
-    """Printed to a PDF file (as a person may choose): every page, at 300 dpi, off the UI thread in
-    the app (a synchronous runner here); 1,200 dpi made 69 MB for 11 pages."""
+    """Every page, at 300 dpi, reported as it goes (the preview runs this on a worker); drawn on a
+    PDF printer here, the only printer a test machine has; 1,200 dpi made 69 MB for 11 pages."""
     from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.reports.printing import PRINT_DPI, print_pages, printer
+
+    meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
+    doc = Documents(ctx.ws).minutes(meeting.id)
+    out = tmp_path / "printed.pdf"
+    target = printer()
+    target.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target.setOutputFileName(str(out))
+    progress: list[tuple[int, int]] = []
+    count = print_pages(doc.pdf, target, lambda n, total: progress.append((n, total)))
+    pages = len(PdfReader(str(out)).pages)
+    assert count == pages == len(PdfReader(io.BytesIO(doc.pdf)).pages) and target.resolution() == PRINT_DPI
+    assert progress == [(n, pages) for n in range(1, pages + 1)]  # page by page, as it goes
+    assert out.stat().st_size < pages * 3_000_000  # a few MB a page at most, not 6 MB a page
+
+
+def test_the_print_dialog_offers_no_print_to_file(qtbot: QtBot) -> None:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QComboBox
+
+    from ui.reports.preview import print_dialog
+
+    def offered(dialog: QPrintDialog) -> list[str]:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        combos = [c for c in dialog.findChildren(QComboBox) if c.objectName() == "printers"]
+        dialog.close()
+        return [c.itemText(i) for c in combos for i in range(c.count())]
+
+    assert "Print to File (PDF)" in offered(QPrintDialog(QPrinter()))  # Qt's own: the scale would see it
+    assert "Print to File (PDF)" not in offered(print_dialog(QPrinter()))
+
+
+def test_a_file_chosen_in_the_print_dialog_follows_the_file_rules(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    """A print dialog that still writes a file (another platform's): the store behind a symbolic link
+    is never overwritten, and the file is the document itself, private whatever the folder's umask."""
+    import os
+    import stat
+
     from PySide6.QtPrintSupport import QPrinter
 
     from ui.reports.preview import PdfPreview
 
     preview = PdfPreview(Documents(ctx.ws), runner=ctx.runner)
     qtbot.addWidget(preview)
-    meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
-    doc = Documents(ctx.ws).minutes(meeting.id)
+    doc = Documents(ctx.ws).cohort()
     preview.show_document(doc)
-    out = tmp_path / "printed.pdf"
+    preview.ask_disclosure = lambda _what: ("Chair", "A copy for the file")
+    chosen: list[Path] = []
 
     def to_file(target: QPrinter) -> bool:
         target.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        target.setOutputFileName(str(out))
+        target.setOutputFileName(str(chosen[-1]))
         return True
 
     preview.choose_printer = to_file
-    preview.ask_disclosure = lambda _what: ("Chair", "Minutes for the file")
-    progress: list[tuple[int, int]] = []
-    preview.page_printed.connect(lambda n, total: progress.append((n, total)))
-    with qtbot.waitSignal(preview.printed, timeout=20000) as printed:
+    store = Path(ctx.ws.status().store_path)
+    before = store.read_bytes()[:4096]
+    link = tmp_path / "print.pdf"
+    link.symlink_to(store)
+    chosen.append(link)
+    preview.print_button.click()
+    assert "symbolic link" in preview.status.text()
+    assert store.read_bytes()[:4096] == before and link.is_symlink()
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    chosen.append(shared / "cohort.pdf")
+    old = os.umask(0o002)  # a shared folder's umask: group-writable by default
+    try:
         preview.print_button.click()
-    pages = len(PdfReader(str(out)).pages)
-    assert printed.args == [pages] and pages == len(PdfReader(io.BytesIO(doc.pdf)).pages)
-    assert progress == [(n, pages) for n in range(1, pages + 1)]  # page by page, as it goes
-    assert out.stat().st_size < pages * 3_000_000  # a few MB a page at most, not 6 MB a page
-    assert "Printed" in preview.status.text()
+    finally:
+        os.umask(old)
+    written = shared / "cohort.pdf"
+    assert written.read_bytes() == doc.pdf  # the document, not page images
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    last = ctx.ws.audit.entries(limit=1)[0]
+    assert last.kind == "disclosure" and last.summary.startswith(f"saved to {written}")

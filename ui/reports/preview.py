@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -76,6 +76,15 @@ def ask_save_path(parent: QWidget, title: str) -> Path | None:
     return Path(chosen) if chosen else None
 
 
+def print_dialog(target: QPrinter, parent: QWidget | None = None) -> QPrintDialog:
+    """The system's print dialog without its "Print to File": a file it wrote would bypass the rules
+    every file follows (private, never a link or a store's file) and hold page images (30 MB), not the
+    document. "Save a copy…" writes the document itself, by those rules."""
+    dialog = QPrintDialog(target, parent)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+    return dialog
+
+
 class PdfPreview(QWidget):
     """Shows one prepared document; Print and Save are audited disclosures."""
 
@@ -105,6 +114,7 @@ class PdfPreview(QWidget):
         self.status = QLabel()
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("Sa&ve a copy…")
+        self.print_button.setToolTip("Print on paper. For a PDF file use “Save a copy…”.")
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_document)
         self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
@@ -146,6 +156,9 @@ class PdfPreview(QWidget):
         target = printer()
         if not self.choose_printer(target):
             return
+        if target.outputFileName():  # a print dialog that still offered a file: the app's own PDF, saved
+            self._save_to(doc, Path(target.outputFileName()))  # by the rules every file follows
+            return
         if not self._disclose(doc, f"printed on {target.printerName() or 'a printer'}"):
             return
         pages = self.pdf.pageCount()
@@ -167,15 +180,17 @@ class PdfPreview(QWidget):
         self.status.setText(f"Printing page {n} of {total}…")
 
     def _choose_printer(self, target: QPrinter) -> bool:
-        return QPrintDialog(target, self).exec() == QDialog.DialogCode.Accepted
+        return print_dialog(target, self).exec() == QDialog.DialogCode.Accepted
 
     def save_document(self) -> None:
         doc = self.document
         if doc is None:
             return
         path = self.ask_path(doc.title)
-        if path is None:
-            return
+        if path is not None:
+            self._save_to(doc, path)
+
+    def _save_to(self, doc: Document, path: Path) -> None:
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:

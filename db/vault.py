@@ -49,6 +49,8 @@ from db.keyfile import (
 )
 from db.store_paths import VaultPaths
 
+KEYFILE_SEALED = "keyfile.sealed"  # noted in the store once its key file carries a seal (see _trust_key_file)
+
 
 @dataclass(frozen=True)
 class KeyGrant:
@@ -124,6 +126,7 @@ class Vault:
             created.append(paths.keyfile)
             created.append(paths.store)
             vault = cls._connect(paths, keyfile, data_key, lock, device, user)
+            vault.db.execute("INSERT INTO settings (key, value) VALUES (?, '1')", [KEYFILE_SEALED])
             if os.name == "posix":
                 os.chmod(paths.store, 0o600)
             vault.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -211,11 +214,15 @@ class Vault:
         lock = store_files.acquire(grant.paths)
         try:
             store_files.remove_half_written(grant.paths)
-            keyfile = grant.keyfile
-            if grant.rewrite is not None:
-                grant.rewrite.write(grant.paths.keyfile)
-                keyfile = grant.rewrite
+            keyfile = grant.rewrite or grant.keyfile
             vault = cls._connect(grant.paths, keyfile, grant.data_key, lock, device, grant.label, quick_check)
+            try:
+                vault._trust_key_file(grant)
+                if grant.rewrite is not None:  # written only once the store has vouched for it
+                    grant.rewrite.write(grant.paths.keyfile)
+            except BaseException:
+                vault.close()
+                raise
             grant.paths.next_keyfile.unlink(missing_ok=True)  # the key file in use opened the store
             return vault
         except BaseException:
@@ -237,7 +244,27 @@ class Vault:
         except BaseException:
             conn.close()
             raise
-        return cls(grant.paths, grant.keyfile, grant.data_key, db, None, device, grant.label, why)
+        vault = cls(grant.paths, grant.keyfile, grant.data_key, db, None, device, grant.label, why)
+        try:
+            vault._trust_key_file(grant)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    def _trust_key_file(self, grant: KeyGrant) -> None:
+        """A key file without its seal passes only for a store that has never had a sealed one (made
+        before the seal): the store itself notes, inside the encryption, that its key file is sealed, so
+        stripping the ``mac`` field from the file is an edit like any other."""
+        noted = self.db.execute("SELECT 1 FROM settings WHERE key = ?", [KEYFILE_SEALED]).fetchone()
+        if not grant.keyfile.mac and noted:
+            raise KeyFileDamaged(
+                f"The key file {grant.paths.keyfile.name} has lost its seal (changed outside PPO Panel), "
+                "so it is not trusted. Restore it from a backup."
+            )
+        if not noted and not self.read_only:
+            with self.transaction() as db:
+                db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, '1')", [KEYFILE_SEALED])
 
     @classmethod
     def _connect(

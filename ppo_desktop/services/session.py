@@ -90,7 +90,11 @@ def create_store(
         )
         integrity.seal_user(ws, admin.id)
         db.table("settings").insert_all(
-            [{"key": "partnership", "value": partnership}, {"key": "store_id", "value": vault.store_id}]
+            [
+                {"key": "partnership", "value": partnership},
+                {"key": "store_id", "value": vault.store_id},
+                {"key": integrity.USERS_SEALED, "value": "1"},
+            ]
         )
         ws.audit.record(
             AuditKind.COLLECTION,

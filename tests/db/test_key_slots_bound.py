@@ -56,10 +56,33 @@ def test_any_edit_to_the_key_file_is_refused(store: Path, device: DeviceSecrets)
         Vault.grant(store, ADMIN, user="admin", device=device)
 
 
+def before_the_seal(store: Path, device: DeviceSecrets) -> None:
+    """Make the store as stores were before key files were sealed: nothing inside notes the seal."""
+    vault = Vault.open(store, ADMIN, user="admin", device=device)
+    with vault.transaction() as db:
+        db.execute("DELETE FROM settings WHERE key = ?", [vault_module.KEYFILE_SEALED])
+    vault.close()
+
+
+def test_a_key_file_stripped_of_its_seal_is_refused(store: Path, device: DeviceSecrets) -> None:
+    """The attack: edit the file (here: the member's slot takes the administrator's label) and delete
+    its ``mac`` so that it passes as a file from before the seal — and is then re-sealed as genuine."""
+    raw = keys(store)
+    for slot in raw["slots"]:  # type: ignore[attr-defined]
+        slot["label"] = {"admin": "admin-old"}.get(slot["label"], slot["label"])
+    del raw["mac"]  # type: ignore[attr-defined]
+    edited = json.dumps(raw)
+    VaultPaths.of(store).keyfile.write_text(edited)
+    with pytest.raises(KeyFileDamaged, match="lost its seal"):
+        Vault.open(store, MEMBER, user="member", device=device)
+    assert VaultPaths.of(store).keyfile.read_text() == edited  # not re-sealed as the app's own
+
+
 def test_a_version_1_slot_is_made_version_2_when_its_owner_unlocks(
     store: Path, device: DeviceSecrets, cost: KdfCost
 ) -> None:
     """Key files made before slots were bound still open, and are upgraded (and sealed) on use."""
+    before_the_seal(store, device)
     grant = Vault.grant(store, ADMIN, user="admin", device=device)
     old = KeyFile.read(VaultPaths.of(store).keyfile)
     slot = old.slots_of("passphrase", "member")[0]

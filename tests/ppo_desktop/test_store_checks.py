@@ -103,6 +103,30 @@ def test_a_role_raised_with_raw_sql_is_refused(store: Path, device: DeviceSecret
     ws.close()
 
 
+def test_a_blank_seal_does_not_bless_a_raised_role(store: Path, device: DeviceSecrets) -> None:
+    """The attack: raise the role and blank the seal, so that the record passes as one from before
+    the seal (and would be sealed as legitimate at the next unlock)."""
+    raw_sql(store, device, "UPDATE users SET role = 'administrator', seal = '' WHERE id = 'member'")
+    with pytest.raises(StoreProblem, match="changed outside PPO Panel"):
+        unlock(store, MEMBER, user_id="member", device=device)
+    ws = admin(store, device)
+    assert "user record(s) changed outside PPO Panel: member" in ws.blocked
+    assert ws.db.execute("SELECT seal FROM users WHERE id = 'member'").fetchone()[0] == ""  # not re-sealed
+    ws.close()
+
+
+def test_records_from_before_the_seal_are_sealed_once(store: Path, device: DeviceSecrets) -> None:
+    """A store from before the seal (no record sealed, nothing noted): its records are sealed at the
+    first unlock, and from then on a blank seal is an edit."""
+    forget = f"DELETE FROM settings WHERE key = '{integrity.USERS_SEALED}'"
+    raw_sql(store, device, "UPDATE users SET seal = ''", forget)
+    ws = unlock(store, MEMBER, user_id="member", device=device)
+    assert ws.blocked == "" and ws.user.role is Role.PANEL_MEMBER
+    assert ws.db.execute("SELECT count(*) FROM users WHERE seal = ''").fetchone()[0] == 0
+    assert ws.setting(integrity.USERS_SEALED) == "1"
+    ws.close()
+
+
 def test_only_an_administrator_acknowledges_and_it_is_audited(
     store: Path, device: DeviceSecrets, cost: KdfCost
 ) -> None:

@@ -53,6 +53,30 @@ class KdfCost:
     r: int = 8
     p: int = 1
 
+    def as_tuple(self) -> tuple[int, int, int]:
+        return (self.n, self.r, self.p)
+
+
+@dataclass(frozen=True)
+class KdfPolicy:
+    """How hard passphrases are stretched, in one place: key slots, and transfer packs (a pack that
+    asks for any other work is refused, not attempted). The app runs on the standard policy; the test
+    suite sets a cheap one once, where it starts (tests/conftest.py)."""
+
+    slots: KdfCost = KdfCost()
+    packs: KdfCost = KdfCost()
+
+
+_POLICY = [KdfPolicy()]
+
+
+def kdf_policy() -> KdfPolicy:
+    return _POLICY[0]
+
+
+def use_kdf_policy(policy: KdfPolicy) -> None:
+    _POLICY[0] = policy
+
 
 @dataclass
 class Slot:

@@ -44,6 +44,7 @@ from db.keyfile import (
     KeyFile,
     Slot,
     describe,
+    kdf_policy,
     new_recovery_key,
     normalise_recovery_key,
 )
@@ -104,7 +105,7 @@ class Vault:
         Returns the open vault and the recovery key, which is shown once and never stored.
         """
         paths = VaultPaths.of(path)
-        cost = cost or KdfCost()
+        cost = cost or kdf_policy().slots
         folder = paths.store.parent
         if paths.store.exists() or paths.keyfile.exists():
             raise StoreExists(f"A store already exists at {paths.store}; choose another name or folder.")
@@ -434,9 +435,8 @@ class Vault:
 
     def add_user_slot(self, user: str, passphrase: str, cost: KdfCost | None = None) -> None:
         fresh = _copy(self._keyfile)
-        fresh.add_slot(
-            PASSPHRASE_KIND, user, passphrase, self._data_key, self._device_secret(), cost or KdfCost()
-        )
+        cost = cost or kdf_policy().slots
+        fresh.add_slot(PASSPHRASE_KIND, user, passphrase, self._data_key, self._device_secret(), cost)
         self._replace_keyfile(fresh)
 
     def remove_user_slot(self, user: str) -> None:
@@ -461,7 +461,8 @@ class Vault:
         """Set ``user``'s passphrase without the old one (after a recovery-key unlock, or by an admin)."""
         fresh = _copy(self._keyfile)
         fresh.slots = [s for s in fresh.slots if not (s.kind == PASSPHRASE_KIND and s.label == user)]
-        fresh.add_slot(PASSPHRASE_KIND, user, new, self._data_key, self._device_secret(), cost or KdfCost())
+        cost = cost or kdf_policy().slots
+        fresh.add_slot(PASSPHRASE_KIND, user, new, self._data_key, self._device_secret(), cost)
         self._replace_keyfile(fresh)
 
     def rekey(self) -> int:

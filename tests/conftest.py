@@ -13,11 +13,18 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 import keyring  # noqa: E402
 import keyring.backend  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from db.device import DeviceSecrets  # noqa: E402
-from db.keyfile import KdfCost  # noqa: E402
+from db.keyfile import KdfCost, KdfPolicy, use_kdf_policy  # noqa: E402
 
 CHEAP = KdfCost(n=2**10, r=8, p=1)  # tests only: real stores use the default cost
+use_kdf_policy(KdfPolicy(slots=CHEAP, packs=CHEAP))  # once, for the whole suite (the app runs standard)
+
+# CI draws the same examples on every run (a red run is reproduced by running it again); a developer's
+# run draws new ones each time (and keeps failures in .hypothesis/ to try first).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _test_now() -> dt.datetime:

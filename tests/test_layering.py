@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
+
 ROOT = Path(__file__).resolve().parent.parent
 SQL_MODULES = ("sqlite3", "sqlcipher3", "sqlite_utils", "db")
 
@@ -144,3 +146,22 @@ def test_the_door_checks_would_catch_a_planted_breach() -> None:
     transaction, vault = (ROOM_RULES[r] for r in sorted(ROOM_RULES))
     assert _breaches(*vault, planted) == ["ui/screens/planted.py:1: status = ctx.ws.vault.read_only"]
     assert _breaches(*transaction, planted) == ["ppo_desktop/imports/planted.py:1: with self.ws.writing():"]
+
+
+DATED = re.compile(r"\b(?:today|DEMO_DAY|TEST_NOW|timedelta|relativedelta|held_on|due_on)\b|dt\.date\(")
+
+
+def test_a_module_marked_dateless_names_no_day() -> None:
+    """CI's moved-clock pass leaves out the modules marked ``dateless``: the mark stays true only if
+    nothing in them reads or builds a date."""
+    marked = [p for p in (ROOT / "tests").rglob("test_*.py") if "mark.dateless" in p.read_text("utf-8")]
+    assert len(marked) > 10
+    offenders = [
+        f"{p.relative_to(ROOT)}: {m.group(0)}"
+        for p in marked
+        if p != Path(__file__)  # this file names the words it looks for
+        for m in [DATED.search(p.read_text("utf-8"))]
+        if m
+    ]
+    assert offenders == []
+    assert DATED.search("window.ctx.ws.today()") and DATED.search("dt.date(2027, 1, 5)")

@@ -28,14 +28,12 @@ from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from db.errors import SlotError
-from db.keyfile import check_strength
+from db.keyfile import check_strength, kdf_policy
 
 MAGIC = b"PPO-PANEL-TRANSFER-2\n"
 OLD_MAGIC = b"PPO-PANEL-TRANSFER-1\n"
 INFO = b"ppo-panel transfer pack v2"
 SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
-ACCEPTED_COSTS = {(2**17, 8, 1)}  # a pack asking for other scrypt work is refused, not attempted
 MIN_PASSPHRASE = 12
 MAX_HEADER = 4096
 MAX_CONTENTS = 256 * 1024 * 1024  # unpacked: a whole large cohort fits many times over
@@ -96,8 +94,7 @@ def fingerprint(public: bytes) -> str:
 
 
 def seal(payload: dict[str, Any], *, signing_key: bytes, passphrase: str | None = None,
-         recipient: bytes | None = None,
-         cost: tuple[int, int, int] = (SCRYPT_N, SCRYPT_R, SCRYPT_P)) -> bytes:  # fmt: skip
+         recipient: bytes | None = None) -> bytes:  # fmt: skip
     """Encrypt ``payload`` for a passphrase or for the holder of ``recipient``'s private key, and
     sign the whole pack with the sending store's ``signing_key``."""
     signer = ed25519.Ed25519PrivateKey.from_private_bytes(signing_key)
@@ -113,7 +110,7 @@ def seal(payload: dict[str, Any], *, signing_key: bytes, passphrase: str | None 
         except SlotError as exc:
             raise PackError(str(exc).replace("passphrase", "pack's passphrase", 1)) from None
         salt, nonce = os.urandom(16), os.urandom(12)
-        n, r, p = cost
+        n, r, p = kdf_policy().packs.as_tuple()
         header = _header(
             {"mode": "passphrase", "salt": _b64(salt), "nonce": _b64(nonce), "n": n, "r": r, "p": p, **signed}
         )
@@ -140,7 +137,7 @@ def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | No
             if passphrase is None:
                 raise PackError("This pack is protected by a passphrase; enter it to open the pack.")
             cost = (meta.get("n"), meta.get("r"), meta.get("p"))
-            if cost not in ACCEPTED_COSTS:
+            if cost != kdf_policy().packs.as_tuple():  # any other scrypt work is refused, not attempted
                 raise PackError("This pack asks for key-derivation settings PPO Panel does not use; refused.")
             n, r, p = (int(x) for x in cost)
             key = Scrypt(salt=_unb64(meta["salt"]), length=32, n=n, r=r, p=p).derive(

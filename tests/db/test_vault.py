@@ -26,6 +26,8 @@ from db.errors import (
 from db.keyfile import KdfCost
 from db.vault import Vault, VaultPaths
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
+
 PASS = "correct horse battery"
 SECRET_NAME = "Zebedee Quillfeather-Testperson"
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import ppo_desktop.transfer.pack as pack
 from db.device import DeviceSecrets
+from db.keyfile import KdfCost, KdfPolicy, use_kdf_policy
 from ppo_desktop.services.merge import Merge
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.transfer import Transfer
 
 
 def main(store: str, passphrase: str, pack_file: str, pack_passphrase: str, after: int) -> None:
-    pack.ACCEPTED_COSTS = {(2**10, 8, 1)}
+    use_kdf_policy(KdfPolicy(slots=KdfCost(n=2**10), packs=KdfCost(n=2**10)))  # the suite's policy
     ws = unlock(store, passphrase, device=DeviceSecrets(None))
     written = 0
     insert = Merge._insert

@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store, unlock
+
+pytestmark = [pytest.mark.slow, pytest.mark.dateless]  # processes killed: not in --fast; no dates
 
 PASS = "kill test passphrase"
 ROOT = Path(__file__).resolve().parents[2]

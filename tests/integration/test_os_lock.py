@@ -15,6 +15,8 @@ import pytest
 
 from ppo_desktop.demo import DEMO_PASSPHRASE
 
+pytestmark = pytest.mark.slow  # processes killed, daemons started: left out of ./dev test --fast
+
 ROOT = Path(__file__).resolve().parents[2]
 SIGNALS = {
     "screen lock": ("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged"),

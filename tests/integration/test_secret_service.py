@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # processes killed, daemons started: left out of ./dev test --fast
+
 ROOT = Path(__file__).resolve().parents[2]
 UNLOCK = 'eval "$(printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets)"'
 

@@ -6,14 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from db.keyfile import KdfCost
 from ppo_desktop import cli
 from tests.conftest import DEMO_DAY
-
-
-@pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch: pytest.MonkeyPatch, cost: KdfCost) -> None:
-    monkeypatch.setattr("db.vault.KdfCost", lambda: cost)
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -333,6 +327,7 @@ def test_transfer_pack_headless(
     assert code == 1 and "cannot read" in err
 
 
+@pytest.mark.slow
 def test_the_outcome_goes_back_headless_and_a_conflict_is_settled_by_flag(
     demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE, FAMILY, build_demo
 from ppo_desktop.domain import MeetingState, Status, Strand
@@ -56,6 +58,7 @@ def test_demo_names_are_fictional() -> None:
     assert not common & set(FAMILY)
 
 
+@pytest.mark.slow
 def test_demo_is_deterministic(tmp_path: Path) -> None:
     def names(path: Path) -> list[tuple[str, str, str | None]]:
         build_demo(path, today=dt.date(2026, 1, 1), cost=CHEAP)

@@ -151,6 +151,7 @@ def test_formula_cells_are_stored_as_text_and_exported_neutralised(ws: Workspace
     assert not any(c.startswith(("=", "@", "+")) for c in cells)
 
 
+@pytest.mark.slow
 def test_a_large_file_streams_with_progress_and_can_be_cancelled(ws: Workspace, tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     with big.open("w", encoding="utf-8", newline="") as f:

@@ -460,6 +460,7 @@ CHOICES = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CHOICES)
 def test_two_year_review_is_proposed_by_the_first_meeting_after_24_months(choices: list[str]) -> None:

@@ -17,6 +17,8 @@ from ppo_desktop.output_files import OutputExists, OutputRefused, write_private
 from ppo_desktop.services.exports import Exports
 from ppo_desktop.services.workspace import PermissionDenied, Workspace
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
+
 
 def export(store: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
     common = ["--no-keyring", "--recipient", "Board", "--why", "Quarterly return"]

@@ -298,6 +298,7 @@ STEPS = ["select", "move", "retain", "amber", "deselect", "arrest", "sentence"]
 
 @settings(max_examples=15, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@pytest.mark.slow
 @given(steps=st.lists(st.tuples(st.sampled_from(STEPS), st.integers(1, 120)), max_size=10))
 def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
     tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int]]

@@ -15,23 +15,6 @@ from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 PACK_PASSPHRASE = "correct horse battery staple"
-FAST = (2**10, 8, 1)
-
-
-@pytest.fixture(autouse=True)
-def cheap_pack_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ppo_desktop.transfer.pack as pack
-
-    monkeypatch.setattr(pack, "SCRYPT_N", FAST[0])
-    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {FAST})
-    original = pack.seal
-
-    def seal(payload: dict[str, object], **kwargs: object) -> bytes:
-        return original(payload, **{**kwargs, "cost": FAST})  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pack, "seal", seal)
-
-
 def _count(ws: Workspace, table: str) -> int:
     return int(ws.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

@@ -16,16 +16,6 @@ from ppo_desktop.services.workspace import ServiceError, Workspace
 PACK = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def cheap_pack_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ppo_desktop.transfer.pack as pack
-
-    fast = (2**10, 8, 1)
-    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {fast})
-    original = pack.seal
-    monkeypatch.setattr(pack, "seal", lambda payload, **kw: original(payload, **{**kw, "cost": fast}))
-
-
 def send(source: Workspace, meeting_id: int | None = None, *, partner: str | None = None) -> bytes:
     return Transfer(source).export(
         [], meeting_id=meeting_id, partner=partner, passphrase=PACK, recipient="The other laptop",

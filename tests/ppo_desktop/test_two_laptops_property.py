@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,7 @@ from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer.sync import REFERENCES, TABLES
-from tests.ppo_desktop.test_two_laptops import PACK, cheap_pack_kdf  # noqa: F401 (an autouse fixture)
+from tests.ppo_desktop.test_two_laptops import PACK
 
 EDITS = ("quorum", "notes", "minutes", "address", "arrest", "status", "action", "attendee", "remove-item",
          "decide", "undo")  # fmt: skip
@@ -138,6 +139,7 @@ def _case_data(ws: Workspace) -> dict[str, set[tuple[Any, ...]]]:
     ),
     seed=st.integers(0, 2**16),
 )  # fmt: skip
+@pytest.mark.slow
 def test_any_edits_and_any_order_of_exchange_converge(
     steps: list[tuple[str, str, int, str]], seed: int, cost: KdfCost
 ) -> None:

@@ -11,16 +11,17 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.paths import store_exists
-from tests.conftest import CHEAP
 from ui.app import ensure_demo_store, parse_args
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
 
+
+@pytest.mark.slow
 def test_demo_store_built_on_a_worker(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "demo" / "demo-partnership.ppo"
     monkeypatch.setattr("ppo_desktop.paths.demo_store", lambda: target)
-    monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
     assert ensure_demo_store(TaskRunner()) == target
     assert store_exists(target)
     assert ensure_demo_store(TaskRunner()) == target  # second time: nothing rebuilt
@@ -99,7 +100,6 @@ def test_a_store_created_at_first_run_is_the_one_the_lock_reopens(
     given, chosen = tmp_path / "given" / "northtown.ppo", tmp_path / "chosen"
     given.parent.mkdir()
     chosen.mkdir()
-    monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
     monkeypatch.setattr(paths, "data_dir", lambda: tmp_path / "data")
     monkeypatch.setattr(paths, "_last_store_note", lambda: tmp_path / "config" / "last-store")
     offered: list[tuple[str, str]] = []

@@ -51,13 +51,6 @@ def test_a_return_is_exported_as_a_disclosure(qtbot: QtBot, ctx: AppContext, tmp
 def test_a_meeting_travels_to_the_chair_in_a_pack(
     qtbot: QtBot, ctx: AppContext, laptop: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ppo_desktop.transfer.pack as pack
-
-    original = pack.seal
-    monkeypatch.setattr(
-        pack, "seal", lambda payload, **kw: original(payload, **{**kw, "cost": (2**10, 8, 1)})
-    )
-    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {(2**10, 8, 1)})
     meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
     on_agenda = {i.nominal_id for i in ctx.meetings.agenda(meeting.id) if i.nominal_id}
     sender = ReportsScreen(ctx)
@@ -96,7 +89,6 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
 def test_settings_show_the_signing_fingerprint_the_receiver_will_see(
     qtbot: QtBot, ctx: AppContext, laptop: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ppo_desktop.transfer.pack as pack
     from ppo_desktop.services.transfer import Transfer
     from ui.screens.settings import SettingsScreen
 
@@ -106,24 +98,11 @@ def test_settings_show_the_signing_fingerprint_the_receiver_will_see(
     qtbot.mouseClick(show, Qt.MouseButton.LeftButton)
     label = next(lb for lb in screen.findChildren(QLabel) if lb.text().startswith("Signing fingerprint: "))
     shown = label.text().removeprefix("Signing fingerprint: ")
-    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {(2**10, 8, 1)})
     key = Transfer(laptop.ws).public_key()
     data = Transfer(ctx.ws).export([1], recipient_key=key, recipient="Chair", justification="Panel")
     assert Transfer(laptop.ws).plan(data).fingerprint == shown  # the same words on both laptops
 
 
-@pytest.fixture
-def cheap_packs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ppo_desktop.transfer.pack as pack
-
-    original = pack.seal
-    monkeypatch.setattr(
-        pack, "seal", lambda payload, **kw: original(payload, **{**kw, "cost": (2**10, 8, 1)})
-    )
-    monkeypatch.setattr(pack, "ACCEPTED_COSTS", {(2**10, 8, 1)})
-
-
-@pytest.mark.usefixtures("cheap_packs")
 def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_screens(
     qtbot: QtBot, ctx: AppContext, laptop: AppContext, tmp_path: Path
 ) -> None:
@@ -201,7 +180,6 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
     assert [d.kind for d in ctx.meetings.decisions(meeting.id)] == ["retain"]
 
 
-@pytest.mark.usefixtures("cheap_packs")
 def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     qtbot: QtBot, ctx: AppContext, laptop: AppContext, tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -42,6 +43,7 @@ def pick_people(ctx: AppContext) -> tuple[int, int, int]:
     return candidate, members[0], members[1]
 
 
+@pytest.mark.slow
 def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     show_active(qtbot, window)
@@ -135,7 +137,9 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     assert console.current.nominal_id == long_sentence
     console.decide(DecisionKind.AMBER)
     console.notes.setPlainText("Sentenced to four years; reconsider before release.")
-    qtbot.waitUntil(lambda: ctx.meetings.item(console.current.id).notes.startswith("Sentenced"), timeout=3000)
+    assert console.notes_panel.save_timer.isActive()  # saved once typing pauses
+    console.notes_panel.save_timer.timeout.emit()
+    assert ctx.meetings.item(console.current.id).notes.startswith("Sentenced")
 
     qtbot.keyClick(console, Qt.Key.Key_F8)  # curtain
     assert console.projector.visible_texts() == []

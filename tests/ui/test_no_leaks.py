@@ -16,6 +16,8 @@ from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 from ui.reports.screen import ReportsScreen
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
+
 
 def snapshot(roots: list[Path], skip: Path) -> dict[Path, float]:
     found: dict[Path, float] = {}
@@ -34,6 +36,7 @@ def snapshot(roots: list[Path], skip: Path) -> dict[Path, float]:
     return found
 
 
+@pytest.mark.slow
 def test_no_personal_data_outside_the_store(
     qtbot: QtBot, ctx: AppContext, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

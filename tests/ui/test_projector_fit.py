@@ -11,6 +11,8 @@ from pytestqt.qtbot import QtBot
 from ppo_desktop.projection import Projection
 from ui.meeting.projector import FLOOR, MORE, ProjectorWindow
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
+
 LONG_REASONS = "; ".join(
     [
         "New nomination for C&C by Police, 05 Jun 2026",

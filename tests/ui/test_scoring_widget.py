@@ -64,7 +64,9 @@ def test_score_finalise_reopen(qtbot: QtBot, ctx: AppContext) -> None:
     assert widget.model.index(row_of(widget, "shoplifting"), 4).data() == "1"
     assert widget.total.text() == "Total 15"
 
-    qtbot.waitUntil(lambda: widget.status.text() == "Draft saved.", timeout=3000)
+    assert widget.timer.isActive() and widget.status.text() != "Draft saved."  # saved once typing pauses
+    widget.timer.timeout.emit()  # the pause
+    assert widget.status.text() == "Draft saved."
     stored = ctx.ws.db.execute("SELECT total, state FROM score_sheets WHERE nominal_id = ?", [nid]).fetchall()
     assert stored == [(15.0, "draft")]
 

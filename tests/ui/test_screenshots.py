@@ -10,11 +10,11 @@ from PySide6.QtGui import QImage
 from ui.main_window import NAV
 from ui.screenshots import write_screenshots
 
+pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
 
+
+@pytest.mark.slow
 def test_screenshots_of_every_screen(tmp_path: Path, qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.conftest import CHEAP
-
-    monkeypatch.setattr("db.vault.KdfCost", lambda: CHEAP)
     assert write_screenshots(tmp_path) == 0
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     # unlock dialog + every screen + a case + scoring (normal, projector) + agenda + console and projector × 2

@@ -3,6 +3,7 @@ decisions (undoable until the meeting closes) and actions; it drives the project
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -72,10 +73,17 @@ class ChairConsole(QMainWindow):
     draft_kept = Signal()
     lock_requested = Signal(str)
 
-    def __init__(self, ctx: AppContext, meeting_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        meeting_id: int,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,  # the item timer's seconds (tests move it)
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.presenter = MeetingPresenter(ctx.ws, meeting_id)
+        self.presenter = MeetingPresenter(ctx.ws, meeting_id, clock=clock)
         ctx.broadcast(self.presenter.start())
         self.projector = ProjectorWindow()
         self.projector.keyboard_owner = self

@@ -299,6 +299,7 @@ class KeyFile:
         return json.dumps(["ppo-panel slot v2", self.store_id, slot_id, kind, label]).encode()
 
 
+ZXCVBN_LIMIT = 72
 MIN_STRENGTH = 3  # zxcvbn's score (0–4): 3 = "safely unguessable" against an offline attack at scale
 
 
@@ -309,7 +310,8 @@ def check_strength(passphrase: str, *context: str) -> None:
         raise SlotError(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
     from zxcvbn import zxcvbn
 
-    verdict = zxcvbn(passphrase[:100], user_inputs=[c for c in context if c])
+    # zxcvbn refuses more than 72 characters: a longer passphrase is judged on its first 72
+    verdict = zxcvbn(passphrase[:ZXCVBN_LIMIT], user_inputs=[c for c in context if c])
     if verdict["score"] < MIN_STRENGTH:
         advice = verdict["feedback"].get("warning") or "It would be guessed quickly."
         hints = " ".join(verdict["feedback"].get("suggestions") or ["Use four or more unrelated words."])

@@ -129,6 +129,7 @@ def build_demo(
         device=DeviceSecrets(None, "demo store"),
         cost=cost,
         clock=clock,
+        published_ok=True,  # its passphrase is printed on purpose: fictional people only
     )
     try:
         facts = _populate(ws, random.Random(seed), today, lambda d: clock_day.__setitem__(0, d))

@@ -15,7 +15,7 @@ from ppo_desktop.cli.common import (
     read_secret,
 )
 from ppo_desktop.domain import Role
-from ppo_desktop.services.session import create_store
+from ppo_desktop.services.session import change_passphrase, create_store, reenrol
 from ppo_desktop.services.users import Users
 from ppo_desktop.services.workspace import ServiceError
 
@@ -133,9 +133,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         new = read_secret(args, "New passphrase: ", "PPO_NEW_PASSPHRASE", confirm=True)
         target = args.user or ws.user.id
         if ws.vault.unlocked_by == "recovery":
-            ws.vault.replace_passphrase(target, new)
+            reenrol(ws, target, new)
         else:
-            ws.vault.change_passphrase(target, read_secret(args, "Passphrase: "), new)
+            change_passphrase(ws, read_secret(args, "Passphrase: "), new)
     print(f"passphrase changed for {target}")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from db import errors as db_errors
@@ -13,7 +14,7 @@ from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
-from ppo_desktop.services import integrity, rows
+from ppo_desktop.services import integrity, passphrases, rows
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Clock, Workspace
 
@@ -72,9 +73,16 @@ def create_store(
     device: DeviceSecrets,
     cost: KdfCost | None = None,
     clock: Clock | None = None,
+    published_ok: bool = False,
 ) -> tuple[Workspace, str]:
-    """Create a store whose first user is its administrator; returns the workspace and recovery key."""
+    """Create a store whose first user is its administrator; returns the workspace and recovery key.
+    ``published_ok`` is for the fictional demo store alone, whose passphrase is printed."""
     _check_user_id(user_id)
+    words = [user_id, display_name, partnership, Path(path).stem, *passphrases.scheme_words()]
+    try:
+        passphrases.check_new(passphrase, words, published_ok=published_ok)
+    except passphrases.WeakPassphrase as exc:
+        raise StoreProblem(str(exc)) from None
     vault, recovery = Vault.create(path, user_id, passphrase, device=device, cost=cost)
     admin = User(user_id, display_name, Role.ADMINISTRATOR)
     ws = Workspace(vault, admin, clock=clock)
@@ -206,6 +214,10 @@ def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
         raise StoreProblem("Only the recovery key holder or an administrator can reset a passphrase.")
     if not list(ws.db.query("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])):
         raise StoreProblem(f"There is no active user {user_id!r}.")
+    try:
+        passphrases.check_new(new_passphrase, passphrases.store_words(ws))
+    except passphrases.WeakPassphrase as exc:
+        raise StoreProblem(str(exc)) from None
     ws.vault.replace_passphrase(user_id, new_passphrase)
     with ws.transaction():
         ws.audit.record(
@@ -215,5 +227,24 @@ def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
             "Passphrase reset (re-enrolled)",
             at=ws.now(),
             justification="recovery key" if ws.vault.unlocked_by == RECOVERY_KIND else "administrator",
+            after={"device_bound": ws.vault.device_bound},
+        )
+
+
+@_in_own_words
+def change_passphrase(ws: Workspace, old: str, new: str) -> None:
+    """The signed-in user changes their own passphrase (the old one proves it is them); audited."""
+    try:
+        passphrases.check_new(new, passphrases.store_words(ws))
+    except passphrases.WeakPassphrase as exc:
+        raise StoreProblem(str(exc)) from None
+    ws.vault.change_passphrase(ws.user.id, old, new)
+    with ws.transaction():
+        ws.audit.record(
+            AuditKind.ALTERATION,
+            "user",
+            ws.user.id,
+            "Passphrase changed",
+            at=ws.now(),
             after={"device_bound": ws.vault.device_bound},
         )

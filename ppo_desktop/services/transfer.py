@@ -24,6 +24,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
 from ppo_desktop.scoring import Definition, score
+from ppo_desktop.services import passphrases
 from ppo_desktop.services.cases import NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
@@ -171,6 +172,8 @@ class Transfer(TransferKeys):
         ``partner`` (a store this one has exchanged with), the pack carries what changed since
         the last exchange with it, as well as the chosen people and meeting."""
         self.ws.require("A transfer pack (personal data in bulk)")
+        if passphrase is not None and len(passphrase) >= pack.MIN_PASSPHRASE:  # (a shorter one: said below)
+            passphrases.check_new(passphrase, passphrases.store_words(self.ws))
         ids = set(nominal_ids)
         if meeting_id is not None:
             self.ws.row("meetings", meeting_id, "meeting")

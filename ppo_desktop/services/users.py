@@ -6,7 +6,7 @@ from db.errors import VaultError
 from db.keyfile import KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
-from ppo_desktop.services import integrity, rows
+from ppo_desktop.services import integrity, passphrases, rows
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
@@ -19,6 +19,7 @@ class Users:
     ) -> Made[User]:
         if list(self.ws.db.query("SELECT id FROM users WHERE id = ?", [user_id])):
             raise ServiceError(f"There is already a user {user_id!r}.")
+        passphrases.check_new(passphrase, [user_id, display_name, *passphrases.store_words(self.ws)])
         values = {
             "id": user_id,
             "display_name": display_name,

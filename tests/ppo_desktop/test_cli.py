@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from db.device import DeviceSecrets
 from ppo_desktop import cli
+from ppo_desktop.services.session import unlock
 from tests.conftest import DEMO_DAY
 
 
@@ -50,6 +52,10 @@ def test_passwd_and_add_user(
     monkeypatch.setenv("PPO_PASSPHRASE", "a different passphrase")
     code, out, _ = run(["users", store, "--no-keyring"], capsys)
     assert [line.split("\t")[0] for line in out.splitlines()] == ["admin", "chair"]
+    ws = unlock(store, "a different passphrase", user_id="admin", device=DeviceSecrets(None))
+    changed = [e for e in ws.audit.entries(limit=5) if e.summary == "Passphrase changed"]
+    assert len(changed) == 1 and changed[0].user_id == "admin"  # passwd is audited (it was not)
+    ws.close()
 
 
 def test_wrong_passphrase_is_one_line_and_non_zero(

@@ -22,6 +22,7 @@ import os
 import secrets
 import tempfile
 import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,11 +244,16 @@ class KeyFile:
             KdfCost(slot.n, slot.r, slot.p),
         )
 
-    def rekeyed(self, new_key: bytes) -> KeyFile:
+    def rekeyed(self, new_key: bytes, users: Collection[str] | None = None) -> KeyFile:
         """The same slots opening ``new_key`` instead (each sealed to its own public key; nobody's
         passphrase is needed). Version-1 slots cannot be: they are left out, and their users must be
-        re-enrolled."""
-        slots = [dataclasses.replace(s) for s in self.slots if s.v >= SLOT_VERSION]
+        re-enrolled. With ``users``, a passphrase slot is kept only for one of them (the slot list is
+        made again from the people the store knows: a slot someone planted does not survive)."""
+        slots = [
+            dataclasses.replace(s)
+            for s in self.slots
+            if s.v >= SLOT_VERSION and (users is None or s.kind != PASSPHRASE_KIND or s.label in users)
+        ]
         fresh = dataclasses.replace(
             self,
             key_check=key_check_value(new_key, self.store_id),

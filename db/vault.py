@@ -14,7 +14,7 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,7 @@ class KeyGrant:
     # The key file to write once the lock is held: the slot used made again as version 2, a file
     # sealed for the first time, or a re-key that was interrupted after the store was re-keyed.
     rewrite: KeyFile | None = field(default=None, repr=False)
+    recovery: bool = False  # opened by the recovery slot: by its kind, never by a label anyone can take
 
 
 class Vault:
@@ -79,6 +80,8 @@ class Vault:
         device: DeviceSecrets,
         unlocked_by: str,
         read_only: str = "",
+        *,
+        by_recovery_key: bool = False,
     ) -> None:
         self.read_only = read_only  # why the store is open read-only ("" when it is writable)
         self.paths = paths
@@ -88,6 +91,7 @@ class Vault:
         self._lock = lock
         self._device = device
         self.unlocked_by = unlocked_by  # the slot label used, or "recovery"
+        self.by_recovery_key = by_recovery_key  # the recovery slot opened it (its kind, not a label)
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -194,8 +198,7 @@ class Vault:
                 fresh = keyfile.upgraded(slot, secret, data_key, device.get(keyfile.store_id))
                 rewrite.slots = [fresh if s.id == slot.id else s for s in rewrite.slots]
             rewrite.seal(data_key)
-        return KeyGrant(paths, keyfile, data_key, slot.label if slot.kind != RECOVERY_KIND else RECOVERY_KIND,
-                        rewrite)  # fmt: skip
+        return _grant(paths, keyfile, data_key, slot, rewrite)
 
     @classmethod
     def open_granted(cls, grant: KeyGrant, *, device: DeviceSecrets, quick_check: bool = True) -> Vault:
@@ -216,7 +219,9 @@ class Vault:
         try:
             store_files.remove_half_written(grant.paths)
             keyfile = grant.rewrite or grant.keyfile
-            vault = cls._connect(grant.paths, keyfile, grant.data_key, lock, device, grant.label, quick_check)
+            vault = cls._connect(
+                grant.paths, keyfile, grant.data_key, lock, device, grant.label, quick_check, grant.recovery
+            )
             try:
                 vault._trust_key_file(grant)
                 if grant.rewrite is not None:  # written only once the store has vouched for it
@@ -245,7 +250,8 @@ class Vault:
         except BaseException:
             conn.close()
             raise
-        vault = cls(grant.paths, grant.keyfile, grant.data_key, db, None, device, grant.label, why)
+        vault = cls(grant.paths, grant.keyfile, grant.data_key, db, None, device, grant.label, why,
+                    by_recovery_key=grant.recovery)  # fmt: skip
         try:
             vault._trust_key_file(grant)
         except BaseException:
@@ -277,6 +283,7 @@ class Vault:
         device: DeviceSecrets,
         label: str,
         quick_check: bool = True,
+        by_recovery_key: bool = False,
     ) -> Vault:
         conn = connection.connect(paths.store, data_key)
         try:
@@ -293,7 +300,7 @@ class Vault:
         except BaseException:
             conn.close()
             raise
-        return cls(paths, keyfile, data_key, db, lock, device, label)
+        return cls(paths, keyfile, data_key, db, lock, device, label, by_recovery_key=by_recovery_key)
 
     @property
     def is_open(self) -> bool:
@@ -465,10 +472,11 @@ class Vault:
         fresh.add_slot(PASSPHRASE_KIND, user, new, self._data_key, self._device_secret(), cost)
         self._replace_keyfile(fresh)
 
-    def rekey(self) -> int:
+    def rekey(self, users: Collection[str] | None = None) -> int:
         """A new data key for the store: the store re-encrypted with it (PRAGMA rekey) and every
         remaining slot sealed to it, so an old key file — and a removed user's passphrase — opens
-        nothing any more. Returns how many slots were left out (version-1 slots, re-enrolled later).
+        nothing any more. Returns how many slots were left out (version-1 slots, re-enrolled later;
+        with ``users``, every passphrase slot that is not one of theirs).
 
         Crash-safe: the new key file is written beside the old one first; if the process dies after
         the store is re-keyed but before the new key file replaces the old, the next unlock finds
@@ -476,7 +484,7 @@ class Vault:
         if self.read_only:
             raise StoreReadOnly(f"This store is open read-only ({self.read_only}); it cannot be re-keyed.")
         new_key = secrets.token_bytes(DATA_KEY_BYTES)
-        fresh = self._keyfile.rekeyed(new_key)
+        fresh = self._keyfile.rekeyed(new_key, users)
         left_out = len(self._keyfile.slots) - len(fresh.slots)
         if not fresh.slots_of(PASSPHRASE_KIND):
             raise SlotError("No slot could be re-keyed; unlock with each user's passphrase once first.")
@@ -560,5 +568,11 @@ def _pending_rekey(
         return None  # the store still has the old key: the old key file stands
     if not waiting.matches(data_key) or not waiting.sealed_by(data_key):
         return None
-    label = slot.label if slot.kind != RECOVERY_KIND else RECOVERY_KIND
-    return KeyGrant(paths, waiting, data_key, label, waiting)
+    return _grant(paths, waiting, data_key, slot, waiting)
+
+
+def _grant(
+    paths: VaultPaths, keyfile: KeyFile, data_key: bytes, slot: Slot, rewrite: KeyFile | None
+) -> KeyGrant:
+    recovery = slot.kind == RECOVERY_KIND
+    return KeyGrant(paths, keyfile, data_key, RECOVERY_KIND if recovery else slot.label, rewrite, recovery)

@@ -52,7 +52,7 @@ class SessionController(QObject):
             window.restore(place)
         window.lock_requested.connect(self.lock)
         self.check_store(window)
-        if ws.status().unlocked_by == "recovery":
+        if ws.status().by_recovery_key:
             from ui.reenrol_dialog import ReenrolDialog
 
             self.reenrol_dialog = ReenrolDialog(ws, window)

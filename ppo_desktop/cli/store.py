@@ -114,9 +114,16 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_slots(args: argparse.Namespace) -> int:
     with opened(args) as ws:
+        active = {u.id for u in Users(ws).all() if u.active}
         for slot in ws.vault.slots():
             bound = "device-bound" if slot["device_bound"] else "passphrase-only"
-            print(f"{slot['id']}\t{slot['kind']}\t{slot['label']}\t{bound}")
+            if slot["kind"] == "recovery":
+                owner = "the recovery key"
+            elif slot["label"] in active:
+                owner = f"user {slot['label']}"
+            else:  # planted, or left behind: the next re-key removes it
+                owner = "NO ACTIVE USER (re-key to remove it)"
+            print(f"{slot['id']}\t{slot['kind']}\t{slot['label']}\t{bound}\t{owner}")
     return 0
 
 
@@ -132,7 +139,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with opened(args) as ws:
         new = read_secret(args, "New passphrase: ", "PPO_NEW_PASSPHRASE", confirm=True)
         target = args.user or ws.user.id
-        if ws.vault.unlocked_by == "recovery":
+        if ws.vault.by_recovery_key:
             reenrol(ws, target, new)
         else:
             change_passphrase(ws, read_secret(args, "Passphrase: "), new)

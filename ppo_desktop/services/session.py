@@ -16,7 +16,8 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import integrity, passphrases, rows
 from ppo_desktop.services.person_history import PersonHistory
-from ppo_desktop.services.workspace import Clock, Workspace
+from ppo_desktop.services.users import check_user_id
+from ppo_desktop.services.workspace import Clock, ServiceError, Workspace
 
 __all__ = [
     "WrongPassphrase",
@@ -152,7 +153,7 @@ def open_granted(
     ``ws.vault.background_check()`` on a worker and reports what it finds."""
     vault = Vault.open_granted(grant, device=device, quick_check=not defer_check)
     try:
-        if vault.unlocked_by == RECOVERY_KIND:
+        if vault.by_recovery_key:
             user = RECOVERY_USER
         else:
             found = list(vault.db.query("SELECT * FROM users WHERE id = ?", [vault.unlocked_by]))
@@ -190,8 +191,10 @@ def open_granted(
 
 
 def _check_user_id(user_id: str) -> None:
-    if not user_id or not user_id.replace("-", "").replace(".", "").replace("_", "").isalnum():
-        raise StoreProblem("A user name may use letters, digits, '.', '-' and '_' only.")
+    try:
+        check_user_id(user_id)
+    except ServiceError as exc:
+        raise StoreProblem(str(exc)) from None
 
 
 def lock(ws: Workspace, reason: str) -> None:
@@ -210,7 +213,7 @@ def lock(ws: Workspace, reason: str) -> None:
 def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
     """After a recovery-key unlock (a forgotten passphrase, or a keyring lost or replaced): give
     ``user_id`` a new passphrase slot, tied to this computer's keyring where there is one."""
-    if ws.vault.unlocked_by != RECOVERY_KIND and ws.user.role is not Role.ADMINISTRATOR:
+    if not ws.vault.by_recovery_key and ws.user.role is not Role.ADMINISTRATOR:
         raise StoreProblem("Only the recovery key holder or an administrator can reset a passphrase.")
     if not list(ws.db.query("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])):
         raise StoreProblem(f"There is no active user {user_id!r}.")
@@ -226,7 +229,7 @@ def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
             user_id,
             "Passphrase reset (re-enrolled)",
             at=ws.now(),
-            justification="recovery key" if ws.vault.unlocked_by == RECOVERY_KIND else "administrator",
+            justification="recovery key" if ws.vault.by_recovery_key else "administrator",
             after={"device_bound": ws.vault.device_bound},
         )
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from db.errors import VaultError
-from db.keyfile import KdfCost
+from db.keyfile import RECOVERY_KIND, KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import integrity, passphrases, rows
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+
+RESERVED_USER_IDS = frozenset({RECOVERY_KIND, "system", "outside"})  # what the app calls itself
+
+
+def check_user_id(user_id: str) -> None:
+    if not user_id or not user_id.replace("-", "").replace(".", "").replace("_", "").isalnum():
+        raise ServiceError("A user name may use letters, digits, '.', '-' and '_' only.")
+    if user_id.lower() in RESERVED_USER_IDS:
+        raise ServiceError(f"{user_id!r} is a name the app keeps for itself; choose another user name.")
 
 
 class Users:
@@ -17,6 +26,7 @@ class Users:
     def add(
         self, user_id: str, display_name: str, role: Role, passphrase: str, cost: KdfCost | None = None
     ) -> Made[User]:
+        check_user_id(user_id)
         if list(self.ws.db.query("SELECT id FROM users WHERE id = ?", [user_id])):
             raise ServiceError(f"There is already a user {user_id!r}.")
         passphrases.check_new(passphrase, [user_id, display_name, *passphrases.store_words(self.ws)])
@@ -67,14 +77,16 @@ class Users:
     def rekey(self, reason: str) -> int:
         """A new data key for the store, every remaining slot opening it (see Vault.rekey); recorded
         in the audit log. Backups made before stay readable by the key set of their time (a backup's
-        check says so). Returns how many old-format slots were left out (re-enrol those users)."""
+        check says so). Returns how many slots were left out: old-format ones (re-enrol those users)
+        and any passphrase slot with no active user behind it."""
         if self.ws.user.role is not Role.ADMINISTRATOR:
             raise ServiceError("Only an administrator can re-key the store.")
         if not reason.strip():
             raise ServiceError("Say why the store is re-keyed (recorded in the audit log).")
         before = self.ws.vault.key_generation
         try:
-            left_out = self.ws.vault.rekey()
+            active = [r[0] for r in self.ws.db.execute("SELECT id FROM users WHERE active = 1")]
+            left_out = self.ws.vault.rekey(active)  # a slot with no live user does not survive it
         except VaultError as exc:
             raise ServiceError(str(exc)) from None
         with self.ws.writing(Role.ADMINISTRATOR):

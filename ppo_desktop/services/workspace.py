@@ -118,6 +118,7 @@ class StoreStatus:
     device_bound: bool  # passphrase + this computer's keyring
     schema_version: int
     unlocked_by: str  # the key slot used, or "recovery"
+    by_recovery_key: bool = False
 
 
 WRITER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.CHAIR})
@@ -157,6 +158,7 @@ class Workspace:
             device_bound=vault.device_bound,
             schema_version=vault.schema_version() if is_open else 0,
             unlocked_by=vault.unlocked_by,
+            by_recovery_key=vault.by_recovery_key,
         )
 
     def integrity_check(self) -> list[str]:

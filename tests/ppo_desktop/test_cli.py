@@ -33,6 +33,12 @@ def test_create_verify_users_slots(
     assert out.split("\t")[:3] == ["admin", "administrator", "active"]
     code, out, _ = run(["slots", store + ".ppo", "--no-keyring"], capsys)
     assert sorted(line.split("\t")[1] for line in out.splitlines()) == ["passphrase", "recovery"]
+    assert sorted(line.split("\t")[4] for line in out.splitlines()) == ["the recovery key", "user admin"]
+    ws = unlock(store + ".ppo", "a long test passphrase", user_id="admin", device=DeviceSecrets(None))
+    ws.vault.add_user_slot("planted", "planted kestrel moor 3")  # an insider's slot, no user behind it
+    ws.close()
+    code, out, _ = run(["slots", store + ".ppo", "--no-keyring"], capsys)
+    assert "planted\tpassphrase-only\tNO ACTIVE USER (re-key to remove it)" in out
 
 
 def test_passwd_and_add_user(

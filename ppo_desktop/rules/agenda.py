@@ -32,6 +32,7 @@ ORDER = (
     "custody",
     "short-sentence",
     "review",
+    "rescore",
     "two-year",
     "no-activity",
     "asset-fell",
@@ -76,10 +77,12 @@ def propose(
     states: Mapping[int, PersonState],
     asset: Mapping[int, AssetReading] | None = None,
     sentences: Mapping[int, Sentence] | None = None,
+    scored: Mapping[tuple[int, str], dt.date] | None = None,
 ) -> list[Proposal]:
     """Everyone who should be discussed at a meeting held on ``day``, with the reasons: people in
     the active cohort by the review rules, people on the amber list when reconsideration is due, and
-    people not selected (candidates, former PPOs) being released from short sentences."""
+    people not selected (candidates, former PPOs) being released from short sentences. ``scored``:
+    each person's latest final sheet date on each matrix (for the re-scoring window)."""
     rows = {r.nominal.id: r for r in cohort}
     asset = asset or {}
     sentences = sentences or {}
@@ -102,6 +105,7 @@ def propose(
         sentence = sentences.get(r.nominal.id)
         if h.stage is Stage.ON and r.membership is not None and r.membership.current:
             found = _person(day, profile, r, h, asset.get(r.nominal.id), sentence)
+            found = [*found, *_rescore(day, profile, r, h, scored or {})]
         elif h.stage is Stage.AMBER:
             found = _amber(day, profile, h)
         else:
@@ -131,6 +135,34 @@ def _amber(day: dt.date, profile: SchemeProfile, h: PersonState) -> Iterable[tup
         f"{late}Amber list since {hold.placed_on:%d %b %Y}: release expected {hold.release_on:%d %b %Y}; "
         f"reconsider {months} months before release (from {due:%d %b %Y}) after a full assessment of risk."
         f"{SETTLED_BY}select (re-selected against the scheme's criteria) or de-select.",
+    )
+
+
+def _rescore(
+    day: dt.date,
+    profile: SchemeProfile,
+    r: CohortRow,
+    h: PersonState,
+    scored: Mapping[tuple[int, str], dt.date],
+) -> Iterable[tuple[str, str]]:
+    """A member whose latest final sheet on their strand's matrix is older than the profile's
+    re-scoring window (Thurrock: six-monthly, 000 §5.1–5.2); with no sheet, the window counts from
+    the start of their time on the scheme."""
+    m = r.membership
+    assert m is not None and h.period is not None
+    window = profile.rescore_months.get(m.strand)
+    if not window:
+        return
+    matrix = profile.matrices[m.strand]
+    last = scored.get((r.nominal.id, matrix))
+    since = last or h.period.started_on
+    if since + relativedelta(months=window) > day:
+        return
+    what = f"Last scored {last:%d %b %Y}" if last else f"No final sheet since joining on {since:%d %b %Y}"
+    yield (
+        "rescore",
+        f"{what} on {matrix}: {m.strand.value} is scored every {window} months "
+        f"({profile.source_of('rescore_months')}).{SETTLED_BY}a new final sheet (Score now).",
     )
 
 

@@ -110,6 +110,8 @@ class SchemeProfile:
     capacity_groups: tuple[Capacity, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)  # a number's key → where it comes from
     move_criteria: dict[Strand, tuple[str, ...]] = field(default_factory=dict)  # 000 §5.3 for R&R
+    # How often each strand's people are scored again (000 §5.1–5.2: six-monthly); none stated, none kept
+    rescore_months: dict[Strand, int] = field(default_factory=dict)
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, LOCAL_CHOICE)
@@ -137,6 +139,9 @@ class SchemeProfile:
             ("transfer_near_18_months", "P&D within {} months of 18 and escalating → consider C&C"),
         ):
             out.append(f"{label.format(getattr(self, key))} ({self.source_of(key)}).")
+        if self.rescore_months:
+            every = ", ".join(f"{s.value} every {n} months" for s, n in self.rescore_months.items())
+            out.append(f"Scored again: {every} ({self.source_of('rescore_months')}).")
         if self.two_year_review:
             out.append(f"Two-year review of everyone on the scheme ({self.source_of('two_year_review')}).")
         out.append(f"Ties: {self.tie_break} ({self.source_of('tie_break')}).")
@@ -253,6 +258,7 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         capacity_groups=tuple(groups),
         sources=sources,
         move_criteria=move_criteria,
+        rescore_months={k: int(v) for k, v in _per_strand(f, "rescore_months", int).items()},
     )
 
 

@@ -22,6 +22,8 @@ class PoolEntry:
     eligible: bool = True  # meets the strand matrix's own selection threshold (P&D: ASSET > 21 or RoSH)
     why: str = ""  # the threshold's reading, when the matrix states one
     inclusion: str = ""  # the profile's inclusion criteria: met / not met / not known, missing facts named
+    scored_on: dt.date | None = None  # the latest sheet's date
+    stale: bool = False  # older than the profile's re-scoring window: it ranks, and says so
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,13 @@ class Ranking:
     tie_break: str = TIE_BREAK
     minimum: int = 0
     line_note: str = ""  # how the capacity line was drawn, with its source
+    stale_note: str = ""  # the re-scoring window, with its source (empty: the profile states none)
+    group_notes: tuple[str, ...] = ()  # strands counted together: what they hold against their limits
+
+    @property
+    def stale(self) -> list[PoolEntry]:
+        """People ranked on a sheet older than the profile's re-scoring window."""
+        return [r.entry for r in self.rows if r.entry.stale]
 
     @property
     def eligible(self) -> int:

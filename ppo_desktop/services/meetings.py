@@ -97,7 +97,7 @@ class Meetings(MeetingRecord):
         """What the rules say should be discussed, minus what is already on the agenda."""
         meeting = self.get(meeting_id)
         on_agenda = {i.nominal_id for i in self.agenda(meeting_id)}
-        cases = Cases(self.ws)
+        cases, sheets = Cases(self.ws), ScoreSheets(self.ws)
         cohort = cases.cohort()
         found = propose(
             meeting.held_on,
@@ -106,8 +106,9 @@ class Meetings(MeetingRecord):
             Nominations(self.ws).open_nominations(),
             Actions(self.ws).open_actions(),
             cases.histories(r.nominal for r in cohort),
-            ScoreSheets(self.ws).asset_readings(),
+            sheets.asset_readings(),
             cases.latest_sentences(),
+            sheets.last_scored(),
         )
         return [p for p in found if p.nominal_id not in on_agenda]
 

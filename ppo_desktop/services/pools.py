@@ -8,6 +8,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 
+from dateutil.relativedelta import relativedelta
+
 from ppo_desktop.domain import CaseFact, NominationState, ScoreSheet, Strand
 from ppo_desktop.rules import facts
 from ppo_desktop.rules.agenda import AssetReading
@@ -61,6 +63,8 @@ class SelectionPools:
         case_facts: dict[int, list[CaseFact]] = {}
         for r in self.ws.db.query("SELECT * FROM case_facts"):
             case_facts.setdefault(r["nominal_id"], []).append(rows.case_fact(r))
+        window = profile.rescore_months.get(strand)
+        stale_from = self.ws.today() - relativedelta(months=window) if window else None
         entries = []
         for nid, (ref, name, member, since) in people.items():
             sheet = latest.get(nid)
@@ -84,11 +88,32 @@ class SelectionPools:
                     eligible,
                     why,
                     inclusion,
+                    sheet.scored_on if sheet else None,
+                    bool(sheet and stale_from and sheet.scored_on < stale_from),
                 )  # fmt: skip
             )
         capacity, note = self._capacity_line(strand, len(entries))
         own = profile.capacity.get(strand)
-        return dataclasses.replace(rank(entries, capacity, own.min if own else 0), line_note=note)
+        source = profile.source_of("rescore_months")
+        stale_note = f"scored again every {window} months ({source})" if window else ""
+        return dataclasses.replace(
+            rank(entries, capacity, own.min if own else 0),
+            line_note=note,
+            stale_note=stale_note,
+            group_notes=tuple(self._group_notes(strand)),
+        )
+
+    def _group_notes(self, strand: Strand) -> list[str]:
+        """Strands counted together (Thurrock: C&C + R&R at least 20): what they hold now against it."""
+        out = []
+        for group in self.ws.profile().capacity_groups:
+            if strand not in group.strands:
+                continue
+            held = self._held([s.value for s in group.strands])
+            short = f": {group.min - held} short of the minimum" if held < group.min else ""
+            over = f": {held - group.max} over the maximum" if group.max and held > group.max else ""
+            out.append(f"{group.text}; they hold {held} now{short}{over}")
+        return out
 
     def _capacity_line(self, strand: Strand, pool_size: int) -> tuple[int, str]:
         """Where the capacity line falls: the strand's own maximum, else what a group of strands
@@ -101,13 +126,29 @@ class SelectionPools:
         if group is None or group.max is None:
             return pool_size, "no maximum set"
         others = [s.value for s in group.strands if s is not strand]
-        held = self.ws.db.execute(
-            f"SELECT count(*) FROM memberships WHERE is_lead AND removed_on IS NULL AND NOT amber "
-            f"AND strand IN ({', '.join('?' * len(others))})",
-            others,
-        ).fetchone()[0]
+        held = self._held(others)
         line = max(0, group.max - held)
         return line, f"{group.text}; {', '.join(others)} hold {held}, leaving {line}"
+
+    def _held(self, strands: list[str]) -> int:
+        """People on any of ``strands`` now (their lead strand; the amber list holds no place)."""
+        return int(
+            self.ws.db.execute(
+                f"SELECT count(*) FROM memberships WHERE is_lead AND removed_on IS NULL AND NOT amber "
+                f"AND strand IN ({', '.join('?' * len(strands))})",
+                strands,
+            ).fetchone()[0]
+        )
+
+    def last_scored(self) -> dict[tuple[int, str], dt.date]:
+        """Each person's latest final sheet date on each matrix (the re-scoring window reads it)."""
+        return {
+            (r[0], r[1]): dt.date.fromisoformat(r[2])
+            for r in self.ws.db.execute(
+                "SELECT nominal_id, matrix_id, max(scored_on) FROM score_sheets WHERE state = 'final' "
+                "GROUP BY nominal_id, matrix_id"
+            )
+        }
 
     def asset_readings(self) -> dict[int, AssetReading]:
         """Each P&D member's latest final sheet on the P&D matrix, read by the matrix now in force:

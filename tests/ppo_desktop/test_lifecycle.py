@@ -515,3 +515,61 @@ def test_the_quarterly_record_lists_the_amber_list(panel: Panel) -> None:
     assert "Placed on the amber list (0)" in " ".join(
         p.extract_text() for p in PdfReader(io.BytesIO(later)).pages
     )
+
+
+# -- six-monthly scoring (000 §5.1–5.2) ------------------------------------------------------------
+def cc_sheet(panel: Panel, nid: int, day: dt.date) -> None:
+    panel.on(day)
+    sheets = ScoreSheets(panel.ws)
+    sheet = sheets.start(nid, sheets.catalogue.get("thurrock-2009-appendix2", on=day)).record
+    sheets.finalise(sheet.id)
+
+
+@pytest.mark.parametrize(("day", "due"), [(dt.date(2024, 7, 31), False), (dt.date(2024, 8, 1), True),
+                                          (dt.date(2024, 8, 2), True)])  # fmt: skip
+def test_a_sheet_older_than_six_months_is_proposed_for_scoring_again(
+    panel: Panel, day: dt.date, due: bool
+) -> None:
+    scored = panel.person("Scored")
+    panel.select(scored, Strand.CATCH_CONVICT, START)
+    cc_sheet(panel, scored, dt.date(2024, 2, 1))
+    assert ("rescore" in kinds(panel, scored, day)) is due
+    if due:
+        reason = "Last scored 01 Feb 2024 on thurrock-2009-appendix2: C&C is scored every 6 months (000 §5.1"
+        assert reason in panel.reasons(day, scored)
+
+
+@pytest.mark.parametrize(("day", "due"), [(dt.date(2024, 7, 9), False), (dt.date(2024, 7, 10), True)])
+def test_a_member_never_scored_is_due_six_months_after_joining(panel: Panel, day: dt.date, due: bool) -> None:
+    never = panel.person("Never")
+    panel.select(never, Strand.CATCH_CONVICT, START)
+    assert ("rescore" in kinds(panel, never, day)) is due
+
+
+def test_a_profile_without_a_rescoring_window_proposes_none(panel: Panel) -> None:
+    Settings(panel.ws).set_profile("staffordshire-2005")
+    never = panel.person("Never")
+    panel.select(never, Strand.CATCH_CONVICT, START)
+    assert "rescore" not in kinds(panel, never, dt.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(("day", "stale"), [(dt.date(2024, 7, 31), False), (dt.date(2024, 8, 2), True)])
+def test_a_stale_sheet_ranks_in_the_pool_and_says_so(panel: Panel, day: dt.date, stale: bool) -> None:
+    member = panel.person("Member")
+    panel.select(member, Strand.CATCH_CONVICT, START)
+    cc_sheet(panel, member, dt.date(2024, 2, 1))
+    panel.on(day)
+    pool = ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT)
+    entry = next(r for r in pool.rows if r.entry.nominal_id == member)
+    assert entry.entry.total is not None and entry.entry.scored_on == dt.date(2024, 2, 1)
+    assert entry.entry.stale is stale and (pool.stale == [entry.entry]) is stale
+    assert pool.stale_note == "scored again every 6 months (000 §5.1–5.2; R&R as C&C, whose people it holds)"
+
+
+def test_strands_counted_together_say_what_they_hold(panel: Panel) -> None:
+    """Thurrock: C&C and R&R together at least 20 (000 App. 1), said in the Candidates pool."""
+    for name in ("One", "Two"):
+        panel.select(panel.person(name), Strand.CATCH_CONVICT, START)
+    pool = ScoreSheets(panel.ws).pool(Strand.REHABILITATE_RESETTLE)
+    held = "C&C + R&R: at least 20 (000 App. 1); they hold 2 now: 18 short of the minimum"
+    assert pool.group_notes == (held,)

@@ -21,7 +21,10 @@ BELOW_LINE = QBrush(QColor("#eeeeee"))
 def _score(r: RankedEntry) -> str:
     if r.entry.total is None:
         return "not scored"
-    return f"{r.entry.total:g}" + (" (draft)" if r.entry.draft else "")
+    text = f"{r.entry.total:g}" + (" (draft)" if r.entry.draft else "")
+    if r.entry.stale and r.entry.scored_on is not None:
+        text += f" — OLD: {fmt_date(r.entry.scored_on)}"
+    return text
 
 
 POOL_COLUMNS: list[Column[RankedEntry]] = [
@@ -147,9 +150,12 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
             f"capacity {ranking.capacity} ({profile.name}: {ranking.line_note}). "
             f"Ties: {profile.tie_break} ({profile.source_of('tie_break')})."
         ]
-        for group in profile.capacity_groups:
-            if strand in group.strands:
-                out.append(f"Counted together: {group.text}.")
+        out += [f"Counted together: {note}." for note in ranking.group_notes]
+        if ranking.stale:
+            out.append(
+                f"Sheets older than the re-scoring window ({ranking.stale_note}): {len(ranking.stale)} "
+                "— they still rank, marked OLD; score them again before relying on the order."
+            )
         if ranking.shortfall:
             out.append(
                 f"Shortfall: {ranking.eligible} eligible, {ranking.shortfall} short of the minimum of "

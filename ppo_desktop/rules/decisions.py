@@ -5,6 +5,7 @@ expected release date, the authority, and when an action taken at the meeting fa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -12,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, Strand
 
 DEFAULT_AUTHORITY = "Panel agreement"  # what a decision records when no one is named (not a de-selection)
+PLACING = (DecisionKind.SELECT, DecisionKind.MOVE_STRAND)  # decisions that place someone on a strand's list
 RELEASE_GUESS_YEARS = 3  # an amber-list release date not yet known starts this far ahead
 
 
@@ -25,23 +27,29 @@ class DecisionDefaults:
 
 
 def decision_defaults(
-    kind: DecisionKind, current: Membership | None, day: dt.date, nomination: Nomination | None = None
+    kind: DecisionKind,
+    current: Membership | None,
+    day: dt.date,
+    nomination: Nomination | None = None,
+    placed_by: Mapping[Strand, str] | None = None,
 ) -> DecisionDefaults:
     """Selecting starts from the nomination's strand and basis; moving offers only the other
     strands; the amber list starts from the release date on record (else the 1st of the month three
-    years on); a de-selection names its authority (it starts empty), every other decision starts
+    years on); a de-selection names its authority (it starts empty), and so does a selection or move
+    where the scheme says who places people on the list (``placed_by``); every other decision starts
     from the panel's agreement."""
     strands = tuple(
         s for s in Strand if current is None or s is not current.strand or kind is DecisionKind.SELECT
     )
     selecting = nomination is not None and kind is DecisionKind.SELECT
     release = current.release_on if current is not None and current.release_on else None
+    named = kind is DecisionKind.DESELECT or bool(placed_by and kind in PLACING)
     return DecisionDefaults(
         strands=strands,
         strand=nomination.strand if selecting and nomination is not None else None,
         basis=nomination.basis if selecting and nomination is not None else None,
         release_on=release or dt.date(day.year + RELEASE_GUESS_YEARS, day.month, 1),
-        authority="" if kind is DecisionKind.DESELECT else DEFAULT_AUTHORITY,
+        authority="" if named else DEFAULT_AUTHORITY,
     )
 
 

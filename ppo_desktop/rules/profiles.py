@@ -112,6 +112,8 @@ class SchemeProfile:
     move_criteria: dict[Strand, tuple[str, ...]] = field(default_factory=dict)  # 000 §5.3 for R&R
     # How often each strand's people are scored again (000 §5.1–5.2: six-monthly); none stated, none kept
     rescore_months: dict[Strand, int] = field(default_factory=dict)
+    # Who places someone on each strand's list, where the scheme says (Staffordshire 001 ¶21, ¶27)
+    placed_by: dict[Strand, str] = field(default_factory=dict)
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, LOCAL_CHOICE)
@@ -139,6 +141,8 @@ class SchemeProfile:
             ("transfer_near_18_months", "P&D within {} months of 18 and escalating → consider C&C"),
         ):
             out.append(f"{label.format(getattr(self, key))} ({self.source_of(key)}).")
+        for strand, who in self.placed_by.items():
+            out.append(f"Placed on the {strand.value} list by {who}.")
         if self.rescore_months:
             every = ", ".join(f"{s.value} every {n} months" for s, n in self.rescore_months.items())
             out.append(f"Scored again: {every} ({self.source_of('rescore_months')}).")
@@ -259,6 +263,7 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         sources=sources,
         move_criteria=move_criteria,
         rescore_months={k: int(v) for k, v in _per_strand(f, "rescore_months", int).items()},
+        placed_by=_per_strand(f, "placed_by", str),
     )
 
 

@@ -25,7 +25,7 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
-from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY
+from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY, PLACING
 from ppo_desktop.rules.history import EventKind, PersonState, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.meetings import Meetings
@@ -74,8 +74,15 @@ class Decisions:
             details["outcomes"] = sorted({RemovalOutcome(o).value for o in outcomes})
         if kind is DecisionKind.AMBER and release_on is not None:
             details["release_on"] = release_on.isoformat()
-        snapshot = self._snapshot(nid)
         state = self.people.state(nid)
+        placing = strand or state.lead
+        who = self.ws.profile().placed_by.get(placing) if placing and kind in PLACING else None
+        if who and placing and authority == DEFAULT_AUTHORITY:
+            raise ServiceError(
+                f"On this scheme {who} places a person on the {placing.value} list: record who did "
+                "(Authority)."
+            )
+        snapshot = self._snapshot(nid)
         held = state.amber.strand if state.amber else None
         decided_strand = strand or state.lead or held
         decided_basis = basis or state.basis

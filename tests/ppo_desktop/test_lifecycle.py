@@ -573,3 +573,47 @@ def test_strands_counted_together_say_what_they_hold(panel: Panel) -> None:
     pool = ScoreSheets(panel.ws).pool(Strand.REHABILITATE_RESETTLE)
     held = "C&C + R&R: at least 20 (000 App. 1); they hold 2 now: 18 short of the minimum"
     assert pool.group_notes == (held,)
+
+
+# -- each profile's own rules --------------------------------------------------------------------------
+def staffs_pd_sheet(ws: Workspace, nid: int, **groups: bool) -> None:
+    sheets = ScoreSheets(ws)
+    sheet = sheets.start(nid, sheets.catalogue.get("staffordshire-2005-pd", on=ws.today())).record
+    sheets.save_draft(sheet.id, {**sheet.inputs, "groups": groups})
+    sheets.finalise(sheet.id)
+
+
+def test_staffordshire_identifies_pd_by_its_own_groups_not_by_asset(panel: Panel) -> None:
+    """001 ¶20: a young person is identified by group (persistent young offender or ISSP; reprimand,
+    final warning or ABC; YISP) — Thurrock's ASSET > 21 is not Staffordshire's rule."""
+    Settings(panel.ws).set_profile("staffordshire-2005")
+    panel.on(dt.date(2025, 1, 1))
+    warned, none_of_them = (panel.person(name, dob=dt.date(2010, 1, 1)) for name in ("Warned", "None"))
+    for nid in (warned, none_of_them):
+        nominate(panel.ws, nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
+    staffs_pd_sheet(panel.ws, warned, reprimand_warning_abc=True)
+    staffs_pd_sheet(panel.ws, none_of_them)
+    pool = {r.entry.nominal_id: r for r in ScoreSheets(panel.ws).pool(Strand.PREVENT_DETER).rows}
+    assert pool[warned].entry.eligible and pool[warned].above_line
+    assert "reprimand, final warning or ABC" in pool[warned].entry.why
+    assert not pool[none_of_them].entry.eligible and "ASSET" not in pool[none_of_them].entry.why
+
+
+def test_who_places_a_person_on_a_list_is_recorded_where_the_scheme_names_them(panel: Panel) -> None:
+    """Staffordshire: the Head of the YOS places a young person on P&D (001 ¶21), the BCU Commander
+    anyone on C&C (¶27): a selection must say who (not "Panel agreement"). Thurrock names nobody."""
+    young = panel.person("Young", dob=dt.date(2010, 1, 1))
+    panel.decide(young, dt.date(2025, 1, 10), DecisionKind.SELECT, strand=Strand.PREVENT_DETER,
+                 basis=Basis.PROLIFIC)  # fmt: skip
+    Settings(panel.ws).set_profile("staffordshire-2005")
+    other = panel.person("Other", dob=dt.date(2010, 1, 1))
+    with pytest.raises(ServiceError, match=r"the Head of the YOS or a nominated representative \(001 ¶21\) "
+                                           r"places a person on the P&D list: record who did"):  # fmt: skip
+        panel.decide(other, dt.date(2025, 2, 10), DecisionKind.SELECT, strand=Strand.PREVENT_DETER,
+                     basis=Basis.PROLIFIC)  # fmt: skip
+    decision = panel.decide(other, dt.date(2025, 3, 10), DecisionKind.SELECT, strand=Strand.PREVENT_DETER,
+                            basis=Basis.PROLIFIC, authority="Head of YOS (J. Fictional)")  # fmt: skip
+    recorded = panel.ws.db.execute("SELECT authority FROM decisions WHERE id = ?", [decision]).fetchone()[0]
+    assert recorded == "Head of YOS (J. Fictional)"
+    rules = panel.ws.profile().rules_text()
+    assert any("Placed on the C&C list by the BCU Commander" in line for line in rules)

@@ -219,3 +219,19 @@ def test_the_curtain_never_lets_a_person_reach_the_room_unrecorded(qtbot: QtBot,
     qtbot.waitUntil(console.projector.isVisible)
     assert shown_to_room(member) == 3
     console.close()
+
+
+def test_the_decision_says_who_places_a_person_on_the_chosen_list(qtbot: QtBot, ctx: AppContext) -> None:
+    from ppo_desktop.domain import Strand
+    from ppo_desktop.rules import profiles
+
+    staffs = DecisionDialog(DecisionKind.SELECT, profiles.get("staffordshire-2005"), None, ctx.ws.today())
+    show_active(qtbot, staffs)
+    assert staffs.authority.text() == ""  # to be filled: "Panel agreement" is refused for it
+    staffs.strand.setCurrentIndex(staffs.strand.findData(Strand.PREVENT_DETER.value))
+    assert staffs.placed_hint.isVisible() and "Head of the YOS" in staffs.placed_hint.text()
+    staffs.strand.setCurrentIndex(staffs.strand.findData(Strand.CATCH_CONVICT.value))
+    assert "BCU Commander" in staffs.placed_hint.text()
+    thurrock = DecisionDialog(DecisionKind.SELECT, profiles.get("thurrock-2009"), None, ctx.ws.today())
+    show_active(qtbot, thurrock)
+    assert not thurrock.placed_hint.isVisible() and thurrock.authority.text() == "Panel agreement"

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, RemovalOutcome, Status, Strand
-from ppo_desktop.rules.decisions import decision_defaults
+from ppo_desktop.rules.decisions import PLACING, decision_defaults
 from ppo_desktop.rules.profiles import SchemeProfile
 from ui.date_field import DateField
+
+AUTHORITY_EXAMPLE = "e.g. DI Chair, with the agreement of the agencies present"
 
 
 class DecisionDialog(QDialog):
@@ -47,7 +49,7 @@ class DecisionDialog(QDialog):
         self.setWindowTitle(kind.label)
         form = self.form = QFormLayout(self)
         needs = kind.needs
-        defaults = decision_defaults(kind, current, day, nomination)
+        defaults = decision_defaults(kind, current, day, nomination, profile.placed_by)
         self.strand = QComboBox()
         for s in defaults.strands:
             self.strand.addItem(s.long_name, s.value)
@@ -88,7 +90,9 @@ class DecisionDialog(QDialog):
         self._profile = profile
         self.strand.currentIndexChanged.connect(lambda _i: self._show_move_criteria())
         self.authority = QLineEdit(defaults.authority)
-        self.authority.setPlaceholderText("e.g. DI Chair, with the agreement of the agencies present")
+        self.authority.setPlaceholderText(AUTHORITY_EXAMPLE)
+        if kind in PLACING:  # where the scheme names who places people on a list (Staffordshire ¶21, ¶27)
+            self.strand.currentIndexChanged.connect(lambda _i: self._show_placed_by())
         self.note = QLineEdit()
         self.dissent = QLineEdit()
         self.dissent.setPlaceholderText("an agency that disagrees: 'Probation: would keep him on'")
@@ -110,11 +114,18 @@ class DecisionDialog(QDialog):
         rows_after = [("&Authority:", self.authority), ("&Note:", self.note)]
         if kind is not DecisionKind.DEFER:
             rows_after.append(("Dissent (a&gency: view):", self.dissent))
+        self.placed_hint = QLabel()
+        self.placed_hint.setObjectName("hint")
+        self.placed_hint.setWordWrap(True)
         for label, widget in rows_after:
             caption = QLabel(label)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
+            if widget is self.authority:
+                form.addRow("", self.placed_hint)
         self._show_move_criteria()
+        self.form.setRowVisible(self.placed_hint, False)
+        self._show_placed_by()
         if defaults.strand is not None:
             self.strand.setCurrentIndex(self.strand.findData(defaults.strand.value))
         if defaults.basis is not None:
@@ -143,6 +154,16 @@ class DecisionDialog(QDialog):
                 self.error.setText(refused)  # nothing typed is lost: the dialog stays as it was
                 return
         super().accept()
+
+    def _show_placed_by(self) -> None:
+        """Where the scheme names who places people on the chosen strand's list, the Authority box
+        says so (and must be filled: the service refuses "Panel agreement" for it)."""
+        if self.kind not in PLACING or not self.strand.count():
+            return
+        who = self._profile.placed_by.get(Strand(self.strand.currentData()))
+        self.authority.setPlaceholderText("who placed them on the list" if who else AUTHORITY_EXAMPLE)
+        self.placed_hint.setText(f"On this scheme {who} places a person on this list." if who else "")
+        self.form.setRowVisible(self.placed_hint, bool(who))
 
     def _show_move_criteria(self) -> None:
         """Only the chosen strand's own criteria are offered (none: the checklist row is hidden)."""

@@ -22,6 +22,7 @@ PINNED = {
     ("thurrock-2009-appendix2", "1.0"): "f6ce1478e8c6",
     ("pd-asset-2008", "1.0"): "cf16855fb05f",
     ("pd-asset-2008", "1.1"): "8ae9d8ec07cc",
+    ("staffordshire-2005-pd", "1.0"): "0aab85e93c2b",
 }
 
 

@@ -220,7 +220,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             due = added + dt.timedelta(days=rng.randint(14, 400))
             action = acts.add(
                 nominal.id,
-                pathway=rng.choice(list(Pathway)),
+                pathway=rng.choice(Pathway.resettlement()),
                 agency=rng.choice(AGENCIES),
                 description="Fictional action for the demo",
                 owner=rng.choice(OFFICERS),

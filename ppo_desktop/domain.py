@@ -65,6 +65,7 @@ class Pathway(StrEnum):
     FINANCE = "finance-benefit-debt"
     FAMILIES = "children-families"
     ATTITUDES = "attitudes-thinking-behaviour"
+    SCHEME = "scheme"  # the scheme's own work (e.g. informing another area's scheme): not a pathway
 
     @property
     def label(self) -> str:
@@ -76,7 +77,13 @@ class Pathway(StrEnum):
             "finance-benefit-debt": "Finance, benefit & debt",
             "children-families": "Children & families",
             "attitudes-thinking-behaviour": "Attitudes, thinking & behaviour",
+            "scheme": "The scheme's own work (not a pathway)",
         }[self.value]
+
+    @classmethod
+    def resettlement(cls) -> list[Pathway]:
+        """The seven pathways (¶44), without the scheme's own work."""
+        return [p for p in cls if p is not cls.SCHEME]
 
 
 class ActionState(StrEnum):
@@ -289,7 +296,7 @@ class DecisionKind(StrEnum):
         return {
             "select": ("strand", "basis", "status"),
             "move-strand": ("strand", "move_criteria"),
-            "deselect": ("reason", "outcomes"),
+            "deselect": ("reason", "outcomes", "risk_assessment"),
             "amber": ("release",),
             "retain": ("status",),
             "iom-cohort": ("outcomes",),

@@ -14,18 +14,20 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import (
+    ActionState,
     Basis,
     Decision,
     DecisionKind,
     ItemState,
     MeetingState,
     NominationState,
+    Pathway,
     RemovalOutcome,
     RemovalReason,
     Status,
     Strand,
 )
-from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY, PLACING
+from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY, PLACING, action_due
 from ppo_desktop.rules.history import EventKind, PersonState, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.meetings import Meetings
@@ -53,9 +55,12 @@ class Decisions:
         outcomes: tuple[RemovalOutcome, ...] = (),
         move_criteria: tuple[str, ...] = (),
         dissent: tuple[tuple[str, str], ...] = (),
+        risk_assessment: str = "",
     ) -> Made[Decision]:
         """Take a decision about an agenda item's person. ``dissent``: (agency, view) pairs an agency
-        asked to be recorded as disagreeing (MAPPA minutes do the same); the decision stands."""
+        asked to be recorded as disagreeing (MAPPA minutes do the same); the decision stands.
+        ``risk_assessment``: who made the full assessment of risk a custody de-selection needs first
+        (002 item 3), and when."""
         item = self.meetings.item(item_id)
         meeting = self.meetings.get(item.meeting_id)
         if meeting.state is not MeetingState.IN_PROGRESS:
@@ -75,6 +80,13 @@ class Decisions:
         if kind is DecisionKind.AMBER and release_on is not None:
             details["release_on"] = release_on.isoformat()
         state = self.people.state(nid)
+        if kind is DecisionKind.DESELECT and self._for_custody(nid, state, reason_code):
+            if not risk_assessment.strip():
+                raise ServiceError(
+                    "A de-selection of someone in custody is considered only after a full assessment of "
+                    "risk by the partner agencies (002 item 3): record who made it, and when."
+                )
+            details["risk_assessment"] = risk_assessment.strip()
         placing = strand or state.lead
         who = self.ws.profile().placed_by.get(placing) if placing and kind in PLACING else None
         if who and placing and authority == DEFAULT_AUTHORITY:
@@ -106,6 +118,15 @@ class Decisions:
                 kind, nid, day, strand, basis, status, reason_code, authority, note, release_on, outcomes,
                 decision_id, state,
             )
+            if kind is DecisionKind.DESELECT and reason_code == RemovalReason.MOVED_AWAY.value:
+                raised = self._inform_receiving_area(nid, meeting.id, day)
+                self.ws.audit.record(
+                    AuditKind.COLLECTION, "action", raised, "Action raised by the de-selection: inform the "
+                    "receiving area's scheme (002 item 2)", at=self.ws.now(), nominal_id=nid,
+                )  # fmt: skip
+                self.ws.db.table("decisions").update(
+                    decision_id, {"undo": json.dumps({**snapshot, "raised_actions": [raised]})}
+                )
             self.ws.db.table("agenda_items").update(item_id, {"state": ItemState.DISCUSSED.value})
             self.ws.audit.record(
                 AuditKind.COLLECTION,
@@ -118,7 +139,7 @@ class Decisions:
                 justification=authority,
             )
         decision = rows.decision(self.ws.row("decisions", decision_id, "decision"))
-        touched = ("decisions", "memberships", "nominations", "agenda_items")
+        touched = ("decisions", "memberships", "nominations", "agenda_items", "actions")
         return Changes.of(*touched, nominal_id=nid).made(decision)
 
     def _details(
@@ -172,7 +193,7 @@ class Decisions:
                 before={"undone": False},
                 after={"undone": True},
             )
-        touched = ("decisions", "memberships", "nominations", "agenda_items")
+        touched = ("decisions", "memberships", "nominations", "agenda_items", "actions")
         return Changes.of(*touched, nominal_id=decision.nominal_id)
 
     def for_item(self, item_id: int) -> list[Decision]:
@@ -265,4 +286,25 @@ class Decisions:
     def _restore(self, nid: int, snapshot: dict[str, Any]) -> None:
         for r in snapshot.get("nominations", []):
             self.ws.db.table("nominations").update(r["id"], {"state": r["state"]})
+        for action_id in snapshot.get("raised_actions", []):  # kept, closed: it was on the record
+            self.ws.db.table("actions").update(action_id, {
+                "state": ActionState.NOT_POSSIBLE.value, "closed_on": self.ws.today().isoformat(),
+                "outcome": "Not needed: the de-selection that raised it was undone",
+            })  # fmt: skip
         self.people.project(nid)
+
+    def _for_custody(self, nid: int, state: PersonState, reason_code: str) -> bool:
+        """A de-selection because of custody: the reason says so, or the person is in custody now."""
+        return "custody" in reason_code or state.status is Status.CUSTODY
+
+    def _inform_receiving_area(self, nid: int, meeting_id: int, day: dt.date) -> int:
+        """002 item 2: de-selected because they moved away, the receiving area's scheme is informed
+        (wherever possible), and considers them under its own selection policy. An action, so that
+        it is owned, due and followed up."""
+        return self.ws.insert("actions", {
+            "nominal_id": nid, "meeting_id": meeting_id, "pathway": Pathway.SCHEME.value,
+            "description": "Inform the PPO scheme in the receiving area, where possible; it decides on "
+                           "selection under its own policy (002 item 2)",
+            "agency": "PPO scheme", "owner": "PPO coordinator", "due_on": action_due(day).isoformat(),
+            "state": ActionState.OPEN.value, "created_on": self.ws.today().isoformat(),
+        })  # fmt: skip

@@ -617,3 +617,42 @@ def test_who_places_a_person_on_a_list_is_recorded_where_the_scheme_names_them(p
     assert recorded == "Head of YOS (J. Fictional)"
     rules = panel.ws.profile().rules_text()
     assert any("Placed on the C&C list by the BCU Commander" in line for line in rules)
+
+
+# -- leaving: what the guidance asks first, and what follows (002 items 2 and 3) -----------------------
+def test_a_custody_deselection_needs_a_full_assessment_of_risk_first(panel: Panel) -> None:
+    inside, outside = panel.person("Inside"), panel.person("Outside")
+    for nid in (inside, outside):
+        panel.select(nid, Strand.CATCH_CONVICT, START)
+    panel.on(dt.date(2025, 2, 1))
+    panel.cases.record_sentence(inside, starts_on=dt.date(2025, 2, 1), years=4)
+    with pytest.raises(ServiceError, match=r"full assessment of risk by the partner agencies \(002 item 3\)"):
+        panel.decide(inside, dt.date(2025, 3, 1), DecisionKind.DESELECT, reason_code="stopped-offending",
+                     authority="DI")  # fmt: skip
+    assert panel.cases.current_spell(inside) is not None  # nothing recorded
+    assessed = "Probation and police, 20 Mar 2025"
+    decision = panel.decide(inside, dt.date(2025, 4, 1), DecisionKind.DESELECT, authority="DI",
+                            reason_code="stopped-offending", risk_assessment=assessed)  # fmt: skip
+    details = panel.ws.db.execute("SELECT details FROM decisions WHERE id = ?", [decision]).fetchone()[0]
+    assert '"risk_assessment": "Probation and police, 20 Mar 2025"' in details
+    panel.decide(outside, dt.date(2025, 4, 1), DecisionKind.DESELECT, reason_code="stopped-offending",
+                 authority="DI")  # not in custody: no assessment asked for  # fmt: skip
+    assert panel.cases.current_spell(outside) is None
+
+
+def test_moving_away_raises_the_action_to_inform_the_receiving_area(panel: Panel) -> None:
+    from ppo_desktop.domain import ActionState, Pathway
+    from ppo_desktop.services.actions import Actions
+
+    nid = panel.person("Mover")
+    panel.select(nid, Strand.CATCH_CONVICT, START)
+    decision = panel.decide(nid, dt.date(2025, 3, 4), DecisionKind.DESELECT, reason_code="moved-away",
+                            authority="DI", close=False)  # fmt: skip
+    [raised] = [a for a in Actions(panel.ws).open_actions() if a.nominal_id == nid]
+    assert raised.pathway is Pathway.SCHEME and "receiving area" in raised.description
+    assert raised.due_on == dt.date(2025, 4, 4) and raised.owner == "PPO coordinator"
+    assert "Action raised by the de-selection" in panel.ws.audit.entries(limit=3)[1].summary
+    panel.decisions.undo(decision)  # the chair undoes it: the action is closed, not left open
+    assert [a for a in Actions(panel.ws).open_actions() if a.nominal_id == nid] == []
+    state = panel.ws.db.execute("SELECT state, outcome FROM actions WHERE id = ?", [raised.id]).fetchone()
+    assert state[0] == ActionState.NOT_POSSIBLE.value and "undone" in state[1]

@@ -105,7 +105,7 @@ def test_the_amber_list_is_reconsidered_three_months_before_release_or_at_once(
     assert (row[1], row[2]) == (0, 1)  # cohort 0, amber list 1: reported apart
     # The reconsideration de-selects (with reason and authority), or re-selects.
     panel.decide(nid, release + dt.timedelta(days=5), DecisionKind.DESELECT, reason_code="stopped-offending",
-                 authority="DI and agencies")  # fmt: skip
+                 authority="DI and agencies", risk_assessment="Probation OASys, 2 weeks before")  # fmt: skip
     _off_the_scheme(panel, nid, release + dt.timedelta(days=40))
     spell = panel.cases.case_file(nid).memberships[0]
     assert (spell.removed_on, spell.amber_until, spell.removal_authority) == (

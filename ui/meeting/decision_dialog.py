@@ -87,6 +87,8 @@ class DecisionDialog(QDialog):
             self.move_criteria[text] = box
             criteria_layout.addWidget(box)
         self.criteria_box.setAccessibleName("Move criteria met (000 §5.3)")
+        self.risk = QLineEdit()
+        self.risk.setPlaceholderText("needed for someone in custody (002 item 3): who assessed, and when")
         self._profile = profile
         self.strand.currentIndexChanged.connect(lambda _i: self._show_move_criteria())
         self.authority = QLineEdit(defaults.authority)
@@ -104,8 +106,10 @@ class DecisionDialog(QDialog):
             ("&Expected release:", self.release),
             ("Out&comes on leaving:", outcome_box),
             ("Move &criteria met:", self.criteria_box),
+            ("R&isk assessed by:", self.risk),
         ]
-        keys = ("strand", "basis", "status", "reason", "release", "outcomes", "move_criteria")
+        keys = ("strand", "basis", "status", "reason", "release", "outcomes", "move_criteria",
+                "risk_assessment")  # fmt: skip
         for key, (label, widget) in zip(keys, rows, strict=True):
             if key in needs:
                 caption = QLabel(label)
@@ -193,6 +197,8 @@ class DecisionDialog(QDialog):
             out["outcomes"] = tuple(o for o, box in self.outcomes.items() if box.isChecked())
         if "move_criteria" in needs:
             out["move_criteria"] = tuple(t for t, box in self.move_criteria.items() if box.isChecked())
+        if "risk_assessment" in needs:
+            out["risk_assessment"] = self.risk.text()
         dissent = tuple(
             (agency.strip(), view.strip())
             for agency, _colon, view in (part.partition(":") for part in self.dissent.text().split(";"))

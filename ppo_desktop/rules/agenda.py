@@ -38,12 +38,16 @@ ORDER = (
     "asset-fell",
     "transfer",
     "actions",
+    "list-review",
 )
+LIST_REVIEW = "Review of the whole list"  # the agenda item's title (its reasons say what)
+LIST_REVIEW_MONTHS = 3  # "at least quarterly" (002 §4.2, item 4)
+RELEASE_HORIZON_MONTHS = 3  # "imminent": a local reading
 
 
 @dataclass
 class Proposal:
-    nominal_id: int
+    nominal_id: int | None  # None: an item about the list, not one person
     title: str
     kinds: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # structured: safe to project
@@ -78,6 +82,7 @@ def propose(
     asset: Mapping[int, AssetReading] | None = None,
     sentences: Mapping[int, Sentence] | None = None,
     scored: Mapping[tuple[int, str], dt.date] | None = None,
+    list_reviewed_on: dt.date | None = None,
 ) -> list[Proposal]:
     """Everyone who should be discussed at a meeting held on ``day``, with the reasons: people in
     the active cohort by the review rules, people on the amber list when reconsideration is due, and
@@ -114,7 +119,37 @@ def propose(
             item(r.nominal.id).add(kind, reason)
     for nid, reason in _actions(day, actions, rows):
         item(nid).add("actions", reason)
-    return sorted(out.values(), key=lambda p: (p.rank, p.title))
+    ordered = sorted(out.values(), key=lambda p: (p.rank, p.title))
+    return ordered + _list_review(day, list_reviewed_on, states, sentences)
+
+
+def _list_review(
+    day: dt.date,
+    reviewed_on: dt.date | None,
+    states: Mapping[int, PersonState],
+    sentences: Mapping[int, Sentence],
+) -> list[Proposal]:
+    """The list as a whole, against all known offenders — including those in custody whose release is
+    imminent — at least quarterly (002 §4.2 and item 4): one item about the list, no names in it."""
+    if reviewed_on is not None and reviewed_on + relativedelta(months=LIST_REVIEW_MONTHS) > day:
+        return []
+    horizon = day + relativedelta(months=RELEASE_HORIZON_MONTHS)
+    releases = sum(
+        1
+        for nid, s in sentences.items()
+        if s.release_on is not None and day <= s.release_on <= horizon
+        and states.get(nid, OFF).stage is Stage.OFF
+    )  # fmt: skip
+    last = f"last {reviewed_on:%d %b %Y}" if reviewed_on else "none recorded"
+    proposal = Proposal(None, LIST_REVIEW)
+    proposal.add(
+        "list-review",
+        f"Review the list against all known offenders, including those in custody whose release is "
+        f"imminent, at least quarterly (002 §4.2, item 4; {last}). Not selected and due out by "
+        f"{horizon:%d %b %Y}: {releases} (see their cases; a {RELEASE_HORIZON_MONTHS}-month horizon is a "
+        "local choice).",
+    )
+    return [proposal]
 
 
 OFF = PersonState()

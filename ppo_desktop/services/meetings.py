@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import AgendaItem, Decision, Meeting, MeetingState
-from ppo_desktop.rules.agenda import Proposal, propose
+from ppo_desktop.domain import AgendaItem, Decision, ItemState, Meeting, MeetingState
+from ppo_desktop.rules.agenda import LIST_REVIEW, Proposal, propose
 from ppo_desktop.services import rows
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
@@ -109,8 +109,21 @@ class Meetings(MeetingRecord):
             sheets.asset_readings(),
             cases.latest_sentences(),
             sheets.last_scored(),
+            self._list_reviewed_on(),
         )
-        return [p for p in found if p.nominal_id not in on_agenda]
+        titles = {i.title for i in self.agenda(meeting_id) if i.nominal_id is None}
+        return [
+            p for p in found if (p.nominal_id not in on_agenda if p.nominal_id else p.title not in titles)
+        ]
+
+    def _list_reviewed_on(self) -> dt.date | None:
+        """When a closed meeting last reached the list review (its item discussed, or notes recorded)."""
+        row = self.ws.db.execute(
+            "SELECT max(m.held_on) FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id "
+            "WHERE a.nominal_id IS NULL AND a.title = ? AND m.state = ? AND (a.state = ? OR a.notes != '')",
+            [LIST_REVIEW, MeetingState.CLOSED.value, ItemState.DISCUSSED.value],
+        ).fetchone()
+        return rows.date_or_none(row[0]) if row else None
 
     def add_proposals(self, meeting_id: int, proposals: list[Proposal]) -> Changes:
         changes = Changes()

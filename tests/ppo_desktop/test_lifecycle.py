@@ -656,3 +656,33 @@ def test_moving_away_raises_the_action_to_inform_the_receiving_area(panel: Panel
     assert [a for a in Actions(panel.ws).open_actions() if a.nominal_id == nid] == []
     state = panel.ws.db.execute("SELECT state, outcome FROM actions WHERE id = ?", [raised.id]).fetchone()
     assert state[0] == ActionState.NOT_POSSIBLE.value and "undone" in state[1]
+
+
+def test_the_list_is_reviewed_against_imminent_releases_at_least_quarterly(panel: Panel) -> None:
+    """002 §4.2 and item 4: the list as a whole, against known offenders including those whose
+    release is imminent — one item about the list (no names), due again three months after a meeting
+    reached it."""
+    from ppo_desktop.rules.agenda import LIST_REVIEW
+
+    out_soon, member = panel.person("Outsoon"), panel.person("Member")
+    panel.select(member, Strand.CATCH_CONVICT, START)
+    panel.on(dt.date(2024, 2, 1))
+    for nid in (out_soon, member):  # the member is on the list already: not counted
+        panel.cases.record_sentence(nid, starts_on=panel.ws.today(), months=8, release_on=dt.date(2024, 6, 1))
+
+    def review(day: dt.date) -> list[str]:
+        panel.on(day)
+        meeting = panel.meetings.plan("Panel", day).record
+        return [" ".join(p.reasons) for p in panel.meetings.proposals(meeting.id) if p.nominal_id is None]
+
+    [reason] = review(dt.date(2024, 3, 1))  # never reviewed: due
+    assert "none recorded" in reason and "Not selected and due out by 01 Jun 2024: 1 " in reason
+    assert "Outsoon".upper() not in reason  # no names in an item about the list
+    panel.on(dt.date(2024, 3, 5))
+    held = panel.meetings.plan("Panel", dt.date(2024, 3, 5)).record
+    panel.meetings.start(held.id)
+    item = panel.meetings.add_item(held.id, LIST_REVIEW).record
+    panel.meetings.set_notes(item.id, "Reviewed against the custody release list: nobody added.")
+    panel.meetings.close(held.id)
+    assert review(dt.date(2024, 6, 4)) == []  # the day before three months
+    assert "last 05 Mar 2024" in review(dt.date(2024, 6, 5))[0]

@@ -26,9 +26,14 @@ from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel
 from ui.widgets import configure_table, title_label, wrap_last_column
 
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!", ")")) else text + "."
+
+
 PROPOSAL_COLUMNS: list[Column[Proposal]] = [
     Column("Person", lambda p: p.title),
-    Column("Why", lambda p: "; ".join([*p.reasons, *(f"“{t}”" for t in p.free_text)])),
+    Column("Why", lambda p: " ".join([*(_sentence(r) for r in p.reasons), *(f"“{t}”" for t in p.free_text)])),
 ]
 
 

@@ -15,7 +15,7 @@ from functools import cache
 
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
-from ppo_desktop.domain import Action, AgendaItem, CaseFile, Decision, DecisionKind
+from ppo_desktop.domain import Action, AgendaItem, CaseFile, Decision, DecisionKind, Strand
 from ppo_desktop.rules.agenda import SETTLED_BY
 
 
@@ -91,10 +91,15 @@ def project(
     decision: Decision | None,
     actions: tuple[Action, ...] = (),
     reason_labels: Mapping[str, str] | None = None,
+    strand_names: Mapping[Strand, str] | None = None,
 ) -> Projection:
     """The item as the room may see it. Free text (a nomination's own words) only where the policy
     allows it; decisions in words (a reason's label, never its code)."""
     lines: list[tuple[str, str]] = []
+    names = strand_names or {}
+
+    def strand(s: Strand) -> str:
+        return names.get(s, s.long_name)
 
     def add(key: str, label: str, text: str) -> None:
         if policy.allows(key) and text:
@@ -116,7 +121,7 @@ def project(
         add(
             "strand",
             "Strand",
-            f"{m.strand.long_name} · {m.basis.value} · {m.status.label}" if m else "Candidate",
+            f"{strand(m.strand)} · {m.basis.value} · {m.status.label}" if m else "Candidate",
         )
     # The room reads why the person is here, not the procedure for the chair ("Settled by: …").
     add("reasons", "On the agenda", "; ".join(r.split(SETTLED_BY)[0].rstrip(".") for r in item.reasons))
@@ -133,7 +138,7 @@ def project(
             if decision.reason_code
             else ""
         )
-        detail = " — ".join(x for x in (decision.strand.long_name if decision.strand else "", reason) if x)
+        detail = " — ".join(x for x in (strand(decision.strand) if decision.strand else "", reason) if x)
         add("decision", "Decision", f"{kind} {detail}".strip())
     add(
         "actions",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ppo_desktop.domain import ActionState, AgendaItem, CaseFile, Membership
+from ppo_desktop.rules.profiles import SchemeProfile
 
 
 def spell_line(s: Membership) -> str:
@@ -15,7 +16,9 @@ def spell_line(s: Membership) -> str:
     return line + f" → removed {s.removed_on:%d %b %Y}: {reason} ({s.removal_authority})"
 
 
-def summary_lines(item: AgendaItem, case: CaseFile | None, day: dt.date) -> list[str]:
+def summary_lines(
+    item: AgendaItem, case: CaseFile | None, day: dt.date, profile: SchemeProfile | None = None
+) -> list[str]:
     lines = ["Why on the agenda:", *[f"  • {r}" for r in item.reasons]]
     if case is None:
         return lines
@@ -24,7 +27,8 @@ def summary_lines(item: AgendaItem, case: CaseFile | None, day: dt.date) -> list
     if m is None:
         where = "Candidate (not on a strand)"
     else:
-        where = f"{m.strand.long_name} ({m.basis.value}) since {m.added_on:%d %b %Y} · {m.status.label}"
+        name = profile.strand_name(m.strand) if profile else m.strand.long_name
+        where = f"{name} ({m.basis.value}) since {m.added_on:%d %b %Y} · {m.status.label}"
         where += f" · next review {m.next_review_on:%d %b %Y}" if m.next_review_on else ""
         where += " · AMBER LIST" if m.amber else ""
     head = [f"{n.ref} · age {age if age is not None else '?'} · {n.gender} · {n.area}", where, ""]

@@ -35,7 +35,7 @@ class NominationDialog(QDialog):
         )
         self.strand = QComboBox()
         for s in Strand:
-            self.strand.addItem(s.long_name, s.value)
+            self.strand.addItem(ctx.ws.profile().strand_name(s), s.value)
         self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
         self.basis = QComboBox()
         for b in Basis:

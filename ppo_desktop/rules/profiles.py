@@ -114,6 +114,11 @@ class SchemeProfile:
     rescore_months: dict[Strand, int] = field(default_factory=dict)
     # Who places someone on each strand's list, where the scheme says (Staffordshire 001 ¶21, ¶27)
     placed_by: dict[Strand, str] = field(default_factory=dict)
+    # The scheme's own name for a strand (London: "Catch & Bring to Justice", 004), else the usual one
+    strand_names: dict[Strand, str] = field(default_factory=dict)
+
+    def strand_name(self, strand: Strand) -> str:
+        return self.strand_names.get(strand, strand.long_name)
 
     def source_of(self, key: str) -> str:
         return self.sources.get(key, LOCAL_CHOICE)
@@ -264,6 +269,7 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         move_criteria=move_criteria,
         rescore_months={k: int(v) for k, v in _per_strand(f, "rescore_months", int).items()},
         placed_by=_per_strand(f, "placed_by", str),
+        strand_names=_per_strand(f, "strand_names", str),
     )
 
 

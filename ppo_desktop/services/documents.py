@@ -68,7 +68,8 @@ class Documents:
             strand, now, before = "", None, None
             if nominal is not None:
                 spell = next(iter(self.cases.case_file(nominal.id).memberships), None)
-                strand = f"{spell.strand.long_name} ({spell.basis.value})" if spell else "Candidate"
+                named = self.ws.profile().strand_name(spell.strand) if spell else ""
+                strand = f"{named} ({spell.basis.value})" if spell else "Candidate"
                 finals = [s for s in self.sheets.history(nominal.id) if s.final and s.scored_on <= m.held_on]
                 now = finals[0].total if finals else None
                 before = finals[1].total if len(finals) > 1 else None

@@ -132,3 +132,23 @@ def test_the_room_is_shown_nothing_unrecorded(demo: Workspace, meeting: int) -> 
     assert second not in projected()
     presenter.room_sees(True)  # lifted
     assert projected().count(second) == 1
+
+
+def test_a_scheme_that_names_a_strand_its_own_way_is_read_in_its_words(demo: Workspace) -> None:
+    """London (004): the adult strand is "Catch & Bring to Justice" — on the chair's summary and the
+    projector alike (the strand itself is the same)."""
+    from ppo_desktop.domain import Strand
+    from ppo_desktop.services.settings import Settings
+
+    Settings(demo).set_profile("london-haringey-2007")
+    meetings = Meetings(demo)
+    planned = next(m for m in meetings.all() if m.state is MeetingState.PLANNED)
+    cohort = Cases(demo).cohort(include_former=False)
+    row = next(r for r in cohort if r.membership and r.membership.strand is Strand.CATCH_CONVICT)
+    meetings.add_item(planned.id, "Review", nominal_id=row.nominal.id)
+    presenter = _presenter(demo, planned.id, Clock())
+    presenter.go_to(next(i for i, it in enumerate(presenter.items) if it.nominal_id == row.nominal.id))
+    assert any(line.startswith("Catch & Bring to Justice (") for line in presenter.summary())
+    shown = dict(presenter.projection(None, None, None).lines)
+    assert shown["Strand"].startswith("Catch & Bring to Justice · ")
+    assert demo.profile().strand_name(Strand.PREVENT_DETER) == "Prevent & Deter"

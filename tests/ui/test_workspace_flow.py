@@ -320,3 +320,16 @@ def test_a_typed_date_of_birth_and_none_made_up(qtbot: QtBot, ctx: AppContext) -
     dialog.given.setText("Fictional")
     dialog.record()
     assert "is not a date" in dialog.error.text() and dialog.nominal_id is None
+
+
+def test_the_cohort_list_shows_the_amber_list_apart(qtbot: QtBot, ctx: AppContext) -> None:
+    """Someone held on the amber list is not "Former": the list says so and filters on it."""
+    from ui.screens.cohort import AMBER_LIST, CohortScreen
+
+    held = [r for r in ctx.cases.cohort() if r.membership and r.membership.held_on_amber(ctx.ws.today())]
+    assert held  # the demo has one
+    screen = CohortScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.proxy.set_criteria(strand=AMBER_LIST)
+    shown = [screen.proxy.index(i, 3).data() for i in range(screen.proxy.rowCount())]
+    assert shown == [f"Amber list ({r.membership.strand.value})" for r in held]  # type: ignore[union-attr]

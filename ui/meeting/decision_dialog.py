@@ -52,7 +52,7 @@ class DecisionDialog(QDialog):
         defaults = decision_defaults(kind, current, day, nomination, profile.placed_by)
         self.strand = QComboBox()
         for s in defaults.strands:
-            self.strand.addItem(s.long_name, s.value)
+            self.strand.addItem(profile.strand_name(s), s.value)
         self.basis = QComboBox()
         for b in Basis:
             self.basis.addItem(b.value, b.value)

@@ -141,7 +141,7 @@ class MeetingPresenter:
     # -- what the chair sees and the room may see ----------------------------------------------------
     def summary(self) -> list[str]:
         item = self.current
-        return summary_lines(item, self.case, self.meeting.held_on) if item else []
+        return summary_lines(item, self.case, self.meeting.held_on, self.ws.profile()) if item else []
 
     def taken(self) -> list[Decision]:
         item = self.current
@@ -184,6 +184,7 @@ class MeetingPresenter:
             decision=taken[-1] if taken else None,
             actions=actions,
             reason_labels={r.code.value: r.label for r in self.ws.profile().removal_reasons},
+            strand_names=self.ws.profile().strand_names,
         )
 
     def record_projection(self) -> None:

@@ -28,12 +28,17 @@ from ui.widgets import RESIZE_PRECISION, SourceSortingProxy
 ANY = "All"
 COL_STATUS = 5
 NOT_ON_STRAND = "Not on a strand"
+STRANDS = {s.value for s in Strand}
+AMBER_LIST = "Amber list"  # out of the active cohort, held until reconsidered (000 §6, 002 item 3)
 
 
-def _strand(r: CohortRow) -> str:
-    if r.membership is None:
+def strand_text(r: CohortRow, today: dt.date) -> str:
+    m = r.membership
+    if m is None:
         return "Candidate"
-    return r.membership.strand.value if r.membership.current else f"Former {r.membership.strand.value}"
+    if m.current:
+        return m.strand.value
+    return f"{AMBER_LIST} ({m.strand.value})" if m.held_on_amber(today) else f"Former {m.strand.value}"
 
 
 def cohort_columns(today: dt.date) -> list[Column[CohortRow]]:
@@ -43,7 +48,7 @@ def cohort_columns(today: dt.date) -> list[Column[CohortRow]]:
         Column(
             "Age", lambda r: str(r.nominal.age_on(today) or ""), lambda r: r.nominal.age_on(today) or 0, True
         ),
-        Column("Strand", _strand),
+        Column("Strand", lambda r: strand_text(r, today)),
         Column("Basis", lambda r: r.membership.basis.value if r.membership and r.membership.current else ""),
         Column(
             "Status", lambda r: r.membership.status.label if r.membership and r.membership.current else ""
@@ -76,8 +81,9 @@ def cohort_columns(today: dt.date) -> list[Column[CohortRow]]:
 class CohortFilter(SourceSortingProxy):
     """Search (name, alias, ref, PNC, CRO) plus strand, status and area filters."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
+        self.today = today or dt.date.min
         self._haystacks: dict[int, str] = {}
         self.search = ""
         self.strand = ANY
@@ -110,9 +116,12 @@ class CohortFilter(SourceSortingProxy):
         assert isinstance(model, RecordTableModel)
         row: CohortRow = model.row_object(source_row)
         m = row.membership if row.membership and row.membership.current else None
-        if self.strand == NOT_ON_STRAND and m is not None:
+        amber = bool(row.membership and row.membership.held_on_amber(self.today))
+        if self.strand == NOT_ON_STRAND and (m is not None or amber):
             return False
-        if self.strand not in (ANY, NOT_ON_STRAND) and (m is None or m.strand.value != self.strand):
+        if self.strand == AMBER_LIST and not amber:
+            return False
+        if self.strand in STRANDS and (m is None or m.strand.value != self.strand):
             return False
         if self.status != ANY and (m is None or m.status.label != self.status):
             return False
@@ -137,13 +146,13 @@ class CohortScreen(RefreshWhenShown, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model: RecordTableModel[CohortRow] = RecordTableModel(cohort_columns(ctx.ws.today()), self)
-        self.proxy = CohortFilter(self)
+        self.proxy = CohortFilter(self, ctx.ws.today())
         self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit(placeholderText="Search name, alias, ref, PNC or CRO  (Ctrl+F)")
         self.search.setAccessibleName("Search the cohort")
         self.search.setClearButtonEnabled(True)
-        self.strand = self._combo("Strand", [ANY, *[s.value for s in Strand], NOT_ON_STRAND])
+        self.strand = self._combo("Strand", [ANY, *[s.value for s in Strand], AMBER_LIST, NOT_ON_STRAND])
         self.status = self._combo("Status", [ANY, *[s.label for s in Status]])
         self.area = self._combo("Area", [ANY])
 

@@ -68,7 +68,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.sheets = ScoreSheets(ctx.ws)
         self.strand = QComboBox()
         for s in Strand:
-            self.strand.addItem(f"{s.value} — {s.long_name}", s.value)
+            self.strand.addItem(f"{s.value} — {ctx.ws.profile().strand_name(s)}", s.value)
         self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
         self.strand.setAccessibleName("Strand to rank")
         self.strand.currentIndexChanged.connect(lambda _i: self.reload())
@@ -146,7 +146,8 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         profile = self.ctx.ws.profile()
         matrix = profile.matrices[strand]
         out = [
-            f"{strand.long_name}: {len(ranking.rows)} people ranked on their latest sheet on {matrix}; "
+            f"{profile.strand_name(strand)}: {len(ranking.rows)} people ranked on their latest sheet on "
+            f"{matrix}; "
             f"capacity {ranking.capacity} ({profile.name}: {ranking.line_note}). "
             f"Ties: {profile.tie_break} ({profile.source_of('tie_break')})."
         ]

@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
+
 from ppo_desktop.domain import CaseFact, Nominal
 from ppo_desktop.rules.profiles import SchemeProfile
 from ppo_desktop.scoring.catalogue import Catalogue
@@ -26,6 +28,7 @@ class FactSpec:
     key: str
     label: str
     kind: type  # bool or int
+    lapses_months: int | None = None  # counted over a window: not known once the window has passed
 
 
 def sheet_fact_names(profile: SchemeProfile, catalogue: Catalogue | None = None) -> frozenset[str]:
@@ -52,7 +55,7 @@ def case_fact_specs(profile: SchemeProfile) -> list[FactSpec]:
             if c.fact in computed or c.fact in out:
                 continue
             kind = bool if c.op == "equals" and isinstance(c.value, bool) else int
-            out[c.fact] = FactSpec(c.fact, c.label, kind)
+            out[c.fact] = FactSpec(c.fact, c.label, kind, c.lapses_months)
     return list(out.values())
 
 
@@ -60,11 +63,26 @@ def case_fact_kinds(profile: SchemeProfile) -> dict[str, type]:
     return {f.key: f.kind for f in case_fact_specs(profile)}
 
 
-def person_facts(nominal: Nominal, facts: Iterable[CaseFact], day: dt.date) -> dict[str, Fact]:
-    """What the criteria know of the person on ``day``: age and every recorded case fact."""
+def person_facts(
+    nominal: Nominal, facts: Iterable[CaseFact], day: dt.date, lapses: Mapping[str, int] | None = None
+) -> dict[str, Fact]:
+    """What the criteria know of the person on ``day``: age and every recorded case fact that has not
+    lapsed (``lapses``: fact → months; see ``lapsed``)."""
     out: dict[str, Fact] = {"age": nominal.age_on(day)}
-    out.update({f.fact: f.value for f in facts})
+    out.update({f.fact: f.value for f in facts if not lapsed(f, day, lapses or {})})
     return out
+
+
+def lapsed(fact: CaseFact, day: dt.date, lapses: Mapping[str, int]) -> bool:
+    """A count over a window (e.g. 12 months) describes the window up to the day it was recorded; once
+    that much time has passed again, it describes none of the window before ``day`` (a local reading)."""
+    months = lapses.get(fact.fact)
+    return months is not None and fact.recorded_on + relativedelta(months=months) <= day
+
+
+def lapsing(profile: SchemeProfile) -> dict[str, int]:
+    """The profile's case facts that lapse, with their windows."""
+    return {s.key: s.lapses_months for s in case_fact_specs(profile) if s.lapses_months}
 
 
 def fact_dates(facts: Iterable[CaseFact]) -> Mapping[str, dt.date]:

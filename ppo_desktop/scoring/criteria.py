@@ -24,6 +24,9 @@ class Condition:
     op: str
     value: Fact
     label: str
+    # A fact counted over a window ("domestic incidents in 12 months") lapses that long after it was
+    # recorded: it is then not known until recorded again
+    lapses_months: int | None = None
 
     def evaluate(self, facts: Mapping[str, Fact]) -> tuple[bool | None, str]:
         got = facts.get(self.fact)
@@ -118,7 +121,10 @@ def _condition(raw: Any, where: str) -> Condition:
     value = raw[ops[0]]
     if ops[0] != "equals" and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise CriteriaError(f"{where}.{ops[0]}: must be a number")
-    return Condition(raw["fact"], ops[0], value, str(raw.get("label", raw["fact"])))
+    lapses = raw.get("lapses_months")
+    if lapses is not None and (isinstance(lapses, bool) or not isinstance(lapses, int) or lapses < 1):
+        raise CriteriaError(f"{where}.lapses_months: must be a whole number of months (1 or more)")
+    return Condition(raw["fact"], ops[0], value, str(raw.get("label", raw["fact"])), lapses)
 
 
 def _show(value: Fact) -> str:

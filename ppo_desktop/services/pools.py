@@ -66,6 +66,7 @@ class SelectionPools:
         window = profile.rescore_months.get(strand)
         stale_from = self.ws.today() - relativedelta(months=window) if window else None
         entries = []
+        lapses = facts.lapsing(profile)
         for nid, (ref, name, member, since) in people.items():
             sheet = latest.get(nid)
             sheet_facts: dict[str, Fact] = dict(self._facts_of(sheet)) if sheet else {}
@@ -74,7 +75,7 @@ class SelectionPools:
                 verdict = evaluate_all((threshold,), sheet_facts)[0]
                 answer = {True: "meets it", False: "does not", None: "not known"}[verdict.met]
                 eligible, why = verdict.met is True, f"{answer}: {'; '.join(verdict.reasons)}"
-            person = facts.person_facts(cases.nominal(nid), case_facts.get(nid, []), self.ws.today())
+            person = facts.person_facts(cases.nominal(nid), case_facts.get(nid, []), self.ws.today(), lapses)
             inclusion = "; ".join(r.text for r in evaluate_all(profile.criteria, {**sheet_facts, **person}))
             entries.append(
                 PoolEntry(

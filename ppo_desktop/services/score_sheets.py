@@ -241,7 +241,8 @@ class ScoreSheets(SelectionPools):
         """What profile criteria know of the person, not of the sheet: age and the case facts the
         coordinator recorded (read once per sheet shown)."""
         cases = Cases(self.ws)
-        return facts.person_facts(cases.nominal(nominal_id), cases.facts(nominal_id), self.ws.today())
+        lapses = facts.lapsing(self.ws.profile())
+        return facts.person_facts(cases.nominal(nominal_id), cases.facts(nominal_id), self.ws.today(), lapses)
 
     def profile_flags(
         self, nominal_id: int, breakdown: Breakdown, person: dict[str, Fact] | None = None

@@ -686,3 +686,32 @@ def test_the_list_is_reviewed_against_imminent_releases_at_least_quarterly(panel
     panel.meetings.close(held.id)
     assert review(dt.date(2024, 6, 4)) == []  # the day before three months
     assert "last 05 Mar 2024" in review(dt.date(2024, 6, 5))[0]
+
+
+@pytest.mark.parametrize(("day", "known"), [(dt.date(2025, 12, 31), True), (dt.date(2026, 1, 1), False)])
+def test_a_count_over_twelve_months_lapses_twelve_months_after_it_was_recorded(
+    panel: Panel, day: dt.date, known: bool
+) -> None:
+    """Staffordshire's 'gold' status (001 ¶23): 10 domestic incidents *in 12 months*. Recorded on
+    1 Jan 2025, the count says nothing about the twelve months before 1 Jan 2026: not known then."""
+    Settings(panel.ws).set_profile("staffordshire-2005")
+    nid = panel.person("Counted")
+    panel.on(dt.date(2025, 1, 1))
+    nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
+    panel.cases.record_fact(nid, "dv_incidents_12m", 12)
+    panel.on(day)
+    inclusion = next(r.entry.inclusion for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows)
+    assert ("Domestic violence 'gold' status: yes" in inclusion) is known
+    assert ("domestic incidents in 12 months not known" in inclusion) is not known
+    assert ("dv_incidents_12m" in ScoreSheets(panel.ws).person_facts(nid)) is known
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "12"])
+def test_a_lapse_is_a_whole_number_of_months(bad: object) -> None:
+    from ppo_desktop.scoring.criteria import CriteriaError, parse
+
+    raw = {"key": "k", "label": "K", "any_of": [{"fact": "n_12m", "at_least": 1, "lapses_months": bad}]}
+    with pytest.raises(CriteriaError, match=r"any_of\[0\]\.lapses_months: must be a whole number"):
+        parse(raw, "profile.toml: criteria[0]")
+    raw["any_of"][0]["lapses_months"] = 12  # type: ignore[index]
+    assert parse(raw, "profile.toml").conditions[0].lapses_months == 12

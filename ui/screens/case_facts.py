@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import CaseFile, Sentence
-from ppo_desktop.rules.facts import FactSpec, case_fact_specs
+from ppo_desktop.rules.facts import FactSpec, case_fact_specs, lapsed, lapsing
 from ppo_desktop.rules.history import PersonState
 from ui.context import AppContext
 from ui.date_field import DateField
@@ -126,6 +126,7 @@ class CustodyFactsPanel(QWidget):
             self._build_facts(case_fact_specs(profile))
             self._built_for = profile.id
         recorded = {f.fact: f for f in case.facts}
+        lapses, today = lapsing(profile), self.ctx.ws.today()
         for key, widget in self.fact_inputs.items():
             fact = recorded.get(key)
             widget.blockSignals(True)
@@ -135,9 +136,10 @@ class CustodyFactsPanel(QWidget):
             else:
                 widget.setValue(fact.value if fact and isinstance(fact.value, int) else -1)
             widget.blockSignals(False)
-            self.fact_notes[key].setText(
-                f"recorded {fmt_date(fact.recorded_on)} by {fact.recorded_by}" if fact else NOT_KNOWN
-            )
+            note = f"recorded {fmt_date(fact.recorded_on)} by {fact.recorded_by}" if fact else NOT_KNOWN
+            if fact and lapsed(fact, today, lapses):
+                note = f"LAPSED — {note}; a {lapses[key]}-month count: record it again (not known till then)"
+            self.fact_notes[key].setText(note)
 
     def _build_facts(self, specs: list[FactSpec]) -> None:
         while self.facts_form.rowCount():

@@ -137,6 +137,10 @@ class Definition:
         Computed once per loaded definition: scoring runs on every keystroke."""
         body = asdict(self)
         body.pop("path")
+        for criterion in body["criteria"]:  # fields added since: unset, they leave the hash as it was
+            for condition in criterion["conditions"]:
+                if condition.get("lapses_months") is None:
+                    condition.pop("lapses_months", None)
         text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -164,7 +164,7 @@ class SettingsScreen(QWidget):
             box.setChecked(field.show)
             box.toggled.connect(self._policy_changed)
             self.policy_boxes[field.key] = box
-            policy_grid.addWidget(box, i // 3, i % 3)
+            policy_grid.addWidget(box, i, 0)  # one column: whole labels on a 1280 px screen
         layout.addLayout(policy_grid)
         layout.addWidget(title_label("Transfer packs", "sectionTitle"))
         from ui.imports.transfer_dialogs import TransferActions, key_row

@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(
             self,
             "Acknowledge the failed check",
-            "Why is the store accepted as it is? (recorded in the audit log)",
+            "The guards and any changed user record are put back as the app last recorded them; the\n"
+            "rest (a shortened log, an earlier copy) is accepted as it is now.\n"
+            "Why? (recorded in the audit log)",
         )
         return text if ok and text.strip() else None
 

@@ -1,8 +1,9 @@
 """What is checked at every unlock before anything is written, and what an administrator does
 when a check fails.
 
-- The append-only guards (triggers on the audit log, the minutes' amendments and final score
-  sheets) are all there.
+- The store's triggers — the append-only guards (on the audit log, the minutes' amendments, final
+  score sheets and each person's history) and the change records the exchange reads — are exactly
+  the ones this version of the app makes, compared by what they do (their SQL), not by name.
 - The audit log still reaches the point recorded when the store was last closed — both the copy in
   the sealed key file and the copy in the OS keyring — so entries cut from its end, or an earlier
   copy of the store (with or without its key file) put back, are noticed. The anchor only moves
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from typing import Any
 
+from db import migrations
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
 from ppo_desktop.services.workspace import PermissionDenied, ServiceError, Workspace
@@ -33,7 +36,59 @@ GUARDS = (
     "meeting_amendments_no_delete",
     "score_sheets_final_is_final",
     "score_sheets_final_not_deleted",
+    "person_events_no_update",
+    "person_events_no_delete",
 )
+
+
+def guard_problems(ws: Workspace) -> list[str]:
+    """The store's triggers against what this version of the app makes, by what they do (their SQL),
+    not only by name: a guard replaced by a same-named trigger that does nothing is found, and so is
+    a trigger nobody made (it could rewrite what is written)."""
+    expected, present = migrations.expected_triggers(), migrations.triggers(ws.db)
+    missing = sorted(set(expected) - set(present))
+    both = expected.keys() & present.keys()
+    changed = sorted(n for n in both if not migrations.same_sql(expected[n], present[n]))
+    added = sorted(set(present) - set(expected))
+    found = []
+    if missing:
+        guards = [n for n in missing if n in GUARDS]
+        kind = "append-only guards" if len(guards) == len(missing) else "guards and change records"
+        found.append(f"the store's {kind} were removed ({', '.join(missing)})")
+    if changed:
+        found.append(f"the store's guards were rewritten outside PPO Panel ({', '.join(changed)})")
+    if added:
+        found.append(f"triggers PPO Panel does not make were added to the store ({', '.join(added)})")
+    return found
+
+
+def restore_guards(ws: Workspace) -> None:
+    """Put every trigger back as this version of the app makes it (inside the caller's transaction):
+    removed or rewritten ones made again, ones nobody made dropped."""
+    expected, present = migrations.expected_triggers(), migrations.triggers(ws.db)
+    for name, sql in present.items():
+        if name not in expected or not migrations.same_sql(sql, expected[name]):
+            ws.db.execute(f'DROP TRIGGER "{name}"')
+    for name, sql in expected.items():
+        if name not in present or not migrations.same_sql(sql, present[name]):
+            ws.db.execute(sql)
+
+
+def revert_user(ws: Workspace, user_id: str) -> dict[str, Any]:
+    """Put a user record that failed its seal back as the audit log last recorded it (inside the
+    caller's transaction) and seal that; returns what it was set to."""
+    recorded: dict[str, Any] = {}
+    for (after,) in ws.db.execute(  # oldest first: later entries win
+        "SELECT after FROM audit WHERE entity = 'user' AND entity_id = ? AND after IS NOT NULL ORDER BY seq",
+        [user_id],
+    ):
+        recorded.update({k: v for k, v in json.loads(after).items() if k in ("role", "active")})
+    values = {"role": recorded.get("role", Role.PANEL_MEMBER.value), "active": int(recorded.get("active", 1))}
+    if "role" not in recorded:
+        values["active"] = 0  # nothing on record about this account: it is not let in
+    ws.db.execute("UPDATE users SET role = ?, active = ? WHERE id = ?", [*values.values(), user_id])
+    seal_user(ws, user_id)
+    return values
 
 
 def user_seal(key: bytes, row: dict[str, Any]) -> str:
@@ -50,11 +105,7 @@ def seal_user(ws: Workspace, user_id: str) -> None:
 
 def problems(ws: Workspace) -> list[str]:
     """Everything the unlock checks found wrong (none: the store may be written)."""
-    found = []
-    present = {r[0] for r in ws.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    missing = [g for g in GUARDS if g not in present]
-    if missing:
-        found.append(f"the store's append-only guards were removed ({', '.join(missing)})")
+    found = guard_problems(ws)
     for where, anchor in (
         ("the key file", ws.vault.anchor),
         ("this computer's keyring", ws.vault.external_anchor),
@@ -94,8 +145,12 @@ def tampered_users(ws: Workspace) -> list[str]:
 
 
 def acknowledge(ws: Workspace, reason: str) -> None:
-    """An administrator has looked at the problems and accepts the store as it is now: recorded in
-    the audit log (with the problems), then writing is allowed and the anchor moves to the log's end."""
+    """An administrator has looked at the problems: what the app can put back is put back — the
+    guards as the app makes them, a user record as the audit log last recorded it (its role and
+    whether it is active; an account the log never recorded is deactivated) — and the rest (a log
+    cut short, an earlier copy) is accepted as it is now. Recorded in the audit log with the
+    problems; then writing is allowed and the anchor moves to the log's end. A changed role is never
+    made legitimate by acknowledging it."""
     if ws.user.role is not Role.ADMINISTRATOR:
         raise PermissionDenied("Only an administrator can acknowledge a failed store check.")
     if not reason.strip():
@@ -104,8 +159,8 @@ def acknowledge(ws: Workspace, reason: str) -> None:
         raise ServiceError("There is nothing to acknowledge: the store's checks passed.")
     seen = ws.blocked
     with ws.vault.transaction():
-        for user_id in tampered_users(ws):
-            seal_user(ws, user_id)  # the records as they are now are what the administrator accepted
+        restore_guards(ws)  # what the check found changed is put back, never accepted as it is
+        reverted = {user_id: revert_user(ws, user_id) for user_id in tampered_users(ws)}
         ws.audit.record(
             AuditKind.ALTERATION,
             "store",
@@ -113,6 +168,7 @@ def acknowledge(ws: Workspace, reason: str) -> None:
             "Failed store check acknowledged by an administrator",
             at=ws.now(),
             before={"problems": seen},
+            after={"users_reverted": reverted} if reverted else None,
             justification=reason,
         )
     ws.blocked = ""

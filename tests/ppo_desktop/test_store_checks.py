@@ -5,6 +5,7 @@ an administrator acknowledges it (which is itself audited)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -174,3 +175,43 @@ def test_removing_a_user_rekeys_the_store_and_marks_older_backups(
     (store.parent / "panel.ppo.keys").write_bytes(kept)  # the old key file put back: opens nothing
     with pytest.raises(StoreProblem):
         unlock(store, MEMBER, user_id="member", device=device)
+
+
+def test_a_guard_replaced_by_a_same_named_trigger_that_does_nothing_is_found_and_put_back(
+    store: Path, device: DeviceSecrets
+) -> None:
+    """The attack: keep the name, drop the teeth — then rewrite a final score sheet with no audit entry.
+    Checked by what the trigger does (its SQL), and acknowledging puts the real guard back."""
+    raw_sql(
+        store, device,
+        "DROP TRIGGER score_sheets_final_is_final",
+        "CREATE TRIGGER score_sheets_final_is_final BEFORE UPDATE ON score_sheets BEGIN SELECT 1; END",
+        "CREATE TRIGGER quietly AFTER INSERT ON decisions BEGIN UPDATE decisions SET kind = 'retain'; END",
+    )  # fmt: skip
+    ws = admin(store, device)
+    assert "guards were rewritten outside PPO Panel (score_sheets_final_is_final)" in ws.blocked
+    assert "triggers PPO Panel does not make were added to the store (quietly)" in ws.blocked
+    integrity.acknowledge(ws, "Checked with the DPO")
+    assert integrity.guard_problems(ws) == []
+    ws.close()
+    again = admin(store, device)
+    assert again.blocked == ""
+    again.close()
+
+
+def test_acknowledging_a_raised_role_puts_the_recorded_role_back(store: Path, device: DeviceSecrets) -> None:
+    """Acknowledging "user record changed outside PPO Panel" never makes the raised role legitimate:
+    the record goes back to what the audit log last recorded for it."""
+    raw_sql(store, device, "UPDATE users SET role = 'administrator' WHERE id = 'member'")
+    ws = admin(store, device)
+    integrity.acknowledge(ws, "Probably a glitch")
+    assert ws.db.execute("SELECT role, active FROM users WHERE id = 'member'").fetchone() == (
+        Role.PANEL_MEMBER.value, 1
+    )
+    last = ws.audit.entries(limit=1)[0]
+    reverted = {"member": {"role": "panel-member", "active": 1}}
+    assert json.loads(last.after or "{}") == {"users_reverted": reverted}
+    ws.close()
+    member = unlock(store, MEMBER, user_id="member", device=device)
+    assert member.user.role is Role.PANEL_MEMBER and member.blocked == ""
+    member.close()

@@ -13,6 +13,7 @@ from typing import Any
 import sqlcipher3
 
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import MeetingState
 from ppo_desktop.services.exchange import APPEND_ONLY, LABEL, Exchange
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer import sync
@@ -121,6 +122,9 @@ class Merge:
         created_vv = vectors.get(CREATION, {})
         if record.get("deleted"):
             here_created = here_stamps.get(CREATION, ({}, None))[0]
+            if row is not None and (why := self._closed_here(table, row)):
+                out.left_out = f"not deleted: {why}"
+                return out
             if row is not None and sync.compare(here_created, created_vv) is Order.NEWER:
                 out.delete, out.before = True, dict(row)
                 out.vectors[CREATION] = sync.join(here_created, created_vv)
@@ -150,12 +154,16 @@ class Merge:
             if missing:
                 out.left_out = missing
                 return out
+            if why := self._closed_here(table, None, values):
+                out.left_out = f"not added: {why}"
+                return out
             out.create, out.changes = True, values
             out.vectors = {f: v for f, v in vectors.items()}
             out.authors = authors
             return out
         if table in APPEND_ONLY or (table == "nominals" and uid in people):
             return out  # written once; a person matched here keeps this laptop's details
+        closed = self._closed_here(table, row)
         for name, value in values.items():
             here_vv, here_by = here_stamps.get(name, ({}, Author("", "", "")))
             there_vv = vectors.get(name, {})
@@ -163,14 +171,15 @@ class Merge:
             if order is Order.ALREADY_HERE:
                 continue
             here_value = self.origins._outgoing(name, row[name])
-            if order is Order.NEWER or here_value == value:
+            if here_value == value or (order is Order.NEWER and not closed):
                 if here_value != value:
                     out.changes[name], out.before[name] = value, here_value
                 out.vectors[name] = sync.join(here_vv, there_vv)
                 out.authors[name] = authors.get(name, Author("", "", ""))
                 continue
             key = f"{uid}|{name}"
-            conflict = Conflict(key, self._describe(table, row), name, here_value, here_by, value,
+            described = self._describe(table, row) + (f" ({closed})" if closed else "")
+            conflict = Conflict(key, described, name, here_value, here_by, value,
                                 authors.get(name, Author("", "", "")))  # fmt: skip
             choice = resolutions.get(key)
             if choice is None:
@@ -187,6 +196,28 @@ class Merge:
             if missing:
                 out.left_out = missing
         return out
+
+    def _closed_here(
+        self, table: str, row: Mapping[str, Any] | None, values: Mapping[str, Any] | None = None
+    ) -> str:
+        """Why a pack may not change this record silently: it is part of a meeting closed here (a
+        closed meeting changes only by amendment). A change to it becomes a conflict a person decides;
+        an addition to it or a deletion from it is left out. Empty: not closed here."""
+        if table == "meetings":
+            meeting_id = row["id"] if row is not None else None
+        elif table in ("agenda_items", "attendance", "decisions"):
+            if row is not None:
+                meeting_id = row["meeting_id"]
+            else:
+                ref = (values or {}).get("meeting_id")
+                meeting_id = self.origins.local(ref, "meetings") if isinstance(ref, str) else None
+        else:
+            return ""
+        if meeting_id is None:
+            return ""
+        state = self.ws.db.execute("SELECT state FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        closed = state is not None and state[0] == MeetingState.CLOSED.value
+        return "its meeting is closed here: it changes only by amendment" if closed else ""
 
     def _stamps(self, table: str, local_id: int) -> dict[str, tuple[sync.Vector, Author]]:
         return {

@@ -277,11 +277,26 @@ class Transfer(TransferKeys):
                 f"This pack says it comes from a store whose key this laptop knows as {pinned}, but it is "
                 f"signed by {opened.fingerprint}. It was not made there; nothing was merged."
             )
+        if not pinned:
+            self._refuse_borrowed_name(sender, payload)
         fates = tuple(self._fates(payload["records"]))
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
         merge = self.merger.reconcile(payload["records"], people)
         self._keep_local(merge, people)
         return TransferPlan(payload, fates, opened.fingerprint, not pinned, Preview.of(merge), scored)
+
+    def _refuse_borrowed_name(self, sender: str, payload: dict[str, Any]) -> None:
+        """A store never seen, under the name of one this laptop exchanges with ("From h.chair …"):
+        a pack's name is its own claim, and a new key claiming a known name is refused."""
+        origin = payload.get("from", {})
+        label = f"{origin.get('user', '?')} ({origin.get('partnership', '?')})"
+        known = [p for p in self.exchange.partners() if p["store"] != sender and p["label"] == label]
+        if known:
+            raise ServiceError(
+                f"This pack calls itself {label!r}, the name of a store this laptop exchanges with, but "
+                "it comes from a store and a key this laptop has never seen. It was not made there; "
+                "nothing was merged. Ask the sender to confirm their store's fingerprint."
+            )
 
     def _fates(self, records: list[dict[str, Any]]) -> Iterable[PersonFate]:
         """Each person in the pack not known here by origin: new, matched, or a possible duplicate."""

@@ -14,7 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ppo_desktop.transfer.pack as pack
-from ppo_desktop.services.transfer import Transfer
+from ppo_desktop.domain import MeetingState
+from ppo_desktop.services.exchange import Exchange
+from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.transfer import FORMAT, Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
@@ -208,7 +211,7 @@ def test_crafted_changes_are_refused_whole(
 def test_a_final_score_sheet_is_never_rewritten_by_a_pack(demo: Workspace, laptop: Workspace) -> None:
     """A partner's pack can change what partners change; a final score sheet is not among them."""
     payload = _real_payload(demo, laptop)
-    payload["from"]["store"] = "a-store-never-seen"
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")  # (a known name is refused)
     sheet = _records(payload, "score_sheets")[0]
     sheet["v"]["scorer"] = "Someone Else"
     sheet["vv"]["scorer"] = {"a-store-never-seen": 10**9}
@@ -216,3 +219,44 @@ def test_a_final_score_sheet_is_never_rewritten_by_a_pack(demo: Workspace, lapto
     transfer.commit(transfer.plan(_forge(payload, laptop)), justification="Panel")
     scorers = {r[0] for r in laptop.db.execute("SELECT scorer FROM score_sheets")}
     assert "Someone Else" not in scorers
+
+
+def _hostile(demo: Workspace, receiver: Workspace, attacker: str, user: str, partnership: str) -> bytes:
+    """A pack for ``receiver`` from a store never seen that turns a decision of a meeting closed on
+    ``demo`` from whatever it was into a de-selection, with vectors that claim to be newer."""
+    closed = next(m for m in Meetings(demo).all() if m.state is MeetingState.CLOSED)
+    decision = Meetings(demo).decisions(closed.id)[0]
+    [record] = Exchange(demo).records([("decisions", decision.id)])
+    record["v"] = {**record["v"], "kind": "deselect", "note": "the attacker's words"}
+    record["vv"] = {**record["vv"], "kind": {attacker: 99}, "note": {attacker: 99}}  # "newer than yours"
+    payload = {
+        "format": FORMAT, "from": {"store": attacker, "partnership": partnership, "user": user,
+                                   "at": "2026-11-20T10:00:00"},
+        "to": None, "upto": 100, "ack": None, "meeting": None, "records": [record], "disclosures": [],
+    }  # fmt: skip
+    public = pack.parse_public_key(Transfer(receiver).public_key())
+    return pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public)
+
+
+def test_a_pack_never_changes_a_meeting_closed_here_silently(demo: Workspace, laptop: Workspace) -> None:
+    """A store never seen sends a change to a decision of a meeting this store closed: it is a
+    conflict a person decides (a closed meeting changes only by amendment), never merged as it stands."""
+    closed = next(m for m in Meetings(demo).all() if m.state is MeetingState.CLOSED)
+    before = [(d.kind, d.note) for d in Meetings(demo).decisions(closed.id)]
+    plan = Transfer(demo).plan(_hostile(demo, demo, "a-store-never-seen", "Mallory", "Elsewhere CSP"))
+    assert plan.conflicts
+    assert all("closed here: it changes only by amendment" in c.record for c in plan.conflicts)
+    with pytest.raises(ServiceError, match="conflict"):
+        Transfer(demo).commit(plan, justification="Merging what arrived")
+    assert [(d.kind, d.note) for d in Meetings(demo).decisions(closed.id)] == before
+
+
+def test_a_new_store_under_a_known_partners_name_is_refused(demo: Workspace, laptop: Workspace) -> None:
+    """'From Demo Chair …' — the name of the laptop this store exchanges with, from a store and key
+    never seen: refused before anything is read into a plan."""
+    _real_payload(demo, laptop)  # the laptop now knows the coordinator's store by its name
+    coordinator = Exchange(laptop).partners()[0]["label"]
+    user, _, partnership = coordinator.partition(" (")
+    data = _hostile(demo, laptop, "a-store-never-seen", user, partnership.removesuffix(")"))
+    with pytest.raises(ServiceError, match="the name of a store this laptop exchanges with"):
+        Transfer(laptop).plan(data)

@@ -191,7 +191,8 @@ class Exchange:
             self.remember(d["uid"], "disclosure", 0)
             entries.append({
                 "kind": AuditKind.DISCLOSURE, "entity": "agenda_item", "entity_id": None,
-                "summary": f"{d['summary']} (on {d['workstation']} by {d['user']}, {d['at']}; from {sender})",
+                "summary": f"A pack from {sender} says: {d['summary']} "  # a claim (this store records it)
+                           f"(on {d['workstation']} by {d['user']}, {d['at']})",
                 "at": self.ws.now(), "nominal_id": nominal, "justification": d["justification"],
                 "after": {"recipient": d["recipient"], "origin": d["uid"], "original_at": d["at"],
                           "original_user": d["user"], "original_workstation": d["workstation"]},

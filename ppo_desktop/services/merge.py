@@ -443,7 +443,10 @@ class Merge:
             "kind": AuditKind.COMBINATION,
             "entity": entity(o.table),
             "entity_id": o.local_id,
-            "summary": f"From {sender}: {LABEL[o.table].lower()} {verb}{fields}, by {latest}",
+            # Who did it elsewhere is what the pack says, not what this store saw: said as a claim. The
+            # entry itself is this store's (the merging user, this workstation, now).
+            "summary": f"Merged from a pack from {sender}: {LABEL[o.table].lower()} {verb}{fields}; "
+                       f"the pack says by {latest}",  # fmt: skip
             "at": self.ws.now(),
             "nominal_id": nominal,
             "before": o.before or None,

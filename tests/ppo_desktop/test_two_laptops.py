@@ -90,7 +90,9 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     assert [a.name for a in Meetings(demo).attendance(meeting_id)] == ["Dr Example Chair"]
     # The audit names who changed it on the other laptop; both chains verify.
     merged = [e for e in demo.audit.search(kind="combination") if "memberships" not in e.summary]
-    assert any("history event created" in e.summary and "chair on" in e.summary for e in merged)
+    claimed = "the pack says by chair on"
+    assert any("history event created" in e.summary and claimed in e.summary for e in merged)
+    assert {e.user_id for e in merged} == {demo.user.id}  # who merged it here; who did it is the pack's claim
     assert demo.audit.verify().ok and laptop.audit.verify().ok
 
 

@@ -165,3 +165,12 @@ def test_a_module_marked_dateless_names_no_day() -> None:
     ]
     assert offenders == []
     assert DATED.search("window.ctx.ws.today()") and DATED.search("dt.date(2027, 1, 5)")
+
+
+def test_the_architecture_documents_drawing_is_the_codes() -> None:
+    """docs/ARCHITECTURE.md's layers drawing is made from the imports; redraw it with
+    ``.venv/bin/python -m tests.layers`` when a layer's imports change."""
+    from tests import layers
+
+    assert layers.current() == layers.drawing()
+    assert "ui " in layers.drawing() and "db " in layers.drawing()  # (the drawing names the rooms)

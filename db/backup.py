@@ -10,8 +10,10 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
 
@@ -43,8 +45,11 @@ def write_backup(
     store_id: str,
     folder: Path,
     now: dt.datetime,
+    anchor_of: Callable[[sqlcipher3.Connection], dict[str, Any]] | None = None,
 ) -> BackupInfo:
-    """Copy the open store into ``folder`` as one encrypted bundle; never a plaintext copy."""
+    """Copy the open store into ``folder`` as one encrypted bundle; never a plaintext copy.
+    ``anchor_of`` reads the copy's own anchor (where its audit log ends): the bundled key file
+    records that, not the live store's (which may have moved on while the copy was made)."""
     if not folder.is_dir():
         raise BackupError(f"The backup folder {folder} does not exist.")
     target = folder / f"{paths.store.stem}-{now:%Y%m%d-%H%M%S}{SUFFIX}"
@@ -57,6 +62,7 @@ def write_backup(
             conn.backup(dest)
             dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             dest.execute("PRAGMA journal_mode = DELETE")
+            anchor = anchor_of(dest) if anchor_of is not None else None
         finally:
             dest.close()
         store_bytes = copy.read_bytes()
@@ -65,6 +71,8 @@ def write_backup(
         # The copy has its own SQLCipher salt (its first 16 bytes): the bundled key file names it.
         keys = KeyFile.read(paths.keyfile)
         keys.store_salt = store_bytes[:16].hex()
+        if anchor is not None:
+            keys.anchor = anchor
         keys.seal(data_key)
         keyfile_bytes = keys.text().encode("utf-8")
         manifest = {

@@ -375,7 +375,12 @@ class Vault:
 
         return job
 
-    def backup_job(self, folder: Path, now: dt.datetime) -> Callable[[], backup.BackupInfo]:
+    def backup_job(
+        self,
+        folder: Path,
+        now: dt.datetime,
+        anchor_of: Callable[[sqlcipher3.Connection], dict[str, Any]] | None = None,
+    ) -> Callable[[], backup.BackupInfo]:
         """The backup as a job for a worker thread: its own read-only connection checks the store
         (integrity and cipher integrity) and copies one committed snapshot of it, while this
         connection goes on writing."""
@@ -389,7 +394,7 @@ class Vault:
                     raise backup.BackupError(
                         f"The store fails its check, so no backup was made: {problems[0]}"
                     )
-                return backup.write_backup(conn, paths, key, store_id, folder, now)
+                return backup.write_backup(conn, paths, key, store_id, folder, now, anchor_of)
             finally:
                 conn.close()
 

@@ -50,7 +50,10 @@ class Backups:
                 {"key": "last_backup", "value": f"{self.ws.now().isoformat(timespec='seconds')}|{folder}"},
                 pk="key",
             )
-        copy = self.ws.vault.backup_job(folder, self.ws.now())
+        chain = self.ws.vault.derive_key("audit-chain")
+        copy = self.ws.vault.backup_job(  # the copy's key file says where the copy's own log ends
+            folder, self.ws.now(), lambda conn: AuditLog(Database(conn), chain, "", "").anchor()
+        )
         verify = self.verifier()
 
         def job() -> BackupInfo:

@@ -136,6 +136,7 @@ class Workspace:
         )
         # Why nothing may be written (a failed check at unlock, see services.integrity), or "".
         self.blocked = ""
+        self._depth = 0  # transactions open (nested ones are savepoints of the outermost)
 
     @property
     def db(self) -> Database:
@@ -194,12 +195,26 @@ class Workspace:
                 f"Nothing can be saved: the store failed its check at unlock ({self.blocked}). An "
                 "administrator must look at it and acknowledge it (Audit → Acknowledge)."
             )
+        self._depth += 1
         try:
             with self.vault.transaction() as db:
                 self._sign_changes(db)
                 yield db
         except (StoreFull, StoreReadOnly, StoreIOError) as exc:
             raise NotSaved(str(exc)) from exc
+        finally:
+            self._depth -= 1
+        if self._depth == 0:
+            self.advance_anchor()
+
+    def advance_anchor(self) -> None:
+        """Record where the audit log ends now — after every committed change, not only at a clean
+        close — so that entries cut from its end after a crash (kill -9, power) are noticed too.
+        The anchor only moves forward, and not at all while a failed check stands."""
+        with contextlib.suppress(Exception):  # a damaged or read-only store still works as before
+            now, before = self.audit.anchor(), self.vault.anchor
+            if not self.blocked and not self.vault.read_only and now.get("seq", 0) > before.get("seq", 0):
+                self.vault.set_anchor(now)
 
     def _sign_changes(self, db: Database) -> None:
         """Who, where and when for the change triggers (they stamp what this transaction changes)."""
@@ -233,12 +248,8 @@ class Workspace:
         return policy_from_setting(self.setting("projector_policy"))
 
     def close(self) -> None:
-        """Record where the audit log ends (so a shortened log is noticed), then close the store.
-        The anchor only moves forward, and not at all while a failed check stands."""
-        with contextlib.suppress(Exception):  # a damaged or read-only store still closes
-            now, before = self.audit.anchor(), self.vault.anchor
-            if not self.blocked and not self.vault.read_only and now.get("seq", 0) >= before.get("seq", 0):
-                self.vault.set_anchor(now)
+        """Record where the audit log ends (so a shortened log is noticed), then close the store."""
+        self.advance_anchor()
         self.vault.close()
 
     def background_checks(self) -> Callable[[], list[str]]:

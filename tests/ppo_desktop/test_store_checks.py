@@ -215,3 +215,22 @@ def test_acknowledging_a_raised_role_puts_the_recorded_role_back(store: Path, de
     member = unlock(store, MEMBER, user_id="member", device=device)
     assert member.user.role is Role.PANEL_MEMBER and member.blocked == ""
     member.close()
+
+
+def test_entries_written_before_a_crash_cannot_be_cut_unnoticed(store: Path, device: DeviceSecrets) -> None:
+    """The anchor moves with every committed change, not only at a clean close: after a kill -9,
+    entries cut from the log's end with a SQLCipher tool (no anchor edited) are still found."""
+    from db.vault import Vault
+
+    ws = admin(store, device)
+    for name in ("Delta", "Epsilon"):
+        Cases(ws).add_nominal(NominalDraft(name, "Fictional"))
+    ws.vault.close()  # the process dies here: no clean close
+    tool = Vault.open(store, ADMIN, user="admin", device=device)  # the data key, outside the app
+    for statement in CUT_TAIL:
+        tool.db.execute(statement)
+    tool.db.conn.commit()
+    tool.close()
+    again = admin(store, device)
+    assert "cut short" in again.blocked
+    again.close()

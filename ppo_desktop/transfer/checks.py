@@ -6,10 +6,24 @@ have been made in the receiving store must be there."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from typing import Any
 
+from ppo_desktop.domain import (
+    ActionState,
+    Basis,
+    DecisionKind,
+    ItemState,
+    MeetingState,
+    NominationState,
+    Pathway,
+    Status,
+    Strand,
+)
+from ppo_desktop.rules.history import EventKind
 from ppo_desktop.scoring import Breakdown, Catalogue, DefinitionError, InputError, score
 from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.pack import PackError
@@ -20,6 +34,45 @@ DISCLOSURE_KEYS = frozenset(
     {"uid", "at", "user", "workstation", "person", "summary", "recipient", "justification"}
 )
 MAX_RECORDS = 2_000_000
+
+
+def _values(*kinds: type[StrEnum]) -> frozenset[str]:
+    return frozenset(m.value for kind in kinds for m in kind)
+
+
+# Fields with a fixed set of values: anything else is refused at the door, never stored (an unknown
+# meeting state left the Meetings screen failing every time it opened).
+DOMAINS: dict[tuple[str, str], frozenset[str]] = {
+    ("meetings", "state"): _values(MeetingState),
+    ("agenda_items", "state"): _values(ItemState),
+    ("decisions", "kind"): _values(DecisionKind),
+    ("decisions", "strand"): _values(Strand),
+    ("decisions", "basis"): _values(Basis),
+    ("nominations", "state"): _values(NominationState),
+    ("nominations", "strand"): _values(Strand),
+    ("nominations", "basis"): _values(Basis),
+    ("actions", "state"): _values(ActionState),
+    ("actions", "pathway"): _values(Pathway),
+    ("person_events", "kind"): _values(EventKind),
+    ("person_events", "strand"): _values(Strand),
+    ("person_events", "basis"): _values(Basis),
+    ("person_events", "status"): _values(Status),
+}
+# Fields that hold a calendar date (YYYY-MM-DD), wherever they appear.
+DATES = frozenset({"held_on", "nominated_on", "decided_on", "occurred_on", "starts_on", "release_on",
+                   "due_on", "created_on", "closed_on", "scored_on", "dob", "recorded_on"})  # fmt: skip
+
+
+def _domain(table: str, values: Mapping[str, Any], where: str) -> None:
+    for name, value in values.items():
+        allowed = DOMAINS.get((table, name))
+        if allowed is not None and value is not None and value not in allowed:
+            raise PackError(f"{where}: its {name} is not one this store knows; refused.")
+        if name in DATES and value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                raise PackError(f"{where}: its {name} is not a date; refused.") from None
 
 
 def check_payload(
@@ -84,6 +137,7 @@ def _change(
         values = record.get("v")
         _record(values, allowed, where)
         assert isinstance(values, dict)
+        _domain(table, values, where)
         for name, target in sync.REFERENCES.items():
             if values.get(name) is not None:
                 _uid(values[name], sync.entity(target), where, own_store, exists)

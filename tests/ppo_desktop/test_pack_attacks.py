@@ -260,3 +260,42 @@ def test_a_new_store_under_a_known_partners_name_is_refused(demo: Workspace, lap
     data = _hostile(demo, laptop, "a-store-never-seen", user, partnership.removesuffix(")"))
     with pytest.raises(ServiceError, match="the name of a store this laptop exchanges with"):
         Transfer(laptop).plan(data)
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value", "says"),
+    [
+        ("person_events", "kind", "exploded", "its kind is not one this store knows"),
+        ("nominations", "state", "exploded", "its state is not one this store knows"),
+        ("person_events", "occurred_on", "31/02/2026", "its occurred_on is not a date"),
+        ("nominals", "dob", 19990101, "its dob is not a date"),
+    ],
+)
+def test_a_value_outside_its_domain_is_refused_at_the_door(
+    demo: Workspace, laptop: Workspace, table: str, field: str, value: object, says: str
+) -> None:
+    """An unknown meeting state once left the Meetings screen failing every time it opened: values
+    with a fixed set (states, kinds, strands) and dates are checked before anything is stored."""
+    payload = _real_payload(demo, laptop)
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")
+    record = next(r for r in _records(payload, table) if field in r["v"])
+    record["v"][field] = value
+    before = _state(laptop)
+    with pytest.raises(ServiceError, match=says):
+        Transfer(laptop).plan(_forge(payload, laptop))
+    assert _state(laptop) == before
+
+
+def test_an_unknown_meeting_state_is_refused(demo: Workspace, laptop: Workspace) -> None:
+    meeting = next(m for m in Meetings(demo).all() if m.state is MeetingState.PLANNED)
+    [record] = Exchange(demo).records([("meetings", meeting.id)])
+    record["v"]["state"] = "exploded"
+    payload = {
+        "format": FORMAT, "from": {"store": "a-store-never-seen", "partnership": "X", "user": "Y",
+                                   "at": "2026-11-20T10:00:00"},
+        "to": None, "upto": 1, "ack": None, "meeting": None, "records": [record], "disclosures": [],
+    }  # fmt: skip
+    public = pack.parse_public_key(Transfer(laptop).public_key())
+    data = pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public)
+    with pytest.raises(ServiceError, match="its state is not one this store knows"):
+        Transfer(laptop).plan(data)

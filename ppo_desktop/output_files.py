@@ -14,6 +14,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from ppo_desktop.partial_files import PARTIAL, note_partial
 from ppo_desktop.services.workspace import ServiceError
 
 # The files that make up a store, whatever it is called (db.store_paths names them the same way).
@@ -54,7 +55,8 @@ def check_target(path: Path, *, overwrite: bool = False) -> Path:
 def write_private(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     """Write ``data`` to ``path`` as described above (0600, whole or not at all)."""
     check_target(path, overwrite=overwrite)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".partial", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=PARTIAL, dir=path.parent)
+    note_partial(os.path.abspath(tmp), add=True)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -71,6 +73,8 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = False) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        note_partial(os.path.abspath(tmp), add=False)
     if os.name == "posix":
         with contextlib.suppress(OSError):
             folder = os.open(path.parent, os.O_RDONLY)

@@ -28,6 +28,13 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def state_dir() -> Path:
+    """Per-user working notes (no personal data: paths only)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
 def demo_store() -> Path:
     return data_dir() / "demo" / "demo-partnership.ppo"
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# The app's per-user notes (the last store opened, outputs being written) go to a folder of the run's
+# own, never the developer's home.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ppo-tests-state-")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ppo-tests-config-")
 
 import keyring  # noqa: E402
 import keyring.backend  # noqa: E402

@@ -130,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("PPO Panel")
     theme.apply(app)
     install_excepthook()
+    from ppo_desktop.partial_files import remove_leftovers
+
+    remove_leftovers()  # partly written outputs a crash left behind (plaintext): gone before anything
     runner = TaskRunner()
 
     device: DeviceSource

@@ -215,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "user", None) is None and args.command == "create":
         parser.error("create needs --user (the administrator's user name)")
+    from ppo_desktop.partial_files import remove_leftovers
+
+    remove_leftovers()  # partly written outputs a crash left behind (plaintext): gone first
     try:
         return int(args.fn(args))
     except (VaultError, StoreProblem, ServiceError, CliError) as exc:

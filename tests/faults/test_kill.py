@@ -138,3 +138,18 @@ def test_kill_minus_nine_while_typing_a_note_offers_the_draft_back(demo_store: P
     assert console.drafts.get(f"agenda_item:{item.id}:notes") is None  # saved as the record: draft gone
     console.close()
     ws.close()
+
+
+def test_an_output_killed_midway_leaves_no_plaintext_after_the_next_start(tmp_path: Path) -> None:
+    """A crash mid-export left a hidden, complete plaintext ``.partial`` file; the next start of the
+    app (or ppo-admin) removes it."""
+    from ppo_desktop.partial_files import remove_leftovers
+
+    target = tmp_path / "cohort.csv"
+    command = [sys.executable, "-m", "tests.faults.exporter", str(target)]
+    child = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=60)
+    assert child.returncode == 9
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert len(left) == 1 and b"FICTIONAL" in left[0].read_bytes()  # what a crash leaves
+    assert remove_leftovers() == 1  # what the next start does
+    assert list(tmp_path.iterdir()) == [] and remove_leftovers() == 0

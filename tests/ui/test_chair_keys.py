@@ -31,17 +31,31 @@ def _console(
     return console
 
 
-def test_ctrl_z_undoes_the_decision_even_from_a_text_box(qtbot: QtBot, ctx: AppContext) -> None:
+def test_ctrl_z_undoes_typing_and_a_decision_has_its_own_undo_and_redo(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    """Ctrl+Z in a note once undid the decision, silently, with no redo: now it undoes the typing;
+    Ctrl+Shift+U undoes the decision and says so; Ctrl+Shift+R takes the same decision again."""
     _candidate, member, _other = pick_people(ctx)
     console = _console(qtbot, ctx, member)
-    console.decision_form = lambda _kind: {}
+    console.decision_form = lambda _kind: {"note": "Engaging with DIP"}
     console.decide(DecisionKind.RETAIN)
-    assert len(console.decisions.for_item(console.current.id)) == 1  # type: ignore[union-attr]
+    item = console.current.id  # type: ignore[union-attr]
+    assert len(console.decisions.for_item(item)) == 1
     console.notes.setFocus()
-    qtbot.keyClicks(console.notes, "Retained: engaging with DIP")
+    qtbot.keyClicks(console.notes, "Retained")
     qtbot.keyClick(console.notes, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert console.decisions.for_item(console.current.id) == []  # type: ignore[union-attr]
-    assert console.notes.toPlainText() == "Retained: engaging with DIP"  # the typing stays
+    assert len(console.decisions.for_item(item)) == 1  # the decision stands
+    assert console.notes.toPlainText() != "Retained"  # the typing was undone
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(console.notes, Qt.Key.Key_U, shift_ctrl)
+    assert console.decisions.for_item(item) == []
+    assert console.error.text() == "Undone: Retain. Ctrl+Shift+R takes it again."
+    assert console.decision_box.redo_button.isVisible()
+    qtbot.keyClick(console.notes, Qt.Key.Key_R, shift_ctrl)
+    [again] = console.decisions.for_item(item)
+    assert again.kind == DecisionKind.RETAIN.value and again.note == "Engaging with DIP"  # the same details
+    assert not console.decision_box.redo_button.isVisible() and "Taken again: Retain" in console.error.text()
     console.close()
 
 

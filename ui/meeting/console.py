@@ -43,8 +43,9 @@ AGENDA_MIN_WIDTH = 240
 
 
 class ChairKeys(QObject):
-    """The chair's keys work wherever the focus is in the console: Ctrl+Z undoes the item's last
-    decision even in a text box (whose own undo would otherwise take it), Ctrl+L locks."""
+    """The chair's keys work wherever the focus is in the console, a text box included: Ctrl+Shift+U
+    undoes the item's last decision and Ctrl+Shift+R takes it again, Ctrl+L locks. Ctrl+Z is left to
+    the text boxes (it undoes typing there: it once undid a decision from a note, silently)."""
 
     def __init__(self, console: ChairConsole) -> None:
         super().__init__(console)
@@ -56,10 +57,13 @@ class ChairKeys(QObject):
         if not isinstance(watched, QWidget) or watched.window() is not self.console:
             return False
         key = event.keyCombination()  # type: ignore[attr-defined]
-        if key.keyboardModifiers() != Qt.KeyboardModifier.ControlModifier:
-            return False
-        keys = {Qt.Key.Key_Z: self.console.undo_last, Qt.Key.Key_L: self.console.request_lock}
-        action = keys.get(key.key())
+        ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+        keys = {
+            (ctrl, Qt.Key.Key_L): self.console.request_lock,
+            (ctrl | shift, Qt.Key.Key_U): self.console.undo_last,
+            (ctrl | shift, Qt.Key.Key_R): self.console.redo_last,
+        }
+        action = keys.get((key.keyboardModifiers(), key.key()))
         if action is None:
             return False
         event.accept()
@@ -343,6 +347,9 @@ class ChairConsole(QMainWindow):
 
     def undo_last(self) -> None:
         self.decision_box.undo_last()
+
+    def redo_last(self) -> None:
+        self.decision_box.redo_last()
 
     def add_action(self) -> None:
         item = self.current

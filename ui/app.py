@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 from ppo_desktop import paths
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, no_device, resolve
 from ppo_desktop.paths import store_exists
-from ui import theme
+from ui import input_guard, theme
 from ui.errors import install_excepthook
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
@@ -129,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("PPO Panel")
     theme.apply(app)
+    input_guard.install(app)
     install_excepthook()
     from ppo_desktop.partial_files import remove_leftovers
 

@@ -249,3 +249,22 @@ def test_the_decision_says_who_places_a_person_on_the_chosen_list(qtbot: QtBot, 
     thurrock = DecisionDialog(DecisionKind.SELECT, profiles.get("thurrock-2009"), None, ctx.ws.today())
     show_active(qtbot, thurrock)
     assert not thurrock.placed_hint.isVisible() and thurrock.authority.text() == "Panel agreement"
+
+
+def test_the_next_persons_action_starts_empty_and_decisions_read_in_words(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    """The next person's action kept the previous agency and owner (and the minutes printed them);
+    the console showed raw codes ("(moved-away)")."""
+    _candidate, member, other = pick_people(ctx)
+    console = _console(qtbot, ctx, member, other)
+    console.action_text.setText("Hostel place")
+    console.action_agency.setText("Housing")
+    console.action_owner.setText("HO Example")
+    qtbot.keyClick(console, Qt.Key.Key_PageDown)
+    typed = (console.action_text.text(), console.action_agency.text(), console.action_owner.text())
+    assert typed == ("", "", "")
+    console.decision_form = lambda _kind: {"reason_code": "moved-away", "authority": "DI Example"}
+    console.decide(DecisionKind.DESELECT)
+    assert "Decided: De-select (Moved out of Thurrock Borough)" in console.decision_box.decided.text()
+    console.close()

@@ -48,3 +48,43 @@ def test_a_screen_watching_a_topic_that_does_not_exist_is_refused(qtbot: QtBot, 
     with pytest.raises(ValueError, match="not a change topic: agendas"):
         Changes.of("agendas")
     assert Changes.of("agenda_items").tables == {"agenda_items"}
+
+
+def test_a_wheel_over_a_control_without_focus_changes_nothing(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox, QVBoxLayout, QWidget
+
+    from ui import input_guard
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    guard = input_guard.install(app)
+    try:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        fact, count = QComboBox(), QSpinBox()
+        fact.addItems(["not known", "yes", "no"])
+        fact.setCurrentIndex(1)
+        count.setValue(5)
+        for w in (fact, count):
+            layout.addWidget(w)
+        qtbot.addWidget(page)
+        page.show()
+
+        def notch(widget: QWidget) -> None:
+            event = QWheelEvent(QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, -120),
+                                Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                                Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+            QApplication.sendEvent(widget, event)
+
+        notch(fact)
+        notch(count)
+        assert (fact.currentIndex(), count.value()) == (1, 5)  # the wheel passed by
+        page.activateWindow()
+        count.setFocus()
+        qtbot.waitUntil(count.hasFocus)
+        notch(count)
+        assert count.value() == 4  # the person is in it: it turns
+    finally:
+        app.removeEventFilter(guard)

@@ -24,6 +24,7 @@ class ActionForm(QGroupBox):
         self.agency = QLineEdit()
         self.owner = QLineEdit()
         self.due = DateField("Due")
+        self.default_due = due
         self.due.set_date(due)
         add_rows(
             form,
@@ -38,6 +39,14 @@ class ActionForm(QGroupBox):
         button = QPushButton("&Add action  (Ctrl+Shift+A)")
         button.clicked.connect(add)
         form.addRow(button)
+
+    def clear(self) -> None:
+        """Start empty for the next person: their action is not the last person's agency and owner
+        (the minutes printed them under the wrong person)."""
+        self.pathway.setCurrentIndex(0)
+        for field in (self.text, self.agency, self.owner):
+            field.clear()
+        self.due.set_date(self.default_due)
 
     def values(self) -> tuple[Pathway, str, str, str, dt.date | None]:
         """What was typed; ValueError (in words) for a due date that is not a date."""

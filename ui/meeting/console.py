@@ -255,7 +255,10 @@ class ChairConsole(QMainWindow):
         if not self.presenter.can_go_to(index):
             return
         self._leave_item()
+        moved = self.presenter.current is None or self.presenter.index != index
         item = self.presenter.go_to(index)
+        if moved:
+            self.action_form.clear()
         self.agenda_view.selectRow(index)
         self.agenda.set_rows(self.items)
         self.notes_panel.show_item(item.notes)

@@ -148,8 +148,11 @@ class MeetingPresenter:
         return self.decisions.for_item(item.id) if item else []
 
     def decided_lines(self) -> list[str]:
+        """What has been decided on this item, in words (a reason's label, never its code)."""
+        labels = {r.code.value: r.label for r in self.ws.profile().removal_reasons}
         return [
-            f"Decided: {DecisionKind(d.kind).label}" + (f" ({d.reason_code})" if d.reason_code else "")
+            f"Decided: {DecisionKind(d.kind).label}"
+            + (f" ({labels.get(d.reason_code, d.reason_code.replace('-', ' '))})" if d.reason_code else "")
             for d in self.taken()
         ]
 

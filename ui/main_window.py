@@ -172,6 +172,11 @@ class MainWindow(QMainWindow):
             "consoles": list(self.consoles),
             # Each console's agenda item, so the chair comes back to the person being discussed.
             "items": {str(mid): c.current.id for mid, c in self.consoles.items() if c.current is not None},
+            # And each projector as it was: shown or not, curtained or not.
+            "projectors": {
+                str(mid): {"shown": c.projector.isVisible(), "curtained": c.projector.curtained}
+                for mid, c in self.consoles.items()
+            },
         }
 
     def restore(self, place: dict[str, object]) -> None:
@@ -186,6 +191,12 @@ class MainWindow(QMainWindow):
             index = next((i for i, it in enumerate(console.items) if it.id == item_id), None)
             if index is not None:
                 console.go_to(index)
+            projectors = place.get("projectors") or {}
+            shown = projectors.get(str(meeting_id), {}) if isinstance(projectors, dict) else {}
+            if shown.get("shown"):  # back as it was (the room's view recorded again before it shows)
+                console.toggle_projector()
+                if shown.get("curtained"):
+                    console.toggle_curtain()
 
     def shut_for_lock(self) -> None:
         """Blank every projector at once, save drafts and notes, then close windows (not the store)."""

@@ -64,7 +64,7 @@ class SessionController(QObject):
         QTimer.singleShot(0, window, lambda: self.scheduled_backup(window))
         minutes = lock_minutes(ws)
         self.idle = IdleWatcher(minutes, self)
-        self.idle.idle.connect(lambda: self.lock(f"idle for {minutes} minutes"))
+        self.idle.idle.connect(lambda: self.idle_for(minutes))
         self.window = window
         return window
 
@@ -119,6 +119,23 @@ class SessionController(QObject):
                 window.statusBar().showMessage(f"The scheduled backup failed: {exc}")
 
         self.runner.run(job, done, failed)
+
+    def idle_for(self, minutes: int) -> None:
+        """Idle: lock — unless a meeting is in progress on the chair console (the room is watching
+        the projector, the chair is talking, not typing); Ctrl+L and the OS's own lock still lock."""
+        window = self.window
+        if window is None:
+            return
+        if any(console.presenter.open for console in window.consoles.values()):
+            window.statusBar().showMessage(
+                f"Not locked after {minutes} idle minutes: a meeting is in progress on the chair console "
+                "(Ctrl+L locks now).",
+                30_000,
+            )
+            if self.idle is not None:
+                self.idle.timer.start()  # watched again from now
+            return
+        self.lock(f"idle for {minutes} minutes")
 
     def _os_locked(self, why: str) -> None:
         if self.window is not None:

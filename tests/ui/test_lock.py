@@ -64,8 +64,7 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     second = made.record
     console = window.open_console(meeting)
     console.go_to(next(i for i, it in enumerate(console.items) if it.id == second.id))
-    console.projector.set_curtain(False)
-    console.projector.show()
+    console.toggle_projector()  # shown to the room (F5), as the chair does
     projector = console.projector
 
     dialog = controller.lock("test")
@@ -84,9 +83,12 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     qtbot.addWidget(back)
     assert back.stack.currentWidget() is back.case_view and back.case_view.case is not None
     assert back.case_view.case.nominal.id == nominal
-    assert meeting in back.consoles  # the chair's console is back too, its projector still blank
-    assert back.consoles[meeting].projector.curtained
-    assert back.consoles[meeting].current.id == second.id  # type: ignore[union-attr]  # the same item
+    assert meeting in back.consoles  # the chair's console is back too, its projector as it was
+    returned = back.consoles[meeting]
+    assert returned.projector.isVisible() and not returned.projector.curtained
+    assert returned.current.id == second.id  # type: ignore[union-attr]  # the same item
+    shown_again = back.ctx.ws.audit.search(kind="disclosure", limit=1)[0]
+    assert shown_again.summary == "Projected to the room: Another"  # the room's view recorded again first
     draft = back.case_view.scoring.widget.sheet
     assert draft is not None and not draft.final and draft.total > 0  # the typed count was kept
     summaries = [e.summary for e in back.ctx.ws.audit.entries(limit=20)]
@@ -186,3 +188,38 @@ def test_a_due_backup_runs_by_itself_after_unlocking(qtbot: QtBot, demo_store: P
     controller.scheduled_backup(window)  # not due again yet: no second copy
     assert len(list(folder.glob("*.ppo-backup"))) == 1
     window.close()
+
+
+def test_no_idle_lock_while_a_meeting_is_in_progress_and_the_item_time_resumes(
+    qtbot: QtBot, demo_store: Path
+) -> None:
+    """The idle lock fired mid-meeting (projector blanked, item timer reset): not while the console
+    has a meeting in progress; a lock the chair asks for still locks, and the item's time goes on."""
+    device = DeviceSecrets(None)
+    controller = SessionController(demo_store, device, SyncRunner())
+    window = controller.start(unlock(demo_store, DEMO_PASSPHRASE, device=device))
+    qtbot.addWidget(window)
+    nominal = window.ctx.cases.cohort(include_former=False)[0].nominal.id
+    meeting = next(m.id for m in window.ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    window.ctx.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["idle test"])
+    console = window.open_console(meeting)
+    console.go_to(0)
+    assert controller.idle is not None
+    controller.idle.idle.emit()  # five minutes without a key pressed
+    assert controller.window is window and window.ctx.ws.is_open  # not locked
+    assert "a meeting is in progress" in window.statusBar().currentMessage()
+    assert controller.idle.timer.isActive()  # watched again
+    console.presenter._started = console.presenter._clock() - 125  # two minutes on the item so far
+    dialog = controller.lock("Ctrl+L")  # the chair's own lock still locks
+    assert dialog is not None and controller.window is None
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.window is not None)
+    back = controller.window
+    assert back is not None
+    qtbot.addWidget(back)
+    assert back.consoles[meeting].presenter.seconds_on_item() >= 125  # the item's time goes on
+    for c in list(back.consoles.values()):
+        c.close()
+    back.close()

@@ -110,7 +110,7 @@ class MeetingPresenter:
         """The chair is now on item ``index``: its clock starts, its case is opened (an audited
         consultation, for the meeting's purpose). The item left must be left first (``leave``)."""
         self.index = index
-        item = self.items[index]
+        item = self.items[index] = self.meetings.item(self.items[index].id)  # with the time spent so far
         self._started = self._clock()
         self.case = (
             self.cases.open_case(item.nominal_id, purpose=f"Panel meeting {self.meeting.held_on}")
@@ -119,14 +119,20 @@ class MeetingPresenter:
         )
         return item
 
-    def seconds_on_item(self) -> int:
+    def visit_seconds(self) -> int:
+        """Time on the current item since the chair reached it this time."""
         return int(self._clock() - self._started) if self._started is not None else 0
+
+    def seconds_on_item(self) -> int:
+        """Time on the current item in all: earlier visits (and before a lock) and this one."""
+        item = self.current
+        return (item.seconds_spent if item else 0) + self.visit_seconds()
 
     def record_time(self) -> None:
         """The time spent on the item being left (not audited: it is not personal data)."""
         item = self.current
         if item is not None and self._started is not None:
-            self.meetings.record_time(item.id, self.seconds_on_item())
+            self.meetings.record_time(item.id, self.visit_seconds())
 
     def progress(self) -> Progress:
         done = sum(1 for i in self.items if i.state is ItemState.DISCUSSED)

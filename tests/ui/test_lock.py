@@ -16,6 +16,7 @@ from ppo_desktop.services.session import unlock
 from ppo_desktop.services.settings import lock_minutes
 from tests.ui.conftest import show_active
 from ui.lock import IdleWatcher
+from ui.main_window import MainWindow
 from ui.session import SessionController
 from ui.tasks import SyncRunner
 
@@ -40,6 +41,18 @@ def test_idle_watcher_fires_and_input_resets(qtbot: QtBot, qapp: object) -> None
     with qtbot.waitSignal(watcher.idle, timeout=2000):
         pass
     watcher.stop()
+
+
+def unlock_again(qtbot: QtBot, controller: SessionController, dialog: object) -> MainWindow:
+    """The passphrase typed into the unlock dialog the lock showed; the window that comes back."""
+    secret = dialog.secret  # type: ignore[attr-defined]
+    qtbot.keyClicks(secret, DEMO_PASSPHRASE)
+    qtbot.keyClick(secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.window is not None)
+    back = controller.window
+    assert back is not None
+    qtbot.addWidget(back)
+    return back
 
 
 def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
@@ -75,12 +88,7 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     with pytest.raises(Exception, match="closed"):
         ws.db.execute("SELECT 1")
 
-    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
-    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: controller.window is not None)
-    back = controller.window
-    assert back is not None
-    qtbot.addWidget(back)
+    back = unlock_again(qtbot, controller, dialog)
     assert back.stack.currentWidget() is back.case_view and back.case_view.case is not None
     assert back.case_view.case.nominal.id == nominal
     assert meeting in back.consoles  # the chair's console is back too, its projector as it was
@@ -213,12 +221,7 @@ def test_no_idle_lock_while_a_meeting_is_in_progress_and_the_item_time_resumes(
     dialog = controller.lock("Ctrl+L")  # the chair's own lock still locks
     assert dialog is not None and controller.window is None
     qtbot.addWidget(dialog)
-    qtbot.keyClicks(dialog.secret, DEMO_PASSPHRASE)
-    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: controller.window is not None)
-    back = controller.window
-    assert back is not None
-    qtbot.addWidget(back)
+    back = unlock_again(qtbot, controller, dialog)
     assert back.consoles[meeting].presenter.seconds_on_item() >= 125  # the item's time goes on
     for c in list(back.consoles.values()):
         c.close()

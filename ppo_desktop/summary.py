@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ppo_desktop.domain import ActionState, AgendaItem, CaseFile, Membership
+from ppo_desktop.domain import (
+    ActionState,
+    AgendaItem,
+    CaseFile,
+    Decision,
+    DecisionKind,
+    Membership,
+    ScoreSheet,
+    Sentence,
+)
 from ppo_desktop.rules.profiles import SchemeProfile
 
 
@@ -17,11 +26,22 @@ def spell_line(s: Membership) -> str:
 
 
 def summary_lines(
-    item: AgendaItem, case: CaseFile | None, day: dt.date, profile: SchemeProfile | None = None
+    item: AgendaItem,
+    case: CaseFile | None,
+    day: dt.date,
+    profile: SchemeProfile | None = None,
+    latest: ScoreSheet | None = None,
 ) -> list[str]:
+    """What the chair reads before a decision (the console only, never the projector): where the
+    person is, custody, the latest score, why they are here — in the nomination's own words too —
+    their history, earlier decisions in words, and open actions."""
     lines = ["Why on the agenda:", *[f"  • {r}" for r in item.reasons]]
     if case is None:
         return lines
+    words = [f"  “{n.reason}” — {n.agency}, {n.nominated_on:%d %b %Y}" for n in case.nominations
+             if n.state.value == "open" and n.reason]  # fmt: skip
+    if words:
+        lines += ["In the nomination's words:", *words]
     n, m = case.nominal, case.current
     age = n.age_on(day)
     if m is None:
@@ -31,13 +51,20 @@ def summary_lines(
         where = f"{name} ({m.basis.value}) since {m.added_on:%d %b %Y} · {m.status.label}"
         where += f" · next review {m.next_review_on:%d %b %Y}" if m.next_review_on else ""
         where += " · AMBER LIST" if m.amber else ""
-    head = [f"{n.ref} · age {age if age is not None else '?'} · {n.gender} · {n.area}", where, ""]
+    head = [f"{n.ref} · age {age if age is not None else '?'} · {n.gender} · {n.area}", where]
+    head += [custody_line(case.sentences, day)] if case.sentences else []
+    if latest is not None:
+        kind = "final" if latest.final else "draft"
+        when = f"{latest.scored_on:%d %b %Y}"
+        head.append(f"Latest score: {latest.total:g} on {latest.matrix_id} ({kind}, {when})")
+    head.append("")
     history = ["", "Strand history:", *([f"  {spell_line(s)}" for s in case.memberships] or ["  none"])]
     decisions = [
         "",
         "Previous decisions:",
         *(
-            [f"  {d.decided_on:%d %b %Y} {d.kind} — {d.authority}" for d in case.decisions if not d.undone]
+            [f"  {d.decided_on:%d %b %Y} {decision_words(d, profile)} — {d.authority}"
+             for d in case.decisions if not d.undone]
             or ["  none"]
         ),
     ]
@@ -48,3 +75,17 @@ def summary_lines(
             late = " (OVERDUE)" if a.overdue_on(day) else ""
             actions.append(f"  {a.pathway.label}: {a.description} — {a.agency}, {a.owner}{due}{late}")
     return head + lines + history + decisions + ["", "Open actions:", *(actions or ["  none"])]
+
+
+def custody_line(sentences: tuple[Sentence, ...], day: dt.date) -> str:
+    """The latest custodial sentence: when, how long as given, and release."""
+    s = max(sentences, key=lambda x: x.starts_on)
+    release = f"; release expected {s.release_on:%d %b %Y}" if s.release_on else ""
+    done = " (released)" if s.release_on is not None and s.release_on <= day else ""
+    return f"Custody: sentenced {s.starts_on:%d %b %Y} to {s.length_text}{release}{done}"
+
+
+def decision_words(d: Decision, profile: SchemeProfile | None) -> str:
+    labels = {r.code.value: r.label for r in profile.removal_reasons} if profile else {}
+    reason = labels.get(d.reason_code, d.reason_code.replace("-", " ")) if d.reason_code else ""
+    return DecisionKind(d.kind).label + (f" ({reason})" if reason else "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ppo_desktop.domain import DecisionKind, MeetingState, Pathway
+from ppo_desktop.domain import Basis, DecisionKind, MeetingState, Pathway
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -152,3 +152,31 @@ def test_a_scheme_that_names_a_strand_its_own_way_is_read_in_its_words(demo: Wor
     shown = dict(presenter.projection(None, None, None).lines)
     assert shown["Strand"].startswith("Catch & Bring to Justice · ")
     assert demo.profile().strand_name(Strand.PREVENT_DETER) == "Prevent & Deter"
+
+
+def test_the_chair_reads_custody_the_latest_score_and_the_nominations_words(demo: Workspace) -> None:
+    """A person serving 2 years 6 months was selected as "not subject to the CJS": the chair's summary
+    lacked custody, the latest score and the nomination's words (and showed decision codes)."""
+    from ppo_desktop.domain import Strand
+    from ppo_desktop.services.nominations import Nominations
+    from ppo_desktop.services.score_sheets import ScoreSheets
+
+    cases = Cases(demo)
+    nid = next(
+        r.nominal.id for r in cases.cohort(include_former=False)
+        if any(s.final for s in ScoreSheets(demo).history(r.nominal.id))
+    )  # fmt: skip
+    cases.record_sentence(nid, starts_on=demo.today(), years=2, months=6)
+    Nominations(demo).nominate(nid, agency="Police", nominator="PC Example", strand=Strand.CATCH_CONVICT,
+                               basis=Basis.PROLIFIC, reason="Six burglaries", on=demo.today())  # fmt: skip
+    meetings = Meetings(demo)
+    planned = next(m for m in meetings.all() if m.state is MeetingState.PLANNED)
+    meetings.add_item(planned.id, "Candidate", nominal_id=nid)
+    presenter = _presenter(demo, planned.id, Clock())
+    presenter.go_to(next(i for i, it in enumerate(presenter.items) if it.nominal_id == nid))
+    text = "\\n".join(presenter.summary())
+    assert f"Custody: sentenced {demo.today():%d %b %Y} to 2 years 6 months" in text
+    assert "Latest score: " in text and "“Six burglaries” — Police" in text
+    assert not demo.projector_policy().allows("reason_text")  # by default the room does not read it
+    shown = " ".join(v for _k, v in presenter.projection(None, None, None).lines)
+    assert "Six burglaries" not in shown

@@ -29,6 +29,7 @@ from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.drafts import Draft, Drafts
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.summary import summary_lines
 
 AMBER_SECONDS = 120  # the item's last two minutes show amber
@@ -147,7 +148,11 @@ class MeetingPresenter:
     # -- what the chair sees and the room may see ----------------------------------------------------
     def summary(self) -> list[str]:
         item = self.current
-        return summary_lines(item, self.case, self.meeting.held_on, self.ws.profile()) if item else []
+        if item is None:
+            return []
+        sheets = ScoreSheets(self.ws).history(item.nominal_id) if item.nominal_id is not None else []
+        latest = next((s for s in sheets if s.final), None)
+        return summary_lines(item, self.case, self.meeting.held_on, self.ws.profile(), latest)
 
     def taken(self) -> list[Decision]:
         item = self.current

@@ -15,10 +15,23 @@ from ui.widgets import add_rows
 
 class ActionDialog(QDialog):
     def __init__(
-        self, ctx: AppContext, *, nominal_id: int, action: Action | None = None, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        *,
+        nominal_id: int | None = None,
+        action: Action | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """``nominal_id`` None: a new action from the Actions list, for a person chosen here."""
         super().__init__(parent)
         self.ctx, self.nominal_id, self.action = ctx, nominal_id, action
+        self.person = QComboBox()
+        self.person.setEditable(True)  # type a few letters of the name to find them
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        if nominal_id is None:
+            for row in ctx.cases.cohort(include_former=False):
+                self.person.addItem(f"{row.nominal.display_name} ({row.nominal.ref})", row.nominal.id)
+            self.person.setCurrentIndex(-1)
         self.setWindowTitle("Edit or reassign the action" if action else "New action")
         self.pathway = QComboBox()
         for p in Pathway:
@@ -35,6 +48,8 @@ class ActionDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         form = QFormLayout(self)
+        if nominal_id is None:
+            add_rows(form, (("Pe&rson:", self.person),))
         add_rows(
             form,
             (
@@ -54,6 +69,11 @@ class ActionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _chosen_person(self) -> int | None:
+        index = self.person.findText(self.person.currentText())
+        data = self.person.itemData(index) if index >= 0 else None
+        return int(data) if data is not None else None
+
     def save(self) -> None:
         """Saved and closed, or the reason shown and the dialog left open with what was typed."""
         try:
@@ -69,8 +89,12 @@ class ActionDialog(QDialog):
             "due_on": due,
         }
         action = self.action
+        nominal_id = self.nominal_id if self.nominal_id is not None else self._chosen_person()
+        if nominal_id is None:
+            self.error.setText("Choose the person the action is for (type a few letters of the name).")
+            return
         if action is None:
-            made = self.ctx.perform(lambda: self.ctx.actions.add(self.nominal_id, **fields), self.error)
+            made = self.ctx.perform(lambda: self.ctx.actions.add(nominal_id, **fields), self.error)
         else:
             made = self.ctx.perform(lambda: self.ctx.actions.update(action.id, **fields), self.error)
         if made is not None:

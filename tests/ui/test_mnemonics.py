@@ -94,6 +94,7 @@ def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> Non
         CreateStoreDialog(Path("panel.ppo"), no_device()),
         NewMeetingDialog(ctx.ws.today()),
         ActionDialog(ctx, nominal_id=ctx.cases.cohort()[0].nominal.id),
+        ActionDialog(ctx),
     ):
         qtbot.addWidget(dialog)
         dialog.show()

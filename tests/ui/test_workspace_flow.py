@@ -333,3 +333,26 @@ def test_the_cohort_list_shows_the_amber_list_apart(qtbot: QtBot, ctx: AppContex
     screen.proxy.set_criteria(strand=AMBER_LIST)
     shown = [screen.proxy.index(i, 3).data() for i in range(screen.proxy.rowCount())]
     assert shown == [f"Amber list ({r.membership.strand.value})" for r in held]  # type: ignore[union-attr]
+
+
+def test_a_new_action_from_the_actions_list(qtbot: QtBot, ctx: AppContext) -> None:
+    """The Actions list had no "New action": the coordinator had to open each case."""
+    from ui.action_dialog import ActionDialog
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("Actions")
+    assert window.stack.currentWidget().new_button.text() == "&New action…"  # type: ignore[attr-defined]
+    person = ctx.cases.cohort(include_former=False)[0].nominal
+    dialog = ActionDialog(ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.description.setText("Hostel place")
+    dialog.agency.setText("Housing")
+    dialog.owner.setText("HO Example")
+    dialog.save()
+    assert "Choose the person" in dialog.error.text()  # nobody chosen yet: nothing saved
+    qtbot.keyClicks(dialog.person.lineEdit(), f"{person.display_name} ({person.ref})")
+    dialog.save()
+    assert dialog.result() == 1
+    made = [a for a in ctx.actions.open_actions() if a.description == "Hostel place"]
+    assert [a.nominal_id for a in made] == [person.id]

@@ -113,9 +113,20 @@ def actions_screen(ctx: AppContext) -> ListScreen:
 
     edit_button = QPushButton("&Edit or reassign…")
     edit_button.clicked.connect(edit_selected)
+
+    def new_action() -> None:
+        from ui.action_dialog import ActionDialog
+
+        screen.new_action_dialog = ActionDialog(ctx, parent=screen)  # type: ignore[attr-defined]
+        screen.new_action_dialog.exec()  # type: ignore[attr-defined]
+
+    new_button = QPushButton("&New action…")
+    new_button.clicked.connect(new_action)
     row = QHBoxLayout()
-    for widget in (QLabel("Selected action:"), edit_button, outcome_state, outcome_text, close_button, error):
+    for widget in (new_button, QLabel("Selected action:"), edit_button, outcome_state, outcome_text,
+                   close_button, error):  # fmt: skip
         row.addWidget(widget)
     screen.layout_.addLayout(row)
     screen.outcome_state, screen.outcome_text, screen.close_button = outcome_state, outcome_text, close_button  # type: ignore[attr-defined]
+    screen.new_button = new_button  # type: ignore[attr-defined]
     return screen

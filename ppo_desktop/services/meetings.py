@@ -47,6 +47,55 @@ class Meetings(MeetingRecord):
             )
         return Changes.of("meetings").made(self.get(new_id))
 
+    def update(
+        self, meeting_id: int, *, panel: str, held_on: dt.date, venue: str = "", chair: str = "",
+        deputy: str = "",
+    ) -> Changes:  # fmt: skip
+        """Change a meeting's details while it has not started (a date moved, a venue changed)."""
+        current = self._not_started(meeting_id, "changed")
+        if not panel.strip():
+            raise ServiceError("A meeting needs the panel's name.")
+        before = {"panel": current.panel, "held_on": current.held_on.isoformat(), "venue": current.venue,
+                  "chair": current.chair, "deputy": current.deputy}  # fmt: skip
+        after = {"panel": panel.strip(), "held_on": held_on.isoformat(), "venue": venue, "chair": chair,
+                 "deputy": deputy}  # fmt: skip
+        if after == before:
+            return Changes()
+        with self.ws.writing() as db:
+            db.table("meetings").update(meeting_id, after)
+            self.ws.audit.record(AuditKind.ALTERATION, "meeting", meeting_id,
+                                 f"Meeting changed: {after['panel']}", at=self.ws.now(), before=before,
+                                 after=after)  # fmt: skip
+        return Changes.of("meetings")
+
+    def delete(self, meeting_id: int, *, why: str) -> Changes:
+        """A meeting that will not take place, deleted before it started (its agenda and attendance
+        with it); recorded in the audit log with why. A meeting with any decision is never deleted."""
+        current = self._not_started(meeting_id, "deleted")
+        if not why.strip():
+            raise ServiceError("Say why the meeting is deleted (recorded in the audit log).")
+        if self.ws.db.execute("SELECT 1 FROM decisions WHERE meeting_id = ?", [meeting_id]).fetchone():
+            raise ServiceError("A decision was recorded at this meeting, so it stays in the record.")
+        items = self.agenda(meeting_id)
+        with self.ws.writing() as db:
+            db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
+            db.execute("DELETE FROM agenda_items WHERE meeting_id = ?", [meeting_id])
+            db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+            self.ws.audit.record(
+                AuditKind.ALTERATION, "meeting", meeting_id,
+                f"Meeting deleted before it started: {current.panel}, {current.held_on:%d %b %Y} "
+                f"({len(items)} agenda item(s))",
+                at=self.ws.now(), before={"held_on": current.held_on.isoformat(), "panel": current.panel},
+                justification=why.strip(),
+            )  # fmt: skip
+        return Changes.of("meetings", "agenda_items", "attendance")
+
+    def _not_started(self, meeting_id: int, done: str) -> Meeting:
+        meeting = self.get(meeting_id)
+        if meeting.state is not MeetingState.PLANNED:
+            raise ServiceError(f"Only a meeting that has not started can be {done}; this one has.")
+        return meeting
+
     def set_state(self, meeting_id: int, state: MeetingState) -> Changes:
         """Planned → in progress → closed, one step at a time."""
         current = self.get(meeting_id)
@@ -296,6 +345,11 @@ class Meetings(MeetingRecord):
     # -- reading -------------------------------------------------------------------------
     def get(self, meeting_id: int) -> Meeting:
         return rows.meeting(self.ws.row("meetings", meeting_id, "meeting"))
+
+    def find(self, meeting_id: int) -> Meeting | None:
+        """The meeting, or None where it is gone (deleted here, or by a pack from the other laptop)."""
+        found = list(self.ws.db.query("SELECT * FROM meetings WHERE id = ?", [meeting_id]))
+        return rows.meeting(found[0]) if found else None
 
     def all(self) -> list[Meeting]:
         return [rows.meeting(r) for r in self.ws.db.query("SELECT * FROM meetings ORDER BY held_on DESC")]

@@ -269,3 +269,30 @@ def test_an_item_whose_decision_was_undone_stays_with_a_reason_not_a_traceback(w
     with pytest.raises(ServiceError, match="taken and undone"):
         meetings.remove_item(item.id)
     assert [i.id for i in meetings.agenda(meeting.id)] == [item.id]
+
+
+def test_a_meeting_is_changed_or_deleted_only_before_it_starts(ws: Workspace) -> None:
+    meetings = Meetings(ws)
+    planned = meetings.plan("Panel", dt.date(2027, 1, 5), venue="Room 1").record
+    nid = person(ws, "Agenda")
+    meetings.add_item(planned.id, "Review", nominal_id=nid)
+    meetings.update(planned.id, panel="Panel", held_on=dt.date(2027, 1, 12), venue="Room 2")
+    moved = meetings.get(planned.id)
+    assert (moved.held_on, moved.venue) == (dt.date(2027, 1, 12), "Room 2")
+    changed = ws.audit.entries(limit=1)[0]
+    assert changed.summary == "Meeting changed: Panel" and '"venue": "Room 1"' in (changed.before or "")
+    with pytest.raises(ServiceError, match="Say why"):
+        meetings.delete(planned.id, why=" ")
+    meetings.delete(planned.id, why="Cancelled: the venue flooded")
+    assert planned.id not in {m.id for m in meetings.all()}
+    left = ws.db.execute("SELECT count(*) FROM agenda_items WHERE meeting_id = ?", [planned.id]).fetchone()[0]
+    assert left == 0
+    deleted = ws.audit.entries(limit=1)[0]
+    assert deleted.summary.startswith("Meeting deleted before it started")
+    assert deleted.justification == "Cancelled: the venue flooded"
+    started = meetings.plan("Panel", dt.date(2027, 2, 2)).record
+    meetings.start(started.id)
+    for attempt in (lambda: meetings.update(started.id, panel="X", held_on=dt.date(2027, 2, 3)),
+                    lambda: meetings.delete(started.id, why="Oops")):  # fmt: skip
+        with pytest.raises(ServiceError, match="Only a meeting that has not started"):
+            attempt()

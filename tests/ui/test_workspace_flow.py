@@ -356,3 +356,30 @@ def test_a_new_action_from_the_actions_list(qtbot: QtBot, ctx: AppContext) -> No
     assert dialog.result() == 1
     made = [a for a in ctx.actions.open_actions() if a.description == "Hostel place"]
     assert [a.nominal_id for a in made] == [person.id]
+
+
+def test_a_meeting_is_changed_and_deleted_from_the_meetings_screen(qtbot: QtBot, ctx: AppContext) -> None:
+    import datetime as dt
+
+    from ui.screens.meetings import MeetingsScreen
+
+    screen = MeetingsScreen(ctx)
+    qtbot.addWidget(screen)
+    planned = ctx.meetings.plan("Spare panel", ctx.ws.today() + dt.timedelta(days=40)).record
+    screen.reload()
+    screen.select(planned.id)
+    assert screen.edit_button.isEnabled() and screen.delete_button.isEnabled()
+
+    def new_venue(dialog: object) -> bool:
+        dialog.venue.setText("Fictionshire Town Hall")  # type: ignore[attr-defined]
+        return True
+
+    screen.ask_details = new_venue  # type: ignore[assignment]
+    screen.change()
+    assert ctx.meetings.get(planned.id).venue == "Fictionshire Town Hall"
+    screen.ask_why = lambda _what: "Cancelled: no quorum possible"
+    screen.delete()
+    assert planned.id not in {m.id for m in ctx.meetings.all()} and screen.error.text() == ""
+    closed = next(m for m in ctx.meetings.all() if m.state.value == "closed")
+    screen.select(closed.id)
+    assert not screen.edit_button.isEnabled() and not screen.delete_button.isEnabled()

@@ -120,12 +120,13 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         self.reload()
 
     def reload(self) -> None:
+        if self.meeting is not None:
+            self.meeting = self.ctx.meetings.find(self.meeting.id)  # None: deleted meanwhile
         if self.meeting is None:
             self.heading.setText("Select a meeting to build its agenda.")
             self.proposals.clear()
             self.agenda.clear()
             return
-        self.meeting = self.ctx.meetings.get(self.meeting.id)
         m = self.meeting
         self.heading.setText(f"Agenda — {m.panel}, {m.held_on:%A %d %B %Y} ({m.state.value})")
         editable = m.state is not MeetingState.CLOSED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import Meeting
+from ppo_desktop.domain import Meeting, MeetingState
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.date_field import DateField
@@ -77,6 +79,15 @@ class MeetingsScreen(QWidget):
         self.builder.open_console.connect(self.open_console.emit)
         new = QPushButton("&New meeting…")
         new.clicked.connect(self.plan)
+        self.edit_button = QPushButton("Chan&ge meeting…")
+        self.edit_button.setToolTip("Its date, venue, chair or deputy — before it starts")
+        self.edit_button.clicked.connect(self.change)
+        self.delete_button = QPushButton("Delete meeting…")
+        self.delete_button.setToolTip("A meeting that will not take place — before it starts")
+        self.delete_button.clicked.connect(self.delete)
+        # Tests answer these in place of the dialogs.
+        self.ask_details: Callable[[NewMeetingDialog], bool] = lambda d: bool(d.exec())
+        self.ask_why: Callable[[str], str | None] = self._ask_why
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -93,6 +104,8 @@ class MeetingsScreen(QWidget):
         top.addWidget(self.error, 2)
         top.addWidget(self.send_button)
         top.addWidget(self.bring_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.delete_button)
         top.addWidget(new)
         self.attendance = AttendancePanel(ctx, self)
         upper = QWidget()
@@ -155,6 +168,49 @@ class MeetingsScreen(QWidget):
         if made is not None:
             self.select(made.record.id)
 
+    def change(self) -> None:
+        meeting = self.builder.meeting
+        if meeting is None:
+            self.error.setText("Select the meeting to change.")
+            return
+        dialog = NewMeetingDialog(meeting.held_on, self)
+        dialog.setWindowTitle("Change the meeting")
+        dialog.panel.setText(meeting.panel)
+        for field, value in ((dialog.venue, meeting.venue), (dialog.chair, meeting.chair),
+                             (dialog.deputy, meeting.deputy)):  # fmt: skip
+            field.setText(value)
+        if not self.ask_details(dialog):
+            return
+        try:
+            day = dialog.day.date()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        assert day is not None
+        self.ctx.perform(
+            lambda: self.ctx.meetings.update(
+                meeting.id, panel=dialog.panel.text(), held_on=day, venue=dialog.venue.text(),
+                chair=dialog.chair.text(), deputy=dialog.deputy.text(),
+            ),
+            self.error,
+        )  # fmt: skip
+
+    def delete(self) -> None:
+        meeting = self.builder.meeting
+        if meeting is None:
+            self.error.setText("Select the meeting to delete.")
+            return
+        why = self.ask_why(f"{meeting.panel}, {meeting.held_on:%d %b %Y}")
+        if why is None:
+            return
+        if self.ctx.perform(lambda: self.ctx.meetings.delete(meeting.id, why=why), self.error) is not None:
+            self.select(None)
+
+    def _ask_why(self, what: str) -> str | None:
+        question = f"Delete {what}, its agenda and attendance?\nWhy (recorded in the audit log):"
+        text, ok = QInputDialog.getText(self, "Delete the meeting", question)
+        return text if ok and text.strip() else None
+
     def send(self) -> None:
         if self.builder.meeting is None:
             self.error.setText("Select the meeting to send.")
@@ -168,6 +224,9 @@ class MeetingsScreen(QWidget):
             "Send the outc&ome back…" if back else "Send this meeting to the c&hair's laptop…"
         )
         self.send_button.setEnabled(meeting is not None)
+        planned = meeting is not None and meeting.state is MeetingState.PLANNED  # only before it starts
+        self.edit_button.setEnabled(planned)
+        self.delete_button.setEnabled(planned)
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         meeting = current.data(ObjectRole)

@@ -431,6 +431,31 @@ CASE_SQL = [
 ]
 
 
+def subject_access(store: Path) -> None:
+    """A subject access pack (bundle and PDF) for the person with the most audit entries."""
+    import datetime as dt
+
+    from ppo_desktop.services.subject_access import SubjectAccess
+
+    ws = workspace(store)
+    nid = ws.db.execute(
+        "SELECT nominal_id FROM audit WHERE nominal_id IS NOT NULL GROUP BY nominal_id ORDER BY count(*) DESC"
+    ).fetchone()[0]
+    access = SubjectAccess(ws)
+
+    def make() -> None:
+        pack = access.pack(nid, requested_on=dt.date(2026, 11, 1))
+        access.pdf(pack)
+
+    values = timed(make, 3)
+    plain = plain_copy(store)
+    tables = access.person_tables()
+    base = statistics.median(timed(lambda: [plain.execute(f'SELECT * FROM "{t}" WHERE nominal_id = ?', [nid])
+                                            .fetchall() for t in [*tables, "audit"]], 3))  # fmt: skip
+    audited = ws.db.execute("SELECT count(*) FROM audit WHERE nominal_id = ?", [nid]).fetchone()[0]
+    emit(value=statistics.median(values), baseline=base, audit_entries=audited)
+
+
 def plain_copy(store: Path) -> sqlite3.Connection:
     """The same data, unencrypted (made once by run.py with sqlcipher_export), for baselines."""
     return sqlite3.connect(store.with_name(store.stem + "-plain.sqlite"))
@@ -458,6 +483,7 @@ PROBES = {
         keystroke,
         next_item,
         agenda_proposal,
+        subject_access,
         cohort_filter,
         open_case,
         minutes_40,

@@ -415,6 +415,22 @@ def apply(db: Database) -> None:
     migrations.apply(db)
 
 
+@migrations()
+def m0016_access_restrictions(db: Database) -> None:
+    """The subject access restrictions register (DPA 2018 s.45(4)): what was withheld from a person
+    who asked for their data, on which ground, by whom and until when. Kept on this laptop (it does
+    not travel), erased with the person."""
+    db.executescript(
+        """
+        CREATE TABLE access_restrictions (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            ground TEXT NOT NULL, withheld TEXT NOT NULL, reason TEXT NOT NULL, until TEXT,
+            recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);
+        CREATE INDEX access_restrictions_nominal ON access_restrictions(nominal_id);
+        """
+    )
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from db.errors import VaultError
 from ppo_desktop.cli.common import EXIT_FAILURE, CliError
+from ppo_desktop.cli.dpo import cmd_restrict, cmd_subject_access
 from ppo_desktop.cli.records import (
     cmd_audit_export,
     cmd_document,
@@ -151,6 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recipient", required=True)
     p.add_argument("--why", required=True)
     p.add_argument("--year", help="reoffending: the cohort year's label, e.g. 2025/26")
+    p = command("subject-access", cmd_subject_access, "a subject access pack for one person (administrators)")
+    p.add_argument("--person", required=True, help="the person's reference or id")
+    p.add_argument("--requested-on", required=True, help="the day the request was received (YYYY-MM-DD)")
+    p.add_argument("--to", required=True, help="the folder for REF-subject-access.json and .pdf")
+    p.add_argument("--force", action="store_true", help="replace files already there")
+    p.add_argument("--redact", action="append", help="TEXT=REASON: a third party's words to redact")
+    p = command("restrict", cmd_restrict, "record a subject access restriction, s.45(4) (administrators)")
+    p.add_argument("--person", required=True, help="the person's reference or id")
+    p.add_argument("--ground", required=True, choices=list("abcde"), help="the s.45(4) ground")
+    p.add_argument("--withheld", required=True, help="a kind of record (decisions) or one (decisions:12)")
+    p.add_argument("--why", required=True, help="why it is necessary and proportionate")
+    p.add_argument("--until", help="when it lapses (YYYY-MM-DD)")
     command("transfer-key", cmd_transfer_key, "print this store's public key for transfer packs")
     p = command(
         "transfer-export", cmd_transfer_export, "export cases / an agenda as an encrypted transfer pack"

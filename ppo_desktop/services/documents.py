@@ -106,7 +106,7 @@ class Documents:
         kind = "Minutes (executive summary)" if summary else "Minutes"
         title = f"{kind} — {m.panel}, {m.held_on:%d %b %Y}"
         ids = tuple(i.nominal.id for i in items if i.nominal)
-        meta = self._meta(title)
+        meta = self.meta(title)
         doc = self._prepared(
             "minutes-summary" if summary else "minutes",
             title,
@@ -129,7 +129,7 @@ class Documents:
             raise ServiceError("There is nobody to print a scoring sheet for.")
         title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")
         marking = pages[0].defn.marking
-        meta = self._meta(title, marking)
+        meta = self.meta(title, marking)
         doc = self._prepared("sheets", title, lambda: scoring_sheets(pages, meta), tuple(nominal_ids))
         doc.story = lambda: sheets_story(pages)
         return doc
@@ -143,7 +143,7 @@ class Documents:
         matrix = definition_id or self.ws.profile().matrices[Strand.CATCH_CONVICT]
         defn = self.sheets.catalogue.get(matrix, on=self.ws.today())
         title = "Scoring sheet (blank form)"
-        meta = self._meta(title, defn.marking)
+        meta = self.meta(title, defn.marking)
         return self._prepared("blank-sheet", title, lambda: scoring_sheets([SheetPage(defn)], meta))
 
     def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
@@ -154,7 +154,7 @@ class Documents:
         current = self._entries([(n, m) for n, m in pairs if m.current])
         removed = self._entries([(n, m) for n, m in pairs if m.removed_on and start <= m.removed_on <= end])
         title = f"Cohort report, {end:%d %b %Y}"
-        meta, labels = self._meta(title), self.reason_labels()
+        meta, labels = self.meta(title), self.reason_labels()
         return self._prepared(
             "cohort",
             title,
@@ -177,7 +177,7 @@ class Documents:
             [(nominals[m.nominal_id], m) for m in spells if m.amber_on and start <= m.amber_on <= end]
         )
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
-        meta, labels = self._meta(title), self.reason_labels()
+        meta, labels = self.meta(title), self.reason_labels()
         return self._prepared(
             "quarterly",
             title,
@@ -190,7 +190,7 @@ class Documents:
         actions = [rows.action(r) for r in self.ws.db.query("SELECT * FROM actions ORDER BY due_on")]
         named = [(names.get(a.nominal_id, ""), a) for a in actions]
         title = f"Action tracker, {self.ws.today():%d %b %Y}"
-        meta, day = self._meta(title), self.ws.today()
+        meta, day = self.meta(title), self.ws.today()
         return self._prepared(
             "actions",
             title,
@@ -201,7 +201,7 @@ class Documents:
     def performance(self, report: Report) -> Document:
         """The board's performance report: aggregate figures (small counts suppressed), no names."""
         title = f"Scheme performance, {report.filters.end:%d %b %Y}"
-        meta = self._meta(title)
+        meta = self.meta(title)
         doc = self._prepared("performance", title, lambda: performance_report(report, meta))
         doc.story = lambda: performance_story(report)
         return doc
@@ -289,7 +289,7 @@ class Documents:
             )
         return Document(kind, title, render, ids)
 
-    def _meta(self, title: str, marking: str | None = None) -> DocumentMeta:
+    def meta(self, title: str, marking: str | None = None) -> DocumentMeta:
         return DocumentMeta(
             title=title,
             partnership=self.ws.setting("partnership", "PPO Panel"),

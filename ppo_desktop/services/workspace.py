@@ -66,6 +66,7 @@ class Topic(StrEnum):
     COHORT_YEARS = "cohort_years"
     CONVICTIONS = "convictions"
     AUDIT = "audit"
+    ACCESS_RESTRICTIONS = "access_restrictions"
 
 
 def topics(names: Iterable[str]) -> frozenset[Topic]:

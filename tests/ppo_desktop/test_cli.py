@@ -408,3 +408,29 @@ def test_the_outcome_goes_back_headless_and_a_conflict_is_settled_by_flag(
         assert Meetings(ws).get(meeting_id).quorum_note == "Quorate (chair)"
     finally:
         ws.close()
+
+
+def test_subject_access_and_restrictions_headless(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+    import stat
+
+    from ppo_desktop.demo import DEMO_PASSPHRASE
+
+    monkeypatch.setenv("PPO_PASSPHRASE", DEMO_PASSPHRASE)
+    store = [str(demo_store), "--no-keyring"]
+    restrict = ["restrict", *store, "--person", "N00006", "--ground", "b", "--withheld", "decisions"]
+    code, out, err = run([*restrict, "--why", "A live investigation", "--until", "2099-01-01"], capsys)
+    assert code == 0, err
+    assert out.strip() == "restricted: decisions (s.45(4)(b))"
+    code, out, err = run(["subject-access", *store, "--person", "N00006", "--requested-on", "2026-11-01",
+                          "--to", str(tmp_path), "--redact", "nobody"], capsys)  # fmt: skip
+    assert code == 1 and "TEXT=REASON" in err
+    code, out, err = run(["subject-access", *store, "--person", "N00006", "--requested-on", "2026-11-01",
+                          "--to", str(tmp_path)], capsys)  # fmt: skip
+    assert code == 0, err
+    bundle = json.loads((tmp_path / "N00006-subject-access.json").read_text(encoding="utf-8"))
+    assert bundle["given_to_the_person"]["records"]["decisions"] == [] and bundle["withheld"]
+    pdf = tmp_path / "N00006-subject-access.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and stat.S_IMODE(pdf.stat().st_mode) == 0o600

@@ -48,6 +48,7 @@ class CreateStoreDialog(QDialog):
         self.setWindowTitle("Create a PPO Panel store")
         self.setMinimumWidth(560)
         self.folder = QLineEdit(str(store.parent))
+        self.folder.setAccessibleName("Folder")
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self._browse)
         self.name = QLineEdit(store.stem)  # as given with --store (or "panel")
@@ -64,7 +65,9 @@ class CreateStoreDialog(QDialog):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("&Folder:", folder_row)
+        caption = QLabel("&Folder:")
+        caption.setBuddy(self.folder)  # Alt+F reaches the folder box, and a screen reader names it
+        form.addRow(caption, folder_row)
         add_rows(
             form,
             (

@@ -20,7 +20,10 @@ QListWidget#nav::item { padding: 8px 10px; }
 QListWidget#nav::item:selected { background: #1f4e79; color: white; }
 QTableView { gridline-color: #d0d0d0; }
 QHeaderView::section { font-weight: 600; padding: 4px; }
+QLineEdit, QComboBox, QAbstractSpinBox, QPushButton, QCheckBox, QRadioButton { min-height: 24px; }
 """
+# The last rule: WCAG 2.2's minimum target size (2.5.8) — nothing a person clicks or types into is
+# under 24 px high (the search box was 23 px, the number boxes 20).
 
 
 def apply(app: QApplication) -> None:

@@ -121,6 +121,7 @@ class ChairConsole(QMainWindow):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         summary_scroll = QScrollArea()
+        summary_scroll.setAccessibleName("Summary for the chair")
         summary_scroll.setWidget(self.summary)
         summary_scroll.setWidgetResizable(True)
         self.scoring = ScoringPanel(ctx, self)
@@ -133,6 +134,7 @@ class ChairConsole(QMainWindow):
         self.notes, self.offer = self.notes_panel.editor, self.notes_panel.offer
         self.draft_offer, self.restore_draft = self.offer.text, self.offer.restore
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("The item")
         self.tabs.addTab(summary_scroll, "S&ummary")
         self.tabs.addTab(self.scoring, "Sc&oring")
         self.tabs.addTab(self.notes, "No&tes")

@@ -66,6 +66,8 @@ def chart_view(chart: Chart) -> QChartView:
     view.setMinimumHeight(240)
     view.setAccessibleName(chart.title)
     view.setAccessibleDescription(describe(chart))
+    view.viewport().setAccessibleName(chart.title)  # where the keyboard lands inside the view
+    view.viewport().setAccessibleDescription(describe(chart))
     return view
 
 

@@ -104,11 +104,13 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         bar.addWidget(self.report_button)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Performance figures")
         self.pages: dict[str, QVBoxLayout] = {}
         self.content: dict[str, QWidget] = {}
         for name, _keys, _chart in TABS:
             area = QScrollArea()
             area.setWidgetResizable(True)
+            area.setAccessibleName(name)
             body = QWidget()
             self.pages[name] = QVBoxLayout(body)
             area.setWidget(body)

@@ -43,6 +43,8 @@ class ReportsScreen(QWidget):
         self.quarter.setRange(1, 4)
         self.quarter.setValue((ctx.ws.today().month - 1) // 3 + 1)
         self.quarter.setPrefix("Q")
+        self.year.setAccessibleName("Year")
+        self.quarter.setAccessibleName("Quarter")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()

@@ -102,6 +102,7 @@ class ScoringWidget(QWidget):
         side_layout.addWidget(self.readings)
         side_layout.addStretch(1)
         scroll = self.side_scroll = QScrollArea()
+        scroll.setAccessibleName("Sheet details")
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never clip

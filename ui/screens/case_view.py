@@ -156,6 +156,7 @@ class CaseView(QWidget):
             self.details.addWidget(value, i // 2, (i % 2) * 2 + 1)
 
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("The case")
         self.spells_view, self.spells = read_only_table(
             SPELL_COLUMNS, "Strand history", self, newest_first=True
         )

@@ -81,6 +81,7 @@ class SettingsScreen(QWidget):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Settings")
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -456,6 +456,36 @@ def subject_access(store: Path) -> None:
     emit(value=statistics.median(values), baseline=base, audit_entries=audited)
 
 
+def rfg_scores(store: Path) -> None:
+    """Everyone's IOM score (RFGV) as at a date, with 20 offences a person (200,000 for 10,000)."""
+    import datetime as dt
+    import random
+
+    from ppo_desktop.services.offences import OUTCOMES, Offences
+
+    ws = workspace(store)
+    rng = random.Random(7)
+    day = dt.date(2026, 11, 24)
+    categories = ["burglary", "robbery", "theft", "vehicle-crime", "violence", "criminal-damage", "other"]
+    people = [r[0] for r in ws.db.execute("SELECT id FROM nominals")]
+    rows = [(nid, (day - dt.timedelta(days=rng.randrange(1, 1500))).isoformat(), rng.choice(categories),
+             rng.choice(OUTCOMES), rng.randrange(0, 3), "", "", day.isoformat())
+            for nid in people for _ in range(20)]  # fmt: skip
+    with ws.vault.transaction() as db:
+        db.conn.executemany(
+            "INSERT INTO offences (nominal_id, offence_on, category, outcome, victims, code, source, "
+            "recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    offences = Offences(ws)
+    values = timed(lambda: offences.scores(day), 3)
+    plain = sqlite3.connect(":memory:")
+    plain.execute("CREATE TABLE offences (nominal_id, offence_on, category, outcome, victims, code, s, r)")
+    plain.executemany("INSERT INTO offences VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    base = statistics.median(timed(lambda: plain.execute("SELECT * FROM offences").fetchall(), 3))
+    emit(value=statistics.median(values), baseline=base, offences=len(rows), people=len(people))
+
+
 def plain_copy(store: Path) -> sqlite3.Connection:
     """The same data, unencrypted (made once by run.py with sqlcipher_export), for baselines."""
     return sqlite3.connect(store.with_name(store.stem + "-plain.sqlite"))
@@ -484,6 +514,7 @@ PROBES = {
         next_item,
         agenda_proposal,
         subject_access,
+        rfg_scores,
         cohort_filter,
         open_case,
         minutes_40,

@@ -56,6 +56,8 @@ ROWS = [  # probe, what is measured, field, unit, target (for reading), baseline
         "csv.reader over the file",
     ),
     ("merge_pack", "transfer pack, every person merged", "value", "ms", "", "same rows inserted plainly"),
+    ("rfg_scores", "IOM scores (RFGV) for everyone, 20 offences each", "value", "ms", "≤ 2 s at 10,000",
+     "the offence rows read, plain SQLite"),  # fmt: skip
     (
         "subject_access",
         "subject access pack, busiest person",

@@ -431,6 +431,21 @@ def m0016_access_restrictions(db: Database) -> None:
     )
 
 
+@migrations()
+def m0017_offences(db: Database) -> None:
+    """Dated offences, recorded once (IOM selection scores are computed from them "as at" a date)."""
+    db.executescript(
+        """
+        CREATE TABLE offences (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            offence_on TEXT NOT NULL, category TEXT NOT NULL, outcome TEXT NOT NULL,
+            victims INTEGER NOT NULL DEFAULT 0 CHECK (victims >= 0), code TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '', recorded_on TEXT NOT NULL);
+        CREATE INDEX offences_nominal ON offences(nominal_id, offence_on);
+        """
+    )
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

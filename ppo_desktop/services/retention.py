@@ -22,7 +22,7 @@ from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceErr
 # What refers to a person, deleted with them (agenda items are kept, unnamed: the minutes stand).
 PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions", "person_events",
                  "decisions", "memberships", "nominations", "drafts", "sentences", "case_facts",
-                 "access_restrictions")  # fmt: skip
+                 "access_restrictions", "offences")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ class Topic(StrEnum):
     CONVICTIONS = "convictions"
     AUDIT = "audit"
     ACCESS_RESTRICTIONS = "access_restrictions"
+    OFFENCES = "offences"
 
 
 def topics(names: Iterable[str]) -> frozenset[Topic]:

@@ -94,3 +94,23 @@ def test_only_an_administrator_makes_a_pack(demo: Workspace) -> None:
     demo.user = User("demo.coordinator", "Demo Coordinator", Role.COORDINATOR)
     with pytest.raises(PermissionDenied, match="administrator"):
         SubjectAccess(demo).pack(busiest(demo), requested_on=demo.today())
+
+
+def test_offences_are_recorded_scored_as_at_a_date_and_in_the_subject_access_pack(demo: Workspace) -> None:
+    from ppo_desktop.services.offences import Offences
+
+    nid = busiest(demo)
+    offences = Offences(demo)
+    with pytest.raises(ServiceError, match="outcome must be one of"):
+        offences.record(nid, on=demo.today(), category="burglary", outcome="rumoured")
+    with pytest.raises(ServiceError, match="future"):
+        offences.record(nid, on=demo.today() + dt.timedelta(days=1), category="burglary", outcome="convicted")
+    offences.record(nid, on=demo.today() - dt.timedelta(days=10), category="Burglary", outcome="convicted",
+                    victims=1, code="028/01")  # fmt: skip
+    score = offences.score(nid, demo.today())
+    assert (score.recency, score.frequency, score.gravity, score.victims) == (30, 5, 8, 3)  # by hand
+    assert offences.scores(demo.today())[nid] == score
+    assert offences.scores(demo.today() - dt.timedelta(days=11)) == {}  # as at before it: nothing yet
+    assert demo.audit.entries(limit=1)[0].summary == "Offence recorded: burglary"
+    held = SubjectAccess(demo).gather(nid)["records"]["offences"]
+    assert [(o["category"], o["code"]) for o in held] == [("burglary", "028/01")]

@@ -1,0 +1,72 @@
+"""Offences, recorded once with their date, category, outcome and victims; the IOM selection score
+(recency, frequency, gravity, victims) is computed from them "as at" any date (``scoring/rfg.py``),
+for one person with its explanation, or for everyone at once for a pool."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ppo_desktop.audit import AuditKind
+from ppo_desktop.scoring.rfg import Offence, RfgDefinition, RfgScore, score_as_at, shipped
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+
+OUTCOMES = ("convicted", "charged", "cautioned", "suspected", "no-further-action")
+DEFAULT_SCORES = "rfgv-example"
+COLUMNS = "offence_on, category, outcome, victims, code"
+
+
+def _offence(on: str, category: str, outcome: str, victims: int, code: str) -> Offence:
+    return Offence(dt.date.fromisoformat(on), category, outcome, victims, code)
+
+
+class Offences:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def definition(self) -> RfgDefinition:
+        """The scores definition the partnership chose in its settings (the shipped example until then)."""
+        chosen = self.ws.setting("iom_scores", DEFAULT_SCORES)
+        try:
+            return shipped()[chosen]
+        except KeyError:
+            raise ServiceError(f"No scores definition {chosen!r}.") from None
+
+    def record(
+        self, nominal_id: int, *, on: dt.date, category: str, outcome: str, victims: int = 0, code: str = "",
+        source: str = "",
+    ) -> Changes:  # fmt: skip
+        if outcome not in OUTCOMES:
+            raise ServiceError(f"The outcome must be one of: {', '.join(OUTCOMES)}.")
+        if not category.strip():
+            raise ServiceError("An offence needs its category (e.g. burglary).")
+        if on > self.ws.today():
+            raise ServiceError("An offence cannot be dated in the future.")
+        if victims < 0:
+            raise ServiceError("The number of victims cannot be negative.")
+        self.ws.row("nominals", nominal_id, "person")
+        values = {"nominal_id": nominal_id, "offence_on": on.isoformat(),
+                  "category": category.strip().lower(), "outcome": outcome, "victims": victims,
+                  "code": code.strip(), "source": source.strip(),
+                  "recorded_on": self.ws.today().isoformat()}  # fmt: skip
+        with self.ws.writing():
+            new_id = self.ws.insert("offences", values)
+            self.ws.audit.record(AuditKind.COLLECTION, "offence", new_id,
+                                 f"Offence recorded: {values['category']}", at=self.ws.now(),
+                                 nominal_id=nominal_id, after=values)  # fmt: skip
+        return Changes.of("offences", nominal_id=nominal_id)
+
+    def of(self, nominal_id: int) -> list[Offence]:
+        sql = f"SELECT {COLUMNS} FROM offences WHERE nominal_id = ? ORDER BY offence_on"
+        return [_offence(*r) for r in self.ws.db.execute(sql, [nominal_id])]
+
+    def score(self, nominal_id: int, day: dt.date) -> RfgScore:
+        return score_as_at(self.definition(), self.of(nominal_id), day)
+
+    def scores(self, day: dt.date) -> dict[int, RfgScore]:
+        """Everyone with an offence, scored as at ``day`` (one read of the table)."""
+        definition = self.definition()
+        by_person: dict[int, list[Offence]] = {}
+        sql = f"SELECT nominal_id, {COLUMNS} FROM offences WHERE offence_on <= ?"
+        for nid, *fields in self.ws.db.execute(sql, [day.isoformat()]):
+            by_person.setdefault(nid, []).append(_offence(*fields))
+        return {nid: score_as_at(definition, found, day) for nid, found in by_person.items()}

@@ -319,8 +319,9 @@ class PersonIndex:
             alike = self.names.get(dob)
             if alike:
                 best = process.extractOne(name, alike, scorer=fuzz.ratio, score_cutoff=LOOSE_MATCH)
-                if best is not None:
-                    nid, earlier = self.owners[dob][best[2]]
+                index = best[2] if best is not None else _shortened(name, alike)
+                if index is not None:
+                    nid, earlier = self.owners[dob][index]
                     return RowFate(row, POSSIBLE, nid, None if nid is not None else earlier)
         self._add(None, row, pnc, cro, dob, name)
         return RowFate(row, NEW)
@@ -329,6 +330,22 @@ class PersonIndex:
         return self.match(
             draft.pnc_id, draft.cro, _name(draft.family_name, draft.given_names), draft.dob, row
         )
+
+
+def _shortened(name: str, alike: list[str]) -> int | None:
+    """The first of ``alike`` (same date of birth) with the same family name whose first forename is
+    this one's shortened, or lengthened ("holloway brad" and "holloway bradley james"; an initial too):
+    a possible duplicate for a person to decide, never matched on its own."""
+    family, _, given = name.partition(" ")
+    first = given.split(" ")[0] if given else ""
+    for i, other in enumerate(alike):
+        other_family, _, other_given = other.partition(" ")
+        other_first = other_given.split(" ")[0] if other_given else ""
+        if other_family == family and first and other_first and (
+            other_first.startswith(first) or first.startswith(other_first)
+        ):
+            return i
+    return None
 
 
 def _found(row: int, hit: tuple[int | None, int], how: str) -> RowFate:

@@ -220,3 +220,21 @@ def test_exported_cohort_imports_into_a_fresh_store(
         assert pool == cohort
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize(
+    ("given", "possible"),
+    [("Brad", True), ("B", True), ("Bradley", True), ("Bradleigh", False), ("Conrad", False)],
+)
+def test_a_shortened_forename_with_the_same_surname_and_birth_date_is_a_possible_duplicate(
+    ws: Workspace, given: str, possible: bool
+) -> None:
+    """"HOLLOWAY, Brad" beside "HOLLOWAY, Bradley James" (same date of birth) became a new person: it
+    is a possible duplicate for a person to decide — never matched on its own."""
+    from ppo_desktop.imports.nominations import PersonIndex
+
+    born = dt.date(1990, 3, 4)
+    existing = Cases(ws).add_nominal(NominalDraft("Holloway", "Bradley James", dob=born)).record
+    fate = PersonIndex(ws).match_draft(NominalDraft("Holloway", given, dob=born), 1)
+    assert (fate.fate == "possible-duplicate" and fate.nominal_id == existing.id) is possible
+    assert fate.fate != "matched"

@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", help="FIELD=COLUMN (repeatable), e.g. family_name=Surname")
     p.add_argument("--delimiter", help="what separates cells when detection guessed wrong: , ; tab |")
     p.add_argument("--header-row", type=int, help="the row that names the columns (titles above it)")
+    p.add_argument("--strand", choices=["P&D", "C&C", "R&R"], help="nominations: for rows with no strand")
     p.add_argument("--commit", action="store_true", help="import (all or nothing) after the dry run")
     p.add_argument("--why", help="the justification for the import (recorded in the audit log)")
     p.add_argument("--same", action="append", help="ROW=NOMINAL_ID: a possible duplicate is this person")

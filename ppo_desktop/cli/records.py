@@ -96,6 +96,7 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """A dry run of a file (every row's fate); with --commit, the import itself, all or nothing."""
+    from ppo_desktop.domain import Strand
     from ppo_desktop.imports.counts import CountsImport
     from ppo_desktop.imports.nominations import ImportPlan, NominationImport
     from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
@@ -110,7 +111,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     reading = Reading(DELIMITER_WORDS.get(args.delimiter or "", args.delimiter), args.header_row)
     decisions = decisions_of(args)
     with opened(args) as ws:
-        importer = NominationImport(ws) if args.kind == "nominations" else CountsImport(ws, args.kind)
+        strand = Strand(args.strand) if getattr(args, "strand", None) else None
+        importer = NominationImport(ws, strand) if args.kind == "nominations" else CountsImport(ws, args.kind)
         try:
             mapping = None
             if given is not None:  # the columns named on the command line, the rest as guessed

@@ -86,6 +86,7 @@ class ImportPlan:
     path: Path | None = None
     reading: Reading = field(default_factory=Reading)
     notes: tuple[str, ...] = ()  # what reading the file assumed or left out, and how to override it
+    strand: str = ""  # the strand for rows that give none (chosen for the import), "" for none
 
     def count(self, fate: str) -> int:
         return sum(1 for r in self.rows if r.fate == fate)
@@ -131,8 +132,11 @@ class Parsed(NamedTuple):
 
 
 class NominationImport(Importer[RowFate, ImportPlan]):
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, strand: Strand | None = None) -> None:
+        """``strand``: for a file with no strand column (or rows with none), every such row's strand —
+        "all rows are C&C" — said in the dry run's notes."""
         self.ws = ws
+        self.strand = strand
 
     # -- the column mapping -------------------------------------------------------------------
     def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
@@ -149,11 +153,15 @@ class NominationImport(Importer[RowFate, ImportPlan]):
     ) -> Planning[RowFate, ImportPlan]:
         """A dry run to advance step by step (a screen shows progress and can stop it)."""
         reading = reading or Reading()
+        required = tuple(f for f in REQUIRED if f != "strand" or self.strand is None)
         rows, source, chosen = mapping.open_mapped(
-            self.ws, KIND, path, source, columns, FIELDS, REQUIRED, reading
+            self.ws, KIND, path, source, columns, FIELDS, required, reading
         )
+        if self.strand is not None:
+            chosen_strand = self.strand.value
+            rows.notes.append(f"Rows with no strand are taken as {chosen_strand} (chosen for this import).")
         index = PersonIndex(self.ws)
-        parse = Parser(chosen, self.ws.today())
+        parse = Parser(chosen, self.ws.today(), self.strand)
 
         def fate(row: SourceRow) -> RowFate:
             parsed = parse(row)
@@ -168,7 +176,8 @@ class NominationImport(Importer[RowFate, ImportPlan]):
             rows,
             fate,
             lambda fates: ImportPlan(
-                source, sha256(path), chosen, tuple(fates), path, reading, tuple(rows.notes)
+                source, sha256(path), chosen, tuple(fates), path, reading, tuple(rows.notes),
+                self.strand.value if self.strand else "",
             ),
             tally=lambda f: f.fate,
         )
@@ -225,7 +234,7 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         """Each row's person and nomination, from the file the dry run read (checked by its hash)."""
         if plan.path is None or not plan.path.is_file() or sha256(plan.path) != plan.file_sha256:
             raise ServiceError("The file has changed (or gone) since the dry run: run the dry run again.")
-        parse = Parser(plan.mapping, self.ws.today())
+        parse = Parser(plan.mapping, self.ws.today(), Strand(plan.strand) if plan.strand else None)
         wanted = {r.number for r in plan.rows}
         with read_rows(plan.path, plan.reading, vocabulary.counter(FIELDS)) as rows:
             found = {row.number: parse(row) for row in rows.rows if row.number in wanted}
@@ -237,15 +246,18 @@ class NominationImport(Importer[RowFate, ImportPlan]):
 class Parser:
     """One row's cells checked and turned into a person and a nomination (dry run and import)."""
 
-    def __init__(self, columns: dict[str, str], today: dt.date) -> None:
+    def __init__(self, columns: dict[str, str], today: dt.date, strand: Strand | None = None) -> None:
         self.columns = columns
         self.today = today
+        self.strand = strand  # for rows that give none
         # Unmapped fields read a column no row has, so every field is there, "" when absent.
         self.pairs = tuple((f, columns.get(f, "\0unmapped")) for f in FIELDS)
 
     def __call__(self, row: SourceRow) -> Parsed:
         cells, columns = row.cells, self.columns
         v = {f: cells.get(c, "") for f, c in self.pairs}  # every field, "" when unmapped or blank
+        if not v["strand"] and self.strand is not None:
+            v["strand"] = self.strand.value
         problems = [f"column {columns[f]!r} is empty" for f in REQUIRED if not v[f]]
         strand_text = v["strand"]
         strand = STRANDS.get(strand_text.lower())

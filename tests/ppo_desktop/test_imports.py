@@ -238,3 +238,28 @@ def test_a_shortened_forename_with_the_same_surname_and_birth_date_is_a_possible
     fate = PersonIndex(ws).match_draft(NominalDraft("Holloway", given, dob=born), 1)
     assert (fate.fate == "possible-duplicate" and fate.nominal_id == existing.id) is possible
     assert fate.fate != "matched"
+
+
+def test_a_file_without_a_strand_column_imports_with_one_strand_for_all_rows(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """An import without a strand column was refused outright: the coordinator can say "all rows are
+    C&C" (rows that do give a strand keep it)."""
+    from ppo_desktop.domain import Strand
+
+    source = FIXTURES / "good.csv"
+    rows = source.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    keep = [i for i, h in enumerate(header) if h != "Strand"]
+    lines = [",".join(cells[i] for i in keep) for cells in (r.split(",") for r in rows)]
+    no_strand = tmp_path / "no_strand.csv"
+    no_strand.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportProblem, match="strand"):
+        NominationImport(ws).plan(no_strand)
+    plan = NominationImport(ws, Strand.CATCH_CONVICT).plan(no_strand)
+    assert plan.strand == "C&C" and any("taken as C&C" in note for note in plan.notes)
+    assert all(r.fate != "rejected" for r in plan.rows)
+    decisions = {r.number: None for r in plan.rows if r.fate == "possible-duplicate"}
+    Imports(ws).commit(plan, decisions, justification="Monthly list, all C&C")
+    strands = {r[0] for r in ws.db.execute("SELECT strand FROM nominations")}
+    assert strands == {"C&C"}

@@ -152,3 +152,17 @@ def test_every_possible_duplicate_is_listed_to_decide_however_long_the_file(
     for i in to_decide:
         choose(dialog, i, "A new person")
     assert dialog.import_button.isEnabled()
+
+
+def test_one_strand_for_a_file_without_a_strand_column(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    rows = [line.split(",") for line in (FIXTURES / "good.csv").read_text(encoding="utf-8").splitlines()]
+    keep = [i for i, h in enumerate(rows[0]) if h != "Strand"]
+    no_strand = tmp_path / "no_strand.csv"
+    no_strand.write_text("\n".join(",".join(r[i] for i in keep) for r in rows) + "\n", encoding="utf-8")
+    dialog = _dialog(qtbot, ctx, no_strand)
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    assert "strand" in dialog.status.text().lower()  # refused without a strand: it says which column
+    dialog.strand.setCurrentIndex(dialog.strand.findData("C&C"))
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert "rejected" not in [dialog.fates.row(i).texts[1] for i in range(dialog.fates.rowCount())]

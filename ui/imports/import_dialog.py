@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.domain import Strand
 from ppo_desktop.imports import counts, nominations, vocabulary
 from ppo_desktop.imports.counts import CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
@@ -103,6 +104,12 @@ class ImportDialog(QDialog):
         self.header_row.setSpecialValueText("detect")
         self.header_row.setAccessibleName("Header row")
         self.header_row.editingFinished.connect(self._load_header)
+        # A file with no strand column (or rows without one): the coordinator says which strand.
+        self.strand = QComboBox()
+        self.strand.addItem("from the file's strand column", None)
+        for s in Strand:
+            self.strand.addItem(f"all rows without one: {s.value}", s.value)
+        self.strand.setAccessibleName("Strand for rows without one")
         self.mapping_form = QGridLayout()
         self.columns: dict[str, QComboBox] = {}
         self.dry_run = QPushButton("&Dry run")
@@ -141,6 +148,9 @@ class ImportDialog(QDialog):
             layout_row.addWidget(widget)
         layout_row.addStretch(1)
         top.addRow("File layout:", layout_row)
+        strand_caption = QLabel("S&trand:")
+        strand_caption.setBuddy(self.strand)
+        top.addRow(strand_caption, self.strand)
         run_row = QHBoxLayout()
         run_row.addWidget(self.dry_run)
         run_row.addWidget(self.stop)
@@ -176,7 +186,10 @@ class ImportDialog(QDialog):
 
     def _importer(self) -> NominationImport | CountsImport:
         kind = str(self.kind.currentData())
-        return NominationImport(self.ctx.ws) if kind == "nominations" else CountsImport(self.ctx.ws, kind)
+        if kind != "nominations":
+            return CountsImport(self.ctx.ws, kind)
+        chosen = self.strand.currentData()
+        return NominationImport(self.ctx.ws, Strand(chosen) if chosen else None)
 
     def _load_header(self) -> None:
         self._clear_results()

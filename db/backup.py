@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 
 import sqlcipher3
 
-from db import connection
+from db import connection, zip_limits
 from db.errors import StoreDamaged, StoreExists, VaultError
 from db.keyfile import KeyFile
 from db.store_paths import VaultPaths
@@ -96,21 +97,44 @@ def write_backup(
     return BackupInfo(target, store_id, str(manifest["created_at"]), target.stat().st_size)
 
 
+BUNDLE_PARTS = frozenset({"manifest.json", "store.ppo", "store.ppo.keys"})
+MAX_MANIFEST = 64 * 1024
+
+
 def read_manifest(bundle: Path) -> dict[str, str]:
+    """The bundle's manifest, once its parts are checked: exactly the three the app writes, stored as
+    they are (so the bundle's own size bounds what it unpacks to: a deflated bomb is refused before
+    anything is read), hashed as they stream (never held whole in memory)."""
+    try:
+        members = zip_limits.check(bundle, max_total=bundle.stat().st_size, max_ratio=1.0, max_members=3,
+                                   stored_only=True)  # fmt: skip
+    except (OSError, zip_limits.ZipRefused) as exc:
+        raise BackupError(f"{bundle.name} is not a readable PPO Panel backup ({exc}).") from None
+    if {m.filename for m in members} != BUNDLE_PARTS:
+        raise BackupError(f"{bundle.name} is not a PPO Panel backup (its parts are not the app's).")
     try:
         with zipfile.ZipFile(bundle) as z:
+            if z.getinfo("manifest.json").file_size > MAX_MANIFEST:
+                raise BackupError(f"{bundle.name} is not a PPO Panel backup (its manifest is too large).")
             manifest = json.loads(z.read("manifest.json"))
-            store, keys = z.read("store.ppo"), z.read("store.ppo.keys")
+            digests = {name: _sha256(z, name) for name in ("store.ppo", "store.ppo.keys")}
     except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise BackupError(f"{bundle.name} is not a readable PPO Panel backup ({exc}).") from exc
-    if manifest.get("format") != "ppo-panel-backup/1":
+    if not isinstance(manifest, dict) or manifest.get("format") != "ppo-panel-backup/1":
         raise BackupError(f"{bundle.name} is not a PPO Panel backup.")
-    if (
-        hashlib.sha256(store).hexdigest() != manifest["store_sha256"]
-        or hashlib.sha256(keys).hexdigest() != manifest["keys_sha256"]
+    if digests["store.ppo"] != manifest.get("store_sha256") or digests["store.ppo.keys"] != manifest.get(
+        "keys_sha256"
     ):
         raise BackupError(f"{bundle.name} is damaged: its checksums do not match.")
     return dict(manifest)
+
+
+def _sha256(z: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with z.open(name) as part:
+        for chunk in iter(lambda: part.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def extract(bundle: Path, store: Path) -> VaultPaths:
@@ -121,9 +145,11 @@ def extract(bundle: Path, store: Path) -> VaultPaths:
         raise StoreExists(f"A store already exists at {paths.store}; restore into a new location.")
     if not paths.store.parent.is_dir():
         raise BackupError(f"The folder {paths.store.parent} does not exist.")
-    with zipfile.ZipFile(bundle) as z:
-        paths.store.write_bytes(z.read("store.ppo"))
-        paths.keyfile.write_bytes(z.read("store.ppo.keys"))
+    with zipfile.ZipFile(bundle) as z:  # streamed: a large store is never held whole in memory
+        for name, target in (("store.ppo", paths.store), ("store.ppo.keys", paths.keyfile)):
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from the start
+            with z.open(name) as part, os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(part, out, 1 << 20)
     if os.name == "posix":
         os.chmod(paths.store, 0o600)
         os.chmod(paths.keyfile, 0o600)

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from db import zip_limits
+
 MAX_SNIFF = 64 * 1024
 MAX_LINE = 1 << 20  # no real row is a megabyte long; a file that is one line is refused, not read whole
 HEADER_SEARCH = 10  # the header is looked for among the first rows (titles and run dates above it)
@@ -320,6 +322,11 @@ def _not_utf8(cell: str) -> bool:
 
 
 # -- Excel ----------------------------------------------------------------------------------------
+# A workbook is a zip of XML: read only within these (a real one unpacks to 5–20 times its size).
+XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+XLSX_MAX_PARTS = 2_000
+
 def _xlsx(path: Path, reading: Reading, looks_like_header: Callable[[list[str]], int] | None) -> Source:
     import zipfile
     import zlib
@@ -337,6 +344,14 @@ def _xlsx(path: Path, reading: Reading, looks_like_header: Callable[[list[str]],
         TypeError,
         EOFError,
     )
+    try:
+        zip_limits.check(
+            path, max_total=XLSX_MAX_UNPACKED, max_ratio=XLSX_MAX_RATIO, max_members=XLSX_MAX_PARTS
+        )
+    except zip_limits.NotAZip:
+        raise ImportProblem(f"{path.name}: is not a readable Excel workbook (BadZipFile).") from None
+    except zip_limits.ZipRefused as exc:
+        raise ImportProblem(str(exc)) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]

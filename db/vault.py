@@ -423,12 +423,23 @@ class Vault:
                 dataclasses.replace(self._keyfile, slots=list(self._keyfile.slots), anchor=dict(anchor))
             )
         if anchor and anchor != self.external_anchor:
-            self._device.set_note(self.store_id, "anchor", json.dumps(anchor, sort_keys=True))
+            self._device.set_note(self.store_id, self._anchor_note, json.dumps(anchor, sort_keys=True))
+
+    @property
+    def _anchor_note(self) -> str:
+        """The keyring's note for this store *file*: named by the file's own SQLCipher salt, so a
+        copy restored from a backup (a new file, with a salt of its own) has a note of its own — it
+        is not read as the live store cut short, and acknowledging it never touches the live store's
+        — while an earlier copy of the very file put back (the same salt) is still caught."""
+        try:
+            return f"anchor:{store_files.store_salt(self.paths)}"
+        except OSError:
+            return "anchor"
 
     @property
     def external_anchor(self) -> dict[str, Any]:
         """The keyring's copy of where the audit log ended ({} where there is no keyring copy)."""
-        text = self._device.get_note(self.store_id, "anchor")
+        text = self._device.get_note(self.store_id, self._anchor_note)
         try:
             value = json.loads(text) if text else {}
         except ValueError:

@@ -113,3 +113,28 @@ def test_the_next_scheduled_backup_falls_due(ws: Workspace, tmp_path: Path) -> N
         "UPDATE settings SET value = ? WHERE key = 'last_backup'", [f"2026-11-01T09:00:00+00:00|{tmp_path}"]
     )
     assert backups.due(7) == tmp_path and backups.due(0) is None
+
+
+def test_restoring_on_the_same_laptop_with_a_keyring_is_not_a_log_cut_short(
+    tmp_path: Path, device: DeviceSecrets
+) -> None:
+    """Restored beside the live store, on the laptop whose keyring holds the live store's anchor: the
+    copy was read as the live store's log "cut short", and acknowledging it then blocked the live
+    store. The keyring's note is per store file now."""
+    from ppo_desktop.services.session import create_store, unlock
+    from tests.conftest import CHEAP
+
+    live = tmp_path / "live"
+    ws, _ = create_store(live, user_id="admin", display_name="Admin", passphrase=ADMIN_PASS,
+                         partnership="Testshire", device=device, cost=CHEAP)  # fmt: skip
+    bundle = backed_up(ws, tmp_path)
+    for name in ("After1", "After2"):
+        Cases(ws).add_nominal(NominalDraft(name, "Fictional"))  # the live store moves on
+    ws.close()
+    restored = restore(bundle, tmp_path / "restored.ppo", passphrase=ADMIN_PASS, device=device)
+    assert restored.blocked == ""  # not "cut short": its note in the keyring is its own
+    assert restored.vault.external_anchor == restored.audit.anchor()
+    restored.close()
+    again = unlock(tmp_path / "live.ppo", ADMIN_PASS, user_id="admin", device=device)
+    assert again.blocked == "" and again.vault.external_anchor  # the live store's note is untouched
+    again.close()

@@ -42,6 +42,9 @@ class NotSaved(ServiceError):
     and what the person typed should be kept for them to try again."""
 
 
+OUTSIDE, OUTSIDE_WHERE = "outside", "outside PPO Panel"  # who changed what the app did not
+
+
 class Topic(StrEnum):
     """What a change can touch, as screens watch it: the tables, and two topics that are not tables —
     a draft score sheet saved as it is typed (screens showing records leave it alone) and the audit
@@ -202,6 +205,8 @@ class Workspace:
             with self.vault.transaction() as db:
                 self._sign_changes(db)
                 yield db
+                if self._depth == 1:
+                    self._unsign_changes(db)
         except (StoreFull, StoreReadOnly, StoreIOError) as exc:
             raise NotSaved(str(exc)) from exc
         finally:
@@ -224,6 +229,12 @@ class Workspace:
             "UPDATE sync_clock SET store = ?, user_id = ?, workstation = ?, at = ?",
             [self.vault.store_id, self.user.id, self.audit.workstation, self.now().isoformat("T", "seconds")],
         )
+
+    def _unsign_changes(self, db: Database) -> None:
+        """At the end of each change: whatever changes the store next without the app (raw SQL with
+        the data key) is stamped as done outside it, never as the last user's (it travelled to the
+        other laptop "by k.coord")."""
+        db.execute("UPDATE sync_clock SET user_id = ?, workstation = ?, at = ''", [OUTSIDE, OUTSIDE_WHERE])
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """Insert one row (inside the caller's transaction) and return its id."""

@@ -90,6 +90,8 @@ class Author:
     at: str
 
     def __str__(self) -> str:
+        if self.user == "outside":  # changed with the data key, not through the app: nobody to name
+            return "someone outside PPO Panel (time unknown)"
         where = self.workstation or "an unknown workstation"
         try:
             when = f"{dt.datetime.fromisoformat(self.at):%d %b %Y %H:%M}"

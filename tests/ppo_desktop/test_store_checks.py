@@ -234,3 +234,27 @@ def test_entries_written_before_a_crash_cannot_be_cut_unnoticed(store: Path, dev
     again = admin(store, device)
     assert "cut short" in again.blocked
     again.close()
+
+
+def test_a_change_made_outside_the_app_is_not_credited_to_the_last_user(
+    store: Path, device: DeviceSecrets
+) -> None:
+    """Edited with a SQLCipher tool after the app closed, a record was stamped "by admin" (the last
+    app user) and travelled to the other laptop under that name."""
+    from db.vault import Vault
+    from ppo_desktop.services.exchange import Exchange
+    from ppo_desktop.transfer.sync import Author
+
+    ws = admin(store, device)
+    nid = Cases(ws).add_nominal(NominalDraft("Delta", "Fictional", area="Northbrook")).record.id
+    ws.close()
+    tool = Vault.open(store, ADMIN, user="admin", device=device)
+    tool.db.execute("UPDATE nominals SET area = 'Elsewhere' WHERE id = ?", [nid])
+    tool.db.conn.commit()
+    tool.close()
+    ws = admin(store, device)
+    [record] = Exchange(ws).records([("nominals", nid)])
+    assert record["by"]["area"][:2] == ["outside", "outside PPO Panel"]
+    assert str(Author.of(record["by"]["area"])) == "someone outside PPO Panel (time unknown)"
+    assert record["by"][""][0] == "admin"  # making the record (in the app) is still the app user's
+    ws.close()

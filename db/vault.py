@@ -65,6 +65,7 @@ class KeyGrant:
     # sealed for the first time, or a re-key that was interrupted after the store was re-keyed.
     rewrite: KeyFile | None = field(default=None, repr=False)
     recovery: bool = False  # opened by the recovery slot: by its kind, never by a label anyone can take
+    finishes_rekey: bool = False  # a re-key stopped part-way (killed) is finished by this opening
 
 
 class Vault:
@@ -92,6 +93,7 @@ class Vault:
         self._device = device
         self.unlocked_by = unlocked_by  # the slot label used, or "recovery"
         self.by_recovery_key = by_recovery_key  # the recovery slot opened it (its kind, not a label)
+        self.finished_rekey = False  # this opening finished a re-key that was stopped part-way
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -230,6 +232,7 @@ class Vault:
                 vault.close()
                 raise
             grant.paths.next_keyfile.unlink(missing_ok=True)  # the key file in use opened the store
+            vault.finished_rekey = grant.finishes_rekey
             return vault
         except BaseException:
             lock.release()
@@ -584,7 +587,7 @@ def _pending_rekey(
         return None  # the store still has the old key: the old key file stands
     if not waiting.matches(data_key) or not waiting.sealed_by(data_key):
         return None
-    return _grant(paths, waiting, data_key, slot, waiting)
+    return dataclasses.replace(_grant(paths, waiting, data_key, slot, waiting), finishes_rekey=True)
 
 
 def _grant(

@@ -175,6 +175,15 @@ def open_granted(
             ws.blocked = "; ".join(problems)
             return ws  # nothing is written, not even the unlock, until an administrator acknowledges
         with ws.transaction():
+            if vault.finished_rekey:  # the session that re-keyed stopped before recording it
+                ws.audit.record(
+                    AuditKind.ALTERATION,
+                    "store",
+                    vault.store_id,
+                    "Store re-keyed: finished at this unlock (the session that began it stopped part-way)",
+                    at=ws.now(),
+                    after={"key_generation": vault.key_generation},
+                )
             ws.audit.record(
                 AuditKind.SESSION,
                 "store",

@@ -258,3 +258,32 @@ def test_a_change_made_outside_the_app_is_not_credited_to_the_last_user(
     assert str(Author.of(record["by"]["area"])) == "someone outside PPO Panel (time unknown)"
     assert record["by"][""][0] == "admin"  # making the record (in the app) is still the app user's
     ws.close()
+
+
+def test_a_rekey_stopped_part_way_is_audited_when_the_next_unlock_finishes_it(
+    store: Path, device: DeviceSecrets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the store took its new key and before the key file did, the re-key left no audit
+    entry: the unlock that finishes it records it."""
+    import db.vault as vault_module
+
+    ws = admin(store, device)
+    replace = vault_module.os.replace
+
+    def dies(src: str, dst: str) -> None:
+        if str(dst).endswith(".ppo.keys"):
+            raise KeyboardInterrupt  # the process stops between re-keying the store and its key file
+        replace(src, dst)
+
+    monkeypatch.setattr(vault_module.os, "replace", dies)
+    with pytest.raises(KeyboardInterrupt):
+        Users(ws).rekey("a routine re-key")
+    monkeypatch.undo()
+    ws.vault.db.close()
+    ws.vault._lock.release()  # type: ignore[union-attr]  # (the process is gone)
+    again = admin(store, device)
+    summaries = [e.summary for e in again.audit.entries(limit=3)]
+    assert summaries[0] == "Store unlocked"
+    assert summaries[1].startswith("Store re-keyed: finished at this unlock")
+    assert again.blocked == ""
+    again.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind, RemovalReason, Strand
@@ -267,4 +267,18 @@ def test_the_next_persons_action_starts_empty_and_decisions_read_in_words(
     console.decision_form = lambda _kind: {"reason_code": "moved-away", "authority": "DI Example"}
     console.decide(DecisionKind.DESELECT)
     assert "Decided: De-select (Moved out of Thurrock Borough)" in console.decision_box.decided.text()
+    console.close()
+
+
+def test_alt_t_puts_the_keyboard_in_the_notes(qtbot: QtBot, ctx: AppContext) -> None:
+    """Alt+T showed the Notes tab but left the cursor in the Owner box: the notes went there."""
+    _candidate, member, _other = pick_people(ctx)
+    console = _console(qtbot, ctx, member)
+    console.action_owner.setFocus()
+    qtbot.waitUntil(console.action_owner.hasFocus)
+    qtbot.keyClick(console, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert console.tabs.currentWidget() is console.notes
+    qtbot.waitUntil(console.notes.hasFocus)
+    qtbot.keyClicks(QApplication.focusWidget(), "Engaging")
+    assert console.notes.toPlainText().endswith("Engaging") and console.action_owner.text() == ""
     console.close()

@@ -183,3 +183,29 @@ def test_the_projector_theme_side_panel_fits_at_1080(qtbot: QtBot, ctx: AppConte
     inner = widget.side_scroll.widget()
     assert inner is not None
     assert inner.minimumSizeHint().width() <= widget.side_scroll.viewport().width()  # nothing cut at the side
+
+
+def test_right_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: AppContext) -> None:
+    """"2, Right, 1" made 21 (Right moved inside the box): now the 2 is kept in its cell, and the 1 goes
+    into the next column's."""
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    window.open_case(new_cc_person(ctx))
+    view = window.case_view
+    view.scoring.score_now()
+    widget = view.scoring.widget
+    assert widget.model is not None
+    robbery = row_of(widget, "robbery")
+    widget.table.setFocus()
+    widget.table.setCurrentIndex(widget.model.index(robbery, 2))
+    qtbot.keyClicks(widget.table, "2")
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not widget.table
+    qtbot.keyClick(editor, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
+    assert widget.model.index(robbery, 2).data() == "2"
+    assert widget.table.currentIndex().column() == 3
+    qtbot.keyClicks(widget.table, "1")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
+    assert (widget.model.index(robbery, 2).data(), widget.model.index(robbery, 3).data()) == ("2", "1")

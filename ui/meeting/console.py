@@ -138,6 +138,9 @@ class ChairConsole(QMainWindow):
         self.tabs.addTab(summary_scroll, "S&ummary")
         self.tabs.addTab(self.scoring, "Sc&oring")
         self.tabs.addTab(self.notes, "No&tes")
+        # Alt+U / Alt+O / Alt+T: the tab shown and the keyboard in it (Alt+T left the cursor in a box
+        # the chair could not see, and the notes went there).
+        self.tabs.currentChanged.connect(self._into_tab)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.addWidget(self.heading)
@@ -349,6 +352,12 @@ class ChairConsole(QMainWindow):
 
     def request_lock(self) -> None:
         self.lock_requested.emit("lock now from the chair console (Ctrl+L)")
+
+    def _into_tab(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        target = self.scoring.widget.table if page is self.scoring else page
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def undo_last(self) -> None:
         self.decision_box.undo_last()

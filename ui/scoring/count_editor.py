@@ -1,4 +1,5 @@
-"""Typing a count into the scoring sheet: a plain box, so Up and Down move between rows."""
+"""Typing a count into the scoring sheet: a plain box, so the arrow keys move between cells — the
+count typed is kept first ("2, Right, 1" once made 21)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+STEPS = {Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0), Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1)}
+
 
 class CountDelegate(QStyledItemDelegate):
-    """A count is typed into a plain box (no spin arrows): Up and Down keep their meaning in the
-    sheet — the count typed is kept and the cursor moves to the row above or below."""
+    """A count is typed into a plain box (no spin arrows): the arrow keys keep their meaning in the
+    sheet — the count typed is kept and the cursor moves to the cell above, below, left or right."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:  # noqa: N802 - Qt's name
         editor = QLineEdit(parent)
@@ -39,13 +42,13 @@ class CountDelegate(QStyledItemDelegate):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if isinstance(watched, QLineEdit) and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+            step = STEPS.get(Qt.Key(event.key()))
             view = self.parent()
             if step and isinstance(view, QAbstractItemView):
                 current = view.currentIndex()
                 self.commitData.emit(watched)
                 self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.NoHint)
-                target = current.sibling(current.row() + step, current.column())
+                target = current.sibling(current.row() + step[0], current.column() + step[1])
                 if target.isValid():
                     view.setCurrentIndex(target)
                 return True

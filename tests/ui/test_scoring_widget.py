@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import Strand
@@ -130,9 +132,8 @@ def test_asset_sheet_has_no_count_table(qtbot: QtBot, ctx: AppContext) -> None:
     assert "Meets P&D nomination threshold: yes" in widget.flags.text()
 
 
-def test_down_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: AppContext) -> None:
-    """Typing 3 then Down: the 3 stays in its cell and the next row is current (a spin box took Down
-    as "one less")."""
+def robbery_count(qtbot: QtBot, ctx: AppContext) -> tuple[Any, int]:
+    """A new C&C sheet open in the case view, the cursor on the robbery row's first count cell."""
     window = MainWindow(ctx)
     show_active(qtbot, window)
     window.open_case(new_cc_person(ctx))
@@ -143,10 +144,22 @@ def test_down_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: AppC
     robbery = row_of(widget, "robbery")
     widget.table.setFocus()
     widget.table.setCurrentIndex(widget.model.index(robbery, 2))
-    qtbot.keyClicks(widget.table, "3")
+    return widget, robbery
+
+
+def editing(widget: Any) -> QWidget:
+    """The count box being typed into (not the table)."""
     editor = QApplication.focusWidget()
     assert editor is not None and editor is not widget.table
-    qtbot.keyClick(editor, Qt.Key.Key_Down)
+    return editor
+
+
+def test_down_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: AppContext) -> None:
+    """Typing 3 then Down: the 3 stays in its cell and the next row is current (a spin box took Down
+    as "one less")."""
+    widget, robbery = robbery_count(qtbot, ctx)
+    qtbot.keyClicks(widget.table, "3")
+    qtbot.keyClick(editing(widget), Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
     assert widget.model.index(robbery, 2).data() == "3"
     assert widget.table.currentIndex().row() == robbery + 1
@@ -188,20 +201,9 @@ def test_the_projector_theme_side_panel_fits_at_1080(qtbot: QtBot, ctx: AppConte
 def test_right_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: AppContext) -> None:
     """"2, Right, 1" made 21 (Right moved inside the box): now the 2 is kept in its cell, and the 1 goes
     into the next column's."""
-    window = MainWindow(ctx)
-    show_active(qtbot, window)
-    window.open_case(new_cc_person(ctx))
-    view = window.case_view
-    view.scoring.score_now()
-    widget = view.scoring.widget
-    assert widget.model is not None
-    robbery = row_of(widget, "robbery")
-    widget.table.setFocus()
-    widget.table.setCurrentIndex(widget.model.index(robbery, 2))
+    widget, robbery = robbery_count(qtbot, ctx)
     qtbot.keyClicks(widget.table, "2")
-    editor = QApplication.focusWidget()
-    assert editor is not None and editor is not widget.table
-    qtbot.keyClick(editor, Qt.Key.Key_Right)
+    qtbot.keyClick(editing(widget), Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
     assert widget.model.index(robbery, 2).data() == "2"
     assert widget.table.currentIndex().column() == 3

@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--same", action="append", help="N=NOMINAL_ID: pack person N is this nominal")
     p.add_argument("--new", action="append", help="N: pack person N is a new person")
     p.add_argument("--keep", action="append", help="N=here|there: which value stands for conflict N")
+    p.add_argument("--trust-fingerprint", help="a first pack: the fingerprint its sender reads out")
     p = command("audit-export", cmd_audit_export, "export audit entries as CSV for the DPO (administrators)")
     p.add_argument("--out", required=True)
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")

@@ -82,7 +82,8 @@ def cmd_transfer_import(args: argparse.Namespace) -> int:
             print("dry run: nothing was merged (add --commit --why REASON to merge; settle each conflict "
                   "with --keep N=here or --keep N=there)")  # fmt: skip
             return 0
-        transfer.commit(plan, decisions_of(args), justification=args.why or "", resolutions=_keep(args, plan))
+        transfer.commit(plan, decisions_of(args), justification=args.why or "", resolutions=_keep(args, plan),
+                        trusted=args.trust_fingerprint or "")  # fmt: skip
         print("merged")
     return 0
 

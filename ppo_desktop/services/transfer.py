@@ -332,13 +332,21 @@ class Transfer(TransferKeys):
         *,
         justification: str,
         resolutions: Mapping[str, str] | None = None,
+        trusted: str = "",
     ) -> Changes:
         """Merge the pack: ``decisions`` says who each possible duplicate is (person number →
         local id, or None for a new person); ``resolutions`` picks a side for each conflict
-        (its key → "here" or "there"). One transaction: all of it, or nothing."""
+        (its key → "here" or "there"). One transaction: all of it, or nothing. ``trusted``: on a
+        first exchange with a store, the fingerprint a person compared with the one its sender reads
+        out from their Settings — a new store's key is never taken on first use silently."""
         decisions = decisions or {}
         if not justification.strip():
             raise ServiceError("Merging a transfer pack needs the reason (recorded in the audit log).")
+        if plan.first_exchange and trusted.strip() != plan.fingerprint:
+            raise ServiceError(
+                f"This is the first pack from this store: compare its fingerprint ({plan.fingerprint}) with "
+                "the one its sender reads out from their Settings, and confirm it. Nothing was merged."
+            )
         undecided = [
             p.number for p in plan.people if p.fate == "possible-duplicate" and p.number not in decisions
         ]

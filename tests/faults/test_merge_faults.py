@@ -48,11 +48,12 @@ def test_a_store_that_cannot_grow_rolls_the_whole_merge_back(demo: Workspace, la
     pages = laptop.db.execute("PRAGMA page_count").fetchone()[0]
     laptop.db.execute(f"PRAGMA max_page_count = {pages + 2}")  # nearly full: room for a little only
     with pytest.raises(NotSaved, match="disk is full"):
-        transfer.commit(plan, justification="Chair's copy")
+        transfer.commit(plan, justification="Chair's copy", trusted=plan.fingerprint)
     assert _counts(laptop) == before  # not one record of it
     assert laptop.vault.integrity_check() == [] and laptop.audit.verify().ok
     laptop.db.execute("PRAGMA max_page_count = 1073741823")  # space freed: the same pack merges whole
-    transfer.commit(transfer.plan(data, passphrase=PACK), justification="Chair's copy")
+    plan = transfer.plan(data, passphrase=PACK)
+    transfer.commit(plan, justification="Chair's copy", trusted=plan.fingerprint)
     assert laptop.db.execute("SELECT count(*) FROM nominals").fetchone()[0] == len(people)
 
 
@@ -88,7 +89,8 @@ def test_kill_minus_nine_during_a_merge_leaves_nothing_half_merged(
             ws.close()
     ws = unlock(store, CHAIR_PASS, device=DeviceSecrets(None))
     try:  # and the same pack then merges whole
-        Transfer(ws).commit(Transfer(ws).plan(pack_file.read_bytes(), passphrase=PACK), justification="Again")
+        again = Transfer(ws).plan(pack_file.read_bytes(), passphrase=PACK)
+        Transfer(ws).commit(again, justification="Again", trusted=again.fingerprint)
         assert ws.db.execute("SELECT count(*) FROM nominals").fetchone()[0] == len(people)
     finally:
         ws.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ from db.device import DeviceSecrets
 from ppo_desktop import cli
 from ppo_desktop.services.session import unlock
 from tests.conftest import DEMO_DAY
+
+
+def fingerprint_in(dry_run: str) -> str:
+    """The sending store's fingerprint as a dry run prints it (what its sender reads out)."""
+    found = re.search(r"signed by the sending store's key ((?:[0-9A-F]{4} ?){8})", dry_run)
+    assert found, dry_run
+    return found.group(1).strip()
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -330,7 +338,11 @@ def test_transfer_pack_headless(
     code, stdout, err = run(["transfer-import", *chair, str(pack)], capsys)
     assert code == 0 and "2 people" in stdout and "dry run" in stdout, err
     assert "signed by the sending store's key" in stdout and "first exchange" in stdout
-    code, stdout, err = run(["transfer-import", *chair, str(pack), "--commit", "--why", "Panel"], capsys)
+    code, _, err = run(["transfer-import", *chair, str(pack), "--commit", "--why", "Panel"], capsys)
+    assert code == 1 and "compare its fingerprint" in err  # a first pack: a person compares first
+    trust = ["--trust-fingerprint", fingerprint_in(stdout)]
+    code, stdout, err = run(["transfer-import", *chair, str(pack), "--commit", "--why", "Panel", *trust],
+                            capsys)  # fmt: skip
     assert code == 0, err
     code, stdout, err = run(["transfer-import", *chair, str(pack)], capsys)
     assert "known key" in stdout and "nothing new for this laptop" in stdout  # merged once, then known
@@ -386,7 +398,10 @@ def test_the_outcome_goes_back_headless_and_a_conflict_is_settled_by_flag(
     code, _, err = run(["transfer-export", *store, "--out", str(back), "--since-last", "--recipient", "Chair",
                         "--why", "Panel"], capsys)  # fmt: skip
     assert code == 1 and "has not exchanged packs" in err
-    code, _, err = run(["transfer-import", *as_(chair), str(out), "--commit", "--why", "Panel"], capsys)
+    _, dry, _ = run(["transfer-import", *as_(chair), str(out)], capsys)
+    trust = ["--trust-fingerprint", fingerprint_in(dry)]
+    code, _, err = run(["transfer-import", *as_(chair), str(out), "--commit", "--why", "Panel", *trust],
+                       capsys)  # fmt: skip
     assert code == 0, err
     quorum(chair[0], chair_pass, "Quorate (chair)")
     quorum(str(demo_store), DEMO_PASSPHRASE, "Quorate (coordinator)")
@@ -396,9 +411,10 @@ def test_the_outcome_goes_back_headless_and_a_conflict_is_settled_by_flag(
     code, stdout, err = run(["transfer-import", *as_(store), str(back)], capsys)
     assert code == 0 and "conflict 1\t" in stdout and "1 conflict" in stdout, err
     assert "'Quorate (coordinator)'" in stdout and "'Quorate (chair)' (chair on" in stdout
-    code, _, err = run(["transfer-import", *store, str(back), "--commit", "--why", "Outcome"], capsys)
+    commit = ["transfer-import", *store, str(back), "--commit", "--why", "Outcome",
+              "--trust-fingerprint", fingerprint_in(stdout)]  # fmt: skip
+    code, _, err = run(commit, capsys)
     assert code == 1 and "1 conflict(s) need a person's choice" in err
-    commit = ["transfer-import", *store, str(back), "--commit", "--why", "Outcome"]
     code, _, err = run([*commit, "--keep", "1=sideways"], capsys)
     assert code == 1 and "--keep takes N=here or N=there" in err
     code, stdout, err = run([*commit, "--keep", "1=there"], capsys)

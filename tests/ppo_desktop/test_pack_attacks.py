@@ -35,7 +35,7 @@ def _real_payload(demo: Workspace, laptop: Workspace) -> dict[str, Any]:
     key = Transfer(laptop).public_key()
     data = Transfer(demo).export([1, 2], recipient_key=key, recipient="Chair", justification="Panel")
     plan = Transfer(laptop).plan(data)
-    Transfer(laptop).commit(plan, justification="Panel")
+    Transfer(laptop).commit(plan, justification="Panel", trusted=plan.fingerprint)
     return plan.payload
 
 
@@ -216,7 +216,8 @@ def test_a_final_score_sheet_is_never_rewritten_by_a_pack(demo: Workspace, lapto
     sheet["v"]["scorer"] = "Someone Else"
     sheet["vv"]["scorer"] = {"a-store-never-seen": 10**9}
     transfer = Transfer(laptop)
-    transfer.commit(transfer.plan(_forge(payload, laptop)), justification="Panel")
+    forged = transfer.plan(_forge(payload, laptop))
+    transfer.commit(forged, justification="Panel", trusted=forged.fingerprint)
     scorers = {r[0] for r in laptop.db.execute("SELECT scorer FROM score_sheets")}
     assert "Someone Else" not in scorers
 
@@ -247,7 +248,7 @@ def test_a_pack_never_changes_a_meeting_closed_here_silently(demo: Workspace, la
     assert plan.conflicts
     assert all("closed here: it changes only by amendment" in c.record for c in plan.conflicts)
     with pytest.raises(ServiceError, match="conflict"):
-        Transfer(demo).commit(plan, justification="Merging what arrived")
+        Transfer(demo).commit(plan, justification="Merging what arrived", trusted=plan.fingerprint)
     assert [(d.kind, d.note) for d in Meetings(demo).decisions(closed.id)] == before
 
 

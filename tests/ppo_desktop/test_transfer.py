@@ -43,7 +43,12 @@ def test_a_passphrase_pack_carries_cases_and_agenda_and_merges_once(
     transfer = Transfer(laptop)
     plan = transfer.plan(data, passphrase=PACK_PASSPHRASE)
     assert [p.fate for p in plan.people] == ["new"] * 3 and "and an agenda" in plan.summary()
-    transfer.commit(plan, justification="Chair's copy for the panel")
+    assert plan.first_exchange
+    for compared in ("", "0000 0000 0000 0000 0000 0000 0000 0000"):  # not compared, or not the same
+        with pytest.raises(ServiceError, match="first pack from this store: compare its fingerprint"):
+            transfer.commit(plan, justification="Chair's copy for the panel", trusted=compared)
+    assert _count(laptop, "nominals") == 0  # a new store's key is never taken silently
+    transfer.commit(plan, justification="Chair's copy for the panel", trusted=plan.fingerprint)
     assert _count(laptop, "nominals") == 3
     finals = demo.db.execute(
         f"SELECT count(*) FROM score_sheets WHERE state = 'final' AND nominal_id IN ({','.join('?' * 3)})",
@@ -69,7 +74,7 @@ def test_a_passphrase_pack_carries_cases_and_agenda_and_merges_once(
     }
     again = transfer.plan(data, passphrase=PACK_PASSPHRASE)
     assert again.people == () and "nothing new for this laptop" in again.summary()  # known by origin
-    transfer.commit(again, justification="Imported twice by mistake")
+    transfer.commit(again, justification="Imported twice by mistake", trusted=again.fingerprint)
     assert {t: _count(laptop, t) for t in before} == before  # the same pack adds nothing twice
 
 
@@ -122,9 +127,9 @@ def test_possible_duplicates_are_decided_by_a_person(demo: Workspace, laptop: Wo
     plan = transfer.plan(data, passphrase=PACK_PASSPHRASE)
     assert plan.people[0].fate == "possible-duplicate" and plan.people[0].nominal_id == local.id
     with pytest.raises(ServiceError, match="need a person's decision"):
-        transfer.commit(plan, justification="Panel")
+        transfer.commit(plan, justification="Panel", trusted=plan.fingerprint)
     assert _count(laptop, "memberships") == 0
-    transfer.commit(plan, {1: local.id}, justification="Panel")
+    transfer.commit(plan, {1: local.id}, justification="Panel", trusted=plan.fingerprint)
     assert _count(laptop, "nominals") == 1 and _count(laptop, "memberships") >= 1
 
 
@@ -149,5 +154,6 @@ def test_round_trip_of_the_whole_cohort_gives_the_same_cohort(demo: Workspace, l
         people, passphrase=PACK_PASSPHRASE, recipient="New laptop", justification="Move"
     )
     transfer = Transfer(laptop)
-    transfer.commit(transfer.plan(data, passphrase=PACK_PASSPHRASE), justification="Move")
+    moved = transfer.plan(data, passphrase=PACK_PASSPHRASE)
+    transfer.commit(moved, justification="Move", trusted=moved.fingerprint)
     assert cohort(laptop) == cohort(demo) and len(cohort(laptop)) == len(people)

@@ -27,7 +27,8 @@ def merge(target: Workspace, data: bytes, **resolutions: str) -> TransferPlan:
     transfer = Transfer(target)
     plan = transfer.plan(data, passphrase=PACK)
     decided = {p.number: p.nominal_id for p in plan.people if p.fate == "possible-duplicate"}
-    transfer.commit(plan, decided, justification="Exchange", resolutions=resolutions)
+    trusted = plan.fingerprint  # as read out by the other laptop's user
+    transfer.commit(plan, decided, justification="Exchange", resolutions=resolutions, trusted=trusted)
     return plan
 
 
@@ -70,7 +71,7 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     summary = plan.summary()
     assert "1 decision" in summary and "1 de-selection" in summary and "1 action" in summary
     assert not plan.conflicts and not plan.people  # every person was known already
-    Transfer(demo).commit(plan, justification="Outcome of the panel")
+    Transfer(demo).commit(plan, justification="Outcome of the panel", trusted=plan.fingerprint)
 
     person = people[0]
     assert Cases(demo).current_spell(person) is None  # de-selected on the coordinator's store too
@@ -122,15 +123,16 @@ def test_a_field_changed_on_both_laptops_goes_to_a_person(demo: Workspace, lapto
     assert conflict.there == "Quorate: police, probation, council" and conflict.there_by.user == "chair"
     before = _state(demo)
     with pytest.raises(ServiceError, match="1 conflict"):
-        transfer.commit(plan, justification="Outcome")
+        transfer.commit(plan, justification="Outcome", trusted=plan.fingerprint)
     assert _state(demo) == before  # nothing half-merged
-    transfer.commit(plan, justification="Outcome", resolutions={conflict.key: "there"})
+    there = {conflict.key: "there"}
+    transfer.commit(plan, justification="Outcome", resolutions=there, trusted=plan.fingerprint)
     assert Meetings(demo).get(meeting_id).quorum_note == "Quorate: police, probation, council"
     # The choice travels back: the chair's laptop takes the settled value without asking again.
     reply = send(demo, meeting_id, partner=laptop.vault.store_id)
     plan = Transfer(laptop).plan(reply, passphrase=PACK)
     assert not plan.conflicts
-    Transfer(laptop).commit(plan, justification="Settled")
+    Transfer(laptop).commit(plan, justification="Settled", trusted=plan.fingerprint)
     assert Meetings(laptop).get(chair_id).quorum_note == "Quorate: police, probation, council"
     assert Meetings(laptop).agenda(chair_id)[0].minutes == 25
 

@@ -71,9 +71,13 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
 
     def merge(plan: object) -> MergeAnswer:
         seen.append(plan.summary())  # type: ignore[attr-defined]
-        return MergeAnswer({}, "Chair's copy")
+        if len(seen) == 1:
+            return MergeAnswer({}, "Chair's copy")  # a first pack, its fingerprint not compared
+        return MergeAnswer({}, "Chair's copy", trusted=plan.fingerprint)  # type: ignore[attr-defined]
 
     receiver.transfers.ask_merge = merge  # type: ignore[assignment]
+    qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
+    assert "first pack from this store: compare its fingerprint" in receiver.error.text()  # nothing merged
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
     people = len(on_agenda)
     assert seen and "and an agenda" in seen[0] and f": {people} people ({people} new" in seen[0]
@@ -134,7 +138,7 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
     assert out.exists() and offered == [None]  # no partner yet: the whole meeting
 
     chair.transfers.ask_open = lambda: out
-    chair.transfers.ask_merge = lambda plan: MergeAnswer({}, "Chair's copy")
+    chair.transfers.ask_merge = lambda plan: MergeAnswer({}, "Chair's copy", trusted=plan.fingerprint)
     qtbot.mouseClick(chair.bring_button, Qt.MouseButton.LeftButton)
     assert "Merged" in chair.error.text()
     chair_meeting = laptop.meetings.all()[0]
@@ -165,7 +169,10 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
         assert isinstance(choice, QComboBox)
         choice.setCurrentIndex(choice.findData("there"))
         choice.activated.emit(choice.currentIndex())
-        return MergeAnswer(dialog.decisions(), "Outcome of the panel", dialog.resolutions())
+        assert plan.fingerprint in dialog.fingerprint_checked.text()  # type: ignore[attr-defined]
+        dialog.fingerprint_checked.setChecked(True)  # the chair's user read out the same words
+        return MergeAnswer(dialog.decisions(), "Outcome of the panel", dialog.resolutions(),
+                           plan.fingerprint)  # type: ignore[attr-defined]  # fmt: skip
 
     coordinator.transfers.ask_open = lambda: back
     coordinator.transfers.ask_merge = settle
@@ -191,7 +198,7 @@ def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     seal = {"passphrase": "a long pack passphrase", "recipient": "x", "justification": "y"}
     first = Transfer(laptop.ws).plan(Transfer(ctx.ws).export([], meeting_id=meeting.id, **seal),
                                      passphrase="a long pack passphrase")  # fmt: skip
-    Transfer(laptop.ws).commit(first, justification="Chair's copy")
+    Transfer(laptop.ws).commit(first, justification="Chair's copy", trusted=first.fingerprint)
     chair_meeting = laptop.meetings.all()[0]
     laptop.meetings.set_quorum_note(chair_meeting.id, "Chair's words")
     ctx.meetings.set_quorum_note(meeting.id, "Coordinator's words")
@@ -203,7 +210,7 @@ def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     qtbot.addWidget(screen)
     screen.transfers.ask_open = lambda: back
     screen.transfers.ask_passphrase = lambda: "a long pack passphrase"
-    screen.transfers.ask_merge = lambda plan: MergeAnswer({}, "Outcome")
+    screen.transfers.ask_merge = lambda plan: MergeAnswer({}, "Outcome", trusted=plan.fingerprint)
     qtbot.mouseClick(screen.bring_button, Qt.MouseButton.LeftButton)
     assert "1 conflict(s) need a person's choice" in screen.error.text()
     assert ctx.meetings.get(meeting.id).quorum_note == "Coordinator's words"

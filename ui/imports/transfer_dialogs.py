@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -163,6 +164,12 @@ class MergeDialog(QDialog):
         reason = QFormLayout()
         add_rows(reason, (("&Why:", self.reason),))
         layout.addLayout(reason)
+        # A first pack from a store: its key is trusted only once a person has compared fingerprints.
+        self.fingerprint_checked = QCheckBox(
+            f"The sender read out this same fingerprint: {plan.fingerprint} (first exchange with this store)"
+        )
+        self.fingerprint_checked.setVisible(plan.first_exchange)
+        layout.addWidget(self.fingerprint_checked)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(900, 500)
@@ -183,6 +190,7 @@ class MergeAnswer:
     decisions: dict[int, int | None]  # possible duplicate → local person (None: a new person)
     reason: str
     resolutions: dict[str, str] = field(default_factory=dict)  # conflict → "here" or "there"
+    trusted: str = ""  # a first exchange: the fingerprint the person compared with the sender's
 
 
 class _Reported:
@@ -252,7 +260,8 @@ class TransferActions:
             return
         merged = self.ctx.perform(
             lambda: self.transfer.commit(
-                plan, answer.decisions, justification=answer.reason, resolutions=answer.resolutions
+                plan, answer.decisions, justification=answer.reason, resolutions=answer.resolutions,
+                trusted=answer.trusted,
             ),
             _Reported(self.report),
         )
@@ -291,7 +300,8 @@ class TransferActions:
         dialog = MergeDialog(plan, self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return MergeAnswer(dialog.decisions(), dialog.reason.text(), dialog.resolutions())
+        trusted = plan.fingerprint if dialog.fingerprint_checked.isChecked() else ""
+        return MergeAnswer(dialog.decisions(), dialog.reason.text(), dialog.resolutions(), trusted)
 
 
 def key_row(actions: TransferActions) -> QVBoxLayout:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 from ppo_desktop import paths
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, no_device, resolve
 from ppo_desktop.paths import store_exists
-from ui import input_guard, theme
+from ui import input_guard, platform, theme
 from ui.errors import install_excepthook
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("PPO Panel")
     theme.apply(app)
     input_guard.install(app)
+    app.installEventFilter(platform.CaptureGuard(app))  # on Windows: only the projector in a screen share
     install_excepthook()
     from ppo_desktop.partial_files import remove_leftovers
 

@@ -16,11 +16,11 @@ from ppo_desktop.services.session import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
 from ppo_desktop.services.settings import backup_days, lock_minutes
 from ppo_desktop.services.workspace import Workspace
+from ui import platform
 from ui.clipboard import ClipboardGuard
 from ui.context import AppContext
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
-from ui.os_lock import OsLockWatcher
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
 
@@ -37,7 +37,7 @@ class SessionController(QObject):
         self.window: MainWindow | None = None
         self.idle: IdleWatcher | None = None
         self.clipboard = ClipboardGuard(self)
-        self.os_lock = OsLockWatcher(self)
+        self.os_lock = platform.lock_watcher(self)
         self.os_lock.lock_requested.connect(self._os_locked)
         self.unlock_dialog: UnlockDialog | None = None
         self.reenrol_dialog: QDialog | None = None
@@ -48,6 +48,8 @@ class SessionController(QObject):
         window = MainWindow(ctx)
         window.resize(1280, 760)
         window.show()
+        if hasattr(self.os_lock, "register"):  # Windows: the session's notifications come to this window
+            self.os_lock.register(window)
         if place:
             window.restore(place)
         window.lock_requested.connect(self.lock)

@@ -53,6 +53,8 @@ def _font(label: QLabel, px: int, *, bold: bool = False) -> None:
 
 
 class ProjectorWindow(QWidget):
+    for_the_room = True  # the one window a shared screen should show (ui.platform.CaptureGuard)
+
     def __init__(self) -> None:
         # The room's screen never takes the keyboard from the chair's console.
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)

@@ -13,7 +13,7 @@ from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.nominations import Nominations
-from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
@@ -146,7 +146,7 @@ class Meetings(MeetingRecord):
         """What the rules say should be discussed, minus what is already on the agenda."""
         meeting = self.get(meeting_id)
         on_agenda = {i.nominal_id for i in self.agenda(meeting_id)}
-        cases, sheets = Cases(self.ws), ScoreSheets(self.ws)
+        cases, pools = Cases(self.ws), Pools(self.ws)
         cohort = cases.cohort()
         found = propose(
             meeting.held_on,
@@ -155,9 +155,9 @@ class Meetings(MeetingRecord):
             Nominations(self.ws).open_nominations(),
             Actions(self.ws).open_actions(),
             cases.histories(r.nominal for r in cohort),
-            sheets.asset_readings(),
+            pools.asset_readings(),
             cases.latest_sentences(),
-            sheets.last_scored(),
+            pools.last_scored(),
             self._list_reviewed_on(),
         )
         titles = {i.title for i in self.agenda(meeting_id) if i.nominal_id is None}

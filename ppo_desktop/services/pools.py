@@ -1,6 +1,6 @@
 """Who is ranked for selection: each strand's pool on sheets of its own matrix (its threshold and
-capacity applied), and the ASSET readings the agenda proposals read. A part of ``ScoreSheets`` (the
-same service, in a module of its own)."""
+capacity applied), and what the agenda proposals read of the sheets (ASSET readings, when each
+person was last scored). A service of its own, composed where it is used."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ppo_desktop.scoring import (
     DefinitionError,
     InputError,
     score,
+    shipped,
 )
 from ppo_desktop.scoring.criteria import Fact, evaluate_all
 from ppo_desktop.services import rows
@@ -26,9 +27,10 @@ from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.workspace import Workspace
 
 
-class SelectionPools:
-    ws: Workspace
-    catalogue: Catalogue  # given by ScoreSheets
+class Pools:
+    def __init__(self, ws: Workspace, catalogue: Catalogue | None = None) -> None:
+        self.ws = ws
+        self.catalogue = catalogue or shipped()
 
     def pool(self, strand: Strand) -> Ranking:
         """Candidates nominated for ``strand`` and its current cohort, ranked together on sheets of the

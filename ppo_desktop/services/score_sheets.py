@@ -23,7 +23,6 @@ from ppo_desktop.scoring import (
 from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
-from ppo_desktop.services.pools import SelectionPools
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 
@@ -39,7 +38,7 @@ class LineChange:
         return self.after - (self.before or 0.0)
 
 
-class ScoreSheets(SelectionPools):
+class ScoreSheets:
     def __init__(self, ws: Workspace, catalogue: Catalogue | None = None) -> None:
         self.ws = ws
         self.catalogue = catalogue or shipped()

@@ -20,6 +20,7 @@ from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.settings import Settings
@@ -314,7 +315,7 @@ def test_pd_pool_takes_only_the_eligible_and_shows_a_shortfall(panel: Panel) -> 
         people[name] = nid = panel.person(name, dob=dt.date(2010, 1, 1))
         nominate(panel.ws, nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
         asset_sheet(panel.ws, nid, asset, rosh)
-    pool = ScoreSheets(panel.ws).pool(Strand.PREVENT_DETER)
+    pool = Pools(panel.ws).pool(Strand.PREVENT_DETER)
     within = {r.entry.name.split(",")[0] for r in pool.rows if r.above_line}
     assert within == {"ABOVE", "HARM", "LOW"}  # 21 is not above 21
     level = next(r for r in pool.rows if r.entry.nominal_id == people["Level"])
@@ -328,7 +329,7 @@ def test_pd_pool_holds_at_most_twenty_highest_first(panel: Panel) -> None:
         nid = panel.person(f"Young{chr(65 + i)}", dob=dt.date(2010, 1, 1))
         nominate(panel.ws, nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
         asset_sheet(panel.ws, nid, 22 + i)
-    pool = ScoreSheets(panel.ws).pool(Strand.PREVENT_DETER)
+    pool = Pools(panel.ws).pool(Strand.PREVENT_DETER)
     assert [r.entry.total for r in pool.rows if r.above_line] == [float(t) for t in range(43, 23, -1)]
     assert pool.shortfall == 0
 
@@ -339,7 +340,7 @@ def test_an_asset_sheet_never_ranks_someone_in_the_cc_pool(panel: Panel) -> None
     asset_sheet(panel.ws, nid, 40)
     nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
     entry = next(
-        r.entry for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows if r.entry.nominal_id == nid
+        r.entry for r in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows if r.entry.nominal_id == nid
     )
     assert entry.total is None
 
@@ -391,7 +392,7 @@ def test_inclusion_criteria_read_recorded_case_facts(panel: Panel) -> None:
     nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
 
     def inclusion() -> str:
-        return next(r.entry.inclusion for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows)
+        return next(r.entry.inclusion for r in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows)
 
     assert "C&C inclusion criterion" in inclusion() or "inclusion criterion" in inclusion()
     assert "not known" in inclusion() and "NIM core nominal not known" in inclusion()
@@ -559,7 +560,7 @@ def test_a_stale_sheet_ranks_in_the_pool_and_says_so(panel: Panel, day: dt.date,
     panel.select(member, Strand.CATCH_CONVICT, START)
     cc_sheet(panel, member, dt.date(2024, 2, 1))
     panel.on(day)
-    pool = ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT)
+    pool = Pools(panel.ws).pool(Strand.CATCH_CONVICT)
     entry = next(r for r in pool.rows if r.entry.nominal_id == member)
     assert entry.entry.total is not None and entry.entry.scored_on == dt.date(2024, 2, 1)
     assert entry.entry.stale is stale and (pool.stale == [entry.entry]) is stale
@@ -570,7 +571,7 @@ def test_strands_counted_together_say_what_they_hold(panel: Panel) -> None:
     """Thurrock: C&C and R&R together at least 20 (000 App. 1), said in the Candidates pool."""
     for name in ("One", "Two"):
         panel.select(panel.person(name), Strand.CATCH_CONVICT, START)
-    pool = ScoreSheets(panel.ws).pool(Strand.REHABILITATE_RESETTLE)
+    pool = Pools(panel.ws).pool(Strand.REHABILITATE_RESETTLE)
     held = "C&C + R&R: at least 20 (000 App. 1); they hold 2 now: 18 short of the minimum"
     assert pool.group_notes == (held,)
 
@@ -593,7 +594,7 @@ def test_staffordshire_identifies_pd_by_its_own_groups_not_by_asset(panel: Panel
         nominate(panel.ws, nid, Strand.PREVENT_DETER, dt.date(2024, 12, 1))
     staffs_pd_sheet(panel.ws, warned, reprimand_warning_abc=True)
     staffs_pd_sheet(panel.ws, none_of_them)
-    pool = {r.entry.nominal_id: r for r in ScoreSheets(panel.ws).pool(Strand.PREVENT_DETER).rows}
+    pool = {r.entry.nominal_id: r for r in Pools(panel.ws).pool(Strand.PREVENT_DETER).rows}
     assert pool[warned].entry.eligible and pool[warned].above_line
     assert "reprimand, final warning or ABC" in pool[warned].entry.why
     assert not pool[none_of_them].entry.eligible and "ASSET" not in pool[none_of_them].entry.why
@@ -700,7 +701,7 @@ def test_a_count_over_twelve_months_lapses_twelve_months_after_it_was_recorded(
     nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
     panel.cases.record_fact(nid, "dv_incidents_12m", 12)
     panel.on(day)
-    inclusion = next(r.entry.inclusion for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows)
+    inclusion = next(r.entry.inclusion for r in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows)
     assert ("Domestic violence 'gold' status: yes" in inclusion) is known
     assert ("domestic incidents in 12 months not known" in inclusion) is not known
     assert ("dv_incidents_12m" in ScoreSheets(panel.ws).person_facts(nid)) is known

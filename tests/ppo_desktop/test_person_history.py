@@ -17,7 +17,7 @@ from db.history_migration import events_from_spells
 from ppo_desktop.domain import Basis, DecisionKind, Membership, Sentence, Status, Strand
 from ppo_desktop.rules.history import Event, EventKind, Stage, derive
 from ppo_desktop.services.performance import Performance
-from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.workspace import ServiceError
 from tests.ppo_desktop.test_lifecycle import START, Panel, kinds
 
@@ -51,7 +51,7 @@ def test_moved_to_rr_then_deselected_leaves_the_scheme(panel: Panel) -> None:
     with pytest.raises(ServiceError, match="not on the scheme, so cannot be retained"):
         panel.decide(nid, dt.date(2024, 7, 1), DecisionKind.RETAIN)
     panel.on(dt.date(2024, 8, 1))
-    assert nid not in {row.entry.nominal_id for row in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows}
+    assert nid not in {row.entry.nominal_id for row in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows}
     panel.decide(nid, dt.date(2025, 1, 1), DecisionKind.SELECT, strand=Strand.CATCH_CONVICT,
                  basis=Basis.PROLIFIC, status=Status.OFFENDING_CJS)  # fmt: skip
     state = panel.cases.history(nid)
@@ -99,7 +99,7 @@ def test_the_amber_list_is_reconsidered_three_months_before_release_or_at_once(
     assert panel.cases.current_spell(nid) is None
     assert set(kinds(panel, nid, START + dt.timedelta(days=800))) == {"amber-release"}
     panel.on(dt.date(2024, 7, 1))
-    assert nid not in {r.entry.nominal_id for r in ScoreSheets(panel.ws).pool(Strand.CATCH_CONVICT).rows}
+    assert nid not in {r.entry.nominal_id for r in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows}
     sizes = Performance(panel.ws).report().table("capacity")
     row = next(r for r in sizes.rows if r[0] == Strand.CATCH_CONVICT.long_name)
     assert (row[1], row[2]) == (0, 1)  # cohort 0, amber list 1: reported apart

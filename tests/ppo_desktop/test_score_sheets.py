@@ -12,6 +12,7 @@ from ppo_desktop.rules.ranking import PoolEntry, rank
 from ppo_desktop.scoring import DefinitionError, shipped
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -142,7 +143,7 @@ def test_pool_ranks_candidates_with_cohort(ws: Workspace) -> None:
     for nid, robberies in ((member, 1), (candidate.id, 3)):
         sheet = sheets.start(nid).record
         sheets.save_draft(sheet.id, {**sheet.inputs, "offences": {"robbery": {"convicted": robberies}}})
-    ranking = sheets.pool(Strand.CATCH_CONVICT)
+    ranking = Pools(ws).pool(Strand.CATCH_CONVICT)
     assert [(r.entry.nominal_id, r.entry.is_member, r.entry.draft) for r in ranking.rows] == [
         (candidate.id, False, True),
         (member, True, True),

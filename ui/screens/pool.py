@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from ppo_desktop.domain import Nomination, Strand
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
-from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services.pools import Pools
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel, fmt_date
@@ -65,7 +65,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.sheets = ScoreSheets(ctx.ws)
+        self.pools = Pools(ctx.ws)
         self.strand = QComboBox()
         for s in Strand:
             self.strand.addItem(f"{s.value} — {ctx.ws.profile().strand_name(s)}", s.value)
@@ -128,7 +128,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
 
     def reload(self) -> None:
         strand = Strand(self.strand.currentData())
-        ranking = self.sheets.pool(strand)
+        ranking = self.pools.pool(strand)
         self.pool.set_rows(ranking.rows)
         # The threshold and inclusion columns only where the matrix / profile states them.
         headers = [c.title for c in POOL_COLUMNS]

@@ -88,8 +88,13 @@ def test_f6_brings_the_projector_forward_and_back(qtbot: QtBot, ctx: AppContext)
     qtbot.waitUntil(console.projector.isVisible)
     qtbot.keyClick(console, Qt.Key.Key_F6)
     assert console.projector_in_front and console.isActiveWindow()  # the keyboard stays with the chair
+    assert not console.projector.curtained
     qtbot.keyClick(console, Qt.Key.Key_F6)
-    assert not console.projector_in_front
+    # Sent back: curtained where it stands — the room never sees the window that lies behind it.
+    assert not console.projector_in_front and console.projector.curtained and console.projector.isVisible()
+    assert console.projector.visible_texts() == []
+    qtbot.keyClick(console, Qt.Key.Key_F6)
+    assert console.projector_in_front and not console.projector.curtained
     console.close()
 
 

@@ -54,16 +54,19 @@ class ProjectorControls:
         self._shown()
 
     def bring_forward(self) -> None:
-        """One screen too narrow for both: the projector in front, or back behind the console (the
-        keyboard stays with the console either way)."""
+        """One screen too narrow for both (F6): the projector in front, showing the room's view, or
+        "sent back" — curtained where it stands, never lowered: lowered, the room saw whatever window
+        lay behind it (the coordinator's screen, addresses and intelligence). The keyboard stays with
+        the console either way."""
         if not self.projector.isVisible():
             return
         self.in_front = not self.in_front
         if self.in_front:
             self.projector.raise_()
-        else:
-            self.projector.lower()
-            self.console.raise_()
+            if self.projector.curtained:
+                self.toggle_curtain()  # the room's view comes back (its disclosure recorded first)
+        elif not self.projector.curtained:
+            self.toggle_curtain()
         self.console.activateWindow()
 
     def toggle_curtain(self) -> None:

@@ -31,3 +31,27 @@ def test_every_screen_fits_the_smallest_supported_screen(qtbot: QtBot, ctx: AppC
                 sideways.setdefault(name, []).append(f"{inner.minimumSizeHint().width()} > {room}")
     assert window.size().width() == SMALLEST[0]
     assert sideways == {}, sideways
+
+
+def test_the_chair_console_fits_with_a_score_sheet_open(qtbot: QtBot, ctx: AppContext) -> None:
+    """The console grew past the screen when a sheet opened (1,504 px on a 1,366 screen), cutting off
+    the decisions and the action form."""
+    from ppo_desktop.domain import Strand
+    from tests.ui.test_meeting_e2e import planned_meeting
+    from ui.meeting.console import ChairConsole
+
+    meeting = planned_meeting(ctx)
+    member = next(r for r in ctx.cases.cohort(include_former=False)
+                  if r.membership and r.membership.strand is Strand.CATCH_CONVICT)  # fmt: skip
+    ctx.meetings.add_item(meeting, "Member", nominal_id=member.nominal.id)
+    console = ChairConsole(ctx, meeting)
+    qtbot.addWidget(console)
+    console.resize(*SMALLEST)
+    console.show()
+    console.go_to(next(i for i, it in enumerate(console.items) if it.nominal_id == member.nominal.id))
+    console.scoring.score_now()
+    console.tabs.setCurrentWidget(console.scoring)
+    hint = console.minimumSizeHint()
+    assert hint.width() <= SMALLEST[0] and hint.height() <= SMALLEST[1], (hint.width(), hint.height())
+    assert console.size().width() == SMALLEST[0]  # it did not grow
+    console.close()

@@ -446,6 +446,27 @@ def m0017_offences(db: Database) -> None:
     )
 
 
+@migrations()
+def m0018_chain_witness(db: Database) -> None:
+    """What each partner laptop's audit log looked like when its packs came in, and what a partner
+    found about ours (see ``services.witness``). Kept on this laptop: none of it travels as records."""
+    db.executescript(
+        """
+        CREATE TABLE witnessed_heads (
+            partner TEXT NOT NULL, seq INTEGER NOT NULL, mac TEXT NOT NULL, seen_at TEXT NOT NULL,
+            PRIMARY KEY (partner, seq));
+        CREATE TABLE witness_asks (
+            partner TEXT PRIMARY KEY, seq INTEGER NOT NULL, upto INTEGER NOT NULL);
+        CREATE TABLE witness_asked_of_us (partner TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+        CREATE TABLE witness_findings (
+            id INTEGER PRIMARY KEY, partner TEXT NOT NULL,
+            about TEXT NOT NULL CHECK (about IN ('here', 'partner')), seq INTEGER NOT NULL,
+            kind TEXT NOT NULL, found_at TEXT NOT NULL, acknowledged INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (partner, about, seq, kind));
+        """
+    )
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

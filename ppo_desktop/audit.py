@@ -193,6 +193,16 @@ class AuditLog:
         """The newest entry's MAC: printed in document footers so a copy can be tied to the log."""
         return str(self.anchor().get("mac", GENESIS))
 
+    def closing_head(self, entity: str, entity_id: object, summary: str) -> str:
+        """The chain head at the entry recording ``summary`` about a record ('SEQ:MAC…', as the
+        minutes print it for ``ppo-admin verify --witness``); '' if this store never recorded it."""
+        row = self._db.execute(
+            "SELECT seq, mac FROM audit WHERE entity = ? AND entity_id = ? AND summary = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            [entity, str(entity_id), summary],
+        ).fetchone()
+        return f"{row[0]}:{row[1][:16]}" if row else ""
+
     def search(
         self,
         *,

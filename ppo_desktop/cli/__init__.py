@@ -73,7 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the administrator's display name")
     p = command("demo", cmd_demo, "create the fictional demo store", store=False)
     p.add_argument("store", nargs="?", help="where to create it (default: the user data folder)")
-    command("verify", cmd_verify, "check the store's integrity, the audit chain and the unlock checks")
+    p = command("verify", cmd_verify, "check the store's integrity, the audit chain and the unlock checks")
+    p.add_argument(
+        "--witness",
+        metavar="HEAD",
+        help="a chain head printed on the minutes or a document (e.g. 1234:3f9a0c1d…): "
+        "check the store's audit log still holds it",
+    )
     p = command("remove-user", cmd_remove_user, "remove a user's access; re-keys the store (administrators)")
     p.add_argument("old_user", help="the user to remove")
     p.add_argument(

@@ -15,6 +15,7 @@ from ppo_desktop.cli.common import (
     read_secret,
 )
 from ppo_desktop.domain import Role
+from ppo_desktop.services import witness
 from ppo_desktop.services.session import change_passphrase, create_store, reenrol
 from ppo_desktop.services.users import Users
 from ppo_desktop.services.workspace import ServiceError
@@ -54,10 +55,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
         problems = ws.vault.integrity_check()
         report = ws.audit.verify()
         blocked = ws.blocked
+        try:
+            witnessed = witness.check_printed(ws, args.witness) if args.witness else None
+        except ServiceError as exc:
+            raise CliError(str(exc)) from None
     print("integrity: ok" if not problems else "integrity: FAILED\n  " + "\n  ".join(problems))
     print(report)
     print("unlock checks: ok" if not blocked else f"unlock checks: FAILED — {blocked}")
-    return 0 if not problems and report.ok and not blocked else EXIT_FAILURE
+    if witnessed is not None:
+        print("printed head: held" if not witnessed else f"printed head: NOT HELD — {witnessed}")
+    return 0 if not problems and report.ok and not blocked and not witnessed else EXIT_FAILURE
 
 
 def cmd_remove_user(args: argparse.Namespace) -> int:

@@ -48,6 +48,7 @@ class MinutesData:
     carried: tuple[tuple[str, Action], ...]  # (person, action) open from earlier meetings or overdue
     amendments: tuple[tuple[str, str, str], ...]  # (when, who, text)
     reason_labels: dict[str, str]
+    closed_head: str = ""  # the audit chain at the meeting's close ('SEQ:MAC…'), if closed here
 
 
 def _who(n: Nominal | None, fallback: str) -> str:
@@ -180,6 +181,14 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
             ]
         )
     )
+    if data.closed_head:
+        story.append(
+            para(
+                f"Audit log at the meeting's close: entry {data.closed_head}. Keep this page: "
+                f"'ppo-admin verify --witness {data.closed_head}' checks the store still holds it.",
+                "small",
+            )
+        )
     if data.amendments:
         story.append(para("Amendments after the meeting closed", "h2"))
         story.append(

@@ -102,6 +102,7 @@ class Documents:
             carried,
             tuple(self.meetings.amendments(meeting_id)),
             self.reason_labels(),
+            self.ws.audit.closing_head("meeting", meeting_id, "Meeting closed"),
         )
         kind = "Minutes (executive summary)" if summary else "Minutes"
         title = f"{kind} — {m.panel}, {m.held_on:%d %b %Y}"

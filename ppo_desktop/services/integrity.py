@@ -9,6 +9,7 @@ when a check fails.
   copy of the store (with or without its key file) put back, are noticed. The anchor only moves
   forward, and never while a problem stands.
 - Every user record (role, active) carries its seal: a role raised with raw SQL is refused.
+- No partner laptop has found this store's audit log rolled back or cut (``services.witness``).
 
 A failure blocks every change (nothing is written, not even the unlock) until an administrator
 acknowledges it with a reason; the acknowledgement is itself audited, and it moves the anchor on.
@@ -27,6 +28,7 @@ from typing import Any
 from db import migrations
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
+from ppo_desktop.services.witness import Witness
 from ppo_desktop.services.workspace import PermissionDenied, ServiceError, Workspace
 
 GUARDS = (
@@ -116,6 +118,7 @@ def problems(ws: Workspace) -> list[str]:
     tampered = tampered_users(ws)
     if tampered:
         found.append(f"user record(s) changed outside PPO Panel: {', '.join(tampered)}")
+    found.extend(Witness(ws).problems())
     return found
 
 
@@ -161,6 +164,7 @@ def acknowledge(ws: Workspace, reason: str) -> None:
     with ws.vault.transaction():
         restore_guards(ws)  # what the check found changed is put back, never accepted as it is
         reverted = {user_id: revert_user(ws, user_id) for user_id in tampered_users(ws)}
+        Witness(ws).acknowledge()  # a rollback a partner saw: accepted as it is now, with the reason
         ws.audit.record(
             AuditKind.ALTERATION,
             "store",

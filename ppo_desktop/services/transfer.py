@@ -24,7 +24,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
 from ppo_desktop.scoring import Definition, score
-from ppo_desktop.services import passphrases
+from ppo_desktop.services import passphrases, witness
 from ppo_desktop.services.cases import NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
@@ -32,6 +32,7 @@ from ppo_desktop.services.merge import Conflict, Merge, Reconciliation
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.transfer_keys import TransferKeys
+from ppo_desktop.services.witness import Witness
 from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
 from ppo_desktop.transfer import pack
 from ppo_desktop.transfer.checks import check_payload
@@ -91,6 +92,7 @@ class TransferPlan:
     first_exchange: bool = False  # no key known for that store yet: this one will be pinned
     preview: Preview = field(default_factory=Preview)  # people not yet decided taken as new
     scored: Mapping[str, str] = field(default_factory=dict)  # each sheet's breakdown, worked out here
+    rollbacks: tuple[str, ...] = ()  # what the pack's chain head says about either store's audit log
 
     @property
     def sender(self) -> str:
@@ -137,7 +139,8 @@ class TransferPlan:
             n = len(self.conflicts)
             parts.append(f"{n} conflict{'s' if n > 1 else ''}")
         agenda = " and an agenda" if self.payload.get("meeting") else ""
-        return f"From {self.sender}{agenda}: {', '.join(parts) or 'nothing new for this laptop'}"
+        text = f"From {self.sender}{agenda}: {', '.join(parts) or 'nothing new for this laptop'}"
+        return "".join((text, *(f". WARNING — {r}" for r in self.rollbacks)))
 
 
 class Transfer(TransferKeys):
@@ -203,6 +206,7 @@ class Transfer(TransferKeys):
         upto = self.exchange.tick()
         records = self.exchange.records(keys)
         people = self._people_of(records)
+        chain = Witness(self.ws).outgoing(known["store"] if known else None)
         payload = {
             "format": FORMAT,
             "from": {
@@ -217,6 +221,7 @@ class Transfer(TransferKeys):
             "meeting": self.exchange.uid("meetings", meeting_id) if meeting_id is not None else None,
             "records": records,
             "disclosures": self.exchange.disclosures(people),
+            "chain": chain,
         }
         try:
             public = pack.parse_public_key(recipient_key) if recipient_key else None
@@ -237,6 +242,7 @@ class Transfer(TransferKeys):
         if known is not None:
             with self.ws.transaction():
                 self.exchange.sent(known["store"], keys, upto)
+                Witness(self.ws).sent(known["store"], chain, upto)
         return data
 
     def _people_of(self, records: Iterable[dict[str, Any]]) -> set[int]:
@@ -268,6 +274,7 @@ class Transfer(TransferKeys):
                 own_store=self.ws.vault.store_id,
                 exists=self._exists,
             )
+            chain = witness.parse(payload.get("chain"))
         except PackError as exc:
             raise ServiceError(str(exc)) from None
         sender = str(payload["from"]["store"])
@@ -283,7 +290,15 @@ class Transfer(TransferKeys):
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
         merge = self.merger.reconcile(payload["records"], people)
         self._keep_local(merge, people)
-        return TransferPlan(payload, fates, opened.fingerprint, not pinned, Preview.of(merge), scored)
+        label = TransferPlan(payload, ()).sender
+        rollbacks = Witness(self.ws).preview(sender, label, chain, self._ack(payload))
+        return TransferPlan(
+            payload, fates, opened.fingerprint, not pinned, Preview.of(merge), scored, tuple(rollbacks)
+        )
+
+    def _ack(self, payload: dict[str, Any]) -> int | None:
+        """What a pack addressed to this store says it has merged of ours (None: not addressed here)."""
+        return payload.get("ack") if payload.get("to") == self.ws.vault.store_id else None
 
     def _refuse_borrowed_name(self, sender: str, payload: dict[str, Any]) -> None:
         """A store never seen, under the name of one this laptop exchanges with ("From h.chair …"):
@@ -380,11 +395,12 @@ class Transfer(TransferKeys):
             written = self.merger.apply(merge, plan.sender, justification)
             self._derive_again(merge)
             shown = self.exchange.merge_disclosures(payload.get("disclosures", []), plan.sender)
-            ours = payload.get("to") == self.ws.vault.store_id
             merged = [
                 (o.table, o.local_id) for o in merge.outcomes if o.local_id is not None and not o.left_out
             ]
-            ack = payload.get("ack") if ours else None
+            ack = self._ack(payload)
+            chain = witness.parse(payload.get("chain"))
+            Witness(self.ws).received(sender_store, plan.sender, chain, ack)
             self.exchange.received(sender_store, plan.sender, int(payload["upto"]), ack, merged)
             touched = sorted(
                 o.local_id for o in merge.outcomes if o.table == "nominals" and o.local_id is not None

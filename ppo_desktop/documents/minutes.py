@@ -182,6 +182,7 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
         )
     )
     if data.closed_head:
+        story.append(Spacer(1, 2 * mm))
         story.append(
             para(
                 f"Audit log at the meeting's close: entry {data.closed_head}. Keep this page: "

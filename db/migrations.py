@@ -467,6 +467,33 @@ def m0018_chain_witness(db: Database) -> None:
     )
 
 
+@migrations()
+def m0019_retention_schedule(db: Database) -> None:
+    """Retention by schedule: legal holds on a person (left out of every class until lifted), and the
+    audit log's own class — an entry's content may be blanked (its digests kept) for entries up to
+    the number an audit retention is erasing, as for a person's entries during their erasure."""
+    db.executescript(
+        """
+        CREATE TABLE legal_holds (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            reason TEXT NOT NULL, placed_by TEXT NOT NULL, placed_at TEXT NOT NULL,
+            lifted_by TEXT, lifted_at TEXT, lifted_reason TEXT);
+        CREATE INDEX legal_holds_nominal ON legal_holds(nominal_id);
+        CREATE TABLE erasing_audit (upto INTEGER NOT NULL);
+        DROP TRIGGER audit_no_update;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            WHEN NOT (OLD.v = 2 AND (OLD.nominal_id IN (SELECT nominal_id FROM erasing)
+                                     OR OLD.seq <= (SELECT coalesce(max(upto), 0) FROM erasing_audit))
+                      AND NEW.seq = OLD.seq AND NEW.at = OLD.at AND NEW.user_id = OLD.user_id
+                      AND NEW.workstation = OLD.workstation AND NEW.kind = OLD.kind
+                      AND NEW.entity = OLD.entity AND NEW.entity_id IS OLD.entity_id
+                      AND NEW.nominal_id IS OLD.nominal_id AND NEW.mac = OLD.mac AND NEW.v = OLD.v
+                      AND OLD.digests IS NULL AND NEW.digests IS NOT NULL)
+            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+        """
+    )
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

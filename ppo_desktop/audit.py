@@ -21,6 +21,8 @@ from ppo_desktop import clock
 from ppo_desktop.domain import AuditEntry
 
 GENESIS = "0" * 64
+_EXPIRING = "at < ? AND kind != ? AND v = ? AND digests IS NULL"
+AUDIT_RETENTION = "audit"  # an erasure entry about the log itself: after["upto"] explains blanks
 VERSION = 2  # entries chained over digests of their content, so the content can be redacted
 CONTENT = ("summary", "before", "after", "justification")  # redactable on erasure; digests kept
 REDACTED = "(erased after the retention review)"
@@ -138,8 +140,9 @@ class AuditLog:
         prev = GENESIS
         expected_seq = 1
         count = 0
-        redacted: set[int] = set()
-        erased: set[int] = set()
+        redacted: list[tuple[int, int | None]] = []
+        erased: set[int | None] = set()
+        expired = 0  # entries up to this number may be blanked by the audit log's own retention
         cursor = self._db.execute(f"SELECT {', '.join(FIELDS)}, v, digests, mac FROM audit ORDER BY seq")
         for values in cursor:
             row = dict(zip((*FIELDS, "v", "digests", "mac"), values, strict=True))
@@ -158,19 +161,18 @@ class AuditLog:
                 )
                 if not blank:
                     return ChainReport(False, count, prev, f"entry {row['seq']} has been altered")
-                redacted.add(row["nominal_id"])
+                redacted.append((row["seq"], row["nominal_id"]))
             if row["kind"] == AuditKind.ERASURE.value:
                 erased.add(row["nominal_id"])
+                if row["entity"] == AUDIT_RETENTION and row["after"]:
+                    expired = max(expired, int(json.loads(row["after"]).get("upto", 0)))
             prev = row["mac"]
             expected_seq += 1
             count += 1
-        if unexplained := redacted - erased:
-            return ChainReport(
-                False,
-                count,
-                prev,
-                f"entries about nominal {min(unexplained)} were blanked without an erasure",
-            )
+        if unexplained := [(seq, n) for seq, n in redacted if n not in erased and seq > expired]:
+            seq, nominal = unexplained[0]
+            whose = f"about nominal {nominal}" if nominal is not None else f"from {seq}"
+            return ChainReport(False, count, prev, f"entries {whose} were blanked without an erasure")
         return ChainReport(True, count, prev)
 
     def anchor(self) -> dict[str, Any]:
@@ -242,10 +244,31 @@ class AuditLog:
         """Blank the content of a person's entries, keeping each one's digests so the chain still
         verifies. Only inside an erasure (the store allows it then, and only then). Returns
         (entries redacted, older entries that cannot be: they were chained over their content)."""
+        redacted = self._blank("nominal_id = ? AND v = ? AND digests IS NULL", [nominal_id, VERSION])
+        older = self._db.execute(
+            "SELECT count(*) FROM audit WHERE nominal_id = ? AND v < ?", [nominal_id, VERSION]
+        ).fetchone()[0]
+        return redacted, int(older)
+
+    def expiring(self, before: dt.datetime) -> tuple[int, int]:
+        """(how many entries, the newest one's number) whose content the audit log's retention would
+        blank: written before ``before``, not yet blanked, not an erasure (erasures explain blanks)."""
+        sql = f"SELECT count(*), max(seq) FROM audit WHERE {_EXPIRING}"
+        count, upto = self._db.execute(sql, self._expiring(before)).fetchone()
+        return int(count), int(upto or 0)
+
+    def redact_before(self, before: dt.datetime) -> int:
+        """Blank the content of the entries ``expiring`` names (inside an audit retention: the store
+        allows it for entries up to the number it is erasing, and only then)."""
+        return self._blank(_EXPIRING, self._expiring(before))
+
+    def _expiring(self, before: dt.datetime) -> list[object]:
+        return [before.isoformat(timespec="seconds"), AuditKind.ERASURE.value, VERSION]
+
+    def _blank(self, where: str, params: list[object]) -> int:
         redacted = 0
         for seq, *content in self._db.execute(
-            f"SELECT seq, {', '.join(CONTENT)} FROM audit WHERE nominal_id = ? AND v = ? AND digests IS NULL",
-            [nominal_id, VERSION],
+            f"SELECT seq, {', '.join(CONTENT)} FROM audit WHERE {where}", params
         ).fetchall():
             digests = json.dumps(dict(zip(CONTENT, map(_digest, content), strict=True)))
             self._db.execute(
@@ -254,10 +277,7 @@ class AuditLog:
                 [REDACTED, digests, seq],
             )
             redacted += 1
-        older = self._db.execute(
-            "SELECT count(*) FROM audit WHERE nominal_id = ? AND v < ?", [nominal_id, VERSION]
-        ).fetchone()[0]
-        return redacted, int(older)
+        return redacted
 
     def _mac(self, prev: str, row: dict[str, Any]) -> str:
         if row.get("v", 1) >= VERSION:

@@ -39,8 +39,10 @@ ORDER = (
     "transfer",
     "actions",
     "list-review",
+    "retention",
 )
 LIST_REVIEW = "Review of the whole list"  # the agenda item's title (its reasons say what)
+RETENTION_REVIEW = "Yearly retention review"  # an item about the store, no names in it
 LIST_REVIEW_MONTHS = 3  # "at least quarterly" (002 §4.2, item 4)
 RELEASE_HORIZON_MONTHS = 3  # "imminent": a local reading
 
@@ -149,6 +151,15 @@ def _list_review(
         f"{horizon:%d %b %Y}: {releases} (see their cases; a {RELEASE_HORIZON_MONTHS}-month horizon is a "
         "local choice).",
     )
+    return [proposal]
+
+
+def retention_review(reason: str) -> list[Proposal]:
+    """The yearly reminder that the retention schedule is due to be applied ('' when it is not)."""
+    if not reason:
+        return []
+    proposal = Proposal(None, RETENTION_REVIEW)
+    proposal.add("retention", reason)
     return [proposal]
 
 

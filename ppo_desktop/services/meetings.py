@@ -7,13 +7,14 @@ import json
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import AgendaItem, Decision, ItemState, Meeting, MeetingState
-from ppo_desktop.rules.agenda import LIST_REVIEW, Proposal, propose
+from ppo_desktop.rules.agenda import LIST_REVIEW, Proposal, propose, retention_review
 from ppo_desktop.services import rows
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.pools import Pools
+from ppo_desktop.services.retention import Retention
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
 
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
@@ -159,7 +160,7 @@ class Meetings(MeetingRecord):
             cases.latest_sentences(),
             pools.last_scored(),
             self._list_reviewed_on(),
-        )
+        ) + retention_review(Retention(self.ws).reminder(meeting.held_on))
         titles = {i.title for i in self.agenda(meeting_id) if i.nominal_id is None}
         return [
             p for p in found if (p.nominal_id not in on_agenda if p.nominal_id else p.title not in titles)

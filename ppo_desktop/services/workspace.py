@@ -71,6 +71,7 @@ class Topic(StrEnum):
     AUDIT = "audit"
     ACCESS_RESTRICTIONS = "access_restrictions"
     OFFENCES = "offences"
+    LEGAL_HOLDS = "legal_holds"
 
 
 def topics(names: Iterable[str]) -> frozenset[Topic]:

@@ -52,7 +52,7 @@ def test_who_is_due_for_review(ws: Workspace) -> None:
     recent = _former(ws, "Recentlygone", dt.date(2025, 6, 1))
     current = Cases(ws).add_nominal(NominalDraft("Stillhere", "Fictional")).record
     due = Retention(ws).due()
-    assert [c.nominal_id for c in due] == [old] and "over 6 years ago" in due[0].why
+    assert [c.nominal_id for c in due] == [old] and "people off the scheme are kept 6 years" in due[0].why
     assert recent not in {c.nominal_id for c in due} and current.id not in {c.nominal_id for c in due}
 
 
@@ -125,3 +125,150 @@ def test_every_table_about_people_is_erased_with_the_person() -> None:
     handled_otherwise = {"agenda_items": "kept, anonymised", "audit": "redacted to digests",
                          "erasing": "the erasure's own marker"}  # fmt: skip
     assert about_people - set(PERSON_TABLES) - set(handled_otherwise) == set()
+
+
+# -- the schedule (issue 27, deliver 2) --------------------------------------------------------------
+
+
+def _due(ws: Workspace, on: dt.date, record_class: str) -> list[int]:
+    return [d.record_id for d in Retention(ws).review(on).of(record_class)]
+
+
+def test_the_schedule_is_data_each_period_with_its_source_changed_only_by_an_administrator(
+    ws: Workspace,
+) -> None:
+    retention = Retention(ws)
+    schedule = {p.record_class: p for p in retention.schedule()}
+    assert list(schedule) == ["people_off_scheme", "people_not_selected", "meetings", "score_sheets", "audit"]
+    assert schedule["people_off_scheme"].months == 12 * ws.profile().retention_years
+    assert all(p.source for p in schedule.values())
+    retention.set_period("meetings", 36, "Fictionshire information policy §4.2")
+    assert str(retention.period("meetings")).startswith(
+        "Meeting records of closed meetings: 3 years (Fictionshire information policy §4.2)"
+    )
+    [entry] = [e for e in ws.audit.search() if e.entity == "setting"][:1]
+    assert entry.summary == "Retention period changed: Meeting records of closed meetings"
+    with pytest.raises(ServiceError, match="where the period comes from"):
+        retention.set_period("audit", 12, " ")
+    with pytest.raises(ServiceError, match="between 1 month"):
+        retention.set_period("audit", 0, "local choice")
+    user = Users(ws).add("coord", "Coordinator", Role.COORDINATOR, "coordinator passphrase 1").record
+    with pytest.raises(PermissionDenied):
+        Retention(Workspace(ws.vault, user)).set_period("audit", 12, "local choice")
+
+
+def test_each_class_is_due_the_day_after_its_period_ends(ws: Workspace) -> None:
+    from ppo_desktop.domain import NominationState
+    from ppo_desktop.services.nominations import Nominations
+
+    former = _former(ws, FAMILY, dt.date(2019, 3, 1))  # off the scheme: 6 years
+    assert _due(ws, dt.date(2025, 3, 1), "people_off_scheme") == []
+    assert _due(ws, dt.date(2025, 3, 2), "people_off_scheme") == [former]
+
+    never = Cases(ws).add_nominal(NominalDraft("Nevertaken-Retentiontest", "Fictional")).record.id
+    nominations = Nominations(ws)
+    made = nominations.nominate(never, agency="Police", nominator="DS Example", strand=Strand.CATCH_CONVICT,
+                                basis=Basis.PROLIFIC, reason="Test", on=dt.date(2024, 11, 24))  # fmt: skip
+    nominations.set_state(made.record.id, NominationState.DECLINED, justification="Not selected")
+    assert _due(ws, dt.date(2026, 11, 24), "people_not_selected") == []  # 24 months, a local choice
+    assert _due(ws, dt.date(2026, 11, 25), "people_not_selected") == [never]
+
+    meetings = Meetings(ws)
+    meeting = meetings.plan("Panel", dt.date(2020, 6, 1)).record
+    meetings.add_attendee(meeting.id, "DS Example", "Police", "Member")
+    meetings.start(meeting.id)
+    meetings.close(meeting.id)
+    assert _due(ws, dt.date(2026, 6, 1), "meetings") == []  # 72 months
+    assert _due(ws, dt.date(2026, 6, 2), "meetings") == [meeting.id]
+
+    sheets = ScoreSheets(ws)
+    [earlier] = [s.id for s in sheets.history(former)]  # scored today (24 Nov 2026), final
+    assert _due(ws, dt.date(2029, 11, 25), "score_sheets") == []  # no later sheet: it stays
+    first = sheets.start(former).record
+    sheets.finalise(first.id)
+    assert _due(ws, dt.date(2029, 11, 24), "score_sheets") == []  # 36 months
+    assert _due(ws, dt.date(2029, 11, 25), "score_sheets") == [earlier]  # superseded, and old
+
+    newest = ws.audit.anchor()["seq"]  # every entry here was written on 24 Nov 2026
+    assert _due(ws, dt.date(2032, 11, 24), "audit") == []  # 72 months
+    assert _due(ws, dt.date(2032, 11, 25), "audit") == [newest]
+
+
+def test_a_legal_hold_keeps_a_person_out_of_every_class_until_lifted(ws: Workspace) -> None:
+    nid = _former(ws, FAMILY, dt.date(2019, 3, 1))
+    retention = Retention(ws)
+    with pytest.raises(ServiceError, match="needs its reason"):
+        retention.hold(nid, "")
+    retention.hold(nid, "Civil claim, Fictionshire County Court (test)")
+    assert retention.due() == [] and [d.record_id for d in retention.review().held] == [nid]
+    with pytest.raises(ServiceError, match="under a legal hold"):
+        retention.erase(nid, justification="Retention review")
+    with pytest.raises(ServiceError, match="already under a legal hold"):
+        retention.hold(nid, "Again")
+    retention.lift(nid, "Claim settled (test)")
+    assert [d.record_id for d in retention.due()] == [nid]
+    retention.erase(nid, justification="Retention review")
+    assert ws.db.execute("SELECT count(*) FROM legal_holds").fetchone()[0] == 0  # erased with them
+    assert ws.audit.verify().ok
+
+
+def test_erasing_a_class_takes_only_what_is_due_and_the_chain_still_verifies(ws: Workspace) -> None:
+    meetings, sheets, retention = Meetings(ws), ScoreSheets(ws), Retention(ws)
+    old = meetings.plan("Panel", dt.date(2019, 6, 1)).record
+    recent = meetings.plan("Panel", dt.date(2026, 6, 1)).record
+    nid = _former(ws, FAMILY, dt.date(2019, 3, 1))
+    for m in (old, recent):
+        meetings.add_attendee(m.id, "Dr Example Chair", "Police", "Chair")
+        item = meetings.add_item(m.id, "Review", nominal_id=nid, reasons=["x"]).record
+        meetings.set_notes(item.id, "Notes about Fictional (test)")
+        meetings.start(m.id)
+        meetings.close(m.id)
+    retention.hold(nid, "Inquiry (test)")
+    assert _due(ws, ws.today(), "meetings") == []  # a held person's meeting stays whole
+    retention.lift(nid, "Inquiry closed (test)")
+    retention.erase_class("meetings", justification="Retention review 2026")
+    assert [a.name for a in meetings.attendance(recent.id)] == ["Dr Example Chair"]
+    assert meetings.attendance(old.id) == [] and all(i.notes == "" for i in meetings.agenda(old.id))
+
+    for _ in range(2):
+        sheets.finalise(sheets.start(nid).record.id)
+    kept = sheets.history(nid)[0].id
+    with pytest.raises(ServiceError, match="Nothing in that class is due"):
+        retention.erase_class("score_sheets", justification="Retention review")
+
+    retention.set_period("audit", 1, "local choice (test)")
+    retention.set_period("score_sheets", 1, "local choice (test)")
+    later = Retention(Workspace(ws.vault, ws.user, clock=lambda: dt.datetime(2027, 1, 5, tzinfo=dt.UTC)))
+    assert len(later.review().of("score_sheets")) == 2  # the two superseded, not the latest
+    later.erase_class("score_sheets", justification="Retention review 2027")
+    assert [s.id for s in sheets.history(nid)] == [kept]  # final sheets go only by the schedule
+    upto = later.review().of("audit")[0].record_id
+    later.erase_class("audit", justification="Retention review 2027")
+    report = ws.audit.verify()
+    assert report.ok, report
+    blanked = ws.db.execute("SELECT count(*), max(seq) FROM audit WHERE digests IS NOT NULL").fetchone()
+    assert blanked[0] > 0 and blanked[1] <= upto
+    assert FAMILY.upper() not in " ".join(e.summary for e in ws.audit.search(limit=10_000) if e.seq <= upto)
+    with pytest.raises(ServiceError, match="one at a time"):
+        retention.erase_class("people_off_scheme", justification="Retention review")
+    # An entry after the erased range, blanked by hand, is not explained by it.
+    Cases(ws).add_nominal(NominalDraft("Afterwards", "Fictional"))
+    ws.db.execute("DROP TRIGGER audit_no_update")
+    ws.db.execute("INSERT INTO erasing_audit VALUES (?)", [upto + 5])
+    ws.audit.redact_before(dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    assert "blanked without an erasure" in ws.audit.verify().problem
+
+
+def test_the_yearly_reminder_is_proposed_for_the_agenda_until_a_review_is_run(ws: Workspace) -> None:
+    from ppo_desktop.rules.agenda import RETENTION_REVIEW
+
+    meetings = Meetings(ws)
+    meeting = meetings.plan("Panel", dt.date(2026, 12, 1)).record
+    [proposal] = [p for p in meetings.proposals(meeting.id) if p.title == RETENTION_REVIEW]
+    assert proposal.nominal_id is None and "none recorded" in proposal.reasons[0]
+    Retention(ws).dry_run()
+    assert [e.summary for e in ws.audit.search() if e.entity == "retention"] == ["Retention dry run"]
+    assert not [p for p in meetings.proposals(meeting.id) if p.title == RETENTION_REVIEW]
+    a_year_on = meetings.plan("Panel", dt.date(2027, 11, 24)).record
+    [again] = [p for p in meetings.proposals(a_year_on.id) if p.title == RETENTION_REVIEW]
+    assert "last 24 Nov 2026" in again.reasons[0]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from db.errors import VaultError
 from ppo_desktop.cli.common import EXIT_FAILURE, CliError
-from ppo_desktop.cli.dpo import cmd_restrict, cmd_subject_access
+from ppo_desktop.cli.dpo import cmd_restrict, cmd_retention, cmd_subject_access
 from ppo_desktop.cli.records import (
     cmd_audit_export,
     cmd_document,
@@ -171,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--withheld", required=True, help="a kind of record (decisions) or one (decisions:12)")
     p.add_argument("--why", required=True, help="why it is necessary and proportionate")
     p.add_argument("--until", help="when it lapses (YYYY-MM-DD)")
+    p = command("retention", cmd_retention, "the retention schedule and what it has due today")
+    p.add_argument("--dry-run", action="store_true", help="record that the review was run (administrators)")
+    p.add_argument("--set", metavar="CLASS=MONTHS", help="change a class's period (with --source)")
+    p.add_argument("--source", help="where the period comes from: a policy paragraph, or 'local choice'")
+    p.add_argument("--hold", metavar="PERSON", help="place a legal hold on a person (with --why)")
+    p.add_argument("--lift", metavar="PERSON", help="lift a person's legal hold (with --why)")
+    p.add_argument("--why", help="the reason for a hold, or for lifting it")
     command("transfer-key", cmd_transfer_key, "print this store's public key for transfer packs")
     p = command(
         "transfer-export", cmd_transfer_export, "export cases / an agenda as an encrypted transfer pack"

@@ -50,3 +50,29 @@ def cmd_restrict(args: argparse.Namespace) -> int:
                                    reason=args.why, until=until)  # fmt: skip
     print(f"restricted: {args.withheld} (s.45(4)({args.ground}))")
     return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """The retention schedule and its dry run; with --set, --hold or --lift, a change (administrators)."""
+    from ppo_desktop.services.retention import Retention
+
+    with opened(args) as ws:
+        retention = Retention(ws)
+        if args.set:
+            record_class, _, months = args.set.partition("=")
+            if not months.isdigit():
+                raise CliError("--set takes CLASS=MONTHS, e.g. --set meetings=36 --source 'policy §4.2'")
+            retention.set_period(record_class, int(months), args.source or "")
+        for ref, change in ((args.hold, retention.hold), (args.lift, retention.lift)):
+            if ref:
+                change(nominal_id_of(ws, ref), args.why or "")
+        if args.dry_run:
+            retention.dry_run()
+        for period in retention.schedule():
+            print(period)
+        review = retention.review()
+        print(f"due on {review.on:%d %b %Y}: {len(review.due)}; held by a legal hold: {len(review.held)}")
+        for due in (*review.due, *review.held):  # references only: names stay in the store
+            held = " [legal hold]" if due in review.held else ""
+            print(f"  {due.record_class}: {due.ref} — {due.why}{held}")
+    return 0

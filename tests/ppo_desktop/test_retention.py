@@ -272,3 +272,25 @@ def test_the_yearly_reminder_is_proposed_for_the_agenda_until_a_review_is_run(ws
     a_year_on = meetings.plan("Panel", dt.date(2027, 11, 24)).record
     [again] = [p for p in meetings.proposals(a_year_on.id) if p.title == RETENTION_REVIEW]
     assert "last 24 Nov 2026" in again.reasons[0]
+
+
+def test_the_command_line_shows_the_schedule_and_places_a_hold_without_printing_names(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppo_desktop import cli
+    from tests.ppo_desktop.conftest import ADMIN_PASS
+
+    nid = _former(ws, FAMILY, dt.date(2019, 3, 1))
+    ref = Cases(ws).nominal(nid).ref
+    store = ws.vault.paths.store
+    ws.close()
+    monkeypatch.setenv("PPO_PASSPHRASE", ADMIN_PASS)
+    base = ["retention", str(store), "--user", "admin"]
+    assert cli.main([*base, "--hold", ref, "--why", "Inquiry (test)", "--set", "meetings=36",
+                     "--source", "Fictionshire policy §4"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Meeting records of closed meetings: 3 years (Fictionshire policy §4)" in out
+    assert f"people_off_scheme: {ref} — off the scheme since 01 Mar 2019" in out and "[legal hold]" in out
+    assert FAMILY.upper() not in out.upper()
+    assert cli.main([*base, "--set", "meetings=many"]) != 0
+    assert "CLASS=MONTHS" in capsys.readouterr().err

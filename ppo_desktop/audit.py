@@ -42,6 +42,11 @@ FIELDS = (
 )
 
 
+class OutsideTransaction(RuntimeError):
+    """A programming error: an audit entry written on its own, where a crash could keep the change and
+    lose the entry (or keep an entry for a change that never happened)."""
+
+
 class AuditKind(StrEnum):
     COLLECTION = "collection"
     ALTERATION = "alteration"
@@ -110,6 +115,8 @@ class AuditLog:
         Each entry has the ``record`` fields: kind, entity, entity_id, summary and optionally at,
         nominal_id, before, after, justification. Returns the last sequence number.
         """
+        if not self._db.conn.in_transaction:  # an entry must commit (or fail) with its change
+            raise OutsideTransaction("an audit entry is written inside the transaction of its change")
         end = self.anchor()
         seq, prev = (int(end["seq"]), str(end["mac"])) if end else (0, GENESIS)
         rows = []

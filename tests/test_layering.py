@@ -102,8 +102,13 @@ def test_the_clock_scan_would_catch_a_direct_read() -> None:
 # The vault is the workspace's: screens ask ``ws.status()`` (the admin CLI, in the core, may manage key
 # slots). A transaction is a service's: screens and importers call a service that opens one (and
 # audits what it writes).
+REFUSALS = r"ServiceError|PermissionDenied|StoreBlocked|NotSaved|OutputRefused"
 ROOM_RULES = {
     "the vault in ui": (re.compile(r"\.vault\b"), ("ui",), ()),
+    "the store's database in ui": (re.compile(r"\.db\b|\bexecute\(|\.table\("), ("ui",), ()),
+    "a service's refusal caught in ui but at its one door (ui/context.py)": (
+        re.compile(rf"\bexcept\b.*\b(?:{REFUSALS})\b"), ("ui",), ("ui/context.py",)
+    ),
     "a transaction opened outside ppo_desktop/services": (
         re.compile(r"\.writing\(|\.transaction\(\)"), ("ui", "ppo_desktop"), ("ppo_desktop/services/",)
     ),
@@ -143,9 +148,21 @@ def test_the_door_checks_would_catch_a_planted_breach() -> None:
         "ppo_desktop/imports/planted.py": "    with self.ws.writing():\n        pass\n",
         "ppo_desktop/services/fine.py": "    with self.ws.writing():\n        x = self.ws.vault.db\n",
     }
-    transaction, vault = (ROOM_RULES[r] for r in sorted(ROOM_RULES))
+    planted |= {
+        "ui/screens/reach.py": "ctx.ws.db.table('users').update('admin', {'role': 'x'})\n",
+        "ui/screens/catch.py": "try:\n    f()\nexcept (OSError, ServiceError) as exc:\n    pass\n",
+        "ui/context.py": "try:\n    f()\nexcept ServiceError as exc:\n    pass\n",
+    }
+    rules = dict(ROOM_RULES)
+    vault, transaction = rules["the vault in ui"], rules["a transaction opened outside ppo_desktop/services"]
+    database = rules["the store's database in ui"]
+    caught = next(v for k, v in rules.items() if k.startswith("a service's refusal"))
     assert _breaches(*vault, planted) == ["ui/screens/planted.py:1: status = ctx.ws.vault.read_only"]
     assert _breaches(*transaction, planted) == ["ppo_desktop/imports/planted.py:1: with self.ws.writing():"]
+    assert _breaches(*database, planted) == [
+        "ui/screens/reach.py:1: ctx.ws.db.table('users').update('admin', {'role': 'x'})"
+    ]
+    assert _breaches(*caught, planted) == ["ui/screens/catch.py:3: except (OSError, ServiceError) as exc:"]
 
 
 DATED = re.compile(r"\b(?:today|DEMO_DAY|TEST_NOW|timedelta|relativedelta|held_on|due_on)\b|dt\.date\(")

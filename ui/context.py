@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -16,6 +17,7 @@ from ppo_desktop.services.users import Users
 from ui.tasks import TaskRunner
 
 C = TypeVar("C", bound=Changes)
+T = TypeVar("T")
 
 
 class MessageArea(Protocol):
@@ -24,6 +26,37 @@ class MessageArea(Protocol):
     def setText(self, text: str) -> None: ...  # noqa: N802 - Qt's name
 
     def clear(self) -> None: ...
+
+
+class Said:
+    """A message area that is a function (a dialog's report line, a status bar's message)."""
+
+    def __init__(self, say: Callable[[str], object]) -> None:
+        self._say = say
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._say(text)
+
+    def clear(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A service call that went through, and what it returned (which may be None)."""
+
+    value: T
+
+
+def attempt(work: Callable[[], T], shown_in: MessageArea) -> Done[T] | None:
+    """The one place ``ui/`` meets a ServiceError: run a service call that is not a change (a case
+    opened, a document prepared, a draft kept — each may be refused or fail to be recorded); a refusal
+    is said in the screen's own message area and None returned. Changes go through ``perform``."""
+    try:
+        return Done(work())
+    except ServiceError as exc:
+        shown_in.setText(str(exc))
+        return None
 
 
 class AppContext(QObject):
@@ -50,11 +83,10 @@ class AppContext(QObject):
         """The one way a screen makes a change (Anki's CollectionOp): run the service call; a
         ServiceError is shown in the screen's own message area (and None returned), otherwise the
         area is cleared and the Changes broadcast to every screen that shows what they touch."""
-        try:
-            changes = change()
-        except ServiceError as exc:
-            shown_in.setText(str(exc))
+        done = attempt(change, shown_in)
+        if done is None:
             return None
+        changes = done.value
         shown_in.clear()
         self.broadcast(changes)
         return changes

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Role
-from ppo_desktop.services import ServiceError, integrity
-from ui.context import AppContext
+from ppo_desktop.services import integrity
+from ui.context import AppContext, Said, attempt
 from ui.meeting.console import ChairConsole
 from ui.performance.dashboard import PerformanceScreen
 from ui.reports.screen import ReportsScreen
@@ -141,10 +141,7 @@ class MainWindow(QMainWindow):
         reason = self.ask_acknowledgement()
         if not reason:
             return
-        try:
-            integrity.acknowledge(self.ctx.ws, reason)
-        except ServiceError as exc:
-            self.blocked_text.setText(str(exc))
+        if attempt(lambda: integrity.acknowledge(self.ctx.ws, reason), self.blocked_text) is None:
             return
         self.blocked.hide()
 
@@ -212,11 +209,9 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(NAV.index(name))
 
     def open_case(self, nominal_id: int) -> None:
-        try:
-            self.case_view.show_case(nominal_id)
-        except ServiceError as exc:  # e.g. the consultation cannot be recorded: the case stays shut
-            self.banner.setText(f"The case was not opened: {exc}")
-            self.banner.show()
+        said = Said(lambda text: self.banner.setText(f"The case was not opened: {text}"))
+        if attempt(lambda: self.case_view.show_case(nominal_id), said) is None:
+            self.banner.show()  # e.g. the consultation cannot be recorded: the case stays shut
             return
         self.stack.setCurrentWidget(self.case_view)
         self.case_view.tabs.setFocus()

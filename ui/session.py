@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ppo_desktop.domain import Role
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.session import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
@@ -18,7 +17,7 @@ from ppo_desktop.services.settings import backup_days, lock_minutes
 from ppo_desktop.services.workspace import Workspace
 from ui import platform
 from ui.clipboard import ClipboardGuard
-from ui.context import AppContext
+from ui.context import AppContext, Said, attempt
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
@@ -103,11 +102,12 @@ class SessionController(QObject):
         folder = backups.due(backup_days(ws))
         if folder is None or ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
             return
-        try:
-            job = backups.start(folder)
-        except ServiceError as exc:
-            window.statusBar().showMessage(f"The scheduled backup could not start: {exc}")
+        bar = window.statusBar()
+        said = Said(lambda text: bar.showMessage(f"The scheduled backup could not start: {text}"))
+        started = attempt(lambda: backups.start(folder), said)
+        if started is None:
             return
+        job = started.value
         window.statusBar().showMessage(f"Backing up to {folder}…")
 
         def done(info: Any) -> None:

@@ -164,3 +164,17 @@ def test_entries_from_before_redaction_still_verify(ws: Workspace) -> None:
     ws.db.execute("DROP TRIGGER audit_no_update")
     ws.db.execute('UPDATE audit SET after = \'{"family_name": "Forged"}\' WHERE seq = ?', [seq])
     assert "altered" in ws.audit.verify().problem
+
+
+def test_an_entry_is_written_only_inside_the_transaction_of_its_change(ws: Workspace) -> None:
+    """Written on its own, a crash between the change and its entry would keep one without the
+    other: the log refuses, and nothing is written."""
+    from ppo_desktop.audit import OutsideTransaction
+
+    before = ws.audit.anchor()
+    with pytest.raises(OutsideTransaction):
+        ws.audit.record(AuditKind.CONSULTATION, "nominal", 1, "Viewed (planted)")
+    assert ws.audit.anchor() == before
+    with ws.transaction():
+        ws.audit.record(AuditKind.CONSULTATION, "nominal", 1, "Viewed")
+    assert ws.audit.anchor()["seq"] == before["seq"] + 1

@@ -33,9 +33,8 @@ from ppo_desktop.imports.counts import CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
 from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
-from ppo_desktop.services import ServiceError
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
-from ui.context import AppContext
+from ui.context import AppContext, attempt
 
 KINDS = {
     "nominations": ("Nominations", nominations.FIELDS, nominations.REQUIRED),
@@ -243,13 +242,20 @@ class ImportDialog(QDialog):
             self.status.setText("Choose a file first.")
             return
         self._clear_results()
+        path = self.path
         try:
-            self.planning = self._importer().start(
-                self.path, source=self.source.text(), columns=self.mapping(), reading=self.reading()
+            started = attempt(
+                lambda: self._importer().start(
+                    path, source=self.source.text(), columns=self.mapping(), reading=self.reading()
+                ),
+                self.status,
             )
-        except (ImportProblem, ServiceError) as exc:
+        except ImportProblem as exc:
             self.status.setText(str(exc))
             return
+        if started is None:
+            return
+        self.planning = started.value
         self.progress.show()
         self.dry_run.setEnabled(False)
         self.stop.setEnabled(True)
@@ -260,16 +266,18 @@ class ImportDialog(QDialog):
         if planning is None:
             self.timer.stop()
             return
+        self.plan = None
         try:
-            done = planning.step()
-            so_far = ", ".join(f"{n:,} {fate}" for fate, n in sorted(planning.counts.items()))
-            self.status.setText(f"Dry run: {planning.rows_read:,} rows read ({so_far})…")
-            if not done:
-                return
-            self.plan = planning.result()
-        except (ImportProblem, ServiceError) as exc:
+            stepped = attempt(planning.step, self.status)
+            if stepped is not None:
+                so_far = ", ".join(f"{n:,} {fate}" for fate, n in sorted(planning.counts.items()))
+                self.status.setText(f"Dry run: {planning.rows_read:,} rows read ({so_far})…")
+                if not stepped.value:
+                    return
+                result = attempt(planning.result, self.status)
+                self.plan = result.value if result is not None else None
+        except ImportProblem as exc:
             self.status.setText(str(exc))
-            self.plan = None
         self._finish_run()
         if self.plan is not None:
             self._show_plan(self.plan)

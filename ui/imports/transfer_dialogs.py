@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.output_files import check_target, write_private
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.transfer import Transfer, TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
-from ui.context import AppContext
+from ui.context import AppContext, Said, attempt
 from ui.widgets import add_rows
 
 
@@ -232,13 +231,17 @@ class TransferActions:
         path = self.ask_save()
         if path is None:
             return
+        said = Said(self.report)
         try:
-            check_target(path, overwrite=True)
-            data = self.transfer.export([], meeting_id=meeting_id, **answer)  # type: ignore[arg-type]
-            write_private(path, data, overwrite=True)
-        except ServiceError as exc:
-            self.report(str(exc))
-            return
+            if attempt(lambda: check_target(path, overwrite=True), said) is None:
+                return
+            made = attempt(
+                lambda: self.transfer.export([], meeting_id=meeting_id, **answer),  # type: ignore[arg-type]
+                said,
+            )
+            if made is None:
+                return
+            write_private(path, made.value, overwrite=True)
         except OSError as exc:
             self.report(f"Could not save to {path}: {exc.strerror}")
             return
@@ -251,10 +254,13 @@ class TransferActions:
         try:
             data = path.read_bytes()
             passphrase = self.ask_passphrase() if mode_of(data) == "passphrase" else None
-            plan = self.transfer.plan(data, passphrase=passphrase)
-        except (OSError, PackError, ServiceError) as exc:
+        except (OSError, PackError) as exc:
             self.report(str(exc))
             return
+        planned = attempt(lambda: self.transfer.plan(data, passphrase=passphrase), Said(self.report))
+        if planned is None:
+            return
+        plan = planned.value
         answer = self.ask_merge(plan)
         if answer is None:
             return

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
 
-from ppo_desktop.services import ServiceError
+from ui.context import attempt
 from ui.meeting.presenter import MeetingPresenter
 
 NOTES_SAVE_MS = 800
@@ -91,12 +91,8 @@ class NotesPanel(QObject):
             self.presenter.settle_draft()
 
     def keep_draft(self) -> None:
-        try:
-            kept = self.presenter.keep_draft(self.editor.toPlainText())
-        except ServiceError as exc:
-            self.error.setText(str(exc))
-            return
-        if kept:
+        kept = attempt(lambda: self.presenter.keep_draft(self.editor.toPlainText()), self.error)
+        if kept is not None and kept.value:
             self.draft_kept.emit()
 
     def take_draft(self) -> None:

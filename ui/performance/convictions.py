@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Nominal
-from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services import Changes
 from ppo_desktop.services.cohort_years import CohortYear, CohortYears
 from ppo_desktop.services.workspace import Made
+from ui.context import attempt
 from ui.date_field import DateField
 from ui.widgets import add_rows
 
@@ -82,18 +83,20 @@ class CohortYearDialog(QDialog):
             self.error.setText(str(exc))
             return
         assert starts is not None
-        try:
-            self.made = self.years.create(
+        made = attempt(
+            lambda: self.years.create(
                 self.label.text(),
                 starts,
                 baseline=self.baseline.value(),
                 ceiling_pct=self.ceiling.text(),
                 stretch_pct=self.stretch.text() or None,
                 months_on_scheme=self.months.text() or None,
-            )
-        except ServiceError as exc:
-            self.error.setText(str(exc))
+            ),
+            self.error,
+        )
+        if made is None:
             return
+        self.made = made.value
         self.accept()
 
 
@@ -220,9 +223,8 @@ class ConvictionsDialog(QDialog):
             self.table.setCurrentIndex(self.model.index(0, 1))
 
     def save(self) -> None:
-        try:
-            self.changes_made = self.years.set_counts(self.year_id, self.model.changes())
-        except ServiceError as exc:
-            self.error.setText(str(exc))
+        saved = attempt(lambda: self.years.set_counts(self.year_id, self.model.changes()), self.error)
+        if saved is None:
             return
+        self.changes_made = saved.value
         self.accept()

@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Strand
 from ppo_desktop.performance.figures import Filters, Report
 from ppo_desktop.performance.tables import Table
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.performance import Performance
-from ui.context import AppContext
+from ui.context import AppContext, attempt
 from ui.date_field import DateField
 from ui.exporting import write_disclosed
 from ui.performance.charts import chart_view
@@ -149,10 +148,14 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
 
     def reload(self) -> None:
         try:
-            self.report = self.performance.report(self.filters())
-        except (ServiceError, ValueError) as exc:
+            filters = self.filters()
+        except ValueError as exc:  # a date typed that is not one
             self.status.setText(str(exc))
             return
+        made = attempt(lambda: self.performance.report(filters), self.status)
+        if made is None:
+            return
+        self.report = made.value
         self.status.setText(f"{self.report.filters.describe()}. Counts of 1–4 print and export as <5.")
         charts = {c.key: c for c in self.report.charts}
         self.tables.clear()

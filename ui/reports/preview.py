@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.output_files import check_target, suggested_name, write_private
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.documents import Document, Documents
+from ui.context import attempt
 from ui.reports.printing import print_pages, printer
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
@@ -193,17 +193,11 @@ class PdfPreview(QWidget):
     def _save_to(self, doc: Document, path: Path) -> None:
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
-        try:
-            check_target(path, overwrite=True)
-        except ServiceError as exc:
-            self.status.setText(str(exc))
+        if attempt(lambda: check_target(path, overwrite=True), self.status) is None:
             return
         if not self._disclose(doc, f"saved to {path}"):
             return
-        try:
-            write_private(path, doc.pdf, overwrite=True)
-        except ServiceError as exc:
-            self.status.setText(str(exc))
+        if attempt(lambda: write_private(path, doc.pdf, overwrite=True), self.status) is None:
             return
         self.status.setText(f"Saved an unencrypted copy to {path}; the disclosure is in the audit log.")
 
@@ -212,12 +206,13 @@ class PdfPreview(QWidget):
         if answer is None:
             return False
         recipient, reason = answer
-        try:
-            changes = self.documents.disclose(doc, how=how, recipient=recipient, justification=reason)
-        except ServiceError as exc:
-            self.status.setText(str(exc))
+        made = attempt(
+            lambda: self.documents.disclose(doc, how=how, recipient=recipient, justification=reason),
+            self.status,
+        )
+        if made is None:
             return False
-        self.disclosed.emit(changes)
+        self.disclosed.emit(made.value)
         return True
 
     def _enable(self, on: bool) -> None:

@@ -22,7 +22,7 @@ from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exports import Exports
-from ui.context import AppContext
+from ui.context import AppContext, attempt
 from ui.exporting import write_disclosed
 from ui.imports.transfer_dialogs import TransferActions
 from ui.reports.preview import PdfPreview
@@ -129,10 +129,7 @@ class ReportsScreen(QWidget):
             self.meeting.addItem(f"{m.held_on:%d %b %Y} — {m.panel} ({m.state.value})", m.id)
 
     def _with_meeting(self, action: Callable[[int], None]) -> None:
-        try:
-            action(self._meeting_id())
-        except ServiceError as exc:
-            self.error.setText(str(exc))
+        attempt(lambda: action(self._meeting_id()), self.error)
 
     def export_return(self) -> None:
         kind, year = self.returns.currentData()
@@ -170,11 +167,10 @@ class ReportsScreen(QWidget):
 
     def build(self, make: Callable[[], Document]) -> None:
         """Gather the records here (the store's thread), render the PDF on a worker, then preview."""
-        try:
-            document = make()
-        except ServiceError as exc:
-            self.error.setText(str(exc))
+        made = attempt(make, self.error)
+        if made is None:
             return
+        document = made.value
         self.error.clear()
         self.busy.show()
         for b in self.buttons.values():

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import ScoreSheet
 from ppo_desktop.scoring import Breakdown, Definition
-from ppo_desktop.services import ServiceError
 from ppo_desktop.services.score_sheets import ScoreSheets
+from ui.context import Said, attempt
 from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
 from ui.scoring.section_editors import section_editors
@@ -227,17 +227,22 @@ class ScoringWidget(QWidget):
         self.status.setText("Unsaved changes…")
         self.timer.start()
 
+    def _draft_not_saved(self, text: str) -> None:
+        self.status.setText(text)
+        self.error.emit(text)
+
     def flush(self) -> None:
         """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
         self.timer.stop()
         if self.session is None or not self.session.dirty or not self.sheets.ws.is_open:
             return
-        try:
-            made = self.session.save_draft(self.pnc_marker.isChecked())
-        except ServiceError as exc:
-            self.status.setText(str(exc))
-            self.error.emit(str(exc))
+        session = self.session
+        saved = attempt(
+            lambda: session.save_draft(self.pnc_marker.isChecked()), Said(self._draft_not_saved)
+        )
+        if saved is None:
             return
+        made = saved.value
         if made is not None:
             self.status.setText("Draft saved.")
             self.saved.emit(made)

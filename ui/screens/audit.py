@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.output_files import check_target, write_private
-from ppo_desktop.services import ServiceError
+from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import Documents
-from ui.context import AppContext
+from ui.context import AppContext, attempt
 from ui.refresh import EVERYTHING, RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
 from ui.screens.case_view import AUDIT_COLUMNS
@@ -118,24 +118,29 @@ class AuditScreen(RefreshWhenShown, QWidget):
         if path is None:
             return
         docs = Documents(self.ctx.ws)
-        try:
-            data, people = docs.audit_export(**self.criteria())  # type: ignore[arg-type]
-            answer = self.ask_disclosure("Audit log export")
-            if answer is None:
-                return
+        made = attempt(lambda: docs.audit_export(**self.criteria()), self.result)  # type: ignore[arg-type]
+        answer = self.ask_disclosure("Audit log export") if made is not None else None
+        if made is None or answer is None:
+            return
+        data, people = made.value
+
+        def disclose_and_write() -> Changes:
             check_target(path, overwrite=True)
             changes = docs.disclose_export(
-                "Audit log export",
-                data,
-                people,
-                how=f"saved to {path}",
-                recipient=answer[0],
+                "Audit log export", data, people, how=f"saved to {path}", recipient=answer[0],
                 justification=answer[1],
-            )
+            )  # fmt: skip
             write_private(path, data, overwrite=True)
-        except (ServiceError, OSError) as exc:
+            return changes
+
+        try:
+            written = attempt(disclose_and_write, self.result)
+        except OSError as exc:
             self.result.setText(str(exc))
             return
+        if written is None:
+            return
+        changes = written.value
         self.result.setText(f"Exported to {path} (not encrypted)")
         self.ctx.broadcast(changes)
 

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
-from ppo_desktop.services import Changes, ServiceError, settings
+from ppo_desktop.services import Changes, settings
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.documents import DISCLOSED
 from ppo_desktop.services.settings import Settings, backup_days
-from ui.context import AppContext
+from ui.context import AppContext, attempt
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
 
@@ -192,11 +192,10 @@ class SettingsScreen(QWidget):
         folder = self.choose_folder()
         if folder is None:
             return
-        try:
-            job = Backups(self.ctx.ws).start(folder)
-        except ServiceError as exc:
-            self.backup_result.setText(str(exc))
+        started = attempt(lambda: Backups(self.ctx.ws).start(folder), self.backup_result)
+        if started is None:
             return
+        job = started.value
         self.backup_button.setEnabled(False)
         self.backup_result.setText("Backing up… (you can go on working)")
         self.ctx.broadcast(DISCLOSED)  # the backup is recorded as a disclosure before it starts

@@ -25,7 +25,7 @@ from ppo_desktop.imports.sources import ImportProblem, Reading, SourceRow, sha25
 from ppo_desktop.scoring.definition import Definition
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.score_sheets import ScoreSheets
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 OFFENCE_FIELDS = vocabulary.fields("offences")  # field → the headings that mean it (resources/imports)
 CONVICTION_FIELDS = vocabulary.fields("convictions")
@@ -211,7 +211,7 @@ class CountsImport(Importer[CountLine, CountsPlan]):
             after={"people": touched, "sha256": plan.file_sha256, "mapping": plan.mapping},
             justification=justification,
         )
-        tables = {"convictions"} if plan.kind == "convictions" else {"score_drafts"}
+        tables = {Topic.CONVICTIONS} if plan.kind == "convictions" else {Topic.SCORE_DRAFTS}
         return Changes(frozenset(tables), frozenset(touched))
 
     def _offences(self, plan: CountsPlan, people: list[int]) -> None:

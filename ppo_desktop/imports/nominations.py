@@ -24,7 +24,7 @@ from ppo_desktop.imports.planning import Importer, Planning
 from ppo_desktop.imports.sources import Reading, SourceRow, read_rows, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.nominations import Nominations
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 KIND = "nominations"
 LOOSE_MATCH = 85  # how alike two names of the same date of birth must be (0–100) to be put to a person
@@ -228,7 +228,7 @@ class NominationImport(Importer[RowFate, ImportPlan]):
             after={"people": sorted(touched), "sha256": plan.file_sha256, "mapping": plan.mapping},
             justification=justification,
         )
-        return Changes(frozenset({"nominals", "nominations"}), frozenset(touched))
+        return Changes(frozenset({Topic.NOMINALS, Topic.NOMINATIONS}), frozenset(touched))
 
     def _read_again(self, plan: ImportPlan) -> dict[int, Parsed]:
         """Each row's person and nomination, from the file the dry run read (checked by its hash)."""

@@ -8,7 +8,7 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Action, ActionState, Pathway
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
 class Actions:
@@ -51,7 +51,7 @@ class Actions:
                 nominal_id=nominal_id,
                 after=values,
             )
-        return Changes.of("actions", nominal_id=nominal_id).made(self.get(new_id))
+        return Changes.of(Topic.ACTIONS, nominal_id=nominal_id).made(self.get(new_id))
 
     def close(
         self, action_id: int, state: ActionState, *, outcome: str, on: dt.date | None = None
@@ -75,7 +75,7 @@ class Actions:
                 before={"state": current.state.value},
                 after=after,
             )
-        return Changes.of("actions", nominal_id=current.nominal_id).made(self.get(action_id))
+        return Changes.of(Topic.ACTIONS, nominal_id=current.nominal_id).made(self.get(action_id))
 
     def update(self, action_id: int, *, justification: str = "", **changes: Any) -> Made[Action]:
         """Edit or reassign an open action (pathway, description, agency, owner, due date); the old
@@ -119,7 +119,7 @@ class Actions:
                 after=after,
                 justification=justification,
             )
-        return Changes.of("actions", nominal_id=current.nominal_id).made(self.get(action_id))
+        return Changes.of(Topic.ACTIONS, nominal_id=current.nominal_id).made(self.get(action_id))
 
     def get(self, action_id: int) -> Action:
         return rows.action(self.ws.row("actions", action_id, "action"))

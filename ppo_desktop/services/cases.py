@@ -20,7 +20,7 @@ from ppo_desktop.rules.history import PersonState
 from ppo_desktop.services import rows
 from ppo_desktop.services.custody import CustodyAndFacts
 from ppo_desktop.services.spells import StrandSpells
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 NOMINAL_FIELDS = (
     "family_name",
@@ -76,7 +76,7 @@ class Cases(StrandSpells, CustodyAndFacts):
                 after=values,
                 justification=justification,
             )
-        return Changes.of("nominals", nominal_id=nominal_id).made(self.nominal(nominal_id))
+        return Changes.of(Topic.NOMINALS, nominal_id=nominal_id).made(self.nominal(nominal_id))
 
     def update_nominal(
         self, nominal_id: int, *, justification: str = "", **changes: Any
@@ -98,7 +98,7 @@ class Cases(StrandSpells, CustodyAndFacts):
             f"Nominal {current.ref} changed: {', '.join(sorted(after))}",
             justification,
         )
-        return Changes.of("nominals", nominal_id=nominal_id).made(self.nominal(nominal_id))
+        return Changes.of(Topic.NOMINALS, nominal_id=nominal_id).made(self.nominal(nominal_id))
 
     def _update_nominal(
         self,

@@ -14,7 +14,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Nominal, Role
 from ppo_desktop.performance.ceiling import CeilingYear, percent, plain
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 EDITORS = (Role.ADMINISTRATOR, Role.COORDINATOR)
 AVERAGE_MONTH_DAYS = Decimal("30.436875")  # 365.2425 / 12
@@ -96,7 +96,7 @@ class CohortYears:
                 at=self.ws.now(),
                 after=values,
             )
-        return Changes.of("cohort_years").made(self.get(year_id))
+        return Changes.of(Topic.COHORT_YEARS).made(self.get(year_id))
 
     def members(self, year_id: int) -> list[Nominal]:
         return [
@@ -139,7 +139,7 @@ class CohortYears:
                 before={"members": len(present)},
                 after={"members": len(wanted)},
             )
-        return Changes.of("cohort_years")
+        return Changes.of(Topic.COHORT_YEARS)
 
     def counts(self, year_id: int) -> dict[int, list[int | None]]:
         """Each member's convictions per quarter (None where nothing is entered yet)."""
@@ -211,7 +211,7 @@ class CohortYears:
                     for nid, quarter, old, count in entries
                 ]
             )
-        return Changes.of("convictions")
+        return Changes.of(Topic.CONVICTIONS)
 
     def ceiling(self, year_id: int) -> CeilingYear:
         year = self.get(year_id)

@@ -14,7 +14,7 @@ from ppo_desktop.domain import CaseFact, Nominal, Sentence, Status
 from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.person_history import PersonHistory
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
 class CustodyAndFacts:
@@ -95,7 +95,7 @@ class CustodyAndFacts:
                     custody_on=starts_on, release_on=release_on,
                     summary="Status now In prison / custody (sentence recorded)",
                 )  # fmt: skip
-        changes = Changes.of("sentences", "memberships", nominal_id=nominal_id)
+        changes = Changes.of(Topic.SENTENCES, Topic.MEMBERSHIPS, nominal_id=nominal_id)
         return changes.made(rows.sentence(self.ws.row("sentences", sentence_id, "sentence")))
 
     def sentences(self, nominal_id: int) -> list[Sentence]:
@@ -149,7 +149,7 @@ class CustodyAndFacts:
                 before={fact: before},
                 after={fact: value},
             )
-        return Changes.of("case_facts", nominal_id=nominal_id)
+        return Changes.of(Topic.CASE_FACTS, nominal_id=nominal_id)
 
     def facts(self, nominal_id: int) -> list[CaseFact]:
         return [

@@ -32,8 +32,10 @@ from ppo_desktop.rules.history import EventKind, PersonState, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.person_history import PersonHistory
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
+# What a decision (and its undo) touches.
+DECIDED = (Topic.DECISIONS, Topic.MEMBERSHIPS, Topic.NOMINATIONS, Topic.AGENDA_ITEMS, Topic.ACTIONS)
 
 class Decisions:
     def __init__(self, ws: Workspace) -> None:
@@ -139,7 +141,7 @@ class Decisions:
                 justification=authority,
             )
         decision = rows.decision(self.ws.row("decisions", decision_id, "decision"))
-        touched = ("decisions", "memberships", "nominations", "agenda_items", "actions")
+        touched = DECIDED
         return Changes.of(*touched, nominal_id=nid).made(decision)
 
     def _details(
@@ -193,7 +195,7 @@ class Decisions:
                 before={"undone": False},
                 after={"undone": True},
             )
-        touched = ("decisions", "memberships", "nominations", "agenda_items", "actions")
+        touched = DECIDED
         return Changes.of(*touched, nominal_id=decision.nominal_id)
 
     def for_item(self, item_id: int) -> list[Decision]:

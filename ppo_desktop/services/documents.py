@@ -26,9 +26,9 @@ from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.score_sheets import ScoreSheets
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
-DISCLOSED = Changes.of("audit")  # what a disclosure changes: the audit log
+DISCLOSED = Changes.of(Topic.AUDIT)  # what a disclosure changes: the audit log
 KINDS = ("minutes", "sheets", "blank-sheet", "cohort", "quarterly", "actions", "performance")
 
 

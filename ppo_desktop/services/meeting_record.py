@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Attendee, Meeting, MeetingState
 from ppo_desktop.services import rows
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 
 class MeetingRecord:
@@ -43,7 +43,7 @@ class MeetingRecord:
                 at=self.ws.now(),
                 after={"amendment": text},
             )
-        return Changes.of("meetings")
+        return Changes.of(Topic.MEETINGS)
 
     def amendments(self, meeting_id: int) -> list[tuple[str, str, str]]:
         return [
@@ -78,7 +78,7 @@ class MeetingRecord:
                 at=self.ws.now(),
                 after=values,
             )
-        return Changes.of("meetings")
+        return Changes.of(Topic.MEETINGS)
 
     def attendance(self, meeting_id: int) -> list[Attendee]:
         return [

@@ -15,7 +15,7 @@ from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.retention import Retention
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
 
@@ -46,7 +46,7 @@ class Meetings(MeetingRecord):
                 at=self.ws.now(),
                 after=values,
             )
-        return Changes.of("meetings").made(self.get(new_id))
+        return Changes.of(Topic.MEETINGS).made(self.get(new_id))
 
     def update(
         self, meeting_id: int, *, panel: str, held_on: dt.date, venue: str = "", chair: str = "",
@@ -67,7 +67,7 @@ class Meetings(MeetingRecord):
             self.ws.audit.record(AuditKind.ALTERATION, "meeting", meeting_id,
                                  f"Meeting changed: {after['panel']}", at=self.ws.now(), before=before,
                                  after=after)  # fmt: skip
-        return Changes.of("meetings")
+        return Changes.of(Topic.MEETINGS)
 
     def delete(self, meeting_id: int, *, why: str) -> Changes:
         """A meeting that will not take place, deleted before it started (its agenda and attendance
@@ -89,7 +89,7 @@ class Meetings(MeetingRecord):
                 at=self.ws.now(), before={"held_on": current.held_on.isoformat(), "panel": current.panel},
                 justification=why.strip(),
             )  # fmt: skip
-        return Changes.of("meetings", "agenda_items", "attendance")
+        return Changes.of(Topic.MEETINGS, Topic.AGENDA_ITEMS, Topic.ATTENDANCE)
 
     def _not_started(self, meeting_id: int, done: str) -> Meeting:
         meeting = self.get(meeting_id)
@@ -118,7 +118,7 @@ class Meetings(MeetingRecord):
                 before={"state": current.state.value},
                 after=values,
             )
-        return Changes.of("meetings")
+        return Changes.of(Topic.MEETINGS)
 
     def start(self, meeting_id: int) -> Changes:
         return self.set_state(meeting_id, MeetingState.IN_PROGRESS)
@@ -140,7 +140,7 @@ class Meetings(MeetingRecord):
                 before={"quorum_note": current.quorum_note},
                 after={"quorum_note": note},
             )
-        return Changes.of("meetings")
+        return Changes.of(Topic.MEETINGS)
 
     # -- the agenda ------------------------------------------------------------------------
     def proposals(self, meeting_id: int) -> list[Proposal]:
@@ -220,7 +220,7 @@ class Meetings(MeetingRecord):
                 nominal_id=nominal_id,
                 after={"meeting_id": meeting_id},
             )
-        return Changes.of("agenda_items", nominal_id=nominal_id).made(self.item(item_id))
+        return Changes.of(Topic.AGENDA_ITEMS, nominal_id=nominal_id).made(self.item(item_id))
 
     def remove_item(self, item_id: int) -> Changes:
         item = self.item(item_id)
@@ -245,7 +245,7 @@ class Meetings(MeetingRecord):
                 at=self.ws.now(),
                 nominal_id=item.nominal_id,
             )
-        return Changes.of("agenda_items")
+        return Changes.of(Topic.AGENDA_ITEMS)
 
     def move_item(self, item_id: int, to_position: int) -> Changes:
         """Put an item at ``to_position`` (1-based); the others close up around it."""
@@ -266,7 +266,7 @@ class Meetings(MeetingRecord):
                 before={"position": item.position},
                 after={"position": to_position},
             )
-        return Changes.of("agenda_items")
+        return Changes.of(Topic.AGENDA_ITEMS)
 
     def set_minutes(self, item_id: int, minutes: int) -> Changes:
         if not 1 <= minutes <= 120:
@@ -282,7 +282,7 @@ class Meetings(MeetingRecord):
         item = self.item(item_id)
         with self.ws.writing() as db:
             db.table("agenda_items").update(item_id, {"seconds_spent": item.seconds_spent + max(0, seconds)})
-        return Changes.of("agenda_items")
+        return Changes.of(Topic.AGENDA_ITEMS)
 
     def record_projection(self, item_id: int) -> None:
         """Showing a person to the room is a disclosure: audited before the projector shows it."""
@@ -331,7 +331,7 @@ class Meetings(MeetingRecord):
                 before=before,
                 after=values,
             )
-        return Changes.of("agenda_items", nominal_id=item.nominal_id)
+        return Changes.of(Topic.AGENDA_ITEMS, nominal_id=item.nominal_id)
 
     def _renumber(self, meeting_id: int) -> None:
         for pos, item in enumerate(self.agenda(meeting_id), start=1):

@@ -8,7 +8,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Nominal, Nomination, NominationState, Strand
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases, NominalDraft
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
 class Nominations:
@@ -50,7 +50,7 @@ class Nominations:
                 nominal_id=nominal_id,
                 after=values,
             )
-        return Changes.of("nominations", nominal_id=nominal_id).made(self.get(new_id))
+        return Changes.of(Topic.NOMINATIONS, nominal_id=nominal_id).made(self.get(new_id))
 
     def nominate_new_person(
         self, draft: NominalDraft, *, agency: str, nominator: str, strand: Strand, basis: Basis, reason: str
@@ -80,7 +80,7 @@ class Nominations:
                 after={"state": state.value},
                 justification=justification,
             )
-        return Changes.of("nominations", nominal_id=current.nominal_id)
+        return Changes.of(Topic.NOMINATIONS, nominal_id=current.nominal_id)
 
     def get(self, nomination_id: int) -> Nomination:
         return rows.nomination(self.ws.row("nominations", nomination_id, "nomination"))

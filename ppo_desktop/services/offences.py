@@ -8,7 +8,7 @@ import datetime as dt
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.scoring.rfg import Offence, RfgDefinition, RfgScore, score_as_at, shipped
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 OUTCOMES = ("convicted", "charged", "cautioned", "suspected", "no-further-action")
 DEFAULT_SCORES = "rfgv-example"
@@ -53,7 +53,7 @@ class Offences:
             self.ws.audit.record(AuditKind.COLLECTION, "offence", new_id,
                                  f"Offence recorded: {values['category']}", at=self.ws.now(),
                                  nominal_id=nominal_id, after=values)  # fmt: skip
-        return Changes.of("offences", nominal_id=nominal_id)
+        return Changes.of(Topic.OFFENCES, nominal_id=nominal_id)
 
     def of(self, nominal_id: int) -> list[Offence]:
         sql = f"SELECT {COLUMNS} FROM offences WHERE nominal_id = ? ORDER BY offence_on"

@@ -28,7 +28,7 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop import paths
 from ppo_desktop.audit import AUDIT_RETENTION, AuditKind
 from ppo_desktop.domain import MeetingState, Role
-from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Topic, Workspace
 
 # What refers to a person, deleted with them (agenda items are kept, unnamed: the minutes stand).
 PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions", "person_events",
@@ -137,7 +137,7 @@ class Retention:
                 before={"months": before.months, "source": before.source},
                 after={"months": months, "source": source.strip()},
             )
-        return Changes.of("settings")
+        return Changes.of(Topic.SETTINGS)
 
     # -- legal holds -----------------------------------------------------------------------------
     def hold(self, nominal_id: int, reason: str) -> Changes:
@@ -155,7 +155,7 @@ class Retention:
             ).last_pk
             self.ws.audit.record(AuditKind.ALTERATION, "legal_hold", hold_id, "Legal hold placed",
                                  at=self.ws.now(), nominal_id=nominal_id, justification=reason)  # fmt: skip
-        return Changes(frozenset({"legal_holds"}), frozenset({nominal_id}))
+        return Changes(frozenset({Topic.LEGAL_HOLDS}), frozenset({nominal_id}))
 
     def lift(self, nominal_id: int, reason: str) -> Changes:
         self._administrator("lifts a legal hold")
@@ -171,7 +171,7 @@ class Retention:
             )
             self.ws.audit.record(AuditKind.ALTERATION, "legal_hold", held[0].id, "Legal hold lifted",
                                  at=self.ws.now(), nominal_id=nominal_id, justification=reason)  # fmt: skip
-        return Changes(frozenset({"legal_holds"}), frozenset({nominal_id}))
+        return Changes(frozenset({Topic.LEGAL_HOLDS}), frozenset({nominal_id}))
 
     def holds(self) -> list[Hold]:
         return [
@@ -212,7 +212,7 @@ class Retention:
                        "held": len(review.held),
                        "people": sorted({d.nominal_id for d in review.due if d.nominal_id})},
             )  # fmt: skip
-        return Changes.of("audit")
+        return Changes.of(Topic.AUDIT)
 
     def due(self, on: dt.date | None = None) -> list[Due]:
         """People due for erasure (both people classes, holds left out), oldest first."""
@@ -349,8 +349,8 @@ class Retention:
             )
             db.execute("DELETE FROM erasing WHERE nominal_id = ?", [nominal_id])
         self.ws.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        tables = frozenset({"nominals", "memberships", "nominations", "actions", "score_sheets",
-                            "agenda_items"})  # fmt: skip
+        tables = frozenset({Topic.NOMINALS, Topic.MEMBERSHIPS, Topic.NOMINATIONS, Topic.ACTIONS,
+                            Topic.SCORE_SHEETS, Topic.AGENDA_ITEMS})  # fmt: skip
         return Changes(tables, frozenset({nominal_id}))
 
     def erase_class(self, record_class: str, *, justification: str) -> Changes:
@@ -393,7 +393,7 @@ class Retention:
                 justification=justification,
             )
         self.ws.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return Changes(frozenset({"meetings", "attendance", "agenda_items", "score_sheets"}))
+        return Changes(frozenset({Topic.MEETINGS, Topic.ATTENDANCE, Topic.AGENDA_ITEMS, Topic.SCORE_SHEETS}))
 
     def _administrator(self, what: str) -> None:
         if self.ws.user.role is not Role.ADMINISTRATOR:

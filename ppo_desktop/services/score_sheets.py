@@ -23,7 +23,7 @@ from ppo_desktop.scoring import (
 from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class ScoreSheets:
                 at=self.ws.now(),
                 nominal_id=nominal_id,
             )
-        return Changes.of("score_sheets", nominal_id=nominal_id).made(self.get(sheet_id))
+        return Changes.of(Topic.SCORE_SHEETS, nominal_id=nominal_id).made(self.get(sheet_id))
 
     def save_draft(
         self, sheet_id: int, inputs: dict[str, Any], *, pnc_marker: bool | None = None
@@ -161,7 +161,7 @@ class ScoreSheets:
                 after={"total": breakdown.total, **changed},
             )
         # A draft is not a record yet: its own tag, so screens of final scores need not refresh.
-        return Changes.of("score_drafts", nominal_id=sheet.nominal_id).made(self.get(sheet_id))
+        return Changes.of(Topic.SCORE_DRAFTS, nominal_id=sheet.nominal_id).made(self.get(sheet_id))
 
     def finalise(self, sheet_id: int) -> Made[ScoreSheet]:
         sheet = self.get(sheet_id)
@@ -190,7 +190,7 @@ class ScoreSheets:
                 before={"state": "draft"},
                 after={"state": "final", "total": breakdown.total, "inputs": sheet.inputs},
             )
-        return Changes.of("score_sheets", nominal_id=sheet.nominal_id).made(self.get(sheet_id))
+        return Changes.of(Topic.SCORE_SHEETS, nominal_id=sheet.nominal_id).made(self.get(sheet_id))
 
     # -- reading -------------------------------------------------------------------------
     def get(self, sheet_id: int) -> ScoreSheet:

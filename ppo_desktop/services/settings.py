@@ -7,7 +7,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, PAGE_SIZES
 from ppo_desktop.domain import Role
 from ppo_desktop.rules import profiles
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 DEFAULT_BACKUP_DAYS = 7
 LOCK_MINUTES = range(1, 16)  # 1–15 minutes; idle locking cannot be turned off
@@ -97,4 +97,4 @@ class Settings:
                 before={key: before},
                 after={key: value},
             )
-        return Changes.of("settings")
+        return Changes.of(Topic.SETTINGS)

@@ -21,7 +21,7 @@ from ppo_desktop.domain import (
 from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.person_history import PersonHistory
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
 class StrandSpells:
@@ -61,7 +61,7 @@ class StrandSpells:
         )  # fmt: skip
         current = self.current_spell(nominal_id)
         assert current is not None
-        return Changes.of("memberships", nominal_id=nominal_id).made(current)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=nominal_id).made(current)
 
     def set_status(
         self,
@@ -77,7 +77,7 @@ class StrandSpells:
             spell.nominal_id, EventKind.STATUS, self.ws.today(), status=status, custody_on=custody_on,
             release_on=release_on, summary=f"Status now {status.label}", justification=justification,
         )  # fmt: skip
-        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self._same_spell(spell))
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id).made(self._same_spell(spell))
 
     def set_next_review(self, spell_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
         """Set when the panel next reviews this person (after a review, or by the coordinator)."""
@@ -86,7 +86,7 @@ class StrandSpells:
             spell.nominal_id, EventKind.REVIEW_SET, self.ws.today(), review_on=review_on,
             summary="Next review date set", justification=justification,
         )  # fmt: skip
-        return Changes.of("memberships", nominal_id=spell.nominal_id)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id)
 
     def record_activity(
         self, nominal_id: int, *, arrest_on: dt.date | None = None, intelligence_on: dt.date | None = None
@@ -107,7 +107,7 @@ class StrandSpells:
         with self.ws.writing():
             for kind, day in fresh.items():
                 self.people.record(nominal_id, kind, day)
-        return Changes.of("memberships", nominal_id=nominal_id)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=nominal_id)
 
     def withdraw(self, nominal_id: int, key: str, *, why: str) -> Changes:
         """Withdraw an event recorded in error (an arrest on the wrong person, a wrong date): it stays
@@ -122,7 +122,7 @@ class StrandSpells:
         self.people.record(nominal_id, EventKind.WITHDRAWN, self.ws.today(), withdraws=key,
                            summary=f"Withdrawn: {found[0].kind.label} of {found[0].on:%d %b %Y}",
                            justification=why)  # fmt: skip
-        return Changes.of("memberships", nominal_id=nominal_id)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=nominal_id)
 
     def place_on_amber_list(
         self,
@@ -142,7 +142,7 @@ class StrandSpells:
             spell.nominal_id, EventKind.AMBER, on, release_on=release_on, authority=authority,
             decision_id=decision_id, summary="Placed on the amber list", justification=authority,
         )  # fmt: skip
-        return Changes.of("memberships", nominal_id=spell.nominal_id)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id)
 
     def remove(
         self,
@@ -180,7 +180,7 @@ class StrandSpells:
             note=note,
             outcomes=sorted({RemovalOutcome(o).value for o in outcomes}),
         )
-        return Changes.of("memberships", nominal_id=spell.nominal_id).made(self._same_spell(spell))
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id).made(self._same_spell(spell))
 
     def _same_spell(self, spell: Membership) -> Membership:
         """The spell as derived now (the projection keeps a spell's id while its strand and start stay)."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
-from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Topic, Workspace
 
 # s.45(4): a controller may restrict the right of access to the extent that it is necessary and
 # proportionate to ...
@@ -135,7 +135,7 @@ class SubjectAccess:
             self.ws.audit.record(AuditKind.COLLECTION, "access_restriction", new_id,
                                  f"Subject access restricted (s.45(4)({ground})): {withheld}",
                                  at=self.ws.now(), nominal_id=nominal_id, after=values)  # fmt: skip
-        return Changes.of("access_restrictions", nominal_id=nominal_id)
+        return Changes.of(Topic.ACCESS_RESTRICTIONS, nominal_id=nominal_id)
 
     def restrictions(self, nominal_id: int, on: dt.date | None = None) -> list[Restriction]:
         """The restrictions in force on ``on`` (today by default)."""

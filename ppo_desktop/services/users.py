@@ -7,7 +7,7 @@ from db.keyfile import RECOVERY_KIND, KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
 from ppo_desktop.services import integrity, passphrases, rows
-from ppo_desktop.services.workspace import Changes, Made, ServiceError, Workspace
+from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 RESERVED_USER_IDS = frozenset({RECOVERY_KIND, "system", "outside"})  # what the app calls itself
 
@@ -50,7 +50,7 @@ class Users:
             )
             # The key slot is written last: if it fails the transaction rolls the user back.
             self.ws.vault.add_user_slot(user_id, passphrase, cost)
-        return Changes.of("users").made(User(user_id, display_name, role))
+        return Changes.of(Topic.USERS).made(User(user_id, display_name, role))
 
     def remove(self, user_id: str, *, rekey: bool = True) -> Changes:
         """Deactivate a user and remove their key slot; by default the store is then re-keyed, so
@@ -72,7 +72,7 @@ class Users:
             self.ws.vault.remove_user_slot(user_id)
         if rekey:
             self.rekey(f"user {user_id} removed")
-        return Changes.of("users")
+        return Changes.of(Topic.USERS)
 
     def rekey(self, reason: str) -> int:
         """A new data key for the store, every remaining slot opening it (see Vault.rekey); recorded

@@ -87,15 +87,15 @@ def topics(names: Iterable[str]) -> frozenset[Topic]:
 class Changes:
     """What a mutation touched, so each screen refreshes only what it shows (Anki's OpChanges)."""
 
-    tables: frozenset[str] = field(default_factory=frozenset)  # Topic members, checked on creation
+    tables: frozenset[Topic] = field(default_factory=frozenset)  # typed (mypy) and checked on creation
     nominal_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", topics(self.tables))
 
     @classmethod
-    def of(cls, *tables: str, nominal_id: int | None = None) -> Changes:
-        return cls(topics(tables), frozenset({nominal_id} if nominal_id is not None else set()))
+    def of(cls, *tables: Topic, nominal_id: int | None = None) -> Changes:
+        return cls(frozenset(tables), frozenset({nominal_id} if nominal_id is not None else set()))
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.tables | other.tables, self.nominal_ids | other.nominal_ids)

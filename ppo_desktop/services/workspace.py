@@ -266,6 +266,13 @@ class Workspace:
         self.advance_anchor()
         self.vault.close()
 
+    def chain_check(self) -> Callable[[], str]:
+        """For a worker: the whole audit chain verified on a read-only connection of its own (the
+        window goes on answering, however long the log); returns what was found, in words."""
+        key = self.vault.derive_key("audit-chain")
+        job = self.vault.background_check(lambda conn: [str(AuditLog(Database(conn), key, "", "").verify())])
+        return lambda: "; ".join(job())
+
     def background_checks(self) -> Callable[[], list[str]]:
         """For a worker: the store's quick check, the whole audit chain and its anchor, on a
         read-only connection of its own. Returns the problems found."""

@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
             "minutes-summary",
             "sheets",
             "blank-sheet",
+            "dpia",
             "cohort",
             "quarterly",
             "actions",

@@ -82,6 +82,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             doc = docs.quarterly(need(args.year, "--year"), need(args.quarter, "--quarter"))
         elif args.kind == "performance":
             doc = docs.performance(Performance(ws).report(period_of(ws, args)))
+        elif args.kind == "dpia":
+            doc = docs.dpia()
         else:
             doc = docs.action_tracker()
         docs.disclose(doc, how=f"saved to {out}", recipient=args.recipient, justification=args.why)

@@ -199,6 +199,16 @@ class Documents:
             tuple(sorted({a.nominal_id for a in actions})),
         )
 
+    def dpia(self) -> Document:
+        """A data protection impact assessment draft from the store's own settings (administrators)."""
+        from ppo_desktop.documents.dpia import dpia_pdf
+        from ppo_desktop.services.dpia import gather
+
+        facts = gather(self.ws)
+        title = f"DPIA draft, {self.ws.today():%d %b %Y}"
+        meta = self.meta(title)
+        return self._prepared("dpia", title, lambda: dpia_pdf(facts, meta), ())
+
     def performance(self, report: Report) -> Document:
         """The board's performance report: aggregate figures (small counts suppressed), no names."""
         title = f"Scheme performance, {report.filters.end:%d %b %Y}"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.domain import Role
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Document, Documents
@@ -92,6 +93,8 @@ class ReportsScreen(QWidget):
         grid.addWidget(self._button("cohort", "&Cohort report", self.documents.cohort), 1, 3)
         grid.addWidget(self._button("actions", "&Action tracker", self.documents.action_tracker), 2, 2)
         grid.addWidget(self._button("blank", "&Blank scoring sheet", self.documents.blank_sheet), 2, 3)
+        if ctx.ws.user.role is Role.ADMINISTRATOR:
+            grid.addWidget(self._button("dpia", "&DPIA draft", self.documents.dpia), 2, 4)
         grid.addWidget(QLabel("Returns (CSV):"), 3, 0)
         self.returns = QComboBox()
         self.returns.setAccessibleName("Return to export")

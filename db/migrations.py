@@ -494,6 +494,27 @@ def m0019_retention_schedule(db: Database) -> None:
     )
 
 
+@migrations()
+def m0020_who_was_in_the_room(db: Database) -> None:
+    """Who was in the room for each item (DPA 2018 s.62: a disclosure names its recipients): people
+    arriving, leaving, or stepping out for an item; and when the confidentiality statement was read
+    and acknowledged at the start. Both travel with the meeting."""
+    db.executescript(
+        """
+        CREATE TABLE attendance_moves (
+            id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            attendance_id INTEGER NOT NULL REFERENCES attendance(id),
+            agenda_item_id INTEGER NOT NULL REFERENCES agenda_items(id),
+            move TEXT NOT NULL CHECK (move IN ('arrived', 'left', 'stepped-out')),
+            recorded_at TEXT NOT NULL);
+        CREATE INDEX attendance_moves_meeting ON attendance_moves(meeting_id);
+        ALTER TABLE meetings ADD COLUMN confidentiality_read_at TEXT;
+        """
+    )
+    track_changes(db, "attendance_moves")
+    track_changes(db, "meetings")
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

@@ -260,6 +260,7 @@ class Meeting:
     chair: str = ""
     deputy: str = ""
     quorum_note: str = ""
+    confidentiality_read_at: str = ""  # when the chair read the statement and the room acknowledged it
 
 
 class DecisionKind(StrEnum):
@@ -311,6 +312,30 @@ class Attendee:
     agency: str
     role: str = ""
     present: bool = True
+
+
+class Move(StrEnum):
+    """Someone coming into or going out of the room during a meeting, at an agenda item."""
+
+    ARRIVED = "arrived"  # came in (late, or back after leaving) before this item
+    LEFT = "left"  # left the meeting before this item
+    STEPPED_OUT = "stepped-out"  # out of the room for this item only (an interest declared)
+
+    @property
+    def label(self) -> str:
+        return {"arrived": "arrived", "left": "left the meeting", "stepped-out": "stepped out for the item"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True)
+class AttendanceMove:
+    id: int
+    meeting_id: int
+    attendance_id: int
+    agenda_item_id: int
+    move: Move
+    recorded_at: str
 
 
 class ItemState(StrEnum):

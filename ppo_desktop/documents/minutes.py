@@ -4,7 +4,8 @@ a decisions summary, carried-forward and overdue actions, signatures, and any am
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
@@ -49,6 +50,7 @@ class MinutesData:
     amendments: tuple[tuple[str, str, str], ...]  # (when, who, text)
     reason_labels: dict[str, str]
     closed_head: str = ""  # the audit chain at the meeting's close ('SEQ:MAC…'), if closed here
+    out_of_room: Mapping[int, Sequence[tuple[Attendee, str]]] = field(default_factory=dict)  # by item id
 
 
 def _who(n: Nominal | None, fallback: str) -> str:
@@ -125,11 +127,17 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
         story.append(para("Apologies: " + "; ".join(f"{a.name} ({a.agency})" for a in apologies), "body"))
     story.append(para("Confidentiality", "h2"))
     story.append(para(CONFIDENTIALITY, "small"))
+    read_at = m.confidentiality_read_at
+    story.append(
+        para(f"The confidentiality statement was read to the meeting and acknowledged at {read_at[11:16]}.")
+        if read_at
+        else para("The confidentiality statement is not recorded as read at this meeting.")
+    )
     if not summary:
         story.append(para("Items", "h2"))
         for mi in data.items:
             if reached(mi):
-                story += _item(mi, data.reason_labels)
+                story += _item(mi, data.reason_labels, data.out_of_room.get(mi.item.id, ()))
     not_reached = [mi for mi in data.items if not reached(mi)]
     if not_reached:
         story.append(para("Not reached", "h2"))
@@ -204,7 +212,10 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
     return story
 
 
-def _item(mi: MinutesItem, labels: dict[str, str]) -> list[Flowable]:
+Away = Sequence[tuple[Attendee, str]]  # who attended but was not in the room for an item, and why
+
+
+def _item(mi: MinutesItem, labels: dict[str, str], away: Away = ()) -> list[Flowable]:
     head = para(f"{mi.item.position}. {_who(mi.nominal, mi.item.title)}", "h3")
     facts = [["Strand", mi.strand or "—"]]
     if mi.score_now is not None or mi.score_before is not None:
@@ -215,6 +226,8 @@ def _item(mi: MinutesItem, labels: dict[str, str]) -> list[Flowable]:
     facts.append(["Discussion", mi.item.notes or "—"])
     decided = "\n".join(_decision_text(d, labels) for d in mi.decisions) or "No decision recorded"
     facts.append(["Decision", decided])
+    if away:
+        facts.append(["Not in the room", "; ".join(f"{a.name} ({a.agency}): {why}" for a, why in away)])
     parts: list[Flowable] = [head, table(facts, widths=[40 * mm, 140 * mm], header=False)]
     if mi.actions:
         parts.append(Spacer(1, 1.5 * mm))

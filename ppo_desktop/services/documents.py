@@ -25,6 +25,7 @@ from ppo_desktop.performance.figures import Report
 from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -103,6 +104,7 @@ class Documents:
             tuple(self.meetings.amendments(meeting_id)),
             self.reason_labels(),
             self.ws.audit.closing_head("meeting", meeting_id, "Meeting closed"),
+            Room(self.ws).out_of_room(meeting_id),
         )
         kind = "Minutes (executive summary)" if summary else "Minutes"
         title = f"{kind} — {m.panel}, {m.held_on:%d %b %Y}"

@@ -19,11 +19,13 @@ from ppo_desktop.audit import REDACTED, AuditKind
 from ppo_desktop.services.workspace import Workspace
 from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, entity
 
+MEETING_PARTS = ("attendance", "attendance_moves", "agenda_items", "meeting_amendments", "decisions")
 DERIVED = {"score_sheets": frozenset({"breakdown"})}
 APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments", "person_events"})  # never changed once written
 LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item",
          "nominations": "Nomination", "sentences": "Sentence", "score_sheets": "Score sheet",
-         "attendance": "Attendance", "actions": "Action", "decisions": "Decision",
+         "attendance": "Attendance", "attendance_moves": "Coming or going", "actions": "Action",
+         "decisions": "Decision",
          "meeting_amendments": "Amendment", "person_events": "History event"}  # fmt: skip
 
 
@@ -84,7 +86,7 @@ class Exchange:
                     found.add((table, row_id))
         for meeting_id in sorted(set(meeting_ids)):
             found.add(("meetings", meeting_id))
-            for table in ("attendance", "agenda_items", "meeting_amendments", "decisions"):
+            for table in MEETING_PARTS:
                 rows = self.ws.db.execute(f"SELECT id FROM {table} WHERE meeting_id = ?", [meeting_id])
                 found |= {(table, row_id) for (row_id,) in rows}
         return found

@@ -15,6 +15,7 @@ from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.retention import Retention
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
@@ -288,6 +289,7 @@ class Meetings(MeetingRecord):
         """Showing a person to the room is a disclosure: audited before the projector shows it."""
         item = self.item(item_id)
         meeting = self.get(item.meeting_id)
+        present = [f"{a.name} ({a.agency})" for a in Room(self.ws).present_for(item_id)]  # the recipients
         with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,
@@ -296,7 +298,7 @@ class Meetings(MeetingRecord):
                 f"Projected to the room: {item.title}",
                 at=self.ws.now(),
                 nominal_id=item.nominal_id,
-                after={"recipient": f"{meeting.panel} meeting room"},
+                after={"recipient": f"{meeting.panel} meeting room", "present": present},
                 justification=f"Panel meeting {meeting.held_on:%d %b %Y}",
             )
 

@@ -205,7 +205,7 @@ class Merge:
         an addition to it or a deletion from it is left out. Empty: not closed here."""
         if table == "meetings":
             meeting_id = row["id"] if row is not None else None
-        elif table in ("agenda_items", "attendance", "decisions"):
+        elif table in ("agenda_items", "attendance", "attendance_moves", "decisions"):
             if row is not None:
                 meeting_id = row["meeting_id"]
             else:

@@ -368,6 +368,7 @@ class Retention:
             if record_class == "meetings":
                 ids = [d.record_id for d in due]
                 marks = ", ".join("?" * len(ids))
+                db.execute(f"DELETE FROM attendance_moves WHERE meeting_id IN ({marks})", ids)
                 db.execute(f"DELETE FROM attendance WHERE meeting_id IN ({marks})", ids)
                 db.execute(f"UPDATE agenda_items SET notes = '' WHERE meeting_id IN ({marks})", ids)
                 after: dict[str, object] = {"meetings": ids}

@@ -171,6 +171,7 @@ def meeting(r: Row) -> Meeting:
         chair=r["chair"],
         deputy=r["deputy"],
         quorum_note=r.get("quorum_note") or "",
+        confidentiality_read_at=r.get("confidentiality_read_at") or "",
     )
 
 

@@ -47,7 +47,8 @@ NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "et
 PLURAL = {"nominals": "people", "meetings": "meetings", "agenda_items": "agenda items",
           "person_events": "history events", "nominations": "nominations", "sentences": "sentences",
           "score_sheets": "score sheets",
-          "attendance": "attendance records", "actions": "actions", "decisions": "decisions",
+          "attendance": "attendance records", "attendance_moves": "comings and goings", "actions": "actions",
+          "decisions": "decisions",
           "meeting_amendments": "amendments"}  # fmt: skip
 
 

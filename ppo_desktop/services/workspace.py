@@ -61,6 +61,7 @@ class Topic(StrEnum):
     CASE_FACTS = "case_facts"
     MEETINGS = "meetings"
     ATTENDANCE = "attendance"
+    ATTENDANCE_MOVES = "attendance_moves"
     AGENDA_ITEMS = "agenda_items"
     DECISIONS = "decisions"
     MEETING_AMENDMENTS = "meeting_amendments"

@@ -29,10 +29,11 @@ Vector = dict[str, int]
 # A person's strand spells do not travel: their history does (``person_events``), and each store
 # derives the spells from it.
 TABLES = ("nominals", "meetings", "agenda_items", "nominations", "sentences", "score_sheets",
-          "attendance", "actions", "decisions", "meeting_amendments", "person_events")  # fmt: skip
+          "attendance", "attendance_moves", "actions", "decisions", "meeting_amendments",
+          "person_events")  # fmt: skip
 ENTITY = {"nominals": "nominal", "meetings": "meeting"}
 REFERENCES = {"nominal_id": "nominals", "meeting_id": "meetings", "agenda_item_id": "agenda_items",
-              "decision_id": "decisions"}  # fmt: skip
+              "decision_id": "decisions", "attendance_id": "attendance"}  # fmt: skip
 CREATION = ""  # the field whose vector is the record's creation (and deletion)
 
 

@@ -36,6 +36,7 @@ from ui.meeting.notes_view import NotesPanel
 from ui.meeting.presenter import MeetingPresenter, Progress
 from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
 from ui.meeting.projector_controls import ProjectorControls
+from ui.meeting.room_panel import RoomPanel
 from ui.scoring.panel import ScoringPanel
 from ui.widgets import configure_table, title_label
 
@@ -108,11 +109,16 @@ class ChairConsole(QMainWindow):
         self.progress = QLabel()
         self.progress.setWordWrap(True)
         self.progress.setObjectName("sheetFlags")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.room = RoomPanel(ctx, meeting_id, self.error, self)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(title_label("Agenda", "sectionTitle"))
-        left_layout.addWidget(self.agenda_view, 1)
+        left_layout.addWidget(self.agenda_view, 2)
         left_layout.addWidget(self.progress)
+        left_layout.addWidget(self.room, 1)
 
         # -- centre: the person, scoring, notes
         self.heading = title_label("")
@@ -126,9 +132,6 @@ class ChairConsole(QMainWindow):
         summary_scroll.setWidgetResizable(True)
         self.scoring = ScoringPanel(ctx, self)
         self.scoring.widget.scored.connect(lambda _b: self._project())
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
         self.notes_panel = NotesPanel(self.presenter, ctx.perform, self.error, self)
         self.notes_panel.draft_kept.connect(self.draft_kept)
         self.notes, self.offer = self.notes_panel.editor, self.notes_panel.offer
@@ -267,6 +270,7 @@ class ChairConsole(QMainWindow):
         self.agenda_view.selectRow(index)
         self.agenda.set_rows(self.items)
         self.notes_panel.show_item(item.notes)
+        self.room.show_item(item)
         if item.nominal_id is not None:
             self.scoring.show_nominal(item.nominal_id)
         else:

@@ -52,9 +52,18 @@ TRUSTED_BACKEND_MODULES = (
 )
 
 
+_ALSO_TRUSTED: set[type] = set()
+
+
+def trust_backend_type(kind: type) -> None:
+    """Stand ``kind`` in for an OS keyring (the test suite's in-memory double). The policy is told,
+    in-process; no keyring earns trust by what it says of itself (a flag any package could set)."""
+    _ALSO_TRUSTED.add(kind)
+
+
 def is_trusted(backend: Any) -> bool:
-    """A real OS keyring, a chainer made only of them, or a backend that declares itself a test double."""
-    if getattr(backend, "ppo_trusted_test_backend", False):
+    """A real OS keyring, a chainer made only of them, or a type the policy was told to trust."""
+    if type(backend) in _ALSO_TRUSTED:
         return True
     module = type(backend).__module__
     if module == "keyring.backends.chainer":

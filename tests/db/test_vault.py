@@ -170,6 +170,13 @@ def test_untrusted_keyrings_refused(module: str) -> None:
     assert not is_trusted(fake)
 
 
+def test_a_keyring_that_calls_itself_trusted_is_not() -> None:
+    """Production code once trusted any backend carrying a test flag: a plaintext keyring package
+    could declare it. The policy is told what stands in for an OS keyring; an object cannot say so."""
+    fake = type("Keyring", (), {"__module__": "keyrings.alt.file", "ppo_trusted_test_backend": True})()
+    assert not is_trusted(fake)
+
+
 def test_real_os_keyrings_trusted() -> None:
     fake = type("Keyring", (), {"__module__": "keyring.backends.SecretService"})()
     assert is_trusted(fake)
@@ -350,8 +357,6 @@ def test_a_hanging_keyring_does_not_hang_the_unlock(tmp_path: Path, cost: KdfCos
     release = threading.Event()
 
     class HangingKeyring:
-        ppo_trusted_test_backend = True
-
         def get_password(self, service: str, username: str) -> str | None:
             release.wait(30)  # a wallet waiting on a prompt nobody sees
             return None
@@ -374,8 +379,6 @@ def test_a_locked_keyring_falls_back_to_the_recovery_key(
     from keyring.errors import KeyringLocked
 
     class LockedKeyring:
-        ppo_trusted_test_backend = True
-
         def get_password(self, service: str, username: str) -> str | None:
             raise KeyringLocked("the login keyring is locked")
 

@@ -48,12 +48,14 @@ class PersonHistory:
 
     def states(self, nominal_ids: Iterable[int] | None = None) -> dict[int, PersonState]:
         """Everyone's state (or these people's), from one read of the events."""
-        wanted = None if nominal_ids is None else set(nominal_ids)
+        wanted = None if nominal_ids is None else sorted(set(nominal_ids))
         by_person: dict[int, list[Event]] = {}
-        for r in self.ws.db.query(f"SELECT e.* FROM person_events e WHERE {LIVE}"):
-            if wanted is None or r["nominal_id"] in wanted:
+        chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+        for chunk in chunks:  # these people's events only (a merge of a few in a large store)
+            among = "" if chunk is None else f" AND e.nominal_id IN ({','.join('?' * len(chunk))})"
+            for r in self.ws.db.query(f"SELECT e.* FROM person_events e WHERE {LIVE}{among}", chunk or []):
                 by_person.setdefault(r["nominal_id"], []).append(event(r))
-        ids = wanted if wanted is not None else set(by_person)
+        ids = set(wanted) if wanted is not None else set(by_person)
         return {nid: self._derive(nid, by_person.get(nid, [])) for nid in ids}
 
     def _derive(self, nominal_id: int, events: Iterable[Event]) -> PersonState:
@@ -138,6 +140,11 @@ class PersonHistory:
         for r in old.values():
             if r["id"] not in kept:
                 db.execute("DELETE FROM memberships WHERE id = ?", [r["id"]])
+
+    def project_many(self, nominal_ids: Iterable[int]) -> None:
+        """These people's spells derived again from one read of their events (a merge)."""
+        for nid, state in self.states(nominal_ids).items():
+            self.project(nid, state)
 
     def project_everyone(self) -> int:
         """Derive every person's spells again (after the schema step, or a merge of many)."""

@@ -425,16 +425,16 @@ class Transfer(TransferKeys):
 
     def _derive_again(self, merge: Reconciliation) -> None:
         """Everyone whose history (or a decision behind it) arrived: their spells derived again."""
-        people = PersonHistory(self.ws)
+        touched: set[int] = set()
         for table in ("person_events", "decisions"):
             ids = sorted({o.local_id for o in merge.outcomes if o.table == table and o.local_id is not None})
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for (nid,) in self.ws.db.execute(
-                    f"SELECT DISTINCT nominal_id FROM {table} WHERE id IN ({marks})", chunk
-                ).fetchall():
-                    people.project(int(nid))
+                sql = f"SELECT DISTINCT nominal_id FROM {table} WHERE id IN ({marks})"
+                found = self.ws.db.execute(sql, chunk)
+                touched |= {int(nid) for (nid,) in found}
+        PersonHistory(self.ws).project_many(touched)  # one read of their events, not one per person
 
     def _keep_local(
         self,

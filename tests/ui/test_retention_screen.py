@@ -51,3 +51,15 @@ def test_a_hold_placed_from_the_panel_stops_the_erasure_until_lifted(qtbot: QtBo
     qtbot.mouseClick(panel.dry_run_button, click)
     assert "dry run is recorded" in panel.status.text()
     assert any(e.summary == "Retention dry run" for e in ctx.ws.audit.search(limit=20))
+
+
+def test_settings_show_the_retention_schedule_with_its_sources(qtbot: QtBot, ctx: AppContext) -> None:
+    from ppo_desktop.services.retention import Retention
+    from ui.screens.settings import SettingsScreen
+
+    Retention(ctx.ws).set_period("meetings", 36, "Fictionshire information policy §4.2")
+    screen = SettingsScreen(ctx)
+    qtbot.addWidget(screen)
+    text = screen.retention.text()
+    assert "Meeting records of closed meetings: 3 years (Fictionshire information policy §4.2)" in text
+    assert "People off the scheme: 6 years (local choice, set in the scheme profile)" in text

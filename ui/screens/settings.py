@@ -27,6 +27,7 @@ from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes, settings
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.documents import DISCLOSED
+from ppo_desktop.services.retention import Retention
 from ppo_desktop.services.settings import Settings, backup_days
 from ui.context import AppContext, attempt
 from ui.table_model import Column
@@ -43,6 +44,7 @@ USER_COLUMNS: list[Column[User]] = [
 class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         store = ctx.ws.status()
         form = QFormLayout()
         protection = (
@@ -68,6 +70,9 @@ class SettingsScreen(QWidget):
             self.profile.addItem(p.name, p.id)
         self.profile.setCurrentIndex(self.profile.findData(ctx.ws.profile().id))
         self.profile.currentIndexChanged.connect(self._profile_chosen)
+        self.retention = QLabel()
+        self.retention.setWordWrap(True)
+        self.retention.setAccessibleName("Retention schedule")
         self.profile_details = QLabel()
         self.profile_details.setWordWrap(True)
         self.profile_details.setObjectName("hint")
@@ -76,7 +81,6 @@ class SettingsScreen(QWidget):
         self._show_profile()
         self.users_view, self.users = read_only_table(USER_COLUMNS, "Users", self)
         self.users.set_rows(ctx.users.all())
-        self.ctx = ctx
         # In a scroll area: the whole page must be reachable on a 1366×768 screen.
         inner = QWidget()
         layout = QVBoxLayout(inner)
@@ -99,6 +103,8 @@ class SettingsScreen(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.profile_details)
         layout.addWidget(self.profile_error)
+        layout.addWidget(title_label("Retention schedule", "sectionTitle"))
+        layout.addWidget(self.retention)
         lock_row = QHBoxLayout()
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(1, 15)
@@ -236,3 +242,10 @@ class SettingsScreen(QWidget):
             *p.notes,
         ]
         self.profile_details.setText("\n".join(lines))
+        self._show_retention()  # (people off the scheme are kept as long as the profile says)
+
+    def _show_retention(self) -> None:
+        self.retention.setText(
+            "\n".join(str(period) for period in Retention(self.ctx.ws).schedule())
+            + "\nAn administrator changes a period, with its source: ppo-admin retention --set CLASS=MONTHS."
+        )

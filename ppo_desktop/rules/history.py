@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -35,6 +36,12 @@ from ppo_desktop.domain import Basis, Membership, RemovalOutcome, RemovalReason,
 MIGRATED = "(from the records before histories)"  # who recorded the events schema step 15 made
 REVIEWING = "retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)"
 RESELECTION_FLAG_MONTHS = 12  # local choice: a re-selection this soon after leaving is worth a flag
+
+
+@cache
+def _months(n: int) -> relativedelta:
+    """A span of ``n`` calendar months, made once (the agenda derives ten thousand people at a time)."""
+    return relativedelta(months=n)
 
 
 class Stage(StrEnum):
@@ -193,7 +200,7 @@ class AmberHold:
 
     def reconsider_on(self, months_before: int) -> dt.date:
         """Reconsidered ``months_before`` release, or at once when release is nearer than that."""
-        return max(self.release_on - relativedelta(months=months_before), self.placed_on)
+        return max(self.release_on - _months(months_before), self.placed_on)
 
 
 @dataclass(frozen=True)
@@ -232,7 +239,7 @@ class PersonState:
         before, now = self.reselection, self.period
         if before is None or now is None or before.ended_on is None:
             return False
-        return now.started_on < before.ended_on + relativedelta(months=RESELECTION_FLAG_MONTHS)
+        return now.started_on < before.ended_on + _months(RESELECTION_FLAG_MONTHS)
 
     @property
     def scheme_since(self) -> dt.date | None:
@@ -248,7 +255,7 @@ class PersonState:
         period = self.period
         if period is None:
             return None
-        due = period.started_on + relativedelta(years=2)
+        due = period.started_on + _months(24)
         return None if self.reviewed_since(due) else due
 
     def last_activity(self) -> dt.date | None:
@@ -265,9 +272,9 @@ class PersonState:
         last = self.last_activity()
         if last is None:
             return None
-        due = last + relativedelta(months=months)
+        due = last + _months(months)
         settled = self.reviewed_since(due)
-        return settled + relativedelta(months=months) if settled else due
+        return settled + _months(months) if settled else due
 
 
 def derive(
@@ -479,7 +486,7 @@ class _Walk:
 
     def _cadence(self, strand: Strand, day: dt.date) -> dt.date | None:
         months = self.review_months.get(strand)
-        return day + relativedelta(months=months) if months else None
+        return day + _months(months) if months else None
 
     def _open(self, strand: Strand, day: dt.date, *, lead: bool) -> None:
         self.open[strand] = {"strand": strand, "added_on": day, "is_lead": lead, "amber": False,

@@ -56,14 +56,15 @@ class PersonHistory:
             for r in self.ws.db.query(f"SELECT e.* FROM person_events e WHERE {LIVE}{among}", chunk or []):
                 by_person.setdefault(r["nominal_id"], []).append(event(r))
         ids = set(wanted) if wanted is not None else set(by_person)
-        return {nid: self._derive(nid, by_person.get(nid, [])) for nid in ids}
+        rules = self._rules()  # read once for everyone (it was a settings query per person)
+        return {nid: history.derive(by_person.get(nid, []), nominal_id=nid, **rules) for nid in ids}
 
     def _derive(self, nominal_id: int, events: Iterable[Event]) -> PersonState:
-        return history.derive(events, **self._rules(nominal_id))
+        return history.derive(events, nominal_id=nominal_id, **self._rules())
 
-    def _rules(self, nominal_id: int) -> dict[str, Any]:
+    def _rules(self) -> dict[str, Any]:
         profile = self.ws.profile()
-        return {"nominal_id": nominal_id, "review_months": profile.review_months,
+        return {"review_months": profile.review_months,
                 "reconsider_months": profile.reconsider_months_before_release}  # fmt: skip
 
     # -- recording -------------------------------------------------------------------------
@@ -94,7 +95,7 @@ class PersonHistory:
             strand, basis, status, decision_id, clean,
         )  # fmt: skip
         try:
-            state = history.check(live, new, **self._rules(nominal_id))
+            state = history.check(live, new, nominal_id=nominal_id, **self._rules())
         except Refused as exc:
             raise ServiceError(str(exc)) from None
         values = {

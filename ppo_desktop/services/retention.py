@@ -37,6 +37,7 @@ PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions"
 PEOPLE = ("people_off_scheme", "people_not_selected")  # the classes erased one person at a time
 REVIEWED = "Retention dry run"  # the audit entry that an administrator looked (the reminder's clock)
 REMIND_MONTHS = 12
+REVIEWED_ON = "retention.reviewed_on"
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class Retention:
         self._administrator("runs the retention review")
         review = self.review()
         with self.ws.writing(Role.ADMINISTRATOR):
+            self._note_reviewed()
             self.ws.audit.record(
                 AuditKind.CONSULTATION, "retention", None, REVIEWED, at=self.ws.now(),
                 after={"due": {p.record_class: len(review.of(p.record_class)) for p in self.schedule()},
@@ -220,12 +222,15 @@ class Retention:
         return sorted(people, key=lambda d: d.last_activity)
 
     def last_reviewed(self) -> dt.date | None:
-        """When an administrator last ran the review (or erased something by it)."""
-        row = self.ws.db.execute(
-            "SELECT max(at) FROM audit WHERE (entity = 'retention' AND summary = ?) OR kind = ?",
-            [REVIEWED, AuditKind.ERASURE.value],
-        ).fetchone()
-        return dt.date.fromisoformat(row[0][:10]) if row and row[0] else None
+        """When an administrator last ran the review (or erased something by it): noted beside the
+        audit entry that records it, so the agenda does not search a million entries to know."""
+        noted = self.ws.setting(REVIEWED_ON)
+        return dt.date.fromisoformat(noted) if noted else None
+
+    def _note_reviewed(self) -> None:
+        """Inside the caller's transaction, beside its audit entry."""
+        self.ws.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                           [REVIEWED_ON, self.ws.today().isoformat()])  # fmt: skip
 
     def reminder(self, day: dt.date) -> str:
         """'' or the yearly reminder's sentence (no names: it goes on an agenda)."""
@@ -348,6 +353,7 @@ class Retention:
                 justification=justification,
             )
             db.execute("DELETE FROM erasing WHERE nominal_id = ?", [nominal_id])
+            self._note_reviewed()
         self.ws.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         tables = frozenset({Topic.NOMINALS, Topic.MEMBERSHIPS, Topic.NOMINATIONS, Topic.ACTIONS,
                             Topic.SCORE_SHEETS, Topic.AGENDA_ITEMS})  # fmt: skip
@@ -393,6 +399,7 @@ class Retention:
                 after=after,
                 justification=justification,
             )
+            self._note_reviewed()
         self.ws.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return Changes(frozenset({Topic.MEETINGS, Topic.ATTENDANCE, Topic.AGENDA_ITEMS, Topic.SCORE_SHEETS}))
 

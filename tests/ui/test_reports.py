@@ -137,3 +137,22 @@ def test_a_file_chosen_in_the_print_dialog_follows_the_file_rules(
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     last = ctx.ws.audit.entries(limit=1)[0]
     assert last.kind == "disclosure" and last.summary.startswith(f"saved to {written}")
+
+
+def test_no_report_button_hides_another(qtbot: QtBot, ctx: AppContext) -> None:
+    """'Scoring sheets for the agenda' sat under 'Transfer pack…' in the same grid cell, invisible."""
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.ui.conftest import show_active
+    from ui.reports.screen import ReportsScreen
+
+    screen = ReportsScreen(ctx)
+    screen.resize(1280, 720)
+    show_active(qtbot, screen)
+    buttons = [b for b in screen.findChildren(QPushButton) if b.isVisible()]
+    assert any("Scoring sheets for the agenda" in b.text().replace("&", "") for b in buttons)
+    boxes = [(b.text(), b.geometry().translated(b.parentWidget().mapTo(screen, b.pos()) - b.pos()))
+             for b in buttons]  # fmt: skip
+    for i, (text, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1 :]:
+            assert not box.intersects(other_box), f"{text!r} overlaps {other!r}"

@@ -211,3 +211,19 @@ def test_right_after_a_digit_keeps_the_count_and_moves_on(qtbot: QtBot, ctx: App
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
     qtbot.waitUntil(lambda: widget.table.state() != QAbstractItemView.State.EditingState)
     assert (widget.model.index(robbery, 2).data(), widget.model.index(robbery, 3).data()) == ("2", "1")
+
+
+def test_large_type_for_the_room_is_a_key_away(qtbot: QtBot, ctx: AppContext) -> None:
+    """The sheet's projector theme was reachable only from the screenshot tool."""
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    window.open_case(new_cc_person(ctx))
+    view = window.case_view
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_S, keys)
+    widget = view.scoring.widget
+    assert widget.property("projector") is not True
+    qtbot.keyClick(widget.table, Qt.Key.Key_G, keys)
+    assert widget.property("projector") is True and view.scoring.large_type.isChecked()
+    qtbot.keyClick(widget.table, Qt.Key.Key_G, keys)
+    assert widget.property("projector") is False

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import ScoreSheet
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.context import AppContext
-from ui.scoring.widget import ScoringWidget
+from ui.scoring.widget import ScoringWidget, apply_projector_theme
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table
 
@@ -44,10 +45,18 @@ class ScoringPanel(QWidget):
         )
         self.empty.setObjectName("hint")
 
+        # The sheet in type the back of the room can read, when it is the room's screen (it was
+        # reachable only from the screenshot tool).
+        self.large_type = QCheckBox("Large type for the room  (Ctrl+Shift+G)")
+        self.large_type.toggled.connect(lambda on: apply_projector_theme(self.widget, on))
+        shortcut = QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.large_type.toggle)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
         self.history_view.setMaximumHeight(120)
         top = QHBoxLayout()
         side = QVBoxLayout()
         side.addWidget(self.score_button)
+        side.addWidget(self.large_type)
         side.addStretch(1)
         top.addLayout(side)
         top.addWidget(self.history_view, 1)

@@ -28,8 +28,10 @@ from ppo_desktop.domain import (
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.cohort_years import CohortYears
+from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import create_store
@@ -141,6 +143,7 @@ def build_demo(
 
 def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[dt.date], None]) -> DemoFacts:
     cases, noms, acts, meets = Cases(ws), Nominations(ws), Actions(ws), Meetings(ws)
+    memberships = Memberships(ws)
     start = today - relativedelta(years=2)
     statuses = list(Status)
     outcomes = random.Random(seed_outcomes := 7)  # its own stream: the rest of the demo stays as it was
@@ -190,7 +193,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         added = joined + dt.timedelta(days=rng.randint(7, 35))
         at(added)
         status = statuses[i % len(statuses)]
-        spell = cases.select(
+        spell = memberships.select(
             nominal.id, strand, basis, Status.OFFENDING_CJS, on=added, authority="Demo panel"
         ).record
         if status is Status.CUSTODY:
@@ -199,21 +202,21 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             custody = max(added, release - relativedelta(months=months // 2))
             custody = min(custody, today)
             at(custody)
-            cases.record_sentence(nominal.id, starts_on=custody, months=months, release_on=release)
+            Custody(ws).record_sentence(nominal.id, starts_on=custody, months=months, release_on=release)
             if months > 24:
-                cases.place_on_amber_list(spell.id, release, on=custody, authority="Demo panel")
+                memberships.place_on_amber_list(spell.id, release, on=custody, authority="Demo panel")
         else:
             quiet = i % 11 == 3  # a few with nothing for over six months: the de-selection prompt
             recent = today - relativedelta(months=rng.randint(7, 10) if quiet else rng.randint(0, 4))
             at(max(added, recent))
-            cases.record_activity(
+            memberships.record_activity(
                 nominal.id,
                 arrest_on=recent if rng.random() < 0.5 else None,
                 intelligence_on=recent - dt.timedelta(days=rng.randint(0, 20)),
             )
         at(added)
         if status not in (Status.OFFENDING_CJS, Status.CUSTODY):
-            cases.set_status(spell.id, status)
+            memberships.set_status(spell.id, status)
         nom_id = ws.db.execute("SELECT id FROM nominations WHERE nominal_id = ?", [nominal.id]).fetchone()[0]
         noms.set_state(nom_id, NominationState.SELECTED, justification="Demo panel")
         for _ in range(rng.randint(0, 3)):
@@ -234,7 +237,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             reason = rng.choice(
                 [RemovalReason.STOPPED_OFFENDING, RemovalReason.MOVED_AWAY, RemovalReason.IOM_COHORT]
             )
-            cases.remove(
+            memberships.remove(
                 spell.id,
                 reason,
                 authority="Demo panel chair",
@@ -263,7 +266,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         meets.add_attendee(meeting.id, "Fire Officer Demo", "Fire", "Community safety", present=False)
         meets.set_quorum_note(meeting.id, "Quorate: Police, Probation and the Council present.")
         meets.start(meeting.id)
-        current = [p for p in people[months_ago * 5 :] if cases.current_spell(p[0].id) is not None]
+        current = [p for p in people[months_ago * 5 :] if memberships.current_membership(p[0].id)]
         for nominal, strand, _basis, _ in current[:4]:
             item = meets.add_item(
                 meeting.id,
@@ -337,7 +340,7 @@ def _score_history(
 ) -> None:
     """Final sheets at selection and at each review since, at the strand's cadence."""
     sheets = ScoreSheets(ws)
-    cases = Cases(ws)
+    memberships = Memberships(ws)
     profile = ws.profile()
     for nominal, strand, _basis, joined in people:
         day = joined + dt.timedelta(days=14)
@@ -369,9 +372,10 @@ def _score_history(
             sheets.finalise(sheet.id)
             level = max(1, level + rng.choice([-2, -1, -1, 0, 1]))
             day += relativedelta(months=profile.review_months[strand])
-            spell = cases.current_spell(nominal.id)
+            spell = memberships.current_membership(nominal.id)
             if spell is not None and spell.added_on <= ws.today():
-                cases.set_next_review(spell.id, day, justification="Reviewed with a new score sheet (demo)")
+                why = "Reviewed with a new score sheet (demo)"
+                memberships.set_next_review(spell.id, day, justification=why)
 
 
 COLUMNS = ("convicted", "admitted", "suspected")

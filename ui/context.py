@@ -11,7 +11,9 @@ from PySide6.QtCore import QObject, Signal
 from ppo_desktop.services import Changes, ServiceError, Workspace
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.users import Users
 from ui.tasks import TaskRunner
@@ -70,6 +72,8 @@ class AppContext(QObject):
         self.runner = runner
         self.keyring_note = keyring_note
         self.cases = Cases(ws)
+        self.memberships = Memberships(ws)
+        self.custody = Custody(ws)
         self.nominations = Nominations(ws)
         self.actions = Actions(ws)
         self.meetings = Meetings(ws)

@@ -18,8 +18,8 @@ from ppo_desktop.domain import (
 )
 from ppo_desktop.rules.history import PersonState
 from ppo_desktop.services import rows
-from ppo_desktop.services.custody import CustodyAndFacts
-from ppo_desktop.services.spells import StrandSpells
+from ppo_desktop.services.custody import Custody
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 NOMINAL_FIELDS = (
@@ -52,9 +52,12 @@ class NominalDraft:
     area: str = ""
 
 
-class Cases(StrandSpells, CustodyAndFacts):
+class Cases:
+    """People and their case files; their memberships and custody are services of their own."""
+
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.people = PersonHistory(ws)
 
     # -- nominals ------------------------------------------------------------------------
     def add_nominal(self, draft: NominalDraft, *, justification: str = "") -> Made[Nominal]:
@@ -192,8 +195,8 @@ class Cases(StrandSpells, CustodyAndFacts):
             ),
             decisions=decisions,
             audit=tuple(self.ws.audit.entries(nominal_id=nominal_id, limit=200)),
-            sentences=tuple(self.sentences(nominal_id)),
-            facts=tuple(self.facts(nominal_id)),
+            sentences=tuple(Custody(self.ws).sentences(nominal_id)),
+            facts=tuple(Custody(self.ws).facts(nominal_id)),
             state=self.people.state_of(nominal_id, events, (d.id for d in decisions if d.undone)),
             events=events,
         )

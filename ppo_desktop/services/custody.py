@@ -1,13 +1,11 @@
 """A person's custody and the facts the inclusion criteria read: sentences recorded as given (the
 person goes into custody in their history; the amber list and removal follow from the length, as
-the rules say) and facts recorded with the day each was recorded. A part of ``Cases`` (the same service, in a
-module of its own)."""
+the rules say) and facts recorded with the day each was recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import CaseFact, Nominal, Sentence, Status
@@ -17,12 +15,14 @@ from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
-class CustodyAndFacts:
-    ws: Workspace
+class Custody:
+    """Sentences and the facts the inclusion criteria read, for one person at a time."""
 
-    if TYPE_CHECKING:  # given by Cases
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
 
-        def nominal(self, nominal_id: int) -> Nominal: ...
+    def nominal(self, nominal_id: int) -> Nominal:
+        return rows.nominal(self.ws.row("nominals", nominal_id, "nominal"))
 
     def record_sentence(
         self,

@@ -23,6 +23,8 @@ from ppo_desktop.scoring import (
 from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.custody import Custody
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
@@ -46,8 +48,8 @@ class ScoreSheets:
     # -- definitions ---------------------------------------------------------------------
     def definition_for(self, nominal_id: int) -> Definition:
         """The profile's matrix for the nominal's lead strand (C&C's for candidates)."""
-        spell = Cases(self.ws).current_spell(nominal_id)
-        strand = spell.strand if spell else self._nominated_strand(nominal_id)
+        current = Memberships(self.ws).current_membership(nominal_id)
+        strand = current.strand if current else self._nominated_strand(nominal_id)
         return self.catalogue.get(self.ws.profile().matrices[strand], on=self.ws.today())
 
     def definition_of(self, sheet: ScoreSheet) -> Definition:
@@ -241,7 +243,8 @@ class ScoreSheets:
         coordinator recorded (read once per sheet shown)."""
         cases = Cases(self.ws)
         lapses = facts.lapsing(self.ws.profile())
-        return facts.person_facts(cases.nominal(nominal_id), cases.facts(nominal_id), self.ws.today(), lapses)
+        known = Custody(self.ws).facts(nominal_id)
+        return facts.person_facts(cases.nominal(nominal_id), known, self.ws.today(), lapses)
 
     def profile_flags(
         self, nominal_id: int, breakdown: Breakdown, person: dict[str, Fact] | None = None

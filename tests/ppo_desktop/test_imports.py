@@ -21,6 +21,7 @@ from ppo_desktop.imports.sources import ImportProblem
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.exports import Exports
 from ppo_desktop.services.imports import Imports
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -144,7 +145,7 @@ def test_formula_cells_are_stored_as_text_and_exported_neutralised(ws: Workspace
     from ppo_desktop.domain import Basis, Status, Strand
 
     nid = ws.db.execute("SELECT id FROM nominals").fetchone()[0]
-    Cases(ws).select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, authority="Test")
+    Memberships(ws).select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, authority="Test")
     data = Exports(ws).export("cohort", how="saved", recipient="Board", justification="Return")
     cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
     assert "'=cmd|' /C calc'!A0" in cells and "'@SUM(1+1)*cmd|' /C calc'!A0" in cells

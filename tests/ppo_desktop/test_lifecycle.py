@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from db.device import DeviceSecrets
 from ppo_desktop.domain import Basis, DecisionKind, RemovalReason, Status, Strand
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.score_sheets import ScoreSheets
@@ -47,6 +49,7 @@ class Panel:
             clock=lambda: self.now[0],
         )
         self.cases, self.meetings, self.decisions = Cases(self.ws), Meetings(self.ws), Decisions(self.ws)
+        self.memberships, self.custody = Memberships(self.ws), Custody(self.ws)
 
     def on(self, day: dt.date) -> None:
         self.now[0] = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
@@ -56,7 +59,7 @@ class Panel:
 
     def select(self, nid: int, strand: Strand, day: dt.date) -> None:
         self.on(day)
-        self.cases.select(nid, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=day)
+        self.memberships.select(nid, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=day)
 
     def decide(self, nid: int, day: dt.date, kind: DecisionKind, *, close: bool = True, **kw: object) -> int:
         """Hold a meeting on ``day`` and take one decision about ``nid``; returns the decision id."""
@@ -136,7 +139,7 @@ def test_no_activity_counts_from_the_persons_latest_activity_across_a_strand_mov
     nid = panel.person("Quiet")
     panel.select(nid, Strand.CATCH_CONVICT, dt.date(2025, 1, 1))
     panel.on(dt.date(2025, 3, 1))
-    panel.cases.record_activity(nid, intelligence_on=dt.date(2025, 3, 1))
+    panel.memberships.record_activity(nid, intelligence_on=dt.date(2025, 3, 1))
     panel.decide(
         nid,
         dt.date(2025, 6, 1),
@@ -157,9 +160,9 @@ def test_no_activity_counts_from_the_persons_latest_activity_across_a_strand_mov
 def test_activity_is_a_fact_about_the_person(panel: Panel) -> None:
     nid = panel.person("Active")
     panel.on(dt.date(2025, 5, 1))
-    panel.cases.record_activity(nid, arrest_on=dt.date(2025, 4, 1))
+    panel.memberships.record_activity(nid, arrest_on=dt.date(2025, 4, 1))
     with pytest.raises(ServiceError, match="future"):
-        panel.cases.record_activity(nid, intelligence_on=dt.date(2025, 5, 2))
+        panel.memberships.record_activity(nid, intelligence_on=dt.date(2025, 5, 2))
     assert panel.cases.history(nid).last_arrest_on == dt.date(2025, 4, 1)  # recorded before any strand
 
 
@@ -210,14 +213,14 @@ def test_custody_thresholds_propose_amber_list_or_removal(
     nid = panel.person("Sentenced")
     panel.select(nid, Strand.CATCH_CONVICT, START)
     panel.on(dt.date(2025, 2, 1))
-    panel.cases.record_sentence(
+    panel.custody.record_sentence(
         nid,
         starts_on=dt.date(2025, 2, 1),
         months=months,
         days=days,
         release_on=dt.date(2025, 2, 1) + relativedelta(months=months // 2 + 1),
     )
-    assert panel.cases.current_spell(nid).status is Status.CUSTODY  # type: ignore[union-attr]
+    assert panel.memberships.current_membership(nid).status is Status.CUSTODY  # type: ignore[union-attr]
     found = kinds(panel, nid, dt.date(2025, 3, 1))
     if expected is None:
         assert "custody" not in found
@@ -239,7 +242,7 @@ def test_short_sentence_reads_the_sentence_length(panel: Panel, months: int, day
     release = dt.date(2025, 6, 1)
     panel.on(release - dt.timedelta(days=60))  # two months served whatever the length
     for nid in (candidate, former, selected):
-        panel.cases.record_sentence(
+        panel.custody.record_sentence(
             nid, starts_on=release - dt.timedelta(days=60), months=months, days=days, release_on=release
         )
     assert ("short-sentence" in kinds(panel, candidate, release)) is short
@@ -273,13 +276,13 @@ def test_sentences_are_validated(panel: Panel) -> None:
     nid = panel.person("Checked")
     panel.on(dt.date(2025, 1, 1))
     with pytest.raises(ServiceError, match="length"):
-        panel.cases.record_sentence(nid, starts_on=dt.date(2025, 1, 1), months=0)
+        panel.custody.record_sentence(nid, starts_on=dt.date(2025, 1, 1), months=0)
     with pytest.raises(ServiceError, match="after the sentence starts"):
-        panel.cases.record_sentence(
+        panel.custody.record_sentence(
             nid, starts_on=dt.date(2025, 1, 1), months=6, release_on=dt.date(2024, 12, 1)
         )
     with pytest.raises(ServiceError, match="future"):
-        panel.cases.record_sentence(nid, starts_on=dt.date(2025, 1, 2), months=6)
+        panel.custody.record_sentence(nid, starts_on=dt.date(2025, 1, 2), months=6)
 
 
 # -- Prevent & Deter --------------------------------------------------------------------------------
@@ -396,20 +399,20 @@ def test_inclusion_criteria_read_recorded_case_facts(panel: Panel) -> None:
 
     assert "C&C inclusion criterion" in inclusion() or "inclusion criterion" in inclusion()
     assert "not known" in inclusion() and "NIM core nominal not known" in inclusion()
-    panel.cases.record_fact(nid, "dv_incidents_12m", 9)
+    panel.custody.record_fact(nid, "dv_incidents_12m", 9)
     assert "domestic incidents in 12 months 9 (needs ≥ 10)" in inclusion()
-    panel.cases.record_fact(nid, "dv_incidents_12m", 10)
+    panel.custody.record_fact(nid, "dv_incidents_12m", 10)
     assert "Domestic violence 'gold' status: yes" in inclusion()
-    facts = panel.cases.facts(nid)
+    facts = panel.custody.facts(nid)
     assert [(f.fact, f.value, f.recorded_on) for f in facts] == [
         ("dv_incidents_12m", 10, dt.date(2025, 1, 1))
     ]
     with pytest.raises(ServiceError, match="yes or no"):
-        panel.cases.record_fact(nid, "asbo", 3)
+        panel.custody.record_fact(nid, "asbo", 3)
     with pytest.raises(ServiceError, match="not a fact"):
-        panel.cases.record_fact(nid, "shoe_size", 9)
-    panel.cases.record_fact(nid, "dv_incidents_12m", None)
-    assert panel.cases.facts(nid) == []
+        panel.custody.record_fact(nid, "shoe_size", 9)
+    panel.custody.record_fact(nid, "dv_incidents_12m", None)
+    assert panel.custody.facts(nid) == []
 
 
 def test_moving_to_rr_needs_the_move_criteria_and_prints_them(panel: Panel) -> None:
@@ -626,11 +629,11 @@ def test_a_custody_deselection_needs_a_full_assessment_of_risk_first(panel: Pane
     for nid in (inside, outside):
         panel.select(nid, Strand.CATCH_CONVICT, START)
     panel.on(dt.date(2025, 2, 1))
-    panel.cases.record_sentence(inside, starts_on=dt.date(2025, 2, 1), years=4)
+    panel.custody.record_sentence(inside, starts_on=dt.date(2025, 2, 1), years=4)
     with pytest.raises(ServiceError, match=r"full assessment of risk by the partner agencies \(002 item 3\)"):
         panel.decide(inside, dt.date(2025, 3, 1), DecisionKind.DESELECT, reason_code="stopped-offending",
                      authority="DI")  # fmt: skip
-    assert panel.cases.current_spell(inside) is not None  # nothing recorded
+    assert panel.memberships.current_membership(inside) is not None  # nothing recorded
     assessed = "Probation and police, 20 Mar 2025"
     decision = panel.decide(inside, dt.date(2025, 4, 1), DecisionKind.DESELECT, authority="DI",
                             reason_code="stopped-offending", risk_assessment=assessed)  # fmt: skip
@@ -638,7 +641,7 @@ def test_a_custody_deselection_needs_a_full_assessment_of_risk_first(panel: Pane
     assert '"risk_assessment": "Probation and police, 20 Mar 2025"' in details
     panel.decide(outside, dt.date(2025, 4, 1), DecisionKind.DESELECT, reason_code="stopped-offending",
                  authority="DI")  # not in custody: no assessment asked for  # fmt: skip
-    assert panel.cases.current_spell(outside) is None
+    assert panel.memberships.current_membership(outside) is None
 
 
 def test_moving_away_raises_the_action_to_inform_the_receiving_area(panel: Panel) -> None:
@@ -669,7 +672,8 @@ def test_the_list_is_reviewed_against_imminent_releases_at_least_quarterly(panel
     panel.select(member, Strand.CATCH_CONVICT, START)
     panel.on(dt.date(2024, 2, 1))
     for nid in (out_soon, member):  # the member is on the list already: not counted
-        panel.cases.record_sentence(nid, starts_on=panel.ws.today(), months=8, release_on=dt.date(2024, 6, 1))
+        release = dt.date(2024, 6, 1)
+        panel.custody.record_sentence(nid, starts_on=panel.ws.today(), months=8, release_on=release)
 
     def review(day: dt.date) -> list[str]:
         panel.on(day)
@@ -700,7 +704,7 @@ def test_a_count_over_twelve_months_lapses_twelve_months_after_it_was_recorded(
     nid = panel.person("Counted")
     panel.on(dt.date(2025, 1, 1))
     nominate(panel.ws, nid, Strand.CATCH_CONVICT, dt.date(2024, 12, 1))
-    panel.cases.record_fact(nid, "dv_incidents_12m", 12)
+    panel.custody.record_fact(nid, "dv_incidents_12m", 12)
     panel.on(day)
     inclusion = next(r.entry.inclusion for r in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows)
     assert ("Domestic violence 'gold' status: yes" in inclusion) is known

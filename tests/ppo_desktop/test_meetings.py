@@ -19,8 +19,10 @@ from ppo_desktop.domain import (
 )
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -37,9 +39,9 @@ def person(
     cases = Cases(ws)
     nominal = cases.add_nominal(NominalDraft(name, "Fictional", dob=dt.date(1990, 1, 1))).record
     if strand is not None:
-        cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
+        Memberships(cases.ws).select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=added)
         if active:
-            cases.record_activity(nominal.id, intelligence_on=DAY - dt.timedelta(days=20))
+            Memberships(cases.ws).record_activity(nominal.id, intelligence_on=DAY - dt.timedelta(days=20))
     return nominal.id
 
 
@@ -84,17 +86,18 @@ def test_agenda_proposals_say_why(ws: Workspace) -> None:
     due = person(ws, "Reviewdue", added=dt.date(2026, 5, 1))  # C&C: due 1 Nov 2026
     fresh = person(ws, "Fresh", added=dt.date(2026, 10, 1))
     quiet = person(ws, "Quiet", added=dt.date(2026, 3, 1), active=False)
-    cases.record_activity(quiet, intelligence_on=dt.date(2026, 4, 1))
+    Memberships(cases.ws).record_activity(quiet, intelligence_on=dt.date(2026, 4, 1))
     veteran = person(ws, "Veteran", added=dt.date(2024, 11, 1))
     amber = person(ws, "Amber", added=dt.date(2025, 1, 1))
-    cases.place_on_amber_list(
-        cases.current_spell(amber).id,
+    Memberships(cases.ws).place_on_amber_list(
+        Memberships(cases.ws).current_membership(amber).id,
         dt.date(2027, 2, 1),
         on=dt.date(2025, 3, 1),  # type: ignore[union-attr]
         authority="panel",
     )
     short = person(ws, "Shortsentence", strand=None)  # not selected: the priority is for them
-    cases.record_sentence(short, starts_on=dt.date(2026, 7, 1), months=9, release_on=dt.date(2026, 11, 20))
+    release = dt.date(2026, 11, 20)
+    Custody(ws).record_sentence(short, starts_on=dt.date(2026, 7, 1), months=9, release_on=release)
     Actions(ws).add(
         fresh,
         pathway=Pathway.ACCOMMODATION,
@@ -163,7 +166,7 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
         item.id, DecisionKind.SELECT, strand=Strand.CATCH_CONVICT, basis=Basis.PRIORITY
     )
     selected = changes.record
-    spell = cases.current_spell(candidate)
+    spell = Memberships(cases.ws).current_membership(candidate)
     assert (
         spell is not None
         and spell.strand is Strand.CATCH_CONVICT
@@ -173,7 +176,7 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
     assert {"memberships", "decisions"} <= changes.tables and meetings.item(item.id).state == "discussed"
 
     decisions.undo(selected.id)
-    assert cases.current_spell(candidate) is None
+    assert Memberships(cases.ws).current_membership(candidate) is None
     assert [n.state for n in Nominations(ws).open_nominations()] == [NominationState.OPEN]
     assert meetings.item(item.id).state == "pending"
     with pytest.raises(ServiceError, match="already been undone"):
@@ -192,13 +195,13 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
         authority="DI Chair with agencies present",
         note="Moved to Northtown",
     )
-    removed = cases.spell(cases.case_file(member).memberships[0].id)
+    removed = Memberships(cases.ws).membership(cases.case_file(member).memberships[0].id)
     assert (removed.removed_on, removed.removal_authority) == (DAY, "DI Chair with agencies present")
 
     long = person(ws, "Longsentence")
     item3 = meetings.add_item(mid, "Longsentence", nominal_id=long).record
     decisions.decide(item3.id, DecisionKind.AMBER, release_on=dt.date(2029, 6, 1), authority="DI Chair")
-    assert cases.current_spell(long) is None  # out of the active cohort (000 §6)
+    assert Memberships(cases.ws).current_membership(long) is None  # out of the active cohort (000 §6)
     spell = cases.case_file(long).memberships[0]
     assert spell.amber and spell.status is Status.CUSTODY and spell.held_on_amber(DAY)
     assert spell.next_review_on == dt.date(2029, 3, 1)  # reconsidered three months before release
@@ -206,7 +209,7 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
     retained = person(ws, "Retained", added=dt.date(2026, 1, 1))
     item4 = meetings.add_item(mid, "Retained", nominal_id=retained).record
     decisions.decide(item4.id, DecisionKind.RETAIN)
-    assert cases.current_spell(retained).next_review_on == dt.date(2027, 6, 1)  # type: ignore[union-attr]
+    assert Memberships(cases.ws).current_membership(retained).next_review_on == dt.date(2027, 6, 1)  # type: ignore[union-attr]
 
     meetings.close(mid)
     last = meetings.decisions(mid)[-1]

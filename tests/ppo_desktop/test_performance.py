@@ -23,6 +23,7 @@ from ppo_desktop.performance.tables import Table, suppress
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Documents
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.performance import Performance
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.users import Users
@@ -314,7 +315,7 @@ def test_filters_narrow_every_figure(demo: Workspace) -> None:
 def test_removal_outcomes_are_recorded_and_exported_as_a_disclosure(ws: Workspace) -> None:
     cases = Cases(ws)
     nid = _people(ws, 1)[0]
-    spell = cases.select(
+    spell = Memberships(cases.ws).select(
         nid,
         Strand.CATCH_CONVICT,
         Basis.PROLIFIC,
@@ -322,7 +323,7 @@ def test_removal_outcomes_are_recorded_and_exported_as_a_disclosure(ws: Workspac
         on=dt.date(2026, 1, 5),
         authority="Test panel",
     ).record
-    removed = cases.remove(
+    removed = Memberships(cases.ws).remove(
         spell.id,
         RemovalReason.STOPPED_OFFENDING,
         authority="Test chair",

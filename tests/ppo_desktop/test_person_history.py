@@ -30,7 +30,7 @@ def panel(tmp_path: Path) -> Iterator[Panel]:
 
 
 def _off_the_scheme(panel: Panel, nid: int, day: dt.date) -> None:
-    assert panel.cases.current_spell(nid) is None
+    assert panel.memberships.current_membership(nid) is None
     assert all(not m.current for m in panel.cases.case_file(nid).memberships)
     assert panel.cases.history(nid).stage is Stage.OFF
     assert nid not in {r.nominal.id for r in panel.cases.cohort(include_former=False)}
@@ -73,7 +73,7 @@ def test_an_undone_deselection_puts_every_strand_back(panel: Panel) -> None:
     panel.decisions.undo(decision)
     assert {m.strand for m in panel.cases.case_file(nid).memberships if m.current} == {
         Strand.CATCH_CONVICT, Strand.REHABILITATE_RESETTLE}  # fmt: skip
-    assert panel.cases.current_spell(nid).strand is Strand.REHABILITATE_RESETTLE  # type: ignore[union-attr]
+    assert panel.memberships.current_membership(nid).strand is Strand.REHABILITATE_RESETTLE  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_the_amber_list_is_reconsidered_three_months_before_release_or_at_once(
     assert "amber-release" in kinds(panel, nid, first)
     assert "OVERDUE" in panel.reasons(release + dt.timedelta(days=1), nid)
     # While on the list: out of the cohort, the pool and capacity; no two-year or six-month review.
-    assert panel.cases.current_spell(nid) is None
+    assert panel.memberships.current_membership(nid) is None
     assert set(kinds(panel, nid, START + dt.timedelta(days=800))) == {"amber-release"}
     panel.on(dt.date(2024, 7, 1))
     assert nid not in {r.entry.nominal_id for r in Pools(panel.ws).pool(Strand.CATCH_CONVICT).rows}
@@ -143,13 +143,13 @@ def test_sentences_in_days_reach_the_agenda_and_hospital_orders_without_a_term_a
     for nid in (days, hospital):
         panel.select(nid, Strand.CATCH_CONVICT, START)
     panel.on(dt.date(2024, 5, 1))
-    panel.cases.record_sentence(days, starts_on=dt.date(2024, 5, 1), days=4000)
+    panel.custody.record_sentence(days, starts_on=dt.date(2024, 5, 1), days=4000)
     with pytest.raises(ServiceError, match="Only a secure hospital order"):
-        panel.cases.record_sentence(hospital, starts_on=dt.date(2024, 5, 1), no_fixed_term=True)
+        panel.custody.record_sentence(hospital, starts_on=dt.date(2024, 5, 1), no_fixed_term=True)
     with pytest.raises(ServiceError, match="one of"):
-        panel.cases.record_sentence(hospital, starts_on=dt.date(2024, 5, 1), months=3, no_fixed_term=True,
+        panel.custody.record_sentence(hospital, starts_on=dt.date(2024, 5, 1), months=3, no_fixed_term=True,
                                     secure_hospital=True)  # fmt: skip
-    panel.cases.record_sentence(
+    panel.custody.record_sentence(
         hospital, starts_on=dt.date(2024, 5, 1), no_fixed_term=True, secure_hospital=True
     )
     assert "removal in full is proposed" in panel.reasons(dt.date(2024, 6, 1), days)
@@ -160,14 +160,14 @@ def test_a_late_reported_older_arrest_does_not_replace_a_newer_one(panel: Panel)
     nid = panel.person("Late")
     panel.select(nid, Strand.CATCH_CONVICT, START)
     panel.on(dt.date(2024, 9, 1))
-    panel.cases.record_activity(nid, arrest_on=dt.date(2024, 8, 1))
+    panel.memberships.record_activity(nid, arrest_on=dt.date(2024, 8, 1))
     panel.on(dt.date(2024, 10, 1))
-    panel.cases.record_activity(nid, arrest_on=dt.date(2024, 5, 1))  # reported late
+    panel.memberships.record_activity(nid, arrest_on=dt.date(2024, 5, 1))  # reported late
     assert panel.cases.history(nid).last_arrest_on == dt.date(2024, 8, 1)
     assert "no-activity" not in kinds(panel, nid, dt.date(2025, 1, 31))
     assert "no-activity" in kinds(panel, nid, dt.date(2025, 2, 1))  # six months from 1 Aug
     key = next(e.key for e in panel.cases.people.events(nid) if e.on == dt.date(2024, 8, 1))
-    panel.cases.withdraw(nid, key, why="recorded against the wrong person")
+    panel.memberships.withdraw(nid, key, why="recorded against the wrong person")
     assert panel.cases.history(nid).last_arrest_on == dt.date(2024, 5, 1)
 
 
@@ -326,9 +326,9 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
                 elif what == "deselect":
                     panel.decide(nid, day, DecisionKind.DESELECT, reason_code="moved-away", authority="DI")
                 elif what == "arrest":
-                    panel.cases.record_activity(nid, arrest_on=day - dt.timedelta(days=gap))
+                    panel.memberships.record_activity(nid, arrest_on=day - dt.timedelta(days=gap))
                 else:
-                    panel.cases.record_sentence(nid, starts_on=day, days=gap * 10)
+                    panel.custody.record_sentence(nid, starts_on=day, days=gap * 10)
             except ServiceError:
                 pass  # refused with a sentence; nothing half-written (checked below)
         def shape(spells: tuple[Membership, ...]) -> list[tuple[object, ...]]:
@@ -338,7 +338,7 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
         assert shape(panel.cases.case_file(nid).memberships) == shape(state.spells)
         assert not state.ignored  # the services never store an event the machine refuses
         if state.stage is Stage.OFF:
-            assert panel.cases.current_spell(nid) is None
+            assert panel.memberships.current_membership(nid) is None
         rows = panel.ws.db.execute("SELECT count(*) FROM person_events WHERE nominal_id = ?", [nid])
         recorded = rows.fetchone()
         audited = panel.ws.db.execute(

@@ -10,6 +10,7 @@ from ppo_desktop.projection import Projection, project
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.workspace import Workspace
 
@@ -52,7 +53,9 @@ def test_the_room_reads_why_not_the_chairs_procedure(ws: Workspace) -> None:
 def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
     cases = Cases(ws)
     nid = cases.add_nominal(NominalDraft("Wibble", "Fictional")).record.id
-    cases.select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1))
+    Memberships(cases.ws).select(
+        nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1)
+    )
     meetings = Meetings(ws)
     meeting = meetings.plan("Panel", DAY).record
     meetings.start(meeting.id)

@@ -13,6 +13,7 @@ from ppo_desktop.audit import REDACTED
 from ppo_desktop.domain import Basis, RemovalReason, Role, Status, Strand
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.retention import Retention
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.users import Users
@@ -25,13 +26,15 @@ def _former(ws: Workspace, family: str, removed: dt.date) -> int:
     cases = Cases(ws)
     draft = NominalDraft(family, "Fictional", address=f"1 {family} Row, Fictionshire")
     nominal = cases.add_nominal(draft).record
-    spell = cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                            on=removed - dt.timedelta(days=400), authority="Test panel").record  # fmt: skip
+    memberships = Memberships(ws)
+    joined = removed - dt.timedelta(days=400)
+    spell = memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+                               on=joined, authority="Test panel").record  # fmt: skip
     sheets = ScoreSheets(ws)
     sheet = sheets.start(nominal.id).record
     sheets.finalise(sheet.id)
     cases.open_case(nominal.id, purpose="Review")
-    cases.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test chair", on=removed)
+    memberships.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test chair", on=removed)
     return nominal.id
 
 

@@ -11,6 +11,7 @@ from ppo_desktop.domain import Basis, Status, Strand
 from ppo_desktop.rules.ranking import PoolEntry, rank
 from ppo_desktop.scoring import DefinitionError, shipped
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.score_sheets import ScoreSheets
@@ -20,7 +21,9 @@ from ppo_desktop.services.workspace import ServiceError, Workspace
 def nominal_on(ws: Workspace, strand: Strand = Strand.CATCH_CONVICT, name: str = "Quillfeather") -> int:
     cases = Cases(ws)
     nominal = cases.add_nominal(NominalDraft(name, "Zebedee")).record
-    cases.select(nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 5))
+    Memberships(cases.ws).select(
+        nominal.id, strand, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 5)
+    )
     return nominal.id
 
 
@@ -98,11 +101,11 @@ def test_definition_changed_in_place_is_refused(ws: Workspace) -> None:
 
 def test_profile_sets_review_cadence(ws: Workspace) -> None:
     nid = nominal_on(ws, Strand.PREVENT_DETER)
-    assert Cases(ws).current_spell(nid).next_review_on == dt.date(2026, 4, 5)  # type: ignore[union-attr]
+    assert Memberships(ws).current_membership(nid).next_review_on == dt.date(2026, 4, 5)  # type: ignore[union-attr]
     with ws.writing() as db:
         db.table("settings").insert({"key": "profile", "value": "stockton-2009"}, replace=True)
     other = nominal_on(ws, Strand.CATCH_CONVICT, name="Nettlebed")
-    assert Cases(ws).current_spell(other).next_review_on == dt.date(2026, 4, 5)  # type: ignore[union-attr]
+    assert Memberships(ws).current_membership(other).next_review_on == dt.date(2026, 4, 5)  # type: ignore[union-attr]
 
 
 def entry(ref: str, total: float | None, member: bool, day: int = 1) -> PoolEntry:
@@ -157,7 +160,7 @@ def test_london_definition_flag(ws: Workspace) -> None:
     Settings(ws).set_profile("london-haringey-2007")
     cases = Cases(ws)
     nominal = cases.add_nominal(NominalDraft("Crumpleton", "Horatio", dob=dt.date(1995, 3, 1))).record
-    cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+    Memberships(cases.ws).select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
     sheets = ScoreSheets(ws)
     sheet = sheets.start(nominal.id).record
     inputs = {

@@ -10,6 +10,7 @@ import pytest
 from ppo_desktop.domain import ActionState, Basis, Pathway, RemovalReason, Role, Status, Strand, User
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.workspace import PermissionDenied, ServiceError, Workspace
 
@@ -62,20 +63,20 @@ def test_failed_write_leaves_no_row_and_no_audit(ws: Workspace) -> None:
 def test_strand_history_and_removal_needs_authority(ws: Workspace) -> None:
     cases = Cases(ws)
     nominal = cases.add_nominal(NominalDraft("Mossbottom", "Rufus")).record
-    spell = cases.select(
+    spell = Memberships(cases.ws).select(
         nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 10)
     ).record
     assert spell.next_review_on == dt.date(2026, 7, 10)  # C&C: six-monthly
     with pytest.raises(ServiceError, match="already on Catch & Convict"):
-        cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
-    moved = cases.select(
+        Memberships(cases.ws).select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+    moved = Memberships(cases.ws).select(
         nominal.id, Strand.REHABILITATE_RESETTLE, Basis.PROLIFIC, Status.NOT_OFFENDING, on=dt.date(2026, 3, 1)
     ).record
-    assert cases.spell(spell.id).is_lead is False
-    assert cases.current_spell(nominal.id) == moved
+    assert Memberships(cases.ws).membership(spell.id).is_lead is False
+    assert Memberships(cases.ws).current_membership(nominal.id) == moved
     with pytest.raises(ServiceError, match="on whose authority"):
-        cases.remove(moved.id, RemovalReason.MOVED_AWAY, authority=" ")
-    removed = cases.remove(
+        Memberships(cases.ws).remove(moved.id, RemovalReason.MOVED_AWAY, authority=" ")
+    removed = Memberships(cases.ws).remove(
         moved.id, RemovalReason.MOVED_AWAY, authority="DI Chair (panel 2026-04)", on=dt.date(2026, 4, 2)
     ).record
     assert (removed.removed_on, removed.removal_reason) == (dt.date(2026, 4, 2), RemovalReason.MOVED_AWAY)

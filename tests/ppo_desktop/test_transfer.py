@@ -10,6 +10,7 @@ from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -66,7 +67,7 @@ def test_a_passphrase_pack_carries_cases_and_agenda_and_merges_once(
     assert pncs == {demo.row("nominals", nid, "n")["pnc_id"] for nid in people}
     agenda = list(laptop.db.query("SELECT nominal_id FROM agenda_items ORDER BY position"))
     assert len(agenda) == 3 and all(a["nominal_id"] for a in agenda)
-    assert Cases(laptop).current_spell(agenda[0]["nominal_id"]) is not None
+    assert Memberships(laptop).current_membership(agenda[0]["nominal_id"]) is not None
     assert laptop.audit.search(kind="combination")[-1].justification == "Chair's copy for the panel"
 
     before = {

@@ -12,6 +12,7 @@ from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.transfer import Transfer, TransferPlan
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -64,7 +65,7 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     raised = [a for a in Actions(laptop).open_actions() if a.pathway is Pathway.SCHEME]
     assert [a.description[:45] for a in raised] == ["Inform the PPO scheme in the receiving area, "]
     meetings.close(chair_id)
-    assert Cases(laptop).current_spell(first.nominal_id) is None
+    assert Memberships(laptop).current_membership(first.nominal_id) is None
 
     partner = Transfer(laptop).partner_of_meeting(chair_id)
     assert partner == demo.vault.store_id  # the outcome goes back where the meeting came from
@@ -76,7 +77,7 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     Transfer(demo).commit(plan, justification="Outcome of the panel", trusted=plan.fingerprint)
 
     person = people[0]
-    assert Cases(demo).current_spell(person) is None  # de-selected on the coordinator's store too
+    assert Memberships(demo).current_membership(person) is None  # de-selected on the coordinator's store too
     removed = demo.db.execute(
         "SELECT removal_reason, removal_authority FROM memberships WHERE nominal_id = ? "
         "AND removed_on IS NOT NULL ORDER BY id DESC",

@@ -21,6 +21,7 @@ from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.exchange import Exchange
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -44,7 +45,7 @@ def _seed(ws: Workspace) -> int:
     meeting = meetings.plan("Testshire PPO panel", ws.today() + dt.timedelta(days=7)).record
     for n, family in enumerate(("Quillfeather", "Tumbletoe", "Wobbleton")):
         person = cases.add_nominal(NominalDraft(family, "Test", dob=dt.date(1990, 1, 1 + n))).record
-        cases.select(person.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+        Memberships(cases.ws).select(person.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
         meetings.add_item(meeting.id, f"Review {family}", nominal_id=person.id)
     return meeting.id
 
@@ -71,12 +72,13 @@ def _make(ws: Workspace, meeting_id: int, edit: str, pick: int, text: str) -> No
     elif edit == "address":
         cases.update_nominal(people[pick % len(people)], address=text)
     elif edit == "arrest":
-        cases.record_activity(people[pick % len(people)], arrest_on=ws.today() - dt.timedelta(days=pick + 1))
+        arrest_on = ws.today() - dt.timedelta(days=pick + 1)
+        Memberships(cases.ws).record_activity(people[pick % len(people)], arrest_on=arrest_on)
     elif edit == "status":
-        spell = cases.current_spell(people[pick % len(people)])
+        spell = Memberships(cases.ws).current_membership(people[pick % len(people)])
         if spell is not None:
             status = (Status.CUSTODY, Status.NOT_OFFENDING)[pick % 2]
-            cases.set_status(spell.id, status, custody_on=ws.today())
+            Memberships(cases.ws).set_status(spell.id, status, custody_on=ws.today())
     elif edit == "action":
         Actions(ws).add(people[pick % len(people)], pathway=Pathway.ACCOMMODATION, description=text or "x",
                         agency="Probation", owner="Example Officer", due_on=None)  # fmt: skip

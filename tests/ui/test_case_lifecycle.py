@@ -42,9 +42,9 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     record = next(b for b in panel.findChildren(type(view.back_button)) if b.text() == "Record sentenc&e")
     qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
     assert panel.error.text() == ""
-    sentence = ctx.cases.sentences(nid)[0]
+    sentence = ctx.custody.sentences(nid)[0]
     assert (sentence.length_months, sentence.length_days, sentence.secure_hospital) == (24, 1, True)
-    assert ctx.cases.current_spell(nid).status is Status.CUSTODY  # type: ignore[union-attr]
+    assert ctx.memberships.current_membership(nid).status is Status.CUSTODY  # type: ignore[union-attr]
     assert panel.sentences.rowCount() == 1 and "2 years 1 day (secure hospital)" in panel.sentences.data(
         panel.sentences.index(0, 1)
     )
@@ -52,7 +52,7 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     panel.days.setValue(0)
     qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
     assert "needs one of: its length" in panel.error.text()  # refused in words, nothing written
-    assert len(ctx.cases.sentences(nid)) == 1
+    assert len(ctx.custody.sentences(nid)) == 1
 
 
 def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> None:
@@ -64,7 +64,7 @@ def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> N
     panel = view.custody_facts
     asbo = panel.fact_inputs["asbo"]
     asbo.setCurrentIndex(asbo.findData(True))  # type: ignore[union-attr]
-    assert [(f.fact, f.value, f.recorded_on) for f in ctx.cases.facts(nid)] == [("asbo", True, DEMO_DAY)]
+    assert [(f.fact, f.value, f.recorded_on) for f in ctx.custody.facts(nid)] == [("asbo", True, DEMO_DAY)]
     assert panel.fact_notes["asbo"].text().startswith(f"recorded {DEMO_DAY:%d %b %Y}")
     view.tabs.setCurrentWidget(panel)
     incidents = panel.fact_inputs["dv_incidents_12m"]
@@ -72,7 +72,7 @@ def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> N
     incidents.lineEdit().selectAll()  # type: ignore[union-attr]
     qtbot.keyClicks(incidents.lineEdit(), "12")  # type: ignore[union-attr]
     qtbot.keyClick(incidents, Qt.Key.Key_Tab)
-    assert {f.fact: f.value for f in ctx.cases.facts(nid)} == {"asbo": True, "dv_incidents_12m": 12}
+    assert {f.fact: f.value for f in ctx.custody.facts(nid)} == {"asbo": True, "dv_incidents_12m": 12}
 
 
 def test_move_to_rr_asks_for_the_seed_criteria(qtbot: QtBot, ctx: AppContext) -> None:

@@ -151,7 +151,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
 
     # Consequences, counted from the meeting's day.
     held = ctx.meetings.get(mid).held_on
-    spell = ctx.cases.current_spell(candidate)
+    spell = ctx.memberships.current_membership(candidate)
     assert (
         spell is not None
         and spell.strand is Strand.CATCH_CONVICT
@@ -160,7 +160,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     gone = ctx.cases.case_file(leaver).memberships[0]
     assert gone.removed_on is not None and gone.removal_authority == "DI Demo Chair with the agencies present"
     assert gone.removal_outcomes == (RemovalOutcome.IN_TREATMENT, RemovalOutcome.MOVED)
-    assert ctx.cases.current_spell(long_sentence) is None  # the amber list: out of the active cohort
+    assert ctx.memberships.current_membership(long_sentence) is None  # the amber list: out of the cohort
     amber = ctx.cases.case_file(long_sentence).memberships[0]
     assert amber.amber and amber.held_on_amber(held)
     assert amber.next_review_on == RELEASE - relativedelta(months=3)

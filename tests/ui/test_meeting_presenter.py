@@ -8,6 +8,7 @@ import pytest
 
 from ppo_desktop.domain import Basis, DecisionKind, MeetingState, Pathway
 from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ui.meeting.presenter import MeetingPresenter
@@ -166,7 +167,7 @@ def test_the_chair_reads_custody_the_latest_score_and_the_nominations_words(demo
         r.nominal.id for r in cases.cohort(include_former=False)
         if any(s.final for s in ScoreSheets(demo).history(r.nominal.id))
     )  # fmt: skip
-    cases.record_sentence(nid, starts_on=demo.today(), years=2, months=6)
+    Custody(cases.ws).record_sentence(nid, starts_on=demo.today(), years=2, months=6)
     Nominations(demo).nominate(nid, agency="Police", nominator="PC Example", strand=Strand.CATCH_CONVICT,
                                basis=Basis.PROLIFIC, reason="Six burglaries", on=demo.today())  # fmt: skip
     meetings = Meetings(demo)

@@ -20,7 +20,7 @@ def new_cc_person(ctx: AppContext) -> int:
     from ppo_desktop.domain import Basis, Status
 
     nominal = ctx.cases.add_nominal(NominalDraft("Zzyzx-Scoretest", "Fictional")).record
-    ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+    ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
     return nominal.id
 
 
@@ -120,7 +120,7 @@ def test_asset_sheet_has_no_count_table(qtbot: QtBot, ctx: AppContext) -> None:
     from ppo_desktop.services.score_sheets import ScoreSheets
 
     nominal = ctx.cases.add_nominal(NominalDraft("Zzyzx-Young", "Fictional")).record
-    ctx.cases.select(nominal.id, Strand.PREVENT_DETER, Basis.PRIORITY, Status.AT_RISK)
+    ctx.memberships.select(nominal.id, Strand.PREVENT_DETER, Basis.PRIORITY, Status.AT_RISK)
     sheets = ScoreSheets(ctx.ws)
     sheet = sheets.start(nominal.id).record
     widget = ScoringWidget(sheets)

@@ -289,9 +289,11 @@ def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext
     from ui.screens.audit import AuditScreen
 
     nominal = ctx.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional")).record
-    spell = ctx.cases.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+    spell = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
                                 on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
-    ctx.cases.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1))
+    ctx.memberships.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(
+        2018, 1, 1
+    ))
     screen = AuditScreen(ctx)
     qtbot.addWidget(screen)
     panel = screen.retention

@@ -15,6 +15,7 @@ from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.documents import Documents
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.workspace import Workspace
 
 DAY = dt.date(2026, 12, 1)
@@ -31,7 +32,9 @@ def _meeting(ws: Workspace) -> int:
     people = []
     for name in ("Leaver", "Longterm", *(f"Later{i}" for i in range(5))):
         nid = cases.add_nominal(NominalDraft(name, "Fictional")).record.id
-        cases.select(nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1))
+        Memberships(cases.ws).select(
+            nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1)
+        )
         people.append(meetings.add_item(meeting.id, name, nominal_id=nid).record)
     meetings.set_notes(people[0].id, "Discussed at length: moved to Northtown.")
     decisions.decide(people[0].id, DecisionKind.DESELECT, reason_code=RemovalReason.MOVED_AWAY.value,

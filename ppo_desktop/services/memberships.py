@@ -1,13 +1,12 @@
 """What the coordinator and the panel record about a person's time on the scheme — selection onto a
 strand, moves, status and custody, the next review, arrests and intelligence, the amber list and
 de-selection with its coded reason and authority — each as an event in their history
-(``person_history``); the strand spells are read back as derived. A part of ``Cases``."""
+(``person_history``); the memberships (a person's time on each strand) are read back as derived."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from ppo_desktop.domain import (
     Basis,
@@ -24,12 +23,14 @@ from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
-class StrandSpells:
-    ws: Workspace
+class Memberships:
+    """A person's time on each strand: recorded as events, read back as derived."""
 
-    if TYPE_CHECKING:  # given by Cases
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
 
-        def nominal(self, nominal_id: int) -> Nominal: ...
+    def nominal(self, nominal_id: int) -> Nominal:
+        return rows.nominal(self.ws.row("nominals", nominal_id, "nominal"))
 
     @property
     def people(self) -> PersonHistory:
@@ -59,34 +60,34 @@ class StrandSpells:
             summary=f"{nominal.ref} {'moved' if kind is EventKind.MOVED else 'selected'} onto {strand.value} "
                     f"({basis.value})", justification=authority,
         )  # fmt: skip
-        current = self.current_spell(nominal_id)
+        current = self.current_membership(nominal_id)
         assert current is not None
         return Changes.of(Topic.MEMBERSHIPS, nominal_id=nominal_id).made(current)
 
     def set_status(
         self,
-        spell_id: int,
+        membership_id: int,
         status: Status,
         *,
         custody_on: dt.date | None = None,
         release_on: dt.date | None = None,
         justification: str = "",
     ) -> Made[Membership]:
-        spell = self.spell(spell_id)
+        membership = self.membership(membership_id)
         self.people.record(
-            spell.nominal_id, EventKind.STATUS, self.ws.today(), status=status, custody_on=custody_on,
+            membership.nominal_id, EventKind.STATUS, self.ws.today(), status=status, custody_on=custody_on,
             release_on=release_on, summary=f"Status now {status.label}", justification=justification,
         )  # fmt: skip
-        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id).made(self._same_spell(spell))
+        return self._changed(membership)
 
-    def set_next_review(self, spell_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
+    def set_next_review(self, membership_id: int, review_on: dt.date, *, justification: str = "") -> Changes:
         """Set when the panel next reviews this person (after a review, or by the coordinator)."""
-        spell = self.spell(spell_id)
+        membership = self.membership(membership_id)
         self.people.record(
-            spell.nominal_id, EventKind.REVIEW_SET, self.ws.today(), review_on=review_on,
+            membership.nominal_id, EventKind.REVIEW_SET, self.ws.today(), review_on=review_on,
             summary="Next review date set", justification=justification,
         )  # fmt: skip
-        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=membership.nominal_id)
 
     def record_activity(
         self, nominal_id: int, *, arrest_on: dt.date | None = None, intelligence_on: dt.date | None = None
@@ -126,7 +127,7 @@ class StrandSpells:
 
     def place_on_amber_list(
         self,
-        spell_id: int,
+        membership_id: int,
         release_on: dt.date,
         *,
         on: dt.date,
@@ -135,18 +136,18 @@ class StrandSpells:
     ) -> Changes:
         """Long custody (over the profile's threshold): out of the active cohort, held until
         reconsidered the profile's number of months before release, or at once when it is nearer (000 §6)."""
-        spell = self.spell(spell_id)
+        membership = self.membership(membership_id)
         if release_on <= on:
             raise ServiceError("The amber list needs the expected release date (in the future).")
         self.people.record(
-            spell.nominal_id, EventKind.AMBER, on, release_on=release_on, authority=authority,
+            membership.nominal_id, EventKind.AMBER, on, release_on=release_on, authority=authority,
             decision_id=decision_id, summary="Placed on the amber list", justification=authority,
         )  # fmt: skip
-        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id)
+        return Changes.of(Topic.MEMBERSHIPS, nominal_id=membership.nominal_id)
 
     def remove(
         self,
-        spell_id: int,
+        membership_id: int,
         reason: RemovalReason,
         *,
         authority: str,
@@ -155,24 +156,24 @@ class StrandSpells:
         outcomes: Iterable[RemovalOutcome] = (),
         decision_id: int | None = None,
     ) -> Made[Membership]:
-        """De-select the person whose spell this is (every strand ends: 001 ¶54 records date, reason and
+        """De-select the person whose membership this is (every strand ends: 001 ¶54 records date, reason and
         on whose authority, and how they were doing as they left, 003 §2.10); on a parallel strand,
         only that activity ends. From the amber list, this is the reconsideration's de-selection."""
         if not authority.strip():
             raise ServiceError("A removal must record on whose authority it was made.")
-        spell = self.spell(spell_id)
-        state = self.people.state(spell.nominal_id)
-        if not spell.current and not (spell.amber and state.stage is Stage.AMBER):
-            raise ServiceError("That strand spell has already ended.")
+        membership = self.membership(membership_id)
+        state = self.people.state(membership.nominal_id)
+        if not membership.current and not (membership.amber and state.stage is Stage.AMBER):
+            raise ServiceError("That strand membership has already ended.")
         on = on or self.ws.today()
-        parallel = spell.current and not spell.is_lead
+        parallel = membership.current and not membership.is_lead
         self.people.record(
-            spell.nominal_id,
+            membership.nominal_id,
             EventKind.PARALLEL_ENDED if parallel else EventKind.DESELECTED,
             on,
-            strand=spell.strand if parallel else None,
+            strand=membership.strand if parallel else None,
             decision_id=decision_id,
-            summary=(f"Parallel activity on {spell.strand.value} ended" if parallel
+            summary=(f"Parallel activity on {membership.strand.value} ended" if parallel
                      else f"De-selected: {reason.value}"),  # fmt: skip
             justification=authority,
             reason=reason.value,
@@ -180,20 +181,24 @@ class StrandSpells:
             note=note,
             outcomes=sorted({RemovalOutcome(o).value for o in outcomes}),
         )
-        return Changes.of(Topic.MEMBERSHIPS, nominal_id=spell.nominal_id).made(self._same_spell(spell))
+        return self._changed(membership)
 
-    def _same_spell(self, spell: Membership) -> Membership:
-        """The spell as derived now (the projection keeps a spell's id while its strand and start stay)."""
+    def _changed(self, membership: Membership) -> Made[Membership]:
+        changes = Changes.of(Topic.MEMBERSHIPS, nominal_id=membership.nominal_id)
+        return changes.made(self._same_membership(membership))
+
+    def _same_membership(self, membership: Membership) -> Membership:
+        """The membership as derived now (the projection keeps its id while its strand and start stay)."""
         found = self.ws.db.execute(
             "SELECT id FROM memberships WHERE nominal_id = ? AND strand = ? AND added_on = ?",
-            [spell.nominal_id, spell.strand.value, spell.added_on.isoformat()],
+            [membership.nominal_id, membership.strand.value, membership.added_on.isoformat()],
         ).fetchone()
-        return self.spell(int(found[0])) if found else spell
+        return self.membership(int(found[0])) if found else membership
 
-    def spell(self, spell_id: int) -> Membership:
-        return rows.membership(self.ws.row("memberships", spell_id, "strand spell"))
+    def membership(self, membership_id: int) -> Membership:
+        return rows.membership(self.ws.row("memberships", membership_id, "membership"))
 
-    def current_spell(self, nominal_id: int) -> Membership | None:
+    def current_membership(self, nominal_id: int) -> Membership | None:
         found = list(
             self.ws.db.query(
                 "SELECT * FROM memberships WHERE nominal_id = ? AND removed_on IS NULL AND is_lead = 1",

@@ -33,6 +33,7 @@ from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.workspace import Workspace
@@ -261,9 +262,10 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             chair="DI Demo Chair",
             deputy="Probation Manager Demo",
         ).record
+        room = Room(ws)
         for name, agency, role in ATTENDEES:
-            meets.add_attendee(meeting.id, name, agency, role)
-        meets.add_attendee(meeting.id, "Fire Officer Demo", "Fire", "Community safety", present=False)
+            room.add_attendee(meeting.id, name, agency, role)
+        room.add_attendee(meeting.id, "Fire Officer Demo", "Fire", "Community safety", present=False)
         meets.set_quorum_note(meeting.id, "Quorate: Police, Probation and the Council present.")
         meets.start(meeting.id)
         current = [p for p in people[months_ago * 5 :] if memberships.current_membership(p[0].id)]

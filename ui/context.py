@@ -12,9 +12,11 @@ from ppo_desktop.services import Changes, ServiceError, Workspace
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.custody import Custody
+from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.users import Users
 from ui.tasks import TaskRunner
 
@@ -77,6 +79,8 @@ class AppContext(QObject):
         self.nominations = Nominations(ws)
         self.actions = Actions(ws)
         self.meetings = Meetings(ws)
+        self.room = Room(ws)  # who came, and who was in the room for each item
+        self.record = MeetingRecord(ws)  # a closed meeting's amendments
         self.users = Users(ws)
 
     def broadcast(self, changes: Changes) -> None:

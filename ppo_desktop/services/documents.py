@@ -24,6 +24,7 @@ from ppo_desktop.domain import Action, Membership, Nominal, Strand
 from ppo_desktop.performance.figures import Report
 from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
+from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.room import Room
 from ppo_desktop.services.score_sheets import ScoreSheets
@@ -98,10 +99,10 @@ class Documents:
         )
         data = MinutesData(
             m,
-            tuple(self.meetings.attendance(meeting_id)),
+            tuple(Room(self.ws).attendance(meeting_id)),
             tuple(items),
             carried,
-            tuple(self.meetings.amendments(meeting_id)),
+            tuple(MeetingRecord(self.ws).amendments(meeting_id)),
             self.reason_labels(),
             self.ws.audit.closing_head("meeting", meeting_id, "Meeting closed"),
             Room(self.ws).out_of_room(meeting_id),

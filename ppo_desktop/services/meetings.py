@@ -11,7 +11,6 @@ from ppo_desktop.rules.agenda import LIST_REVIEW, Proposal, propose, retention_r
 from ppo_desktop.services import rows
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases
-from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.retention import Retention
@@ -21,7 +20,7 @@ from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, W
 NEXT_STATE = {MeetingState.PLANNED: MeetingState.IN_PROGRESS, MeetingState.IN_PROGRESS: MeetingState.CLOSED}
 
 
-class Meetings(MeetingRecord):
+class Meetings:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 

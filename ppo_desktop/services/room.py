@@ -1,9 +1,9 @@
-"""Who was in the room for each item (issue 27): showing a person to the room is a disclosure, and a
-disclosure names its recipients (DPA 2018 s.62). Attendance is recorded per meeting; during it the
-chair records who arrives, who leaves, and who steps out for one item (an interest declared), each at
-the item it happens before. Who was in the room for an item follows from those moves, in agenda
-order. The confidentiality statement read at the start and acknowledged by the room (MARAC practice)
-is recorded with the time, for the minutes.
+"""Who came to a meeting (attendance and apologies), and who was in the room for each item
+(issue 27): showing a person to the room is a disclosure, and a disclosure names its recipients
+(DPA 2018 s.62). During the meeting the chair records who arrives, who leaves, and who steps out for
+one item (an interest declared), each at the item it happens before. Who was in the room for an item
+follows from those moves, in agenda order. The confidentiality statement read at the start and
+acknowledged by the room (MARAC practice) is recorded with the time, for the minutes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,44 @@ class Room:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
+    # -- who came ------------------------------------------------------------------------
+    def add_attendee(
+        self, meeting_id: int, name: str, agency: str, role: str = "", *, present: bool = True
+    ) -> Changes:
+        meeting = rows.meeting(self.ws.row("meetings", meeting_id, "meeting"))
+        if meeting.state is MeetingState.CLOSED:
+            raise ServiceError("This meeting is closed: record an amendment instead.")
+        if not name.strip() or not agency.strip():
+            raise ServiceError("An attendee needs a name and an agency.")
+        values = {
+            "meeting_id": meeting_id,
+            "name": name,
+            "agency": agency,
+            "role": role,
+            "present": int(present),
+        }
+        with self.ws.writing() as db:
+            db.table("attendance").insert(values)
+            self.ws.audit.record(
+                AuditKind.COLLECTION,
+                "meeting",
+                meeting_id,
+                f"{'Attendee' if present else 'Apology'} recorded: {agency}",
+                at=self.ws.now(),
+                after=values,
+            )
+        return Changes.of(Topic.MEETINGS)
+
+    def attendance(self, meeting_id: int) -> list[Attendee]:
+        return [
+            rows.attendee(r)
+            for r in self.ws.db.query(
+                "SELECT * FROM attendance WHERE meeting_id = ? ORDER BY present DESC, agency, name",
+                [meeting_id],
+            )
+        ]
+
+    # -- who was in the room for each item ----------------------------------------------------
     def record(self, item_id: int, attendee_id: int, move: Move) -> Changes:
         """``attendee_id`` arrives, leaves or steps out at ``item_id`` (a meeting in progress)."""
         item = rows.agenda_item(self.ws.row("agenda_items", item_id, "agenda item"))

@@ -21,9 +21,11 @@ from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.decisions import Decisions
+from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 DAY = dt.date(2026, 12, 1)
@@ -50,21 +52,22 @@ def test_lifecycle_and_amendments(ws: Workspace) -> None:
     meeting = meetings.plan("C&C / R&R panel", DAY, venue="Room 2", chair="DI Chair").record
     with pytest.raises(ServiceError, match="planned meeting cannot become closed"):
         meetings.close(meeting.id)
-    meetings.add_attendee(meeting.id, "PO Example", "Probation", "Deputy")
-    meetings.add_attendee(meeting.id, "Fire Officer", "Fire", present=False)
-    assert [(a.agency, a.present) for a in meetings.attendance(meeting.id)] == [
+    Room(meetings.ws).add_attendee(meeting.id, "PO Example", "Probation", "Deputy")
+    Room(meetings.ws).add_attendee(meeting.id, "Fire Officer", "Fire", present=False)
+    assert [(a.agency, a.present) for a in Room(meetings.ws).attendance(meeting.id)] == [
         ("Probation", True),
         ("Fire", False),
     ]
     with pytest.raises(ServiceError, match="Only a closed meeting is amended"):
-        meetings.amend(meeting.id, "typo")
+        MeetingRecord(meetings.ws).amend(meeting.id, "typo")
     meetings.start(meeting.id)
     meetings.close(meeting.id)
     assert meetings.get(meeting.id).state is MeetingState.CLOSED
     with pytest.raises(ServiceError, match="closed: record an amendment"):
         meetings.add_item(meeting.id, "Late item")
-    meetings.amend(meeting.id, "Item 3: the owner of the housing action is Housing, not Probation.")
-    assert [a[2] for a in meetings.amendments(meeting.id)] == [
+    text = "Item 3: the owner of the housing action is Housing, not Probation."
+    MeetingRecord(meetings.ws).amend(meeting.id, text)
+    assert [a[2] for a in MeetingRecord(meetings.ws).amendments(meeting.id)] == [
         "Item 3: the owner of the housing action is Housing, not Probation."
     ]
     with pytest.raises(Exception, match="append-only"):

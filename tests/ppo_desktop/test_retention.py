@@ -15,6 +15,7 @@ from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.retention import Retention
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.users import Users
 from ppo_desktop.services.workspace import PermissionDenied, ServiceError, Workspace
@@ -178,7 +179,7 @@ def test_each_class_is_due_the_day_after_its_period_ends(ws: Workspace) -> None:
 
     meetings = Meetings(ws)
     meeting = meetings.plan("Panel", dt.date(2020, 6, 1)).record
-    meetings.add_attendee(meeting.id, "DS Example", "Police", "Member")
+    Room(meetings.ws).add_attendee(meeting.id, "DS Example", "Police", "Member")
     meetings.start(meeting.id)
     meetings.close(meeting.id)
     assert _due(ws, dt.date(2026, 6, 1), "meetings") == []  # 72 months
@@ -221,7 +222,7 @@ def test_erasing_a_class_takes_only_what_is_due_and_the_chain_still_verifies(ws:
     recent = meetings.plan("Panel", dt.date(2026, 6, 1)).record
     nid = _former(ws, FAMILY, dt.date(2019, 3, 1))
     for m in (old, recent):
-        meetings.add_attendee(m.id, "Dr Example Chair", "Police", "Chair")
+        Room(meetings.ws).add_attendee(m.id, "Dr Example Chair", "Police", "Chair")
         item = meetings.add_item(m.id, "Review", nominal_id=nid, reasons=["x"]).record
         meetings.set_notes(item.id, "Notes about Fictional (test)")
         meetings.start(m.id)
@@ -230,8 +231,8 @@ def test_erasing_a_class_takes_only_what_is_due_and_the_chain_still_verifies(ws:
     assert _due(ws, ws.today(), "meetings") == []  # a held person's meeting stays whole
     retention.lift(nid, "Inquiry closed (test)")
     retention.erase_class("meetings", justification="Retention review 2026")
-    assert [a.name for a in meetings.attendance(recent.id)] == ["Dr Example Chair"]
-    assert meetings.attendance(old.id) == [] and all(i.notes == "" for i in meetings.agenda(old.id))
+    assert [a.name for a in Room(meetings.ws).attendance(recent.id)] == ["Dr Example Chair"]
+    assert Room(meetings.ws).attendance(old.id) == [] and all(i.notes == "" for i in meetings.agenda(old.id))
 
     for _ in range(2):
         sheets.finalise(sheets.start(nid).record.id)

@@ -30,10 +30,10 @@ def _meeting(ws: Workspace) -> tuple[int, list[int], dict[str, int]]:
         nid = Cases(ws).add_nominal(NominalDraft(f"Roomtest{n}", "Fictional")).record.id
         items.append(meetings.add_item(meeting.id, f"Person {n}", nominal_id=nid, reasons=["x"]).record.id)
     for name, agency in PEOPLE:
-        meetings.add_attendee(meeting.id, name, agency)
-    meetings.add_attendee(meeting.id, "Mr Apology", "Fire", present=False)
+        Room(meetings.ws).add_attendee(meeting.id, name, agency)
+    Room(meetings.ws).add_attendee(meeting.id, "Mr Apology", "Fire", present=False)
     meetings.start(meeting.id)
-    who = {a.name: a.id for a in meetings.attendance(meeting.id)}
+    who = {a.name: a.id for a in Room(meetings.ws).attendance(meeting.id)}
     return meeting.id, items, who
 
 
@@ -75,12 +75,12 @@ def test_who_was_in_the_room_follows_the_comings_and_goings(ws: Workspace) -> No
 def test_comings_and_goings_are_refused_where_they_cannot_be(ws: Workspace) -> None:
     meeting_id, items, who = _meeting(ws)
     room = Room(ws)
-    apology = next(a.id for a in Meetings(ws).attendance(meeting_id) if not a.present)
+    apology = next(a.id for a in Room(ws).attendance(meeting_id) if not a.present)
     with pytest.raises(ServiceError, match="recorded as attending"):
         room.record(items[0], apology, Move.LEFT)
     other = Meetings(ws).plan("Another panel", dt.date(2026, 12, 8)).record
-    Meetings(ws).add_attendee(other.id, "Ms Elsewhere", "Police")
-    elsewhere = Meetings(ws).attendance(other.id)[0].id
+    Room(ws).add_attendee(other.id, "Ms Elsewhere", "Police")
+    elsewhere = Room(ws).attendance(other.id)[0].id
     with pytest.raises(ServiceError, match="recorded as attending"):
         room.record(items[0], elsewhere, Move.LEFT)
     Meetings(ws).close(meeting_id)
@@ -95,15 +95,15 @@ def test_who_was_in_the_room_travels_to_the_other_laptop(demo: Workspace, laptop
     meeting = next(m for m in meetings.all() if m.state is MeetingState.PLANNED)
     nid = Cases(demo).cohort(include_former=False)[0].nominal.id
     meetings.add_item(meeting.id, "Review", nominal_id=nid, reasons=["review due (test)"])
-    meetings.add_attendee(meeting.id, "DS Example", "Police")
-    meetings.add_attendee(meeting.id, "Ms Sample", "Probation")
+    Room(meetings.ws).add_attendee(meeting.id, "DS Example", "Police")
+    Room(meetings.ws).add_attendee(meeting.id, "Ms Sample", "Probation")
     merge(laptop, send(demo, meeting.id))
 
     chair = Meetings(laptop)
     chair_id = next(m.id for m in chair.all() if m.state is MeetingState.PLANNED)
     chair.start(chair_id)
     item = next(i for i in chair.agenda(chair_id) if i.nominal_id is not None)
-    sample = next(a.id for a in chair.attendance(chair_id) if a.name == "Ms Sample")
+    sample = next(a.id for a in Room(chair.ws).attendance(chair_id) if a.name == "Ms Sample")
     Room(laptop).confidentiality_read(chair_id)
     Room(laptop).record(item.id, sample, Move.STEPPED_OUT)
     chair.close(chair_id)

@@ -13,6 +13,7 @@ from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.transfer import Transfer, TransferPlan
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -56,7 +57,7 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     chair_id = chair_meeting(laptop)
     meetings, decisions = Meetings(laptop), Decisions(laptop)
     meetings.start(chair_id)
-    meetings.add_attendee(chair_id, "Dr Example Chair", "Police", "Chair")
+    Room(meetings.ws).add_attendee(chair_id, "Dr Example Chair", "Police", "Chair")
     first = meetings.agenda(chair_id)[0]
     assert first.nominal_id is not None
     decisions.decide(first.id, DecisionKind.DESELECT, reason_code=RemovalReason.MOVED_AWAY.value,
@@ -91,7 +92,7 @@ def test_the_meetings_outcome_comes_back_to_the_coordinator(demo: Workspace, lap
     assert item.notes == "Moved away in October; housing confirmed." and decision.agenda_item_id == item.id
     travelled = [a.owner for a in Actions(demo).open_actions() if a.pathway is Pathway.SCHEME]
     assert travelled == ["PPO coordinator"]
-    assert [a.name for a in Meetings(demo).attendance(meeting_id)] == ["Dr Example Chair"]
+    assert [a.name for a in Room(demo).attendance(meeting_id)] == ["Dr Example Chair"]
     # The audit names who changed it on the other laptop; both chains verify.
     merged = [e for e in demo.audit.search(kind="combination") if "memberships" not in e.summary]
     claimed = "the pack says by chair on"

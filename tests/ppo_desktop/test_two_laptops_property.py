@@ -22,6 +22,7 @@ from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.exchange import Exchange
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -83,7 +84,7 @@ def _make(ws: Workspace, meeting_id: int, edit: str, pick: int, text: str) -> No
         Actions(ws).add(people[pick % len(people)], pathway=Pathway.ACCOMMODATION, description=text or "x",
                         agency="Probation", owner="Example Officer", due_on=None)  # fmt: skip
     elif edit == "attendee":
-        meetings.add_attendee(meeting_id, text or "x", "Police")
+        Room(meetings.ws).add_attendee(meeting_id, text or "x", "Police")
     elif edit == "remove-item" and len(items) > 1 and not meetings.decisions(meeting_id):
         meetings.remove_item(items[pick % len(items)].id)
     elif edit == "decide" and items:

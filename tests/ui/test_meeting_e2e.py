@@ -237,7 +237,7 @@ def test_attendance_and_amendments(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.keyClicks(panel.agency, "DAAT")
     panel.apology.setChecked(True)
     panel.add()
-    assert [(a.agency, a.present) for a in ctx.meetings.attendance(mid)] == [("DAAT", False)]
+    assert [(a.agency, a.present) for a in ctx.room.attendance(mid)] == [("DAAT", False)]
     panel.quorum.setText("Quorate")
     panel.quorum.editingFinished.emit()
     assert ctx.meetings.get(mid).quorum_note == "Quorate"

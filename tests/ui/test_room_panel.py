@@ -20,8 +20,8 @@ def test_stepping_out_keeps_someone_out_of_the_items_disclosure(qtbot: QtBot, ct
     _, first, second = pick_people(ctx)
     for nid in (first, second):
         ctx.meetings.add_item(mid, ctx.cases.nominal(nid).display_name, nominal_id=nid, reasons=["test"])
-    ctx.meetings.add_attendee(mid, "DS Example", "Police")
-    ctx.meetings.add_attendee(mid, "Ms Sample", "Probation")
+    ctx.room.add_attendee(mid, "DS Example", "Police")
+    ctx.room.add_attendee(mid, "Ms Sample", "Probation")
     console = ChairConsole(ctx, mid)
     show_active(qtbot, console)
     panel, click = console.room, Qt.MouseButton.LeftButton

@@ -76,12 +76,12 @@ class AttendancePanel(QWidget):
 
     def reload(self) -> None:
         m = self.meeting
-        self.model.set_rows(self.ctx.meetings.attendance(m.id) if m else [])
+        self.model.set_rows(self.ctx.room.attendance(m.id) if m else [])
         closed = m is not None and m.state is MeetingState.CLOSED
         self.quorum.setText(m.quorum_note if m else "")
         self.quorum.setEnabled(m is not None and not closed)
         self.amend_button.setVisible(closed)
-        amendments = self.ctx.meetings.amendments(m.id) if m and closed else []
+        amendments = self.ctx.record.amendments(m.id) if m and closed else []
         self.amendments.setText(
             "\n".join(f"Amended {at[:10]} by {who}: {text}" for at, who, text in amendments)
         )
@@ -92,7 +92,7 @@ class AttendancePanel(QWidget):
             return
         if (
             self.ctx.perform(
-                lambda: self.ctx.meetings.add_attendee(
+                lambda: self.ctx.room.add_attendee(
                     m.id,
                     self.name.text(),
                     self.agency.text(),
@@ -115,7 +115,7 @@ class AttendancePanel(QWidget):
             self, "Amend the record", "The amendment (appended to the minutes, never replacing them):"
         )
         if ok:
-            self.ctx.perform(lambda: self.ctx.meetings.amend(m.id, text), self.error)
+            self.ctx.perform(lambda: self.ctx.record.amend(m.id, text), self.error)
 
     def _save_quorum(self) -> None:
         m = self.meeting

@@ -15,7 +15,9 @@ from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.domain import MeetingState
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.documents import Documents
+from ppo_desktop.services.meeting_record import MeetingRecord
 from ppo_desktop.services.meetings import Meetings
+from ppo_desktop.services.room import Room
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.workspace import ServiceError, Workspace
@@ -45,7 +47,7 @@ def assert_furniture(texts: list[str], marking: str) -> None:
 def test_minutes_carry_every_candidate_decision_and_action(demo: Workspace) -> None:
     meetings = Meetings(demo)
     meeting = next(m for m in meetings.all() if m.state is MeetingState.CLOSED)
-    meetings.amend(meeting.id, "Item 1: the owner is Housing & Options <team>.")
+    MeetingRecord(meetings.ws).amend(meeting.id, "Item 1: the owner is Housing & Options <team>.")
     doc = Documents(demo).minutes(meeting.id)
     texts = pages(doc.pdf)
     assert_furniture(texts, "OFFICIAL-SENSITIVE")
@@ -56,7 +58,7 @@ def test_minutes_carry_every_candidate_decision_and_action(demo: Workspace) -> N
         assert "Retain" in body and d.authority in body
     actions = list(demo.db.query("SELECT description, owner FROM actions WHERE meeting_id = ?", [meeting.id]))
     assert actions and all(a["description"] in body and a["owner"] in body for a in actions)
-    for a in meetings.attendance(meeting.id):
+    for a in Room(meetings.ws).attendance(meeting.id):
         assert a.name in body
     assert "Apologies: Fire Officer Demo (Fire)" in body
     assert "Item 1: the owner is Housing & Options <team>." in body  # escaped, printed as typed

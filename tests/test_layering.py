@@ -191,3 +191,32 @@ def test_the_architecture_documents_drawing_is_the_codes() -> None:
 
     assert layers.current() == layers.drawing()
     assert "ui " in layers.drawing() and "db " in layers.drawing()  # (the drawing names the rooms)
+
+
+def _assembled(sources: dict[str, str]) -> list[str]:
+    """Service classes (made from a Workspace) that derive from another service class."""
+    trees = [ast.parse(text) for name, text in sources.items() if name.startswith("ppo_desktop/services/")]
+    classes = [n for tree in trees for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+
+    def is_service(c: ast.ClassDef) -> bool:  # made from a Workspace, or a part expecting one (a mixin)
+        init = next((f for f in c.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+        args = init.args.args if init else []
+        made = len(args) > 1 and ast.unparse(args[1].annotation or ast.Constant("")) == "Workspace"
+        part = any(isinstance(n, ast.AnnAssign) and ast.unparse(n.annotation) == "Workspace" for n in c.body)
+        return made or part
+
+    services = {c.name for c in classes if is_service(c)}
+    return sorted(
+        f"{c.name}({ast.unparse(b)})" for c in classes for b in c.bases if ast.unparse(b) in services
+    )
+
+
+def test_services_are_composed_not_assembled_from_mixins() -> None:
+    """Cases was once StrandSpells + CustodyAndFacts, Meetings a MeetingRecord, Transfer TransferKeys
+    (issue 24): each service stands alone and is composed where it is used."""
+    assert _assembled(_sources()) == []
+    planted = {
+        "ppo_desktop/services/a.py": "class Part:\n    ws: Workspace\n",  # the old mixins' shape
+        "ppo_desktop/services/b.py": "class Whole(Part):\n    def __init__(self, ws: Workspace) -> None: ...\n",
+    }
+    assert _assembled(planted) == ["Whole(Part)"]

@@ -15,14 +15,14 @@ from ppo_desktop.cli.common import (
     read_secret,
     write_out,
 )
+from ppo_desktop.services.transfer_keys import TransferKeys
 
 
 def cmd_transfer_key(args: argparse.Namespace) -> int:
     """This store's transfer public key, to give to whoever sends packs to it."""
-    from ppo_desktop.services.transfer import Transfer
 
     with opened(args) as ws:
-        print(Transfer(ws).public_key())
+        print(TransferKeys(ws).public_key())
     return 0
 
 

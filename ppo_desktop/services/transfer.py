@@ -145,9 +145,10 @@ class TransferPlan:
         return "".join((text, *(f". WARNING — {r}" for r in self.rollbacks)))
 
 
-class Transfer(TransferKeys):
+class Transfer:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.keys = TransferKeys(ws)
         self.exchange = Exchange(ws)
         self.merger = Merge(ws, self.exchange)
 
@@ -228,7 +229,7 @@ class Transfer(TransferKeys):
         try:
             public = pack.parse_public_key(recipient_key) if recipient_key else None
             data = pack.seal(
-                payload, signing_key=self._signing_key(), passphrase=passphrase, recipient=public
+                payload, signing_key=self.keys.signing_key(), passphrase=passphrase, recipient=public
             )
         except PackError as exc:
             raise ServiceError(str(exc)) from None

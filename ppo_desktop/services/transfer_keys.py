@@ -1,6 +1,6 @@
 """A store's own keys for transfer packs: the X25519 pair packs are sealed for (the public half
 given to partners), and the Ed25519 key that signs every pack it sends — both made the first time
-they are needed and kept inside the encrypted store. A part of ``Transfer``."""
+they are needed and kept inside the encrypted store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from ppo_desktop.transfer.pack import KeyPair
 
 
 class TransferKeys:
-    ws: Workspace
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
 
     # -- this store's key --------------------------------------------------------------------------
     def public_key(self) -> str:
@@ -31,7 +32,7 @@ class TransferKeys:
                                  at=self.ws.now())  # fmt: skip
         return pack.public_key_text(pair.public)
 
-    def _signing_key(self) -> bytes:
+    def signing_key(self) -> bytes:
         """This store's Ed25519 signing key, made the first time a pack is sent (kept in the store)."""
         known = self.ws.setting("transfer_signing_key")
         if known:
@@ -47,5 +48,5 @@ class TransferKeys:
         """What the receiving laptop will show as this store's key (Settings shows it to compare)."""
         from cryptography.hazmat.primitives.asymmetric import ed25519
 
-        key = ed25519.Ed25519PrivateKey.from_private_bytes(self._signing_key())
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(self.signing_key())
         return pack.fingerprint(key.public_key().public_bytes_raw())

@@ -18,6 +18,7 @@ from ppo_desktop.domain import MeetingState
 from ppo_desktop.services.exchange import Exchange
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.transfer import FORMAT, Transfer
+from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out of CI's moved-clock pass
@@ -32,7 +33,7 @@ def _state(ws: Workspace) -> tuple[int, ...]:
 
 def _real_payload(demo: Workspace, laptop: Workspace) -> dict[str, Any]:
     """A genuine pack from the coordinator, opened on the chair's laptop (and merged: key pinned)."""
-    key = Transfer(laptop).public_key()
+    key = TransferKeys(laptop).public_key()
     data = Transfer(demo).export([1, 2], recipient_key=key, recipient="Chair", justification="Panel")
     plan = Transfer(laptop).plan(data)
     Transfer(laptop).commit(plan, justification="Panel", trusted=plan.fingerprint)
@@ -45,7 +46,7 @@ def _records(payload: dict[str, Any], table: str) -> list[dict[str, Any]]:
 
 def _forge(payload: dict[str, Any], laptop: Workspace, **options: Any) -> bytes:
     """What an outsider can make: the chair's public key is not secret; their signing key is their own."""
-    public = pack.parse_public_key(Transfer(laptop).public_key())
+    public = pack.parse_public_key(TransferKeys(laptop).public_key())
     return pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public, **options)
 
 
@@ -120,7 +121,7 @@ def test_a_decompression_bomb_is_refused(laptop: Workspace, monkeypatch: pytest.
     signer = pack.new_signing_key()
     bomb = zlib.compress(b" " * (4 << 20), 9)  # 4 MB of spaces in a few kilobytes
     monkeypatch.setattr(pack.zlib, "compress", lambda _data, _level=9: bomb)
-    public = pack.parse_public_key(Transfer(laptop).public_key())
+    public = pack.parse_public_key(TransferKeys(laptop).public_key())
     data = pack.seal({"format": 1}, signing_key=signer, recipient=public)
     with pytest.raises(ServiceError, match="larger than 1 MB unpacked"):
         Transfer(laptop).plan(data)
@@ -235,7 +236,7 @@ def _hostile(demo: Workspace, receiver: Workspace, attacker: str, user: str, par
                                    "at": "2026-11-20T10:00:00"},
         "to": None, "upto": 100, "ack": None, "meeting": None, "records": [record], "disclosures": [],
     }  # fmt: skip
-    public = pack.parse_public_key(Transfer(receiver).public_key())
+    public = pack.parse_public_key(TransferKeys(receiver).public_key())
     return pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public)
 
 
@@ -296,7 +297,7 @@ def test_an_unknown_meeting_state_is_refused(demo: Workspace, laptop: Workspace)
                                    "at": "2026-11-20T10:00:00"},
         "to": None, "upto": 1, "ack": None, "meeting": None, "records": [record], "disclosures": [],
     }  # fmt: skip
-    public = pack.parse_public_key(Transfer(laptop).public_key())
+    public = pack.parse_public_key(TransferKeys(laptop).public_key())
     data = pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public)
     with pytest.raises(ServiceError, match="its state is not one this store knows"):
         Transfer(laptop).plan(data)

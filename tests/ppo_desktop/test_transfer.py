@@ -13,6 +13,7 @@ from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
+from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 PACK_PASSPHRASE = "correct horse battery staple"
@@ -99,8 +100,8 @@ def test_bad_packs_are_refused_and_change_nothing(demo: Workspace, laptop: Works
 def test_a_pack_for_a_public_key_opens_only_in_that_store(
     demo: Workspace, laptop: Workspace, tmp_path: Path, no_device: DeviceSecrets, cost: KdfCost
 ) -> None:
-    key = Transfer(laptop).public_key()
-    assert key.startswith("ppo-pk1:") and Transfer(laptop).public_key() == key  # made once, kept
+    key = TransferKeys(laptop).public_key()
+    assert key.startswith("ppo-pk1:") and TransferKeys(laptop).public_key() == key  # made once, kept
     data = Transfer(demo).export([1, 2], recipient_key=key, recipient="Chair", justification="Panel")
     assert len(Transfer(laptop).plan(data).people) == 2
     other, _ = create_store(
@@ -108,7 +109,7 @@ def test_a_pack_for_a_public_key_opens_only_in_that_store(
         partnership="Other (TEST)", device=no_device, cost=cost,
     )  # fmt: skip
     try:
-        Transfer(other).public_key()
+        TransferKeys(other).public_key()
         with pytest.raises(ServiceError, match="sealed for another store"):
             Transfer(other).plan(data)
     finally:

@@ -19,6 +19,7 @@ from ppo_desktop.services.documents import Documents
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.transfer import Transfer
+from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer.pack import PackError
 from tests.ppo_desktop.documents.test_minutes_record import text_of
@@ -58,7 +59,7 @@ def test_a_store_put_back_and_grown_again_is_found_by_the_partner_it_sent_to(
     demo_store: Path, laptop: Workspace, tmp_path: Path
 ) -> None:
     coord = _open(demo_store)
-    Transfer(coord).signing_fingerprint()  # its key read out once (made then): the copy keeps it
+    TransferKeys(coord).signing_fingerprint()  # its key read out once (made then): the copy keeps it
     coord.close()
     saved = _save(demo_store, tmp_path / "saved")
     coord = _open(demo_store)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store
+from ppo_desktop.services.transfer_keys import TransferKeys
 from ui.context import AppContext
 from ui.imports.transfer_dialogs import MergeAnswer, MergeDialog
 from ui.reports.screen import ReportsScreen
@@ -102,7 +103,7 @@ def test_settings_show_the_signing_fingerprint_the_receiver_will_see(
     qtbot.mouseClick(show, Qt.MouseButton.LeftButton)
     label = next(lb for lb in screen.findChildren(QLabel) if lb.text().startswith("Signing fingerprint: "))
     shown = label.text().removeprefix("Signing fingerprint: ")
-    key = Transfer(laptop.ws).public_key()
+    key = TransferKeys(laptop.ws).public_key()
     data = Transfer(ctx.ws).export([1], recipient_key=key, recipient="Chair", justification="Panel")
     assert Transfer(laptop.ws).plan(data).fingerprint == shown  # the same words on both laptops
 

@@ -276,7 +276,7 @@ class TransferActions:
         self.report(f"Merged: {plan.summary()}.")
 
     def copy_public_key(self) -> str:
-        key = self.transfer.public_key()
+        key = self.transfer.keys.public_key()
         QGuiApplication.clipboard().setText(key)  # a public key: not a secret
         return key
 
@@ -324,7 +324,7 @@ def key_row(actions: TransferActions) -> QVBoxLayout:
     show = QPushButton("Show signing &fingerprint")
     show.setToolTip("Read it to the person receiving your first pack, so they can compare it with theirs")
     show.clicked.connect(
-        lambda: signed.setText(f"Signing fingerprint: {actions.transfer.signing_fingerprint()}")
+        lambda: signed.setText(f"Signing fingerprint: {actions.transfer.keys.signing_fingerprint()}")
     )
     row.addWidget(shown, 1)
     row.addWidget(button)

@@ -98,7 +98,7 @@ def probe(
 def startup(store: Path, runs: int, name: str = "start_app", display: dict[str, str] | None = None
             ) -> tuple[float, float, float, float]:  # fmt: skip
     """Process start to the first window, median of ``runs``, beside a bare PySide6 window (the runs
-    alternate, so a slow spell of the machine falls on both)."""
+    alternate, so a slow membership of the machine falls on both)."""
     times: dict[str, list[float]] = {name: [], "start_bare": []}
     rss = dict.fromkeys(times, 0.0)
     for _ in range(runs):

@@ -88,12 +88,12 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
         )
         strands = list(Strand)
         statuses = list(Status)
-        spells, nominations, actions = [], [], []
+        memberships, nominations, actions = [], [], []
         for i in range(1, size.nominals + 1):
             added = start + dt.timedelta(days=rng.randint(0, days - 1))
             strand = strands[i % 3]
             current = rng.random() < 0.4
-            spells.append(
+            memberships.append(
                 {
                     "nominal_id": i,
                     "strand": strand.value,
@@ -139,8 +139,10 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
                         "created_on": added.isoformat(),
                     }
                 )
-        db.table("memberships").insert_all(spells, batch_size=2000)
-        db.table("person_events").insert_all(_events(spells), batch_size=2000)  # what spells derive from
+        db.table("memberships").insert_all(memberships, batch_size=2000)
+        db.table("person_events").insert_all(
+            _events(memberships), batch_size=2000
+        )  # what memberships derive from
         db.table("nominations").insert_all(nominations, batch_size=2000)
         db.table("actions").insert_all(actions, batch_size=2000)
         sheets = []
@@ -239,10 +241,10 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
     ws.close()
 
 
-def _events(spells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each synthetic spell as the history it derives from: selected, intelligence, de-selected."""
+def _events(memberships: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each synthetic membership as the history it derives from: selected, intelligence, de-selected."""
     out = []
-    for n, s in enumerate(spells):
+    for n, s in enumerate(memberships):
         base = {"nominal_id": s["nominal_id"], "recorded_by": "benchmark", "decision_id": None}
         out.append({**base, "key": f"1-{n}", "kind": "selected", "occurred_on": s["added_on"],
                     "recorded_at": f"{s['added_on']}T09:00:00", "strand": s["strand"], "basis": s["basis"],

@@ -194,7 +194,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         added = joined + dt.timedelta(days=rng.randint(7, 35))
         at(added)
         status = statuses[i % len(statuses)]
-        spell = memberships.select(
+        membership = memberships.select(
             nominal.id, strand, basis, Status.OFFENDING_CJS, on=added, authority="Demo panel"
         ).record
         if status is Status.CUSTODY:
@@ -205,7 +205,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             at(custody)
             Custody(ws).record_sentence(nominal.id, starts_on=custody, months=months, release_on=release)
             if months > 24:
-                memberships.place_on_amber_list(spell.id, release, on=custody, authority="Demo panel")
+                memberships.place_on_amber_list(membership.id, release, on=custody, authority="Demo panel")
         else:
             quiet = i % 11 == 3  # a few with nothing for over six months: the de-selection prompt
             recent = today - relativedelta(months=rng.randint(7, 10) if quiet else rng.randint(0, 4))
@@ -217,7 +217,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
             )
         at(added)
         if status not in (Status.OFFENDING_CJS, Status.CUSTODY):
-            memberships.set_status(spell.id, status)
+            memberships.set_status(membership.id, status)
         nom_id = ws.db.execute("SELECT id FROM nominations WHERE nominal_id = ?", [nominal.id]).fetchone()[0]
         noms.set_state(nom_id, NominationState.SELECTED, justification="Demo panel")
         for _ in range(rng.randint(0, 3)):
@@ -239,7 +239,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
                 [RemovalReason.STOPPED_OFFENDING, RemovalReason.MOVED_AWAY, RemovalReason.IOM_COHORT]
             )
             memberships.remove(
-                spell.id,
+                membership.id,
                 reason,
                 authority="Demo panel chair",
                 note="Fictional removal",
@@ -374,10 +374,10 @@ def _score_history(
             sheets.finalise(sheet.id)
             level = max(1, level + rng.choice([-2, -1, -1, 0, 1]))
             day += relativedelta(months=profile.review_months[strand])
-            spell = memberships.current_membership(nominal.id)
-            if spell is not None and spell.added_on <= ws.today():
+            membership = memberships.current_membership(nominal.id)
+            if membership is not None and membership.added_on <= ws.today():
                 why = "Reviewed with a new score sheet (demo)"
-                memberships.set_next_review(spell.id, day, justification=why)
+                memberships.set_next_review(membership.id, day, justification=why)
 
 
 COLUMNS = ("convicted", "admitted", "suspected")

@@ -195,7 +195,7 @@ class Nomination:
 
 @dataclass(frozen=True)
 class Membership:
-    """One spell on a strand; removal closes the spell, a later selection opens a new one."""
+    """One membership on a strand; removal closes the membership, a later selection opens a new one."""
 
     id: int
     nominal_id: int
@@ -483,7 +483,7 @@ class CaseFile:
 
 @dataclass(frozen=True)
 class CohortRow:
-    """One line of the cohort list: a nominal with their current lead spell (if any)."""
+    """One line of the cohort list: a nominal with their current lead membership (if any)."""
 
     nominal: Nominal
     membership: Membership | None

@@ -17,7 +17,7 @@ from ppo_desktop.domain import (
 from ppo_desktop.rules.profiles import SchemeProfile
 
 
-def spell_line(s: Membership) -> str:
+def membership_line(s: Membership) -> str:
     line = f"{s.added_on:%b %Y} {s.strand.value} {s.basis.value}"
     if s.removed_on is None:
         return line + " (current)"
@@ -58,7 +58,7 @@ def summary_lines(
         when = f"{latest.scored_on:%d %b %Y}"
         head.append(f"Latest score: {latest.total:g} on {latest.matrix_id} ({kind}, {when})")
     head.append("")
-    history = ["", "Strand history:", *([f"  {spell_line(s)}" for s in case.memberships] or ["  none"])]
+    history = ["", "Strand history:", *([f"  {membership_line(s)}" for s in case.memberships] or ["  none"])]
     decisions = [
         "",
         "Previous decisions:",

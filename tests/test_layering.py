@@ -107,10 +107,14 @@ ROOM_RULES = {
     "the vault in ui": (re.compile(r"\.vault\b"), ("ui",), ()),
     "the store's database in ui": (re.compile(r"\.db\b|\bexecute\(|\.table\("), ("ui",), ()),
     "a service's refusal caught in ui but at its one door (ui/context.py)": (
-        re.compile(rf"\bexcept\b.*\b(?:{REFUSALS})\b"), ("ui",), ("ui/context.py",)
+        re.compile(rf"\bexcept\b.*\b(?:{REFUSALS})\b"),
+        ("ui",),
+        ("ui/context.py",),
     ),
     "a transaction opened outside ppo_desktop/services": (
-        re.compile(r"\.writing\(|\.transaction\(\)"), ("ui", "ppo_desktop"), ("ppo_desktop/services/",)
+        re.compile(r"\.writing\(|\.transaction\(\)"),
+        ("ui", "ppo_desktop"),
+        ("ppo_desktop/services/",),
     ),
 }
 
@@ -217,6 +221,6 @@ def test_services_are_composed_not_assembled_from_mixins() -> None:
     assert _assembled(_sources()) == []
     planted = {
         "ppo_desktop/services/a.py": "class Part:\n    ws: Workspace\n",  # the old mixins' shape
-        "ppo_desktop/services/b.py": "class Whole(Part):\n    def __init__(self, ws: Workspace) -> None: ...\n",
+        "ppo_desktop/services/b.py": "class Whole(Part):\n    def __init__(self, ws: Workspace): ...\n",
     }
     assert _assembled(planted) == ["Whole(Part)"]

@@ -18,7 +18,7 @@ from ppo_desktop.domain import Action, Membership, Nominal
 @dataclass(frozen=True)
 class CohortEntry:
     nominal: Nominal
-    spell: Membership
+    membership: Membership
     reason: str  # why they are on the list (the nomination)
     actions: tuple[Action, ...]
 
@@ -33,7 +33,7 @@ def cohort_report(
     story: list[Flowable] = [para(meta.title, "title"), para(summary)]
 
     def key(e: CohortEntry) -> tuple[str, str]:
-        return (e.nominal.area or "No area recorded", e.spell.strand.value)
+        return (e.nominal.area or "No area recorded", e.membership.strand.value)
 
     ordered = sorted(current, key=lambda e: (*key(e), e.nominal.display_name))
     for (area, strand), group in groupby(ordered, key):
@@ -45,9 +45,9 @@ def cohort_report(
             rows.append(
                 [
                     f"{e.nominal.display_name} ({e.nominal.ref})",
-                    f"{e.spell.basis.value}: {e.reason}",
-                    f"{e.spell.added_on:%d %b %Y}",
-                    e.spell.status.label,
+                    f"{e.membership.basis.value}: {e.reason}",
+                    f"{e.membership.added_on:%d %b %Y}",
+                    e.membership.status.label,
                     actions,
                 ]
             )
@@ -55,15 +55,15 @@ def cohort_report(
     story.append(para("Removed from the scheme", "h2"))
     if removed:
         rows = [["Name (ref)", "Strand", "Date removed", "Why", "On whose authority"]]
-        for e in sorted(removed, key=lambda e: e.spell.removed_on or dt.date.min):
+        for e in sorted(removed, key=lambda e: e.membership.removed_on or dt.date.min):
             why = _why(e, reason_labels)
             rows.append(
                 [
                     f"{e.nominal.display_name} ({e.nominal.ref})",
-                    e.spell.strand.value,
-                    f"{e.spell.removed_on:%d %b %Y}" if e.spell.removed_on else "",
-                    why + (f" — {e.spell.removal_note}" if e.spell.removal_note else ""),
-                    e.spell.removal_authority,
+                    e.membership.strand.value,
+                    f"{e.membership.removed_on:%d %b %Y}" if e.membership.removed_on else "",
+                    why + (f" — {e.membership.removal_note}" if e.membership.removal_note else ""),
+                    e.membership.removal_authority,
                 ]
             )
         story.append(table(rows, widths=[40 * mm, 16 * mm, 24 * mm, 60 * mm, 40 * mm]))
@@ -83,17 +83,17 @@ def quarterly_record(
 ) -> bytes:
     period = f"People added to and removed from each list, {start:%d %b %Y} to {end:%d %b %Y}."
     story: list[Flowable] = [para(meta.title, "title"), para(period)]
-    strands = sorted({e.spell.strand.value for e in (*added, *removed, *amber)})
+    strands = sorted({e.membership.strand.value for e in (*added, *removed, *amber)})
     for strand in strands or ["(no changes)"]:
         story.append(para(strand, "h2"))
-        ins = [e for e in added if e.spell.strand.value == strand]
-        outs = [e for e in removed if e.spell.strand.value == strand]
+        ins = [e for e in added if e.membership.strand.value == strand]
+        outs = [e for e in removed if e.membership.strand.value == strand]
         story.append(para(f"Added ({len(ins)})", "h3"))
         added_rows = [
             [
                 f"{e.nominal.display_name} ({e.nominal.ref})",
-                f"{e.spell.added_on:%d %b %Y}",
-                e.spell.basis.value,
+                f"{e.membership.added_on:%d %b %Y}",
+                e.membership.basis.value,
                 e.reason,
             ]
             for e in ins
@@ -114,9 +114,9 @@ def quarterly_record(
                     *[
                         [
                             f"{e.nominal.display_name} ({e.nominal.ref})",
-                            f"{e.spell.removed_on:%d %b %Y}" if e.spell.removed_on else "",
+                            f"{e.membership.removed_on:%d %b %Y}" if e.membership.removed_on else "",
                             _why(e, reason_labels),
-                            e.spell.removal_authority,
+                            e.membership.removal_authority,
                         ]
                         for e in outs
                     ],
@@ -126,7 +126,7 @@ def quarterly_record(
             if outs
             else para("None.")
         )
-        held = [e for e in amber if e.spell.strand.value == strand]
+        held = [e for e in amber if e.membership.strand.value == strand]
         story.append(para(f"Placed on the amber list ({len(held)})", "h3"))
         story.append(
             table(
@@ -135,9 +135,9 @@ def quarterly_record(
                     *[
                         [
                             f"{e.nominal.display_name} ({e.nominal.ref})",
-                            f"{e.spell.amber_on:%d %b %Y}" if e.spell.amber_on else "",
-                            f"{e.spell.release_on:%d %b %Y}" if e.spell.release_on else "",
-                            f"{e.spell.next_review_on:%d %b %Y}" if e.spell.next_review_on else "",
+                            f"{e.membership.amber_on:%d %b %Y}" if e.membership.amber_on else "",
+                            f"{e.membership.release_on:%d %b %Y}" if e.membership.release_on else "",
+                            f"{e.membership.next_review_on:%d %b %Y}" if e.membership.next_review_on else "",
                         ]
                         for e in held
                     ],
@@ -182,5 +182,5 @@ def action_tracker(actions: Sequence[tuple[str, Action]], day: dt.date, meta: Do
 
 
 def _why(e: CohortEntry, labels: dict[str, str]) -> str:
-    code = e.spell.removal_reason.value if e.spell.removal_reason else ""
+    code = e.membership.removal_reason.value if e.membership.removal_reason else ""
     return labels.get(code, code)

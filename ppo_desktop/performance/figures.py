@@ -49,7 +49,7 @@ class Filters:
 @dataclass(frozen=True)
 class Facts:
     nominals: dict[int, Nominal]
-    spells: list[Membership]
+    memberships: list[Membership]
     open_nominations: list[Nomination]
     sheets: list[SheetFact]
     years: list[CeilingYear]
@@ -74,18 +74,18 @@ class Report:
 
 
 def build(facts: Facts, filters: Filters) -> Report:
-    spells = [s for s in facts.spells if _wanted(s, facts, filters)]
-    trend = score_trend(facts, spells, filters)
-    sizes = capacity(facts.profile, spells, filters.end, facts.sentences)
+    memberships = [s for s in facts.memberships if _wanted(s, facts, filters)]
+    trend = score_trend(facts, memberships, filters)
+    sizes = capacity(facts.profile, memberships, filters.end, facts.sentences)
     tables = [
         *reoffending_tables(facts.years),
         trend,
         sizes,
         *([groups] if (groups := capacity_groups(facts.profile, sizes)) else []),
-        throughput(facts, spells, filters),
-        removals_by_reason(facts, spells, filters),
-        outcomes(facts, spells, filters),
-        *equality(facts, spells, filters),
+        throughput(facts, memberships, filters),
+        removals_by_reason(facts, memberships, filters),
+        outcomes(facts, memberships, filters),
+        *equality(facts, memberships, filters),
     ]
     charts = [*reoffending_charts(facts.years), trend_chart(trend, facts.profile), capacity_chart(sizes)]
     return Report(filters, tuple(facts.years), tuple(tables), tuple(c for c in charts if c.categories))
@@ -102,7 +102,7 @@ def rounds(filters: Filters, every_months: int) -> list[dt.date]:
     return out[::-1]
 
 
-def score_trend(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
+def score_trend(facts: Facts, memberships: list[Membership], filters: Filters) -> Table:
     by_person: dict[tuple[int, str], list[SheetFact]] = {}
     for s in sorted(facts.sheets, key=lambda s: s.scored_on):
         by_person.setdefault((s.nominal_id, s.matrix_id), []).append(s)
@@ -113,13 +113,15 @@ def score_trend(facts: Facts, spells: list[Membership], filters: Filters) -> Tab
             continue
         for day in rounds(filters, target.every_months):
             per_strand: dict[Strand, list[float]] = {s: [] for s in strands}
-            for spell in spells:
-                if spell.strand in per_strand and on_scheme(spell, day):
+            for membership in memberships:
+                if membership.strand in per_strand and on_scheme(membership, day):
                     history = [
-                        h for h in by_person.get((spell.nominal_id, target.matrix), []) if h.scored_on <= day
+                        h
+                        for h in by_person.get((membership.nominal_id, target.matrix), [])
+                        if h.scored_on <= day
                     ]
                     if history:
-                        per_strand[spell.strand].append(history[-1].total)
+                        per_strand[membership.strand].append(history[-1].total)
             every = [t for scores in per_strand.values() for t in scores]
             if not every:
                 continue  # nobody on the measure had been scored yet
@@ -182,7 +184,7 @@ def trend_chart(trend: Table, profile: SchemeProfile) -> Chart:
 # -- capacity and balance ----------------------------------------------------------------------
 def capacity(
     profile: SchemeProfile,
-    spells: list[Membership],
+    memberships: list[Membership],
     day: dt.date,
     sentences: Mapping[int, Sentence] | None = None,
 ) -> Table:
@@ -193,8 +195,8 @@ def capacity(
     sentences = sentences or {}
     lines: list[tuple[Cell, ...]] = []
     for strand in Strand:
-        on = [s for s in spells if s.strand is strand and s.is_lead and on_scheme(s, day)]
-        held = [s for s in spells if s.strand is strand and s.is_lead and s.held_on_amber(day)]
+        on = [s for s in memberships if s.strand is strand and s.is_lead and on_scheme(s, day)]
+        held = [s for s in memberships if s.strand is strand and s.is_lead and s.held_on_amber(day)]
         cap = profile.capacity.get(strand)
         custody = [s for s in on if in_custody(s, day)]
         long_custody = [
@@ -279,24 +281,26 @@ def capacity_chart(table: Table) -> Chart:
     )
 
 
-def throughput(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
-    everyone = _by_person(facts.spells)
+def throughput(facts: Facts, memberships: list[Membership], filters: Filters) -> Table:
+    everyone = _by_person(facts.memberships)
     added = [
         s
-        for s in spells
+        for s in memberships
         if s.is_lead and filters.start <= s.added_on <= filters.end and not moved_in(s, everyone)
     ]
     exits = [
         s
-        for s in spells
+        for s in memberships
         if is_exit(s, everyone) and filters.start <= (s.removed_on or filters.end) <= filters.end
     ]
     ever_removed = {
-        s.nominal_id for s in spells if is_exit(s, everyone) and s.removed_on and s.removed_on <= filters.end
+        s.nominal_id
+        for s in memberships
+        if is_exit(s, everyone) and s.removed_on and s.removed_on <= filters.end
     }
     reselected = {
         s.nominal_id
-        for s in spells
+        for s in memberships
         if s.added_on <= filters.end
         and any(
             is_exit(o, everyone) and o.removed_on and o.removed_on <= s.added_on
@@ -305,7 +309,7 @@ def throughput(facts: Facts, spells: list[Membership], filters: Filters) -> Tabl
         and not moved_in(s, everyone)
     }
     people_through = {
-        s.nominal_id for s in spells if s.added_on <= filters.end and on_scheme_during(s, filters)
+        s.nominal_id for s in memberships if s.added_on <= filters.end and on_scheme_during(s, filters)
     }
     return Table(
         "throughput",
@@ -326,11 +330,11 @@ def throughput(facts: Facts, spells: list[Membership], filters: Filters) -> Tabl
     )
 
 
-def removals_by_reason(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
-    everyone = _by_person(facts.spells)
+def removals_by_reason(facts: Facts, memberships: list[Membership], filters: Filters) -> Table:
+    everyone = _by_person(facts.memberships)
     counts = Counter(
         s.removal_reason.value
-        for s in spells
+        for s in memberships
         if s.removal_reason
         and is_exit(s, everyone)
         and s.removed_on
@@ -344,11 +348,11 @@ def removals_by_reason(facts: Facts, spells: list[Membership], filters: Filters)
     )
 
 
-def outcomes(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
-    everyone = _by_person(facts.spells)
+def outcomes(facts: Facts, memberships: list[Membership], filters: Filters) -> Table:
+    everyone = _by_person(facts.memberships)
     exits = [
         s
-        for s in spells
+        for s in memberships
         if is_exit(s, everyone) and s.removed_on and filters.start <= s.removed_on <= filters.end
     ]
     counts = Counter(o for s in exits for o in s.removal_outcomes)
@@ -364,12 +368,12 @@ def outcomes(facts: Facts, spells: list[Membership], filters: Filters) -> Table:
 
 
 # -- equality monitoring (000 §12) -------------------------------------------------------------
-def equality(facts: Facts, spells: list[Membership], filters: Filters) -> list[Table]:
+def equality(facts: Facts, memberships: list[Membership], filters: Filters) -> list[Table]:
     groups: dict[str, set[int]] = {}
     for strand in Strand:
         if filters.strand in (None, strand):
             groups[strand.value] = {
-                s.nominal_id for s in spells if s.strand is strand and on_scheme(s, filters.end)
+                s.nominal_id for s in memberships if s.strand is strand and on_scheme(s, filters.end)
             }
     groups[POOL] = {
         n.nominal_id
@@ -409,46 +413,52 @@ def equality(facts: Facts, spells: list[Membership], filters: Filters) -> list[T
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def on_scheme(spell: Membership, day: dt.date) -> bool:
-    return spell.added_on <= day and (spell.removed_on is None or spell.removed_on > day)
+def on_scheme(membership: Membership, day: dt.date) -> bool:
+    return membership.added_on <= day and (membership.removed_on is None or membership.removed_on > day)
 
 
-def on_scheme_during(spell: Membership, filters: Filters) -> bool:
-    return spell.added_on <= filters.end and (spell.removed_on is None or spell.removed_on >= filters.start)
+def on_scheme_during(membership: Membership, filters: Filters) -> bool:
+    return membership.added_on <= filters.end and (
+        membership.removed_on is None or membership.removed_on >= filters.start
+    )
 
 
-def in_custody(spell: Membership, day: dt.date) -> bool:
-    if spell.custody_on is not None:
-        return spell.custody_on <= day and (spell.release_on is None or spell.release_on > day)
-    return spell.status is Status.CUSTODY
+def in_custody(membership: Membership, day: dt.date) -> bool:
+    if membership.custody_on is not None:
+        return membership.custody_on <= day and (membership.release_on is None or membership.release_on > day)
+    return membership.status is Status.CUSTODY
 
 
 def months_between(start: dt.date, end: dt.date) -> float:
     return max(0, (end - start).days) / AVERAGE_MONTH_DAYS
 
 
-def is_exit(spell: Membership, everyone: dict[int, list[Membership]]) -> bool:
+def is_exit(membership: Membership, everyone: dict[int, list[Membership]]) -> bool:
     """A removal that takes the person off the scheme (not a move to another strand that day)."""
-    if spell.removed_on is None or not spell.is_lead:
+    if membership.removed_on is None or not membership.is_lead:
         return False
-    return not any(o.id != spell.id and o.added_on == spell.removed_on for o in everyone[spell.nominal_id])
+    return not any(
+        o.id != membership.id and o.added_on == membership.removed_on for o in everyone[membership.nominal_id]
+    )
 
 
-def moved_in(spell: Membership, everyone: dict[int, list[Membership]]) -> bool:
-    return any(o.id != spell.id and o.removed_on == spell.added_on for o in everyone[spell.nominal_id])
+def moved_in(membership: Membership, everyone: dict[int, list[Membership]]) -> bool:
+    return any(
+        o.id != membership.id and o.removed_on == membership.added_on for o in everyone[membership.nominal_id]
+    )
 
 
-def _by_person(spells: Iterable[Membership]) -> dict[int, list[Membership]]:
+def _by_person(memberships: Iterable[Membership]) -> dict[int, list[Membership]]:
     out: dict[int, list[Membership]] = {}
-    for s in spells:
+    for s in memberships:
         out.setdefault(s.nominal_id, []).append(s)
     return out
 
 
-def _wanted(spell: Membership, facts: Facts, filters: Filters) -> bool:
-    if filters.strand is not None and spell.strand is not filters.strand:
+def _wanted(membership: Membership, facts: Facts, filters: Filters) -> bool:
+    if filters.strand is not None and membership.strand is not filters.strand:
         return False
-    return filters.area is None or facts.nominals[spell.nominal_id].area == filters.area
+    return filters.area is None or facts.nominals[membership.nominal_id].area == filters.area
 
 
 def _num(value: float | None) -> int | float | None:

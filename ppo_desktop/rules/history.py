@@ -12,7 +12,7 @@ README draws it); an event the machine does not allow is refused when it is reco
      └── deselected ───┴───────────────┘ (reconsidered: de-selected)
 
 ON: on one lead strand, perhaps with activity on another (parallel, 000 §4.3); moved, retained,
-deferred, status, review date. A move from P&D ends the P&D spell (an escalation, not an exit);
+deferred, status, review date. A move from P&D ends the P&D membership (an escalation, not an exit);
 a move between C&C and R&R keeps the old strand as parallel activity. Amber list (000 §6, 002
 item 3): a removal from the active cohort, held until reconsidered three months before release.
 Arrests and intelligence are facts about the person in any stage: the latest is the latest *date*,
@@ -216,7 +216,7 @@ class PersonState:
     release_on: dt.date | None = None
     next_review_on: dt.date | None = None
     periods: tuple[Period, ...] = ()
-    spells: tuple[Membership, ...] = ()
+    memberships: tuple[Membership, ...] = ()
     reviewed_on: tuple[dt.date, ...] = ()
     last_arrest_on: dt.date | None = None
     last_intelligence_on: dt.date | None = None
@@ -328,7 +328,7 @@ class _Walk:
         self.review_months = review_months
         self.reconsider_months = reconsider_months
         self.stage = Stage.OFF
-        self.open: dict[Strand, dict[str, Any]] = {}  # the open spells, by strand
+        self.open: dict[Strand, dict[str, Any]] = {}  # the open memberships, by strand
         self.closed: list[dict[str, Any]] = []
         self.periods: list[Period] = []
         self.s: dict[str, Any] = {"status": None, "custody_on": None, "release_on": None, "basis": None}
@@ -337,7 +337,7 @@ class _Walk:
         self.arrest: dt.date | None = None
         self.intel: dt.date | None = None
         self.amber: AmberHold | None = None
-        self.amber_spell: dict[str, Any] | None = None
+        self.amber_membership: dict[str, Any] | None = None
         self.ignored: list[tuple[str, str]] = []
 
     def run(self, events: Iterable[Event]) -> PersonState:
@@ -380,10 +380,10 @@ class _Walk:
     def _selected(self, e: Event) -> None:
         assert e.strand is not None
         self.periods.append(Period(e.on, None))
-        if self.amber_spell is not None:  # reconsidered: re-selected
-            self.amber_spell["amber_until"] = e.on
+        if self.amber_membership is not None:  # reconsidered: re-selected
+            self.amber_membership["amber_until"] = e.on
         self.amber = None
-        self.amber_spell = None
+        self.amber_membership = None
         status = e.status or self.s["status"] or Status.OFFENDING_NOT_CJS
         self.s.update(basis=e.basis or self.s["basis"], status=status)
         if self.s["status"] is not Status.CUSTODY:
@@ -403,7 +403,7 @@ class _Walk:
         assert e.strand is not None
         lead = self._lead()
         assert lead is not None
-        if lead["strand"] is Strand.PREVENT_DETER:  # an escalation: the P&D spell ends, not an exit
+        if lead["strand"] is Strand.PREVENT_DETER:  # an escalation: the P&D membership ends, not an exit
             self._close(self.open.pop(lead["strand"]), e.on, RemovalReason.OTHER.value, e,
                         note=f"Moved to {e.strand.value}")  # fmt: skip
         else:
@@ -446,7 +446,7 @@ class _Walk:
         assert release is not None and lead is not None
         self.s.update(status=Status.CUSTODY, custody_on=self.s["custody_on"] or e.on, release_on=release)
         self.amber = AmberHold(e.on, release, lead["strand"])
-        self.amber_spell = lead
+        self.amber_membership = lead
         lead.update(amber=True, amber_on=e.on)
         self._end_period(e, "amber", RemovalReason.AMBER_LIST.value, note=e.text("note"))
         self.next_review = None
@@ -459,14 +459,14 @@ class _Walk:
     def _deselected(self, e: Event) -> None:
         reason, note = e.text("reason"), e.text("note")
         if self.stage is Stage.AMBER:  # reconsidered: de-selected; they left the cohort at the amber list
-            spell = self.amber_spell
-            assert spell is not None and self.amber is not None
+            membership = self.amber_membership
+            assert membership is not None and self.amber is not None
             said = f"Reconsidered {e.on:%d %b %Y} after the amber list from {self.amber.placed_on:%d %b %Y}"
-            spell.update(removal_reason=reason, removal_authority=e.text("authority"), amber_until=e.on,
+            membership.update(removal_reason=reason, removal_authority=e.text("authority"), amber_until=e.on,
                          removal_outcomes=tuple(e.details.get("outcomes", ())),
                          removal_note=said + (f": {note}" if note else ""))  # fmt: skip
             self.amber = None
-            self.amber_spell = None
+            self.amber_membership = None
         else:
             self._end_period(e, "deselected", reason, note=note)
         self.next_review = None
@@ -495,12 +495,14 @@ class _Walk:
                              "basis": self.s["basis"], "amber_until": None,
                              "scheme_since": self.periods[-1].started_on}  # fmt: skip
 
-    def _close(self, spell: dict[str, Any], day: dt.date, reason: str, e: Event, *, note: str = "") -> None:
-        spell.update(removed_on=day, removal_reason=reason, removal_note=note,
+    def _close(
+        self, membership: dict[str, Any], day: dt.date, reason: str, e: Event, *, note: str = ""
+    ) -> None:
+        membership.update(removed_on=day, removal_reason=reason, removal_note=note,
                      removal_authority=e.text("authority"),
                      removal_outcomes=tuple(e.details.get("outcomes", ())), status=self.s["status"],
                      custody_on=self.s["custody_on"], release_on=self.s["release_on"])  # fmt: skip
-        self.closed.append(spell)
+        self.closed.append(membership)
 
     def _end_period(self, e: Event, how: str, reason: str, *, note: str) -> None:
         for strand in list(self.open):
@@ -510,25 +512,26 @@ class _Walk:
 
     def _state(self) -> PersonState:
         lead = self._lead()
-        spells = []
+        memberships = []
         held = self.amber.reconsider_on(self.reconsider_months) if self.amber else None
         for s in [*self.closed, *self.open.values()]:
             current = s["removed_on"] is None
-            spells.append(Membership(
+            now = current or s is self.amber_membership  # custody as it stands now
+            memberships.append(Membership(
                 id=0, nominal_id=self.nid, strand=s["strand"], basis=s["basis"] or Basis.PROLIFIC,
                 status=(self.s["status"] if current else s.get("status")) or Status.OFFENDING_NOT_CJS,
                 added_on=s["added_on"], is_lead=s["is_lead"],
                 next_review_on=(self.next_review if current and s["is_lead"] else
-                                held if s is self.amber_spell else None),
-                custody_on=self.s["custody_on"] if current or s is self.amber_spell else s.get("custody_on"),
-                release_on=self.s["release_on"] if current or s is self.amber_spell else s.get("release_on"),
+                                held if s is self.amber_membership else None),
+                custody_on=self.s["custody_on"] if now else s.get("custody_on"),
+                release_on=self.s["release_on"] if now else s.get("release_on"),
                 amber=s["amber"], amber_on=s["amber_on"], removed_on=s["removed_on"],
                 removal_reason=RemovalReason(s["removal_reason"]) if s["removal_reason"] else None,
                 removal_note=s["removal_note"], removal_authority=s["removal_authority"],
                 removal_outcomes=tuple(RemovalOutcome(o) for o in s["removal_outcomes"]),
                 amber_until=s["amber_until"], scheme_since=s["scheme_since"],
             ))  # fmt: skip
-        spells.sort(key=lambda m: (m.added_on, not m.is_lead, m.strand.value))
+        memberships.sort(key=lambda m: (m.added_on, not m.is_lead, m.strand.value))
         return PersonState(
             stage=self.stage,
             lead=lead["strand"] if lead else None,
@@ -539,7 +542,7 @@ class _Walk:
             release_on=self.s["release_on"],
             next_review_on=self.next_review,
             periods=tuple(self.periods),
-            spells=tuple(spells),
+            memberships=tuple(memberships),
             reviewed_on=tuple(sorted(self.reviewed)),
             last_arrest_on=self.arrest,
             last_intelligence_on=self.intel,

@@ -1,4 +1,4 @@
-"""Nominals, their strand spells and the case file: the coordinator's everyday records."""
+"""Nominals, their strand memberships and the case file: the coordinator's everyday records."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ class Cases:
         justification: str = "",
         stamp: dict[str, Any] | None = None,
     ) -> None:
-        """One change to a person's record or strand spell and its audit entry, in one transaction."""
+        """One change to a person's record or strand membership and its audit entry, in one transaction."""
         with self.ws.writing() as db:
             db.table(f"{entity}s").update(row_id, {**after, **(stamp or {})})
             self.ws.audit.record(
@@ -144,7 +144,7 @@ class Cases:
     def nominal(self, nominal_id: int) -> Nominal:
         return rows.nominal(self.ws.row("nominals", nominal_id, "nominal"))
 
-    # -- strand spells -------------------------------------------------------------------
+    # -- strand memberships -------------------------------------------------------------------
     def open_case(self, nominal_id: int, *, purpose: str) -> CaseFile:
         """The whole case for one nominal; opening it is an audited consultation."""
         nominal = self.nominal(nominal_id)
@@ -217,10 +217,10 @@ class Cases:
         return out
 
     def cohort(self, *, include_former: bool = True) -> list[CohortRow]:
-        """Every nominal with their current lead spell, or their latest spell if removed."""
+        """Every nominal with their current lead membership, or their latest membership if removed."""
         # One pass per table (window functions), not a subquery per person: 10,000 people stay quick.
         sql = """
-            WITH spell AS (
+            WITH membership AS (
                 SELECT id, nominal_id, ROW_NUMBER() OVER (PARTITION BY nominal_id
                     ORDER BY (removed_on IS NULL) DESC, is_lead DESC, added_on DESC, id DESC) AS rn
                 FROM memberships),
@@ -230,21 +230,21 @@ class Cases:
                 FROM score_sheets WHERE state = 'final'),
             open_actions AS (
                 SELECT nominal_id, count(*) AS n FROM actions WHERE state = 'open' GROUP BY nominal_id)
-            SELECT n.*, spell.id AS m_id, coalesce(open_actions.n, 0) AS open_actions,
+            SELECT n.*, membership.id AS m_id, coalesce(open_actions.n, 0) AS open_actions,
                    latest.total AS latest_score
             FROM nominals n
-            LEFT JOIN spell ON spell.nominal_id = n.id AND spell.rn = 1
+            LEFT JOIN membership ON membership.nominal_id = n.id AND membership.rn = 1
             LEFT JOIN latest ON latest.nominal_id = n.id AND latest.rn = 1
             LEFT JOIN open_actions ON open_actions.nominal_id = n.id
             ORDER BY n.family_name, n.given_names
         """
-        spells = {r["id"]: rows.membership(r) for r in self.ws.db.query("SELECT * FROM memberships")}
+        memberships = {r["id"]: rows.membership(r) for r in self.ws.db.query("SELECT * FROM memberships")}
         out = []
         for r in self.ws.db.query(sql):
-            spell = spells.get(r["m_id"]) if r["m_id"] else None
-            if not include_former and (spell is None or not spell.current):
+            membership = memberships.get(r["m_id"]) if r["m_id"] else None
+            if not include_former and (membership is None or not membership.current):
                 continue
-            out.append(CohortRow(rows.nominal(r), spell, int(r["open_actions"]), r["latest_score"]))
+            out.append(CohortRow(rows.nominal(r), membership, int(r["open_actions"]), r["latest_score"]))
         return out
 
     def next_ref(self) -> str:

@@ -239,7 +239,7 @@ class CohortYears:
         )
 
     def _months_on_scheme(self, year: CohortYear, members: list[int]) -> Decimal | None:
-        """The members' average time on the scheme up to the year's first day (all their spells)."""
+        """The members' average time on the scheme up to the year's first day (all their memberships)."""
         if not members:
             return None
         days = 0

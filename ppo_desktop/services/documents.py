@@ -69,9 +69,9 @@ class Documents:
             nominal = self.cases.nominal(item.nominal_id) if item.nominal_id else None
             strand, now, before = "", None, None
             if nominal is not None:
-                spell = next(iter(self.cases.case_file(nominal.id).memberships), None)
-                named = self.ws.profile().strand_name(spell.strand) if spell else ""
-                strand = f"{named} ({spell.basis.value})" if spell else "Candidate"
+                membership = next(iter(self.cases.case_file(nominal.id).memberships), None)
+                named = self.ws.profile().strand_name(membership.strand) if membership else ""
+                strand = f"{named} ({membership.basis.value})" if membership else "Candidate"
                 finals = [s for s in self.sheets.history(nominal.id) if s.final and s.scored_on <= m.held_on]
                 now = finals[0].total if finals else None
                 before = finals[1].total if len(finals) > 1 else None
@@ -172,13 +172,21 @@ class Documents:
         start = dt.date(year, 3 * quarter - 2, 1)
         end = start + relativedelta(months=3) - dt.timedelta(days=1)
         nominals = {r.nominal.id: r.nominal for r in self.cases.cohort()}
-        spells = [rows.membership(r) for r in self.ws.db.query("SELECT * FROM memberships ORDER BY added_on")]
-        added = self._entries([(nominals[m.nominal_id], m) for m in spells if start <= m.added_on <= end])
+        memberships = [
+            rows.membership(r) for r in self.ws.db.query("SELECT * FROM memberships ORDER BY added_on")
+        ]
+        added = self._entries(
+            [(nominals[m.nominal_id], m) for m in memberships if start <= m.added_on <= end]
+        )
         removed = self._entries(
-            [(nominals[m.nominal_id], m) for m in spells if m.removed_on and start <= m.removed_on <= end]
+            [
+                (nominals[m.nominal_id], m)
+                for m in memberships
+                if m.removed_on and start <= m.removed_on <= end
+            ]
         )
         amber = self._entries(
-            [(nominals[m.nominal_id], m) for m in spells if m.amber_on and start <= m.amber_on <= end]
+            [(nominals[m.nominal_id], m) for m in memberships if m.amber_on and start <= m.amber_on <= end]
         )
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
         meta, labels = self.meta(title), self.reason_labels()

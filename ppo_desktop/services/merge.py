@@ -27,7 +27,7 @@ class Conflict:
     """The same field of the same record changed on both laptops since their last exchange."""
 
     key: str  # origin|field: how a person's choice names it
-    record: str  # e.g. "Spell — FIZZLEWICK, Henrietta"
+    record: str  # e.g. "Membership — FIZZLEWICK, Henrietta"
     field: str
     here: Any
     here_by: Author

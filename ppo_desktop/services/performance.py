@@ -33,7 +33,7 @@ class Performance:
         years = CohortYears(self.ws)
         return Facts(
             nominals={r["id"]: rows.nominal(r) for r in self.ws.db.query("SELECT * FROM nominals")},
-            spells=[
+            memberships=[
                 rows.membership(r)
                 for r in self.ws.db.query("SELECT * FROM memberships ORDER BY added_on, id")
             ],

@@ -1,6 +1,6 @@
 """A person's history: recording events (checked against the machine in ``rules/history.py``) and
-the one projection that writes what is derived from them — strand spells (``memberships``) — so
-lists, pools and reports read them quickly. Nothing else writes a spell."""
+the one projection that writes what is derived from them — strand memberships (``memberships``) — so
+lists, pools and reports read them quickly. Nothing else writes a membership."""
 
 from __future__ import annotations
 
@@ -122,15 +122,15 @@ class PersonHistory:
 
     # -- the projection --------------------------------------------------------------------
     def project(self, nominal_id: int, state: PersonState | None = None) -> None:
-        """Write the person's spells as derived (inside the caller's transaction): the only writer
-        of ``memberships``. A spell keeps its id while its strand and start stay the same."""
+        """Write the person's memberships as derived (inside the caller's transaction): the only writer
+        of ``memberships``. A membership keeps its id while its strand and start stay the same."""
         state = state or self.state(nominal_id)
         db = self.ws.db
         old = {(r["strand"], r["added_on"]): r for r in db.query(
             "SELECT * FROM memberships WHERE nominal_id = ? ORDER BY id", [nominal_id])}  # fmt: skip
         kept: set[int] = set()
-        for s in state.spells:
-            values = _spell_values(s)
+        for s in state.memberships:
+            values = _membership_values(s)
             found = old.get((values["strand"], values["added_on"]))
             if found is not None and found["id"] not in kept:
                 kept.add(found["id"])
@@ -143,12 +143,12 @@ class PersonHistory:
                 db.execute("DELETE FROM memberships WHERE id = ?", [r["id"]])
 
     def project_many(self, nominal_ids: Iterable[int]) -> None:
-        """These people's spells derived again from one read of their events (a merge)."""
+        """These people's memberships derived again from one read of their events (a merge)."""
         for nid, state in self.states(nominal_ids).items():
             self.project(nid, state)
 
     def project_everyone(self) -> int:
-        """Derive every person's spells again (after the schema step, or a merge of many)."""
+        """Derive every person's memberships again (after the schema step, or a merge of many)."""
         states = self.states()
         with self.ws.transaction():
             for nid in {r["nominal_id"] for r in self.ws.db.query("SELECT nominal_id FROM memberships")}:
@@ -158,7 +158,7 @@ class PersonHistory:
         return len(states)
 
     def derive_pending(self) -> None:
-        """The first unlock after the schema step that turned spells into events derives everything
+        """The first unlock after the schema step that turned memberships into events derives everything
         from the events once, and says so in the audit log."""
         if self.ws.setting("history.derive", "") != "1":
             return
@@ -167,7 +167,7 @@ class PersonHistory:
             db.execute("DELETE FROM settings WHERE key = 'history.derive'")
             self.ws.audit.record(
                 AuditKind.ALTERATION, "store", self.ws.vault.store_id,
-                f"Strand spells derived again from {count} people's histories (schema upgrade)",
+                f"Strand memberships derived again from {count} people's histories (schema upgrade)",
                 at=self.ws.now(),
             )  # fmt: skip
 
@@ -200,7 +200,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _spell_values(s: Membership) -> dict[str, Any]:
+def _membership_values(s: Membership) -> dict[str, Any]:
     return {
         "strand": s.strand.value, "basis": s.basis.value, "is_lead": int(s.is_lead), "status": s.status.value,
         "added_on": s.added_on.isoformat(), "next_review_on": rows.iso(s.next_review_on),

@@ -425,7 +425,7 @@ class Transfer:
         return Changes(MERGED, frozenset(touched))
 
     def _derive_again(self, merge: Reconciliation) -> None:
-        """Everyone whose history (or a decision behind it) arrived: their spells derived again."""
+        """Everyone whose history (or a decision behind it) arrived: their memberships derived again."""
         touched: set[int] = set()
         for table in ("person_events", "decisions"):
             ids = sorted({o.local_id for o in merge.outcomes if o.table == table and o.local_id is not None})

@@ -169,11 +169,11 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
         item.id, DecisionKind.SELECT, strand=Strand.CATCH_CONVICT, basis=Basis.PRIORITY
     )
     selected = changes.record
-    spell = Memberships(cases.ws).current_membership(candidate)
+    membership = Memberships(cases.ws).current_membership(candidate)
     assert (
-        spell is not None
-        and spell.strand is Strand.CATCH_CONVICT
-        and spell.next_review_on == dt.date(2027, 6, 1)
+        membership is not None
+        and membership.strand is Strand.CATCH_CONVICT
+        and membership.next_review_on == dt.date(2027, 6, 1)
     )
     assert Nominations(ws).open_nominations() == []
     assert {"memberships", "decisions"} <= changes.tables and meetings.item(item.id).state == "discussed"
@@ -205,9 +205,9 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
     item3 = meetings.add_item(mid, "Longsentence", nominal_id=long).record
     decisions.decide(item3.id, DecisionKind.AMBER, release_on=dt.date(2029, 6, 1), authority="DI Chair")
     assert Memberships(cases.ws).current_membership(long) is None  # out of the active cohort (000 §6)
-    spell = cases.case_file(long).memberships[0]
-    assert spell.amber and spell.status is Status.CUSTODY and spell.held_on_amber(DAY)
-    assert spell.next_review_on == dt.date(2029, 3, 1)  # reconsidered three months before release
+    membership = cases.case_file(long).memberships[0]
+    assert membership.amber and membership.status is Status.CUSTODY and membership.held_on_amber(DAY)
+    assert membership.next_review_on == dt.date(2029, 3, 1)  # reconsidered three months before release
 
     retained = person(ws, "Retained", added=dt.date(2026, 1, 1))
     item4 = meetings.add_item(mid, "Retained", nominal_id=retained).record
@@ -227,8 +227,8 @@ def test_move_from_pd_ends_the_pd_spell(ws: Workspace) -> None:
     young = person(ws, "Escalating", strand=Strand.PREVENT_DETER)
     item = meetings.add_item(mid, "Escalating", nominal_id=young).record
     decisions.decide(item.id, DecisionKind.MOVE_STRAND, strand=Strand.CATCH_CONVICT)
-    spells = cases.case_file(young).memberships
-    assert [(m.strand, m.current) for m in spells] == [
+    memberships = cases.case_file(young).memberships
+    assert [(m.strand, m.current) for m in memberships] == [
         (Strand.CATCH_CONVICT, True),
         (Strand.PREVENT_DETER, False),
     ]

@@ -176,7 +176,7 @@ def test_csv_and_workbook_fuzz_gives_a_sentence_never_a_traceback(laptop: Worksp
     attempt()
 
 
-def _spell(payload: dict[str, Any]) -> dict[str, Any]:
+def _membership(payload: dict[str, Any]) -> dict[str, Any]:
     return _records(payload, "person_events")[0]
 
 
@@ -185,12 +185,12 @@ def _spell(payload: dict[str, Any]) -> dict[str, Any]:
     [
         (lambda p: p["records"].append({"t": "users", "uid": "x:users:1", "v": {}}), "kind this version"),
         (lambda p: p["records"].append({"t": "audit", "uid": "x:audit:1", "v": {}}), "kind this version"),
-        (lambda p: _spell(p)["vv"].update(status={"elsewhere": -3}), "version details"),
-        (lambda p: _spell(p)["vv"].update(status={"elsewhere": "9"}), "version details"),
-        (lambda p: _spell(p)["vv"].update(secret={"elsewhere": 9}), "version details"),
-        (lambda p: _spell(p)["by"].update(status=["a", 1, None]), "version details"),
-        (lambda p: _spell(p)["v"].update(nominal_id="elsewhere:meeting:1"), "another kind"),
-        (lambda p: _spell(p).update(deleted=False), "damaged"),
+        (lambda p: _membership(p)["vv"].update(status={"elsewhere": -3}), "version details"),
+        (lambda p: _membership(p)["vv"].update(status={"elsewhere": "9"}), "version details"),
+        (lambda p: _membership(p)["vv"].update(secret={"elsewhere": 9}), "version details"),
+        (lambda p: _membership(p)["by"].update(status=["a", 1, None]), "version details"),
+        (lambda p: _membership(p)["v"].update(nominal_id="elsewhere:meeting:1"), "another kind"),
+        (lambda p: _membership(p).update(deleted=False), "damaged"),
         (lambda p: p.update(upto="12"), "exchange details"),
         (lambda p: p["disclosures"].append({"uid": "x:disclosure:1"}), "incomplete"),
     ],

@@ -315,7 +315,7 @@ def test_filters_narrow_every_figure(demo: Workspace) -> None:
 def test_removal_outcomes_are_recorded_and_exported_as_a_disclosure(ws: Workspace) -> None:
     cases = Cases(ws)
     nid = _people(ws, 1)[0]
-    spell = Memberships(cases.ws).select(
+    membership = Memberships(cases.ws).select(
         nid,
         Strand.CATCH_CONVICT,
         Basis.PROLIFIC,
@@ -324,7 +324,7 @@ def test_removal_outcomes_are_recorded_and_exported_as_a_disclosure(ws: Workspac
         authority="Test panel",
     ).record
     removed = Memberships(cases.ws).remove(
-        spell.id,
+        membership.id,
         RemovalReason.STOPPED_OFFENDING,
         authority="Test chair",
         on=dt.date(2026, 11, 1),

@@ -42,8 +42,8 @@ def test_moved_to_rr_then_deselected_leaves_the_scheme(panel: Panel) -> None:
     panel.select(nid, Strand.CATCH_CONVICT, START)
     panel.decide(nid, dt.date(2024, 3, 1), DecisionKind.MOVE_STRAND, strand=Strand.REHABILITATE_RESETTLE,
                  move_criteria=("Working",))  # fmt: skip
-    spells = panel.cases.case_file(nid).memberships
-    assert {(m.strand, m.is_lead, m.current) for m in spells} == {
+    memberships = panel.cases.case_file(nid).memberships
+    assert {(m.strand, m.is_lead, m.current) for m in memberships} == {
         (Strand.CATCH_CONVICT, False, True), (Strand.REHABILITATE_RESETTLE, True, True)}  # fmt: skip
     panel.decide(nid, dt.date(2024, 6, 1), DecisionKind.DESELECT, reason_code="moved-away", authority="DI")
     for day in (dt.date(2024, 6, 2), dt.date(2026, 2, 1)):  # later: no review, no two-year, no six-month
@@ -107,8 +107,8 @@ def test_the_amber_list_is_reconsidered_three_months_before_release_or_at_once(
     panel.decide(nid, release + dt.timedelta(days=5), DecisionKind.DESELECT, reason_code="stopped-offending",
                  authority="DI and agencies", risk_assessment="Probation OASys, 2 weeks before")  # fmt: skip
     _off_the_scheme(panel, nid, release + dt.timedelta(days=40))
-    spell = panel.cases.case_file(nid).memberships[0]
-    assert (spell.removed_on, spell.amber_until, spell.removal_authority) == (
+    membership = panel.cases.case_file(nid).memberships[0]
+    assert (membership.removed_on, membership.amber_until, membership.removal_authority) == (
         dt.date(2024, 6, 1), release + dt.timedelta(days=5), "DI and agencies")  # fmt: skip
 
 
@@ -184,7 +184,7 @@ def test_average_months_on_scheme_counts_the_person_not_the_strand(panel: Panel)
 
 def test_an_old_store_s_spells_become_events_and_the_left_open_spell_closes() -> None:
     """Schema step 15 on the records the old model wrote: C&C left open (non-lead) after a move to
-    R&R and a de-selection; an amber spell held open; a retained review."""
+    R&R and a de-selection; an amber membership held open; a retained review."""
     db = Database(memory=True)
     db.executescript("""
         CREATE TABLE nominals (id INTEGER PRIMARY KEY, last_arrest_on TEXT, last_intelligence_on TEXT);
@@ -217,7 +217,7 @@ def test_an_old_store_s_spells_become_events_and_the_left_open_spell_closes() ->
         return [event(r) for r in found]
 
     moved = derive(history(1))
-    assert moved.stage is Stage.OFF and not [m for m in moved.spells if m.current]
+    assert moved.stage is Stage.OFF and not [m for m in moved.memberships if m.current]
     assert moved.last_arrest_on == dt.date(2024, 5, 1) and dt.date(2024, 4, 1) in moved.reviewed_on
     amber = derive(history(2))
     assert amber.stage is Stage.AMBER and amber.amber is not None
@@ -279,7 +279,7 @@ def reference(events: list[Event]) -> dict[str, object]:
 def test_the_derivation_matches_the_reference_model(events: list[Event]) -> None:
     state = derive(events, review_months={s: 6 for s in Strand})
     expected = reference(events)
-    open_strands = {m.strand for m in state.spells if m.current}
+    open_strands = {m.strand for m in state.memberships if m.current}
     assert state.stage.value == expected["stage"]
     assert state.lead == expected["lead"] and open_strands == expected["strands"]
     assert [(p.started_on, p.ended_on) for p in state.periods] == expected["periods"]
@@ -331,11 +331,11 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
                     panel.custody.record_sentence(nid, starts_on=day, days=gap * 10)
             except ServiceError:
                 pass  # refused with a sentence; nothing half-written (checked below)
-        def shape(spells: tuple[Membership, ...]) -> list[tuple[object, ...]]:
-            return sorted((m.strand, m.is_lead, m.added_on, m.removed_on, m.amber) for m in spells)
+        def shape(memberships: tuple[Membership, ...]) -> list[tuple[object, ...]]:
+            return sorted((m.strand, m.is_lead, m.added_on, m.removed_on, m.amber) for m in memberships)
 
         state = panel.cases.history(nid)
-        assert shape(panel.cases.case_file(nid).memberships) == shape(state.spells)
+        assert shape(panel.cases.case_file(nid).memberships) == shape(state.memberships)
         assert not state.ignored  # the services never store an event the machine refuses
         if state.stage is Stage.OFF:
             assert panel.memberships.current_membership(nid) is None

@@ -29,13 +29,13 @@ def _former(ws: Workspace, family: str, removed: dt.date) -> int:
     nominal = cases.add_nominal(draft).record
     memberships = Memberships(ws)
     joined = removed - dt.timedelta(days=400)
-    spell = memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+    membership = memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
                                on=joined, authority="Test panel").record  # fmt: skip
     sheets = ScoreSheets(ws)
     sheet = sheets.start(nominal.id).record
     sheets.finalise(sheet.id)
     cases.open_case(nominal.id, purpose="Review")
-    memberships.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test chair", on=removed)
+    memberships.remove(membership.id, RemovalReason.STOPPED_OFFENDING, authority="Test chair", on=removed)
     return nominal.id
 
 

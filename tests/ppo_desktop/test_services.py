@@ -63,16 +63,16 @@ def test_failed_write_leaves_no_row_and_no_audit(ws: Workspace) -> None:
 def test_strand_history_and_removal_needs_authority(ws: Workspace) -> None:
     cases = Cases(ws)
     nominal = cases.add_nominal(NominalDraft("Mossbottom", "Rufus")).record
-    spell = Memberships(cases.ws).select(
+    membership = Memberships(cases.ws).select(
         nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 10)
     ).record
-    assert spell.next_review_on == dt.date(2026, 7, 10)  # C&C: six-monthly
+    assert membership.next_review_on == dt.date(2026, 7, 10)  # C&C: six-monthly
     with pytest.raises(ServiceError, match="already on Catch & Convict"):
         Memberships(cases.ws).select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
     moved = Memberships(cases.ws).select(
         nominal.id, Strand.REHABILITATE_RESETTLE, Basis.PROLIFIC, Status.NOT_OFFENDING, on=dt.date(2026, 3, 1)
     ).record
-    assert Memberships(cases.ws).membership(spell.id).is_lead is False
+    assert Memberships(cases.ws).membership(membership.id).is_lead is False
     assert Memberships(cases.ws).current_membership(nominal.id) == moved
     with pytest.raises(ServiceError, match="on whose authority"):
         Memberships(cases.ws).remove(moved.id, RemovalReason.MOVED_AWAY, authority=" ")

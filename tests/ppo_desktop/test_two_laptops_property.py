@@ -76,10 +76,10 @@ def _make(ws: Workspace, meeting_id: int, edit: str, pick: int, text: str) -> No
         arrest_on = ws.today() - dt.timedelta(days=pick + 1)
         Memberships(cases.ws).record_activity(people[pick % len(people)], arrest_on=arrest_on)
     elif edit == "status":
-        spell = Memberships(cases.ws).current_membership(people[pick % len(people)])
-        if spell is not None:
+        membership = Memberships(cases.ws).current_membership(people[pick % len(people)])
+        if membership is not None:
             status = (Status.CUSTODY, Status.NOT_OFFENDING)[pick % 2]
-            Memberships(cases.ws).set_status(spell.id, status, custody_on=ws.today())
+            Memberships(cases.ws).set_status(membership.id, status, custody_on=ws.today())
     elif edit == "action":
         Actions(ws).add(people[pick % len(people)], pathway=Pathway.ACCOMMODATION, description=text or "x",
                         agency="Probation", owner="Example Officer", due_on=None)  # fmt: skip

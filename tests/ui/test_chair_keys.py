@@ -103,9 +103,9 @@ def test_a_refused_decision_keeps_what_was_typed(qtbot: QtBot, ctx: AppContext) 
     console = _console(qtbot, ctx, member)
     item = console.current
     assert item is not None
-    spell = console.case.current if console.case else None
+    membership = console.case.current if console.case else None
     kind = DecisionKind.DESELECT
-    dialog = DecisionDialog(kind, ctx.ws.profile(), spell, console.meeting.held_on, console,
+    dialog = DecisionDialog(kind, ctx.ws.profile(), membership, console.meeting.held_on, console,
                             submit=lambda values: console._try_decide(kind, values))  # fmt: skip
     show_active(qtbot, dialog)
     dialog.reason.setCurrentIndex(dialog.reason.findData(RemovalReason.MOVED_AWAY.value))

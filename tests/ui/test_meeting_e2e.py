@@ -151,11 +151,11 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
 
     # Consequences, counted from the meeting's day.
     held = ctx.meetings.get(mid).held_on
-    spell = ctx.memberships.current_membership(candidate)
+    membership = ctx.memberships.current_membership(candidate)
     assert (
-        spell is not None
-        and spell.strand is Strand.CATCH_CONVICT
-        and spell.next_review_on == held + relativedelta(months=6)
+        membership is not None
+        and membership.strand is Strand.CATCH_CONVICT
+        and membership.next_review_on == held + relativedelta(months=6)
     )
     gone = ctx.cases.case_file(leaver).memberships[0]
     assert gone.removed_on is not None and gone.removal_authority == "DI Demo Chair with the agencies present"

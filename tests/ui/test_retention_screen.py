@@ -16,11 +16,11 @@ from ui.screens.retention import RetentionPanel
 
 def _former(ctx: AppContext) -> int:
     nominal = ctx.cases.add_nominal(NominalDraft("Heldback-Retentiontest", "Fictional")).record
-    spell = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                                on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
-    ctx.memberships.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(
-        2018, 1, 1
-    ))
+    joined = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+                                    on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
+    ctx.memberships.remove(
+        joined.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1)
+    )
     return nominal.id
 
 

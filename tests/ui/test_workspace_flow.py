@@ -81,13 +81,13 @@ def test_cohort_search_filter_and_case(qtbot: QtBot, ctx: AppContext) -> None:
     assert window.stack.currentWidget() is window.case_view
     case = window.case_view.case
     assert case is not None and case.nominal.pnc_id == "99/100000Z"
-    assert window.case_view.spells.rowCount() == len(case.memberships) >= 1
+    assert window.case_view.memberships.rowCount() == len(case.memberships) >= 1
     assert window.case_view.fields["PNC id"].text() == "99/100000Z"
     assert window.case_view.audit.index(0, 3).data() == "consultation"  # opening the case was audited
 
     qtbot.keyClick(window.case_view, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.cohort
-    assert window.case_view.case is None and window.case_view.spells.rowCount() == 0
+    assert window.case_view.case is None and window.case_view.memberships.rowCount() == 0
 
 
 def test_navigation_by_keyboard(qtbot: QtBot, ctx: AppContext) -> None:
@@ -289,11 +289,11 @@ def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext
     from ui.screens.audit import AuditScreen
 
     nominal = ctx.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional")).record
-    spell = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                                on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
-    ctx.memberships.remove(spell.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(
-        2018, 1, 1
-    ))
+    joined = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
+                                    on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
+    ctx.memberships.remove(
+        joined.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1)
+    )
     screen = AuditScreen(ctx)
     qtbot.addWidget(screen)
     panel = screen.retention

@@ -233,7 +233,7 @@ class MeetingPresenter:
         return self.decisions.undo(taken[-1].id) if taken else Changes()
 
     def decision_context(self) -> dict[str, Any]:
-        """What the decision dialog starts from: the person's spell and open nomination."""
+        """What the decision dialog starts from: the person's membership and open nomination."""
         nominated = [n for n in (self.case.nominations if self.case else ()) if n.state.value == "open"]
         return {
             "current": self.case.current if self.case else None,

@@ -25,7 +25,7 @@ from ui.screens.case_facts import CustodyFactsPanel
 from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table, title_label
 
-SPELL_COLUMNS: list[Column[Membership]] = [
+MEMBERSHIP_COLUMNS: list[Column[Membership]] = [
     Column("Added", lambda m: fmt_date(m.added_on), lambda m: m.added_on.isoformat()),
     Column("Strand", lambda m: m.strand.long_name + ("" if m.is_lead else " (parallel)")),
     Column("Basis", lambda m: m.basis.value),
@@ -50,8 +50,11 @@ SPELL_COLUMNS: list[Column[Membership]] = [
     ),
 ]
 HISTORY_COLUMNS: list[Column[TimelineEntry]] = [
-    Column("Happened", lambda t: fmt_date(t.event.on),
-           lambda t: f"{t.event.on.isoformat()}|{t.event.recorded_at}|{t.event.key}"),  # fmt: skip
+    Column(
+        "Happened",
+        lambda t: fmt_date(t.event.on),
+        lambda t: f"{t.event.on.isoformat()}|{t.event.recorded_at}|{t.event.key}",
+    ),  # fmt: skip
     Column("Event", lambda t: t.what),
     Column("Details", lambda t: t.details),
     Column("Recorded", lambda t: f"{t.event.recorded_at.replace('T', ' ')[:16]} by {t.event.recorded_by}"),
@@ -157,8 +160,8 @@ class CaseView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("The case")
-        self.spells_view, self.spells = read_only_table(
-            SPELL_COLUMNS, "Strand history", self, newest_first=True
+        self.memberships_view, self.memberships = read_only_table(
+            MEMBERSHIP_COLUMNS, "Strand history", self, newest_first=True
         )
         self.history_view, self.history = read_only_table(
             HISTORY_COLUMNS, "History: what happened, in date order", self, newest_first=True
@@ -189,7 +192,7 @@ class CaseView(QWidget):
         actions_layout.addLayout(action_buttons)
         for view, name in (
             (self.history_view, "Ti&meline"),
-            (self.spells_view, "&Strand history"),
+            (self.memberships_view, "&Strand history"),
             (self.nominations_view, "&Nominations"),
             (actions_page, "A&ctions"),
             (self.decisions_view, "&Decisions"),
@@ -241,7 +244,14 @@ class CaseView(QWidget):
     def clear(self) -> None:
         self.scoring.clear()
         self.case = None
-        models = (self.history, self.spells, self.nominations, self.actions_model, self.decisions, self.audit)
+        models = (
+            self.history,
+            self.memberships,
+            self.nominations,
+            self.actions_model,
+            self.decisions,
+            self.audit,
+        )
         for model in models:
             model.clear()
         for label in self.fields.values():
@@ -278,7 +288,7 @@ class CaseView(QWidget):
             self.fields[key].setText(text)
         undone = [d.id for d in case.decisions if d.undone]
         self.history.set_rows(timeline(case.events, state, undone))
-        self.spells.set_rows(case.memberships)
+        self.memberships.set_rows(case.memberships)
         self.nominations.set_rows(case.nominations)
         self.actions_model.set_rows(case.actions)
         self.decisions.set_rows(case.decisions)

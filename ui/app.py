@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     store, workspace = opened
     if not args.demo:
         paths.remember_store(store)  # the next launch without --store opens this one
-    from ui.session import SessionController
+    from ui.session_controller import SessionController
 
     session = SessionController(store, resolve(device), runner, hint)
     session.start(workspace)

@@ -126,25 +126,29 @@ USERS_SEALED = "users.sealed"  # noted once every user record carries its seal
 
 
 def tampered_users(ws: Workspace) -> list[str]:
-    """Users whose role or state no longer matches its seal. A record with no seal is one from before
-    the seal only while the store has not yet sealed them all: those are sealed now, once, where the
-    store can be written, and from then on a blank seal is an edit like any other (it was the way to
+    """Users whose role or state no longer matches its seal (nothing is written here). A record with
+    no seal is one from before the seal only while the store has not yet sealed them all (see
+    ``seal_legacy_users``); from then on a blank seal is an edit like any other (it was the way to
     bless a role raised with raw SQL)."""
     key = ws.vault.derive_key("users")
     all_sealed = ws.setting(USERS_SEALED) == "1"
-    out = []
-    unsealed = []
-    for r in ws.db.query("SELECT id, role, active, display_name, seal FROM users"):
-        if not r["seal"] and not all_sealed:
-            unsealed.append(r["id"])
-        elif not hmac.compare_digest(r["seal"], user_seal(key, r)):
-            out.append(r["id"])
-    if not all_sealed and not out and not ws.vault.read_only:
-        with ws.vault.transaction() as db:
-            for user_id in unsealed:
-                seal_user(ws, user_id)
-            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '1')", [USERS_SEALED])
-    return out
+    return [
+        r["id"]
+        for r in ws.db.query("SELECT id, role, active, display_name, seal FROM users")
+        if (r["seal"] or all_sealed) and not hmac.compare_digest(r["seal"], user_seal(key, r))
+    ]
+
+
+def seal_legacy_users(ws: Workspace) -> None:
+    """Once, for a store from before user seals: seal the records that have none — only where the
+    store can be written and no sealed record fails its seal — and note that all are sealed."""
+    if ws.setting(USERS_SEALED) == "1" or ws.vault.read_only or tampered_users(ws):
+        return
+    unsealed = [r[0] for r in ws.db.execute("SELECT id FROM users WHERE coalesce(seal, '') = ''")]
+    with ws.vault.transaction() as db:
+        for user_id in unsealed:
+            seal_user(ws, user_id)
+        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '1')", [USERS_SEALED])
 
 
 def acknowledge(ws: Workspace, reason: str) -> None:

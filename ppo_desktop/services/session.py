@@ -165,6 +165,7 @@ def open_granted(
         ws = Workspace(vault, user, clock=clock)
         if vault.read_only:
             return ws  # nothing can be recorded; the app shows why, and blocks what would need a record
+        integrity.seal_legacy_users(ws)
         if user is not RECOVERY_USER and user.id in integrity.tampered_users(ws):
             raise StoreProblem(
                 f"The account {user.id!r} was changed outside PPO Panel (its record fails its seal), so "

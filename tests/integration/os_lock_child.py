@@ -16,7 +16,7 @@ def main(store: str, passphrase: str) -> None:
 
     from db.device import DeviceSecrets
     from ppo_desktop.services.session import unlock
-    from ui.session import SessionController
+    from ui.session_controller import SessionController
     from ui.tasks import SyncRunner
 
     app = QApplication(sys.argv[:1])

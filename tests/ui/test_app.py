@@ -94,7 +94,7 @@ def test_a_store_created_at_first_run_is_the_one_the_lock_reopens(
     from ppo_desktop import paths
     from ui.app import first_window
     from ui.create_dialog import CreateStoreDialog, RecoveryKeyDialog
-    from ui.session import SessionController
+    from ui.session_controller import SessionController
     from ui.tasks import SyncRunner
 
     given, chosen = tmp_path / "given" / "northtown.ppo", tmp_path / "chosen"

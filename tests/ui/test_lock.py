@@ -17,7 +17,7 @@ from ppo_desktop.services.settings import lock_minutes
 from tests.ui.conftest import show_active
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
-from ui.session import SessionController
+from ui.session_controller import SessionController
 from ui.tasks import SyncRunner
 
 

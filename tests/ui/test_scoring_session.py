@@ -10,7 +10,7 @@ from ppo_desktop.domain import Strand
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.workspace import Workspace
-from ui.scoring.session import ScoringSession
+from ui.scoring.scoring_session import ScoringSession
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.context import Said, attempt
 from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
+from ui.scoring.scoring_session import ScoringSession
 from ui.scoring.section_editors import section_editors
-from ui.scoring.session import ScoringSession
 
 AUTOSAVE_MS = 700
 

@@ -84,7 +84,7 @@ class AppContext(QObject):
         self.users = Users(ws)
 
     def broadcast(self, changes: Changes) -> None:
-        if changes.tables:
+        if changes.topics:
             self.changed.emit(changes)
 
     def perform(self, change: Callable[[], C], shown_in: MessageArea) -> C | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ppo_desktop.services import Changes
-from ppo_desktop.services.workspace import topics
+from ppo_desktop.services.workspace import as_topics
 from ui.context import AppContext
 
 EVERYTHING = frozenset({"*"})
@@ -21,7 +21,7 @@ class RefreshWhenShown:
 
     def watch(self, ctx: AppContext, tables: Iterable[str]) -> None:
         """Reload when a change touches one of ``tables`` (topics: a name that is not one is refused)."""
-        self._watched = EVERYTHING if tables == EVERYTHING else topics(tables)
+        self._watched = EVERYTHING if tables == EVERYTHING else as_topics(tables)
         self._stale = False
         ctx.changed.connect(self._changed)
 
@@ -29,7 +29,7 @@ class RefreshWhenShown:
         raise NotImplementedError
 
     def _changed(self, changes: Changes) -> None:
-        if self._watched != EVERYTHING and not changes.tables & self._watched:
+        if self._watched != EVERYTHING and not changes.topics & self._watched:
             return
         if self.isVisible():  # type: ignore[attr-defined]
             self.reload()

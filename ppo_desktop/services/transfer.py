@@ -33,14 +33,14 @@ from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.witness import Witness
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace, topics
+from ppo_desktop.services.workspace import Changes, ServiceError, Workspace, as_topics
 from ppo_desktop.transfer import pack
 from ppo_desktop.transfer.checks import check_payload
 from ppo_desktop.transfer.pack import PackError
 from ppo_desktop.transfer.sync import TABLES, entity
 
 FORMAT = 2
-MERGED = topics({"agenda_items", *TABLES})  # what a merge touches: checked as topics on import
+MERGED = as_topics({"agenda_items", *TABLES})  # what a merge touches: checked as topics on import
 ERASED_ELSEWHERE = "erased on the other laptop after its retention review"
 NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "ethnicity", "address", "pnc_id",
                    "cro", "area")  # fmt: skip

@@ -75,7 +75,7 @@ class Topic(StrEnum):
     LEGAL_HOLDS = "legal_holds"
 
 
-def topics(names: Iterable[str]) -> frozenset[Topic]:
+def as_topics(names: Iterable[str]) -> frozenset[Topic]:
     """``names`` as topics; ValueError naming any that is not one."""
     found = frozenset(names)
     unknown = sorted(n for n in found if n not in Topic.__members__.values())
@@ -88,22 +88,22 @@ def topics(names: Iterable[str]) -> frozenset[Topic]:
 class Changes:
     """What a mutation touched, so each screen refreshes only what it shows (Anki's OpChanges)."""
 
-    tables: frozenset[Topic] = field(default_factory=frozenset)  # typed (mypy) and checked on creation
+    topics: frozenset[Topic] = field(default_factory=frozenset)  # typed (mypy) and checked on creation
     nominal_ids: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tables", topics(self.tables))
+        object.__setattr__(self, "topics", as_topics(self.topics))
 
     @classmethod
     def of(cls, *tables: Topic, nominal_id: int | None = None) -> Changes:
         return cls(frozenset(tables), frozenset({nominal_id} if nominal_id is not None else set()))
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.tables | other.tables, self.nominal_ids | other.nominal_ids)
+        return Changes(self.topics | other.topics, self.nominal_ids | other.nominal_ids)
 
     def made(self, record: T) -> Made[T]:
         """These changes, carrying the record they made or changed (as it now is)."""
-        return Made(self.tables, self.nominal_ids, record=record)
+        return Made(self.topics, self.nominal_ids, record=record)
 
 
 @dataclass(frozen=True, kw_only=True)

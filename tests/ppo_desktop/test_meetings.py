@@ -176,7 +176,7 @@ def test_select_retain_deselect_amber_and_undo(ws: Workspace) -> None:
         and membership.next_review_on == dt.date(2027, 6, 1)
     )
     assert Nominations(ws).open_nominations() == []
-    assert {"memberships", "decisions"} <= changes.tables and meetings.item(item.id).state == "discussed"
+    assert {"memberships", "decisions"} <= changes.topics and meetings.item(item.id).state == "discussed"
 
     decisions.undo(selected.id)
     assert Memberships(cases.ws).current_membership(candidate) is None

@@ -153,7 +153,7 @@ def test_counts_are_audited_per_person_and_cleared_with_none(
     )
     assert ws.audit.head() != before
     assert years.counts(year_id)[people[0]][:2] == [9, None]
-    assert years.set_counts(year_id, {(people[0], 1): 9}).tables == frozenset()  # no change, no entry
+    assert years.set_counts(year_id, {(people[0], 1): 9}).topics == frozenset()  # no change, no entry
 
 
 def test_panel_members_cannot_enter_convictions(

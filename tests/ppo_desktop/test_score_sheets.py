@@ -39,7 +39,7 @@ def test_draft_finalise_rescore_and_history(ws: Workspace) -> None:
     changes = sheets.save_draft(draft.id, inputs, pnc_marker=True)
     saved = changes.record
     assert saved.total == 10 + 5 + 3  # robbery 2×5, impact 5, serial 2 offences → 3
-    assert saved.pnc_marker and "score_drafts" in changes.tables  # a draft, not yet a record
+    assert saved.pnc_marker and "score_drafts" in changes.topics  # a draft, not yet a record
     final = sheets.finalise(draft.id).record
     assert final.final
     with pytest.raises(ServiceError, match="never rewritten"):

@@ -27,7 +27,7 @@ def test_add_nominal_writes_row_and_audit_entry(ws: Workspace) -> None:
     nominal = changes.record
     assert nominal.ref == "N00001"
     assert nominal.pnc_id == "99/123456Z"
-    assert changes.tables == frozenset({"nominals"}) and changes.nominal_ids == frozenset({nominal.id})
+    assert changes.topics == frozenset({"nominals"}) and changes.nominal_ids == frozenset({nominal.id})
     entries = audit_rows(ws)[before:]
     assert [(e["kind"], e["entity"], e["nominal_id"]) for e in entries] == [
         ("collection", "nominal", nominal.id)
@@ -46,7 +46,7 @@ def test_update_records_before_and_after(ws: Workspace) -> None:
     assert json.loads(str(last["after"])) == {"area": "Eastmarsh"}
     assert last["justification"] == "moved"
     nothing = cases.update_nominal(nominal.id, area="Eastmarsh")
-    assert nothing.tables == frozenset()
+    assert nothing.topics == frozenset()
 
 
 def test_failed_write_leaves_no_row_and_no_audit(ws: Workspace) -> None:

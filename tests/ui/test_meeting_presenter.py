@@ -43,8 +43,8 @@ def test_opening_the_console_starts_the_meeting_and_the_first_item_is_consulted(
     demo: Workspace, meeting: int
 ) -> None:
     presenter = MeetingPresenter(demo, meeting, clock=Clock())
-    assert presenter.start().tables == {"meetings"} and presenter.open
-    assert presenter.start().tables == frozenset()  # once only
+    assert presenter.start().topics == {"meetings"} and presenter.open
+    assert presenter.start().topics == frozenset()  # once only
     presenter.reload()
     item = presenter.go_to(0)
     assert presenter.case is not None and presenter.case.nominal.id == item.nominal_id
@@ -76,7 +76,7 @@ def test_decide_undo_and_what_the_room_sees(demo: Workspace, meeting: int) -> No
     assert "1 of 3" in shown.progress
     assert "Retain" in " ".join(text for _label, text in shown.lines)
     presenter.undo_last()
-    assert presenter.decided_lines() == [] and presenter.undo_last().tables == frozenset()
+    assert presenter.decided_lines() == [] and presenter.undo_last().topics == frozenset()
 
 
 def test_notes_and_their_draft_through_a_crash(demo: Workspace, meeting: int) -> None:
@@ -89,7 +89,7 @@ def test_notes_and_their_draft_through_a_crash(demo: Workspace, meeting: int) ->
     again.settle_draft()
     again.reload()
     assert again.current is not None and again.current.notes == offered.text
-    assert again.draft_to_offer() is None and again.save_notes(offered.text).tables == frozenset()
+    assert again.draft_to_offer() is None and again.save_notes(offered.text).topics == frozenset()
 
 
 def test_an_action_falls_due_a_month_after_the_meeting(demo: Workspace, meeting: int) -> None:
@@ -98,7 +98,7 @@ def test_an_action_falls_due_a_month_after_the_meeting(demo: Workspace, meeting:
     held = presenter.meeting.held_on
     assert (due.year * 12 + due.month) - (held.year * 12 + held.month) == 1 and due.day == held.day
     made = presenter.add_action(Pathway.ACCOMMODATION, "Find a tenancy", "Housing", "Example Officer", due)
-    assert made.tables == {"actions"} and made.record.meeting_id == meeting  # type: ignore[attr-defined]
+    assert made.topics == {"actions"} and made.record.meeting_id == meeting  # type: ignore[attr-defined]
     with pytest.raises(ServiceError, match="description"):
         presenter.add_action(Pathway.ACCOMMODATION, "", "Housing", "Example Officer", due)
 

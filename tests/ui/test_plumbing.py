@@ -47,7 +47,7 @@ def test_a_screen_watching_a_topic_that_does_not_exist_is_refused(qtbot: QtBot, 
         screen.watch(ctx, {"agenda", "meetings"})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not a change topic: agendas"):
         Changes.of("agendas")
-    assert Changes.of("agenda_items").tables == {"agenda_items"}
+    assert Changes.of("agenda_items").topics == {"agenda_items"}
 
 
 def test_a_wheel_over_a_control_without_focus_changes_nothing(qtbot: QtBot) -> None:

@@ -124,5 +124,5 @@ class AttendancePanel(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         """The meeting as it now is (an attendee added, the quorum note or an amendment saved)."""
-        if self.meeting is not None and changes.tables & {"meetings", "attendance", "meeting_amendments"}:
+        if self.meeting is not None and changes.topics & {"meetings", "attendance", "meeting_amendments"}:
             self.show_meeting(self.ctx.meetings.find(self.meeting.id))  # None: it was deleted

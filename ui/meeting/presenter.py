@@ -95,7 +95,7 @@ class MeetingPresenter:
 
     def follow(self, changes: Changes) -> bool:
         """A change made anywhere: whether the console should show the item again."""
-        if not changes.tables & {"agenda_items", "decisions", "memberships", "actions", "meetings"}:
+        if not changes.topics & {"agenda_items", "decisions", "memberships", "actions", "meetings"}:
             return False
         self.reload()
         item = self.current

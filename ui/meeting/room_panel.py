@@ -74,5 +74,5 @@ class RoomPanel(QWidget):
         self.ctx.perform(lambda: self.room.confidentiality_read(self.meeting_id), self.error)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.tables & {"attendance", "attendance_moves", "meetings"}:
+        if changes.topics & {"attendance", "attendance_moves", "meetings"}:
             self.reload()

@@ -124,7 +124,7 @@ class ReportsScreen(QWidget):
         self.reload_meetings()
 
     def _on_changed(self, changes: Changes) -> None:
-        if "meetings" in changes.tables:
+        if "meetings" in changes.topics:
             self.reload_meetings()
 
     def reload_meetings(self) -> None:

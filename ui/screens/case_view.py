@@ -300,7 +300,7 @@ class CaseView(QWidget):
         if (
             self.case is not None
             and self.case.nominal.id in changes.nominal_ids
-            and changes.tables - {"score_drafts"}
+            and changes.topics - {"score_drafts"}
         ):
             self.case = self.ctx.cases.case_file(self.case.nominal.id)
             self._fill(self.case, self.ctx.ws.today())

@@ -236,5 +236,5 @@ class MeetingsScreen(QWidget):
             self._label_send(meeting)
 
     def _on_changed(self, changes: Changes) -> None:
-        if "meetings" in changes.tables:
+        if "meetings" in changes.topics:
             self.model.set_rows(self.ctx.meetings.all())

@@ -83,7 +83,3 @@ def lapsed(fact: CaseFact, day: dt.date, lapses: Mapping[str, int]) -> bool:
 def lapsing(profile: SchemeProfile) -> dict[str, int]:
     """The profile's case facts that lapse, with their windows."""
     return {s.key: s.lapses_months for s in case_fact_specs(profile) if s.lapses_months}
-
-
-def fact_dates(facts: Iterable[CaseFact]) -> Mapping[str, dt.date]:
-    return {f.fact: f.recorded_on for f in facts}

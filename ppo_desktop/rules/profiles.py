@@ -123,11 +123,6 @@ class SchemeProfile:
     def source_of(self, key: str) -> str:
         return self.sources.get(key, LOCAL_CHOICE)
 
-    def capacities(self, strand: Strand) -> tuple[Capacity, ...]:
-        """Every capacity that counts ``strand``: its own, then any group it belongs to."""
-        own = (self.capacity[strand],) if strand in self.capacity else ()
-        return own + tuple(g for g in self.capacity_groups if strand in g.strands)
-
     def rules_text(self) -> list[str]:
         """Each number the profile uses, with its source, for the screen (never a local choice
         presented as the scheme's rule)."""

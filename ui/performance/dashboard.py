@@ -3,11 +3,9 @@ area and period; each table exports as CSV and the whole prints as the board's r
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -274,10 +272,6 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             self, "Export a table (unencrypted CSV)", f"{key}.csv", "CSV (*.csv)"
         )
         return Path(chosen) if chosen else None
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _cell(i: int) -> Callable[[list[str]], str]:

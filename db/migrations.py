@@ -515,6 +515,45 @@ def m0020_who_was_in_the_room(db: Database) -> None:
     track_changes(db, "meetings")
 
 
+@migrations()
+def m0021_person_merges(db: Database) -> None:
+    """Two records found to be one person are merged (and a merge undone): every record of the one
+    is moved to the other, by its person column only. The append-only guards let that column — and
+    nothing else — change while ``merging`` names both people, which it does only inside the merge's
+    own transaction. ``person_merges`` keeps what moved, so the merge can be undone."""
+    db.executescript(
+        """
+        CREATE TABLE person_merges (
+            id INTEGER PRIMARY KEY, kept_id INTEGER NOT NULL, merged_id INTEGER NOT NULL,
+            merged_row TEXT NOT NULL, moved TEXT NOT NULL, merged_at TEXT NOT NULL, merged_by TEXT NOT NULL,
+            justification TEXT NOT NULL, undone_at TEXT, undone_by TEXT);
+        CREATE TABLE merging (nominal_id INTEGER PRIMARY KEY);
+        DROP TRIGGER person_events_no_update;
+        CREATE TRIGGER person_events_no_update BEFORE UPDATE ON person_events
+            WHEN NOT (OLD.nominal_id IN (SELECT nominal_id FROM merging)
+                      AND NEW.nominal_id IN (SELECT nominal_id FROM merging)
+                      AND NEW.id = OLD.id AND NEW.key = OLD.key AND NEW.kind = OLD.kind
+                      AND NEW.occurred_on = OLD.occurred_on AND NEW.recorded_at = OLD.recorded_at
+                      AND NEW.recorded_by = OLD.recorded_by AND NEW.strand IS OLD.strand
+                      AND NEW.basis IS OLD.basis AND NEW.status IS OLD.status
+                      AND NEW.decision_id IS OLD.decision_id AND NEW.details = OLD.details)
+            BEGIN SELECT RAISE(ABORT, 'person_events is append-only'); END;
+        DROP TRIGGER score_sheets_final_is_final;
+        CREATE TRIGGER score_sheets_final_is_final BEFORE UPDATE ON score_sheets
+            WHEN OLD.state = 'final'
+                 AND NOT (OLD.nominal_id IN (SELECT nominal_id FROM merging)
+                          AND NEW.nominal_id IN (SELECT nominal_id FROM merging)
+                          AND NEW.id = OLD.id AND NEW.matrix_id = OLD.matrix_id
+                          AND NEW.matrix_version = OLD.matrix_version AND NEW.matrix_hash = OLD.matrix_hash
+                          AND NEW.inputs = OLD.inputs AND NEW.breakdown = OLD.breakdown
+                          AND NEW.total = OLD.total AND NEW.scorer = OLD.scorer
+                          AND NEW.scored_on = OLD.scored_on AND NEW.state = OLD.state
+                          AND NEW.pnc_marker = OLD.pnc_marker AND NEW.meeting_id IS OLD.meeting_id)
+            BEGIN SELECT RAISE(ABORT, 'a final score sheet is never rewritten'); END;
+        """
+    )
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

@@ -19,6 +19,7 @@ from ppo_desktop.cli.records import (
     cmd_export,
     cmd_import,
     cmd_matrices,
+    cmd_merge_people,
     cmd_score,
 )
 from ppo_desktop.cli.store import (
@@ -172,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--withheld", required=True, help="a kind of record (decisions) or one (decisions:12)")
     p.add_argument("--why", required=True, help="why it is necessary and proportionate")
     p.add_argument("--until", help="when it lapses (YYYY-MM-DD)")
+    p = command("merge-people", cmd_merge_people, "merge two records that are one person (or undo a merge)")
+    p.add_argument("--keep", help="the person to keep (reference or id)")
+    p.add_argument("--merge", help="the record whose records move to them")
+    p.add_argument("--undo", type=int, metavar="MERGE", help="undo this merge (administrators)")
+    p.add_argument("--why", required=True, help="the reason (recorded in the audit log)")
     p = command("retention", cmd_retention, "the retention schedule and what it has due today")
     p.add_argument("--dry-run", action="store_true", help="record that the review was run (administrators)")
     p.add_argument("--set", metavar="CLASS=MONTHS", help="change a class's period (with --source)")

@@ -199,3 +199,21 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def cmd_merge_people(args: argparse.Namespace) -> int:
+    """Two records that are one person: --merge REF's records become --keep REF's (or --undo a merge)."""
+    from ppo_desktop.services.person_merge import PersonMerge
+
+    with opened(args) as ws:
+        merge = PersonMerge(ws)
+        if args.undo is not None:
+            merge.undo(args.undo, justification=args.why)
+            print(f"merge {args.undo} undone: the merged person is a person again")
+            return 0
+        if not args.keep or not args.merge:
+            raise CliError("Name the person to keep (--keep) and the record to merge into them (--merge).")
+        merge.merge(nominal_id_of(ws, args.keep), nominal_id_of(ws, args.merge), justification=args.why)
+        done = merge.merges()[0]
+    print(f"merged {args.merge} into {args.keep} (merge {done.id}; --undo {done.id} undoes it)")
+    return 0

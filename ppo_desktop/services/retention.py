@@ -340,6 +340,7 @@ class Retention:
             db.execute(  # agenda items taken off earlier keep their last values for a transfer: not theirs
                 "DELETE FROM sync_graves WHERE json_extract(row, '$.nominal_id') = ?", [nominal_id]
             )
+            db.execute("DELETE FROM person_merges WHERE ? IN (kept_id, merged_id)", [nominal_id])
             db.execute("DELETE FROM nominals WHERE id = ?", [nominal_id])
             redacted, older = self.ws.audit.redact(nominal_id)
             self.ws.audit.record(

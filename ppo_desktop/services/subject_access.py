@@ -35,7 +35,8 @@ GROUNDS = {
     "e": "protect the rights and freedoms of others",
 }
 # Tables with a person in them that are not part of a pack, and why (every other one is).
-NOT_IN_A_PACK = {"erasing": "a marker that exists only while an erasure runs"}
+NOT_IN_A_PACK = {"erasing": "a marker that exists only while an erasure runs",
+                 "merging": "a marker that exists only while two records are merged"}
 # Free text in other people's records that may name this person.
 MENTIONS = (("agenda_items", "notes"), ("decisions", "note"), ("actions", "description"),
             ("meeting_amendments", "text"))  # fmt: skip

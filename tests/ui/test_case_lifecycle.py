@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from ppo_desktop.domain import DecisionKind, Status, Strand
+from ppo_desktop.domain import DecisionKind, Pathway, Status, Strand
 from ppo_desktop.services.settings import Settings
 from tests.conftest import DEMO_DAY
 from tests.ui.conftest import show_active
@@ -120,3 +120,27 @@ def test_the_coordinator_adds_and_reassigns_an_action_between_meetings(qtbot: Qt
     assert (now.agency, now.owner) == ("Probation", "PO Placeholder")
     entry = ctx.ws.audit.entries(limit=1)[0]
     assert entry.summary == "Action reassigned: agency, owner" and "Housing" in (entry.before or "")
+
+
+def test_a_duplicate_is_merged_from_the_case_view(qtbot: QtBot, ctx: AppContext) -> None:
+    """Two records of one person could not be merged (issue 29): the case view merges one into it."""
+    from ppo_desktop.services.cases import NominalDraft
+    from ui.main_window import MainWindow
+
+    kept = ctx.cases.cohort(include_former=False)[0].nominal
+    dupe = ctx.cases.add_nominal(NominalDraft(kept.family_name, "Dupe", dob=kept.dob)).record
+    ctx.actions.add(dupe.id, pathway=Pathway.ETE, description="Course (test)", agency="JCP", owner="Adviser",
+                    due_on=None)  # fmt: skip
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.open_case(kept.id)
+    view = window.case_view
+    view.ask_merge = lambda _ref: ("nope", "One person (test)")  # type: ignore[method-assign]
+    qtbot.mouseClick(view.merge_button, Qt.MouseButton.LeftButton)
+    assert "no person with the reference" in view.merge_result.text()
+    view.ask_merge = lambda _ref: (dupe.ref.lower(), "One person (test)")  # type: ignore[method-assign]
+    qtbot.mouseClick(view.merge_button, Qt.MouseButton.LeftButton)
+    assert view.merge_result.text().startswith(f"{dupe.ref} merged into {kept.ref}")
+    model = view.actions_model
+    assert any(model.row_object(i).description == "Course (test)" for i in range(model.rowCount()))
+    assert all(r.nominal.id != dupe.id for r in ctx.cases.cohort())

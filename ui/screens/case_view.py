@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
 from ppo_desktop.rules.history import PersonState, TimelineEntry, timeline
 from ppo_desktop.services import Changes
+from ppo_desktop.services.person_merge import PersonMerge
 from ui.context import AppContext
 from ui.scoring.panel import ScoringPanel
 from ui.screens.case_facts import CustodyFactsPanel
@@ -202,9 +205,19 @@ class CaseView(QWidget):
         self.tabs.insertTab(1, self.scoring, "Sc&oring")
         self.tabs.insertTab(2, self.custody_facts, "Custod&y && facts")
 
+        self.merge_button = QPushButton("Merge a duplicate into this person…")
+        self.merge_button.setToolTip(
+            "Another record is this same person: its records move here (audited; an administrator undoes it)"
+        )
+        self.merge_button.clicked.connect(self.merge_duplicate)
+        self.ask_merge: Callable[[str], tuple[str, str] | None] = self._ask_merge
+        self.merge_result = QLabel()
+        self.merge_result.setWordWrap(True)
+        self.merge_result.hide()
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.heading, 1)
+        top.addWidget(self.merge_button)
         self.details_box = details = QWidget()
         details.setLayout(self.details)
         # Scoring needs the height on a 13" screen: the details fold away while that tab is open.
@@ -213,6 +226,7 @@ class CaseView(QWidget):
         )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.merge_result)
         layout.addWidget(details)
         layout.addWidget(self.tabs, 1)
         ctx.changed.connect(self._on_changed)
@@ -236,6 +250,31 @@ class CaseView(QWidget):
         action = index.data(ObjectRole) if index.isValid() else None
         if self.case is not None and action is not None:
             ActionDialog(self.ctx, nominal_id=self.case.nominal.id, action=action, parent=self).exec()
+
+    def merge_duplicate(self) -> None:
+        case = self.case
+        answer = self.ask_merge(case.nominal.ref) if case is not None else None
+        if case is None or answer is None:
+            return
+        ref, reason = answer
+        self.merge_result.show()
+        merge = PersonMerge(self.ctx.ws)
+        done = self.ctx.perform(
+            lambda: merge.merge_by_ref(case.nominal.id, ref, justification=reason), self.merge_result
+        )
+        if done is not None:
+            merged = ref.strip().upper()
+            self.merge_result.setText(f"{merged} merged into {case.nominal.ref}; recorded in the audit log.")
+            self.show_case(case.nominal.id)
+
+    def _ask_merge(self, ref: str) -> tuple[str, str] | None:
+        other, ok = QInputDialog.getText(
+            self, "Merge a duplicate", f"The reference of the other record, the same person as {ref}:"
+        )
+        if not ok or not other.strip():
+            return None
+        reason, ok = QInputDialog.getText(self, "Merge a duplicate", "Why they are one person (recorded):")
+        return (other, reason) if ok and reason.strip() else None
 
     def _score_now(self) -> None:
         self.tabs.setCurrentWidget(self.scoring)

@@ -554,6 +554,21 @@ def m0021_person_merges(db: Database) -> None:
     )
 
 
+@migrations()
+def m0022_risk_scores(db: Database) -> None:
+    """The probation service's risk scores (OGRS3, OGP, OVP, RSR), recorded as given — a value or a
+    band alone — with the day of the assessment and where it comes from; never computed here."""
+    db.executescript(
+        """
+        CREATE TABLE risk_scores (
+            id INTEGER PRIMARY KEY, nominal_id INTEGER NOT NULL REFERENCES nominals(id),
+            tool TEXT NOT NULL, value REAL, band TEXT NOT NULL, assessed_on TEXT NOT NULL,
+            source TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);
+        CREATE INDEX risk_scores_nominal ON risk_scores(nominal_id, tool, assessed_on);
+        """
+    )
+
+
 @cache
 def expected_triggers() -> dict[str, str]:
     """Every trigger a store at the latest step has, by name, with the SQL that makes it: found once

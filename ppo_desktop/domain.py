@@ -474,6 +474,7 @@ class CaseFile:
     sentences: tuple[Sentence, ...] = ()
     facts: tuple[CaseFact, ...] = ()
     state: PersonState | None = None  # derived from ``events``
+    risk: tuple[str, ...] = ()  # the probation service's latest risk scores, as recorded (in words)
     events: tuple[Event, ...] = ()  # the person's history, oldest first, withdrawn ones included
 
     @property

@@ -53,6 +53,7 @@ def summary_lines(
         where += " · AMBER LIST" if m.amber else ""
     head = [f"{n.ref} · age {age if age is not None else '?'} · {n.gender} · {n.area}", where]
     head += [custody_line(case.sentences, day)] if case.sentences else []
+    head += [f"Risk (probation, as recorded): {'; '.join(case.risk)}"] if case.risk else []
     if latest is not None:
         kind = "final" if latest.final else "draft"
         when = f"{latest.scored_on:%d %b %Y}"

@@ -20,6 +20,7 @@ from ppo_desktop.rules.history import PersonState
 from ppo_desktop.services import rows
 from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.person_history import PersonHistory
+from ppo_desktop.services.risk_scores import RiskScores
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 NOMINAL_FIELDS = (
@@ -197,6 +198,7 @@ class Cases:
             audit=tuple(self.ws.audit.entries(nominal_id=nominal_id, limit=200)),
             sentences=tuple(Custody(self.ws).sentences(nominal_id)),
             facts=tuple(Custody(self.ws).facts(nominal_id)),
+            risk=tuple(str(r) for r in RiskScores(self.ws).latest(nominal_id)),
             state=self.people.state_of(nominal_id, events, (d.id for d in decisions if d.undone)),
             events=events,
         )

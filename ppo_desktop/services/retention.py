@@ -33,7 +33,7 @@ from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceErr
 # What refers to a person, deleted with them (agenda items are kept, unnamed: the minutes stand).
 PERSON_TABLES = ("convictions", "cohort_year_members", "score_sheets", "actions", "person_events",
                  "decisions", "memberships", "nominations", "drafts", "sentences", "case_facts",
-                 "access_restrictions", "offences", "legal_holds")  # fmt: skip
+                 "access_restrictions", "offences", "legal_holds", "risk_scores")  # fmt: skip
 PEOPLE = ("people_off_scheme", "people_not_selected")  # the classes erased one person at a time
 REVIEWED = "Retention dry run"  # the audit entry that an administrator looked (the reminder's clock)
 REMIND_MONTHS = 12

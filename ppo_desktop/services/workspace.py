@@ -73,6 +73,7 @@ class Topic(StrEnum):
     ACCESS_RESTRICTIONS = "access_restrictions"
     OFFENCES = "offences"
     LEGAL_HOLDS = "legal_holds"
+    RISK_SCORES = "risk_scores"
 
 
 def as_topics(names: Iterable[str]) -> frozenset[Topic]:

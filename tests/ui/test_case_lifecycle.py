@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind, Pathway, Status, Strand
@@ -144,3 +145,22 @@ def test_a_duplicate_is_merged_from_the_case_view(qtbot: QtBot, ctx: AppContext)
     model = view.actions_model
     assert any(model.row_object(i).description == "Course (test)" for i in range(model.rowCount()))
     assert all(r.nominal.id != dupe.id for r in ctx.cases.cohort())
+
+
+def test_a_risk_score_is_recorded_from_the_custody_tab(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.main_window import MainWindow
+
+    person = ctx.cases.cohort(include_former=False)[0].nominal
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.open_case(person.id)
+    panel = window.case_view.custody_facts
+    panel.risk_tool.setCurrentIndex(panel.risk_tool.findData("OGRS3"))
+    qtbot.keyClicks(panel.risk_value, "78")
+    qtbot.mouseClick(next(b for b in panel.findChildren(QPushButton) if b.text() == "Record risk score"),
+                     Qt.MouseButton.LeftButton)  # fmt: skip
+    assert "Say which assessment" in panel.error.text()
+    qtbot.keyClicks(panel.risk_source, "OASys review")
+    qtbot.mouseClick(next(b for b in panel.findChildren(QPushButton) if b.text() == "Record risk score"),
+                     Qt.MouseButton.LeftButton)  # fmt: skip
+    assert panel.risk_text.text().startswith("OGRS3 high (78%)")

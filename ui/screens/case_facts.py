@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import CaseFile, Sentence
 from ppo_desktop.rules.facts import FactSpec, case_fact_specs, lapsed, lapsing
 from ppo_desktop.rules.history import PersonState
+from ppo_desktop.services.risk_scores import RiskScores, tools
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.table_model import Column, fmt_date
@@ -95,6 +98,35 @@ class CustodyFactsPanel(QWidget):
         box_layout.addWidget(self.sentences_view, 1)
         box_layout.addLayout(form)
 
+        risk = QGroupBox("Risk scores from probation (recorded as the assessment gives them, never computed)")
+        self.risk_text = QLabel()
+        self.risk_text.setWordWrap(True)
+        self.risk_tool = QComboBox()
+        self.risk_tool.setAccessibleName("Risk score")
+        for key, tool in tools().items():
+            self.risk_tool.addItem(key, key)
+            self.risk_tool.setItemData(self.risk_tool.count() - 1, tool.title, Qt.ItemDataRole.ToolTipRole)
+        self.risk_value = QLineEdit()
+        self.risk_value.setPlaceholderText("% (or leave empty)")
+        self.risk_value.setAccessibleName("Risk score value, per cent")
+        self.risk_band = QComboBox()
+        self.risk_band.setAccessibleName("Risk band")
+        self.risk_tool.currentIndexChanged.connect(self._fill_bands)
+        self._fill_bands()
+        self.risk_on = date_edit(today, "Assessed on")
+        self.risk_source = QLineEdit()
+        self.risk_source.setPlaceholderText("Which assessment, e.g. OASys review")
+        self.risk_source.setAccessibleName("Risk score source")
+        record_risk = QPushButton("Record risk score")
+        record_risk.clicked.connect(self._record_risk)
+        risk_row = QHBoxLayout()
+        risk_widgets: list[QWidget] = [self.risk_tool, self.risk_value, self.risk_band, self.risk_on]
+        for part in (*risk_widgets, self.risk_source, record_risk):
+            risk_row.addWidget(part)
+        risk_layout = QVBoxLayout(risk)
+        risk_layout.addWidget(self.risk_text)
+        risk_layout.addLayout(risk_row)
+
         self.facts_box = QGroupBox("Facts the inclusion criteria read")
         self.facts_form = QFormLayout(self.facts_box)
         self.fact_inputs: dict[str, QComboBox | QSpinBox] = {}
@@ -105,6 +137,7 @@ class CustodyFactsPanel(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(activity)
         layout.addWidget(custody, 1)
+        layout.addWidget(risk)
         layout.addWidget(self.facts_box)
 
     # -- showing ----------------------------------------------------------------------------------
@@ -116,6 +149,7 @@ class CustodyFactsPanel(QWidget):
             f"intelligence: {fmt_date(state.last_intelligence_on) or NOT_KNOWN}"
         )
         self.sentences.set_rows(case.sentences)
+        self.risk_text.setText("; ".join(case.risk) or "None recorded.")
         self._fill_facts(case)
 
     def _fill_facts(self, case: CaseFile) -> None:
@@ -216,6 +250,33 @@ class CustodyFactsPanel(QWidget):
             ),
             self.error,
         )
+
+    def _fill_bands(self) -> None:
+        tool = tools()[self.risk_tool.currentData()]
+        self.risk_band.clear()
+        self.risk_band.addItem("band from the value", "")
+        for band, _low, _high in tool.bands:
+            self.risk_band.addItem(band, band)
+
+    def _record_risk(self) -> None:
+        if self.case is None:
+            return
+        nid, text = self.case.nominal.id, self.risk_value.text().strip().rstrip("%")
+        try:
+            value = float(text) if text else None
+            day = self.risk_on.date()
+        except ValueError:
+            self.error.setText("A risk score's value is a percentage, or left empty for a band alone.")
+            return
+        assert day is not None
+        scores = RiskScores(self.ctx.ws)
+        done = self.ctx.perform(
+            lambda: scores.record(nid, self.risk_tool.currentData(), assessed_on=day, value=value,
+                                  band=self.risk_band.currentData(), source=self.risk_source.text()),
+            self.error,
+        )  # fmt: skip
+        if done is not None:
+            self.risk_value.clear()
 
     def _record_fact(self, fact: str, value: bool | int | None) -> None:
         if self.case is not None:

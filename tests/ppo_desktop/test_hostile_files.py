@@ -51,3 +51,14 @@ def test_a_backup_bundle_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -
         z.writestr("store.ppo", b"y")
     with pytest.raises(ServiceError, match="its parts are not the app's"):
         restore(stored, restored, passphrase="whatever passphrase", device=device)
+
+
+def test_a_csv_that_is_one_enormous_line_is_refused_unread(ws: Workspace, tmp_path: Path) -> None:
+    """A header, then one 'row' of 8 MB with no line break: read in bounded pieces and refused at the
+    first megabyte, named by its line, never held whole."""
+    path = tmp_path / "nominations.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("Surname,Forenames,DOB\n")
+        f.write("A" * (8 << 20))
+    with pytest.raises(ImportProblem, match="line 2 is longer than 1024 KB"):
+        NominationImport(ws).plan(path)

@@ -291,12 +291,15 @@ class Retention:
         cutoff = (day - relativedelta(months=period.months)).isoformat()
         rows = self.ws.db.execute(
             """
+            WITH latest AS (  -- each person's latest final sheet on each matrix (day, then id)
+                SELECT nominal_id, matrix_id, max(scored_on || printf('%010d', id)) AS k
+                FROM score_sheets WHERE state = 'final' GROUP BY nominal_id, matrix_id)
             SELECT s.id, s.nominal_id, n.ref, n.family_name, n.given_names, s.matrix_id, s.scored_on
-            FROM score_sheets s JOIN nominals n ON n.id = s.nominal_id
-            WHERE s.scored_on < ? AND EXISTS (
-                SELECT 1 FROM score_sheets later WHERE later.nominal_id = s.nominal_id
-                AND later.matrix_id = s.matrix_id AND later.state = 'final'
-                AND (later.scored_on > s.scored_on OR (later.scored_on = s.scored_on AND later.id > s.id)))
+            FROM score_sheets s
+            JOIN latest l ON l.nominal_id = s.nominal_id AND l.matrix_id = s.matrix_id
+            JOIN nominals n ON n.id = s.nominal_id
+            WHERE s.state IN ('final', 'draft') AND s.scored_on < ?  -- (read from the trend index)
+              AND s.scored_on || printf('%010d', s.id) < l.k
             ORDER BY s.scored_on
             """,
             [cutoff],

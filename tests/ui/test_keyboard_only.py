@@ -91,3 +91,30 @@ def test_one_item_by_keyboard_alone(qtbot: QtBot, ctx: AppContext) -> None:
     assert console.index == 1
     assert keys.count <= 40, keys.count  # 33 today: every step reached from the keyboard
     console.close()
+
+
+def test_a_pd_item_is_scored_by_keyboard_alone(qtbot: QtBot, ctx: AppContext) -> None:
+    """P&D is scored on ASSET, a sheet with no count table: the cursor stayed in the agenda list and the
+    digits typed for the ASSET score went there (issue 29). Now Ctrl+Shift+S puts the cursor on the
+    sheet's first answer, typing fills it, Tab moves on, Ctrl+Enter finalises."""
+    person = next(n for n in ctx.nominations.open_nominations() if n.strand is Strand.PREVENT_DETER)
+    mid = planned_meeting(ctx)
+    ctx.meetings.add_item(mid, "P&D candidate", nominal_id=person.nominal_id, reasons=["nominated"])
+    console = ChairConsole(ctx, mid)
+    show_active(qtbot, console)
+    keys = Keys(qtbot)
+
+    keys.press(Qt.Key.Key_S, CTRL | SHIFT)
+    widget = console.scoring.widget
+    assert widget.sheet is not None and widget.model is not None and not widget.model.items  # no count table
+    first = next(iter(widget._editors.values()))
+    assert QApplication.focusWidget() is first  # the first answer, not the agenda list
+    keys.press(Qt.Key.Key_A, CTRL)  # (select what the box holds, as a person would)
+    keys.type("26")
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not console.agenda_view  # Tab stays in the sheet
+    qtbot.waitUntil(lambda: widget.breakdown is not None and widget.breakdown.total == 26)
+    keys.press(Qt.Key.Key_Return, CTRL)  # finalise
+    qtbot.waitUntil(lambda: widget.sheet is not None and widget.sheet.final)
+    assert console.agenda.rowCount() == 1 and keys.count <= 8, keys.count
+    console.close()

@@ -90,7 +90,7 @@ class ScoringPanel(QWidget):
         self.ctx.broadcast(changes)
         self._reload_history()
         self.open_sheet(sheet)
-        self.widget.table.setFocus()
+        self.widget.focus_first()
 
     def open_sheet(self, sheet: ScoreSheet) -> None:
         self.empty.hide()

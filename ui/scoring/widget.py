@@ -189,6 +189,15 @@ class ScoringWidget(QWidget):
             self.table.setCurrentIndex(self.model.index(first, 2))
         self.table.setVisible(bool(self.model.items))
 
+    def focus_first(self) -> None:
+        """The keyboard into the sheet: its first count cell, or — on a sheet with no count table, as
+        ASSET's P&D sheet — its first answer (the cursor once stayed in the agenda list, and the
+        digits typed for the ASSET score went there)."""
+        if self.model is not None and self.model.items:
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif editor := next(iter(self._editors.values()), None):
+            editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def clear(self) -> None:
         self.flush()
         self.session = None
@@ -316,6 +325,11 @@ class ScoringWidget(QWidget):
                 form.addRow(caption, row)
             self.other.addWidget(box)
         self._syncing = False
+        # Made after the window's other widgets, the answers came last in the Tab chain: Tab from the
+        # last one left the sheet for the agenda list. The chain is the sheet's own, in reading order.
+        chain = [*self._editors.values(), self.pnc_marker, self.finalise_button]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     # -- painting ------------------------------------------------------------------------
     def _refresh(self) -> None:

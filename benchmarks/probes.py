@@ -390,7 +390,7 @@ def merge_pack(store: Path) -> None:
         for name in ("merged", "plain")
     ]  # fmt: skip
     people = [r[0] for r in ws.db.execute("SELECT id FROM nominals")]
-    key = Transfer(fresh[0]).public_key()
+    key = Transfer(fresh[0]).keys.public_key()
     data = Transfer(ws).export(people, recipient_key=key, recipient="Benchmark", justification="Benchmark")
     t = time.perf_counter()
     transfer = Transfer(fresh[0])

@@ -142,6 +142,13 @@ class Cases:
                 justification=justification,
             )
 
+    def by_ref(self, ref: str) -> Nominal:
+        """The person with reference ``ref`` (as read off a case or a document), or a ServiceError."""
+        found = list(self.ws.db.query("SELECT * FROM nominals WHERE ref = ?", [ref.strip().upper()]))
+        if not found:
+            raise ServiceError(f"There is no person with the reference {ref.strip()!r}.")
+        return rows.nominal(found[0])
+
     def nominal(self, nominal_id: int) -> Nominal:
         return rows.nominal(self.ws.row("nominals", nominal_id, "nominal"))
 

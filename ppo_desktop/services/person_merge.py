@@ -15,6 +15,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
+from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -118,10 +119,7 @@ class PersonMerge:
     def merge_by_ref(self, kept_id: int, ref: str, *, justification: str) -> Changes:
         """The record with reference ``ref`` (as the coordinator reads it off the other case) merged
         into ``kept_id``."""
-        found = self.ws.db.execute("SELECT id FROM nominals WHERE ref = ?", [ref.strip().upper()]).fetchone()
-        if found is None:
-            raise ServiceError(f"There is no person with the reference {ref.strip()!r}.")
-        return self.merge(kept_id, int(found[0]), justification=justification)
+        return self.merge(kept_id, Cases(self.ws).by_ref(ref).id, justification=justification)
 
     def merges(self) -> list[MergeRecord]:
         return [

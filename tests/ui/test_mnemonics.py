@@ -21,6 +21,7 @@ from ui.meeting.console import ChairConsole
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.nomination_dialog import NominationDialog
 from ui.screens.meetings import NewMeetingDialog
+from ui.screens.subject_access_dialog import SubjectAccessDialog
 
 MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -94,6 +95,7 @@ def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> Non
         CreateStoreDialog(Path("panel.ppo"), no_device()),
         NewMeetingDialog(ctx.ws.today()),
         ActionDialog(ctx, nominal_id=ctx.cases.cohort()[0].nominal.id),
+        SubjectAccessDialog(ctx),
         ActionDialog(ctx),
     ):
         qtbot.addWidget(dialog)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Role
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import Documents
@@ -62,6 +63,10 @@ class AuditScreen(RefreshWhenShown, QWidget):
         verify.clicked.connect(self.verify)
         export = QPushButton("&Export for the DPO…")
         export.clicked.connect(self.export)
+        self.access_button = QPushButton("Su&bject access pack…")
+        self.access_button.setToolTip("Everything held about one person, for them and for the DPO (s.45)")
+        self.access_button.clicked.connect(self.subject_access)
+        self.access_button.setVisible(ctx.ws.user.role is Role.ADMINISTRATOR)
         self.ask_path: Callable[[], Path | None] = self._ask_path
         self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
         self.count = QLabel()
@@ -82,6 +87,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
         header.addWidget(self.result)
         header.addWidget(verify)
         header.addWidget(export)
+        header.addWidget(self.access_button)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(filters)
@@ -112,6 +118,11 @@ class AuditScreen(RefreshWhenShown, QWidget):
         entries = self.ctx.ws.audit.search(**self.criteria(), limit=2000)  # type: ignore[arg-type]
         self.model.set_rows(entries)
         self.count.setText(f"{len(entries)} entries shown (newest first, at most 2,000; export for all)")
+
+    def subject_access(self) -> None:
+        from ui.screens.subject_access_dialog import SubjectAccessDialog
+
+        SubjectAccessDialog(self.ctx, self).exec()
 
     def verify(self) -> None:
         """The whole chain, on a worker with its own read-only connection: the window goes on."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.domain import Nominal
 from ppo_desktop.scoring.rfg import Offence, RfgDefinition, RfgScore, score_as_at, shipped
+from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 OUTCOMES = ("convicted", "charged", "cautioned", "suspected", "no-further-action")
@@ -61,6 +63,14 @@ class Offences:
 
     def score(self, nominal_id: int, day: dt.date) -> RfgScore:
         return score_as_at(self.definition(), self.of(nominal_id), day)
+
+    def ranked(self, day: dt.date) -> list[tuple[Nominal, RfgScore]]:
+        """Everyone with a score above nothing as at ``day``, highest first (then by reference): the IOM
+        pool as the partnership's scores definition ranks it, each score explaining itself."""
+        scores = {nid: s for nid, s in self.scores(day).items() if s.total > 0}
+        people = [rows.nominal(r) for r in self.ws.db.query("SELECT * FROM nominals")
+                  if r["id"] in scores]  # fmt: skip
+        return sorted(((n, scores[n.id]) for n in people), key=lambda p: (-p[1].total, p[0].ref))
 
     def scores(self, day: dt.date) -> dict[int, RfgScore]:
         """Everyone with an offence, scored as at ``day`` (one read of the table)."""

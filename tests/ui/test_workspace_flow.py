@@ -402,3 +402,30 @@ def test_a_meeting_is_changed_and_deleted_from_the_meetings_screen(qtbot: QtBot,
     closed = next(m for m in ctx.meetings.all() if m.state.value == "closed")
     screen.select(closed.id)
     assert not screen.edit_button.isEnabled() and not screen.delete_button.isEnabled()
+
+
+def test_the_pool_can_be_ranked_by_the_iom_score(qtbot: QtBot, ctx: AppContext) -> None:
+    """Panels that moved to IOM select by recency, frequency, gravity and victims (issue 25): the
+    Candidates screen ranks everyone with recorded offences by it, each score explained."""
+    import datetime as dt
+
+    from ppo_desktop.services.offences import Offences
+    from ui.screens.pool import IOM
+
+    people = [r.nominal for r in ctx.cases.cohort()[:2]]
+    offences = Offences(ctx.ws)
+    day = ctx.ws.today()
+    offences.record(people[0].id, on=day - dt.timedelta(days=20), category="burglary", outcome="convicted")
+    for n in range(3):
+        when = day - dt.timedelta(days=40 + n)
+        offences.record(people[1].id, on=when, category="burglary", outcome="convicted")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("Candidates")
+    screen = window.screens["Candidates"]
+    screen.strand.setCurrentIndex(screen.strand.findData(IOM))
+    assert screen.iom_view.isVisibleTo(screen) and not screen.pool_view.isVisibleTo(screen)
+    ranked = [screen.iom.row_object(i) for i in range(screen.iom.rowCount())]
+    assert [p.id for p, _ in ranked] == [people[1].id, people[0].id]  # three offences outrank one
+    assert ranked[0][1].total > ranked[1][1].total > 0 and ranked[0][1].lines
+    assert "ranked by RFGV" in screen.summary.text()

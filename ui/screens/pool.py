@@ -7,8 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ppo_desktop.domain import Nomination, Strand
+from ppo_desktop.domain import Nominal, Nomination, Strand
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
+from ppo_desktop.scoring.rfg import RfgScore
+from ppo_desktop.services.offences import Offences
 from ppo_desktop.services.pools import Pools
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
@@ -16,6 +18,14 @@ from ui.table_model import Column, RecordTableModel, fmt_date
 from ui.widgets import read_only_table, title_label
 
 BELOW_LINE = QBrush(QColor("#eeeeee"))
+IOM = "rfgv"  # the combo's choice for the IOM ranking (by the scores definition), beside the strands
+IOM_COLUMNS: list[Column[tuple[Nominal, RfgScore]]] = [
+    Column("Ref", lambda p: p[0].ref),
+    Column("Name", lambda p: p[0].display_name),
+    Column("Score", lambda p: str(p[1].total), lambda p: p[1].total, True),
+    Column("Band", lambda p: p[1].band),
+    Column("Why (each part explained)", lambda p: "; ".join(p[1].lines)),
+]
 
 
 def _score(r: RankedEntry) -> str:
@@ -69,6 +79,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.strand = QComboBox()
         for s in Strand:
             self.strand.addItem(f"{s.value} — {ctx.ws.profile().strand_name(s)}", s.value)
+        self.strand.addItem("IOM score (recency, frequency, gravity, victims)", IOM)
         self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
         self.strand.setAccessibleName("Strand to rank")
         self.strand.currentIndexChanged.connect(lambda _i: self.reload())
@@ -77,6 +88,8 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.pool_view, _ = read_only_table(POOL_COLUMNS, "Ranked pool", self)
         self.pool = PoolModel(POOL_COLUMNS, self)
         self.pool_view.model().setSourceModel(self.pool)  # type: ignore[attr-defined]
+        self.iom_view, self.iom = read_only_table(IOM_COLUMNS, "Ranked by the IOM score", self)
+        self.iom_view.hide()
         names: dict[int, str] = {}
         self._names = names
         nomination_columns: list[Column[Nomination]] = [
@@ -109,11 +122,11 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.pool_view, 3)
+        layout.addWidget(self.iom_view, 3)
         layout.addWidget(title_label("Open nominations", "sectionTitle"))
         layout.addWidget(self.nominations_view, 2)
-        self.watch(
-            ctx, {"nominations", "nominals", "memberships", "score_sheets", "score_drafts", "settings"}
-        )
+        self.watch(ctx, {"nominations", "nominals", "memberships", "score_sheets", "score_drafts", "settings",
+                         "offences"})  # fmt: skip
         self.reload()
 
     def nominate(self) -> None:
@@ -127,7 +140,28 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         ImportDialog(self.ctx, "nominations", self).exec()
 
     def reload(self) -> None:
-        strand = Strand(self.strand.currentData())
+        iom = self.strand.currentData() == IOM
+        self.pool_view.setVisible(not iom)
+        self.iom_view.setVisible(iom)
+        if iom:
+            self._reload_iom()
+        else:
+            self._reload_strand(Strand(self.strand.currentData()))
+        self._names.update({r.nominal.id: r.nominal.display_name for r in self.ctx.cases.cohort()})
+        self.nominations.set_rows(self.ctx.nominations.open_nominations())
+
+    def _reload_iom(self) -> None:
+        offences, day = Offences(self.ctx.ws), self.ctx.ws.today()
+        ranked = offences.ranked(day)
+        self.iom.set_rows(ranked)
+        definition = offences.definition()
+        self.summary.setText(
+            f"{len(ranked)} people with a score as at {day:%d %b %Y}, ranked by {definition.title} "
+            f"(version {definition.version}; {definition.source}). The score is computed from their "
+            "recorded offences each time, never stored; each part is explained."
+        )
+
+    def _reload_strand(self, strand: Strand) -> None:
         ranking = self.pools.pool(strand)
         self.pool.set_rows(ranking.rows)
         # The threshold and inclusion columns only where the matrix / profile states them.
@@ -139,8 +173,6 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
             headers.index("Inclusion criteria"), not any(r.entry.inclusion for r in ranking.rows)
         )
         self.summary.setText(self._summary(ranking, strand))
-        self._names.update({r.nominal.id: r.nominal.display_name for r in self.ctx.cases.cohort()})
-        self.nominations.set_rows(self.ctx.nominations.open_nominations())
 
     def _summary(self, ranking: Ranking, strand: Strand) -> str:
         profile = self.ctx.ws.profile()

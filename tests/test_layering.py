@@ -103,8 +103,17 @@ def test_the_clock_scan_would_catch_a_direct_read() -> None:
 # slots). A transaction is a service's: screens and importers call a service that opens one (and
 # audits what it writes).
 REFUSALS = r"ServiceError|PermissionDenied|StoreBlocked|NotSaved|OutputRefused"
+# Only the modules that open a store (and the session that holds it while a window shows it) name the
+# Workspace; every screen is given services and a status object (ppo_desktop/services/bundle.py).
+STORE_OPENERS = ("ui/session_controller.py", "ui/app.py", "ui/unlock_dialog.py", "ui/create_dialog.py",
+                 "ui/selftest.py", "ui/screenshots.py")  # fmt: skip
 ROOM_RULES = {
     "the vault in ui": (re.compile(r"\.vault\b"), ("ui",), ()),
+    "the Workspace in ui but where a store is opened": (
+        re.compile(r"\bws\b|\bWorkspace\b|\._ws\b"),
+        ("ui",),
+        STORE_OPENERS,
+    ),
     "the store's database in ui": (re.compile(r"\.db\b|\bexecute\(|\.table\("), ("ui",), ()),
     "a service's refusal caught in ui but at its one door (ui/context.py)": (
         re.compile(rf"\bexcept\b.*\b(?:{REFUSALS})\b"),
@@ -156,6 +165,9 @@ def test_the_door_checks_would_catch_a_planted_breach() -> None:
         "ui/screens/reach.py": "ctx.ws.db.table('users').update('admin', {'role': 'x'})\n",
         "ui/screens/catch.py": "try:\n    f()\nexcept (OSError, ServiceError) as exc:\n    pass\n",
         "ui/context.py": "try:\n    f()\nexcept ServiceError as exc:\n    pass\n",
+        "ui/screens/given.py": "self.sheets = ScoreSheets(ctx.ws)\n",
+        "ui/screens/inside.py": "open_now = self.sheets.ws.is_open or ctx.services._ws\n",
+        "ui/session_controller.py": "ctx = AppContext(Services(ws), runner)\n",
     }
     rules = dict(ROOM_RULES)
     vault, transaction = rules["the vault in ui"], rules["a transaction opened outside ppo_desktop/services"]
@@ -167,6 +179,60 @@ def test_the_door_checks_would_catch_a_planted_breach() -> None:
         "ui/screens/reach.py:1: ctx.ws.db.table('users').update('admin', {'role': 'x'})"
     ]
     assert _breaches(*caught, planted) == ["ui/screens/catch.py:3: except (OSError, ServiceError) as exc:"]
+    given = rules["the Workspace in ui but where a store is opened"]  # or a service's own, reached through it
+    assert _breaches(*given, planted) == [
+        "ui/screens/planted.py:1: status = ctx.ws.vault.read_only",
+        "ui/screens/reach.py:1: ctx.ws.db.table('users').update('admin', {'role': 'x'})",
+        "ui/screens/given.py:1: self.sheets = ScoreSheets(ctx.ws)",
+        "ui/screens/inside.py:1: open_now = self.sheets.ws.is_open or ctx.services._ws",
+    ]
+
+
+def test_the_import_contracts_hold() -> None:
+    """The rooms as import-linter contracts (pyproject.toml), on the whole graph: imports inside
+    functions and through other modules included, which the scans above do not follow."""
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+
+
+PLANTED_IMPORTS = {  # one breach of each contract, in a copy of the tree
+    "db/planted.py": "def later():\n    import ui.context\n",  # rooms (inside a function)
+    "ppo_desktop/planted_qt.py": "from PySide6 import QtCore\n",  # no-qt
+    "ui/screens/planted.py": "import sqlite3\n",  # no-sql-in-ui
+    "ppo_desktop/rules/planted.py": "from ppo_desktop.summary import summary_lines\n",  # pure-rules, indirect
+    "ppo_desktop/scoring/planted.py": "import sqlcipher3\n",  # no-sql-in-rules
+}
+
+
+def test_the_import_contracts_would_catch_planted_breaches(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    for package in ("ppo_desktop", "db", "ui"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    summary = tmp_path / "ppo_desktop" / "summary.py"  # the indirect route: summary reaches a service
+    summary.write_text(summary.read_text("utf-8") + "\nfrom ppo_desktop.services import cases\n", "utf-8")
+    for name, text in PLANTED_IMPORTS.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+         "sys.exit(lint_imports_command())", "--no-cache"],
+        cwd=tmp_path, env={"PYTHONPATH": str(tmp_path), "PATH": ""}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "0 kept, 5 broken" in run.stdout, run.stdout
+    found = [
+        "db.planted -> ui.context",
+        "ppo_desktop.planted_qt -> PySide6",
+        "ui.screens.planted -> sqlite3",
+        "ppo_desktop.rules.planted -> ppo_desktop.summary",
+        "ppo_desktop.scoring.planted -> sqlcipher3",
+    ]
+    assert [f for f in found if f not in run.stdout] == []
 
 
 DATED = re.compile(r"\b(?:today|DEMO_DAY|TEST_NOW|timedelta|relativedelta|held_on|due_on)\b|dt\.date\(")

@@ -8,16 +8,8 @@ from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from ppo_desktop.services import Changes, ServiceError, Workspace
-from ppo_desktop.services.actions import Actions
-from ppo_desktop.services.cases import Cases
-from ppo_desktop.services.custody import Custody
-from ppo_desktop.services.meeting_record import MeetingRecord
-from ppo_desktop.services.meetings import Meetings
-from ppo_desktop.services.memberships import Memberships
-from ppo_desktop.services.nominations import Nominations
-from ppo_desktop.services.room import Room
-from ppo_desktop.services.users import Users
+from ppo_desktop.services import Changes, ServiceError
+from ppo_desktop.services.bundle import Services, SessionStatus
 from ui.tasks import TaskRunner
 
 C = TypeVar("C", bound=Changes)
@@ -68,20 +60,19 @@ class AppContext(QObject):
 
     changed = Signal(object)  # Changes
 
-    def __init__(self, ws: Workspace, runner: TaskRunner, *, keyring_note: str = "") -> None:
+    def __init__(self, services: Services, runner: TaskRunner, *, keyring_note: str = "") -> None:
         super().__init__()
-        self.ws = ws
+        self.services = services  # every service, made once; never the Workspace (issue 23)
+        self.session: SessionStatus = services.status  # who, the day, the profile, the store's state
         self.runner = runner
         self.keyring_note = keyring_note
-        self.cases = Cases(ws)
-        self.memberships = Memberships(ws)
-        self.custody = Custody(ws)
-        self.nominations = Nominations(ws)
-        self.actions = Actions(ws)
-        self.meetings = Meetings(ws)
-        self.room = Room(ws)  # who came, and who was in the room for each item
-        self.record = MeetingRecord(ws)  # a closed meeting's amendments
-        self.users = Users(ws)
+        # The services the screens use most, by their short names.
+        self.cases, self.memberships, self.custody = services.cases, services.memberships, services.custody
+        self.nominations, self.actions = services.nominations, services.actions
+        self.meetings = services.meetings
+        self.room = services.room  # who came, and who was in the room for each item
+        self.record = services.record  # a closed meeting's amendments
+        self.users = services.users
 
     def broadcast(self, changes: Changes) -> None:
         if changes.topics:
@@ -101,4 +92,4 @@ class AppContext(QObject):
 
     @property
     def partnership(self) -> str:
-        return self.ws.setting("partnership", "PPO Panel")
+        return self.session.partnership

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Role
-from ppo_desktop.services import integrity
 from ui.context import AppContext, Said, attempt
 from ui.meeting.console import ChairConsole
 from ui.performance.dashboard import PerformanceScreen
@@ -90,7 +89,7 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("#banner { background: #fff3bf; color: #3d2e00; padding: 8px; }")
-        read_only = ctx.ws.status().read_only
+        read_only = ctx.session.store().read_only
         self.banner.setText(
             f"Read-only: {read_only}. You can see the lists; opening a case, printing and every change are "
             "blocked, because they could not be recorded in the audit log. Copy the store (with its key "
@@ -104,18 +103,18 @@ class MainWindow(QMainWindow):
         self.blocked.setObjectName("banner")
         self.blocked.setStyleSheet("#banner { background: #ffd8d8; color: #4a0000; }")
         self.blocked_text = QLabel(
-            f"The store failed its check at unlock: {ctx.ws.blocked}. Nothing can be saved until an "
+            f"The store failed its check at unlock: {ctx.session.blocked}. Nothing can be saved until an "
             "administrator has looked at it and acknowledged it."
         )
         self.blocked_text.setWordWrap(True)
         self.acknowledge_button = QPushButton("Ac&knowledge…")
-        self.acknowledge_button.setVisible(ctx.ws.user.role is Role.ADMINISTRATOR)
+        self.acknowledge_button.setVisible(ctx.session.user.role is Role.ADMINISTRATOR)
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.ask_acknowledgement: Callable[[], str | None] = self._ask_acknowledgement
         row = QHBoxLayout(self.blocked)
         row.addWidget(self.blocked_text, 1)
         row.addWidget(self.acknowledge_button)
-        self.blocked.setVisible(bool(ctx.ws.blocked))
+        self.blocked.setVisible(bool(ctx.session.blocked))
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -126,9 +125,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         outer.addLayout(layout, 1)
         self.setCentralWidget(body)
-        user = ctx.ws.user
+        user = ctx.session.user
         self.statusBar().addWidget(QLabel(f"{user.display_name} · {user.role.value}"))
-        self.statusBar().addPermanentWidget(QLabel(ctx.ws.status().name))
+        self.statusBar().addPermanentWidget(QLabel(ctx.session.store().name))
 
         self.cohort.open_case.connect(self.open_case)
         self.consoles: dict[int, ChairConsole] = {}
@@ -141,7 +140,7 @@ class MainWindow(QMainWindow):
         reason = self.ask_acknowledgement()
         if not reason:
             return
-        if attempt(lambda: integrity.acknowledge(self.ctx.ws, reason), self.blocked_text) is None:
+        if attempt(lambda: self.ctx.session.acknowledge(reason), self.blocked_text) is None:
             return
         self.blocked.hide()
 
@@ -244,5 +243,5 @@ class MainWindow(QMainWindow):
         for console in list(self.consoles.values()):
             console.close()
         if not self.locked:  # when locking, the controller records the lock and closes the store
-            self.ctx.ws.close()
+            self.ctx.session.close()
         super().closeEvent(event)

@@ -35,7 +35,7 @@ class NominationDialog(QDialog):
         )
         self.strand = QComboBox()
         for s in Strand:
-            self.strand.addItem(ctx.ws.profile().strand_name(s), s.value)
+            self.strand.addItem(ctx.session.profile().strand_name(s), s.value)
         self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
         self.basis = QComboBox()
         for b in Basis:

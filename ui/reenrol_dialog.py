@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ppo_desktop.services.session import StoreProblem, reenrol
-from ppo_desktop.services.users import Users
-from ppo_desktop.services.workspace import Workspace
+from ppo_desktop.services.bundle import Services
+from ppo_desktop.services.session import StoreProblem
 from ui.widgets import add_rows
 
 
 class ReenrolDialog(QDialog):
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.session = services.status
         self.setWindowTitle("Set a new passphrase")
         self.user = QComboBox()
-        for user in Users(ws).all():
+        for user in services.users.all():
             if user.active:
                 self.user.addItem(f"{user.display_name} ({user.id})", user.id)
         self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
@@ -46,7 +45,7 @@ class ReenrolDialog(QDialog):
             self.error.setText("The two passphrases differ.")
             return
         try:
-            reenrol(self.ws, self.user.currentData(), self.first.text())
+            self.session.reenrol(self.user.currentData(), self.first.text())
         except StoreProblem as exc:
             self.error.setText(str(exc))
             return

@@ -14,6 +14,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from ppo_desktop.services.bundle import Services
     from ppo_desktop.services.session import DeviceSecrets, unlock
     from ui import theme
     from ui.app import demo_hint
@@ -36,7 +37,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
         written.append(_save(dialog, out / "00-unlock.png"))
         dialog.close()
         ws = unlock(store, DEMO_PASSPHRASE, device=device)
-        window = MainWindow(AppContext(ws, SyncRunner()))
+        window = MainWindow(AppContext(Services(ws), SyncRunner()))
         window.resize(*size)
         window.show()
         for i, name in enumerate(NAV, start=1):

@@ -21,6 +21,7 @@ def run_self_test() -> int:
         from PySide6.QtWidgets import QApplication
 
         from ppo_desktop.scoring import score, shipped
+        from ppo_desktop.services.bundle import Services
         from ppo_desktop.services.cases import NominalDraft
         from ppo_desktop.services.documents import Documents
         from ppo_desktop.services.score_sheets import ScoreSheets
@@ -44,7 +45,7 @@ def run_self_test() -> int:
                 step = "checking the store"
                 assert ws.integrity_check() == [], "integrity check failed"
                 step = "scoring"
-                ctx = AppContext(ws, SyncRunner())
+                ctx = AppContext(Services(ws), SyncRunner())
                 nominal = ctx.cases.add_nominal(NominalDraft("Selftest", "Fictional")).record
                 defn = shipped().get("thurrock-2009-appendix2")
                 breakdown = score(defn, {"offences": {"robbery": {"convicted": 2}}, "impact": "serious"})

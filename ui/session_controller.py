@@ -10,10 +10,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ppo_desktop.domain import Role
-from ppo_desktop.services.backups import Backups
+from ppo_desktop.services.bundle import Services
 from ppo_desktop.services.session import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
-from ppo_desktop.services.settings import backup_days, lock_minutes
+from ppo_desktop.services.settings import lock_minutes
 from ppo_desktop.services.workspace import Workspace
 from ui import platform
 from ui.clipboard import ClipboardGuard
@@ -41,9 +41,11 @@ class SessionController(QObject):
         self.unlock_dialog: UnlockDialog | None = None
         self.reenrol_dialog: QDialog | None = None
         self._place: dict[str, object] = {}
+        self.ws: Workspace | None = None  # the session's store, open while a window shows it
 
     def start(self, ws: Workspace, place: dict[str, object] | None = None) -> MainWindow:
-        ctx = AppContext(ws, self.runner, keyring_note=self.device.reason)
+        self.ws = ws  # the one place in ui/ that holds the Workspace: screens get its services
+        ctx = AppContext(Services(ws), self.runner, keyring_note=self.device.reason)
         window = MainWindow(ctx)
         window.resize(1280, 760)
         window.show()
@@ -52,11 +54,11 @@ class SessionController(QObject):
         if place:
             window.restore(place)
         window.lock_requested.connect(self.lock)
-        self.check_store(window)
+        self.check_store(window, ws)
         if ws.status().by_recovery_key:
             from ui.reenrol_dialog import ReenrolDialog
 
-            self.reenrol_dialog = ReenrolDialog(ws, window)
+            self.reenrol_dialog = ReenrolDialog(ctx.services, window)
             self.reenrol_dialog.open()  # window-modal: the rest of the app waits, the event loop runs
         self.backup_timer = QTimer(window)
         self.backup_timer.setInterval(BACKUP_CHECK_MS)
@@ -69,7 +71,7 @@ class SessionController(QObject):
         self.window = window
         return window
 
-    def check_store(self, window: MainWindow) -> None:
+    def check_store(self, window: MainWindow, ws: Workspace) -> None:
         """The store's quick check runs on a worker after unlocking; a problem is shown at once."""
         window.statusBar().showMessage("Checking the store…")
 
@@ -91,16 +93,15 @@ class SessionController(QObject):
             if self.window is window:
                 window.statusBar().showMessage(f"The store could not be checked: {exc}")
 
-        self.runner.run(window.ctx.ws.background_checks(), done, failed)
+        self.runner.run(ws.background_checks(), done, failed)
 
     def scheduled_backup(self, window: MainWindow) -> None:
         """When the next automatic backup is due, take it on a worker (the person goes on working)."""
-        if self.window is not window or not (status := window.ctx.ws.status()).open or status.read_only:
+        if self.window is not window or not (status := window.ctx.session.store()).open or status.read_only:
             return
-        ws = window.ctx.ws
-        backups = Backups(ws)
-        folder = backups.due(backup_days(ws))
-        if folder is None or ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
+        backups = window.ctx.services.backups
+        folder = backups.due(window.ctx.session.backup_days())
+        if folder is None or window.ctx.session.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
             return
         bar = window.statusBar()
         said = Said(lambda text: bar.showMessage(f"The scheduled backup could not start: {text}"))
@@ -151,7 +152,7 @@ class SessionController(QObject):
         if self.idle is not None:
             self.idle.stop()
         self._place = window.place()
-        ws = window.ctx.ws
+        ws, self.ws = self.ws, None
         for console in window.consoles.values():
             console.projector.set_curtain(True)  # the room sees nothing from this instant
         self.clipboard.clear_now()
@@ -162,7 +163,8 @@ class SessionController(QObject):
         dialog.show()
         self.unlock_dialog = dialog
         window.shut_for_lock()
-        lock_store(ws, reason)
+        if ws is not None:
+            lock_store(ws, reason)
         window.deleteLater()
         self.window = None
         return dialog

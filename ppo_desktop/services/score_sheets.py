@@ -20,7 +20,7 @@ from ppo_desktop.scoring import (
     score,
     shipped,
 )
-from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
+from ppo_desktop.scoring.criteria import Criterion, CriterionResult, Fact, evaluate_all
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.custody import Custody
@@ -44,6 +44,14 @@ class ScoreSheets:
     def __init__(self, ws: Workspace, catalogue: Catalogue | None = None) -> None:
         self.ws = ws
         self.catalogue = catalogue or shipped()
+
+    def criteria(self) -> tuple[Criterion, ...]:
+        """The selection criteria of the profile in force (a sheet opened now is read against them)."""
+        return self.ws.profile().criteria
+
+    def can_save(self) -> bool:
+        """Whether the store is still open (no query: autosave asks this every few seconds)."""
+        return self.ws.is_open
 
     # -- definitions ---------------------------------------------------------------------
     def definition_for(self, nominal_id: int) -> Definition:

@@ -16,6 +16,7 @@ def main(store: str, passphrase: str, meeting_id: str, text: str) -> None:
     import ui.meeting.console as console_module
     import ui.meeting.notes_view as notes_module
     from db.device import DeviceSecrets
+    from ppo_desktop.services.bundle import Services
     from ppo_desktop.services.session import unlock
     from ui.context import AppContext
     from ui.tasks import SyncRunner
@@ -23,7 +24,7 @@ def main(store: str, passphrase: str, meeting_id: str, text: str) -> None:
     app = QApplication(sys.argv[:1])
     notes_module.NOTES_SAVE_MS = 600_000  # the notes are never saved as a record: only the draft
     ws = unlock(store, passphrase, device=DeviceSecrets(None))
-    console = console_module.ChairConsole(AppContext(ws, SyncRunner()), int(meeting_id))
+    console = console_module.ChairConsole(AppContext(Services(ws), SyncRunner()), int(meeting_id))
     console.show()
     console.go_to(0)
     console.draft_kept.connect(lambda: print("kept", flush=True))

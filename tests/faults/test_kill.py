@@ -100,6 +100,7 @@ def test_kill_minus_nine_while_typing_a_note_offers_the_draft_back(demo_store: P
     from PySide6.QtCore import Qt
 
     from ppo_desktop.demo import DEMO_PASSPHRASE
+    from ppo_desktop.services.bundle import Services
     from ppo_desktop.services.meetings import Meetings
     from ui.context import AppContext
     from ui.meeting.console import ChairConsole
@@ -126,7 +127,7 @@ def test_kill_minus_nine_while_typing_a_note_offers_the_draft_back(demo_store: P
 
     ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
     assert Meetings(ws).item(item.id).notes == ""  # the note itself was never saved…
-    console = ChairConsole(AppContext(ws, SyncRunner()), meeting.id)
+    console = ChairConsole(AppContext(Services(ws), SyncRunner()), meeting.id)
     qtbot.addWidget(console)  # type: ignore[attr-defined]
     console.show()
     console.go_to(0)

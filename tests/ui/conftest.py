@@ -7,16 +7,27 @@ import pytest
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
+from ppo_desktop.services.bundle import Services
 from ppo_desktop.services.session import unlock
+from ppo_desktop.services.workspace import Workspace
 from tests.ppo_desktop.conftest import demo  # noqa: F401 (the demo store unlocked: tests without widgets)
 from ui.context import AppContext
-from ui.tasks import SyncRunner
+from ui.tasks import SyncRunner, TaskRunner
+
+
+class StoreContext(AppContext):
+    """The screens' context (services and status, never the Workspace) with the test's own handle
+    on the store beside it, to set up or look at what no screen may reach."""
+
+    def __init__(self, ws: Workspace, runner: TaskRunner | None = None) -> None:
+        super().__init__(Services(ws), runner or SyncRunner())
+        self.ws = ws
 
 
 @pytest.fixture
 def ctx(demo_store: Path, qapp: object) -> Iterator[AppContext]:
     ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
-    context = AppContext(ws, SyncRunner())
+    context = StoreContext(ws)
     yield context
     if ws.vault.db.conn is not None:
         try:

@@ -139,7 +139,7 @@ def test_a_store_created_at_first_run_is_the_one_the_lock_reopens(
     back = controller.window
     assert back is not None
     qtbot.addWidget(back)
-    assert back.ctx.ws.user.id == "s.coord"
+    assert back.ctx.session.user.id == "s.coord"
 
     assert paths.remembered_store() is None
     paths.remember_store(store)  # what the launch does once the store is open

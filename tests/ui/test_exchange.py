@@ -15,10 +15,10 @@ from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer_keys import TransferKeys
+from tests.ui.conftest import StoreContext
 from ui.context import AppContext
 from ui.imports.transfer_dialogs import MergeAnswer, MergeDialog
 from ui.reports.screen import ReportsScreen
-from ui.tasks import SyncRunner
 
 
 def _button(screen: ReportsScreen, text: str) -> QPushButton:
@@ -31,7 +31,7 @@ def laptop(tmp_path: Path, no_device: DeviceSecrets, cost: KdfCost, qapp: object
         tmp_path / "chair", user_id="chair", display_name="Demo Chair", passphrase="chair passphrase 1",
         partnership="Fictionshire (DEMO)", device=no_device, cost=cost,
     )  # fmt: skip
-    yield AppContext(ws, SyncRunner())
+    yield StoreContext(ws)
     ws.close()
 
 
@@ -215,3 +215,4 @@ def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     qtbot.mouseClick(screen.bring_button, Qt.MouseButton.LeftButton)
     assert "1 conflict(s) need a person's choice" in screen.error.text()
     assert ctx.meetings.get(meeting.id).quorum_note == "Coordinator's words"
+

@@ -95,11 +95,11 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     returned = back.consoles[meeting]
     assert returned.projector.isVisible() and not returned.projector.curtained
     assert returned.current.id == second.id  # type: ignore[union-attr]  # the same item
-    shown_again = back.ctx.ws.audit.search(kind="disclosure", limit=1)[0]
+    shown_again = back.ctx.services.audit.search(kind="disclosure", limit=1)[0]
     assert shown_again.summary == "Projected to the room: Another"  # the room's view recorded again first
     draft = back.case_view.scoring.widget.sheet
     assert draft is not None and not draft.final and draft.total > 0  # the typed count was kept
-    summaries = [e.summary for e in back.ctx.ws.audit.entries(limit=20)]
+    summaries = [e.summary for e in back.ctx.services.audit.search(limit=20)]
     assert "Store locked" in summaries
     for c in list(back.consoles.values()):
         c.close()
@@ -170,7 +170,7 @@ def test_recovery_unlock_asks_for_a_new_passphrase(qtbot: QtBot, tmp_path: Path)
     qtbot.keyClicks(dialog.second, "a brand new passphrase")  # type: ignore[attr-defined]
     with qtbot.waitSignal(dialog.accepted, timeout=60000):  # a real-cost key derivation, on a busy machine
         dialog.attempt()  # type: ignore[attr-defined]
-    summaries = [e.summary for e in window.ctx.ws.audit.entries(limit=5)]
+    summaries = [e.summary for e in window.ctx.services.audit.search(limit=5)]
     assert "Passphrase reset (re-enrolled)" in summaries
     window.close()
     again = unlock(tmp_path / "r.ppo", "a brand new passphrase", user_id="coord", device=device)
@@ -214,7 +214,7 @@ def test_no_idle_lock_while_a_meeting_is_in_progress_and_the_item_time_resumes(
     console.go_to(0)
     assert controller.idle is not None
     controller.idle.idle.emit()  # five minutes without a key pressed
-    assert controller.window is window and window.ctx.ws.is_open  # not locked
+    assert controller.window is window and window.ctx.session.is_open  # not locked
     assert "a meeting is in progress" in window.statusBar().currentMessage()
     assert controller.idle.timer.isActive()  # watched again
     console.presenter._started = console.presenter._clock() - 125  # two minutes on the item so far

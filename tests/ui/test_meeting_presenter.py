@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ppo_desktop.domain import Basis, DecisionKind, MeetingState, Pathway
+from ppo_desktop.services.bundle import Services
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.meetings import Meetings
@@ -32,7 +33,7 @@ def meeting(demo: Workspace) -> int:
 
 
 def _presenter(demo: Workspace, meeting: int, clock: Clock) -> MeetingPresenter:
-    presenter = MeetingPresenter(demo, meeting, clock=clock)
+    presenter = MeetingPresenter(Services(demo), meeting, clock=clock)
     presenter.start()
     presenter.reload()
     presenter.go_to(0)
@@ -42,7 +43,7 @@ def _presenter(demo: Workspace, meeting: int, clock: Clock) -> MeetingPresenter:
 def test_opening_the_console_starts_the_meeting_and_the_first_item_is_consulted(
     demo: Workspace, meeting: int
 ) -> None:
-    presenter = MeetingPresenter(demo, meeting, clock=Clock())
+    presenter = MeetingPresenter(Services(demo), meeting, clock=Clock())
     assert presenter.start().topics == {"meetings"} and presenter.open
     assert presenter.start().topics == frozenset()  # once only
     presenter.reload()

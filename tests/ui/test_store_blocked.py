@@ -11,9 +11,8 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.services.session import unlock
-from ui.context import AppContext
+from tests.ui.conftest import StoreContext
 from ui.main_window import MainWindow
-from ui.tasks import SyncRunner
 
 
 def test_the_banner_blocks_and_an_administrator_acknowledges(
@@ -24,7 +23,7 @@ def test_the_banner_blocks_and_an_administrator_acknowledges(
     ws.db.conn.commit()
     ws.vault.close()
     ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
-    window = MainWindow(AppContext(ws, SyncRunner()))
+    window = MainWindow(StoreContext(ws))
     qtbot.addWidget(window)
     window.show()
     assert window.blocked.isVisible() and "meeting_amendments_no_update" in window.blocked_text.text()

@@ -13,11 +13,10 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.services.session import unlock
-from tests.ui.conftest import show_active
+from tests.ui.conftest import StoreContext, show_active
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.nomination_dialog import NominationDialog
-from ui.tasks import SyncRunner
 
 
 def test_a_full_disk_keeps_the_nomination_for_a_retry(qtbot: QtBot, ctx: AppContext) -> None:
@@ -51,7 +50,7 @@ def test_a_read_only_store_shows_a_banner_and_opens_no_case(
         "db.store_files.unwritable", lambda _paths: "the folder /media/usb cannot be written to"
     )
     ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))
-    window = MainWindow(AppContext(ws, SyncRunner()))
+    window = MainWindow(StoreContext(ws))
     qtbot.addWidget(window)
     window.show()
     assert window.banner.isVisible() and "Read-only: the folder /media/usb" in window.banner.text()

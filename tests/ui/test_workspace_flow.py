@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.domain import Strand
-from tests.ui.conftest import show_active
+from tests.ui.conftest import StoreContext, show_active
 from ui.context import AppContext
 from ui.main_window import NAV, MainWindow
 from ui.table_model import ObjectRole
@@ -130,7 +130,7 @@ def test_the_chain_is_verified_on_a_worker_while_the_window_answers(qtbot: QtBot
     from ui.screens.audit import AuditScreen
     from ui.tasks import TaskRunner
 
-    threaded = AppContext(ctx.ws, TaskRunner())
+    threaded = StoreContext(ctx.ws, TaskRunner())
     screen = AuditScreen(threaded)
     qtbot.addWidget(screen)
     gc.collect()  # nothing left for the collector while the worker keys its connection (see stop 30)

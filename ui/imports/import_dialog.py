@@ -186,9 +186,9 @@ class ImportDialog(QDialog):
     def _importer(self) -> NominationImport | CountsImport:
         kind = str(self.kind.currentData())
         if kind != "nominations":
-            return CountsImport(self.ctx.ws, kind)
+            return self.ctx.services.counts_import(kind)
         chosen = self.strand.currentData()
-        return NominationImport(self.ctx.ws, Strand(chosen) if chosen else None)
+        return self.ctx.services.nomination_import(Strand(chosen) if chosen else None)
 
     def _load_header(self) -> None:
         self._clear_results()
@@ -356,12 +356,11 @@ class ImportDialog(QDialog):
         reason = self.ask_reason()
         if not reason:
             return
-        from ppo_desktop.services.imports import Imports
 
         decisions = self.decisions() if isinstance(plan, ImportPlan) else None
         if (
             self.ctx.perform(
-                lambda: Imports(self.ctx.ws).commit(plan, decisions, justification=reason), self.status
+                lambda: self.ctx.services.imports.commit(plan, decisions, justification=reason), self.status
             )
             is None
         ):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.output_files import check_target, write_private
-from ppo_desktop.services.transfer import Transfer, TransferPlan
+from ppo_desktop.services.transfer import TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
 from ui.context import AppContext, Said, attempt
@@ -213,7 +213,7 @@ class TransferActions:
         self.ctx = ctx
         self.parent = parent
         self.report = report
-        self.transfer = Transfer(ctx.ws)
+        self.transfer = ctx.services.transfer
         self.ask_seal: Callable[[str, str | None], dict[str, str | None] | None] = self._ask_seal
         self.ask_save: Callable[[], Path | None] = self._ask_save
         self.ask_open: Callable[[], Path | None] = self._ask_open

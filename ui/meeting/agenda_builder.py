@@ -187,7 +187,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
             return
         if (
             m.state is MeetingState.PLANNED
-            and m.held_on > self.ctx.ws.today()
+            and m.held_on > self.ctx.session.today()
             and not self.confirm(
                 "Start the meeting early?",
                 f"This meeting is planned for {m.held_on:%A %d %B %Y}. Start it now? Starting is recorded, "

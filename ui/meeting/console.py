@@ -88,7 +88,7 @@ class ChairConsole(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.presenter = MeetingPresenter(ctx.ws, meeting_id, clock=clock)
+        self.presenter = MeetingPresenter(ctx.services, meeting_id, clock=clock)
         ctx.broadcast(self.presenter.start())
         self.projector = ProjectorWindow()
         self.projector.keyboard_owner = self

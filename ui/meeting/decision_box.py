@@ -113,7 +113,7 @@ class DecisionBox(QGroupBox):
         context = self.presenter.decision_context()
         dialog = DecisionDialog(
             kind,
-            self.ctx.ws.profile(),
+            self.ctx.session.profile(),
             context["current"],
             self.presenter.meeting.held_on,
             self.window_,

@@ -23,13 +23,9 @@ from ppo_desktop.domain import (
 )
 from ppo_desktop.projection import Projection, project
 from ppo_desktop.rules.decisions import action_due
-from ppo_desktop.services import Changes, Workspace
-from ppo_desktop.services.actions import Actions
-from ppo_desktop.services.cases import Cases
-from ppo_desktop.services.decisions import Decisions
-from ppo_desktop.services.drafts import Draft, Drafts
-from ppo_desktop.services.meetings import Meetings
-from ppo_desktop.services.score_sheets import ScoreSheets
+from ppo_desktop.services import Changes
+from ppo_desktop.services.bundle import Services
+from ppo_desktop.services.drafts import Draft
 from ppo_desktop.summary import summary_lines
 
 AMBER_SECONDS = 120  # the item's last two minutes show amber
@@ -56,12 +52,12 @@ class Progress:
 
 class MeetingPresenter:
     def __init__(
-        self, ws: Workspace, meeting_id: int, *, clock: Callable[[], float] = time.monotonic
+        self, services: Services, meeting_id: int, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._revealed: int | None = None  # the item the room can see now (its disclosure recorded)
-        self.ws = ws
-        self.meetings, self.cases, self.actions = Meetings(ws), Cases(ws), Actions(ws)
-        self.decisions, self.drafts = Decisions(ws), Drafts(ws)
+        self.session, self.sheets = services.status, services.score_sheets
+        self.meetings, self.cases, self.actions = services.meetings, services.cases, services.actions
+        self.decisions, self.drafts = services.decisions, services.drafts
         self.meeting = self.meetings.get(meeting_id)
         self.items: list[AgendaItem] = []
         self.index = -1
@@ -150,9 +146,9 @@ class MeetingPresenter:
         item = self.current
         if item is None:
             return []
-        sheets = ScoreSheets(self.ws).history(item.nominal_id) if item.nominal_id is not None else []
+        sheets = self.sheets.history(item.nominal_id) if item.nominal_id is not None else []
         latest = next((s for s in sheets if s.final), None)
-        return summary_lines(item, self.case, self.meeting.held_on, self.ws.profile(), latest)
+        return summary_lines(item, self.case, self.meeting.held_on, self.session.profile(), latest)
 
     def taken(self) -> list[Decision]:
         item = self.current
@@ -160,7 +156,7 @@ class MeetingPresenter:
 
     def decided_lines(self) -> list[str]:
         """What has been decided on this item, in words (a reason's label, never its code)."""
-        labels = {r.code.value: r.label for r in self.ws.profile().removal_reasons}
+        labels = {r.code.value: r.label for r in self.session.profile().removal_reasons}
         return [
             f"Decided: {DecisionKind(d.kind).label}"
             + (f" ({labels.get(d.reason_code, d.reason_code.replace('-', ' '))})" if d.reason_code else "")
@@ -187,7 +183,7 @@ class MeetingPresenter:
             tuple(a for a in self.case.actions if a.state.value == "open") if self.case else ()
         )
         return project(
-            self.ws.projector_policy(),
+            self.session.projector_policy(),
             meeting_title=self.meeting.panel,
             item=item,
             position=self.index + 1,
@@ -197,8 +193,8 @@ class MeetingPresenter:
             score=score,
             decision=taken[-1] if taken else None,
             actions=actions,
-            reason_labels={r.code.value: r.label for r in self.ws.profile().removal_reasons},
-            strand_names=self.ws.profile().strand_names,
+            reason_labels={r.code.value: r.label for r in self.session.profile().removal_reasons},
+            strand_names=self.session.profile().strand_names,
         )
 
     def record_projection(self) -> None:
@@ -219,7 +215,7 @@ class MeetingPresenter:
             self._revealed = None
 
     def shows_timer(self) -> bool:
-        return self.ws.projector_policy().allows("timer")
+        return self.session.projector_policy().allows("timer")
 
     # -- decisions, actions, notes ----------------------------------------------------------------
     def decide(self, kind: DecisionKind, values: dict[str, Any]) -> Changes:

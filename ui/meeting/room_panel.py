@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ppo_desktop.domain import AgendaItem, Attendee, Move
 from ppo_desktop.services import Changes
-from ppo_desktop.services.room import Room
 from ui.context import AppContext, MessageArea
 from ui.table_model import Column, ObjectRole
 from ui.widgets import read_only_table
@@ -26,7 +25,7 @@ class RoomPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.meeting_id, self.error = ctx, meeting_id, error
-        self.room = Room(ctx.ws)
+        self.room = ctx.services.room
         self.item: AgendaItem | None = None
         self.read_button = QPushButton("Confidentiality statement read")
         self.read_button.setToolTip("Record that the statement was read and the room acknowledged it")

@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Strand
 from ppo_desktop.performance.figures import Filters, Report
 from ppo_desktop.performance.tables import Table
-from ppo_desktop.services.cohort_years import CohortYears
-from ppo_desktop.services.performance import Performance
 from ui.context import AppContext, attempt
 from ui.date_field import DateField
 from ui.exporting import write_disclosed
@@ -50,8 +48,8 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.performance = Performance(ctx.ws)
-        self.years = CohortYears(ctx.ws)
+        self.performance = ctx.services.performance
+        self.years = ctx.services.cohort_years
         self.report: Report | None = None
         self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
         self.ask_path: Callable[[str], Path | None] = self._ask_path
@@ -248,7 +246,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         )
 
     def add_year(self) -> None:
-        dialog = CohortYearDialog(self.years, self.ctx.ws.today(), self)
+        dialog = CohortYearDialog(self.years, self.ctx.session.today(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.made is not None:
             self.year.addItem("", dialog.made.record.id)
             self.year.setCurrentIndex(self.year.count() - 1)

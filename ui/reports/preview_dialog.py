@@ -15,7 +15,7 @@ def open_preview(
     ctx: AppContext, parent: QWidget, title: str, make: Callable[[Documents], Document]
 ) -> QDialog:
     """Open (not modal to the whole app) a preview of ``make(documents)``; returns the dialog."""
-    documents = Documents(ctx.ws)
+    documents = ctx.services.documents
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     preview = PdfPreview(documents, dialog, runner=ctx.runner)

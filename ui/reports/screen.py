@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import Role
 from ppo_desktop.services import Changes, ServiceError
-from ppo_desktop.services.cohort_years import CohortYears
-from ppo_desktop.services.documents import Document, Documents
-from ppo_desktop.services.exports import Exports
+from ppo_desktop.services.documents import Document
 from ui.context import AppContext, attempt
 from ui.exporting import write_disclosed
 from ui.imports.transfer_dialogs import TransferActions
@@ -34,15 +32,15 @@ class ReportsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.documents = Documents(ctx.ws)
+        self.documents = ctx.services.documents
         self.meeting = QComboBox()
         self.meeting.setAccessibleName("Meeting")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(ctx.ws.today().year)
+        self.year.setValue(ctx.session.today().year)
         self.quarter = QSpinBox()
         self.quarter.setRange(1, 4)
-        self.quarter.setValue((ctx.ws.today().month - 1) // 3 + 1)
+        self.quarter.setValue((ctx.session.today().month - 1) // 3 + 1)
         self.quarter.setPrefix("Q")
         self.year.setAccessibleName("Year")
         self.quarter.setAccessibleName("Quarter")
@@ -93,14 +91,14 @@ class ReportsScreen(QWidget):
         grid.addWidget(self._button("cohort", "&Cohort report", self.documents.cohort), 1, 3)
         grid.addWidget(self._button("actions", "&Action tracker", self.documents.action_tracker), 1, 4)
         grid.addWidget(self._button("blank", "&Blank scoring sheet", self.documents.blank_sheet), 2, 2)
-        if ctx.ws.user.role is Role.ADMINISTRATOR:
+        if ctx.session.user.role is Role.ADMINISTRATOR:
             grid.addWidget(self._button("dpia", "&DPIA draft", self.documents.dpia), 2, 3)
         grid.addWidget(QLabel("Returns (CSV):"), 3, 0)
         self.returns = QComboBox()
         self.returns.setAccessibleName("Return to export")
         self.returns.addItem("Cohort list", ("cohort", ""))
         self.returns.addItem("Removals", ("removals", ""))
-        for year in CohortYears(ctx.ws).all():
+        for year in ctx.services.cohort_years.all():
             self.returns.addItem(f"Re-offending cohort {year.label}", ("reoffending", year.label))
         grid.addWidget(self.returns, 3, 1)
         export = QPushButton("E&xport CSV…")
@@ -145,7 +143,7 @@ class ReportsScreen(QWidget):
             return
         changes, message = write_disclosed(
             path,
-            lambda: Exports(self.ctx.ws).export(
+            lambda: self.ctx.services.exports.export(
                 kind, how=f"saved to {path}", recipient=answer[0], justification=answer[1], year_label=year
             ),
         )

@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import ScoreSheet
-from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.context import AppContext
 from ui.scoring.widget import ScoringWidget, apply_projector_theme
 from ui.table_model import Column, ObjectRole, fmt_date
@@ -26,7 +25,7 @@ class ScoringPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.sheets = ScoreSheets(ctx.ws)
+        self.sheets = ctx.services.score_sheets
         self.nominal_id: int | None = None
         self.history_view, self.history = read_only_table(
             SHEET_COLUMNS, "Score sheet history", self, newest_first=True

@@ -25,7 +25,7 @@ class ScoringSession:
         self.previous: dict[str, float] | None = previous.line_scores() if previous else None
         self.previous_total: float | None = previous.total if previous else None
         self.person = sheets.person_facts(sheet.nominal_id)
-        self.criteria = sheets.ws.profile().criteria  # the profile in force when the sheet was opened
+        self.criteria = sheets.criteria()  # the profile in force when the sheet was opened
         self.breakdown: Breakdown = score(self.defn, self.inputs)
         self.dirty = False
 

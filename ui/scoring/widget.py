@@ -243,7 +243,7 @@ class ScoringWidget(QWidget):
     def flush(self) -> None:
         """Save the draft now (the timer calls this; so do finalise, lock and leaving the case)."""
         self.timer.stop()
-        if self.session is None or not self.session.dirty or not self.sheets.ws.is_open:
+        if self.session is None or not self.session.dirty or not self.sheets.can_save():
             return
         session = self.session
         saved = attempt(

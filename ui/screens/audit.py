@@ -22,7 +22,6 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import Changes
-from ppo_desktop.services.documents import Documents
 from ui.context import AppContext, attempt
 from ui.refresh import EVERYTHING, RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
@@ -40,7 +39,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
         self.ctx = ctx
         self.view, self.model = read_only_table(AUDIT_COLUMNS, "Audit log", self, newest_first=True)
         self.user = QComboBox()
-        self.user.addItems([ALL, *ctx.ws.audit.users()])
+        self.user.addItems([ALL, *ctx.services.audit.users()])
         self.kind = QComboBox()
         self.kind.addItems([ALL, *[k.value for k in AuditKind]])
         self.person = QLineEdit(placeholderText="Reference, e.g. N00015")
@@ -66,7 +65,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
         self.access_button = QPushButton("Su&bject access pack…")
         self.access_button.setToolTip("Everything held about one person, for them and for the DPO (s.45)")
         self.access_button.clicked.connect(self.subject_access)
-        self.access_button.setVisible(ctx.ws.user.role is Role.ADMINISTRATOR)
+        self.access_button.setVisible(ctx.session.user.role is Role.ADMINISTRATOR)
         self.ask_path: Callable[[], Path | None] = self._ask_path
         self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
         self.count = QLabel()
@@ -109,13 +108,13 @@ class AuditScreen(RefreshWhenShown, QWidget):
             "user_id": None if self.user.currentText() == ALL else self.user.currentText(),
             "kind": None if self.kind.currentText() == ALL else self.kind.currentText(),
             "nominal_id": nominal,
-            "since": None if days is None else self.ctx.ws.today() - dt.timedelta(days=days),
+            "since": None if days is None else self.ctx.session.today() - dt.timedelta(days=days),
         }
 
     def reload(self) -> None:
         if hasattr(self, "retention"):
             self.retention.reload()
-        entries = self.ctx.ws.audit.search(**self.criteria(), limit=2000)  # type: ignore[arg-type]
+        entries = self.ctx.services.audit.search(**self.criteria(), limit=2000)
         self.model.set_rows(entries)
         self.count.setText(f"{len(entries)} entries shown (newest first, at most 2,000; export for all)")
 
@@ -137,13 +136,13 @@ class AuditScreen(RefreshWhenShown, QWidget):
             self.verify_button.setEnabled(True)
             self.result.setText(f"The audit chain could not be verified: {exc}")
 
-        self.ctx.runner.run(self.ctx.ws.chain_check(), done, failed)
+        self.ctx.runner.run(self.ctx.services.audit.chain_check(), done, failed)
 
     def export(self) -> None:
         path = self.ask_path()
         if path is None:
             return
-        docs = Documents(self.ctx.ws)
+        docs = self.ctx.services.documents
         made = attempt(lambda: docs.audit_export(**self.criteria()), self.result)  # type: ignore[arg-type]
         answer = self.ask_disclosure("Audit log export") if made is not None else None
         if made is None or answer is None:

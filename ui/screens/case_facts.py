@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import CaseFile, Sentence
 from ppo_desktop.rules.facts import FactSpec, case_fact_specs, lapsed, lapsing
 from ppo_desktop.rules.history import PersonState
-from ppo_desktop.services.risk_scores import RiskScores, tools
+from ppo_desktop.services.risk_scores import tools
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.table_model import Column, fmt_date
@@ -49,7 +49,7 @@ class CustodyFactsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.case: CaseFile | None = None
-        today = ctx.ws.today()
+        today = ctx.session.today()
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -155,12 +155,12 @@ class CustodyFactsPanel(QWidget):
     def _fill_facts(self, case: CaseFile) -> None:
         """The rows are built once per profile; later fills set values in place (a change made in one
         of these inputs refreshes the case while that input is still handling its signal)."""
-        profile = self.ctx.ws.profile()
+        profile = self.ctx.session.profile()
         if self._built_for != profile.id:
             self._build_facts(case_fact_specs(profile))
             self._built_for = profile.id
         recorded = {f.fact: f for f in case.facts}
-        lapses, today = lapsing(profile), self.ctx.ws.today()
+        lapses, today = lapsing(profile), self.ctx.session.today()
         for key, widget in self.fact_inputs.items():
             fact = recorded.get(key)
             widget.blockSignals(True)
@@ -269,7 +269,7 @@ class CustodyFactsPanel(QWidget):
             self.error.setText("A risk score's value is a percentage, or left empty for a band alone.")
             return
         assert day is not None
-        scores = RiskScores(self.ctx.ws)
+        scores = self.ctx.services.risk_scores
         done = self.ctx.perform(
             lambda: scores.record(nid, self.risk_tool.currentData(), assessed_on=day, value=value,
                                   band=self.risk_band.currentData(), source=self.risk_source.text()),

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
 from ppo_desktop.rules.history import PersonState, TimelineEntry, timeline
 from ppo_desktop.services import Changes
-from ppo_desktop.services.person_merge import PersonMerge
 from ui.context import AppContext
 from ui.scoring.panel import ScoringPanel
 from ui.screens.case_facts import CustodyFactsPanel
@@ -233,7 +232,7 @@ class CaseView(QWidget):
 
     def show_case(self, nominal_id: int, purpose: str = "Case review by coordinator") -> None:
         self.case = self.ctx.cases.open_case(nominal_id, purpose=purpose)
-        self._fill(self.case, self.ctx.ws.today())
+        self._fill(self.case, self.ctx.session.today())
         self.scoring.show_nominal(nominal_id)
 
     def new_action(self) -> None:
@@ -258,7 +257,7 @@ class CaseView(QWidget):
             return
         ref, reason = answer
         self.merge_result.show()
-        merge = PersonMerge(self.ctx.ws)
+        merge = self.ctx.services.person_merge
         done = self.ctx.perform(
             lambda: merge.merge_by_ref(case.nominal.id, ref, justification=reason), self.merge_result
         )
@@ -342,4 +341,4 @@ class CaseView(QWidget):
             and changes.topics - {"score_drafts"}
         ):
             self.case = self.ctx.cases.case_file(self.case.nominal.id)
-            self._fill(self.case, self.ctx.ws.today())
+            self._fill(self.case, self.ctx.session.today())

@@ -145,8 +145,8 @@ class CohortScreen(RefreshWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model: RecordTableModel[CohortRow] = RecordTableModel(cohort_columns(ctx.ws.today()), self)
-        self.proxy = CohortFilter(self, ctx.ws.today())
+        self.model: RecordTableModel[CohortRow] = RecordTableModel(cohort_columns(ctx.session.today()), self)
+        self.proxy = CohortFilter(self, ctx.session.today())
         self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit(placeholderText="Search name, alias, ref, PNC or CRO  (Ctrl+F)")

@@ -51,7 +51,7 @@ class ListScreen(RefreshWhenShown, QWidget):
 
 
 def actions_screen(ctx: AppContext) -> ListScreen:
-    today = ctx.ws.today()
+    today = ctx.session.today()
     names = {r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()}
     columns: list[Column[Action]] = [
         Column(

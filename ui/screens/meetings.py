@@ -149,7 +149,7 @@ class MeetingsScreen(QWidget):
         self._label_send(None)
 
     def plan(self) -> None:
-        dialog = NewMeetingDialog(self.ctx.ws.today() + dt.timedelta(days=28), self)
+        dialog = NewMeetingDialog(self.ctx.session.today() + dt.timedelta(days=28), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:

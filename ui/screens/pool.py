@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from ppo_desktop.domain import Nominal, Nomination, Strand
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
 from ppo_desktop.scoring.rfg import RfgScore
-from ppo_desktop.services.offences import Offences
-from ppo_desktop.services.pools import Pools
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel, fmt_date
@@ -75,10 +73,10 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.pools = Pools(ctx.ws)
+        self.pools = ctx.services.pools
         self.strand = QComboBox()
         for s in Strand:
-            self.strand.addItem(f"{s.value} — {ctx.ws.profile().strand_name(s)}", s.value)
+            self.strand.addItem(f"{s.value} — {ctx.session.profile().strand_name(s)}", s.value)
         self.strand.addItem("IOM score (recency, frequency, gravity, victims)", IOM)
         self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
         self.strand.setAccessibleName("Strand to rank")
@@ -151,7 +149,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.nominations.set_rows(self.ctx.nominations.open_nominations())
 
     def _reload_iom(self) -> None:
-        offences, day = Offences(self.ctx.ws), self.ctx.ws.today()
+        offences, day = self.ctx.services.offences, self.ctx.session.today()
         ranked = offences.ranked(day)
         self.iom.set_rows(ranked)
         definition = offences.definition()
@@ -175,7 +173,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.summary.setText(self._summary(ranking, strand))
 
     def _summary(self, ranking: Ranking, strand: Strand) -> str:
-        profile = self.ctx.ws.profile()
+        profile = self.ctx.session.profile()
         matrix = profile.matrices[strand]
         out = [
             f"{profile.strand_name(strand)}: {len(ranking.rows)} people ranked on their latest sheet on "

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Role
-from ppo_desktop.services.retention import PEOPLE, Due, Retention
+from ppo_desktop.services.retention import PEOPLE, Due
 from ui.context import AppContext
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, title_label
@@ -29,7 +29,7 @@ class RetentionPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.retention = Retention(ctx.ws)
+        self.retention = ctx.services.retention
         labels = {p.record_class: p.label for p in self.retention.schedule()}
         name = "Records due under the retention schedule"
         self.view, self.model = read_only_table(_columns(labels), name, self)
@@ -37,7 +37,7 @@ class RetentionPanel(QWidget):
         self.schedule.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        admin = ctx.ws.user.role is Role.ADMINISTRATOR
+        admin = ctx.session.user.role is Role.ADMINISTRATOR
         self.dry_run_button = QPushButton("&Dry run (recorded)")
         self.dry_run_button.setToolTip("Lists what the schedule would erase today; nothing is erased")
         self.dry_run_button.clicked.connect(self.dry_run)
@@ -70,7 +70,7 @@ class RetentionPanel(QWidget):
         )
         held = f" {len(review.held)} held back by a legal hold (listed last)." if review.held else ""
         people = sum(1 for d in review.due if d.record_class in PEOPLE)
-        admin = self.ctx.ws.user.role is Role.ADMINISTRATOR
+        admin = self.ctx.session.user.role is Role.ADMINISTRATOR
         self.status.setText(
             f"{len(review.due)} records due today, {people} of them people.{held}"
             + ("" if admin else " Only an administrator erases a record or places a hold.")

@@ -24,11 +24,8 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
-from ppo_desktop.services import Changes, settings
-from ppo_desktop.services.backups import Backups
+from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import DISCLOSED
-from ppo_desktop.services.retention import Retention
-from ppo_desktop.services.settings import Settings, backup_days
 from ui.context import AppContext, attempt
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
@@ -45,7 +42,7 @@ class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        store = ctx.ws.status()
+        store = ctx.session.store()
         form = QFormLayout()
         protection = (
             "Passphrase + this computer's keyring"
@@ -59,7 +56,7 @@ class SettingsScreen(QWidget):
             ("Encryption", "SQLCipher 4 (AES-256, HMAC-SHA512 per page), random 256-bit data key"),
             ("Protection", protection),
             ("Schema version", str(store.schema_version)),
-            ("Signed in as", f"{ctx.ws.user.display_name} ({ctx.ws.user.role.value})"),
+            ("Signed in as", f"{ctx.session.user.display_name} ({ctx.session.user.role.value})"),
         ):
             text = QLabel(value)
             text.setWordWrap(True)
@@ -68,7 +65,7 @@ class SettingsScreen(QWidget):
         self.profile.setAccessibleName("Scheme profile")
         for p in profiles.shipped().values():
             self.profile.addItem(p.name, p.id)
-        self.profile.setCurrentIndex(self.profile.findData(ctx.ws.profile().id))
+        self.profile.setCurrentIndex(self.profile.findData(ctx.session.profile().id))
         self.profile.currentIndexChanged.connect(self._profile_chosen)
         self.retention = QLabel()
         self.retention.setWordWrap(True)
@@ -109,10 +106,10 @@ class SettingsScreen(QWidget):
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(1, 15)
         self.lock_minutes.setSuffix(" min")
-        self.lock_minutes.setValue(settings.lock_minutes(ctx.ws))
+        self.lock_minutes.setValue(ctx.session.lock_minutes())
         self.lock_minutes.setAccessibleName("Lock after idle minutes")
         self.lock_minutes.valueChanged.connect(
-            lambda n: self._apply(lambda: Settings(self.ctx.ws).set_lock_minutes(n))
+            lambda n: self._apply(lambda: self.ctx.services.settings.set_lock_minutes(n))
         )
         caption = QLabel("&Lock after this long idle (takes effect at the next unlock):")
         caption.setBuddy(self.lock_minutes)
@@ -133,10 +130,10 @@ class SettingsScreen(QWidget):
         self.backup_days.setSpecialValueText("only when asked")
         self.backup_days.setPrefix("every ")
         self.backup_days.setSuffix(" days")
-        self.backup_days.setValue(backup_days(ctx.ws))
+        self.backup_days.setValue(ctx.session.backup_days())
         self.backup_days.setAccessibleName("Back up automatically")
         self.backup_days.valueChanged.connect(
-            lambda n: self._apply(lambda: Settings(self.ctx.ws).set_backup_days(n))
+            lambda n: self._apply(lambda: self.ctx.services.settings.set_backup_days(n))
         )
         again = QLabel("Then a&gain, to the same folder:")
         again.setBuddy(self.backup_days)
@@ -147,12 +144,12 @@ class SettingsScreen(QWidget):
         layout.addLayout(backup_row)
         self.choose_folder: Callable[[], Path | None] = self._choose_folder
         layout.addWidget(title_label("Printed documents", "sectionTitle"))
-        self.marking = QLineEdit(settings.value(ctx.ws, "marking"))
+        self.marking = QLineEdit(ctx.session.setting("marking"))
         self.marking.setAccessibleName("Protective marking")
         self.marking.editingFinished.connect(self._marking_changed)
         self.page_size = QComboBox()
         self.page_size.addItems(["A4", "Letter"])
-        self.page_size.setCurrentText(settings.value(ctx.ws, "page_size"))
+        self.page_size.setCurrentText(ctx.session.setting("page_size"))
         self.page_size.setAccessibleName("Paper size")
         self.page_size.currentTextChanged.connect(self._page_size_changed)
         docs = QHBoxLayout()
@@ -166,7 +163,7 @@ class SettingsScreen(QWidget):
         layout.addWidget(title_label("What the projector may show the room", "sectionTitle"))
         self.policy_boxes: dict[str, QCheckBox] = {}
         policy_grid = QGridLayout()
-        for i, field in enumerate(ctx.ws.projector_policy().fields):
+        for i, field in enumerate(ctx.session.projector_policy().fields):
             box = QCheckBox(field.label)
             box.setChecked(field.show)
             box.toggled.connect(self._policy_changed)
@@ -183,9 +180,10 @@ class SettingsScreen(QWidget):
 
     def _profile_chosen(self, _index: int) -> None:
         chosen = self.profile.currentData()
-        if self.ctx.perform(lambda: Settings(self.ctx.ws).set_profile(chosen), self.profile_error) is None:
+        settings = self.ctx.services.settings
+        if self.ctx.perform(lambda: settings.set_profile(chosen), self.profile_error) is None:
             self.profile.blockSignals(True)  # refused: the profile in force is shown again
-            self.profile.setCurrentIndex(self.profile.findData(self.ctx.ws.profile().id))
+            self.profile.setCurrentIndex(self.profile.findData(self.ctx.session.profile().id))
             self.profile.blockSignals(False)
             return
         self._show_profile()
@@ -198,7 +196,7 @@ class SettingsScreen(QWidget):
         folder = self.choose_folder()
         if folder is None:
             return
-        started = attempt(lambda: Backups(self.ctx.ws).start(folder), self.backup_result)
+        started = attempt(lambda: self.ctx.services.backups.start(folder), self.backup_result)
         if started is None:
             return
         job = started.value
@@ -219,18 +217,18 @@ class SettingsScreen(QWidget):
         self.ctx.runner.run(job, done, failed)
 
     def _marking_changed(self) -> None:
-        self._apply(lambda: Settings(self.ctx.ws).set_marking(self.marking.text()))
-        self.marking.setText(settings.value(self.ctx.ws, "marking"))
+        self._apply(lambda: self.ctx.services.settings.set_marking(self.marking.text()))
+        self.marking.setText(self.ctx.session.setting("marking"))
 
     def _page_size_changed(self, size: str) -> None:
-        self._apply(lambda: Settings(self.ctx.ws).set_page_size(size))
+        self._apply(lambda: self.ctx.services.settings.set_page_size(size))
 
     def _apply(self, change: Callable[[], Changes]) -> None:
         self.ctx.perform(change, self.profile_error)
 
     def _policy_changed(self) -> None:
         shown = {key: box.isChecked() for key, box in self.policy_boxes.items()}
-        self._apply(lambda: Settings(self.ctx.ws).set_projector_policy(shown))
+        self._apply(lambda: self.ctx.services.settings.set_projector_policy(shown))
 
     def _show_profile(self) -> None:
         p = profiles.get(self.profile.currentData())
@@ -246,6 +244,6 @@ class SettingsScreen(QWidget):
 
     def _show_retention(self) -> None:
         self.retention.setText(
-            "\n".join(str(period) for period in Retention(self.ctx.ws).schedule())
+            "\n".join(str(period) for period in self.ctx.services.retention.schedule())
             + "\nAn administrator changes a period, with its source: ppo-admin retention --set CLASS=MONTHS."
         )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.output_files import check_target, write_private
-from ppo_desktop.services.subject_access import SubjectAccess
 from ui.context import AppContext, attempt
 from ui.date_field import DateField
 
@@ -46,7 +45,7 @@ class SubjectAccessDialog(QDialog):
         self.ref = QLineEdit()
         self.ref.setPlaceholderText("e.g. N00015")
         self.requested = DateField("Request received", required=True)
-        self.requested.set_date(ctx.ws.today())
+        self.requested.set_date(ctx.session.today())
         self.redact = QPlainTextEdit()
         self.redact.setPlaceholderText("One per line: words to redact = why ('DS Example = a third party')")
         self.redact.setAccessibleName("Redactions")
@@ -98,7 +97,7 @@ class SubjectAccessDialog(QDialog):
         if not self.folder.text().strip() or not folder.is_dir():
             self.status.setText("Choose an existing folder for the pack.")
             return
-        access = SubjectAccess(self.ctx.ws)
+        access = self.ctx.services.subject_access
 
         def write() -> tuple[Path, Path, int]:
             person = self.ctx.cases.by_ref(self.ref.text())

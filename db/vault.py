@@ -309,9 +309,10 @@ class Vault:
     def is_open(self) -> bool:
         return bool(self._data_key)
 
-    def close(self) -> None:
-        """Checkpoint the WAL into the store, close it and forget the key."""
-        if not self.read_only:
+    def close(self, *, checkpoint: bool = True) -> None:
+        """Checkpoint the WAL into the store, close it and forget the key. (A worker's copy does not
+        checkpoint: the window's connection is still reading.)"""
+        if checkpoint and not self.read_only:
             with contextlib.suppress(sqlcipher3.Error):
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
@@ -377,6 +378,21 @@ class Vault:
                 conn.close()
 
         return job
+
+    def for_worker(self) -> Callable[[], Vault]:
+        """How a worker thread opens this store for long work of its own (a merge, an import): a
+        writable connection of its own (connections are per thread), called on the worker. The
+        copy holds no lock (this one does) and never moves the anchor (this thread does, after)."""
+        if self.read_only:
+            raise StoreReadOnly(f"This store is open read-only ({self.read_only}); nothing can be saved.")
+        paths, keyfile, key, device = self.paths, self._keyfile, bytes(self._data_key), self._device
+        label, recovery = self.unlocked_by, self.by_recovery_key
+
+        def open_on_worker() -> Vault:
+            conn = connection.connect(paths.store, key)
+            return Vault(paths, keyfile, key, Database(conn), None, device, label, by_recovery_key=recovery)
+
+        return open_on_worker
 
     def backup_job(
         self,

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.bundle import Services, SessionStatus
+from ppo_desktop.services.workspace import Progress
+from ui.progress import Waiting
 from ui.tasks import TaskRunner
 
 C = TypeVar("C", bound=Changes)
@@ -89,6 +92,46 @@ class AppContext(QObject):
         shown_in.clear()
         self.broadcast(changes)
         return changes
+
+    def perform_long(
+        self,
+        title: str,
+        start: Callable[[Progress], Callable[[], T]],
+        shown_in: MessageArea,
+        then: Callable[[T], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        """Work too long for the window's thread (reading a pack, a merge, an import): ``start``
+        makes the job (given the progress hook; a refusal to start is said at once), the job runs on
+        a worker with a progress window and Cancel, and then — back on this thread — ``then`` hears
+        what it returned; a change (Changes) first moves the anchor to the log's new end and is
+        broadcast. A refusal, or Cancel (a change is then rolled back whole), is said in the
+        screen's message area."""
+        waiting = Waiting(title, parent)
+        job = attempt(lambda: start(waiting.report), shown_in)
+        if job is None:
+            waiting.finish()
+            return
+
+        def done(value: T) -> None:
+            waiting.finish()
+            if not self.session.is_open:  # locked meanwhile: the work committed on its own connection,
+                return  # and the next unlock finds it (its screens are gone)
+            shown_in.clear()
+            if isinstance(value, Changes):
+                self.session.record_log_end()
+                self.broadcast(value)
+            then(value)
+
+        def failed(exc: BaseException) -> None:
+            waiting.finish()
+            if not self.session.is_open:
+                return
+            if not isinstance(exc, ServiceError):
+                raise exc
+            shown_in.setText(str(exc))
+
+        self.runner.run(job.value, done, failed)
 
     @property
     def partnership(self) -> str:

@@ -209,7 +209,9 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         touched: set[int] = set()
         created: dict[int, int] = {}
         today = self.ws.today()
-        for row in plan.rows:
+        for n, row in enumerate(plan.rows):
+            if n % 100 == 0:
+                self.ws.progress("Importing nominations", n, len(plan.rows))
             what = parsed[row.number]
             who = decisions.get(row.number, row.nominal_id) if row.fate != NEW else None
             if row.fate == MATCHED and row.same_as_row is not None:

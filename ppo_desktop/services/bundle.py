@@ -98,6 +98,11 @@ class SessionStatus:
     def backup_days(self) -> int:
         return settings.backup_days(self._ws)
 
+    def record_log_end(self) -> None:
+        """After long work a worker committed: the anchor moves to the audit log's new end."""
+        if self._ws.is_open:
+            self._ws.advance_anchor()
+
     def acknowledge(self, reason: str) -> None:
         """An administrator has looked at a failed check (see ``integrity.acknowledge``)."""
         integrity.acknowledge(self._ws, reason)

@@ -4,16 +4,32 @@ plan; only this service writes.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ppo_desktop.imports import mapping
 from ppo_desktop.imports.counts import CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import KIND as NOMINATIONS
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
-from ppo_desktop.services.workspace import Changes, Workspace
+from ppo_desktop.services.workspace import Changes, Progress, Workspace
 
 
 class Imports:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+
+    def committing(
+        self,
+        plan: ImportPlan | CountsPlan,
+        decisions: dict[int, int | None] | None = None,
+        *,
+        justification: str,
+        progress: Progress | None = None,
+    ) -> Callable[[], Changes]:
+        """``commit`` as a job for a worker thread (a large file takes a while), with progress;
+        stopped, it imports nothing."""
+        return self.ws.on_worker(
+            lambda ws: Imports(ws).commit(plan, decisions, justification=justification), progress
+        )
 
     def commit(
         self,

@@ -20,6 +20,7 @@ from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, Order, entity
 
 AUDIT_BATCH = 2000  # combination entries written at a time (a large merge does not hold them all)
+PROGRESS_EVERY = 250  # records between two reports of how far a merge has got (each may stop it)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class Merge:
         arriving = {(r["t"], r["uid"]) for r in records}
         self._restore: set[tuple[str, int]] = set()
         outcomes = []
-        for record in sorted(records, key=lambda r: TABLES.index(r["t"])):
+        for n, record in enumerate(sorted(records, key=lambda r: TABLES.index(r["t"]))):
+            if n % PROGRESS_EVERY == 0:
+                self.ws.progress("Comparing the pack's records with this laptop's", n, len(records))
             outcomes.append(self._reconcile_one(record, people, arriving, resolutions))
         restored_by_pack = {(o.table, o.local_id) for o in outcomes if o.restored}
         return Reconciliation(outcomes, self._restore - restored_by_pack)
@@ -306,7 +309,9 @@ class Merge:
         me = Author(self.ws.user.id, self.ws.audit.workstation, self.ws.now().isoformat(timespec="seconds"))
         for table, local_id in sorted(plan.restore):  # before what arrived refers to them
             self._bring_back(table, local_id, tick, me)
-        for o in ordered:
+        for n, o in enumerate(ordered):
+            if n % PROGRESS_EVERY == 0:
+                self.ws.progress("Merging records", n, len(ordered))
             if len(entries) >= AUDIT_BATCH:  # the entries are not all held at once
                 self.ws.audit.record_many(entries)
                 entries = []

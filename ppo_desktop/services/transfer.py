@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.witness import Witness
-from ppo_desktop.services.workspace import Changes, ServiceError, Workspace, as_topics
+from ppo_desktop.services.workspace import Changes, Progress, ServiceError, Workspace, as_topics
 from ppo_desktop.transfer import pack
 from ppo_desktop.transfer.checks import check_payload
 from ppo_desktop.transfer.pack import PackError
@@ -257,8 +257,28 @@ class Transfer:
         return found
 
     # -- import --------------------------------------------------------------------------------------
+    def planning(
+        self, data: bytes, *, passphrase: str | None = None, progress: Progress | None = None
+    ) -> Callable[[], TransferPlan]:
+        """``plan`` as a job for a worker thread (a whole store's pack takes a while to read)."""
+        return self.ws.on_worker(lambda ws: Transfer(ws).plan(data, passphrase=passphrase), progress)
+
+    def merging(
+        self, plan: TransferPlan, decisions: Mapping[int, int | None] | None = None, *,
+        justification: str, resolutions: Mapping[str, str] | None = None, trusted: str = "",
+        progress: Progress | None = None,
+    ) -> Callable[[], Changes]:  # fmt: skip
+        """``commit`` as a job for a worker thread, with progress; stopped, it merges nothing."""
+        return self.ws.on_worker(
+            lambda ws: Transfer(ws).commit(
+                plan, decisions, justification=justification, resolutions=resolutions, trusted=trusted
+            ),
+            progress,
+        )
+
     def plan(self, data: bytes, *, passphrase: str | None = None) -> TransferPlan:
         """Open the pack and say what would happen to each person and record; nothing is written."""
+        self.ws.progress("Opening the pack", 0, 0)
         private = self.ws.setting("transfer_private_key")
         try:
             opened = pack.open_pack(
@@ -289,6 +309,7 @@ class Transfer:
             )
         if not pinned:
             self._refuse_borrowed_name(sender, payload)
+        self.ws.progress("Looking for the pack's people among this laptop's", 0, 0)
         fates = tuple(self._fates(payload["records"]))
         people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
         merge = self.merger.reconcile(payload["records"], people)

@@ -23,6 +23,13 @@ from ppo_desktop.rules.profiles import SchemeProfile
 
 Clock = system_clock.Clock
 T = TypeVar("T")
+# Long work says how far it has got: (what it is doing, done, out of). Called on the thread doing the
+# work; the one waiting may stop it by raising Stopped from here (the transaction then rolls back).
+Progress = Callable[[str, int, int], None]
+
+
+def _unheard(_stage: str, _done: int, _total: int) -> None:
+    pass
 
 
 class ServiceError(Exception):
@@ -35,6 +42,10 @@ class PermissionDenied(ServiceError):
 
 class StoreBlocked(ServiceError):
     """The store failed a check at unlock; nothing is written until an administrator acknowledges it."""
+
+
+class Stopped(ServiceError):
+    """Long work stopped by the person waiting for it (Cancel): its transaction rolled back."""
 
 
 class NotSaved(ServiceError):
@@ -145,6 +156,8 @@ class Workspace:
         # Why nothing may be written (a failed check at unlock, see services.integrity), or "".
         self.blocked = ""
         self._depth = 0  # transactions open (nested ones are savepoints of the outermost)
+        self.progress: Progress = _unheard  # long work reports here (see ``on_worker``)
+        self._moves_anchor = True  # False for a worker's copy: the thread that owns the store moves it
 
     @property
     def db(self) -> Database:
@@ -214,8 +227,30 @@ class Workspace:
             raise NotSaved(str(exc)) from exc
         finally:
             self._depth -= 1
-        if self._depth == 0:
+        if self._depth == 0 and self._moves_anchor:
             self.advance_anchor()
+
+    def on_worker(self, work: Callable[[Workspace], T], progress: Progress | None = None) -> Callable[[], T]:
+        """Long work (merging a pack, an import) as a job for a worker thread, so the window goes on
+        answering: ``work`` is given a Workspace of its own — the same user, clock and workstation,
+        the same failed check if there is one, on a connection the worker opens (connections are per
+        thread) — and commits or rolls back there while this one goes on reading. ``progress`` hears
+        how far it has got and may stop it (raise Stopped). Call ``advance_anchor`` here when it is
+        done: the anchor (the key file, the keyring note) is moved only by the store's own thread."""
+        open_on_worker = self.vault.for_worker()
+        user, clock, workstation, blocked = self.user, self._clock, self.audit.workstation, self.blocked
+
+        def job() -> T:
+            vault = open_on_worker()
+            try:
+                ws = Workspace(vault, user, clock=clock, workstation=workstation)
+                ws.blocked, ws._moves_anchor = blocked, False
+                ws.progress = progress or _unheard
+                return work(ws)
+            finally:
+                vault.close(checkpoint=False)
+
+        return job
 
     def advance_anchor(self) -> None:
         """Record where the audit log ends now — after every committed change, not only at a clean

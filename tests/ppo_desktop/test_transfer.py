@@ -159,3 +159,55 @@ def test_round_trip_of_the_whole_cohort_gives_the_same_cohort(demo: Workspace, l
     moved = transfer.plan(data, passphrase=PACK_PASSPHRASE)
     transfer.commit(moved, justification="Move", trusted=moved.fingerprint)
     assert cohort(laptop) == cohort(demo) and len(cohort(laptop)) == len(people)
+
+
+def test_a_merge_runs_on_a_worker_thread_of_its_own_and_a_stop_merges_nothing(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    """Issue 23: a merge (a whole store's pack takes a minute) runs on a worker with a connection of
+    its own, says how far it has got, and stopped part-way leaves nothing — not even the pinned key."""
+    import threading
+
+    from ppo_desktop.services.workspace import Stopped
+
+    meeting_id, people = _agenda(demo)
+    data = Transfer(demo).export([], meeting_id=meeting_id, passphrase=PACK_PASSPHRASE,
+                                 recipient="Demo Chair's laptop", justification="Panel on 1 Dec")  # fmt: skip
+    transfer = Transfer(laptop)
+    heard: list[tuple[str, str]] = []
+
+    def run_on_a_thread(job: object) -> object:
+        box: dict[str, object] = {}
+        worker = threading.Thread(target=lambda: box.update(value=job()) if callable(job) else None)
+        worker.start()
+        worker.join(timeout=60)
+        return box.get("value")
+
+    def listen(stage: str, _done: int, _total: int) -> None:
+        heard.append((threading.current_thread().name, stage))
+
+    plan = run_on_a_thread(transfer.planning(data, passphrase=PACK_PASSPHRASE, progress=listen))
+    assert plan is not None and [p.fate for p in plan.people] == ["new"] * 3  # type: ignore[attr-defined]
+    assert heard and all(name != "MainThread" for name, _ in heard)
+    assert "Opening the pack" in {stage for _, stage in heard}
+
+    def stop_when_writing(stage: str, _done: int, _total: int) -> None:
+        if stage == "Merging records":
+            raise Stopped("Stopped before it finished: nothing was changed.")
+
+    entries = _count(laptop, "audit")
+    stopped = transfer.merging(plan, justification="Chair's copy", trusted=plan.fingerprint,  # type: ignore[attr-defined]
+                               progress=stop_when_writing)  # fmt: skip
+    with pytest.raises(Stopped):
+        stopped()
+    assert _count(laptop, "nominals") == 0 and _count(laptop, "audit") == entries
+    assert laptop.setting(f"transfer_pin:{demo.vault.store_id}") == ""  # the key is not pinned either
+
+    anchored = laptop.vault.anchor.get("seq", 0)
+    merged = run_on_a_thread(transfer.merging(plan, justification="Chair's copy", trusted=plan.fingerprint))  # type: ignore[attr-defined]
+    assert merged is not None and _count(laptop, "nominals") == 3  # seen at once by this thread's connection
+    assert laptop.audit.search(kind="combination")[-1].justification == "Chair's copy"
+    assert laptop.vault.anchor.get("seq", 0) == anchored  # the worker never moves the anchor…
+    laptop.advance_anchor()
+    assert laptop.vault.anchor["seq"] == laptop.audit.anchor()["seq"] > anchored  # …the store's thread does
+    assert laptop.audit.verify().ok

@@ -45,3 +45,20 @@ def show_active(qtbot: object, window: object) -> None:
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]
+
+
+class CancellingRunner(SyncRunner):
+    """Runs jobs inline, but presses Cancel on the progress window of the one named first."""
+
+    def __init__(self, parent: object, title: str) -> None:
+        super().__init__()
+        self.parent, self.title, self.pressed = parent, title, False
+
+    def run(self, fn, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+        shown = [d for d in self.parent.findChildren(QProgressDialog) if d.labelText() == self.title]
+        for dialog in shown:
+            dialog.findChild(QPushButton).click()  # the dialog's own Cancel button
+            self.pressed = True
+        super().run(fn, on_done, on_error)

@@ -15,10 +15,11 @@ from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer_keys import TransferKeys
-from tests.ui.conftest import StoreContext
+from tests.ui.conftest import CancellingRunner, StoreContext
 from ui.context import AppContext
 from ui.imports.transfer_dialogs import MergeAnswer, MergeDialog
 from ui.reports.screen import ReportsScreen
+from ui.tasks import SyncRunner
 
 
 def _button(screen: ReportsScreen, text: str) -> QPushButton:
@@ -216,3 +217,107 @@ def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     assert "1 conflict(s) need a person's choice" in screen.error.text()
     assert ctx.meetings.get(meeting.id).quorum_note == "Coordinator's words"
 
+
+def _pack_for_the_chair(ctx: AppContext, qtbot: QtBot, target: Path) -> None:
+    meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
+    sender = ReportsScreen(ctx)
+    qtbot.addWidget(sender)
+    sender.meeting.setCurrentIndex(sender.meeting.findData(meeting.id))
+    seal = {"passphrase": "a long pack passphrase", "recipient_key": None, "recipient": "Chair"}
+    sender.transfers.ask_seal = lambda _t, _p: {**seal, "justification": "Panel"}
+    sender.transfers.ask_save = lambda: target
+    qtbot.mouseClick(_button(sender, "Transfer pack for this meeting…"), Qt.MouseButton.LeftButton)
+    assert target.exists()
+
+
+def _receiver(qtbot: QtBot, context: AppContext, target: Path) -> ReportsScreen:
+    receiver = ReportsScreen(context)
+    qtbot.addWidget(receiver)
+    receiver.transfers.ask_open = lambda: target
+    receiver.transfers.ask_passphrase = lambda: "a long pack passphrase"
+    receiver.transfers.ask_merge = lambda plan: MergeAnswer({}, "Chair's copy", trusted=plan.fingerprint)
+    return receiver
+
+
+def test_a_pack_is_read_and_merged_on_a_worker_while_the_window_answers(
+    qtbot: QtBot, ctx: AppContext, laptop: StoreContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from ppo_desktop.services.merge import Merge
+    from ui.tasks import TaskRunner
+
+    target = tmp_path / "panel.ppopack"
+    _pack_for_the_chair(ctx, qtbot, target)
+    threads: list[str] = []
+    apply = Merge.apply
+    monkeypatch.setattr(Merge, "apply", lambda self, *a: threads.append(threading.current_thread().name)
+                        or apply(self, *a))  # fmt: skip
+    receiver = _receiver(qtbot, StoreContext(laptop.ws, TaskRunner()), target)
+    heard: list[object] = []
+    receiver.ctx.changed.connect(heard.append)
+    qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
+    assert "Merged" not in receiver.error.text()  # the click returned before the pack was even read
+    qtbot.waitUntil(lambda: "Merged" in receiver.error.text(), timeout=30_000)
+    assert threads and "MainThread" not in threads
+    assert laptop.cases.cohort() and heard  # merged, and the screens told
+    assert laptop.ws.vault.anchor["seq"] == laptop.ws.audit.anchor()["seq"]  # the anchor caught up
+
+
+def test_cancel_on_a_merge_merges_nothing_and_says_so(
+    qtbot: QtBot, ctx: AppContext, laptop: StoreContext, tmp_path: Path
+) -> None:
+    target = tmp_path / "panel.ppopack"
+    _pack_for_the_chair(ctx, qtbot, target)
+    receiver = _receiver(qtbot, laptop, target)
+    runner = CancellingRunner(receiver, "Merging the transfer pack")
+    receiver.ctx.runner = runner
+    entries = len(laptop.ws.audit.search(limit=10_000))
+    qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
+    assert runner.pressed
+    assert "Stopped before it finished: nothing was changed." in receiver.error.text()
+    assert laptop.cases.cohort() == [] and len(laptop.ws.audit.search(limit=10_000)) == entries
+    runner.title = "(none)"  # again, not cancelled: it merges
+    qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
+    assert "Merged" in receiver.error.text() and laptop.cases.cohort()
+
+
+class DeferredRunner(SyncRunner):
+    """Keeps each job until the test runs it (as a worker would, later)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[tuple[object, object, object]] = []
+
+    def run(self, fn, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
+        self.kept.append((fn, on_done, on_error))
+
+    def finish_next(self) -> None:
+        fn, on_done, on_error = self.kept.pop(0)
+        SyncRunner.run(self, fn, on_done, on_error)  # type: ignore[arg-type]
+
+
+def test_a_merge_that_finishes_after_the_app_locked_is_kept_and_touches_no_closed_screen(
+    qtbot: QtBot, ctx: AppContext, laptop: StoreContext, tmp_path: Path, no_device: DeviceSecrets
+) -> None:
+    from ppo_desktop.services.session import unlock
+
+    target = tmp_path / "panel.ppopack"
+    _pack_for_the_chair(ctx, qtbot, target)
+    receiver = _receiver(qtbot, laptop, target)
+    runner = DeferredRunner()
+    receiver.ctx.runner = runner
+    qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
+    runner.finish_next()  # the pack read; the merge starts on its worker…
+    assert len(runner.kept) == 1
+    store = Path(laptop.ws.status().store_path)
+    laptop.ws.close()  # …and the app locks (the store closed, the window about to go)
+    receiver.error.setText("")
+    runner.finish_next()  # the merge commits on its own connection; nothing is said to a closed screen
+    assert receiver.error.text() == ""
+    again = unlock(store, "chair passphrase 1", device=no_device)
+    try:
+        assert again.db.execute("SELECT count(*) FROM nominals").fetchone()[0] > 0
+        assert again.audit.verify().ok and again.blocked == ""
+    finally:
+        again.close()

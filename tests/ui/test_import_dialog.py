@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.imports.nominations import ImportPlan
-from tests.ui.conftest import show_active
+from tests.ui.conftest import CancellingRunner, show_active
 from ui.context import AppContext
 from ui.imports.import_dialog import ImportDialog
 
@@ -166,3 +166,20 @@ def test_one_strand_for_a_file_without_a_strand_column(qtbot: QtBot, ctx: AppCon
     qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None)
     assert "rejected" not in [dialog.fates.row(i).texts[1] for i in range(dialog.fates.rowCount())]
+
+
+def test_cancel_on_the_import_imports_nothing_and_it_can_be_done_again(qtbot: QtBot, ctx: AppContext) -> None:
+    """The import runs on a worker with a progress window (issue 23); its Cancel rolls it all back."""
+    dialog = _dialog(qtbot, ctx, FIXTURES / "good.csv")
+    before, entries = _count(ctx, "nominations"), _count(ctx, "audit")
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    runner = CancellingRunner(dialog, "Importing")
+    ctx.runner = runner
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert runner.pressed and "Stopped before it finished: nothing was changed." in dialog.status.text()
+    assert _count(ctx, "nominations") == before and _count(ctx, "audit") == entries
+    assert dialog.import_button.isEnabled()  # the same dry run, to try again
+    runner.title = "(none)"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert _count(ctx, "nominations") == before + 3 and "Imported" in dialog.status.text()

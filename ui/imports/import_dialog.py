@@ -34,7 +34,7 @@ from ppo_desktop.imports.nominations import ImportPlan, NominationImport
 from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
-from ui.context import AppContext, attempt
+from ui.context import AppContext, Said, attempt
 
 KINDS = {
     "nominations": ("Nominations", nominations.FIELDS, nominations.REQUIRED),
@@ -358,16 +358,25 @@ class ImportDialog(QDialog):
             return
 
         decisions = self.decisions() if isinstance(plan, ImportPlan) else None
-        if (
-            self.ctx.perform(
-                lambda: self.ctx.services.imports.commit(plan, decisions, justification=reason), self.status
-            )
-            is None
-        ):
-            return
-        self.status.setText(f"Imported: {plan.summary()}. The import is recorded in the audit log.")
-        self.import_button.setEnabled(False)
-        self.plan = None
+        self.import_button.setEnabled(False)  # (again only if the import is refused or stopped)
+
+        def imported(_changes: object) -> None:
+            self.status.setText(f"Imported: {plan.summary()}. The import is recorded in the audit log.")
+            self.plan = None
+
+        self.ctx.perform_long(
+            "Importing",
+            lambda progress: self.ctx.services.imports.committing(
+                plan, decisions, justification=reason, progress=progress
+            ),
+            Said(self._not_imported),
+            imported,
+            self,
+        )
+
+    def _not_imported(self, text: str) -> None:
+        self.status.setText(text)
+        self.import_button.setEnabled(self.plan is not None)
 
     def _ask_file(self) -> Path | None:
         chosen, _ = QFileDialog.getOpenFileName(

@@ -257,23 +257,29 @@ class TransferActions:
         except (OSError, PackError) as exc:
             self.report(str(exc))
             return
-        planned = attempt(lambda: self.transfer.plan(data, passphrase=passphrase), Said(self.report))
-        if planned is None:
-            return
-        plan = planned.value
+        self.ctx.perform_long(
+            "Reading the transfer pack",
+            lambda progress: self.transfer.planning(data, passphrase=passphrase, progress=progress),
+            Said(self.report),
+            self._planned,
+            self.parent,
+        )
+
+    def _planned(self, plan: TransferPlan) -> None:
+        """The pack read (on a worker): a person says how to merge it, then it merges on a worker."""
         answer = self.ask_merge(plan)
         if answer is None:
             return
-        merged = self.ctx.perform(
-            lambda: self.transfer.commit(
+        self.ctx.perform_long(
+            "Merging the transfer pack",
+            lambda progress: self.transfer.merging(
                 plan, answer.decisions, justification=answer.reason, resolutions=answer.resolutions,
-                trusted=answer.trusted,
+                trusted=answer.trusted, progress=progress,
             ),
             _Reported(self.report),
-        )
-        if merged is None:
-            return
-        self.report(f"Merged: {plan.summary()}.")
+            lambda _changes: self.report(f"Merged: {plan.summary()}."),
+            self.parent,
+        )  # fmt: skip
 
     def copy_public_key(self) -> str:
         key = self.transfer.keys.public_key()

@@ -1,0 +1,62 @@
+"""Long work's window: what it is doing and how far it has got, with Cancel (issue 23: merges and
+imports run on a worker, the window goes on answering)."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
+
+from ppo_desktop.services.workspace import Stopped
+
+SHOWN_AFTER_MS = 400  # quick work finishes before the window would flash up
+
+
+class Waiting(QObject):
+    """A window-modal progress dialog fed from a worker thread. ``report`` is the job's progress
+    hook (called on the worker): once Cancel is pressed it raises Stopped, and the job's
+    transaction rolls back."""
+
+    moved = Signal(str, int, int)
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.dialog = QProgressDialog(title, "&Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(SHOWN_AFTER_MS)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.setAccessibleName(title)
+        self._stop = threading.Event()
+        self.dialog.canceled.connect(self.cancel)
+        self.moved.connect(self._show)
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise Stopped("Stopped before it finished: nothing was changed.")
+        self.moved.emit(stage, done, total)  # queued to the window's thread
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self.dialog.setLabelText("Stopping… (nothing will be changed)")
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def _show(self, stage: str, done: int, total: int) -> None:
+        if self._stop.is_set():
+            return
+        self.dialog.setMaximum(max(total, 0))  # 0: busy, no count known
+        self.dialog.setValue(min(done, total) if total else 0)
+        self.dialog.setLabelText(f"{stage}… {done:,} of {total:,}" if total else f"{stage}…")
+
+    def finish(self) -> None:
+        if not isValid(self.dialog):  # its window closed meanwhile (the app locked)
+            return
+        self.dialog.reset()
+        self.dialog.hide()
+        self.dialog.deleteLater()

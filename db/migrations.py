@@ -408,7 +408,8 @@ def m0015_person_history(db: Database) -> None:
     track_changes(db, "nominals")
     track_changes(db, "sentences")
     track_changes(db, "person_events")
-    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('history.derive', '1')")
+    if db.execute("SELECT 1 FROM nominals LIMIT 1").fetchone():  # a new store has nothing to derive
+        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('history.derive', '1')")
 
 
 def apply(db: Database) -> None:

@@ -347,3 +347,22 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
         assert recorded[0] == audited[0]  # every event recorded is audited, in its transaction
     finally:
         panel.ws.close()
+
+
+def test_a_new_store_has_no_schema_upgrade_to_derive(tmp_path: Path) -> None:
+    """The 'derive everything again' step is for stores that had strand spells before the history
+    existed; a store made today has nothing to convert, and its first unlock says nothing of an
+    upgrade (it did: 'derived again from 70 people's histories (schema upgrade)' in the new demo)."""
+    from db.device import DeviceSecrets
+    from ppo_desktop.demo import DEMO_PASSPHRASE, build_demo
+    from ppo_desktop.services.session import unlock
+    from tests.conftest import CHEAP, DEMO_DAY
+
+    build_demo(tmp_path / "demo.ppo", today=DEMO_DAY, cost=CHEAP)
+    ws = unlock(tmp_path / "demo.ppo", DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    try:
+        assert ws.setting("history.derive", "") == ""
+        assert not [e for e in ws.audit.search(limit=5000) if "schema upgrade" in e.summary]
+        assert ws.db.execute("SELECT count(*) FROM memberships").fetchone()[0] > 0  # the demo's, derived
+    finally:
+        ws.close()

@@ -135,7 +135,8 @@ def build_demo(
         published_ok=True,  # its passphrase is printed on purpose: fictional people only
     )
     try:
-        facts = _populate(ws, random.Random(seed), today, lambda d: clock_day.__setitem__(0, d))
+        with ws.anchored_once():  # thousands of changes: the key file rewritten once, not each time
+            facts = _populate(ws, random.Random(seed), today, lambda d: clock_day.__setitem__(0, d))
         clock_day[0] = today
         return facts
     finally:

@@ -4,6 +4,7 @@ fails when the document's copy differs). To redraw it: ``.venv/bin/python -m tes
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ PACKAGES = ("ui", "ppo_desktop", "db")
 CORE = "ppo_desktop (core)"
 
 
+@functools.cache
 def imports(path: Path) -> list[str]:
     """What a module imports when it is loaded (statements at its top level, ``if`` blocks included;
     one inside a function is loaded only when called, and one for type checking never: left out)."""

@@ -252,6 +252,17 @@ class Workspace:
 
         return job
 
+    @contextlib.contextmanager
+    def anchored_once(self) -> Iterator[None]:
+        """Many changes made in a row by the app itself (building the demo store), the anchor moved
+        once at the end rather than after each (each move rewrites and syncs the key file)."""
+        moves, self._moves_anchor = self._moves_anchor, False
+        try:
+            yield
+        finally:
+            self._moves_anchor = moves
+        self.advance_anchor()
+
     def advance_anchor(self) -> None:
         """Record where the audit log ends now — after every committed change, not only at a clean
         close — so that entries cut from its end after a crash (kill -9, power) are noticed too.

@@ -364,5 +364,6 @@ def test_a_new_store_has_no_schema_upgrade_to_derive(tmp_path: Path) -> None:
         assert ws.setting("history.derive", "") == ""
         assert not [e for e in ws.audit.search(limit=5000) if "schema upgrade" in e.summary]
         assert ws.db.execute("SELECT count(*) FROM memberships").fetchone()[0] > 0  # the demo's, derived
+        assert ws.blocked == "" and ws.vault.anchor["seq"] == ws.audit.anchor()["seq"]  # moved at the end
     finally:
         ws.close()

@@ -131,9 +131,9 @@ def test_kill_minus_nine_while_typing_a_note_offers_the_draft_back(demo_store: P
     qtbot.addWidget(console)  # type: ignore[attr-defined]
     console.show()
     console.go_to(0)
-    assert console.offer.isVisible() and "closed unexpectedly" in console.draft_offer.text()
+    assert console.offer.isVisible() and "closed unexpectedly" in console.offer.text.text()
     assert console.notes.toPlainText() == ""  # …and nothing is put back without asking
-    qtbot.mouseClick(console.restore_draft, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(console.offer.restore, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert console.notes.toPlainText() == typed and Meetings(ws).item(item.id).notes == typed
     assert not console.offer.isVisible()
     assert console.drafts.get(f"agenda_item:{item.id}:notes") is None  # saved as the record: draft gone

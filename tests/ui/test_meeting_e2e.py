@@ -119,8 +119,8 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     assert "Score" in shown and shown[shown.index("Score") + 1].startswith("13")  # robbery 2 × 5 + serial 3
     console.scoring.widget.finalise()
 
-    console.decision_buttons[DecisionKind.SELECT].click()
-    assert "Decided: Select onto a strand" in console.decided.text()
+    console.decision_box.buttons[DecisionKind.SELECT].click()
+    assert "Decided: Select onto a strand" in console.decision_box.decided.text()
     assert any("Select onto a strand" in t for t in console.projector.visible_texts())
 
     qtbot.keyClick(console, Qt.Key.Key_PageDown)
@@ -145,7 +145,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     assert console.projector.visible_texts() == []
     console.finish()
     assert ctx.meetings.get(mid).state is MeetingState.CLOSED
-    assert not console.tick.isActive() and not console.undo_button.isEnabled()  # the record is fixed
+    assert not console.tick.isActive() and not console.decision_box.undo_button.isEnabled()  # fixed
     assert console.minutes_dialog is not None and console.minutes_dialog.isVisible()  # offered at once
     console.minutes_dialog.close()
 

@@ -94,7 +94,6 @@ class ChairConsole(QMainWindow):
         self.projector.keyboard_owner = self
         self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
 
-        self.timer_state = ""
         self.confirm: Callable[[str, str], bool] = self._confirm
         self.offer_minutes: Callable[[], None] = self._offer_minutes
         self.minutes_dialog: QDialog | None = None
@@ -135,7 +134,6 @@ class ChairConsole(QMainWindow):
         self.notes_panel = NotesPanel(self.presenter, ctx.perform, self.error, self)
         self.notes_panel.draft_kept.connect(self.draft_kept)
         self.notes, self.offer = self.notes_panel.editor, self.notes_panel.offer
-        self.draft_offer, self.restore_draft = self.offer.text, self.offer.restore
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("The item")
         self.tabs.addTab(summary_scroll, "S&ummary")
@@ -153,9 +151,8 @@ class ChairConsole(QMainWindow):
         # -- right: decisions and actions
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        self.decision_box = box = DecisionBox(ctx, self.presenter, self.error, self)
-        self.decision_buttons, self.undo_button, self.decided = box.buttons, box.undo_button, box.decided
-        right_layout.addWidget(box)
+        self.decision_box = DecisionBox(ctx, self.presenter, self.error, self)
+        right_layout.addWidget(self.decision_box)
         right_layout.addWidget(self._action_box())
         right_layout.addWidget(self.error)
         right_layout.addStretch(1)
@@ -304,7 +301,6 @@ class ChairConsole(QMainWindow):
     def _update_progress(self) -> None:
         progress: Progress = self.presenter.progress()
         self.progress.setText(progress.text)
-        self.timer_state = progress.state
         self.progress.setStyleSheet(TIMER_COLOURS.get(progress.state, ""))
         self.projector.set_timer(progress.timer if self.presenter.shows_timer() else "", progress.state)
 
@@ -399,7 +395,7 @@ class ChairConsole(QMainWindow):
         self._leave_item()
         if self.ctx.perform(self.presenter.close, self.error) is not None:
             self.tick.stop()
-            self.undo_button.setEnabled(False)
+            self.decision_box.undo_button.setEnabled(False)
             self.close_button.setEnabled(False)
             self._update_progress()
             if self.current:

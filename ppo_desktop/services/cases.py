@@ -89,7 +89,12 @@ class Cases:
         if unknown:
             raise ServiceError(f"Unknown nominal field(s): {', '.join(sorted(unknown))}")
         current = self.nominal(nominal_id)
-        new = _nominal_values(dataclasses.replace(_draft_of(current), **changes))
+        draft = dataclasses.replace(_draft_of(current), **changes)
+        if not draft.family_name.strip() or not draft.given_names.strip():
+            raise ServiceError("A nominal needs a family name and given names.")
+        if draft.dob is not None and draft.dob > self.ws.today():
+            raise ServiceError(f"A date of birth cannot be after today ({draft.dob:%d %b %Y}).")
+        new = _nominal_values(draft)
         old = _nominal_values(_draft_of(current))
         before = {k: old[k] for k in new if new[k] != old[k]}
         after = {k: new[k] for k in before}

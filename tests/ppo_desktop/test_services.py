@@ -49,6 +49,22 @@ def test_update_records_before_and_after(ws: Workspace) -> None:
     assert nothing.topics == frozenset()
 
 
+
+def test_a_correction_cannot_blank_a_name_or_give_a_birth_date_after_today(ws: Workspace) -> None:
+    """update_nominal checked nothing add_nominal checks: a correction could blank the family name."""
+    cases = Cases(ws)
+    nominal = cases.add_nominal(NominalDraft("Quillfeather", "Zebedee")).record
+    entries = len(audit_rows(ws))
+    with pytest.raises(ServiceError, match="family name and given names"):
+        cases.update_nominal(nominal.id, family_name="  ", justification="slip")
+    tomorrow = ws.today() + dt.timedelta(days=1)
+    with pytest.raises(ServiceError, match="cannot be after today"):
+        cases.update_nominal(nominal.id, dob=tomorrow, justification="slip")
+    assert cases.nominal(nominal.id).family_name == "Quillfeather" and len(audit_rows(ws)) == entries
+    born = cases.update_nominal(nominal.id, dob=ws.today(), justification="born today").record
+    assert born.dob == ws.today()
+
+
 def test_failed_write_leaves_no_row_and_no_audit(ws: Workspace) -> None:
     cases = Cases(ws)
     count = len(audit_rows(ws))

@@ -164,3 +164,31 @@ def test_a_risk_score_is_recorded_from_the_custody_tab(qtbot: QtBot, ctx: AppCon
     qtbot.mouseClick(next(b for b in panel.findChildren(QPushButton) if b.text() == "Record risk score"),
                      Qt.MouseButton.LeftButton)  # fmt: skip
     assert panel.risk_text.text().startswith("OGRS3 high (78%)")
+
+
+def test_a_persons_details_are_corrected_with_a_reason_from_the_case(qtbot: QtBot, ctx: AppContext) -> None:
+    """Cases.update_nominal had no screen: a coordinator could not correct an address or a PNC id."""
+    person = ctx.cases.cohort()[0].nominal
+    view = CaseView(ctx)
+    qtbot.addWidget(view)
+    view.show_case(person.id)
+    qtbot.mouseClick(view.details_button, Qt.MouseButton.LeftButton)
+    dialog = view.details_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.family.text() == person.family_name
+    dialog.address.setText("14 Fictional Row, Northbrook")
+    dialog.pnc.setText("99/123456Z")
+    dialog.save()  # no reason given
+    assert "Say why" in dialog.error.text() and ctx.cases.nominal(person.id).address == person.address
+    dialog.family.setText("")
+    dialog.reason.setText("New address from probation (test)")
+    dialog.save()  # the service refuses a blank name, said in the dialog
+    assert "family name" in dialog.error.text() and dialog.isVisible()
+    dialog.family.setText(person.family_name)
+    save = next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Save the changes")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    changed = ctx.cases.nominal(person.id)
+    assert (changed.address, changed.pnc_id) == ("14 Fictional Row, Northbrook", "99/123456Z")
+    entry = ctx.ws.audit.search(kind="alteration", nominal_id=person.id, limit=1)[0]
+    assert entry.justification == "New address from probation (test)"
+    assert view.fields["Address"].text() == "14 Fictional Row, Northbrook"  # the case shows it at once

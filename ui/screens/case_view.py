@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -204,6 +205,10 @@ class CaseView(QWidget):
         self.tabs.insertTab(1, self.scoring, "Sc&oring")
         self.tabs.insertTab(2, self.custody_facts, "Custod&y && facts")
 
+        self.details_button = QPushButton("Correct the &personal details…")
+        self.details_button.setToolTip("A new address, a name misspelt, a PNC id found (audited, with why)")
+        self.details_button.clicked.connect(self.correct_details)
+        self.details_dialog: QDialog | None = None
         self.merge_button = QPushButton("Merge a duplicate into this person…")
         self.merge_button.setToolTip(
             "Another record is this same person: its records move here (audited; an administrator undoes it)"
@@ -216,6 +221,7 @@ class CaseView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.heading, 1)
+        top.addWidget(self.details_button)
         top.addWidget(self.merge_button)
         self.details_box = details = QWidget()
         details.setLayout(self.details)
@@ -249,6 +255,16 @@ class CaseView(QWidget):
         action = index.data(ObjectRole) if index.isValid() else None
         if self.case is not None and action is not None:
             ActionDialog(self.ctx, nominal_id=self.case.nominal.id, action=action, parent=self).exec()
+
+    def correct_details(self) -> None:
+        from ui.screens.person_details_dialog import PersonDetailsDialog
+
+        if self.case is None:
+            return
+        nominal_id = self.case.nominal.id
+        dialog = self.details_dialog = PersonDetailsDialog(self.ctx, self.case.nominal, self)
+        dialog.accepted.connect(lambda: self.show_case(nominal_id, purpose="Details corrected"))
+        dialog.open()  # window-modal: the rest of the window waits, the event loop runs
 
     def merge_duplicate(self) -> None:
         case = self.case

@@ -1,0 +1,88 @@
+"""Correct a person's details (a new address, a PNC id found, a name misspelt on the nomination):
+each field as recorded now, the reason recorded with what changed (the audit keeps before and after)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from ppo_desktop.domain import Nominal
+from ui.context import AppContext
+from ui.date_field import DateField
+from ui.widgets import add_rows
+
+
+class PersonDetailsDialog(QDialog):
+    def __init__(self, ctx: AppContext, nominal: Nominal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.nominal = ctx, nominal
+        self.setWindowTitle(f"Details of {nominal.ref}")
+        self.setMinimumWidth(560)  # an address and the reason read whole
+        self.family, self.given = QLineEdit(nominal.family_name), QLineEdit(nominal.given_names)
+        self.aliases = QLineEdit(", ".join(nominal.aliases))
+        self.aliases.setPlaceholderText("other names, separated by commas")
+        self.dob = DateField("Date of birth")
+        self.dob.set_date(nominal.dob)
+        self.gender, self.ethnicity = QLineEdit(nominal.gender), QLineEdit(nominal.ethnicity)
+        self.address, self.area = QLineEdit(nominal.address), QLineEdit(nominal.area)
+        self.pnc, self.cro = QLineEdit(nominal.pnc_id), QLineEdit(nominal.cro)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. new address from probation, 3 Dec")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        form = QFormLayout(self)
+        add_rows(
+            form,
+            (
+                ("&Family name:", self.family),
+                ("&Given names:", self.given),
+                ("A&liases:", self.aliases),
+                ("Date of &birth:", self.dob),
+                ("G&ender:", self.gender),
+                ("E&thnicity:", self.ethnicity),
+                ("Add&ress:", self.address),
+                ("&Area:", self.area),
+                ("&PNC id:", self.pnc),
+                ("&CRO number:", self.cro),
+                ("&Why (recorded):", self.reason),
+            ),
+        )
+        form.addRow(self.error)
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok | cancel)
+        buttons.button(ok).setText("&Save the changes")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def changes(self) -> dict[str, object]:
+        """What the form says now, field by field (ValueError in words for a date that is not one)."""
+        return {
+            "family_name": self.family.text().strip(),
+            "given_names": self.given.text().strip(),
+            "aliases": tuple(a.strip() for a in self.aliases.text().split(",") if a.strip()),
+            "dob": self.dob.date(),
+            "gender": self.gender.text().strip(),
+            "ethnicity": self.ethnicity.text().strip(),
+            "address": self.address.text().strip(),
+            "area": self.area.text().strip(),
+            "pnc_id": self.pnc.text().strip(),
+            "cro": self.cro.text().strip(),
+        }
+
+    def save(self) -> None:
+        try:
+            changes = self.changes()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        if not self.reason.text().strip():
+            self.error.setText("Say why the details change (it is recorded in the audit log with them).")
+            self.reason.setFocus()
+            return
+        reason, nid = self.reason.text().strip(), self.nominal.id
+        made = self.ctx.perform(
+            lambda: self.ctx.cases.update_nominal(nid, justification=reason, **changes), self.error
+        )
+        if made is not None:
+            self.accept()

@@ -73,10 +73,13 @@ def test_with_one_screen_the_projector_opens_beside_the_console_or_behind_it() -
 
     from ui.meeting.projector import tile
 
-    console, projector = tile(QRect(0, 0, 1920, 1080), 949)
-    assert projector is not None and not console.intersects(projector) and projector.width() == 960
+    console, projector = tile(QRect(0, 0, 1920, 1080), 992)
+    assert projector is not None and not console.intersects(projector)
+    assert console.width() == 1200 and projector.width() == 720  # the console's comfort, not its minimum
+    console, projector = tile(QRect(0, 0, 2560, 1440), 992)
+    assert projector is not None and projector.width() == 1280  # at most half
     console, projector = tile(QRect(0, 0, 1366, 768), 860)
-    assert projector is not None and not console.intersects(projector) and console.width() >= 860
+    assert projector is None  # a 683-px console is not one to chair from: behind, F6 swaps
     console, projector = tile(QRect(0, 0, 1280, 720), 949)
     assert projector is None and console == QRect(0, 0, 1280, 720)  # too narrow: behind, F6 swaps
 

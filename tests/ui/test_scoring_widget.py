@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import Strand
@@ -227,3 +228,42 @@ def test_large_type_for_the_room_is_a_key_away(qtbot: QtBot, ctx: AppContext) ->
     assert widget.property("projector") is True and view.scoring.large_type.isChecked()
     qtbot.keyClick(widget.table, Qt.Key.Key_G, keys)
     assert widget.property("projector") is False
+
+
+def _cut_captions(widget: QWidget) -> list[str]:
+    """Labels shown shorter or narrower than their text needs (a wrapped one: shorter than its lines)."""
+    cut = []
+    for label in widget.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            short = label.heightForWidth(label.width()) > label.height()
+        else:
+            short = label.sizeHint().width() > label.width() or label.sizeHint().height() > label.height()
+        if short:
+            cut.append(label.text())
+    return cut
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1200, 1080)])  # a laptop; the console beside a projector
+def test_every_caption_of_a_pd_sheet_reads_whole_in_the_chair_console(
+    qtbot: QtBot, ctx: AppContext, size: tuple[int, int]
+) -> None:
+    """The lifestyle answers' captions were wrapped beside their drop-downs and the form gave each row
+    the drop-down's height: 'Family / relationship problems' lost its first and last lines."""
+    from ui.meeting.console import ChairConsole
+
+    meeting = next(m for m in ctx.meetings.all() if m.state.value == "planned")
+    person = next(r.nominal for r in ctx.cases.cohort(include_former=False)
+                  if r.membership and r.membership.strand.value == "P&D")  # fmt: skip
+    ctx.meetings.add_item(meeting.id, "Review", nominal_id=person.id, reasons=["review due"])
+    console = ChairConsole(ctx, meeting.id)
+    qtbot.addWidget(console)
+    console.resize(*size)
+    console.show()
+    console.go_to(0)
+    console.tabs.setCurrentWidget(console.scoring)
+    console.scoring.score_now()
+    QApplication.processEvents()
+    assert "Family / relationship problems" in [b.text() for b in console.scoring.findChildren(QLabel)]
+    assert _cut_captions(console.scoring) == []

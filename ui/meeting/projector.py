@@ -33,12 +33,15 @@ TIMER_COLOURS = {
 
 
 PROJECTOR_MIN_WIDTH = 480  # narrower than this, the room could not read it beside the console
+CONSOLE_COMFORT_WIDTH = 1200  # the chair's console beside the projector reads whole from this width
 
 
 def tile(area: QRect, console_min: int) -> tuple[QRect, QRect | None]:
     """One screen shared by the console (left) and the projector (right): the projector gets what
-    the console does not need, at most half; None when there is not room for both side by side."""
-    room = min(area.width() // 2, area.width() - console_min)
+    the console does not need to be read comfortably, at most half; None when there is not room for
+    both side by side. (Given only its minimum, 992 px of 1920, the console's scoring header wrapped
+    a word to a line and its labels were cut.)"""
+    room = min(area.width() // 2, area.width() - max(console_min, CONSOLE_COMFORT_WIDTH))
     if room < PROJECTOR_MIN_WIDTH:
         return area, None
     console = QRect(area.x(), area.y(), area.width() - room, area.height())

@@ -303,6 +303,10 @@ class ScoringWidget(QWidget):
             box = QGroupBox(s.title)
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             form = QFormLayout(box)
+            # A caption too long for the column goes above its answer, whole: wrapped beside it, the
+            # form gave the row the answer's height and cut the caption's lines ("Family /
+            # relationship problems" at 1366 and on a shared 1920 screen).
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             if s.note:
                 note = QLabel(s.note)
                 note.setWordWrap(True)
@@ -320,7 +324,6 @@ class ScoringWidget(QWidget):
                 row.addWidget(editor, 1)
                 row.addWidget(points)
                 caption = QLabel(label)
-                caption.setWordWrap(True)
                 caption.setBuddy(editor)
                 form.addRow(caption, row)
             self.other.addWidget(box)

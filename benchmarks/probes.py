@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import resource
@@ -11,6 +12,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the probes import Qt and the app inside themselves: each starts its own process
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from ppo_desktop.services.workspace import Workspace
+    from ui.screens.case_view import CaseView
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,18 +53,33 @@ def emit(**fields: object) -> None:
     print(json.dumps({**fields, "rss_mb": round(rss_mb(), 1)}))
 
 
-def app():  # type: ignore[no-untyped-def]
+def app() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication([])
+    found = QApplication.instance()
+    return found if isinstance(found, QApplication) else QApplication([])
 
 
-def workspace(store: Path):  # type: ignore[no-untyped-def]
+def workspace(store: Path) -> Workspace:
     from benchmarks.synthetic import PASSPHRASE
     from db.device import DeviceSecrets
     from ppo_desktop.services.session import unlock
 
     return unlock(store, PASSPHRASE, device=DeviceSecrets(None))
+
+
+def _repaint(a: QApplication, label: QLabel) -> None:
+    label.setText(str(time.perf_counter()))
+    a.processEvents()
+
+
+def _shown(a: QApplication, view: CaseView, nominal_id: int) -> None:
+    view.show_case(nominal_id)
+    a.processEvents()
+
+
+def _fetch(db: Any, sql: str, args: list[Any]) -> list[Any]:
+    return list(db.execute(sql, args).fetchall())
 
 
 # -- probes ------------------------------------------------------------------------------------
@@ -118,6 +141,7 @@ def unlock_to_cohort(store: Path) -> None:
     a = app()
     from benchmarks.synthetic import PASSPHRASE
     from db.device import DeviceSecrets
+    from ppo_desktop.services.bundle import Services
     from ppo_desktop.services.session import open_granted, unlock_key
     from ui.context import AppContext
     from ui.main_window import MainWindow
@@ -126,7 +150,7 @@ def unlock_to_cohort(store: Path) -> None:
     t = time.perf_counter()  # as the unlock dialog does it: the whole-file check runs afterwards
     device = DeviceSecrets(None)
     ws = open_granted(unlock_key(store, PASSPHRASE, device=device), device=device, defer_check=True)
-    window = MainWindow(AppContext(ws, SyncRunner()))
+    window = MainWindow(AppContext(Services(ws), SyncRunner()))
     window.show()
     a.processEvents()
     value = (time.perf_counter() - t) * 1000
@@ -167,7 +191,7 @@ def keystroke(store: Path) -> None:
             saves.append((time.perf_counter() - t) * 1000)
     label = QLabel("Total 0")
     label.show()
-    base = timed(lambda: (label.setText(str(time.perf_counter())), a.processEvents()), 300)
+    base = timed(lambda: _repaint(a, label), 300)
     emit(
         p50=p(keys, 0.5),
         p95=p(keys, 0.95),
@@ -181,12 +205,13 @@ def next_item(store: Path) -> None:
     a = app()
     from PySide6.QtWidgets import QLabel
 
+    from ppo_desktop.services.bundle import Services
     from ui.context import AppContext
     from ui.meeting.console import ChairConsole
     from ui.tasks import SyncRunner
 
     ws = workspace(store)
-    ctx = AppContext(ws, SyncRunner())
+    ctx = AppContext(Services(ws), SyncRunner())
     meeting = ws.db.execute("SELECT id FROM meetings WHERE state = 'planned'").fetchone()[0]
     people = [r[0] for r in ws.db.execute("SELECT id FROM nominals LIMIT 40")]
     for nid in people:
@@ -206,7 +231,7 @@ def next_item(store: Path) -> None:
         times.append((time.perf_counter() - t) * 1000)
     label = QLabel("x")
     label.show()
-    base = timed(lambda: (label.setText(str(time.perf_counter())), a.processEvents()), 40)
+    base = timed(lambda: _repaint(a, label), 40)
     emit(p50=p(times, 0.5), p95=p(times, 0.95), baseline=p(base, 0.95))
 
 
@@ -224,12 +249,13 @@ def agenda_proposal(store: Path) -> None:
 
 def cohort_filter(store: Path) -> None:
     a = app()
+    from ppo_desktop.services.bundle import Services
     from ui.context import AppContext
     from ui.screens.cohort import CohortScreen
     from ui.tasks import SyncRunner
 
     ws = workspace(store)
-    screen = CohortScreen(AppContext(ws, SyncRunner()))
+    screen = CohortScreen(AppContext(Services(ws), SyncRunner()))
     screen.show()
     a.processEvents()
     words = ["bramble", "quill", "98/000", "zebedee", "moss", ""] * 4
@@ -245,6 +271,7 @@ def cohort_filter(store: Path) -> None:
 
 def open_case(store: Path) -> None:
     a = app()
+    from ppo_desktop.services.bundle import Services
     from ui.context import AppContext
     from ui.screens.case_view import CaseView
     from ui.tasks import SyncRunner
@@ -253,10 +280,10 @@ def open_case(store: Path) -> None:
     nid = ws.db.execute(
         "SELECT nominal_id FROM score_sheets GROUP BY nominal_id ORDER BY count(*) DESC LIMIT 1"
     ).fetchone()[0]
-    view = CaseView(AppContext(ws, SyncRunner()))
+    view = CaseView(AppContext(Services(ws), SyncRunner()))
     view.resize(1366, 768)
     view.show()
-    values = timed(lambda: (view.show_case(nid), a.processEvents()), 5)
+    values = timed(lambda: _shown(a, view, nid), 5)
     plain = plain_copy(store)
     base = statistics.median(timed(lambda: [plain.execute(q, [nid]).fetchall() for q in CASE_SQL], 5))
     emit(
@@ -316,8 +343,8 @@ def encrypted_vs_plain(store: Path) -> None:
         ("SELECT * FROM audit ORDER BY seq DESC LIMIT 1000", []),
         ("SELECT nominal_id, count(*), max(total) FROM score_sheets GROUP BY nominal_id", []),
     ]:
-        enc.append(statistics.median(timed(lambda q=sql, a=args: ws.db.execute(q, a).fetchall(), 5)))
-        raw.append(statistics.median(timed(lambda q=sql, a=args: plain.execute(q, a).fetchall(), 5)))
+        enc.append(statistics.median(timed(functools.partial(_fetch, ws.db, sql, args), 5)))
+        raw.append(statistics.median(timed(functools.partial(_fetch, plain, sql, args), 5)))
     emit(value=sum(enc), baseline=sum(raw))
 
 

@@ -90,7 +90,8 @@ def probe(
         lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
         if out.returncode != 0 or not lines:
             raise RuntimeError(f"probe {name} failed:\n{out.stderr[-2000:]}")
-        return json.loads(lines[-1])
+        found: dict[str, float] = json.loads(lines[-1])
+        return found
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -147,7 +147,7 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
         db.table("actions").insert_all(actions, batch_size=2000)
         sheets = []
         for s in range(size.sheets):
-            inputs, breakdown, total = variants[s % len(variants)]
+            inputs_json, breakdown, total = variants[s % len(variants)]
             nid = 1 + s % size.nominals
             sheets.append(
                 {
@@ -155,7 +155,7 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
                     "matrix_id": defn.id,
                     "matrix_version": defn.version,
                     "matrix_hash": defn.hash,
-                    "inputs": inputs,
+                    "inputs": inputs_json,
                     "breakdown": breakdown,
                     "total": total,
                     "scorer": "bench",

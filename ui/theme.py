@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 NORMAL = """
@@ -17,7 +17,7 @@ QLabel#sheetTitle { font-weight: 600; }
 QLabel#sheetFlags { font-weight: 600; }
 QListWidget#nav { font-size: 12pt; min-width: 150px; }
 QListWidget#nav::item { padding: 8px 10px; }
-QListWidget#nav::item:selected { background: #1f4e79; color: white; }
+QListWidget#nav::item:selected { background: #1f4e79; color: white; }  /* SELECTED */
 QTableView { gridline-color: #d0d0d0; }
 QHeaderView::section { font-weight: 600; padding: 4px; }
 QLineEdit, QComboBox, QAbstractSpinBox, QPushButton, QCheckBox, QRadioButton { min-height: 24px; }
@@ -26,8 +26,16 @@ QLineEdit, QComboBox, QAbstractSpinBox, QPushButton, QCheckBox, QRadioButton { m
 # under 24 px high (the search box was 23 px, the number boxes 20).
 
 
+SELECTED = "#1f4e79"  # selected rows and text: white on it reads at 8.9:1 (the style's own blue: 3.7:1)
+
+
 def apply(app: QApplication) -> None:
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 10))
     app.setFont(font)
+    palette = app.palette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        palette.setColor(group, QPalette.ColorRole.Highlight, QColor(SELECTED))
+        palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    app.setPalette(palette)
     app.setStyleSheet(NORMAL)

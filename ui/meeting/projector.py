@@ -17,7 +17,6 @@ QWidget#projector, QWidget#page, QWidget#curtain { background: #000000; }
 QLabel { color: #ffffff; }
 QLabel#progress { color: #ffd54f; }
 QLabel#caption { color: #b0bec5; }
-QLabel#curtainText { color: #333333; }
 """
 # Type sizes in pixels at 1080 lines, scaled with the window's height; the text steps down to fit,
 # never below FLOOR (still read from the back of a room), then long lines are shortened with "…more".

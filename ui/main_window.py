@@ -83,7 +83,10 @@ class MainWindow(QMainWindow):
             self.nav.addItem(name)
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda i=i: self.nav.setCurrentRow(i - 1))
         self.nav.currentRowChanged.connect(self._show_row)
-        self.nav.setFixedWidth(170)
+        # As wide as its longest name in the person's text size (fixed at 170 px, 'Performance' was
+        # cut at 200 % text).
+        self.nav.ensurePolished()
+        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 24))
 
         self.banner = QLabel()
         self.banner.setObjectName("banner")

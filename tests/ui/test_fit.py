@@ -4,7 +4,11 @@ column instead)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QScrollArea
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QListWidget, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.context import AppContext
@@ -55,3 +59,69 @@ def test_the_chair_console_fits_with_a_score_sheet_open(qtbot: QtBot, ctx: AppCo
     assert hint.width() <= SMALLEST[0] and hint.height() <= SMALLEST[1], (hint.width(), hint.height())
     assert console.size().width() == SMALLEST[0]  # it did not grow
     console.close()
+
+
+def cut_text(root: QWidget) -> list[str]:
+    """Labels and buttons shown smaller than their text needs (a wrapped label: fewer lines)."""
+    cut = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            short = label.heightForWidth(label.width()) > label.height()
+        else:
+            hint = label.sizeHint()
+            short = hint.width() > label.width() + 1 or hint.height() > label.height() + 1
+        if short:
+            cut.append(label.text())
+    for button in root.findChildren(QAbstractButton):
+        hint = button.sizeHint()
+        if button.isVisible() and button.text() and (hint.width() > button.width() + 1):
+            cut.append(button.text())
+    return cut
+
+
+@pytest.fixture
+def text_at_200(qapp: QApplication) -> Iterator[None]:
+    """The person's text size doubled, as the OS would give it at start-up (WCAG 1.4.4)."""
+    from ui import theme
+
+    font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
+    bigger = QFont(font)
+    bigger.setPointSizeF(font.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    theme.apply(qapp)
+    yield
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+
+
+def test_at_200_percent_text_every_screen_fits_a_1080p_screen_and_nothing_is_cut(
+    qtbot: QtBot, ctx: AppContext, text_at_200: None
+) -> None:
+    """At 200 % text the Reports screen was 2,043 px wide (five columns of buttons and a meeting's
+    long name), the Meetings buttons cut, and the titles and navigation stayed at their fixed size."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    found: dict[str, list[str]] = {}
+    for name in NAV:
+        window.show_screen(name)
+        QApplication.processEvents()
+        if cut := cut_text(window.stack.currentWidget()):
+            found[name] = cut
+    window.open_case(ctx.cases.cohort()[0].nominal.id)
+    tabs = window.case_view.tabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        if cut := cut_text(window.case_view):
+            found[tabs.tabText(i)] = cut
+    assert window.minimumSizeHint().width() <= 1920 and window.width() == 1920
+    assert found == {}
+    nav = window.findChild(QListWidget, "nav")
+    assert nav.font().pointSizeF() >= 1.2 * QApplication.font().pointSizeF() - 0.1  # grew with the text
+    assert nav.sizeHintForColumn(0) <= nav.viewport().width()  # 'Performance' whole

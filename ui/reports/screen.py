@@ -23,9 +23,17 @@ from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.documents import Document
 from ui.context import AppContext, attempt
 from ui.exporting import write_disclosed
+from ui.flow_layout import flowing
 from ui.imports.transfer_dialogs import TransferActions
 from ui.reports.preview import PdfPreview
 from ui.widgets import title_label
+
+
+def shrinkable(combo: QComboBox) -> None:
+    """A drop-down that does not widen the screen to its longest choice (the list still shows it
+    whole): at 200 % text the meeting's drop-down alone made the Reports screen 2,043 px wide."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(24)
 
 
 class ReportsScreen(QWidget):
@@ -35,6 +43,7 @@ class ReportsScreen(QWidget):
         self.documents = ctx.services.documents
         self.meeting = QComboBox()
         self.meeting.setAccessibleName("Meeting")
+        shrinkable(self.meeting)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(ctx.session.today().year)
@@ -53,65 +62,63 @@ class ReportsScreen(QWidget):
         self.preview.disclosed.connect(ctx.broadcast)
         self.ask_csv_path: Callable[[str], Path | None] = self._ask_csv_path
 
-        grid = QGridLayout()
-        grid.addWidget(QLabel("Meeting:"), 0, 0)
-        grid.addWidget(self.meeting, 0, 1)
         self.buttons: dict[str, QPushButton] = {}
-        for column, (key, label, make) in enumerate(
-            (
-                ("minutes", "&Minutes", lambda: self.documents.minutes(self._meeting_id())),
-                (
-                    "minutes-summary",
-                    "Executive s&ummary",
-                    lambda: self.documents.minutes(self._meeting_id(), summary=True),
-                ),
-                (
-                    "sheets",
-                    "Scoring &sheets for the agenda",
-                    lambda: self.documents.agenda_sheets(self._meeting_id()),
-                ),
-            ),
-            start=2,
-        ):
-            grid.addWidget(self._button(key, label, make), 0, column)
-        grid.addWidget(QLabel("Quarter:"), 1, 0)
-        quarter = QHBoxLayout()
-        quarter.addWidget(self.year)
-        quarter.addWidget(self.quarter)
-        grid.addLayout(quarter, 1, 1)
-        grid.addWidget(
-            self._button(
-                "quarterly",
-                "&Quarterly added / removed",
-                lambda: self.documents.quarterly(self.year.value(), self.quarter.value()),
-            ),
-            1,
-            2,
+        # One row per thing the documents are of: its label, what to choose, then its buttons, which
+        # wrap onto a second line where the window is too narrow (200 % text).
+        minutes = self._button("minutes", "&Minutes", lambda: self.documents.minutes(self._meeting_id()))
+        summary = self._button(
+            "minutes-summary",
+            "Executive s&ummary",
+            lambda: self.documents.minutes(self._meeting_id(), summary=True),
         )
-        grid.addWidget(self._button("cohort", "&Cohort report", self.documents.cohort), 1, 3)
-        grid.addWidget(self._button("actions", "&Action tracker", self.documents.action_tracker), 1, 4)
-        grid.addWidget(self._button("blank", "&Blank scoring sheet", self.documents.blank_sheet), 2, 2)
+        meeting_sheets = lambda: self.documents.agenda_sheets(self._meeting_id())  # noqa: E731
+        sheets = self._button("sheets", "Scoring &sheets for the agenda", meeting_sheets)
+        self.transfers = TransferActions(ctx, self, self.error.setText)
+        send = QPushButton("Transfer pac&k for this meeting…")
+        send.clicked.connect(lambda: self._with_meeting(self.transfers.send))
+        quarterly = self._button(
+            "quarterly",
+            "&Quarterly added / removed",
+            lambda: self.documents.quarterly(self.year.value(), self.quarter.value()),
+        )
+        whole = [
+            self._button("cohort", "&Cohort report", self.documents.cohort),
+            self._button("actions", "&Action tracker", self.documents.action_tracker),
+            self._button("blank", "&Blank scoring sheet", self.documents.blank_sheet),
+        ]
         if ctx.session.user.role is Role.ADMINISTRATOR:
-            grid.addWidget(self._button("dpia", "&DPIA draft", self.documents.dpia), 2, 3)
-        grid.addWidget(QLabel("Returns (CSV):"), 3, 0)
+            whole.append(self._button("dpia", "&DPIA draft", self.documents.dpia))
         self.returns = QComboBox()
         self.returns.setAccessibleName("Return to export")
+        shrinkable(self.returns)
         self.returns.addItem("Cohort list", ("cohort", ""))
         self.returns.addItem("Removals", ("removals", ""))
         for year in ctx.services.cohort_years.all():
             self.returns.addItem(f"Re-offending cohort {year.label}", ("reoffending", year.label))
-        grid.addWidget(self.returns, 3, 1)
         export = QPushButton("E&xport CSV…")
         export.clicked.connect(self.export_return)
-        grid.addWidget(export, 3, 2)
-        self.transfers = TransferActions(ctx, self, self.error.setText)
-        send = QPushButton("Transfer pac&k for this meeting…")
-        send.clicked.connect(lambda: self._with_meeting(self.transfers.send))
         receive = QPushButton("&Open a transfer pack…")
         receive.clicked.connect(self.transfers.receive)
-        grid.addWidget(QLabel("Transfer packs:"), 4, 0)
-        grid.addWidget(send, 4, 2)  # (it once sat on top of "Scoring sheets for the agenda", hiding it)
-        grid.addWidget(receive, 4, 3)
+        quarter = QHBoxLayout()
+        quarter.addWidget(self.year)
+        quarter.addWidget(self.quarter)
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)  # the choices take room there is to spare, then the buttons
+        grid.setColumnStretch(2, 2)
+        rows: list[tuple[str, QWidget | QHBoxLayout | None, list[QPushButton]]] = [
+            ("Meeting:", self.meeting, [minutes, summary, sheets, send]),
+            ("Quarter:", quarter, [quarterly]),
+            ("The cohort:", None, whole),
+            ("Returns (CSV):", self.returns, [export]),
+            ("Transfer packs:", None, [receive]),
+        ]
+        for row, (caption, chosen, buttons) in enumerate(rows):
+            grid.addWidget(QLabel(caption), row, 0)
+            if isinstance(chosen, QWidget):
+                grid.addWidget(chosen, row, 1)
+            elif chosen is not None:
+                grid.addLayout(chosen, row, 1)
+            grid.addWidget(flowing(*buttons, align_left=True), row, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Reports"))
         layout.addLayout(grid)

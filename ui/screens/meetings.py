@@ -24,6 +24,7 @@ from ppo_desktop.domain import Meeting, MeetingState
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.date_field import DateField
+from ui.flow_layout import flowing
 from ui.imports.transfer_dialogs import TransferActions
 from ui.meeting.agenda_builder import AgendaBuilder
 from ui.meeting.attendance import AttendancePanel
@@ -100,13 +101,12 @@ class MeetingsScreen(QWidget):
                                      "conflicts shown side by side first")  # fmt: skip
         self.bring_button.clicked.connect(self.transfers.receive)
         top = QHBoxLayout()
-        top.addWidget(title_label("Meetings"), 1)
-        top.addWidget(self.error, 2)
-        top.addWidget(self.send_button)
-        top.addWidget(self.bring_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.delete_button)
-        top.addWidget(new)
+        top.addWidget(title_label("Meetings"))
+        top.addWidget(self.error)
+        # The buttons wrap onto a second line where the window is too narrow for one (200 % text).
+        top.addWidget(
+            flowing(self.send_button, self.bring_button, self.edit_button, self.delete_button, new), 1
+        )
         self.attendance = AttendancePanel(ctx, self)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)

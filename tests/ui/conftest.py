@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
@@ -13,6 +15,20 @@ from ppo_desktop.services.workspace import Workspace
 from tests.ppo_desktop.conftest import demo  # noqa: F401 (the demo store unlocked: tests without widgets)
 from ui.context import AppContext
 from ui.tasks import SyncRunner, TaskRunner
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The app's own theme, as the app runs (palette, style sheet, type sizes), put back afterwards so
+    the next test sees the application as it found it."""
+    from ui import theme
+
+    font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
+    theme.apply(qapp)
+    yield qapp
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
 
 
 class StoreContext(AppContext):

@@ -32,7 +32,7 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     show_active(qtbot, view)
     nid = _member(ctx)
     view.show_case(nid)
-    view.tabs.setCurrentWidget(view.custody_facts)
+    view.tabs.setCurrentWidget(view.custody_scroll)
     panel = view.custody_facts
     start = DEMO_DAY - dt.timedelta(days=10)
     panel.starts.clear()

@@ -76,24 +76,18 @@ def test_the_measure_is_wcag_s() -> None:
     assert pairs(sheet, "#ffffff") == [("QLabel#a", "#777", "#ffffff"), ("QLabel#b", "white", "#000000")]
 
 
-def test_every_text_colour_the_app_sets_is_readable(qapp: QApplication) -> None:
-    from ui import theme
-
-    theme.apply(qapp)
-    window = qapp.palette().color(QPalette.ColorRole.Window).name()
+def test_every_text_colour_the_app_sets_is_readable(themed: QApplication) -> None:
+    window = themed.palette().color(QPalette.ColorRole.Window).name()
     found = set_colours(window)
     assert len(found) >= 12, found  # the theme, the projector, the timer, the banners
     poor = [(where, fg, bg, round(ratio(fg, bg), 2)) for where, fg, bg in found if ratio(fg, bg) < MINIMUM]
     assert poor == []
 
 
-def test_every_text_role_of_the_palette_is_readable(qapp: QApplication) -> None:
+def test_every_text_role_of_the_palette_is_readable(themed: QApplication) -> None:
     """The palette the app runs with: text on its window, on entry fields, on buttons, selected text,
     tooltips and placeholders (a hint typed into an empty field is still text someone must read)."""
-    from ui import theme
-
-    theme.apply(qapp)
-    palette, R = qapp.palette(), QPalette.ColorRole
+    palette, R = themed.palette(), QPalette.ColorRole
     roles = [
         (R.WindowText, R.Window), (R.Text, R.Base), (R.Text, R.AlternateBase), (R.ButtonText, R.Button),
         (R.HighlightedText, R.Highlight), (R.ToolTipText, R.ToolTipBase), (R.PlaceholderText, R.Base),

@@ -83,12 +83,13 @@ def cut_text(root: QWidget) -> list[str]:
 
 @pytest.fixture
 def text_at_200(qapp: QApplication) -> Iterator[None]:
-    """The person's text size doubled, as the OS would give it at start-up (WCAG 1.4.4)."""
+    """The person's text size doubled, as the OS would give it at start-up (WCAG 1.4.4), then the
+    app's theme, which takes its type sizes from it."""
     from ui import theme
 
     font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
     bigger = QFont(font)
-    bigger.setPointSizeF(font.pointSizeF() * 2)
+    bigger.setPointSizeF(2 * max(font.pointSizeF(), 10))  # 200 % of the theme's own floor at least
     qapp.setFont(bigger)
     theme.apply(qapp)
     yield

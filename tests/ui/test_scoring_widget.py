@@ -245,25 +245,41 @@ def _cut_captions(widget: QWidget) -> list[str]:
     return cut
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1200, 1080)])  # a laptop; the console beside a projector
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [(1.0, (1366, 768)), (1.0, (1200, 1080)), (2.0, (1920, 1080))],  # laptop, beside a projector, 200 % text
+)
 def test_every_caption_of_a_pd_sheet_reads_whole_in_the_chair_console(
-    qtbot: QtBot, ctx: AppContext, size: tuple[int, int]
+    qtbot: QtBot, ctx: AppContext, qapp: QApplication, text: float, size: tuple[int, int]
 ) -> None:
     """The lifestyle answers' captions were wrapped beside their drop-downs and the form gave each row
-    the drop-down's height: 'Family / relationship problems' lost its first and last lines."""
+    the drop-down's height: at 200 % text (and without the theme at any size) 'Family / relationship
+    problems' lost its first and last lines."""
+    from PySide6.QtGui import QFont
+
+    from ui import theme
     from ui.meeting.console import ChairConsole
 
-    meeting = next(m for m in ctx.meetings.all() if m.state.value == "planned")
-    person = next(r.nominal for r in ctx.cases.cohort(include_former=False)
-                  if r.membership and r.membership.strand.value == "P&D")  # fmt: skip
-    ctx.meetings.add_item(meeting.id, "Review", nominal_id=person.id, reasons=["review due"])
-    console = ChairConsole(ctx, meeting.id)
-    qtbot.addWidget(console)
-    console.resize(*size)
-    console.show()
-    console.go_to(0)
-    console.tabs.setCurrentWidget(console.scoring)
-    console.scoring.score_now()
-    QApplication.processEvents()
-    assert "Family / relationship problems" in [b.text() for b in console.scoring.findChildren(QLabel)]
-    assert _cut_captions(console.scoring) == []
+    font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
+    scaled = QFont(font)
+    scaled.setPointSizeF(font.pointSizeF() * text)
+    qapp.setFont(scaled)
+    theme.apply(qapp)  # as the app runs: its theme, from the person's text size
+    try:
+        meeting = next(m for m in ctx.meetings.all() if m.state.value == "planned")
+        person = next(r.nominal for r in ctx.cases.cohort(include_former=False)
+                      if r.membership and r.membership.strand.value == "P&D")  # fmt: skip
+        ctx.meetings.add_item(meeting.id, "Review", nominal_id=person.id, reasons=["review due"])
+        console = ChairConsole(ctx, meeting.id)
+        qtbot.addWidget(console)
+        console.resize(*size)
+        console.show()
+        console.go_to(0)
+        console.tabs.setCurrentWidget(console.scoring)
+        console.scoring.score_now()
+        assert "Family / relationship problems" in [b.text() for b in console.scoring.findChildren(QLabel)]
+        qtbot.waitUntil(lambda: _cut_captions(console.scoring) == [], timeout=3000)  # once laid out
+    finally:
+        qapp.setFont(font)
+        qapp.setStyleSheet(sheet)
+        qapp.setPalette(palette)

@@ -26,14 +26,7 @@ from ui.exporting import write_disclosed
 from ui.flow_layout import flowing
 from ui.imports.transfer_dialogs import TransferActions
 from ui.reports.preview import PdfPreview
-from ui.widgets import title_label
-
-
-def shrinkable(combo: QComboBox) -> None:
-    """A drop-down that does not widen the screen to its longest choice (the list still shows it
-    whole): at 200 % text the meeting's drop-down alone made the Reports screen 2,043 px wide."""
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(24)
+from ui.widgets import shrinkable, title_label
 
 
 class ReportsScreen(QWidget):

@@ -9,11 +9,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,6 +25,7 @@ from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membershi
 from ppo_desktop.rules.history import PersonState, TimelineEntry, timeline
 from ppo_desktop.services import Changes
 from ui.context import AppContext
+from ui.flow_layout import flowing
 from ui.scoring.panel import ScoringPanel
 from ui.screens.case_facts import CustodyFactsPanel
 from ui.table_model import Column, fmt_date
@@ -203,7 +206,13 @@ class CaseView(QWidget):
         ):
             self.tabs.addTab(view, name)
         self.tabs.insertTab(1, self.scoring, "Sc&oring")
-        self.tabs.insertTab(2, self.custody_facts, "Custod&y && facts")
+        # Scrolls rather than squeezes where the screen is short for it (200 % text on 1080 lines).
+        self.custody_scroll = QScrollArea()
+        self.custody_scroll.setWidget(self.custody_facts)
+        self.custody_scroll.setWidgetResizable(True)
+        self.custody_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.custody_scroll.setAccessibleName("Custody and facts")
+        self.tabs.insertTab(2, self.custody_scroll, "Custod&y && facts")
 
         self.details_button = QPushButton("Correct the &personal details…")
         self.details_button.setToolTip("A new address, a name misspelt, a PNC id found (audited, with why)")
@@ -220,9 +229,8 @@ class CaseView(QWidget):
         self.merge_result.hide()
         top = QHBoxLayout()
         top.addWidget(self.back_button)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.details_button)
-        top.addWidget(self.merge_button)
+        top.addWidget(self.heading)
+        top.addWidget(flowing(self.details_button, self.merge_button), 1)  # wraps at 200 % text
         self.details_box = details = QWidget()
         details.setLayout(self.details)
         # Scoring needs the height on a 13" screen: the details fold away while that tab is open.

@@ -13,7 +13,7 @@ from ppo_desktop.scoring.rfg import RfgScore
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel, fmt_date
-from ui.widgets import read_only_table, title_label
+from ui.widgets import read_only_table, shrinkable, title_label
 
 BELOW_LINE = QBrush(QColor("#eeeeee"))
 IOM = "rfgv"  # the combo's choice for the IOM ranking (by the scores definition), beside the strands
@@ -80,6 +80,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.strand.addItem("IOM score (recency, frequency, gravity, victims)", IOM)
         self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
         self.strand.setAccessibleName("Strand to rank")
+        shrinkable(self.strand)
         self.strand.currentIndexChanged.connect(lambda _i: self.reload())
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -21,6 +21,7 @@ from ui.meeting.console import ChairConsole
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.nomination_dialog import NominationDialog
 from ui.screens.meetings import NewMeetingDialog
+from ui.screens.person_details_dialog import PersonDetailsDialog
 from ui.screens.subject_access_dialog import SubjectAccessDialog
 
 MNEMONIC = re.compile(r"&([^&\s])")
@@ -97,6 +98,7 @@ def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> Non
         ActionDialog(ctx, nominal_id=ctx.cases.cohort()[0].nominal.id),
         SubjectAccessDialog(ctx),
         ActionDialog(ctx),
+        PersonDetailsDialog(ctx, ctx.cases.cohort()[0].nominal),
     ):
         qtbot.addWidget(dialog)
         dialog.show()

@@ -5,7 +5,6 @@ screen of the main window, the unlock and create-store dialogs, and the chair co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -24,7 +22,6 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from ppo_desktop.keyring_policy import no_device
 from tests.ui.test_meeting_e2e import planned_meeting
-from ui import theme
 from ui.context import AppContext
 from ui.create_dialog import CreateStoreDialog
 from ui.main_window import NAV, MainWindow
@@ -34,16 +31,6 @@ from ui.unlock_dialog import UnlockDialog
 
 TARGETS = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractButton)
 MIN_TARGET = 24
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[None]:
-    """The app's own style sheet, as ``ppo-desktop`` applies it (and the suite's back after)."""
-    before = qapp.styleSheet(), qapp.font()
-    theme.apply(qapp)
-    yield
-    qapp.setStyleSheet(before[0])
-    qapp.setFont(before[1])
 
 
 def problems(top: QWidget) -> list[str]:

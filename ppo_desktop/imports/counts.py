@@ -20,7 +20,7 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.imports import mapping, vocabulary
 from ppo_desktop.imports.nominations import parse_date
-from ppo_desktop.imports.planning import Importer, Planning
+from ppo_desktop.imports.planning import Importer, Planning, refuse_unless_ready
 from ppo_desktop.imports.sources import ImportProblem, Reading, SourceRow, sha256
 from ppo_desktop.scoring.definition import Definition
 from ppo_desktop.services.cohort_years import CohortYears
@@ -44,6 +44,10 @@ class CountLine:
     nominal_id: int | None = None
     target: tuple[Any, ...] = ()  # offences: (section, row, column); convictions: (year id, quarter)
     count: int = 0
+
+    @property
+    def fate(self) -> str:
+        return "ok" if self.ok else "rejected"
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         rows, source, chosen = mapping.open_mapped(
             self.ws, self.kind, path, source, columns, self.fields, REQUIRED[self.kind], reading
         )
-        people = _people(self.ws)
+        people = people_on_file(self.ws)
         sheets = ScoreSheets(self.ws)
         years = {y.label: y.id for y in CohortYears(self.ws).all()}
         definitions: dict[int, Definition] = {}
@@ -134,7 +138,7 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         def rejected(name: str, problem: str) -> CountLine:
             return CountLine(row.number, False, f"Row {row.number}: column {columns[name]!r}: {problem}")
 
-        person = people.get(_key(get("person")))
+        person = people.get(person_key(get("person")))
         if person is None:
             return rejected("person", f"{get('person')!r} is not anyone on file (reference, PNC or CRO)")
         text = get("count")
@@ -182,13 +186,7 @@ class CountsImport(Importer[CountLine, CountsPlan]):
 
     def write(self, plan: CountsPlan, *, justification: str) -> Changes:
         """Import every line of a dry run, inside the caller's transaction (``services.imports``)."""
-        if not justification.strip():
-            raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")
-        if plan.rejected:
-            raise ServiceError(
-                f"{len(plan.rejected)} line(s) are rejected (first: {plan.rejected[0].message}); "
-                "fix the file and try again. Nothing was imported."
-            )
+        refuse_unless_ready(plan.rejected, justification)
         touched = sorted({line.nominal_id for line in plan.lines if line.nominal_id is not None})
         if plan.kind == "convictions":
             by_year: dict[int, dict[tuple[int, int], int | None]] = {}
@@ -243,14 +241,15 @@ def _find_row(defn: Definition, text: str) -> tuple[str, str] | None:
     return None
 
 
-def _people(ws: Workspace) -> dict[str, int]:
+def people_on_file(ws: Workspace) -> dict[str, int]:
+    """Everyone on file by each identifier an extract may give: reference, PNC id, CRO number."""
     out: dict[str, int] = {}
     for r in ws.db.query("SELECT id, ref, pnc_id, cro FROM nominals"):
         for value in (r["ref"], r["pnc_id"], r["cro"]):
             if value:
-                out.setdefault(_key(value), r["id"])
+                out.setdefault(person_key(value), r["id"])
     return out
 
 
-def _key(identifier: str) -> str:
+def person_key(identifier: str) -> str:
     return "".join(identifier.upper().split()).replace("/", "")

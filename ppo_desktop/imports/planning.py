@@ -4,12 +4,13 @@ store is read on the thread that owns it (no worker needs its own connection).""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ppo_desktop.imports.sources import Reading, Source, SourceRow
+from ppo_desktop.services.workspace import ServiceError
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -107,3 +108,14 @@ class Importer(Generic[T, P]):
     ) -> P:
         """Every row's fate; nothing is written. ``progress(rows_read)`` returning False cancels."""
         return self.start(path, source=source, columns=columns, reading=reading).run(progress)
+
+
+def refuse_unless_ready(rejected: Sequence[Any], justification: str) -> None:
+    """A counts or offences import goes ahead only with its reason and with no line rejected."""
+    if not justification.strip():
+        raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")
+    if rejected:
+        raise ServiceError(
+            f"{len(rejected)} line(s) are rejected (first: {rejected[0].message}); "
+            "fix the file and try again. Nothing was imported."
+        )

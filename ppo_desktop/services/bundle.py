@@ -16,6 +16,7 @@ from typing import Any
 from ppo_desktop.domain import AuditEntry, Strand, User
 from ppo_desktop.imports.counts import CountsImport
 from ppo_desktop.imports.nominations import NominationImport
+from ppo_desktop.imports.offence_history import OffenceImport
 from ppo_desktop.projection import ProjectorPolicy
 from ppo_desktop.rules.profiles import SchemeProfile
 from ppo_desktop.services import integrity, settings
@@ -146,6 +147,9 @@ class Services:
 
     def nomination_import(self, strand: Strand | None) -> NominationImport:
         return NominationImport(self._ws, strand)
+
+    def offence_import(self) -> OffenceImport:
+        return OffenceImport(self._ws)
 
     @cached_property
     def actions(self) -> Actions:

@@ -10,6 +10,7 @@ from ppo_desktop.imports import mapping
 from ppo_desktop.imports.counts import CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import KIND as NOMINATIONS
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
+from ppo_desktop.imports.offence_history import OffenceImport, OffencePlan
 from ppo_desktop.services.workspace import Changes, Progress, Workspace
 
 
@@ -19,7 +20,7 @@ class Imports:
 
     def committing(
         self,
-        plan: ImportPlan | CountsPlan,
+        plan: ImportPlan | CountsPlan | OffencePlan,
         decisions: dict[int, int | None] | None = None,
         *,
         justification: str,
@@ -33,7 +34,7 @@ class Imports:
 
     def commit(
         self,
-        plan: ImportPlan | CountsPlan,
+        plan: ImportPlan | CountsPlan | OffencePlan,
         decisions: dict[int, int | None] | None = None,
         *,
         justification: str,
@@ -46,6 +47,9 @@ class Imports:
             if isinstance(plan, ImportPlan):
                 changes = NominationImport(self.ws).write(plan, decisions, justification=justification)
                 kind = NOMINATIONS
+            elif isinstance(plan, OffencePlan):
+                changes = OffenceImport(self.ws).write(plan, justification=justification)
+                kind = plan.kind
             else:
                 changes = CountsImport(self.ws, plan.kind).write(plan, justification=justification)
                 kind = plan.kind

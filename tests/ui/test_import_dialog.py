@@ -183,3 +183,35 @@ def test_cancel_on_the_import_imports_nothing_and_it_can_be_done_again(qtbot: Qt
     runner.title = "(none)"
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert _count(ctx, "nominations") == before + 3 and "Imported" in dialog.status.text()
+
+
+def test_an_offence_history_is_imported_through_the_dialog(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    """Offence histories (for the IOM scores) are a kind of import like the others: headings guessed,
+    a dry run with each line's fate, then the import."""
+    person = ctx.cases.cohort()[0].nominal
+    path = tmp_path / "offences.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["PNC", "Offence date", "Offence type", "Outcome"])
+        writer.writerow([person.pnc_id, "01/02/2024", "Burglary", "Convicted"])
+        writer.writerow(["99/999999Z", "01/02/2024", "Burglary", "Convicted"])
+    dialog = ImportDialog(ctx, "offence_history")
+    show_active(qtbot, dialog)
+    dialog.ask_file = lambda: path
+    dialog.ask_reason = lambda: "Police extract (test)"
+    qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
+    assert dialog.columns["offence_on"].currentData() == "Offence date"  # guessed from the heading
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert [dialog.fates.row(i).texts[1] for i in range(dialog.fates.rowCount())] == ["rejected", "new"]
+    assert not dialog.import_button.isEnabled()  # all or nothing
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["PNC", "Offence date", "Offence type", "Outcome"],
+                                 [person.pnc_id, "01/02/2024", "Burglary", "Convicted"]])  # fmt: skip
+    qtbot.mouseClick(dialog.dry_run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None and dialog.import_button.isEnabled())
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "Imported" in dialog.status.text()
+    assert [o.category for o in ctx.services.offences.of(person.id)] == ["burglary"]

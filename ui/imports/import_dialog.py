@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Strand
-from ppo_desktop.imports import counts, nominations, vocabulary
-from ppo_desktop.imports.counts import CountsImport, CountsPlan
+from ppo_desktop.imports import counts, nominations, offence_history, vocabulary
+from ppo_desktop.imports.counts import CountLine, CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
+from ppo_desktop.imports.offence_history import OffenceImport, OffenceLine, OffencePlan
 from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
@@ -48,9 +49,15 @@ KINDS = {
         counts.CONVICTION_FIELDS,
         counts.REQUIRED["convictions"],
     ),
+    offence_history.KIND: (
+        "Offence histories (for the IOM scores)",
+        offence_history.FIELDS,
+        offence_history.REQUIRED,
+    ),
 }
 LABELS = {"dob": "Date of birth", "pnc_id": "PNC id", "cro": "CRO number", "period_from": "Period from",
-          "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year"}  # fmt: skip
+          "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year",
+          "offence_on": "Offence date", "code": "Home Office code"}  # fmt: skip
 PER_ROW = 3
 LISTED = 2000  # rows listed in the dialog, at least (every possible duplicate is; every row has its
 # fate in the plan and the summary)
@@ -64,7 +71,7 @@ class ImportDialog(QDialog):
         self.path: Path | None = None
         self.header: list[str] = []
         self.planning: Planning[Any, Any] | None = None
-        self.plan: ImportPlan | CountsPlan | None = None
+        self.plan: ImportPlan | CountsPlan | OffencePlan | None = None
         self.ask_file: Callable[[], Path | None] = self._ask_file
         self.ask_reason: Callable[[], str | None] = self._ask_reason
         self.timer = QTimer(self)
@@ -147,9 +154,9 @@ class ImportDialog(QDialog):
             layout_row.addWidget(widget)
         layout_row.addStretch(1)
         top.addRow("File layout:", layout_row)
-        strand_caption = QLabel("S&trand:")
-        strand_caption.setBuddy(self.strand)
-        top.addRow(strand_caption, self.strand)
+        self.strand_caption = QLabel("S&trand:")
+        self.strand_caption.setBuddy(self.strand)
+        top.addRow(self.strand_caption, self.strand)
         run_row = QHBoxLayout()
         run_row.addWidget(self.dry_run)
         run_row.addWidget(self.stop)
@@ -167,6 +174,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.results, 3)
         layout.addLayout(buttons)
         self.resize(1100, 700)
+        self._load_header()  # the rows this kind of file has (a strand for nominations only)
 
     # -- file and mapping ---------------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -183,14 +191,19 @@ class ImportDialog(QDialog):
         """How to read the file: detected, unless the person said otherwise."""
         return Reading(self.delimiter.currentData(), self.header_row.value() or None)
 
-    def _importer(self) -> NominationImport | CountsImport:
+    def _importer(self) -> NominationImport | CountsImport | OffenceImport:
         kind = str(self.kind.currentData())
+        if kind == offence_history.KIND:
+            return self.ctx.services.offence_import()
         if kind != "nominations":
             return self.ctx.services.counts_import(kind)
         chosen = self.strand.currentData()
         return self.ctx.services.nomination_import(Strand(chosen) if chosen else None)
 
     def _load_header(self) -> None:
+        nominations_file = self.kind.currentData() == "nominations"  # only nominations have strands
+        self.strand_caption.setVisible(nominations_file)
+        self.strand.setVisible(nominations_file)
         self._clear_results()
         while (item := self.mapping_form.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
@@ -295,7 +308,7 @@ class ImportDialog(QDialog):
         self.dry_run.setEnabled(True)
         self.stop.setEnabled(False)
 
-    def _show_plan(self, plan: ImportPlan | CountsPlan) -> None:
+    def _show_plan(self, plan: ImportPlan | CountsPlan | OffencePlan) -> None:
         # Rows that need a person (refused, possible duplicates) first; the words are made only for
         # the rows listed (the summary counts every row).
         if isinstance(plan, ImportPlan):
@@ -311,7 +324,9 @@ class ImportDialog(QDialog):
             ]
             total = len(plan.rows)
         else:
-            shown = [(c.number, "ok" if c.ok else "rejected", c.message, None) for c in plan.lines[:LISTED]]
+            lines: list[CountLine | OffenceLine] = [*plan.lines]
+            lines.sort(key=lambda c: c.ok)  # the rejected first (the rest in the file's order)
+            shown = [(c.number, c.fate, c.message, None) for c in lines[:LISTED]]
             total = len(plan.lines)
         self.fates.set_rows([
             ChoiceRow((str(number), fate, message), who_is_this(who) if fate == "possible-duplicate" else (),

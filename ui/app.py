@@ -96,9 +96,13 @@ def first_window(
         if paths.store_file(store).parent == paths.data_dir():
             paths.data_dir().mkdir(parents=True, exist_ok=True)  # the default folder, made when first used
         dialog = CreateStoreDialog(store, device, runner=runner)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None or dialog.store is None:
+        created = dialog.exec() == QDialog.DialogCode.Accepted
+        if dialog.restored is not None:  # a backup restored instead: unlocked as any store is
+            store = dialog.restored
+        elif not created or dialog.workspace is None or dialog.store is None:
             return None
-        return dialog.store, dialog.workspace
+        else:
+            return dialog.store, dialog.workspace
     unlock = UnlockDialog(store, device, runner, hint=hint)
     # Load the services on a worker while the passphrase is typed (pure Python: no Qt there),
     # once the dialog is on screen (not competing with drawing it).
@@ -111,7 +115,7 @@ def first_window(
     )
     if unlock.exec() != QDialog.DialogCode.Accepted or unlock.workspace is None:
         return None
-    return store, unlock.workspace
+    return unlock.store, unlock.workspace  # (a backup restored from the dialog: that store)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -44,6 +44,8 @@ class CreateStoreDialog(QDialog):
         self.workspace: Workspace | None = None
         self.recovery_key = ""
         self.store: Path | None = None  # the store as created: the session, the lock and the next launch
+        self.restored: Path | None = None  # or a backup restored instead, to unlock
+        self._runner = runner
         store = store_file(store)
         self.setWindowTitle("Create a PPO Panel store")
         self.setMinimumWidth(560)
@@ -92,11 +94,35 @@ class CreateStoreDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Create store")
         buttons.accepted.connect(self.attempt)
         buttons.rejected.connect(self.reject)
+        restore = QPushButton("Restore a backup &instead…")
+        restore.setToolTip("A new laptop: the partnership's store restored from its backup, then unlocked")
+        restore.clicked.connect(self.restore_backup)
+        buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_dialog: QDialog | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(keyring)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def restore_backup(self) -> None:
+        """A new laptop for an existing partnership: its store restored from a backup (window-modal);
+        once restored and checked, this dialog closes and the restored store is unlocked."""
+        from ppo_desktop import clock
+        from ui.restore_dialog import RestoreDialog
+        from ui.tasks import SyncRunner
+
+        dialog = self.restore_dialog = RestoreDialog(
+            Path(self.folder.text()).expanduser(), self._device, self._runner or SyncRunner(),
+            today=clock.today(), parent=self,
+        )  # fmt: skip
+        dialog.accepted.connect(lambda: self._restored(dialog.restored))
+        dialog.open()
+
+    def _restored(self, store: Path | None) -> None:
+        if store is not None:
+            self.restored = store
+            self.reject()  # nothing was created here: the restored store is unlocked next
 
     def _show_keyring(self, device: DeviceSecrets) -> None:
         self.keyring_note.setText(

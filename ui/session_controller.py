@@ -157,7 +157,7 @@ class SessionController(QObject):
             console.projector.set_curtain(True)  # the room sees nothing from this instant
         self.clipboard.clear_now()
         # The unlock dialog opens before the windows close, so the application never has no window.
-        dialog = UnlockDialog(self.store, self.device, self.runner, hint=self.hint)
+        dialog = UnlockDialog(self.store, self.device, self.runner, hint=self.hint, offer_restore=False)
         dialog.setWindowTitle("PPO Panel is locked — unlock to continue")
         dialog.accepted.connect(self._unlocked)
         dialog.show()

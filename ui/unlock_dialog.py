@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +35,11 @@ class UnlockDialog(QDialog):
         runner: TaskRunner,
         *,
         hint: str = "",
+        offer_restore: bool = True,
         parent: QWidget | None = None,
     ) -> None:
+        """``offer_restore``: at start-up, a backup may be restored instead (not when unlocking after
+        a lock: the session goes on with its own store)."""
         super().__init__(parent)
         self.store = store
         self._device = device  # the OS keyring may still be being looked for: see ``device``
@@ -69,7 +73,7 @@ class UnlockDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        store_label = QLabel(str(store))
+        self.store_label = store_label = QLabel(str(store))
         store_label.setWordWrap(True)
         store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Store:", store_label)
@@ -94,7 +98,13 @@ class UnlockDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.recovery)
         layout.addWidget(self.error)
+        restore = QPushButton("Restore a &backup instead…")
+        restore.setToolTip("A damaged store or a new laptop: a backup restored as a new store, then unlocked")
+        restore.clicked.connect(self.restore_backup)
+        if offer_restore:
+            self.buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(self.buttons)
+        self.restore_dialog: QDialog | None = None
         self.secret.setFocus()
         # Work that can wait until the dialog has been drawn: it must not slow the first frame.
         self.on_screen: list[Callable[[], None]] = []
@@ -102,6 +112,27 @@ class UnlockDialog(QDialog):
             self.on_screen.append(lambda: runner.run(device.get, self._device_known, lambda _exc: None))
         else:
             self._device_known(resolve(device))
+
+    def restore_backup(self) -> None:
+        """Restore a backup as a new store (window-modal); once restored and checked, this dialog
+        unlocks that store instead."""
+        from ppo_desktop import clock
+        from ui.restore_dialog import RestoreDialog
+
+        dialog = self.restore_dialog = RestoreDialog(
+            self.store.parent, self._device, self.runner, today=clock.today(), parent=self
+        )
+        dialog.accepted.connect(lambda: self.unlock_instead(dialog.restored))
+        dialog.open()
+
+    def unlock_instead(self, store: Path | None) -> None:
+        if store is None:
+            return
+        self.store = store
+        self.store_label.setText(str(store))
+        self.secret.clear()
+        self.secret.setFocus()
+        self.error.setText("Restored and checked. Unlock it to open it (the store before is untouched).")
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)

@@ -17,6 +17,7 @@ from db.backup import BackupInfo
 from db.device import DeviceSecrets
 from ppo_desktop.audit import AuditKind, AuditLog
 from ppo_desktop.domain import Role
+from ppo_desktop.paths import store_exists, store_file
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
@@ -151,6 +152,32 @@ def restore(
             justification="restore",
         )
     return ws
+
+
+def restoring(
+    bundle: Path,
+    to: Path,
+    *,
+    passphrase: str | None = None,
+    user_id: str | None = None,
+    recovery_key: str | None = None,
+    device: DeviceSecrets,
+) -> Callable[[], Path]:
+    """``restore`` as a job for a worker thread (unpacking, the key derivation and the full check
+    take a while): the restored store is checked, its restore recorded, and closed there; the job
+    returns the store's file, for the window to unlock as usual (connections are per thread)."""
+    if store_exists(to):
+        raise ServiceError(f"There is already a store at {store_file(to)}: restore under another name.")
+
+    def job() -> Path:
+        ws = restore(bundle, to, passphrase=passphrase, user_id=user_id, recovery_key=recovery_key,
+                     device=device)  # fmt: skip
+        try:
+            return ws.vault.paths.store
+        finally:
+            ws.close()
+
+    return job
 
 
 def _chain_check(key: bytes) -> Any:

@@ -26,6 +26,7 @@ from ui.context import AppContext
 from ui.create_dialog import CreateStoreDialog
 from ui.main_window import NAV, MainWindow
 from ui.meeting.console import ChairConsole
+from ui.restore_dialog import RestoreDialog
 from ui.tasks import SyncRunner
 from ui.unlock_dialog import UnlockDialog
 
@@ -88,9 +89,10 @@ def test_every_screen_of_the_main_window(qtbot: QtBot, ctx: AppContext) -> None:
 def test_the_first_dialogs_and_the_chair_console(qtbot: QtBot, ctx: AppContext, demo_store: Path) -> None:
     unlock = UnlockDialog(demo_store, DeviceSecrets(None), SyncRunner())
     create = CreateStoreDialog(Path("panel.ppo"), no_device())
+    restore = RestoreDialog(demo_store.parent, no_device(), SyncRunner(), today=ctx.session.today())
     console = ChairConsole(ctx, planned_meeting(ctx))
     found = {}
-    for window in (unlock, create, console):
+    for window in (unlock, create, restore, console):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -83,6 +83,9 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     dialog = controller.lock("test")
     assert dialog is not None
     qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QPushButton
+
+    assert not [b for b in dialog.findChildren(QPushButton) if "Restore" in b.text()]  # its own store only
     assert projector.curtained and projector.visible_texts() == []
     assert not projector.isVisible() and controller.window is None
     with pytest.raises(Exception, match="closed"):

@@ -20,9 +20,11 @@ from ui.main_window import NAV, MainWindow
 from ui.meeting.console import ChairConsole
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.nomination_dialog import NominationDialog
+from ui.restore_dialog import RestoreDialog
 from ui.screens.meetings import NewMeetingDialog
 from ui.screens.person_details_dialog import PersonDetailsDialog
 from ui.screens.subject_access_dialog import SubjectAccessDialog
+from ui.tasks import SyncRunner
 
 MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -99,6 +101,7 @@ def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> Non
         SubjectAccessDialog(ctx),
         ActionDialog(ctx),
         PersonDetailsDialog(ctx, ctx.cases.cohort()[0].nominal),
+        RestoreDialog(Path("."), no_device(), SyncRunner(), today=ctx.session.today()),
     ):
         qtbot.addWidget(dialog)
         dialog.show()

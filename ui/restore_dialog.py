@@ -1,0 +1,162 @@
+"""Restore a backup bundle as a new store, from the first window (a new laptop, a damaged store): what
+will happen is said before anything is done, the store there now is never touched, and the restored
+store is checked — every page and the audit chain — before it is offered for unlocking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppo_desktop.keyring_policy import DeviceSource, resolve
+from ppo_desktop.paths import store_exists, store_file
+from ui.context import attempt
+from ui.tasks import TaskRunner
+from ui.widgets import add_rows
+
+
+class RestoreDialog(QDialog):
+    def __init__(
+        self, folder: Path, device: DeviceSource, runner: TaskRunner, *, today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._device, self.runner = device, runner
+        self.restored: Path | None = None  # the store as restored and checked, to unlock
+        self.setWindowTitle("Restore a backup as a new store")
+        self.setMinimumWidth(600)
+        self.bundle = QLineEdit()
+        self.bundle.setAccessibleName("Backup file")
+        self.bundle.setPlaceholderText("panel-20261124-0930.ppobackup")
+        choose = QPushButton("&Choose…")
+        choose.clicked.connect(self._choose)
+        self.folder = QLineEdit(str(folder))
+        self.folder.setAccessibleName("Folder")
+        self.name = QLineEdit(f"restored-{today:%Y%m%d}")
+        self.user = QLineEdit(placeholderText="optional")
+        self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.recovery = QCheckBox("Use the store's recovery key &instead (another laptop, or a lost keyring)")
+        self.recovery.toggled.connect(self._recovery_toggled)
+        self.said = QLabel()
+        self.said.setWordWrap(True)
+        self.said.setObjectName("hint")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.hide()
+        bundle_row = QHBoxLayout()
+        bundle_row.addWidget(self.bundle, 1)
+        bundle_row.addWidget(choose)
+        form = QFormLayout()
+        caption = QLabel("&Backup:")
+        caption.setBuddy(self.bundle)
+        form.addRow(caption, bundle_row)
+        self.secret_caption = QLabel("&Passphrase:")
+        self.secret_caption.setBuddy(self.secret)
+        add_rows(form, (("&Folder:", self.folder), ("New store's &name:", self.name), ("&User:", self.user)))
+        form.addRow(self.secret_caption, self.secret)
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        self.buttons = QDialogButtonBox(ok | cancel)
+        self.restore_button = self.buttons.button(ok)
+        self.restore_button.setText("&Restore and check")
+        self.buttons.accepted.connect(self.attempt)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.recovery)
+        layout.addWidget(self.said)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for box in (self.folder, self.name):
+            box.textChanged.connect(self._say)
+        self._say()
+
+    def target(self) -> Path:
+        return store_file(Path(self.folder.text()).expanduser() / self.name.text().strip())
+
+    def _say(self) -> None:
+        """What will happen, before anything does."""
+        self.said.setText(
+            f"The backup will be unpacked as a new store, {self.target()}, and checked — every page and "
+            "the audit chain — before you unlock it. No store there now is touched or replaced. The "
+            "restore is recorded in the restored store's own audit log."
+        )
+
+    def _choose(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a backup", self.folder.text(),
+                                                "PPO Panel backup (*.ppobackup)")  # fmt: skip
+        if chosen:
+            self.bundle.setText(chosen)
+
+    def _recovery_toggled(self, on: bool) -> None:
+        self.secret_caption.setText("Recovery &key:" if on else "&Passphrase:")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        self.user.setEnabled(not on)
+        self.secret.clear()
+
+    def attempt(self) -> None:
+        bundle = Path(self.bundle.text().strip()).expanduser()
+        name = self.name.text().strip()
+        if not self.bundle.text().strip() or not bundle.is_file():
+            self.error.setText("Choose the backup file (it ends .ppobackup).")
+            return
+        if not name or Path(name).name != name:
+            self.error.setText("Enter a name for the new store (no folder in it).")
+            return
+        if store_exists(self.target()):
+            self.error.setText(f"There is already a store at {self.target()}: choose another name.")
+            return
+        if not self.secret.text():
+            asked = "recovery key" if self.recovery.isChecked() else "passphrase"
+            self.error.setText(f"Enter the {asked}.")
+            return
+        from ppo_desktop.services.backups import restoring  # the services load when needed
+
+        secret, recovery = self.secret.text(), self.recovery.isChecked()
+        user = None if recovery else (self.user.text().strip() or None)
+        made = attempt(
+            lambda: restoring(bundle, self.target(), passphrase=None if recovery else secret, user_id=user,
+                              recovery_key=secret if recovery else None, device=resolve(self._device)),
+            self.error,
+        )  # fmt: skip
+        if made is None:
+            return
+        self._busy(True)
+        self.runner.run(made.value, self._restored, self._failed)
+
+    def _restored(self, store: object) -> None:
+        self._busy(False)
+        assert isinstance(store, Path)
+        self.restored = store
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from ppo_desktop.services.session import StoreProblem
+        from ppo_desktop.services.workspace import ServiceError
+
+        self._busy(False)
+        if not isinstance(exc, ServiceError | StoreProblem):
+            raise exc
+        self.error.setText(str(exc))
+
+    def _busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.restore_button.setEnabled(not busy)
+        self.error.setText("Unpacking and checking the backup…" if busy else "")

@@ -18,6 +18,7 @@ from ppo_desktop.domain import (
     ActionState,
     Basis,
     DecisionKind,
+    Nominal,
     NominationState,
     Pathway,
     RemovalOutcome,
@@ -33,6 +34,7 @@ from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.offences import Offences
 from ppo_desktop.services.room import Room
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import create_store
@@ -141,6 +143,24 @@ def build_demo(
         return facts
     finally:
         ws.close()
+
+
+DEMO_OFFENCES = ("burglary", "robbery", "theft-from-person", "vehicle-crime", "theft", "violence",
+                 "criminal-damage")  # fmt: skip
+
+
+def _offences(ws: Workspace, people: list[Nominal], rng: random.Random, today: dt.date) -> None:
+    """Two to six fictional offences each over the last three years, for the IOM scores (the pool ranked
+    by them, progress on entry and on leaving); a stream of their own, so the rest of the demo stays."""
+    offences = Offences(ws)
+    for nominal in people:
+        for _ in range(rng.randint(2, 6)):
+            offences.record(
+                nominal.id, on=today - dt.timedelta(days=rng.randint(1, 3 * 365)),
+                category=rng.choice(DEMO_OFFENCES),
+                outcome=rng.choice(("convicted", "convicted", "charged", "cautioned")),
+                victims=rng.choice((0, 0, 1, 1, 2)), source="demo data",
+            )  # fmt: skip
 
 
 def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[dt.date], None]) -> DemoFacts:
@@ -294,6 +314,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         held.append(meeting)
     at(today)
     _cohort_years(ws, random.Random(seed_outcomes + 1), today)
+    _offences(ws, [n for n, *_ in people], random.Random(seed_outcomes + 2), today)
     meets.plan(
         "C&C / R&R panel",
         today + relativedelta(months=1) - dt.timedelta(days=today.day - 1),

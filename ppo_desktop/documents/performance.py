@@ -41,7 +41,7 @@ def performance_story(report: Report) -> list[Flowable]:
         ("Re-offending against the ceiling", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
         ("Cohort score trend", ("score-trend",), "score-trend"),
         ("Capacity and balance", ("capacity", "capacity-groups", "throughput", "removals"), "capacity"),
-        ("Outcomes for people who left the scheme", ("outcomes",), None),
+        ("Outcomes for people who left the scheme", ("outcomes", "iom-progress"), None),
         ("Equality monitoring", ("equality-gender", "equality-ethnicity"), None),
     )
     for heading, keys, chart_prefix in sections:

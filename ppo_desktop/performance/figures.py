@@ -18,6 +18,7 @@ from ppo_desktop.performance.ceiling import CeilingYear
 from ppo_desktop.performance.reoffending import reoffending_charts, reoffending_tables
 from ppo_desktop.performance.tables import Cell, Chart, Table
 from ppo_desktop.rules.profiles import Capacity, SchemeProfile
+from ppo_desktop.scoring.rfg import Offence, RfgDefinition, score_as_at
 
 POOL = "Nominations pool"
 NOT_RECORDED = "Not recorded"
@@ -56,6 +57,8 @@ class Facts:
     profile: SchemeProfile
     reason_labels: dict[str, str] = field(default_factory=dict)
     sentences: dict[int, Sentence] = field(default_factory=dict)  # each person's latest
+    offences: Mapping[int, list[Offence]] = field(default_factory=dict)  # by person, for the IOM scores
+    scores: RfgDefinition | None = None  # the partnership's IOM scores definition
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def build(facts: Facts, filters: Filters) -> Report:
         throughput(facts, memberships, filters),
         removals_by_reason(facts, memberships, filters),
         outcomes(facts, memberships, filters),
+        *([progress] if (progress := iom_progress(facts, memberships, filters)) else []),
         *equality(facts, memberships, filters),
     ]
     charts = [*reoffending_charts(facts.years), trend_chart(trend, facts.profile), capacity_chart(sizes)]
@@ -413,6 +417,59 @@ def equality(facts: Facts, memberships: list[Membership], filters: Filters) -> l
 
 
 # -- helpers -------------------------------------------------------------------------------------
+# -- progress: the IOM score on entry and on leaving (issue 25) ----------------------------------
+def periods(memberships: Iterable[Membership]) -> list[tuple[int, dt.date, dt.date | None]]:
+    """Each person's periods on the scheme: (person, entered, left — None while still on it), from
+    their lead memberships (a move between strands is within one period: they share its start)."""
+    grouped: dict[tuple[int, dt.date], list[Membership]] = {}
+    for m in memberships:
+        if m.is_lead:
+            grouped.setdefault((m.nominal_id, m.scheme_since or m.added_on), []).append(m)
+    found = []
+    for (nid, start), ms in sorted(grouped.items()):
+        ends = [m.removed_on for m in ms]
+        found.append((nid, start, None if None in ends else max(e for e in ends if e is not None)))
+    return found
+
+
+def iom_progress(facts: Facts, memberships: list[Membership], filters: Filters) -> Table | None:
+    """Mean IOM score on entering the scheme against the score on leaving it (or at the period's
+    end, for those still on it), for people with offences recorded: the measure of progress today's
+    IOM panels report. None where no offences are recorded at all."""
+    if facts.scores is None or not facts.offences:
+        return None
+    definition = facts.scores
+    left: list[tuple[int, int]] = []
+    staying: list[tuple[int, int]] = []
+    for nid, entered, gone in periods(memberships):
+        offences = facts.offences.get(nid)
+        if not offences or entered > filters.end:
+            continue
+        entry = score_as_at(definition, offences, entered).total
+        if gone is not None and filters.start <= gone <= filters.end:
+            left.append((entry, score_as_at(definition, offences, gone).total))
+        elif gone is None or gone > filters.end:
+            staying.append((entry, score_as_at(definition, offences, filters.end).total))
+
+    def row(label: str, pairs: list[tuple[int, int]]) -> tuple[Cell, ...]:
+        if not pairs:
+            return (label, 0, None, None, None)
+        entry, later = (sum(p[i] for p in pairs) / len(pairs) for i in (0, 1))
+        return (label, len(pairs), round(entry, 1), round(later, 1), round(later - entry, 1))
+
+    return Table(
+        "iom-progress",
+        "IOM score on entry and on leaving",
+        ("People", "Number", "Mean on entry", "Mean on leaving, or at the period's end", "Mean change"),
+        (row("Left the scheme in the period", left), row("On the scheme at the period's end", staying)),
+        note=f"Recency, frequency, gravity and victims as {definition.label} works them out from the "
+        "offences recorded, on the day each period on the scheme began and on the day it ended (or the "
+        "period's end). Only people with offences recorded; a fall is progress.",
+        small_numbers=True,
+        population=1,
+    )
+
+
 def on_scheme(membership: Membership, day: dt.date) -> bool:
     return membership.added_on <= day and (membership.removed_on is None or membership.removed_on > day)
 

@@ -32,6 +32,8 @@ class Table:
     note: str = ""
     small_numbers: bool = False  # counts of people: suppressed below 5 when disclosed
     total_row: bool = False  # the last row sums the ones above it
+    population: int | None = None  # the column counting each row's people: a row of fewer than 5
+    # discloses none of its figures (a mean of one person's scores is that person's score)
 
     def text(self) -> list[list[str]]:
         return [[cell_text(c) for c in row] for row in self.rows]
@@ -40,7 +42,14 @@ class Table:
         """The table as it may leave the app (printed, saved, exported)."""
         if not self.small_numbers:
             return self
-        return replace(self, rows=suppress(self.rows, self.total_row))
+        rows = suppress(self.rows, self.total_row)
+        if self.population is not None:
+            few = [_small(raw[self.population]) for raw in self.rows]
+            rows = tuple(
+                tuple(c if j == 0 or c is None else SMALL for j, c in enumerate(row)) if hidden else row
+                for row, hidden in zip(rows, few, strict=True)
+            )
+        return replace(self, rows=rows)
 
     def csv(self) -> bytes:
         shown = self.disclosed()

@@ -61,6 +61,14 @@ class Offences:
         sql = f"SELECT {COLUMNS} FROM offences WHERE nominal_id = ? ORDER BY offence_on"
         return [_offence(*r) for r in self.ws.db.execute(sql, [nominal_id])]
 
+    def by_person(self, upto: dt.date = dt.date.max) -> dict[int, list[Offence]]:
+        """Everyone's offences up to a day, oldest first, from one read of the table."""
+        found: dict[int, list[Offence]] = {}
+        sql = f"SELECT nominal_id, {COLUMNS} FROM offences WHERE offence_on <= ? ORDER BY offence_on"
+        for nid, *fields in self.ws.db.execute(sql, [upto.isoformat()]):
+            found.setdefault(nid, []).append(_offence(*fields))
+        return found
+
     def score(self, nominal_id: int, day: dt.date) -> RfgScore:
         return score_as_at(self.definition(), self.of(nominal_id), day)
 
@@ -75,8 +83,4 @@ class Offences:
     def scores(self, day: dt.date) -> dict[int, RfgScore]:
         """Everyone with an offence, scored as at ``day`` (one read of the table)."""
         definition = self.definition()
-        by_person: dict[int, list[Offence]] = {}
-        sql = f"SELECT nominal_id, {COLUMNS} FROM offences WHERE offence_on <= ?"
-        for nid, *fields in self.ws.db.execute(sql, [day.isoformat()]):
-            by_person.setdefault(nid, []).append(_offence(*fields))
-        return {nid: score_as_at(definition, found, day) for nid, found in by_person.items()}
+        return {nid: score_as_at(definition, found, day) for nid, found in self.by_person(day).items()}

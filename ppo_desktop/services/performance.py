@@ -12,6 +12,7 @@ from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Documents
+from ppo_desktop.services.offences import Offences
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
 
@@ -30,7 +31,7 @@ class Performance:
         ]
 
     def facts(self) -> Facts:
-        years = CohortYears(self.ws)
+        years, offences = CohortYears(self.ws), Offences(self.ws)
         return Facts(
             nominals={r["id"]: rows.nominal(r) for r in self.ws.db.query("SELECT * FROM nominals")},
             memberships=[
@@ -50,6 +51,8 @@ class Performance:
             profile=self.ws.profile(),
             reason_labels=Documents(self.ws).reason_labels(),
             sentences=Cases(self.ws).latest_sentences(),
+            offences=offences.by_person(),
+            scores=offences.definition(),
         )
 
     def report(self, filters: Filters | None = None) -> Report:

@@ -39,7 +39,7 @@ TABS = (
     ("Re-offending", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
     ("Score trend", ("score-trend",), "score-trend"),
     ("Capacity", ("capacity", "capacity-groups", "throughput", "removals"), "capacity"),
-    ("Outcomes", ("outcomes",), None),
+    ("Outcomes", ("outcomes", "iom-progress"), None),
     ("Equality", ("equality-gender", "equality-ethnicity"), None),
 )
 
@@ -152,7 +152,10 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         if made is None:
             return
         self.report = made.value
-        self.status.setText(f"{self.report.filters.describe()}. Counts of 1–4 print and export as <5.")
+        self.status.setText(
+            f"{self.report.filters.describe()}. In the equality and IOM score tables, counts of 1–4 (and "
+            "the figures of so few people) print and export as <5."
+        )
         charts = {c.key: c for c in self.report.charts}
         self.tables.clear()
         self._fill_years()

@@ -221,11 +221,14 @@ class ScoreSheets:
         return next((s for s in self.history(nominal_id) if not s.final), None)
 
     def previous_final(self, sheet: ScoreSheet) -> ScoreSheet | None:
-        """The final sheet before ``sheet`` (what the widget shows beside each line)."""
+        """The final sheet before ``sheet`` on the same matrix (what the widget shows beside each line):
+        a total on another matrix — ASSET before AssetPlus, a P&D sheet before a move to C&C — is not
+        a previous score of this one (it showed as "previous 19 (-19)")."""
         finals = [
             s
             for s in self.history(sheet.nominal_id)
             if s.final
+            and s.matrix_id == sheet.matrix_id
             and s.id != sheet.id
             and (not sheet.final or (s.scored_on, s.id) < (sheet.scored_on, sheet.id))
         ]

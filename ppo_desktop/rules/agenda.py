@@ -66,12 +66,14 @@ class Proposal:
 
 @dataclass(frozen=True)
 class AssetReading:
-    """A P&D young person's latest final ASSET sheet, read by the P&D matrix's own criteria."""
+    """A P&D young person's latest final sheet (ASSET, or AssetPlus ratings), read by the P&D matrix's
+    own criteria."""
 
     total: float
     scored_on: dt.date
     below_threshold: bool | None  # the matrix's de-selection prompt: ASSET below 21, no RoSH
     rising: bool = False  # higher than the sheet before
+    said: str = ""  # what the prompt read on the sheet ("ASSET score 20 (needs < 21); …")
 
 
 def propose(
@@ -291,8 +293,8 @@ def _person(
         if reading.below_threshold:
             yield (
                 "asset-fell",
-                f"ASSET {reading.total:g} on {reading.scored_on:%d %b %Y}: below 21 and no risk of serious "
-                "harm flagged, so de-selection is prompted (000 §6.1).",
+                f"P&D sheet of {reading.scored_on:%d %b %Y}: {reading.said or 'below the threshold'}; "
+                "de-selection is prompted (000 §6.1).",
             )
         age = r.nominal.age_on(day)
         eighteen = r.nominal.dob + relativedelta(years=18) if r.nominal.dob else None
@@ -301,7 +303,7 @@ def _person(
             when = "now 18 (P&D is for under-18s)" if age >= 18 else f"18 on {eighteen:%d %b %Y}"
             if reading.rising or age >= 18:
                 rising = (
-                    ", offending escalating (ASSET rising to " + f"{reading.total:g})"
+                    f", offending escalating (the P&D sheet's total up to {reading.total:g})"
                     if reading.rising
                     else ""
                 )

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
@@ -171,11 +171,33 @@ class SchemeProfile:
         )
 
 
-def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
+def _read(path: Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A profile's table; one ``based_on`` another (in the same folder) is that one with its own
+    keys over it — tables merged key by key, everything else replaced whole."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path.name}: is not valid TOML ({exc})") from exc
+    except OSError as exc:
+        raise ProfileError(f"{path.name}: cannot be read ({exc.strerror})") from exc
+    base = raw.pop("based_on", None)
+    if base is None:
+        return raw
+    if not isinstance(base, str) or base in seen or base == path.stem:
+        raise ProfileError(f"{path.name}: based_on: {base!r} is not another profile's id")
+    return _over(_read(path.with_name(f"{base}.toml"), (*seen, path.stem)), raw)
+
+
+def _over(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in own.items():
+        both = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = _over(base[key], value) if both else value
+    return merged
+
+
+def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
+    raw = _read(path)
     f = Fields(raw, path.name, ProfileError)
     matrices = _per_strand(f, "matrices", str)
     if catalogue is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Fact = float | int | bool | str | None
-OPERATORS = ("above", "at_least", "below", "at_most", "equals")
+OPERATORS = ("above", "at_least", "below", "at_most", "equals", "one_of")
 
 
 class CriteriaError(ValueError):
@@ -22,7 +22,7 @@ class CriteriaError(ValueError):
 class Condition:
     fact: str
     op: str
-    value: Fact
+    value: Fact | tuple[Fact, ...]  # a tuple for one_of (a rating among several: "high" or "very high")
     label: str
     # A fact counted over a window ("domestic incidents in 12 months") lapses that long after it was
     # recorded: it is then not known until recorded again
@@ -35,6 +35,9 @@ class Condition:
         if self.op == "equals":
             ok = got == self.value
             return ok, f"{self.label}: {_show(got)}"
+        if self.op == "one_of":
+            assert isinstance(self.value, tuple)
+            return got in self.value, f"{self.label}: {_show(got)}"
         if isinstance(got, bool | str) or not isinstance(self.value, int | float):
             return None, f"{self.label}: {_show(got)} is not a number"
         ok = {
@@ -119,7 +122,12 @@ def _condition(raw: Any, where: str) -> Condition:
     if len(ops) != 1:
         raise CriteriaError(f"{where}: needs exactly one of {', '.join(OPERATORS)}")
     value = raw[ops[0]]
-    if ops[0] != "equals" and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if ops[0] == "one_of":
+        listed = isinstance(value, list) and all(isinstance(v, str | int | float) for v in value)
+        if not listed or not value:
+            raise CriteriaError(f"{where}.one_of: must be a list of the values that meet it")
+        value = tuple(value)
+    elif ops[0] != "equals" and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise CriteriaError(f"{where}.{ops[0]}: must be a number")
     lapses = raw.get("lapses_months")
     if lapses is not None and (isinstance(lapses, bool) or not isinstance(lapses, int) or lapses < 1):

@@ -155,7 +155,8 @@ class Pools:
 
     def asset_readings(self) -> dict[int, AssetReading]:
         """Each P&D member's latest final sheet on the P&D matrix, read by the matrix now in force:
-        its de-selection prompt (ASSET below 21, no RoSH) and whether the score is rising."""
+        its de-selection prompt (ASSET below 21 and no RoSH; on AssetPlus, neither rating high) and
+        whether the sheet's total is rising."""
         matrix = self.ws.profile().matrices[Strand.PREVENT_DETER]
         criteria = self.catalogue.get(matrix, on=self.ws.today()).criteria
         prompt = next((c for c in criteria if c.key == "deselect_prompt"), None)
@@ -170,9 +171,10 @@ class Pools:
         out = {}
         for nid, theirs in sheets.items():
             last = theirs[-1]
-            below = evaluate_all((prompt,), self._facts_of(last))[0].met if prompt else None
+            result = evaluate_all((prompt,), self._facts_of(last))[0] if prompt else None
             rising = len(theirs) > 1 and last.total > theirs[-2].total
-            out[nid] = AssetReading(last.total, last.scored_on, below, rising)
+            said = "; ".join(result.reasons) if result else ""
+            out[nid] = AssetReading(last.total, last.scored_on, result.met if result else None, rising, said)
         return out
 
     def _facts_of(self, sheet: ScoreSheet) -> Mapping[str, Fact]:

@@ -23,6 +23,7 @@ PINNED = {
     ("pd-asset-2008", "1.0"): "cf16855fb05f",
     ("pd-asset-2008", "1.1"): "8ae9d8ec07cc",
     ("staffordshire-2005-pd", "1.0"): "0aab85e93c2b",
+    ("pd-assetplus-2017", "1.0"): "0e121166d960",
 }
 
 

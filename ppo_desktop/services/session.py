@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from db import errors as db_errors
+from db import file_privacy
 from db.device import DeviceSecrets, system_device_secrets
 from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
@@ -193,11 +194,34 @@ def open_granted(
                 at=ws.now(),
                 justification="recovery key" if user is RECOVERY_USER else "passphrase",
             )
+            _keep_private(ws)
         PersonHistory(ws).derive_pending()
         return ws
     except BaseException:
         vault.close()
         raise
+
+
+def _keep_private(ws: Workspace) -> None:
+    """The store's files readable by other accounts (a loose umask, a shared folder on Windows) are
+    made private at unlock, and the audit log says so; one that cannot be (another account owns it)
+    is recorded, and the store still opens — its data is encrypted either way."""
+    paths = ws.vault.paths
+    files = [p for p in (paths.store, paths.keyfile, *(paths.store.with_name(paths.store.name + s)
+                                                       for s in ("-wal", "-shm"))) if p.exists()]  # fmt: skip
+    try:
+        exposed = {p.name: why for p in files if (why := file_privacy.exposure(p))}
+        for name in exposed:
+            file_privacy.make_private(paths.store.with_name(name))
+    except OSError as exc:
+        ws.audit.record(AuditKind.ALTERATION, "store", ws.vault.store_id,
+                        f"The store's files could not be checked or made private: {exc.strerror or exc}",
+                        at=ws.now())  # fmt: skip
+        return
+    if exposed:
+        said = "; ".join(f"{name} was {why}" for name, why in sorted(exposed.items()))
+        ws.audit.record(AuditKind.ALTERATION, "store", ws.vault.store_id,
+                        f"Store files made private at unlock: {said}", at=ws.now())  # fmt: skip
 
 
 def _check_user_id(user_id: str) -> None:

@@ -16,7 +16,7 @@ from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store, unlock
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import NotSaved, ServiceError, Workspace
-from tests.ppo_desktop.test_two_laptops import PACK, planned_meeting, send
+from tests.ppo_desktop.exchange.test_two_laptops import PACK, planned_meeting, send
 
 pytestmark = [pytest.mark.slow, pytest.mark.dateless]  # processes killed: not in --fast; no dates
 

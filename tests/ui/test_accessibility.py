@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from db.device import DeviceSecrets
 from ppo_desktop.keyring_policy import no_device
-from tests.ui.test_meeting_e2e import planned_meeting
+from tests.ui.meeting.test_meeting_e2e import planned_meeting
 from ui.context import AppContext
 from ui.create_dialog import CreateStoreDialog
 from ui.main_window import NAV, MainWindow

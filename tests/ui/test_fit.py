@@ -41,7 +41,7 @@ def test_the_chair_console_fits_with_a_score_sheet_open(qtbot: QtBot, ctx: AppCo
     """The console grew past the screen when a sheet opened (1,504 px on a 1,366 screen), cutting off
     the decisions and the action form."""
     from ppo_desktop.domain import Strand
-    from tests.ui.test_meeting_e2e import planned_meeting
+    from tests.ui.meeting.test_meeting_e2e import planned_meeting
     from ui.meeting.console import ChairConsole
 
     meeting = planned_meeting(ctx)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import Strand
 from tests.ui.conftest import show_active
-from tests.ui.test_meeting_e2e import planned_meeting
+from tests.ui.meeting.test_meeting_e2e import planned_meeting
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 

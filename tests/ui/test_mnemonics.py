@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.keyring_policy import no_device
-from tests.ui.test_meeting_e2e import planned_meeting
+from tests.ui.meeting.test_meeting_e2e import planned_meeting
 from ui.action_dialog import ActionDialog
 from ui.context import AppContext
 from ui.create_dialog import CreateStoreDialog

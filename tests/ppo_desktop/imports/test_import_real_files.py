@@ -16,7 +16,7 @@ from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ppo_desktop.services.imports import Imports
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
-REAL = Path(__file__).parent.parent / "fixtures" / "imports" / "real"
+REAL = Path(__file__).parents[2] / "fixtures" / "imports" / "real"
 EXPECTED = tomllib.loads((REAL / "expected.toml").read_text(encoding="utf-8"))
 
 

@@ -19,7 +19,7 @@ from ppo_desktop.rules.history import Event, EventKind, Stage, derive
 from ppo_desktop.services.performance import Performance
 from ppo_desktop.services.pools import Pools
 from ppo_desktop.services.workspace import ServiceError
-from tests.ppo_desktop.test_lifecycle import START, Panel, kinds
+from tests.ppo_desktop.rules.test_lifecycle import START, Panel, kinds
 
 
 @pytest.fixture

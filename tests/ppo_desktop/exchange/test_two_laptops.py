@@ -226,7 +226,7 @@ def test_a_person_erased_on_one_laptop_is_put_to_review_on_the_other_not_half_er
     import datetime as dt
 
     from ppo_desktop.services.retention import Retention
-    from tests.ppo_desktop.test_retention import _former
+    from tests.ppo_desktop.services.test_retention import _former
 
     person = _former(ws, "Gobbledygook-Erasetest", dt.date(2019, 3, 1))
     merge(laptop, send_people(ws, [person]))

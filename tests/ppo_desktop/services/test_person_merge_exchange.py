@@ -10,7 +10,7 @@ from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.person_merge import PersonMerge
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import Workspace
-from tests.ppo_desktop.test_two_laptops import PACK, merge, send
+from tests.ppo_desktop.exchange.test_two_laptops import PACK, merge, send
 
 
 def test_a_merge_reaches_the_other_laptop(demo: Workspace, laptop: Workspace) -> None:

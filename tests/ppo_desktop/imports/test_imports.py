@@ -25,7 +25,7 @@ from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
 
 def _state(ws: Workspace) -> tuple[int, int, int]:

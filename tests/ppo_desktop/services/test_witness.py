@@ -23,7 +23,7 @@ from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer.pack import PackError
 from tests.ppo_desktop.documents.test_minutes_record import text_of
-from tests.ppo_desktop.test_two_laptops import PACK, merge, planned_meeting, send
+from tests.ppo_desktop.exchange.test_two_laptops import PACK, merge, planned_meeting, send
 
 
 def _open(store: Path) -> Workspace:

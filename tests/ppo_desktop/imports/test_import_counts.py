@@ -18,7 +18,7 @@ from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.workspace import ServiceError, Workspace
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind, RemovalReason, Strand
 from tests.ui.conftest import show_active
-from tests.ui.test_meeting_e2e import pick_people, planned_meeting
+from tests.ui.meeting.test_meeting_e2e import pick_people, planned_meeting
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 from ui.meeting.decision_dialog import DecisionDialog

@@ -16,7 +16,7 @@ from tests.ui.conftest import CancellingRunner, show_active
 from ui.context import AppContext
 from ui.imports.import_dialog import ImportDialog
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
 
 def _count(ctx: AppContext, table: str) -> int:

@@ -27,7 +27,7 @@ from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer.sync import REFERENCES, TABLES
-from tests.ppo_desktop.test_two_laptops import PACK
+from tests.ppo_desktop.exchange.test_two_laptops import PACK
 
 EDITS = ("quorum", "notes", "minutes", "address", "arrest", "status", "action", "attendee", "remove-item",
          "decide", "undo")  # fmt: skip

@@ -17,7 +17,7 @@ from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.room import Room
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from tests.ppo_desktop.documents.test_minutes_record import text_of
-from tests.ppo_desktop.test_two_laptops import merge, send
+from tests.ppo_desktop.exchange.test_two_laptops import merge, send
 
 PEOPLE = (("DS Example", "Police"), ("Ms Sample", "Probation"), ("Mr Mock", "Council"), ("Dr Late", "Health"))
 

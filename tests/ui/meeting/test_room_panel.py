@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import show_active
-from tests.ui.test_meeting_e2e import pick_people, planned_meeting
+from tests.ui.meeting.test_meeting_e2e import pick_people, planned_meeting
 from ui.context import AppContext
 from ui.meeting.console import ChairConsole
 

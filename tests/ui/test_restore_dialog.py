@@ -16,6 +16,7 @@ from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.session import unlock
+from tests.conftest import DEMO_DAY
 from ui.create_dialog import CreateStoreDialog
 from ui.restore_dialog import RestoreDialog
 from ui.tasks import SyncRunner
@@ -98,3 +99,26 @@ def test_a_new_laptop_restores_instead_of_creating(qtbot: QtBot, bundle: Path, t
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.restored == tmp_path / "panel.ppo" and dialog.workspace is None  # nothing created
     assert dialog.result() == CreateStoreDialog.DialogCode.Rejected  # (the restored store is unlocked next)
+
+
+def test_the_restore_runs_on_a_worker_and_the_dialog_waits_for_it(
+    qtbot: QtBot, bundle: Path, tmp_path: Path
+) -> None:
+    """With the app's real runner (a thread pool), not the tests' inline one: the restore's own
+    connection opens and closes on the worker, and the dialog stays busy until it is back."""
+    from ui.tasks import TaskRunner
+
+    restore = RestoreDialog(tmp_path, DeviceSecrets(None), TaskRunner(), today=DEMO_DAY)
+    qtbot.addWidget(restore)
+    restore.show()
+    _fill(restore, bundle, tmp_path, "restored", DEMO_PASSPHRASE)
+    restore.attempt()
+    assert not restore.restore_button.isEnabled() and restore.busy.isVisible()  # the click came back at once
+    qtbot.waitUntil(lambda: restore.restored is not None, timeout=60_000)
+    assert restore.restored == tmp_path / "restored.ppo" and not restore.isVisible()
+    again = unlock(restore.restored, DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    try:
+        assert again.audit.verify().ok
+        assert any("Restored from" in e.summary for e in again.audit.search(limit=5))
+    finally:
+        again.close()

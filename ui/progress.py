@@ -43,10 +43,6 @@ class Waiting(QObject):
         self._stop.set()
         self.dialog.setLabelText("Stopping… (nothing will be changed)")
 
-    @property
-    def cancelled(self) -> bool:
-        return self._stop.is_set()
-
     def _show(self, stage: str, done: int, total: int) -> None:
         if self._stop.is_set():
             return

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.keyring_policy import DeviceSource, resolve
-from ppo_desktop.paths import store_exists, store_file
+from ppo_desktop.paths import store_file
 from ui.context import attempt
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
@@ -119,9 +119,6 @@ class RestoreDialog(QDialog):
             return
         if not name or Path(name).name != name:
             self.error.setText("Enter a name for the new store (no folder in it).")
-            return
-        if store_exists(self.target()):
-            self.error.setText(f"There is already a store at {self.target()}: choose another name.")
             return
         if not self.secret.text():
             asked = "recovery key" if self.recovery.isChecked() else "passphrase"

@@ -64,9 +64,6 @@ class SessionStatus:
     def today(self) -> dt.date:
         return self._ws.today()
 
-    def now(self) -> dt.datetime:
-        return self._ws.now()
-
     def profile(self) -> SchemeProfile:
         return self._ws.profile()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +18,31 @@ from ui.context import AppContext
 from ui.tasks import SyncRunner, TaskRunner
 
 
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    """The app's own theme, as the app runs (palette, style sheet, type sizes), put back afterwards so
-    the next test sees the application as it found it."""
+@contextlib.contextmanager
+def app_theme(qapp: QApplication, text: float = 1.0, floor: float = 0.0) -> Iterator[QApplication]:
+    """The app's own theme, as the app runs (palette, style sheet, type sizes), at the person's text
+    size times ``text`` (from at least ``floor`` points), put back afterwards so the next test sees the
+    application as it found it."""
     from ui import theme
 
     font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
+    if text != 1.0:
+        scaled = QFont(font)
+        scaled.setPointSizeF(text * max(font.pointSizeF(), floor))
+        qapp.setFont(scaled)
     theme.apply(qapp)
-    yield qapp
-    qapp.setFont(font)
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
+    try:
+        yield qapp
+    finally:
+        qapp.setFont(font)
+        qapp.setStyleSheet(sheet)
+        qapp.setPalette(palette)
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    with app_theme(qapp) as app:
+        yield app
 
 
 class StoreContext(AppContext):

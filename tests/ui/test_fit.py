@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QListWidget, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conftest import app_theme
 from ui.context import AppContext
 from ui.main_window import NAV, MainWindow
 
@@ -84,18 +84,9 @@ def cut_text(root: QWidget) -> list[str]:
 @pytest.fixture
 def text_at_200(qapp: QApplication) -> Iterator[None]:
     """The person's text size doubled, as the OS would give it at start-up (WCAG 1.4.4), then the
-    app's theme, which takes its type sizes from it."""
-    from ui import theme
-
-    font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
-    bigger = QFont(font)
-    bigger.setPointSizeF(2 * max(font.pointSizeF(), 10))  # 200 % of the theme's own floor at least
-    qapp.setFont(bigger)
-    theme.apply(qapp)
-    yield
-    qapp.setFont(font)
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
+    app's theme, which takes its type sizes from it (200 % of the theme's own 10 pt floor at least)."""
+    with app_theme(qapp, text=2, floor=10):
+        yield
 
 
 def test_at_200_percent_text_every_screen_fits_a_1080p_screen_and_nothing_is_cut(

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import Strand
 from ppo_desktop.services.cases import NominalDraft
-from tests.ui.conftest import show_active
+from tests.ui.conftest import app_theme, show_active
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.scoring.widget import ScoringWidget, apply_projector_theme
@@ -255,17 +255,10 @@ def test_every_caption_of_a_pd_sheet_reads_whole_in_the_chair_console(
     """The lifestyle answers' captions were wrapped beside their drop-downs and the form gave each row
     the drop-down's height: at 200 % text (and without the theme at any size) 'Family / relationship
     problems' lost its first and last lines."""
-    from PySide6.QtGui import QFont
 
-    from ui import theme
     from ui.meeting.console import ChairConsole
 
-    font, sheet, palette = QFont(qapp.font()), qapp.styleSheet(), qapp.palette()
-    scaled = QFont(font)
-    scaled.setPointSizeF(font.pointSizeF() * text)
-    qapp.setFont(scaled)
-    theme.apply(qapp)  # as the app runs: its theme, from the person's text size
-    try:
+    with app_theme(qapp, text=text):  # as the app runs: its theme, from the person's text size
         meeting = next(m for m in ctx.meetings.all() if m.state.value == "planned")
         person = next(r.nominal for r in ctx.cases.cohort(include_former=False)
                       if r.membership and r.membership.strand.value == "P&D")  # fmt: skip
@@ -279,7 +272,3 @@ def test_every_caption_of_a_pd_sheet_reads_whole_in_the_chair_console(
         console.scoring.score_now()
         assert "Family / relationship problems" in [b.text() for b in console.scoring.findChildren(QLabel)]
         qtbot.waitUntil(lambda: _cut_captions(console.scoring) == [], timeout=3000)  # once laid out
-    finally:
-        qapp.setFont(font)
-        qapp.setStyleSheet(sheet)
-        qapp.setPalette(palette)

@@ -111,16 +111,19 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
                     "scheme_since": added.isoformat(),
                 }
             )
+            # 1 in 20 nominated again the day after the selection: still open (as the history derives it)
+            nominated = added if rng.random() < 0.95 else min(TODAY, added + dt.timedelta(days=1))
             nominations.append(
                 {
                     "nominal_id": i,
                     "agency": "Police",
                     "nominator": "PC Synthetic",
-                    "nominated_on": added.isoformat(),
+                    "nominated_on": nominated.isoformat(),
                     "basis": "prolific",
                     "strand": strand.value,
                     "reason": "Synthetic",
-                    "state": "selected" if rng.random() < 0.95 else "open",
+                    "state": "selected" if nominated == added else "open",
+                    "event_key": f"0-{i}",
                 }
             )
             for _ in range(3):
@@ -141,8 +144,8 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
                 )
         db.table("memberships").insert_all(memberships, batch_size=2000)
         db.table("person_events").insert_all(
-            _events(memberships), batch_size=2000
-        )  # what memberships derive from
+            [*_events(memberships), *_nominated(nominations)], batch_size=2000
+        )  # what memberships and nominations derive from
         db.table("nominations").insert_all(nominations, batch_size=2000)
         db.table("actions").insert_all(actions, batch_size=2000)
         sheets = []
@@ -239,6 +242,18 @@ def build(path: Path, size: Size, seed: int = 7) -> None:
             )
             remaining -= n
     ws.close()
+
+
+def _nominated(nominations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each synthetic nomination as the event it derives from (recorded before that day's selection)."""
+    return [
+        {"nominal_id": r["nominal_id"], "recorded_by": "benchmark", "decision_id": None,
+         "key": r["event_key"], "kind": "nominated", "occurred_on": r["nominated_on"],
+         "recorded_at": f"{r['nominated_on']}T08:00:00", "strand": r["strand"], "basis": r["basis"],
+         "status": None,
+         "details": json.dumps({k: r[k] for k in ("agency", "nominator", "reason")}, sort_keys=True)}
+        for r in nominations
+    ]  # fmt: skip
 
 
 def _events(memberships: list[dict[str, Any]]) -> list[dict[str, Any]]:

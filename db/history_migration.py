@@ -115,3 +115,43 @@ def _removal(s: dict[str, Any]) -> dict[str, Any]:
         "note": s["removal_note"] or "",
         "outcomes": json.loads(s["removal_outcomes"] or "[]"),
     }
+
+
+def events_from_records(db: Database) -> None:
+    """Schema step 23: nominations, sentences and case facts become events in the person's history
+    (each row is told which event it now comes from, so it keeps its id when derived again)."""
+    rows: list[dict[str, Any]] = []
+    marks: list[tuple[str, str, int]] = []
+
+    def add(table: str, row_id: int | None, nid: int, kind: str, on: str, values: dict[str, Any]) -> None:
+        key = f"0-0-{uuid.uuid4().hex[:12]}"  # before a selection turned from the old records that day
+        details = {k: v for k, v in values.items() if v not in (None, "", 0, False)}
+        rows.append({
+            "nominal_id": nid, "key": key, "kind": kind, "occurred_on": on,
+            "recorded_at": f"{on}T00:00:00", "recorded_by": MIGRATED,
+            "strand": details.pop("strand", None), "basis": details.pop("basis", None),
+            "status": None, "decision_id": None, "details": json.dumps(details, sort_keys=True),
+        })  # fmt: skip
+        if row_id is not None:
+            marks.append((table, key, row_id))
+
+    for r in db.query("SELECT * FROM nominations ORDER BY id"):
+        add("nominations", r["id"], r["nominal_id"], "nominated", r["nominated_on"],
+            {k: r[k] for k in ("strand", "basis", "agency", "nominator", "reason")}
+            | {"state": r["state"] if r["state"] != "open" else None})  # fmt: skip
+    for r in db.query("SELECT * FROM sentences ORDER BY id"):
+        add("sentences", r["id"], r["nominal_id"], "sentenced", r["starts_on"], {
+            "years": r["length_years"], "months": r["length_months"], "days": r["length_days"],
+            "ends_on": r["ends_on"], "no_fixed_term": bool(r["no_fixed_term"]), "release_on": r["release_on"],
+            "secure_hospital": bool(r["secure_hospital"]), "recorded_on": r["recorded_on"], "note": r["note"],
+        })  # fmt: skip
+    for r in db.query("SELECT * FROM case_facts ORDER BY nominal_id, fact"):
+        value = json.loads(r["value"])
+        add("case_facts", None, r["nominal_id"], "fact", r["recorded_on"], {"fact": r["fact"]})
+        rows[-1]["details"] = json.dumps(
+            {"fact": r["fact"], "value": value, "recorded_by": r["recorded_by"]}, sort_keys=True
+        )  # a fact's value may be no or 0, and still be known
+    if rows:
+        db.table("person_events").insert_all(rows)
+    for table, key, row_id in marks:
+        db.execute(f"UPDATE {table} SET event_key = ? WHERE id = ?", [key, row_id])

@@ -603,3 +603,29 @@ def latest_version() -> int:
 
 def schema_version(db: Database) -> int:
     return len(migrations.applied(db))
+
+
+@migrations()
+def m0023_records_in_history(db: Database) -> None:
+    """Nominations, custodial sentences and the facts the inclusion criteria read become events in
+    the person's history (issue 22): ``nominations``, ``sentences`` and ``case_facts`` are derived
+    from the events from now on (by the projection alone), and no longer travel between laptops:
+    the events do — case facts travel for the first time."""
+    db.executescript(
+        """
+        ALTER TABLE nominations ADD COLUMN event_key TEXT;
+        ALTER TABLE sentences ADD COLUMN event_key TEXT;
+        CREATE INDEX nominations_open ON nominations(state, strand);
+        """
+    )
+    from db.history_migration import events_from_records
+
+    events_from_records(db)
+    for table in ("nominations", "sentences"):
+        for verb in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS sync_{verb}_{table}")
+        db.execute("DELETE FROM sync_fields WHERE tbl = ?", [table])
+        db.execute("DELETE FROM sync_shared WHERE tbl = ?", [table])
+        db.execute("DELETE FROM transfer_origins WHERE entity = ?", [table])
+    if db.execute("SELECT 1 FROM nominals LIMIT 1").fetchone():
+        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('history.derive', '1')")

@@ -19,7 +19,6 @@ from ppo_desktop.domain import (
     Basis,
     DecisionKind,
     Nominal,
-    NominationState,
     Pathway,
     RemovalOutcome,
     RemovalReason,
@@ -239,8 +238,6 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         at(added)
         if status not in (Status.OFFENDING_CJS, Status.CUSTODY):
             memberships.set_status(membership.id, status)
-        nom_id = ws.db.execute("SELECT id FROM nominations WHERE nominal_id = ?", [nominal.id]).fetchone()[0]
-        noms.set_state(nom_id, NominationState.SELECTED, justification="Demo panel")
         for _ in range(rng.randint(0, 3)):
             due = added + dt.timedelta(days=rng.randint(14, 400))
             action = acts.add(

@@ -56,6 +56,10 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
         window.show_screen("Cohort")
         window.open_case(subject.nominal.id)
         written.append(_save(window, out / "20-case.png"))
+        tabs = window.case_view.tabs
+        tabs.setCurrentIndex(next(i for i in range(tabs.count()) if "Ti&meline" in tabs.tabText(i)))
+        written.append(_save(window, out / "20-case-timeline.png"))
+        tabs.setCurrentIndex(0)
         written += _scoring_shots(window, out)
         written += _meeting_shots(window, out)
         written.append(_reports_shot(window, out))

@@ -16,7 +16,9 @@ deferred, status, review date. A move from P&D ends the P&D membership (an escal
 a move between C&C and R&R keeps the old strand as parallel activity. Amber list (000 §6, 002
 item 3): a removal from the active cohort, held until reconsidered three months before release.
 Arrests and intelligence are facts about the person in any stage: the latest is the latest *date*,
-whatever order they were reported in.
+whatever order they were reported in. So are nominations (settled by the selection that follows
+them, or declined / withdrawn), custodial sentences as given, and the facts the inclusion criteria
+read (the latest recorded value of each stands; a fact recorded with no value is forgotten).
 """
 
 from __future__ import annotations
@@ -31,7 +33,18 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from ppo_desktop.domain import Basis, Membership, RemovalOutcome, RemovalReason, Status, Strand
+from ppo_desktop.domain import (
+    Basis,
+    CaseFact,
+    Membership,
+    Nomination,
+    NominationState,
+    RemovalOutcome,
+    RemovalReason,
+    Sentence,
+    Status,
+    Strand,
+)
 
 MIGRATED = "(from the records before histories)"  # who recorded the events schema step 15 made
 REVIEWING = "retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)"
@@ -69,6 +82,10 @@ class EventKind(StrEnum):
     ARRESTED = "arrested"
     INTELLIGENCE = "intelligence"
     WITHDRAWN = "withdrawn"  # an earlier event recorded in error
+    NOMINATED = "nominated"  # by an agency, for a strand, with who and why (000 §5)
+    NOMINATION_SETTLED = "nomination-settled"  # declined or withdrawn (a selection settles it itself)
+    SENTENCED = "sentenced"  # a custodial sentence as the court gave it (``on``: its start)
+    FACT = "fact"  # a fact an inclusion criterion reads (with no value: forgotten, "not known" again)
 
     @property
     def label(self) -> str:
@@ -95,10 +112,15 @@ LABELS = {
     EventKind.ARRESTED: "Arrested",
     EventKind.INTELLIGENCE: "Intelligence received",
     EventKind.WITHDRAWN: "Withdrawn",
+    EventKind.NOMINATED: "Nominated",
+    EventKind.NOMINATION_SETTLED: "Nomination settled",
+    EventKind.SENTENCED: "Custodial sentence",
+    EventKind.FACT: "Fact recorded",
 }
 
 # The machine, in one place: from each stage, the events that may happen and the stage they lead to.
-ANY = (EventKind.ARRESTED, EventKind.INTELLIGENCE, EventKind.WITHDRAWN, EventKind.DEFERRED)
+ANY = (EventKind.ARRESTED, EventKind.INTELLIGENCE, EventKind.WITHDRAWN, EventKind.DEFERRED,
+       EventKind.NOMINATED, EventKind.NOMINATION_SETTLED, EventKind.SENTENCED, EventKind.FACT)  # fmt: skip
 TRANSITIONS: dict[Stage, dict[EventKind, Stage]] = {
     Stage.OFF: {EventKind.SELECTED: Stage.ON, EventKind.RELEASED: Stage.OFF},
     Stage.ON: {
@@ -136,6 +158,38 @@ WHY_NOT = {
     ),
     (Stage.AMBER, EventKind.AMBER): "is already on the amber list",
 }
+
+
+WHOLE = ("years", "months", "days")  # a sentence's length as given
+TEXT = ("agency", "nominator", "reason", "note", "authority", "fact", "nomination", "withdraws",
+        "recorded_by", "state")  # fmt: skip
+
+
+def unreadable(details: object) -> str:
+    """Why an event's details cannot be read ('' when they can): every date a date, every length a
+    whole number, every word a string, outcomes a list of known ones, a fact's value plain. Checked
+    at the door for a pack, and again as the history is walked (such an event is set aside)."""
+    if not isinstance(details, Mapping):
+        return "its details are not a record"
+    for name, value in details.items():
+        if name.endswith("_on") and value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                return f"its {name} is not a date"
+        elif name in WHOLE and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            return f"its {name} is not a whole number"
+        elif name in TEXT and not isinstance(value, str):
+            return f"its {name} is not text"
+        elif name == "state" and value not in {s.value for s in NominationState}:
+            return "its state is not one this store knows"
+        elif name == "outcomes" and not (
+            isinstance(value, list) and all(v in {o.value for o in RemovalOutcome} for v in value)
+        ):
+            return "its outcomes are not ones this store knows"
+        elif name == "value" and not isinstance(value, bool | int | str):
+            return "its value is not a plain value"
+    return ""
 
 
 class Refused(ValueError):
@@ -222,6 +276,9 @@ class PersonState:
     last_intelligence_on: dt.date | None = None
     amber: AmberHold | None = None
     ignored: tuple[tuple[str, str], ...] = ()  # (event key, why) set aside
+    nominations: tuple[tuple[str, Nomination], ...] = ()  # (the nominating event's key, the nomination)
+    sentences: tuple[tuple[str, Sentence], ...] = ()  # (the event's key, the sentence), oldest first
+    facts: tuple[CaseFact, ...] = ()  # each fact's latest recorded value
 
     @property
     def period(self) -> Period | None:
@@ -307,16 +364,22 @@ def live(events: Iterable[Event]) -> list[Event]:
     """Events in order, withdrawn ones left out, and an event turned from the old records left out
     when the same one, turned on the other laptop, is already here."""
     ordered = sorted(events, key=lambda e: e.order)
-    withdrawn = {e.text("withdraws") for e in ordered if e.kind is EventKind.WITHDRAWN}
-    out, seen = [], set()
-    for e in ordered:
-        if e.key in withdrawn or e.kind is EventKind.WITHDRAWN:
-            continue
+    alias = aliases(ordered)
+    withdraws = (e.text("withdraws") for e in ordered if e.kind is EventKind.WITHDRAWN)
+    gone = {alias.get(k, k) for k in withdraws} | set(alias)
+    return [e for e in ordered if e.key not in gone and e.kind is not EventKind.WITHDRAWN]
+
+
+def aliases(events: Iterable[Event]) -> dict[str, str]:
+    """The key of each event turned from the old records on both laptops that is left out, to the
+    key of the one kept (the first in order): a later event naming either names the one kept."""
+    first: dict[tuple[object, ...], str] = {}
+    out = {}
+    for e in sorted(events, key=lambda e: e.order):
         if e.recorded_by == MIGRATED:
-            if e.same_as in seen:
-                continue
-            seen.add(e.same_as)
-        out.append(e)
+            kept = first.setdefault(e.same_as, e.key)
+            if kept != e.key:
+                out[e.key] = kept
     return out
 
 
@@ -339,10 +402,16 @@ class _Walk:
         self.amber: AmberHold | None = None
         self.amber_membership: dict[str, Any] | None = None
         self.ignored: list[tuple[str, str]] = []
+        self.nominations: dict[str, Nomination] = {}
+        self.sentences: list[tuple[str, Sentence]] = []
+        self.facts: dict[str, CaseFact] = {}
+        self.alias: dict[str, str] = {}
 
     def run(self, events: Iterable[Event]) -> PersonState:
+        events = list(events)
+        self.alias = aliases(events)
         for e in live(events):
-            why = self._why_not(e)
+            why = unreadable(e.details) or self._why_not(e)
             if why:
                 self.ignored.append((e.key, why))
                 continue
@@ -374,11 +443,33 @@ class _Walk:
             return "needs the expected release date for the amber list"
         if e.kind is EventKind.DESELECTED and not e.text("reason"):
             return "needs a coded reason to be de-selected"
+        if e.kind is EventKind.NOMINATED and (e.strand is None or e.basis is None):
+            return "needs the strand and the basis to be nominated"
+        if e.kind is EventKind.NOMINATION_SETTLED:
+            return self._why_not_settled(e)
+        if e.kind is EventKind.FACT and not e.text("fact"):
+            return "needs the name of the fact"
         return ""
+
+    def _why_not_settled(self, e: Event) -> str:
+        nomination = self.nominations.get(self._named(e.text("nomination")))
+        if nomination is None:
+            return "has no such nomination"
+        if e.text("state") not in {s.value for s in NominationState} - {NominationState.SELECTED.value}:
+            return "needs the nomination declined, withdrawn or open again (a selection settles it)"
+        if nomination.state.value == e.text("state"):
+            return f"has that nomination {nomination.state.value} already"
+        return ""
+
+    def _named(self, key: str) -> str:
+        return self.alias.get(key, key)
 
     # -- the events ------------------------------------------------------------------------
     def _selected(self, e: Event) -> None:
         assert e.strand is not None
+        for key, nomination in self.nominations.items():  # the selection settles every open nomination
+            if nomination.state is NominationState.OPEN:
+                self.nominations[key] = replace(nomination, state=NominationState.SELECTED)
         self.periods.append(Period(e.on, None))
         if self.amber_membership is not None:  # reconsidered: re-selected
             self.amber_membership["amber_until"] = e.on
@@ -480,6 +571,38 @@ class _Walk:
     def _withdrawn(self, e: Event) -> None:  # left out by ``live``
         pass
 
+    def _nominated(self, e: Event) -> None:
+        assert e.strand is not None and e.basis is not None
+        self.nominations[e.key] = Nomination(
+            id=0, nominal_id=self.nid, agency=e.text("agency"), nominator=e.text("nominator"),
+            nominated_on=e.on, basis=e.basis, strand=e.strand, reason=e.text("reason"),
+            state=NominationState(e.text("state") or NominationState.OPEN.value),
+        )  # fmt: skip
+
+    def _nomination_settled(self, e: Event) -> None:
+        key = self._named(e.text("nomination"))
+        self.nominations[key] = replace(self.nominations[key], state=NominationState(e.text("state")))
+
+    def _sentenced(self, e: Event) -> None:
+        whole = {name: int(e.details.get(name) or 0) for name in ("years", "months", "days")}
+        recorded = e.date("recorded_on") or _day(e.recorded_at)
+        self.sentences.append((e.key, Sentence(
+            id=0, nominal_id=self.nid, starts_on=e.on, length_years=whole["years"],
+            length_months=whole["months"], length_days=whole["days"], ends_on=e.date("ends_on"),
+            no_fixed_term=bool(e.details.get("no_fixed_term")), release_on=e.date("release_on"),
+            secure_hospital=bool(e.details.get("secure_hospital")), recorded_on=recorded, note=e.text("note"),
+        )))  # fmt: skip
+
+    def _fact(self, e: Event) -> None:
+        fact = e.text("fact")
+        if "value" in e.details:
+            by = (
+                e.text("recorded_by") if e.recorded_by == MIGRATED else e.recorded_by
+            )  # who, before histories
+            self.facts[fact] = CaseFact(self.nid, fact, e.details["value"], e.on, by or e.recorded_by)
+        else:
+            self.facts.pop(fact, None)
+
     # -- bookkeeping -----------------------------------------------------------------------
     def _lead(self) -> dict[str, Any] | None:
         return next((s for s in self.open.values() if s["is_lead"]), None)
@@ -548,6 +671,9 @@ class _Walk:
             last_intelligence_on=self.intel,
             amber=self.amber,
             ignored=tuple(self.ignored),
+            nominations=tuple(self.nominations.items()),
+            sentences=tuple(self.sentences),
+            facts=tuple(sorted(self.facts.values(), key=lambda f: f.fact)),
         )
 
 
@@ -574,12 +700,17 @@ def timeline(
         what = e.kind.label + (f" — {e.strand.value}" if e.strand else "")
         parts = [e.status.label if e.status else ""]
         parts += [f"{k.replace('_', ' ')}: {v}" for k, v in sorted(e.details.items())
-                  if k not in ("withdraws", "outcomes") and v]  # fmt: skip
+                  if k not in ("withdraws", "outcomes", "fact", "value") and v]  # fmt: skip
         if e.details.get("outcomes"):
             parts.append("outcomes: " + ", ".join(map(str, e.details["outcomes"])))
-        if e.kind is EventKind.WITHDRAWN:
-            target = next((t for t in ordered if t.key == e.text("withdraws")), None)
-            parts = [f"withdraws: {target.kind.label} of {target.on:%d %b %Y}" if target else ""]
+        if e.kind is EventKind.FACT:
+            value = _said(e.details["value"]) if "value" in e.details else "not known"
+            parts.append(f"{e.text('fact')}: {value}")
+        named = e.text("withdraws") or e.text("nomination")
+        if named:
+            target = next((t for t in ordered if t.key == named), None)
+            verb = "withdraws" if e.kind is EventKind.WITHDRAWN else f"now {e.text('state')}"
+            parts = [f"{verb}: {target.kind.label} of {target.on:%d %b %Y}" if target else verb]
         standing = (
             f"withdrawn {withdrawn[e.key].on:%d %b %Y}" if e.key in withdrawn
             else "undone with its decision" if e.decision_id in undone
@@ -588,3 +719,11 @@ def timeline(
         )  # fmt: skip
         out.append(TimelineEntry(e, what, "; ".join(p for p in parts if p), standing))
     return out
+
+
+def _said(value: object) -> str:
+    return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+
+
+def _day(stamp: str) -> dt.date | None:
+    return dt.date.fromisoformat(stamp[:10]) if stamp else None

@@ -5,9 +5,8 @@ the rules say) and facts recorded with the day each was recorded."""
 from __future__ import annotations
 
 import datetime as dt
-import json
+from typing import Any
 
-from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import CaseFact, Nominal, Sentence, Status
 from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
@@ -62,32 +61,16 @@ class Custody:
             raise ServiceError(
                 "A sentence is recorded once it has been given (its start is not in the future)."
             )
-        values = {
-            "nominal_id": nominal_id,
-            "starts_on": starts_on.isoformat(),
-            "length_years": years,
-            "length_months": months,
-            "length_days": days,
-            "ends_on": rows.iso(ends_on),
-            "no_fixed_term": int(no_fixed_term),
-            "release_on": rows.iso(release_on),
-            "secure_hospital": int(secure_hospital),
-            "recorded_on": self.ws.today().isoformat(),
-            "note": note,
-        }
         people = PersonHistory(self.ws)
         state = people.state(nominal_id)
         with self.ws.writing():
-            sentence_id = self.ws.insert("sentences", values)
-            self.ws.audit.record(
-                AuditKind.COLLECTION,
-                "sentence",
-                sentence_id,
-                f"Custodial sentence recorded for {nominal.ref}",
-                at=self.ws.now(),
-                nominal_id=nominal_id,
-                after=values,
-            )
+            people.record(
+                nominal_id, EventKind.SENTENCED, starts_on, years=years, months=months, days=days,
+                ends_on=ends_on, no_fixed_term=no_fixed_term, release_on=release_on,
+                secure_hospital=secure_hospital, recorded_on=self.ws.today(), note=note,
+                summary=f"Custodial sentence recorded for {nominal.ref}",
+            )  # fmt: skip
+            key = people.last_key
             if state.stage is not Stage.OFF:
                 since = state.scheme_since or (state.amber.placed_on if state.amber else starts_on)
                 people.record(
@@ -96,7 +79,10 @@ class Custody:
                     summary="Status now In prison / custody (sentence recorded)",
                 )  # fmt: skip
         changes = Changes.of(Topic.SENTENCES, Topic.MEMBERSHIPS, nominal_id=nominal_id)
-        return changes.made(rows.sentence(self.ws.row("sentences", sentence_id, "sentence")))
+        found = self.ws.db.query(
+            "SELECT * FROM sentences WHERE nominal_id = ? AND event_key = ?", [nominal_id, key]
+        )
+        return changes.made(rows.sentence(next(iter(found))))
 
     def sentences(self, nominal_id: int) -> list[Sentence]:
         return [
@@ -119,36 +105,17 @@ class Custody:
             if kinds[fact] is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ServiceError(f"'{fact}' takes a whole number, 0 or more.")
         nominal = self.nominal(nominal_id)
-        old = self.ws.db.execute(
-            "SELECT value FROM case_facts WHERE nominal_id = ? AND fact = ?", [nominal_id, fact]
-        ).fetchone()
-        before = json.loads(old[0]) if old else None
-        if before == value and old is not None:
+        old = next((f for f in self.facts(nominal_id) if f.fact == fact), None)
+        if old is not None and old.value == value and type(old.value) is type(value):
             return Changes()
-        with self.ws.writing() as db:
-            if value is None:
-                db.execute("DELETE FROM case_facts WHERE nominal_id = ? AND fact = ?", [nominal_id, fact])
-            else:
-                db.table("case_facts").upsert(
-                    {
-                        "nominal_id": nominal_id,
-                        "fact": fact,
-                        "value": json.dumps(value),
-                        "recorded_on": self.ws.today().isoformat(),
-                        "recorded_by": self.ws.user.id,
-                    },
-                    pk=("nominal_id", "fact"),
-                )
-            self.ws.audit.record(
-                AuditKind.ALTERATION if old else AuditKind.COLLECTION,
-                "case_fact",
-                f"{nominal_id}:{fact}",
-                f"Fact '{fact}' recorded for {nominal.ref}",
-                at=self.ws.now(),
-                nominal_id=nominal_id,
-                before={fact: before},
-                after={fact: value},
-            )
+        if old is None and value is None:
+            return Changes()
+        known: dict[str, Any] = {"value": value} if value is not None else {}
+        with self.ws.writing():
+            PersonHistory(self.ws).record(
+                nominal_id, EventKind.FACT, self.ws.today(), fact=fact, **known,
+                summary=f"Fact '{fact}' {'recorded' if value is not None else 'forgotten'} for {nominal.ref}",
+            )  # fmt: skip
         return Changes.of(Topic.CASE_FACTS, nominal_id=nominal_id)
 
     def facts(self, nominal_id: int) -> list[CaseFact]:
@@ -158,4 +125,3 @@ class Custody:
                 "SELECT * FROM case_facts WHERE nominal_id = ? ORDER BY fact", [nominal_id]
             )
         ]
-

@@ -1,8 +1,9 @@
 """Panel decisions and their consequences, undoable until the meeting closes.
 
 A decision is recorded as events in the person's history (one transaction with the decision
-record and its audit entry); undoing it takes its events out of what is derived, and puts the
-person's nominations back as they were (snapshotted into the decision).
+record and its audit entry); undoing it takes its events out of what is derived — the nominations
+a selection settled are open again with it. What else a decision did (an action it raised) is kept
+in the decision's ``undo``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from ppo_desktop.domain import (
     DecisionKind,
     ItemState,
     MeetingState,
-    NominationState,
     Pathway,
     RemovalOutcome,
     RemovalReason,
@@ -96,7 +96,7 @@ class Decisions:
                 f"On this scheme {who} places a person on the {placing.value} list: record who did "
                 "(Authority)."
             )
-        snapshot = self._snapshot(nid)
+        snapshot: dict[str, Any] = {}
         held = state.amber.strand if state.amber else None
         decided_strand = strand or state.lead or held
         decided_basis = basis or state.basis
@@ -242,10 +242,6 @@ class Decisions:
             again = " on reconsideration after the amber list" if state.stage is Stage.AMBER else ""
             record(kind=EventKind.SELECTED, strand=strand, basis=basis, status=chosen,
                    summary=f"Selected onto {strand.value} ({basis.value}){again}")  # fmt: skip
-            for r in self.ws.db.query(
-                "SELECT id FROM nominations WHERE nominal_id = ? AND state = 'open'", [nid]
-            ):
-                self.ws.db.table("nominations").update(r["id"], {"state": NominationState.SELECTED.value})
         elif kind is DecisionKind.DEFER:
             record(kind=EventKind.DEFERRED, summary="Deferred to the next meeting")
         elif kind is DecisionKind.RETAIN:
@@ -277,17 +273,7 @@ class Decisions:
     def people(self) -> PersonHistory:
         return PersonHistory(self.ws)
 
-    def _snapshot(self, nid: int) -> dict[str, Any]:
-        """What a decision changes besides the person's history (their events go with the decision)."""
-        return {
-            "nominations": list(
-                self.ws.db.query("SELECT id, state FROM nominations WHERE nominal_id = ?", [nid])
-            ),
-        }
-
     def _restore(self, nid: int, snapshot: dict[str, Any]) -> None:
-        for r in snapshot.get("nominations", []):
-            self.ws.db.table("nominations").update(r["id"], {"state": r["state"]})
         for action_id in snapshot.get("raised_actions", []):  # kept, closed: it was on the record
             self.ws.db.table("actions").update(action_id, {
                 "state": ActionState.NOT_POSSIBLE.value, "closed_on": self.ws.today().isoformat(),

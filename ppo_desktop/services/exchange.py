@@ -23,7 +23,7 @@ MEETING_PARTS = ("attendance", "attendance_moves", "agenda_items", "meeting_amen
 DERIVED = {"score_sheets": frozenset({"breakdown"})}
 APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments", "person_events"})  # never changed once written
 LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item",
-         "nominations": "Nomination", "sentences": "Sentence", "score_sheets": "Score sheet",
+         "score_sheets": "Score sheet",
          "attendance": "Attendance", "attendance_moves": "Coming or going", "actions": "Action",
          "decisions": "Decision",
          "meeting_amendments": "Amendment", "person_events": "History event"}  # fmt: skip

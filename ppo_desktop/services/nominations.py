@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Nominal, Nomination, NominationState, Strand
+from ppo_desktop.rules.history import EventKind
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases, NominalDraft
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
 
@@ -28,29 +29,16 @@ class Nominations:
     ) -> Made[Nomination]:
         if not agency.strip() or not nominator.strip() or not reason.strip():
             raise ServiceError("A nomination needs the agency, the nominator and the reason.")
-        values = {
-            "nominal_id": nominal_id,
-            "agency": agency,
-            "nominator": nominator,
-            "nominated_on": (on or self.ws.today()).isoformat(),
-            "basis": basis.value,
-            "strand": strand.value,
-            "reason": reason,
-            "state": NominationState.OPEN.value,
-        }
-        with self.ws.writing() as db:
-            db.table("nominations").insert(values)
-            new_id = int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
-            self.ws.audit.record(
-                AuditKind.COLLECTION,
-                "nomination",
-                new_id,
-                f"Nominated for {strand.value} by {agency}",
-                at=self.ws.now(),
-                nominal_id=nominal_id,
-                after=values,
-            )
-        return Changes.of(Topic.NOMINATIONS, nominal_id=nominal_id).made(self.get(new_id))
+        day = on or self.ws.today()
+        people = self.people
+        with self.ws.writing():
+            people.record(
+                nominal_id, EventKind.NOMINATED, day, strand=strand, basis=basis,
+                agency=agency, nominator=nominator, reason=reason,
+                summary=f"Nominated for {strand.value} by {agency}",
+            )  # fmt: skip
+        made = self._by_key(nominal_id, people.last_key)
+        return Changes.of(Topic.NOMINATIONS, nominal_id=nominal_id).made(made)
 
     def nominate_new_person(
         self, draft: NominalDraft, *, agency: str, nominator: str, strand: Strand, basis: Basis, reason: str
@@ -66,21 +54,25 @@ class Nominations:
         return (first | second).made(nominal)
 
     def set_state(self, nomination_id: int, state: NominationState, *, justification: str = "") -> Changes:
-        current = self.get(nomination_id)
-        with self.ws.writing() as db:
-            db.table("nominations").update(nomination_id, {"state": state.value})
-            self.ws.audit.record(
-                AuditKind.ALTERATION,
-                "nomination",
-                nomination_id,
-                f"Nomination {state.value}",
-                at=self.ws.now(),
-                nominal_id=current.nominal_id,
-                before={"state": current.state.value},
-                after={"state": state.value},
-                justification=justification,
-            )
-        return Changes.of(Topic.NOMINATIONS, nominal_id=current.nominal_id)
+        """A nomination declined, withdrawn or open again (a selection settles it by itself)."""
+        current = self.ws.row("nominations", nomination_id, "nomination")
+        nominal_id = int(current["nominal_id"])
+        with self.ws.writing():
+            self.people.record(
+                nominal_id, EventKind.NOMINATION_SETTLED, self.ws.today(), nomination=current["event_key"],
+                state=state.value, summary=f"Nomination {state.value}", justification=justification,
+            )  # fmt: skip
+        return Changes.of(Topic.NOMINATIONS, nominal_id=nominal_id)
+
+    @property
+    def people(self) -> PersonHistory:
+        return PersonHistory(self.ws)
+
+    def _by_key(self, nominal_id: int, key: str) -> Nomination:
+        found = self.ws.db.execute(
+            "SELECT id FROM nominations WHERE nominal_id = ? AND event_key = ?", [nominal_id, key]
+        ).fetchone()
+        return self.get(int(found[0]))
 
     def get(self, nomination_id: int) -> Nomination:
         return rows.nomination(self.ws.row("nominations", nomination_id, "nomination"))

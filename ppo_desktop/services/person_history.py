@@ -1,6 +1,7 @@
 """A person's history: recording events (checked against the machine in ``rules/history.py``) and
-the one projection that writes what is derived from them — strand memberships (``memberships``) — so
-lists, pools and reports read them quickly. Nothing else writes a membership."""
+the one projection that writes what is derived from them — strand memberships, nominations,
+sentences and case facts — so lists, pools and reports read them quickly. Nothing else writes
+those tables."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import Basis, Membership, Status, Strand
+from ppo_desktop.domain import Basis, CaseFact, Membership, Nomination, Sentence, Status, Strand
 from ppo_desktop.rules import history
 from ppo_desktop.rules.history import Event, EventKind, PersonState, Refused
 from ppo_desktop.services import rows
@@ -23,6 +24,7 @@ LIVE = "(e.decision_id IS NULL OR e.decision_id IN (SELECT id FROM decisions WHE
 class PersonHistory:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.last_key = ""  # the key of the last event this recorded
 
     # -- reading ---------------------------------------------------------------------------
     def events(self, nominal_id: int, *, undone: bool = False) -> list[Event]:
@@ -118,6 +120,7 @@ class PersonHistory:
                 justification=justification,
             )
             self.project(nominal_id, state)
+        self.last_key = new.key
         return state
 
     # -- the projection --------------------------------------------------------------------
@@ -141,6 +144,31 @@ class PersonHistory:
         for r in old.values():
             if r["id"] not in kept:
                 db.execute("DELETE FROM memberships WHERE id = ?", [r["id"]])
+        self._write(
+            "nominations", "event_key", nominal_id, {k: _nomination_values(n) for k, n in state.nominations}
+        )
+        self._write(
+            "sentences", "event_key", nominal_id, {k: _sentence_values(v) for k, v in state.sentences}
+        )
+        self._write("case_facts", "fact", nominal_id, {f.fact: _fact_values(f) for f in state.facts})
+
+    def _write(self, table: str, key: str, nominal_id: int, wanted: Mapping[str, dict[str, Any]]) -> None:
+        """``table``'s rows for the person made what ``wanted`` says (by ``key``): a row that is
+        already right is left alone, so it keeps its id."""
+        db = self.ws.db
+        old = {r[key]: r for r in db.query(f"SELECT * FROM {table} WHERE nominal_id = ?", [nominal_id])}
+        for k, values in wanted.items():
+            found = old.pop(k, None)
+            if found is None:
+                db.table(table).insert({"nominal_id": nominal_id, key: k, **values})
+            elif any(found[c] != v for c, v in values.items()):
+                db.execute(
+                    f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} "
+                    f"WHERE nominal_id = ? AND {key} = ?",
+                    [*values.values(), nominal_id, k],
+                )
+        for k in old:
+            db.execute(f"DELETE FROM {table} WHERE nominal_id = ? AND {key} IS ?", [nominal_id, k])
 
     def project_many(self, nominal_ids: Iterable[int]) -> None:
         """These people's memberships derived again from one read of their events (a merge)."""
@@ -198,6 +226,28 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list | set | frozenset):
         return sorted(str(v) for v in value)
     return value
+
+
+def _nomination_values(n: Nomination) -> dict[str, Any]:
+    return {"agency": n.agency, "nominator": n.nominator, "nominated_on": n.nominated_on.isoformat(),
+            "basis": n.basis.value, "strand": n.strand.value, "reason": n.reason,
+            "state": n.state.value}  # fmt: skip
+
+
+def _sentence_values(s: Sentence) -> dict[str, Any]:
+    return {"starts_on": s.starts_on.isoformat(), "length_years": s.length_years,
+            "length_months": s.length_months, "length_days": s.length_days, "ends_on": rows.iso(s.ends_on),
+            "no_fixed_term": int(s.no_fixed_term),
+            "release_on": rows.iso(s.release_on), "secure_hospital": int(s.secure_hospital),
+            "recorded_on": rows.iso(s.recorded_on or s.starts_on), "note": s.note}  # fmt: skip
+
+
+def _fact_values(f: CaseFact) -> dict[str, Any]:
+    return {
+        "value": json.dumps(f.value),
+        "recorded_on": f.recorded_on.isoformat(),
+        "recorded_by": f.recorded_by,
+    }
 
 
 def _membership_values(s: Membership) -> dict[str, Any]:

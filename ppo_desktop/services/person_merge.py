@@ -19,7 +19,9 @@ from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
-LEFT_ALONE = frozenset({"audit", "erasing", "merging", "memberships"})  # memberships: derived again
+# Derived from the history again (the events move): memberships, nominations, sentences, case facts.
+DERIVED = frozenset({"memberships", "nominations", "sentences", "case_facts"})
+LEFT_ALONE = frozenset({"audit", "erasing", "merging"}) | DERIVED
 TOUCHED = frozenset(Topic) - {Topic.AUDIT, Topic.SCORE_DRAFTS, Topic.USERS, Topic.SETTINGS}
 
 
@@ -52,7 +54,8 @@ class PersonMerge:
             moved = self._move(merged_id, kept_id)
             aliases = _aliases(kept, merged)
             db.execute("UPDATE nominals SET aliases = ? WHERE id = ?", [json.dumps(aliases), kept_id])
-            db.execute("DELETE FROM memberships WHERE nominal_id = ?", [merged_id])
+            for table in sorted(DERIVED):
+                db.execute(f"DELETE FROM {table} WHERE nominal_id = ?", [merged_id])
             db.execute("DELETE FROM nominals WHERE id = ?", [merged_id])
             db.execute("DELETE FROM merging")
             merge_id = (

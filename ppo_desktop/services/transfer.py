@@ -39,13 +39,13 @@ from ppo_desktop.transfer.checks import check_payload
 from ppo_desktop.transfer.pack import PackError
 from ppo_desktop.transfer.sync import TABLES, entity
 
-FORMAT = 2
+FORMAT = 3  # 3: nominations, sentences and case facts travel as history events
 MERGED = as_topics({"agenda_items", *TABLES})  # what a merge touches: checked as topics on import
 ERASED_ELSEWHERE = "erased on the other laptop after its retention review"
 NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "ethnicity", "address", "pnc_id",
                    "cro", "area")  # fmt: skip
 PLURAL = {"nominals": "people", "meetings": "meetings", "agenda_items": "agenda items",
-          "person_events": "history events", "nominations": "nominations", "sentences": "sentences",
+          "person_events": "history events",
           "score_sheets": "score sheets",
           "attendance": "attendance records", "attendance_moves": "comings and goings", "actions": "actions",
           "decisions": "decisions",

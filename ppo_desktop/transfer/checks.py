@@ -19,12 +19,11 @@ from ppo_desktop.domain import (
     ItemState,
     MeetingState,
     Move,
-    NominationState,
     Pathway,
     Status,
     Strand,
 )
-from ppo_desktop.rules.history import EventKind
+from ppo_desktop.rules.history import EventKind, unreadable
 from ppo_desktop.scoring import Breakdown, Catalogue, DefinitionError, InputError, score
 from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.pack import PackError
@@ -49,9 +48,6 @@ DOMAINS: dict[tuple[str, str], frozenset[str]] = {
     ("decisions", "kind"): _values(DecisionKind),
     ("decisions", "strand"): _values(Strand),
     ("decisions", "basis"): _values(Basis),
-    ("nominations", "state"): _values(NominationState),
-    ("nominations", "strand"): _values(Strand),
-    ("nominations", "basis"): _values(Basis),
     ("actions", "state"): _values(ActionState),
     ("actions", "pathway"): _values(Pathway),
     ("person_events", "kind"): _values(EventKind),
@@ -75,6 +71,13 @@ def _domain(table: str, values: Mapping[str, Any], where: str) -> None:
                 dt.date.fromisoformat(value)
             except (TypeError, ValueError):
                 raise PackError(f"{where}: its {name} is not a date; refused.") from None
+    if table == "person_events":
+        try:
+            details = json.loads(str(values.get("details") or "{}"))
+        except ValueError:
+            details = None
+        if why := unreadable(details):
+            raise PackError(f"{where}: a history event's details are damaged ({why}); refused.")
 
 
 def check_payload(

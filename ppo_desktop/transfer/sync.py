@@ -26,9 +26,9 @@ Vector = dict[str, int]
 
 # How records are named across stores: ``store:entity:id``, entity the table's name (two older names).
 # In the order they are merged: a record's references are merged before it.
-# A person's strand memberships do not travel: their history does (``person_events``), and each store
-# derives the memberships from it.
-TABLES = ("nominals", "meetings", "agenda_items", "nominations", "sentences", "score_sheets",
+# A person's strand memberships, nominations, sentences and case facts do not travel: their history
+# does (``person_events``), and each store derives them from it.
+TABLES = ("nominals", "meetings", "agenda_items", "score_sheets",
           "attendance", "attendance_moves", "actions", "decisions", "meeting_amendments",
           "person_events")  # fmt: skip
 ENTITY = {"nominals": "nominal", "meetings": "meeting"}

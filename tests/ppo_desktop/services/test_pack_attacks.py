@@ -268,7 +268,10 @@ def test_a_new_store_under_a_known_partners_name_is_refused(demo: Workspace, lap
     ("table", "field", "value", "says"),
     [
         ("person_events", "kind", "exploded", "its kind is not one this store knows"),
-        ("nominations", "state", "exploded", "its state is not one this store knows"),
+        ("person_events", "details", '{"state": "exploded"}', "its state is not one this store knows"),
+        ("person_events", "details", '{"release_on": "soon"}', "its release_on is not a date"),
+        ("person_events", "details", '{"years": "ten"}', "its years is not a whole number"),
+        ("person_events", "details", "[1, 2]", "its details are not a record"),
         ("person_events", "occurred_on", "31/02/2026", "its occurred_on is not a date"),
         ("nominals", "dob", 19990101, "its dob is not a date"),
     ],

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from db.history_migration import events_from_spells
-from ppo_desktop.domain import Basis, DecisionKind, Membership, Sentence, Status, Strand
+from ppo_desktop.domain import Basis, DecisionKind, Membership, NominationState, Sentence, Status, Strand
 from ppo_desktop.rules.history import Event, EventKind, Stage, derive
+from ppo_desktop.services.nominations import Nominations
 from ppo_desktop.services.performance import Performance
 from ppo_desktop.services.pools import Pools
+from ppo_desktop.services.settings import Settings
 from ppo_desktop.services.workspace import ServiceError
 from tests.ppo_desktop.rules.test_lifecycle import START, Panel, kinds
 
@@ -228,7 +230,8 @@ def test_an_old_store_s_spells_become_events_and_the_left_open_spell_closes() ->
 STRANDS = list(Strand)
 DAY0 = dt.date(2020, 1, 1)
 KINDS = [EventKind.SELECTED, EventKind.MOVED, EventKind.RETAINED, EventKind.DEFERRED, EventKind.AMBER,
-         EventKind.DESELECTED, EventKind.ARRESTED, EventKind.INTELLIGENCE, EventKind.RELEASED]  # fmt: skip
+         EventKind.DESELECTED, EventKind.ARRESTED, EventKind.INTELLIGENCE, EventKind.RELEASED,
+         EventKind.NOMINATED, EventKind.NOMINATION_SETTLED, EventKind.SENTENCED, EventKind.FACT]  # fmt: skip
 
 
 @st.composite
@@ -237,7 +240,16 @@ def histories(draw: st.DrawFn) -> list[Event]:
     for n in range(draw(st.integers(0, 25))):
         kind = draw(st.sampled_from(KINDS))
         on = DAY0 + dt.timedelta(days=draw(st.integers(0, 6 * 365)))
-        details: dict[str, str] = {}
+        details: dict[str, object] = {}
+        if kind is EventKind.NOMINATION_SETTLED:  # of an event drawn before it (perhaps not a nomination)
+            named = out[draw(st.integers(0, len(out) - 1))].key if out else "none"
+            details.update(nomination=named, state=draw(st.sampled_from(["declined", "withdrawn", "open"])))
+        if kind is EventKind.FACT:
+            details["fact"] = draw(st.sampled_from(["nim_core", "dv_incidents_12m"]))
+            if draw(st.booleans()):  # else forgotten
+                details["value"] = draw(st.one_of(st.booleans(), st.integers(0, 9)))
+        if kind is EventKind.SENTENCED:
+            details["days"] = draw(st.integers(1, 4000))
         if kind is EventKind.AMBER:
             details["release_on"] = (on + dt.timedelta(days=draw(st.integers(-10, 2000)))).isoformat()
         if kind is EventKind.DESELECTED:
@@ -252,11 +264,27 @@ def histories(draw: st.DrawFn) -> list[Event]:
 def reference(events: list[Event]) -> dict[str, object]:
     """The reference model: a plain reading of the rules, written without the machine."""
     stage, lead, strands, periods, arrest = "off", None, set[Strand](), list[list[object]](), None
+    nominations: dict[str, str] = {}
+    facts: dict[object, object] = {}
+    sentences: list[str] = []
     for e in sorted(events, key=lambda e: (e.on, e.recorded_at, e.key)):
-        if e.kind is EventKind.ARRESTED:
+        if e.kind is EventKind.NOMINATED:
+            nominations[e.key] = "open"
+        elif e.kind is EventKind.NOMINATION_SETTLED:
+            if nominations.get(str(e.details["nomination"])) not in (None, e.details["state"]):
+                nominations[str(e.details["nomination"])] = str(e.details["state"])
+        elif e.kind is EventKind.FACT:
+            if "value" in e.details:
+                facts[e.details["fact"]] = e.details["value"]
+            else:
+                facts.pop(e.details["fact"], None)
+        elif e.kind is EventKind.SENTENCED:
+            sentences.append(e.key)
+        elif e.kind is EventKind.ARRESTED:
             arrest = e.on if arrest is None else max(arrest, e.on)
         elif e.kind is EventKind.SELECTED and stage != "on":
             stage, lead, strands = "on", e.strand, {e.strand}
+            nominations = {k: "selected" if v == "open" else v for k, v in nominations.items()}
             periods.append([e.on, None])
         elif e.kind is EventKind.MOVED and stage == "on" and e.strand != lead:
             if lead is Strand.PREVENT_DETER:
@@ -271,7 +299,7 @@ def reference(events: list[Event]) -> dict[str, object]:
                 periods[-1][1] = e.on
             stage, lead, strands = "off", None, set()
     return {"stage": stage, "lead": lead, "strands": strands, "periods": [tuple(p) for p in periods],
-            "arrest": arrest}  # fmt: skip
+            "arrest": arrest, "nominations": nominations, "facts": facts, "sentences": sentences}  # fmt: skip
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -284,6 +312,9 @@ def test_the_derivation_matches_the_reference_model(events: list[Event]) -> None
     assert state.lead == expected["lead"] and open_strands == expected["strands"]
     assert [(p.started_on, p.ended_on) for p in state.periods] == expected["periods"]
     assert state.last_arrest_on == expected["arrest"]
+    assert {k: n.state.value for k, n in state.nominations} == expected["nominations"]
+    assert {f.fact: f.value for f in state.facts} == expected["facts"]
+    assert [k for k, _ in state.sentences] == expected["sentences"]
     # Invariants: off the scheme, nothing open and nothing due; periods never overlap.
     if state.stage is not Stage.ON:
         assert not open_strands and state.next_review_on is None and state.two_year_review_due() is None
@@ -293,7 +324,7 @@ def test_the_derivation_matches_the_reference_model(events: list[Event]) -> None
     assert derive(list(reversed(events)), review_months={s: 6 for s in Strand}) == state
 
 
-STEPS = ["select", "move", "retain", "amber", "deselect", "arrest", "sentence"]
+STEPS = ["select", "move", "retain", "amber", "deselect", "arrest", "sentence", "nominate", "fact", "undo"]
 
 
 @settings(max_examples=15, deadline=None, derandomize=True,
@@ -307,17 +338,29 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
     what is stored equals what the events derive, and a de-selected person has nothing open."""
     panel = Panel(tmp_path_factory.mktemp("history"))
     try:
-        nid, day = panel.person("Random"), START
+        Settings(panel.ws).set_profile("staffordshire-2005")  # (its inclusion criteria read recorded facts)
+        moving = tuple(panel.ws.profile().move_criteria.get(Strand.REHABILITATE_RESETTLE) or ())[:1]
+        nid, day, decided = panel.person("Random"), START, []
         for what, gap in steps:
             day += dt.timedelta(days=gap)
             panel.on(day)
             try:
                 if what == "select":
-                    panel.decide(nid, day, DecisionKind.SELECT, strand=Strand.CATCH_CONVICT,
-                                 basis=Basis.PROLIFIC)  # fmt: skip
+                    decided.append(panel.decide(nid, day, DecisionKind.SELECT, strand=Strand.CATCH_CONVICT,
+                                                basis=Basis.PROLIFIC, authority="DI",
+                                                close=gap % 2 == 0))  # fmt: skip
+                elif what == "undo" and decided:
+                    panel.decisions.undo(decided.pop())
+                elif what == "nominate":
+                    nominated = day - dt.timedelta(days=gap % 30)
+                    Nominations(panel.ws).nominate(nid, agency="Police", nominator="DS Example",
+                                                   strand=Strand.CATCH_CONVICT, basis=Basis.PROLIFIC,
+                                                   reason="Test", on=nominated)  # fmt: skip
+                elif what == "fact":
+                    panel.custody.record_fact(nid, "dv_incidents_12m", gap % 7 if gap % 5 else None)
                 elif what == "move":
                     panel.decide(nid, day, DecisionKind.MOVE_STRAND, strand=Strand.REHABILITATE_RESETTLE,
-                                 move_criteria=("Working",))  # fmt: skip
+                                 move_criteria=moving, authority="DI")  # fmt: skip
                 elif what == "retain":
                     panel.decide(nid, day, DecisionKind.RETAIN)
                 elif what == "amber":
@@ -331,11 +374,25 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
                     panel.custody.record_sentence(nid, starts_on=day, days=gap * 10)
             except ServiceError:
                 pass  # refused with a sentence; nothing half-written (checked below)
+
         def shape(memberships: tuple[Membership, ...]) -> list[tuple[object, ...]]:
             return sorted((m.strand, m.is_lead, m.added_on, m.removed_on, m.amber) for m in memberships)
 
         state = panel.cases.history(nid)
-        assert shape(panel.cases.case_file(nid).memberships) == shape(state.memberships)
+        case = panel.cases.case_file(nid)
+        assert shape(case.memberships) == shape(state.memberships)
+        assert sorted((n.nominated_on, n.state) for n in case.nominations) == sorted(
+            (n.nominated_on, n.state) for _, n in state.nominations
+        )
+        assert [(f.fact, f.value) for f in panel.custody.facts(nid)] == [
+            (f.fact, f.value) for f in state.facts
+        ]
+        assert sorted(s.starts_on for s in panel.custody.sentences(nid)) == sorted(
+            s.starts_on for _, s in state.sentences
+        )
+        if state.period is not None:  # a selection settles every nomination made before it
+            before = [n for _, n in state.nominations if n.nominated_on < state.period.started_on]
+            assert all(n.state is not NominationState.OPEN for n in before)
         assert not state.ignored  # the services never store an event the machine refuses
         if state.stage is Stage.OFF:
             assert panel.memberships.current_membership(nid) is None

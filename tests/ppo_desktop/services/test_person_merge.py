@@ -10,11 +10,13 @@ import json
 import pytest
 
 from ppo_desktop.domain import Basis, NominationState, Pathway, RemovalReason, Role, Status, Strand
+from ppo_desktop.rules.history import EventKind
 from ppo_desktop.services.actions import Actions
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.nominations import Nominations
+from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.person_merge import PersonMerge
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.settings import Settings
@@ -50,7 +52,7 @@ def _two_records(ws: Workspace) -> tuple[int, int]:
     ScoreSheets(ws).finalise(ScoreSheets(ws).start(dupe).record.id)
     Actions(ws).add(dupe, pathway=Pathway.ETE, description="Training (test)", agency="JCP", owner="Adviser",
                     due_on=dt.date(2027, 1, 5))  # fmt: skip
-    custody.record_fact(dupe, "dv_incidents_12m", 7)  # both records hold this fact: the kept one's stands
+    custody.record_fact(dupe, "dv_incidents_12m", 7)  # both records hold this fact: the later one stands
     return kept, dupe
 
 
@@ -63,19 +65,23 @@ def test_a_merge_moves_everything_derives_the_history_again_and_undoes_exactly(w
     after = _counts(ws, kept)
     for table in ("nominations", "person_events", "score_sheets", "actions"):
         assert after[table] == before[kept][table] + before[dupe][table], table
-    assert [(f.fact, f.value) for f in Custody(ws).facts(kept)] == [("dv_incidents_12m", 4)]
+    # one history: the fact as last recorded, on either record, stands (both recordings stay in it)
+    assert [(f.fact, f.value) for f in Custody(ws).facts(kept)] == [("dv_incidents_12m", 7)]
+    facts = [e for e in PersonHistory(ws).events(kept) if e.kind is EventKind.FACT]
+    assert [e.details["value"] for e in facts] == [4, 7]
     case = Cases(ws).case_file(kept)
     assert "HOLLOWAY-MERGETEST, Brad" in case.nominal.aliases
     assert case.state.last_arrest_on == dt.date(2026, 10, 1)  # the history is one history now
     assert Memberships(ws).current_membership(kept) is not None
     [entry] = [e for e in ws.audit.search(nominal_id=kept, limit=5) if "merged into" in e.summary]
-    assert json.loads(entry.after or "{}")["set_aside"] == {"case_facts": 1}
+    assert json.loads(entry.after or "{}")["set_aside"] == {}
     assert ws.audit.verify().ok
 
     [merge] = PersonMerge(ws).merges()
     PersonMerge(ws).undo(merge.id, justification="Two people after all (test)")
     assert _counts(ws, kept) == before[kept] and _counts(ws, dupe) == before[dupe]
     assert [(f.fact, f.value) for f in Custody(ws).facts(dupe)] == [("dv_incidents_12m", 7)]
+    assert [(f.fact, f.value) for f in Custody(ws).facts(kept)] == [("dv_incidents_12m", 4)]
     assert "HOLLOWAY-MERGETEST, Brad" not in Cases(ws).nominal(kept).aliases
     assert Cases(ws).nominal(dupe).ref == merge.merged_ref
     with pytest.raises(ServiceError, match="already been undone"):

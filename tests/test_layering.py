@@ -290,3 +290,42 @@ def test_services_are_composed_not_assembled_from_mixins() -> None:
         "ppo_desktop/services/b.py": "class Whole(Part):\n    def __init__(self, ws: Workspace): ...\n",
     }
     assert _assembled(planted) == ["Whole(Part)"]
+
+
+DERIVED_TABLES = "memberships|nominations|sentences|case_facts"
+DERIVED_WRITE = re.compile(
+    rf"(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+[\"']?(?:{DERIVED_TABLES})\b"
+    rf"|table\(\s*[\"'](?:{DERIVED_TABLES})[\"']\s*\)\s*\.\s*(?:insert|update|upsert|delete)"
+    rf"|\.insert\(\s*[\"'](?:{DERIVED_TABLES})[\"']"
+)
+PROJECTION = "ppo_desktop/services/person_hist" + "ory.py"
+
+
+def _derived_writers() -> list[str]:
+    found = []
+    for package in ("ppo_desktop", "ui"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = str(path.relative_to(ROOT))
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if DERIVED_WRITE.search(line) and name != PROJECTION:
+                    found.append(f"{name}:{lineno}")
+    return found
+
+
+def test_what_the_history_derives_is_written_by_the_projection_alone() -> None:
+    """Memberships, nominations, sentences and case facts are the person's history as derived (issue
+    22): no code but the projection writes them (a merge and an erasure clear a person's rows by a
+    table list, and the projection writes them again)."""
+    assert _derived_writers() == []
+
+
+def test_the_derived_write_scan_would_catch_a_planted_write() -> None:
+    planted = [
+        "db.table(\"nominations\").update(r['id'], {'state': 'selected'})",
+        "db.execute(\"UPDATE sentences SET note = ? WHERE id = ?\", [note, i])",
+        "db.execute('DELETE FROM case_facts WHERE nominal_id = ?', [nid])",
+        "self.ws.insert(\"nominations\", values)",
+        "db.execute(\"INSERT OR REPLACE INTO memberships (id) VALUES (1)\")",
+    ]
+    assert all(DERIVED_WRITE.search(line) for line in planted)
+    assert not DERIVED_WRITE.search('db.query("SELECT * FROM nominations WHERE state = \'open\'")')

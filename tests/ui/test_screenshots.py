@@ -17,8 +17,10 @@ pytestmark = pytest.mark.dateless  # nothing here depends on the day: left out o
 def test_screenshots_of_every_screen(tmp_path: Path, qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
     assert write_screenshots(tmp_path) == 0
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    # unlock dialog + every screen + a case + scoring (normal, projector) + agenda + console and projector × 2
-    assert len(pngs) == len(NAV) + 10  # … and a minutes preview
+    # unlock dialog + every screen + a case and its timeline + scoring (normal, projector) + agenda + console
+    # and projector × 2
+    assert len(pngs) == len(NAV) + 11  # … and a minutes preview
+    assert "20-case-timeline.png" in pngs
     laptop = [
         p for p in pngs if p[:2] in {*(f"{i:02d}" for i in range(1, len(NAV) + 1)), "20", "21", "23", "26"}
     ]

@@ -77,6 +77,7 @@ class RestoreDialog(QDialog):
         self.restore_button.setText("&Restore and check")
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
+        self._stopping = False  # Cancel pressed while the restore runs: the worker stops at its next step
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.recovery)
@@ -130,13 +131,30 @@ class RestoreDialog(QDialog):
         user = None if recovery else (self.user.text().strip() or None)
         made = attempt(
             lambda: restoring(bundle, self.target(), passphrase=None if recovery else secret, user_id=user,
-                              recovery_key=secret if recovery else None, device=resolve(self._device)),
+                              recovery_key=secret if recovery else None, device=resolve(self._device),
+                              progress=self._heard),
             self.error,
         )  # fmt: skip
         if made is None:
             return
+        self._stopping = False
         self._busy(True)
         self.runner.run(made.value, self._restored, self._failed)
+
+    def _heard(self, _stage: str, _done: int, _total: int) -> None:
+        """The restore's progress hook (on the worker): once Cancel is pressed, it stops the restore."""
+        if self._stopping:
+            from ppo_desktop.services.workspace import Stopped
+
+            raise Stopped("Stopped before it finished: nothing was restored, and nothing is left of it.")
+
+    def reject(self) -> None:
+        """Cancel: while the restore runs it is stopped (the dialog stays until it has), else closes."""
+        if self.busy.isVisible():
+            self._stopping = True
+            self.error.setText("Stopping…")
+            return
+        super().reject()
 
     def _restored(self, store: object) -> None:
         self._busy(False)

@@ -3,13 +3,15 @@ running the integrity, cipher-integrity and audit-chain checks on it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlite_utils import Database
 
 from db import backup
@@ -19,7 +21,7 @@ from ppo_desktop.audit import AuditKind, AuditLog
 from ppo_desktop.domain import Role
 from ppo_desktop.paths import store_exists, store_file
 from ppo_desktop.services.session import unlock
-from ppo_desktop.services.workspace import ServiceError, Workspace
+from ppo_desktop.services.workspace import Progress, ServiceError, Stopped, Workspace
 
 
 class Backups:
@@ -124,20 +126,31 @@ def restore(
     user_id: str | None = None,
     recovery_key: str | None = None,
     device: DeviceSecrets,
+    progress: Progress | None = None,
 ) -> Workspace:
-    """Unpack a backup as a new store, unlock it and check it (integrity and the audit chain)."""
+    """Unpack a backup as a new store, unlock it and check it (integrity and the audit chain).
+    ``progress`` hears each stage and may stop it (raise Stopped): then every file unpacked is
+    removed again, and nothing is left of the restore."""
+    heard = progress or (lambda _stage, _done, _total: None)
+    heard("Unpacking the backup", 0, 0)
     try:
         paths = backup.extract(bundle, to)
     except backup.BackupError as exc:
         raise ServiceError(str(exc)) from exc
+    ws = None
     try:
+        heard("Opening the restored store", 0, 0)
         ws = unlock(paths.store, passphrase, user_id=user_id, recovery_key=recovery_key, device=device)
+        with _stoppable(ws, heard, "Checking every page of the restored store"):
+            problems = ws.vault.integrity_check()
+        with _stoppable(ws, heard, "Checking the audit log's chain"):
+            report = ws.audit.verify()
     except BaseException:
-        for f in (paths.store, paths.keyfile):
+        if ws is not None:
+            ws.close()
+        for f in paths.all():
             f.unlink(missing_ok=True)
         raise
-    problems = ws.vault.integrity_check()
-    report = ws.audit.verify()
     if problems or not report.ok:
         ws.close()
         raise ServiceError(f"The restored store does not verify: {(problems or [str(report)])[0]}")
@@ -154,6 +167,33 @@ def restore(
     return ws
 
 
+@contextlib.contextmanager
+def _stoppable(ws: Workspace, heard: Progress, stage: str) -> Iterator[None]:
+    """A long check the person waiting may stop: SQLite asks every few thousand steps."""
+    heard(stage, 0, 0)
+    stopped: list[Stopped] = []
+
+    def ask() -> int:
+        try:
+            heard(stage, 0, 0)
+        except Stopped as exc:
+            stopped.append(exc)
+            return 1  # interrupts the statement
+        return 0
+
+    ws.db.conn.set_progress_handler(ask, 50_000)
+    try:
+        yield
+    except sqlcipher3.OperationalError:
+        if stopped:
+            raise stopped[0] from None
+        raise
+    finally:
+        ws.db.conn.set_progress_handler(None, 0)
+    if stopped:
+        raise stopped[0]
+
+
 def restoring(
     bundle: Path,
     to: Path,
@@ -162,16 +202,18 @@ def restoring(
     user_id: str | None = None,
     recovery_key: str | None = None,
     device: DeviceSecrets,
+    progress: Progress | None = None,
 ) -> Callable[[], Path]:
     """``restore`` as a job for a worker thread (unpacking, the key derivation and the full check
     take a while): the restored store is checked, its restore recorded, and closed there; the job
-    returns the store's file, for the window to unlock as usual (connections are per thread)."""
+    returns the store's file, for the window to unlock as usual (connections are per thread).
+    ``progress`` may stop it (Cancel): nothing is left of it."""
     if store_exists(to):
         raise ServiceError(f"There is already a store at {store_file(to)}: restore under another name.")
 
     def job() -> Path:
         ws = restore(bundle, to, passphrase=passphrase, user_id=user_id, recovery_key=recovery_key,
-                     device=device)  # fmt: skip
+                     device=device, progress=progress)  # fmt: skip
         try:
             return ws.vault.paths.store
         finally:

@@ -122,3 +122,39 @@ def test_the_restore_runs_on_a_worker_and_the_dialog_waits_for_it(
         assert any("Restored from" in e.summary for e in again.audit.search(limit=5))
     finally:
         again.close()
+
+
+class HeldRunner(SyncRunner):
+    """Holds the job until the test lets it run (as a slow restore on the thread pool would be)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[tuple[object, object, object]] = []
+
+    def run(self, fn, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
+        self.held.append((fn, on_done, on_error))
+
+    def let_run(self) -> None:
+        fn, on_done, on_error = self.held.pop()
+        super().run(fn, on_done, on_error)  # type: ignore[arg-type]
+
+
+def test_cancel_stops_a_restore_that_is_running_and_leaves_nothing_of_it(
+    qtbot: QtBot, bundle: Path, tmp_path: Path
+) -> None:
+    runner = HeldRunner()
+    dialog = RestoreDialog(tmp_path, DeviceSecrets(None), runner, today=DEMO_DAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(dialog, bundle, tmp_path, "stopped", DEMO_PASSPHRASE)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.busy.isVisible() and not dialog.restore_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Cancel while it runs: the dialog stays until it stops
+    assert dialog.isVisible() and dialog.error.text() == "Stopping…"
+    runner.let_run()
+    assert dialog.isVisible() and dialog.restored is None
+    assert "Stopped before it finished: nothing was restored" in dialog.error.text()
+    assert dialog.restore_button.isEnabled()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("stopped")]
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # not running now: Cancel closes it
+    assert not dialog.isVisible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from db.device import DeviceSecrets
 from ppo_desktop.services.backups import Backups, restore
 from ppo_desktop.services.cases import Cases, NominalDraft
-from ppo_desktop.services.workspace import ServiceError, Workspace
+from ppo_desktop.services.workspace import ServiceError, Stopped, Workspace
 from tests.ppo_desktop.conftest import ADMIN_PASS
 
 SECRET = "Wafflestone-Backuptest"
@@ -138,3 +139,40 @@ def test_restoring_on_the_same_laptop_with_a_keyring_is_not_a_log_cut_short(
     again = unlock(tmp_path / "live.ppo", ADMIN_PASS, user_id="admin", device=device)
     assert again.blocked == "" and again.vault.external_anchor  # the live store's note is untouched
     again.close()
+
+
+def _stop_at(wanted: str, calls: int = 1) -> Callable[[str, int, int], None]:
+    """A progress hook that stops the work the ``calls``-th time it hears ``wanted``."""
+    heard: list[str] = []
+
+    def hook(stage: str, _done: int, _total: int) -> None:
+        heard.append(stage)
+        if heard.count(wanted) >= calls:
+            raise Stopped("Stopped (test)")
+
+    return hook
+
+
+@pytest.mark.parametrize(
+    "stage",
+    ["Unpacking the backup", "Checking every page of the restored store", "Checking the audit log's chain"],
+)
+def test_a_restore_stopped_at_any_stage_leaves_no_file_behind(
+    ws: Workspace, tmp_path: Path, no_device: DeviceSecrets, stage: str
+) -> None:
+    bundle = backed_up(ws, tmp_path)
+    target = tmp_path / "restored" / "stopped.ppo"
+    target.parent.mkdir()
+    with pytest.raises(Stopped):
+        restore(bundle, target, passphrase=ADMIN_PASS, device=no_device, progress=_stop_at(stage))
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_long_check_is_stopped_in_the_middle_of_its_statement(ws: Workspace) -> None:
+    """The checks are single statements (every page; the chain): Cancel reaches into them."""
+    from ppo_desktop.services.backups import _stoppable
+
+    counting = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) "
+    with pytest.raises(Stopped), _stoppable(ws, _stop_at("Counting", calls=3), "Counting"):
+        ws.db.execute(counting + "SELECT count(*) FROM c").fetchone()
+    assert ws.db.execute("SELECT count(*) FROM users").fetchone()[0] > 0  # the connection goes on

@@ -215,7 +215,7 @@ def next_item(store: Path) -> None:
     meeting = ws.db.execute("SELECT id FROM meetings WHERE state = 'planned'").fetchone()[0]
     people = [r[0] for r in ws.db.execute("SELECT id FROM nominals LIMIT 40")]
     for nid in people:
-        ctx.meetings.add_item(meeting, f"Person {nid}", nominal_id=nid, reasons=["benchmark"])
+        ctx.services.meetings.add_item(meeting, f"Person {nid}", nominal_id=nid, reasons=["benchmark"])
     console = ChairConsole(ctx, meeting)
     console.resize(1366, 768)
     console.show()

@@ -29,7 +29,7 @@ class ActionDialog(QDialog):
         self.person.setEditable(True)  # type a few letters of the name to find them
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         if nominal_id is None:
-            for row in ctx.cases.cohort(include_former=False):
+            for row in ctx.services.cases.cohort(include_former=False):
                 self.person.addItem(f"{row.nominal.display_name} ({row.nominal.ref})", row.nominal.id)
             self.person.setCurrentIndex(-1)
         self.setWindowTitle("Edit or reassign the action" if action else "New action")
@@ -94,8 +94,8 @@ class ActionDialog(QDialog):
             self.error.setText("Choose the person the action is for (type a few letters of the name).")
             return
         if action is None:
-            made = self.ctx.perform(lambda: self.ctx.actions.add(nominal_id, **fields), self.error)
+            made = self.ctx.perform(lambda: self.ctx.services.actions.add(nominal_id, **fields), self.error)
         else:
-            made = self.ctx.perform(lambda: self.ctx.actions.update(action.id, **fields), self.error)
+            made = self.ctx.perform(lambda: self.ctx.services.actions.update(action.id, **fields), self.error)
         if made is not None:
             self.accept()

@@ -69,13 +69,6 @@ class AppContext(QObject):
         self.session: SessionStatus = services.status  # who, the day, the profile, the store's state
         self.runner = runner
         self.keyring_note = keyring_note
-        # The services the screens use most, by their short names.
-        self.cases, self.memberships, self.custody = services.cases, services.memberships, services.custody
-        self.nominations, self.actions = services.nominations, services.actions
-        self.meetings = services.meetings
-        self.room = services.room  # who came, and who was in the room for each item
-        self.record = services.record  # a closed meeting's amendments
-        self.users = services.users
 
     def broadcast(self, changes: Changes) -> None:
         if changes.topics:

@@ -82,7 +82,7 @@ class NominationDialog(QDialog):
             pnc_id=self.pnc.text(),
         )
         made = self.ctx.perform(
-            lambda: self.ctx.nominations.nominate_new_person(
+            lambda: self.ctx.services.nominations.nominate_new_person(
                 draft,
                 agency=self.agency.text(),
                 nominator=self.nominator.text(),

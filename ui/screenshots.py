@@ -47,7 +47,7 @@ def write_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
 
         subject = next(
             r
-            for r in window.ctx.cases.cohort()
+            for r in window.ctx.services.cases.cohort()
             if r.membership
             and r.membership.current
             and r.membership.strand is Strand.CATCH_CONVICT
@@ -117,8 +117,9 @@ def _meeting_shots(window: object, out: Path) -> list[Path]:
 
     assert isinstance(window, MainWindow)
     ctx = window.ctx
-    meeting = next(m for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
-    ctx.broadcast(ctx.meetings.add_proposals(meeting.id, ctx.meetings.proposals(meeting.id)[:12]))
+    meetings = ctx.services.meetings
+    meeting = next(m for m in meetings.all() if m.state is MeetingState.PLANNED)
+    ctx.broadcast(meetings.add_proposals(meeting.id, meetings.proposals(meeting.id)[:12]))
     window.resize(1366, 768)
     window.show_screen("Meetings")
     shots = [_save(window, out / "23-agenda-builder.png")]

@@ -46,7 +46,7 @@ def run_self_test() -> int:
                 assert ws.integrity_check() == [], "integrity check failed"
                 step = "scoring"
                 ctx = AppContext(Services(ws), SyncRunner())
-                nominal = ctx.cases.add_nominal(NominalDraft("Selftest", "Fictional")).record
+                nominal = ctx.services.cases.add_nominal(NominalDraft("Selftest", "Fictional")).record
                 defn = shipped().get("thurrock-2009-appendix2")
                 breakdown = score(defn, {"offences": {"robbery": {"convicted": 2}}, "impact": "serious"})
                 assert breakdown.total == 18, f"engine total {breakdown.total}"

@@ -38,12 +38,14 @@ def main(store: str, passphrase: str) -> None:
             window.show_screen(arg)
         elif kind == "case":
             if window.stack.currentWidget() is not window.case_view:
-                window.open_case(window.ctx.cases.cohort()[0].nominal.id)
+                window.open_case(window.ctx.services.cases.cohort()[0].nominal.id)
             window.case_view.tabs.setCurrentIndex(int(arg))
         elif kind == "console":
-            meeting = next(m for m in window.ctx.meetings.all() if m.state.value == "planned")
-            person = window.ctx.cases.cohort(include_former=False)[0].nominal.id
-            window.ctx.meetings.add_item(meeting.id, "Review", nominal_id=person, reasons=["review due"])
+            meeting = next(m for m in window.ctx.services.meetings.all() if m.state.value == "planned")
+            person = window.ctx.services.cases.cohort(include_former=False)[0].nominal.id
+            window.ctx.services.meetings.add_item(
+                meeting.id, "Review", nominal_id=person, reasons=["review due"]
+            )
             console = window.open_console(meeting.id)
             console.showMaximized()
         elif kind == "plant":

@@ -77,7 +77,7 @@ def test_every_screen_of_the_main_window(qtbot: QtBot, ctx: AppContext) -> None:
         window.show_screen(name)
         if issues := problems(window.stack.currentWidget()):
             found[name] = issues
-    window.open_case(ctx.cases.cohort()[0].nominal.id)
+    window.open_case(ctx.services.cases.cohort()[0].nominal.id)
     for i in range(window.case_view.tabs.count()):
         window.case_view.tabs.setCurrentIndex(i)
         if issues := problems(window.case_view):

@@ -45,9 +45,9 @@ def test_the_chair_console_fits_with_a_score_sheet_open(qtbot: QtBot, ctx: AppCo
     from ui.meeting.console import ChairConsole
 
     meeting = planned_meeting(ctx)
-    member = next(r for r in ctx.cases.cohort(include_former=False)
+    member = next(r for r in ctx.services.cases.cohort(include_former=False)
                   if r.membership and r.membership.strand is Strand.CATCH_CONVICT)  # fmt: skip
-    ctx.meetings.add_item(meeting, "Member", nominal_id=member.nominal.id)
+    ctx.services.meetings.add_item(meeting, "Member", nominal_id=member.nominal.id)
     console = ChairConsole(ctx, meeting)
     qtbot.addWidget(console)
     console.resize(*SMALLEST)
@@ -105,7 +105,7 @@ def test_at_200_percent_text_every_screen_fits_a_1080p_screen_and_nothing_is_cut
         QApplication.processEvents()
         if cut := cut_text(window.stack.currentWidget()):
             found[name] = cut
-    window.open_case(ctx.cases.cohort()[0].nominal.id)
+    window.open_case(ctx.services.cases.cohort()[0].nominal.id)
     tabs = window.case_view.tabs
     for i in range(tabs.count()):
         tabs.setCurrentIndex(i)

@@ -40,10 +40,12 @@ class Keys:
 
 
 def test_one_item_by_keyboard_alone(qtbot: QtBot, ctx: AppContext) -> None:
-    nomination = next(n for n in ctx.nominations.open_nominations() if n.strand is Strand.CATCH_CONVICT)
+    nomination = next(
+        n for n in ctx.services.nominations.open_nominations() if n.strand is Strand.CATCH_CONVICT
+    )
     mid = planned_meeting(ctx)
-    ctx.meetings.add_item(mid, "Candidate", nominal_id=nomination.nominal_id, reasons=["nominated"])
-    ctx.meetings.add_item(mid, "Next person", nominal_id=nomination.nominal_id, reasons=["next"])
+    ctx.services.meetings.add_item(mid, "Candidate", nominal_id=nomination.nominal_id, reasons=["nominated"])
+    ctx.services.meetings.add_item(mid, "Next person", nominal_id=nomination.nominal_id, reasons=["next"])
     console = ChairConsole(ctx, mid)
     show_active(qtbot, console)
     keys = Keys(qtbot)
@@ -85,7 +87,9 @@ def test_one_item_by_keyboard_alone(qtbot: QtBot, ctx: AppContext) -> None:
     keys.press(Qt.Key.Key_W, ALT)  # O&wner
     keys.type("DIP worker")
     keys.press(Qt.Key.Key_A, CTRL | SHIFT)  # add the action
-    assert any(a.description == "Drug test" for a in ctx.cases.case_file(nomination.nominal_id).actions)
+    assert any(
+        a.description == "Drug test" for a in ctx.services.cases.case_file(nomination.nominal_id).actions
+    )
 
     keys.press(Qt.Key.Key_PageDown)
     assert console.index == 1
@@ -97,9 +101,9 @@ def test_a_pd_item_is_scored_by_keyboard_alone(qtbot: QtBot, ctx: AppContext) ->
     """P&D is scored on ASSET, a sheet with no count table: the cursor stayed in the agenda list and the
     digits typed for the ASSET score went there (issue 29). Now Ctrl+Shift+S puts the cursor on the
     sheet's first answer, typing fills it, Tab moves on, Ctrl+Enter finalises."""
-    person = next(n for n in ctx.nominations.open_nominations() if n.strand is Strand.PREVENT_DETER)
+    person = next(n for n in ctx.services.nominations.open_nominations() if n.strand is Strand.PREVENT_DETER)
     mid = planned_meeting(ctx)
-    ctx.meetings.add_item(mid, "P&D candidate", nominal_id=person.nominal_id, reasons=["nominated"])
+    ctx.services.meetings.add_item(mid, "P&D candidate", nominal_id=person.nominal_id, reasons=["nominated"])
     console = ChairConsole(ctx, mid)
     show_active(qtbot, console)
     keys = Keys(qtbot)

@@ -71,9 +71,11 @@ def test_lock_and_return(qtbot: QtBot, demo_store: Path) -> None:
     assert model is not None
     row = next(i for i, it in enumerate(model.items) if it.key == "robbery")
     model.setData(model.index(row, 2), 3)  # typed, not yet autosaved
-    meeting = next(m.id for m in window.ctx.meetings.all() if m.state is MeetingState.PLANNED)
-    window.ctx.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["lock test"])
-    made = window.ctx.meetings.add_item(meeting, "Another", nominal_id=nominal, reasons=["lock test"])
+    meeting = next(m.id for m in window.ctx.services.meetings.all() if m.state is MeetingState.PLANNED)
+    window.ctx.services.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["lock test"])
+    made = window.ctx.services.meetings.add_item(
+        meeting, "Another", nominal_id=nominal, reasons=["lock test"]
+    )
     second = made.record
     console = window.open_console(meeting)
     console.go_to(next(i for i, it in enumerate(console.items) if it.id == second.id))
@@ -210,9 +212,9 @@ def test_no_idle_lock_while_a_meeting_is_in_progress_and_the_item_time_resumes(
     controller = SessionController(demo_store, device, SyncRunner())
     window = controller.start(unlock(demo_store, DEMO_PASSPHRASE, device=device))
     qtbot.addWidget(window)
-    nominal = window.ctx.cases.cohort(include_former=False)[0].nominal.id
-    meeting = next(m.id for m in window.ctx.meetings.all() if m.state is MeetingState.PLANNED)
-    window.ctx.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["idle test"])
+    nominal = window.ctx.services.cases.cohort(include_former=False)[0].nominal.id
+    meeting = next(m.id for m in window.ctx.services.meetings.all() if m.state is MeetingState.PLANNED)
+    window.ctx.services.meetings.add_item(meeting, "Person", nominal_id=nominal, reasons=["idle test"])
     console = window.open_console(meeting)
     console.go_to(0)
     assert controller.idle is not None

@@ -73,7 +73,7 @@ def test_every_screen_and_tab_of_the_main_window(qtbot: QtBot, ctx: AppContext) 
     for name in NAV:
         window.show_screen(name)
         assert repeated(window) == {}, name
-    window.open_case(ctx.cases.cohort()[0].nominal.id)
+    window.open_case(ctx.services.cases.cohort()[0].nominal.id)
     tabs = window.case_view.tabs
     for i in range(tabs.count()):
         tabs.setCurrentIndex(i)
@@ -97,10 +97,10 @@ def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> Non
         ImportDialog(ctx, "nominations"),
         CreateStoreDialog(Path("panel.ppo"), no_device()),
         NewMeetingDialog(ctx.ws.today()),
-        ActionDialog(ctx, nominal_id=ctx.cases.cohort()[0].nominal.id),
+        ActionDialog(ctx, nominal_id=ctx.services.cases.cohort()[0].nominal.id),
         SubjectAccessDialog(ctx),
         ActionDialog(ctx),
-        PersonDetailsDialog(ctx, ctx.cases.cohort()[0].nominal),
+        PersonDetailsDialog(ctx, ctx.services.cases.cohort()[0].nominal),
         RestoreDialog(Path("."), no_device(), SyncRunner(), today=ctx.session.today()),
     ):
         qtbot.addWidget(dialog)

@@ -49,10 +49,10 @@ def test_no_personal_data_outside_the_store(
     if skip.name.startswith("popen-gw"):  # spread over workers (pytest-xdist): every worker's own folder
         skip = skip.parent
     before = snapshot(roots, skip)
-    names = [r.nominal.family_name for r in ctx.cases.cohort()]
+    names = [r.nominal.family_name for r in ctx.services.cases.cohort()]
 
-    meeting = next(m.id for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
-    ctx.meetings.add_proposals(meeting, ctx.meetings.proposals(meeting)[:4])
+    meeting = next(m.id for m in ctx.services.meetings.all() if m.state is MeetingState.PLANNED)
+    ctx.services.meetings.add_proposals(meeting, ctx.services.meetings.proposals(meeting)[:4])
     console = ChairConsole(ctx, meeting)
     qtbot.addWidget(console)
     console.projector.set_curtain(False)

@@ -40,7 +40,10 @@ def test_a_full_disk_keeps_the_nomination_for_a_retry(qtbot: QtBot, ctx: AppCont
     assert ctx.ws.db.execute("SELECT count(*) FROM nominals").fetchone()[0] == before
     ctx.ws.db.execute("PRAGMA max_page_count = 1073741823")
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)  # the same edit, retried
-    assert dialog.nominal_id is not None and ctx.cases.nominal(dialog.nominal_id).family_name == "Noodleworth"
+    assert (
+        dialog.nominal_id is not None
+        and ctx.services.cases.nominal(dialog.nominal_id).family_name == "Noodleworth"
+    )
 
 
 def test_a_read_only_store_shows_a_banner_and_opens_no_case(

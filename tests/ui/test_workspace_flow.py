@@ -106,7 +106,7 @@ def test_changes_refresh_the_cohort(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(window)
     window.show()  # screens on view refresh at once (hidden ones when next shown)
     before = window.cohort.model.rowCount()
-    changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Fictional", "Newperson"))
+    changes = ctx.services.cases.add_nominal(NominalDraft("Zzyzx-Fictional", "Newperson"))
     ctx.broadcast(changes)
     assert window.cohort.model.rowCount() == before + 1
 
@@ -231,7 +231,7 @@ def test_audit_viewer_filters_and_exports(qtbot: QtBot, ctx: AppContext, tmp_pat
 def test_new_nomination_is_all_or_nothing(qtbot: QtBot, ctx: AppContext) -> None:
     from ui.nomination_dialog import NominationDialog
 
-    before = len(ctx.cases.cohort())
+    before = len(ctx.services.cases.cohort())
     dialog = NominationDialog(ctx)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.family, "Zzyzx-Nominee")
@@ -240,12 +240,12 @@ def test_new_nomination_is_all_or_nothing(qtbot: QtBot, ctx: AppContext) -> None
     qtbot.keyClicks(dialog.nominator, "PC Example")
     dialog.record()  # no reason given
     assert "agency, the nominator and the reason" in dialog.error.text()
-    assert len(ctx.cases.cohort()) == before  # the person was not recorded either
+    assert len(ctx.services.cases.cohort()) == before  # the person was not recorded either
     qtbot.keyClicks(dialog.reason, "Six burglaries in four months (fictional)")
     with qtbot.waitSignal(dialog.accepted):
         dialog.record()
-    assert dialog.nominal_id is not None and len(ctx.cases.cohort()) == before + 1
-    assert any(n.nominal_id == dialog.nominal_id for n in ctx.nominations.open_nominations())
+    assert dialog.nominal_id is not None and len(ctx.services.cases.cohort()) == before + 1
+    assert any(n.nominal_id == dialog.nominal_id for n in ctx.services.nominations.open_nominations())
 
 
 def test_close_an_action_with_an_outcome(qtbot: QtBot, ctx: AppContext) -> None:
@@ -262,7 +262,7 @@ def test_close_an_action_with_an_outcome(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.keyClicks(screen.outcome_text, "No response to two reminders (fictional)")  # type: ignore[attr-defined]
     qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert screen.model.rowCount() == open_before - 1  # type: ignore[attr-defined]
-    closed = ctx.actions.get(action.id)
+    closed = ctx.services.actions.get(action.id)
     assert closed.state.value == "agency-did-not-act" and closed.outcome.startswith("No response")
 
 
@@ -274,7 +274,7 @@ def test_hidden_screens_refresh_when_shown(qtbot: QtBot, ctx: AppContext) -> Non
     window.show()
     window.show_screen("Actions")  # the cohort is now hidden
     before = window.cohort.model.rowCount()
-    changes = ctx.cases.add_nominal(NominalDraft("Zzyzx-Later", "Fictional"))
+    changes = ctx.services.cases.add_nominal(NominalDraft("Zzyzx-Later", "Fictional"))
     ctx.broadcast(changes)
     assert window.cohort.model.rowCount() == before  # no work while hidden
     window.show_screen("Cohort")
@@ -288,10 +288,11 @@ def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext
     from ppo_desktop.services.cases import NominalDraft
     from ui.screens.audit import AuditScreen
 
-    nominal = ctx.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional")).record
-    joined = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                                    on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
-    ctx.memberships.remove(
+    nominal = ctx.services.cases.add_nominal(NominalDraft("Longgone-Retentiontest", "Fictional")).record
+    joined = ctx.services.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC,
+                                             Status.OFFENDING_CJS, on=dt.date(2017, 1, 1),
+                                             authority="Test").record  # fmt: skip
+    ctx.services.memberships.remove(
         joined.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1)
     )
     screen = AuditScreen(ctx)
@@ -303,7 +304,7 @@ def test_retention_review_erases_a_selected_record(qtbot: QtBot, ctx: AppContext
     panel.view.selectRow(0)
     qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
     assert asked == [nominal.ref] and panel.model.rowCount() == 0 and "was erased" in panel.status.text()
-    assert all(r.nominal.id != nominal.id for r in ctx.cases.cohort())
+    assert all(r.nominal.id != nominal.id for r in ctx.services.cases.cohort())
     assert ctx.ws.audit.verify().ok
 
 
@@ -312,7 +313,7 @@ def test_down_from_the_search_reaches_the_results(qtbot: QtBot, ctx: AppContext)
     show_active(qtbot, window)
     screen = window.cohort
     screen.search.setFocus()
-    first = ctx.cases.cohort()[0].nominal
+    first = ctx.services.cases.cohort()[0].nominal
     qtbot.keyClicks(screen.search, first.family_name)
     qtbot.keyClick(screen.search, Qt.Key.Key_Down)
     assert screen.table.hasFocus() and screen.table.currentIndex().row() == 0
@@ -345,7 +346,9 @@ def test_the_cohort_list_shows_the_amber_list_apart(qtbot: QtBot, ctx: AppContex
     """Someone held on the amber list is not "Former": the list says so and filters on it."""
     from ui.screens.cohort import AMBER_LIST, CohortScreen
 
-    held = [r for r in ctx.cases.cohort() if r.membership and r.membership.held_on_amber(ctx.ws.today())]
+    held = [
+        r for r in ctx.services.cases.cohort() if r.membership and r.membership.held_on_amber(ctx.ws.today())
+    ]
     assert held  # the demo has one
     screen = CohortScreen(ctx)
     qtbot.addWidget(screen)
@@ -362,7 +365,7 @@ def test_a_new_action_from_the_actions_list(qtbot: QtBot, ctx: AppContext) -> No
     qtbot.addWidget(window)
     window.show_screen("Actions")
     assert window.stack.currentWidget().new_button.text() == "&New action…"  # type: ignore[attr-defined]
-    person = ctx.cases.cohort(include_former=False)[0].nominal
+    person = ctx.services.cases.cohort(include_former=False)[0].nominal
     dialog = ActionDialog(ctx, parent=window)
     qtbot.addWidget(dialog)
     dialog.description.setText("Hostel place")
@@ -373,7 +376,7 @@ def test_a_new_action_from_the_actions_list(qtbot: QtBot, ctx: AppContext) -> No
     qtbot.keyClicks(dialog.person.lineEdit(), f"{person.display_name} ({person.ref})")
     dialog.save()
     assert dialog.result() == 1
-    made = [a for a in ctx.actions.open_actions() if a.description == "Hostel place"]
+    made = [a for a in ctx.services.actions.open_actions() if a.description == "Hostel place"]
     assert [a.nominal_id for a in made] == [person.id]
 
 
@@ -384,7 +387,7 @@ def test_a_meeting_is_changed_and_deleted_from_the_meetings_screen(qtbot: QtBot,
 
     screen = MeetingsScreen(ctx)
     qtbot.addWidget(screen)
-    planned = ctx.meetings.plan("Spare panel", ctx.ws.today() + dt.timedelta(days=40)).record
+    planned = ctx.services.meetings.plan("Spare panel", ctx.ws.today() + dt.timedelta(days=40)).record
     screen.reload()
     screen.select(planned.id)
     assert screen.edit_button.isEnabled() and screen.delete_button.isEnabled()
@@ -395,11 +398,11 @@ def test_a_meeting_is_changed_and_deleted_from_the_meetings_screen(qtbot: QtBot,
 
     screen.ask_details = new_venue  # type: ignore[assignment]
     screen.change()
-    assert ctx.meetings.get(planned.id).venue == "Fictionshire Town Hall"
+    assert ctx.services.meetings.get(planned.id).venue == "Fictionshire Town Hall"
     screen.ask_why = lambda _what: "Cancelled: no quorum possible"
     screen.delete()
-    assert planned.id not in {m.id for m in ctx.meetings.all()} and screen.error.text() == ""
-    closed = next(m for m in ctx.meetings.all() if m.state.value == "closed")
+    assert planned.id not in {m.id for m in ctx.services.meetings.all()} and screen.error.text() == ""
+    closed = next(m for m in ctx.services.meetings.all() if m.state.value == "closed")
     screen.select(closed.id)
     assert not screen.edit_button.isEnabled() and not screen.delete_button.isEnabled()
 
@@ -413,7 +416,9 @@ def test_the_pool_can_be_ranked_by_the_iom_score(qtbot: QtBot, ctx: AppContext) 
     from ppo_desktop.services.offences import Offences
     from ui.screens.pool import IOM
 
-    people = [ctx.cases.add_nominal(NominalDraft(f"Newcomer{n}", "Fictional")).record for n in range(2)]
+    people = [
+        ctx.services.cases.add_nominal(NominalDraft(f"Newcomer{n}", "Fictional")).record for n in range(2)
+    ]
     offences = Offences(ctx.ws)
     day = ctx.ws.today()
     offences.record(people[0].id, on=day - dt.timedelta(days=20), category="burglary", outcome="convicted")

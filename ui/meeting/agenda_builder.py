@@ -121,7 +121,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
 
     def reload(self) -> None:
         if self.meeting is not None:
-            self.meeting = self.ctx.meetings.find(self.meeting.id)  # None: deleted meanwhile
+            self.meeting = self.ctx.services.meetings.find(self.meeting.id)  # None: deleted meanwhile
         if self.meeting is None:
             self.heading.setText("Select a meeting to build its agenda.")
             self.proposals.clear()
@@ -130,8 +130,8 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         m = self.meeting
         self.heading.setText(f"Agenda — {m.panel}, {m.held_on:%A %d %B %Y} ({m.state.value})")
         editable = m.state is not MeetingState.CLOSED
-        self.proposals.set_rows(self.ctx.meetings.proposals(m.id) if editable else [])
-        items = self.ctx.meetings.agenda(m.id)
+        self.proposals.set_rows(self.ctx.services.meetings.proposals(m.id) if editable else [])
+        items = self.ctx.services.meetings.agenda(m.id)
         self.agenda.set_rows(items)
         minutes = sum(i.minutes for i in items)
         text = f"{len(items)} items · {minutes // 60} h {minutes % 60:02d} min"
@@ -154,7 +154,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         meeting = self.meeting
         if meeting is None or not proposals:
             return
-        self.ctx.perform(lambda: self.ctx.meetings.add_proposals(meeting.id, proposals), self.error)
+        self.ctx.perform(lambda: self.ctx.services.meetings.add_proposals(meeting.id, proposals), self.error)
 
     def current_item(self) -> AgendaItem | None:
         index = self.agenda_view.currentIndex()
@@ -175,7 +175,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
             return
         row = item.position - 1
         if (
-            self.ctx.perform(lambda: self.ctx.meetings.remove_item(item.id), self.error) is not None
+            self.ctx.perform(lambda: self.ctx.services.meetings.remove_item(item.id), self.error) is not None
             and self.agenda.rowCount()
         ):
             self.agenda_view.selectRow(min(row, self.agenda.rowCount() - 1))  # the next item, for Del again
@@ -201,13 +201,14 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
 
     def _move(self, item_id: int, position: int) -> None:
-        self.ctx.perform(lambda: self.ctx.meetings.move_item(item_id, position), self.error)
+        self.ctx.perform(lambda: self.ctx.services.meetings.move_item(item_id, position), self.error)
 
     def _set_minutes(self) -> None:
         item = self.current_item()
         if item is not None and item.minutes != self.minutes.value():
             row = item.position - 1
-            self.ctx.perform(lambda: self.ctx.meetings.set_minutes(item.id, self.minutes.value()), self.error)
+            meetings = self.ctx.services.meetings
+            self.ctx.perform(lambda: meetings.set_minutes(item.id, self.minutes.value()), self.error)
             self.agenda_view.setCurrentIndex(self.agenda.index(row, 0))
 
     def _show_minutes(self) -> None:

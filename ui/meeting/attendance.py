@@ -76,12 +76,12 @@ class AttendancePanel(QWidget):
 
     def reload(self) -> None:
         m = self.meeting
-        self.model.set_rows(self.ctx.room.attendance(m.id) if m else [])
+        self.model.set_rows(self.ctx.services.room.attendance(m.id) if m else [])
         closed = m is not None and m.state is MeetingState.CLOSED
         self.quorum.setText(m.quorum_note if m else "")
         self.quorum.setEnabled(m is not None and not closed)
         self.amend_button.setVisible(closed)
-        amendments = self.ctx.record.amendments(m.id) if m and closed else []
+        amendments = self.ctx.services.record.amendments(m.id) if m and closed else []
         self.amendments.setText(
             "\n".join(f"Amended {at[:10]} by {who}: {text}" for at, who, text in amendments)
         )
@@ -92,7 +92,7 @@ class AttendancePanel(QWidget):
             return
         if (
             self.ctx.perform(
-                lambda: self.ctx.room.add_attendee(
+                lambda: self.ctx.services.room.add_attendee(
                     m.id,
                     self.name.text(),
                     self.agency.text(),
@@ -115,14 +115,15 @@ class AttendancePanel(QWidget):
             self, "Amend the record", "The amendment (appended to the minutes, never replacing them):"
         )
         if ok:
-            self.ctx.perform(lambda: self.ctx.record.amend(m.id, text), self.error)
+            self.ctx.perform(lambda: self.ctx.services.record.amend(m.id, text), self.error)
 
     def _save_quorum(self) -> None:
         m = self.meeting
         if m is not None and self.quorum.text() != m.quorum_note:
-            self.ctx.perform(lambda: self.ctx.meetings.set_quorum_note(m.id, self.quorum.text()), self.error)
+            meetings = self.ctx.services.meetings
+            self.ctx.perform(lambda: meetings.set_quorum_note(m.id, self.quorum.text()), self.error)
 
     def _on_changed(self, changes: Changes) -> None:
         """The meeting as it now is (an attendee added, the quorum note or an amendment saved)."""
         if self.meeting is not None and changes.topics & {"meetings", "attendance", "meeting_amendments"}:
-            self.show_meeting(self.ctx.meetings.find(self.meeting.id))  # None: it was deleted
+            self.show_meeting(self.ctx.services.meetings.find(self.meeting.id))  # None: it was deleted

@@ -290,7 +290,7 @@ class ChairConsole(QMainWindow):
         self.presenter.record_time()
 
     def _move(self, item_id: int, position: int) -> None:
-        self.ctx.perform(lambda: self.ctx.meetings.move_item(item_id, position), self.error)
+        self.ctx.perform(lambda: self.ctx.services.meetings.move_item(item_id, position), self.error)
 
     # -- what the chair sees -----------------------------------------------------------------
     def _show_case(self, item: AgendaItem) -> None:

@@ -53,9 +53,9 @@ class RoomPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        meeting = self.ctx.meetings.get(self.meeting_id)
+        meeting = self.ctx.services.meetings.get(self.meeting_id)
         self.read_button.setVisible(not meeting.confidentiality_read_at)
-        attendees = [a for a in self.ctx.room.attendance(self.meeting_id) if a.present]
+        attendees = [a for a in self.ctx.services.room.attendance(self.meeting_id) if a.present]
         here = {a.id for a in self.room.present_for(self.item.id)} if self.item is not None else set()
         self.model.set_rows([(a, a.id in here) for a in attendees])
         self.count.setText(f"In the room for this item: {len(here)} of {len(attendees)} attending")

@@ -127,7 +127,7 @@ class ReportsScreen(QWidget):
 
     def reload_meetings(self) -> None:
         self.meeting.clear()
-        for m in self.ctx.meetings.all():
+        for m in self.ctx.services.meetings.all():
             self.meeting.addItem(f"{m.held_on:%d %b %Y} — {m.panel} ({m.state.value})", m.id)
 
     def _with_meeting(self, action: Callable[[int], None]) -> None:

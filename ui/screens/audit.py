@@ -102,7 +102,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
         nominal = None
         ref = self.person.text().strip().upper()
         if ref:
-            found = [r.nominal.id for r in self.ctx.cases.cohort() if r.nominal.ref == ref]
+            found = [r.nominal.id for r in self.ctx.services.cases.cohort() if r.nominal.ref == ref]
             nominal = found[0] if found else -1
         return {
             "user_id": None if self.user.currentText() == ALL else self.user.currentText(),

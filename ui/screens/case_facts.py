@@ -227,7 +227,7 @@ class CustodyFactsPanel(QWidget):
             self.error.setText(str(exc))
             return
         key = "arrest_on" if arrest else "intelligence_on"
-        self.ctx.perform(lambda: self.ctx.memberships.record_activity(nid, **{key: day}), self.error)
+        self.ctx.perform(lambda: self.ctx.services.memberships.record_activity(nid, **{key: day}), self.error)
 
     def _record_sentence(self) -> None:
         if self.case is None:
@@ -240,7 +240,7 @@ class CustodyFactsPanel(QWidget):
             return
         assert starts is not None
         self.ctx.perform(
-            lambda: self.ctx.custody.record_sentence(
+            lambda: self.ctx.services.custody.record_sentence(
                 nid,
                 starts_on=starts,
                 months=self.years.value() * 12 + self.months.value(),
@@ -281,4 +281,4 @@ class CustodyFactsPanel(QWidget):
     def _record_fact(self, fact: str, value: bool | int | None) -> None:
         if self.case is not None:
             nid = self.case.nominal.id
-            self.ctx.perform(lambda: self.ctx.custody.record_fact(nid, fact, value), self.error)
+            self.ctx.perform(lambda: self.ctx.services.custody.record_fact(nid, fact, value), self.error)

@@ -245,7 +245,7 @@ class CaseView(QWidget):
         ctx.changed.connect(self._on_changed)
 
     def show_case(self, nominal_id: int, purpose: str = "Case review by coordinator") -> None:
-        self.case = self.ctx.cases.open_case(nominal_id, purpose=purpose)
+        self.case = self.ctx.services.cases.open_case(nominal_id, purpose=purpose)
         self._fill(self.case, self.ctx.session.today())
         self.scoring.show_nominal(nominal_id)
 
@@ -364,5 +364,5 @@ class CaseView(QWidget):
             and self.case.nominal.id in changes.nominal_ids
             and changes.topics - {"score_drafts"}
         ):
-            self.case = self.ctx.cases.case_file(self.case.nominal.id)
+            self.case = self.ctx.services.cases.case_file(self.case.nominal.id)
             self._fill(self.case, self.ctx.session.today())

@@ -210,7 +210,7 @@ class CohortScreen(RefreshWhenShown, QWidget):
         return combo
 
     def reload(self) -> None:
-        rows = self.ctx.cases.cohort()
+        rows = self.ctx.services.cases.cohort()
         self.proxy._haystacks.clear()
         self.model.set_rows(rows)
         areas = sorted({r.nominal.area for r in rows if r.nominal.area})

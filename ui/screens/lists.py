@@ -52,7 +52,7 @@ class ListScreen(RefreshWhenShown, QWidget):
 
 def actions_screen(ctx: AppContext) -> ListScreen:
     today = ctx.session.today()
-    names = {r.nominal.id: r.nominal.display_name for r in ctx.cases.cohort()}
+    names = {r.nominal.id: r.nominal.display_name for r in ctx.services.cases.cohort()}
     columns: list[Column[Action]] = [
         Column(
             "Due",
@@ -69,7 +69,7 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         ctx,
         "Open actions",
         columns,
-        ctx.actions.open_actions,
+        ctx.services.actions.open_actions,
         {"actions"},
         "Every open action across the cohort, soonest due first; overdue ones say so. "
         "An action stays on the next agenda until it is closed with an outcome.",
@@ -96,7 +96,10 @@ def actions_screen(ctx: AppContext) -> ListScreen:
             return
         state = ActionState(outcome_state.currentData())
         outcome = outcome_text.text().strip() or outcome_state.currentText()
-        if ctx.perform(lambda: ctx.actions.close(action.id, state, outcome=outcome), error) is not None:
+        if (
+            ctx.perform(lambda: ctx.services.actions.close(action.id, state, outcome=outcome), error)
+            is not None
+        ):
             outcome_text.clear()
 
     close_button.clicked.connect(close_selected)

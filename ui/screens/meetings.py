@@ -127,7 +127,7 @@ class MeetingsScreen(QWidget):
 
     def reload(self) -> None:
         chosen = self.builder.meeting.id if self.builder.meeting else None
-        self.model.set_rows(self.ctx.meetings.all())
+        self.model.set_rows(self.ctx.services.meetings.all())
         rows = [self.model.row_object(r) for r in range(self.model.rowCount())]
         if chosen is None:
             upcoming = [m for m in rows if m.state.value != "closed"]
@@ -159,7 +159,7 @@ class MeetingsScreen(QWidget):
             return
         assert day is not None
         made = self.ctx.perform(
-            lambda: self.ctx.meetings.plan(
+            lambda: self.ctx.services.meetings.plan(
                 dialog.panel.text(), day, venue=dialog.venue.text(), chair=dialog.chair.text(),
                 deputy=dialog.deputy.text(),
             ),
@@ -188,7 +188,7 @@ class MeetingsScreen(QWidget):
             return
         assert day is not None
         self.ctx.perform(
-            lambda: self.ctx.meetings.update(
+            lambda: self.ctx.services.meetings.update(
                 meeting.id, panel=dialog.panel.text(), held_on=day, venue=dialog.venue.text(),
                 chair=dialog.chair.text(), deputy=dialog.deputy.text(),
             ),
@@ -203,7 +203,8 @@ class MeetingsScreen(QWidget):
         why = self.ask_why(f"{meeting.panel}, {meeting.held_on:%d %b %Y}")
         if why is None:
             return
-        if self.ctx.perform(lambda: self.ctx.meetings.delete(meeting.id, why=why), self.error) is not None:
+        meetings = self.ctx.services.meetings
+        if self.ctx.perform(lambda: meetings.delete(meeting.id, why=why), self.error) is not None:
             self.select(None)
 
     def _ask_why(self, what: str) -> str | None:
@@ -237,4 +238,4 @@ class MeetingsScreen(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if "meetings" in changes.topics:
-            self.model.set_rows(self.ctx.meetings.all())
+            self.model.set_rows(self.ctx.services.meetings.all())

@@ -82,7 +82,7 @@ class PersonDetailsDialog(QDialog):
             return
         reason, nid = self.reason.text().strip(), self.nominal.id
         made = self.ctx.perform(
-            lambda: self.ctx.cases.update_nominal(nid, justification=reason, **changes), self.error
+            lambda: self.ctx.services.cases.update_nominal(nid, justification=reason, **changes), self.error
         )
         if made is not None:
             self.accept()

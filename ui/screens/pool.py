@@ -146,8 +146,8 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
             self._reload_iom()
         else:
             self._reload_strand(Strand(self.strand.currentData()))
-        self._names.update({r.nominal.id: r.nominal.display_name for r in self.ctx.cases.cohort()})
-        self.nominations.set_rows(self.ctx.nominations.open_nominations())
+        self._names.update({r.nominal.id: r.nominal.display_name for r in self.ctx.services.cases.cohort()})
+        self.nominations.set_rows(self.ctx.services.nominations.open_nominations())
 
     def _reload_iom(self) -> None:
         offences, day = self.ctx.services.offences, self.ctx.session.today()

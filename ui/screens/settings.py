@@ -77,7 +77,7 @@ class SettingsScreen(QWidget):
         self.profile_error.setObjectName("error")
         self._show_profile()
         self.users_view, self.users = read_only_table(USER_COLUMNS, "Users", self)
-        self.users.set_rows(ctx.users.all())
+        self.users.set_rows(ctx.services.users.all())
         # In a scroll area: the whole page must be reachable on a 1366×768 screen.
         inner = QWidget()
         layout = QVBoxLayout(inner)

@@ -100,7 +100,7 @@ class SubjectAccessDialog(QDialog):
         access = self.ctx.services.subject_access
 
         def write() -> tuple[Path, Path, int]:
-            person = self.ctx.cases.by_ref(self.ref.text())
+            person = self.ctx.services.cases.by_ref(self.ref.text())
             targets = [folder / f"{person.ref}-subject-access{suffix}" for suffix in (".json", ".pdf")]
             for target in targets:  # refused before anything is made (an existing file, a link)
                 check_target(target)

@@ -45,7 +45,7 @@ def test_a_return_is_exported_as_a_disclosure(qtbot: QtBot, ctx: AppContext, tmp
     screen.returns.setCurrentIndex(screen.returns.findText("Cohort list"))
     qtbot.mouseClick(_button(screen, "Export CSV…"), Qt.MouseButton.LeftButton)
     rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
-    current = ctx.cases.cohort(include_former=False)
+    current = ctx.services.cases.cohort(include_former=False)
     assert rows[0][:3] == ["Reference", "Family name", "Given names"] and len(rows) == len(current) + 1
     assert ctx.ws.audit.search(kind="disclosure")[-1].justification == "Quarterly return"
 
@@ -53,8 +53,8 @@ def test_a_return_is_exported_as_a_disclosure(qtbot: QtBot, ctx: AppContext, tmp
 def test_a_meeting_travels_to_the_chair_in_a_pack(
     qtbot: QtBot, ctx: AppContext, laptop: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
-    on_agenda = {i.nominal_id for i in ctx.meetings.agenda(meeting.id) if i.nominal_id}
+    meeting = next(m for m in ctx.services.meetings.all() if m.state.value == "closed")
+    on_agenda = {i.nominal_id for i in ctx.services.meetings.agenda(meeting.id) if i.nominal_id}
     sender = ReportsScreen(ctx)
     qtbot.addWidget(sender)
     sender.meeting.setCurrentIndex(sender.meeting.findData(meeting.id))
@@ -84,8 +84,8 @@ def test_a_meeting_travels_to_the_chair_in_a_pack(
     people = len(on_agenda)
     assert seen and "and an agenda" in seen[0] and f": {people} people ({people} new" in seen[0]
     assert "Merged" in receiver.error.text()
-    assert len(laptop.cases.cohort()) == len(on_agenda)
-    assert [m.panel for m in laptop.meetings.all()] == [meeting.panel]
+    assert len(laptop.services.cases.cohort()) == len(on_agenda)
+    assert [m.panel for m in laptop.services.meetings.all()] == [meeting.panel]
 
     receiver.transfers.ask_passphrase = lambda: "the wrong passphrase"
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
@@ -119,9 +119,9 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
     coordinator, chair = MeetingsScreen(ctx), MeetingsScreen(laptop)
     qtbot.addWidget(coordinator)
     qtbot.addWidget(chair)
-    meeting = next(m for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
-    person = ctx.cases.cohort(include_former=False)[0].nominal.id
-    ctx.meetings.add_item(meeting.id, "Review", nominal_id=person)
+    meeting = next(m for m in ctx.services.meetings.all() if m.state is MeetingState.PLANNED)
+    person = ctx.services.cases.cohort(include_former=False)[0].nominal.id
+    ctx.services.meetings.add_item(meeting.id, "Review", nominal_id=person)
     coordinator.select(meeting.id)
     assert coordinator.send_button.text() == "Send this meeting to the c&hair's laptop…"
     out, back = tmp_path / "out.ppopack", tmp_path / "back.ppopack"
@@ -143,17 +143,17 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
     chair.transfers.ask_merge = lambda plan: MergeAnswer({}, "Chair's copy", trusted=plan.fingerprint)
     qtbot.mouseClick(chair.bring_button, Qt.MouseButton.LeftButton)
     assert "Merged" in chair.error.text()
-    chair_meeting = laptop.meetings.all()[0]
+    chair_meeting = laptop.services.meetings.all()[0]
     chair.select(chair_meeting.id)
     assert chair.send_button.text() == "Send the outc&ome back…"  # it came from the coordinator
 
     # The chair runs it; meanwhile the coordinator edits the same field.
-    laptop.meetings.start(chair_meeting.id)
-    item = laptop.meetings.agenda(chair_meeting.id)[0]
+    laptop.services.meetings.start(chair_meeting.id)
+    item = laptop.services.meetings.agenda(chair_meeting.id)[0]
     Decisions(laptop.ws).decide(item.id, DecisionKind.RETAIN, note="Engaging well")
-    laptop.meetings.set_quorum_note(chair_meeting.id, "Quorate (chair)")
-    laptop.meetings.close(chair_meeting.id)
-    ctx.meetings.set_quorum_note(meeting.id, "Quorate (coordinator)")
+    laptop.services.meetings.set_quorum_note(chair_meeting.id, "Quorate (chair)")
+    laptop.services.meetings.close(chair_meeting.id)
+    ctx.services.meetings.set_quorum_note(meeting.id, "Quorate (coordinator)")
     chair.transfers.ask_save = lambda: back
     qtbot.mouseClick(chair.send_button, Qt.MouseButton.LeftButton)
     assert back.exists() and offered[-1] == ctx.ws.vault.store_id  # back where it came from
@@ -184,9 +184,9 @@ def test_the_meeting_goes_out_and_its_outcome_comes_back_through_the_meetings_sc
     assert "quorum note" in texts[0] and "Quorate (coordinator)" in texts[1] and "Quorate (chair)" in texts[2]
     assert "chair on" in texts[2]  # who changed it on the other laptop, and when
     assert "1 decision" in coordinator.error.text() and "1 conflict" in coordinator.error.text()
-    assert ctx.meetings.get(meeting.id).state is MeetingState.CLOSED
-    assert ctx.meetings.get(meeting.id).quorum_note == "Quorate (chair)"
-    assert [d.kind for d in ctx.meetings.decisions(meeting.id)] == ["retain"]
+    assert ctx.services.meetings.get(meeting.id).state is MeetingState.CLOSED
+    assert ctx.services.meetings.get(meeting.id).quorum_note == "Quorate (chair)"
+    assert [d.kind for d in ctx.services.meetings.decisions(meeting.id)] == ["retain"]
 
 
 def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
@@ -196,14 +196,14 @@ def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     from ppo_desktop.services.transfer import Transfer
     from ui.screens.meetings import MeetingsScreen
 
-    meeting = next(m for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    meeting = next(m for m in ctx.services.meetings.all() if m.state is MeetingState.PLANNED)
     seal = {"passphrase": "a long pack passphrase", "recipient": "x", "justification": "y"}
     first = Transfer(laptop.ws).plan(Transfer(ctx.ws).export([], meeting_id=meeting.id, **seal),
                                      passphrase="a long pack passphrase")  # fmt: skip
     Transfer(laptop.ws).commit(first, justification="Chair's copy", trusted=first.fingerprint)
-    chair_meeting = laptop.meetings.all()[0]
-    laptop.meetings.set_quorum_note(chair_meeting.id, "Chair's words")
-    ctx.meetings.set_quorum_note(meeting.id, "Coordinator's words")
+    chair_meeting = laptop.services.meetings.all()[0]
+    laptop.services.meetings.set_quorum_note(chair_meeting.id, "Chair's words")
+    ctx.services.meetings.set_quorum_note(meeting.id, "Coordinator's words")
     back = tmp_path / "back.ppopack"
     partner = ctx.ws.vault.store_id
     outcome = Transfer(laptop.ws).export([], meeting_id=chair_meeting.id, partner=partner, **seal)
@@ -215,11 +215,11 @@ def test_a_merge_with_a_conflict_left_unchosen_merges_nothing_and_says_why(
     screen.transfers.ask_merge = lambda plan: MergeAnswer({}, "Outcome", trusted=plan.fingerprint)
     qtbot.mouseClick(screen.bring_button, Qt.MouseButton.LeftButton)
     assert "1 conflict(s) need a person's choice" in screen.error.text()
-    assert ctx.meetings.get(meeting.id).quorum_note == "Coordinator's words"
+    assert ctx.services.meetings.get(meeting.id).quorum_note == "Coordinator's words"
 
 
 def _pack_for_the_chair(ctx: AppContext, qtbot: QtBot, target: Path) -> None:
-    meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
+    meeting = next(m for m in ctx.services.meetings.all() if m.state.value == "closed")
     sender = ReportsScreen(ctx)
     qtbot.addWidget(sender)
     sender.meeting.setCurrentIndex(sender.meeting.findData(meeting.id))
@@ -260,7 +260,7 @@ def test_a_pack_is_read_and_merged_on_a_worker_while_the_window_answers(
     assert "Merged" not in receiver.error.text()  # the click returned before the pack was even read
     qtbot.waitUntil(lambda: "Merged" in receiver.error.text(), timeout=30_000)
     assert threads and "MainThread" not in threads
-    assert laptop.cases.cohort() and heard  # merged, and the screens told
+    assert laptop.services.cases.cohort() and heard  # merged, and the screens told
     assert laptop.ws.vault.anchor["seq"] == laptop.ws.audit.anchor()["seq"]  # the anchor caught up
 
 
@@ -276,10 +276,10 @@ def test_cancel_on_a_merge_merges_nothing_and_says_so(
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
     assert runner.pressed
     assert "Stopped before it finished: nothing was changed." in receiver.error.text()
-    assert laptop.cases.cohort() == [] and len(laptop.ws.audit.search(limit=10_000)) == entries
+    assert laptop.services.cases.cohort() == [] and len(laptop.ws.audit.search(limit=10_000)) == entries
     runner.title = "(none)"  # again, not cancelled: it merges
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
-    assert "Merged" in receiver.error.text() and laptop.cases.cohort()
+    assert "Merged" in receiver.error.text() and laptop.services.cases.cohort()
 
 
 class DeferredRunner(SyncRunner):

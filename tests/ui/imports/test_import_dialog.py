@@ -59,7 +59,7 @@ def test_dry_run_then_import(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 def test_a_possible_duplicate_waits_for_a_decision(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    person = ctx.cases.nominal(1)
+    person = ctx.services.cases.nominal(1)
     assert person.dob is not None
     path = tmp_path / "dup.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -133,7 +133,7 @@ def test_every_possible_duplicate_is_listed_to_decide_however_long_the_file(
 
 
     monkeypatch.setattr(module, "LISTED", 5)
-    person = ctx.cases.nominal(1)
+    person = ctx.services.cases.nominal(1)
     assert person.dob is not None
     path = tmp_path / "dups.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -190,7 +190,7 @@ def test_an_offence_history_is_imported_through_the_dialog(
 ) -> None:
     """Offence histories (for the IOM scores) are a kind of import like the others: headings guessed,
     a dry run with each line's fate, then the import."""
-    person = ctx.cases.cohort()[0].nominal
+    person = ctx.services.cases.cohort()[0].nominal
     before = [o.category for o in ctx.services.offences.of(person.id)]  # (the demo's own)
     path = tmp_path / "offences.csv"
     with path.open("w", newline="", encoding="utf-8") as f:

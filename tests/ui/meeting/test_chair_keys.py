@@ -24,16 +24,14 @@ def _console(
 ) -> ChairConsole:
     mid = planned_meeting(ctx)
     for nid in people:
-        ctx.meetings.add_item(mid, ctx.cases.nominal(nid).display_name, nominal_id=nid, reasons=["test"],
-                              minutes=minutes)  # fmt: skip
+        name = ctx.services.cases.nominal(nid).display_name
+        ctx.services.meetings.add_item(mid, name, nominal_id=nid, reasons=["test"], minutes=minutes)
     console = ChairConsole(ctx, mid, clock=clock)
     show_active(qtbot, console)
     return console
 
 
-def test_ctrl_z_undoes_typing_and_a_decision_has_its_own_undo_and_redo(
-    qtbot: QtBot, ctx: AppContext
-) -> None:
+def test_ctrl_z_undoes_typing_and_a_decision_has_its_own_undo_and_redo(qtbot: QtBot, ctx: AppContext) -> None:
     """Ctrl+Z in a note once undid the decision, silently, with no redo: now it undoes the typing;
     Ctrl+Shift+U undoes the decision and says so; Ctrl+Shift+R takes the same decision again."""
     _candidate, member, _other = pick_people(ctx)
@@ -124,7 +122,9 @@ def test_a_refused_decision_keeps_what_was_typed(qtbot: QtBot, ctx: AppContext) 
 
 
 def test_selecting_starts_from_the_nomination(qtbot: QtBot, ctx: AppContext) -> None:
-    nomination = next(n for n in ctx.nominations.open_nominations() if n.strand is not Strand.CATCH_CONVICT)
+    nomination = next(
+        n for n in ctx.services.nominations.open_nominations() if n.strand is not Strand.CATCH_CONVICT
+    )
     dialog = DecisionDialog(
         DecisionKind.SELECT, ctx.ws.profile(), None, ctx.ws.today(), nomination=nomination
     )
@@ -157,7 +157,7 @@ def test_enter_adds_an_attendee(qtbot: QtBot, ctx: AppContext) -> None:
 
     panel = AttendancePanel(ctx)
     show_active(qtbot, panel)
-    panel.show_meeting(ctx.meetings.get(planned_meeting(ctx)))
+    panel.show_meeting(ctx.services.meetings.get(planned_meeting(ctx)))
     before = panel.model.rowCount()
     qtbot.keyClicks(panel.name, "PO Example")
     qtbot.keyClicks(panel.agency, "Probation")
@@ -192,11 +192,11 @@ def test_an_agenda_longer_than_a_meeting_is_flagged(qtbot: QtBot, ctx: AppContex
     from ui.meeting.agenda_builder import AgendaBuilder
 
     mid = planned_meeting(ctx)
-    for r in ctx.cases.cohort(include_former=False)[:30]:
-        ctx.meetings.add_item(mid, r.nominal.display_name, nominal_id=r.nominal.id, minutes=10)
+    for r in ctx.services.cases.cohort(include_former=False)[:30]:
+        ctx.services.meetings.add_item(mid, r.nominal.display_name, nominal_id=r.nominal.id, minutes=10)
     builder = AgendaBuilder(ctx)
     qtbot.addWidget(builder)
-    builder.show_meeting(ctx.meetings.get(mid))
+    builder.show_meeting(ctx.services.meetings.get(mid))
     assert "longer than a meeting" in builder.total.text()
 
 

@@ -24,17 +24,17 @@ RELEASE = DEMO_DAY + relativedelta(years=3)  # a long sentence's expected releas
 
 
 def planned_meeting(ctx: AppContext) -> int:
-    return next(m.id for m in ctx.meetings.all() if m.state is MeetingState.PLANNED)
+    return next(m.id for m in ctx.services.meetings.all() if m.state is MeetingState.PLANNED)
 
 
 def pick_people(ctx: AppContext) -> tuple[int, int, int]:
     """A candidate with an open C&C nomination, and two C&C members in the community."""
     candidate = next(
-        n.nominal_id for n in ctx.nominations.open_nominations() if n.strand is Strand.CATCH_CONVICT
+        n.nominal_id for n in ctx.services.nominations.open_nominations() if n.strand is Strand.CATCH_CONVICT
     )
     members = [
         r.nominal.id
-        for r in ctx.cases.cohort(include_former=False)
+        for r in ctx.services.cases.cohort(include_former=False)
         if r.membership
         and r.membership.strand is Strand.CATCH_CONVICT
         and r.membership.status is not Status.CUSTODY
@@ -54,8 +54,11 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     candidate, leaver, long_sentence = pick_people(ctx)
     for nid in (candidate, leaver, long_sentence):
         ctx.broadcast(
-            ctx.meetings.add_item(
-                mid, ctx.cases.nominal(nid).display_name, nominal_id=nid, reasons=["chosen for the test"]
+            ctx.services.meetings.add_item(
+                mid,
+                ctx.services.cases.nominal(nid).display_name,
+                nominal_id=nid,
+                reasons=["chosen for the test"],
             )
         )
     # Plus what the rules propose first (a new nomination), added through the builder's keyboard path.
@@ -63,7 +66,7 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     builder.proposals_view.selectRow(0)
     first = builder.proposals.row_object(0)
     qtbot.keyClick(builder.proposals_view, Qt.Key.Key_Insert)
-    assert [i.nominal_id for i in ctx.meetings.agenda(mid)] == [
+    assert [i.nominal_id for i in ctx.services.meetings.agenda(mid)] == [
         candidate,
         leaver,
         long_sentence,
@@ -72,14 +75,16 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     builder.agenda_view.setFocus()
     builder.agenda_view.selectRow(3)
     qtbot.keyClick(builder.agenda_view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-    assert [i.nominal_id for i in ctx.meetings.agenda(mid)][2] == first.nominal_id
+    assert [i.nominal_id for i in ctx.services.meetings.agenda(mid)][2] == first.nominal_id
     asked: list[str] = []
     builder.confirm = lambda title, _text: asked.append(title) is None and title != "Remove from the agenda"
     qtbot.keyClick(builder.agenda_view, Qt.Key.Key_Delete)
-    assert asked == ["Remove from the agenda"] and len(ctx.meetings.agenda(mid)) == 4  # asked, and kept
+    assert (
+        asked == ["Remove from the agenda"] and len(ctx.services.meetings.agenda(mid)) == 4
+    )  # asked, and kept
     builder.confirm = lambda title, _text: asked.append(title) is None
     qtbot.keyClick(builder.agenda_view, Qt.Key.Key_Delete)
-    assert len(ctx.meetings.agenda(mid)) == 3
+    assert len(ctx.services.meetings.agenda(mid)) == 3
     assert builder.agenda_view.currentIndex().row() == 2  # the next item is ready for Del again
 
     qtbot.mouseClick(builder.console_button, Qt.MouseButton.LeftButton)
@@ -87,11 +92,11 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     console: ChairConsole = window.consoles[mid]
     qtbot.addWidget(console)
     show_active(qtbot, console)
-    assert ctx.meetings.get(mid).state is MeetingState.IN_PROGRESS
+    assert ctx.services.meetings.get(mid).state is MeetingState.IN_PROGRESS
     answers: dict[DecisionKind, dict[str, Any]] = {
         DecisionKind.SELECT: {
             "strand": Strand.CATCH_CONVICT,
-            "basis": ctx.nominations.open_nominations()[0].basis,
+            "basis": ctx.services.nominations.open_nominations()[0].basis,
         },
         DecisionKind.DESELECT: {
             "reason_code": RemovalReason.MOVED_AWAY.value,
@@ -139,46 +144,48 @@ def test_whole_meeting(qtbot: QtBot, ctx: AppContext) -> None:
     console.notes.setPlainText("Sentenced to four years; reconsider before release.")
     assert console.notes_panel.save_timer.isActive()  # saved once typing pauses
     console.notes_panel.save_timer.timeout.emit()
-    assert ctx.meetings.item(console.current.id).notes.startswith("Sentenced")
+    assert ctx.services.meetings.item(console.current.id).notes.startswith("Sentenced")
 
     qtbot.keyClick(console, Qt.Key.Key_F8)  # curtain
     assert console.projector.visible_texts() == []
     console.finish()
-    assert ctx.meetings.get(mid).state is MeetingState.CLOSED
+    assert ctx.services.meetings.get(mid).state is MeetingState.CLOSED
     assert not console.tick.isActive() and not console.decision_box.undo_button.isEnabled()  # fixed
     assert console.minutes_dialog is not None and console.minutes_dialog.isVisible()  # offered at once
     console.minutes_dialog.close()
 
     # Consequences, counted from the meeting's day.
-    held = ctx.meetings.get(mid).held_on
-    membership = ctx.memberships.current_membership(candidate)
+    held = ctx.services.meetings.get(mid).held_on
+    membership = ctx.services.memberships.current_membership(candidate)
     assert (
         membership is not None
         and membership.strand is Strand.CATCH_CONVICT
         and membership.next_review_on == held + relativedelta(months=6)
     )
-    gone = ctx.cases.case_file(leaver).memberships[0]
+    gone = ctx.services.cases.case_file(leaver).memberships[0]
     assert gone.removed_on is not None and gone.removal_authority == "DI Demo Chair with the agencies present"
     assert gone.removal_outcomes == (RemovalOutcome.IN_TREATMENT, RemovalOutcome.MOVED)
-    assert ctx.memberships.current_membership(long_sentence) is None  # the amber list: out of the cohort
-    amber = ctx.cases.case_file(long_sentence).memberships[0]
+    assert (
+        ctx.services.memberships.current_membership(long_sentence) is None
+    )  # the amber list: out of the cohort
+    amber = ctx.services.cases.case_file(long_sentence).memberships[0]
     assert amber.amber and amber.held_on_amber(held)
     assert amber.next_review_on == RELEASE - relativedelta(months=3)
-    assert [d.kind for d in ctx.meetings.decisions(mid)] == ["select", "deselect", "amber"]
+    assert [d.kind for d in ctx.services.meetings.decisions(mid)] == ["select", "deselect", "amber"]
     disclosed = [e for e in ctx.ws.audit.entries(limit=400) if e.kind == "disclosure"]
     assert any(e.summary.startswith("Projected to the room") for e in disclosed)
 
-    nxt = ctx.meetings.plan("C&C / R&R panel", held + dt.timedelta(days=28)).record
-    carried = {p.nominal_id: p.reasons for p in ctx.meetings.proposals(nxt.id)}
+    nxt = ctx.services.meetings.plan("C&C / R&R panel", held + dt.timedelta(days=28)).record
+    carried = {p.nominal_id: p.reasons for p in ctx.services.meetings.proposals(nxt.id)}
     assert "carried forward" in " ".join(carried[leaver])
     console.close()
 
 
 def test_projector_never_shows_withheld_fields(qtbot: QtBot, ctx: AppContext) -> None:
     mid = planned_meeting(ctx)
-    people = [r.nominal for r in ctx.cases.cohort()[:6]]
+    people = [r.nominal for r in ctx.services.cases.cohort()[:6]]
     for n in people:
-        ctx.meetings.add_item(mid, n.display_name, nominal_id=n.id, reasons=["policy test"])
+        ctx.services.meetings.add_item(mid, n.display_name, nominal_id=n.id, reasons=["policy test"])
     console = ChairConsole(ctx, mid)
     qtbot.addWidget(console)
     console.projector.set_curtain(False)
@@ -199,9 +206,11 @@ def test_projector_never_shows_withheld_fields(qtbot: QtBot, ctx: AppContext) ->
 
 def test_projection_is_built_only_from_allowed_fields(ctx: AppContext) -> None:
     mid = planned_meeting(ctx)
-    nominal = ctx.cases.cohort()[0].nominal
-    item = ctx.meetings.add_item(mid, nominal.display_name, nominal_id=nominal.id, reasons=["x"]).record
-    case = ctx.cases.case_file(nominal.id)
+    nominal = ctx.services.cases.cohort()[0].nominal
+    item = ctx.services.meetings.add_item(
+        mid, nominal.display_name, nominal_id=nominal.id, reasons=["x"]
+    ).record
+    case = ctx.services.cases.case_file(nominal.id)
     policy = ctx.ws.projector_policy().with_choices({"name": False, "ref": True})
     shown = project(
         policy,
@@ -237,12 +246,12 @@ def test_attendance_and_amendments(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.keyClicks(panel.agency, "DAAT")
     panel.apology.setChecked(True)
     panel.add()
-    assert [(a.agency, a.present) for a in ctx.room.attendance(mid)] == [("DAAT", False)]
+    assert [(a.agency, a.present) for a in ctx.services.room.attendance(mid)] == [("DAAT", False)]
     panel.quorum.setText("Quorate")
     panel.quorum.editingFinished.emit()
-    assert ctx.meetings.get(mid).quorum_note == "Quorate"
+    assert ctx.services.meetings.get(mid).quorum_note == "Quorate"
     assert not panel.amend_button.isVisibleTo(panel)
-    closed = next(m for m in ctx.meetings.all() if m.state is MeetingState.CLOSED)
+    closed = next(m for m in ctx.services.meetings.all() if m.state is MeetingState.CLOSED)
     screen.select(closed.id)  # type: ignore[attr-defined]
     assert panel.amend_button.isVisibleTo(panel) and not panel.quorum.isEnabled()
 

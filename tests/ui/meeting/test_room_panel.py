@@ -19,16 +19,18 @@ def test_stepping_out_keeps_someone_out_of_the_items_disclosure(qtbot: QtBot, ct
     mid = planned_meeting(ctx)
     _, first, second = pick_people(ctx)
     for nid in (first, second):
-        ctx.meetings.add_item(mid, ctx.cases.nominal(nid).display_name, nominal_id=nid, reasons=["test"])
-    ctx.room.add_attendee(mid, "DS Example", "Police")
-    ctx.room.add_attendee(mid, "Ms Sample", "Probation")
+        ctx.services.meetings.add_item(
+            mid, ctx.services.cases.nominal(nid).display_name, nominal_id=nid, reasons=["test"]
+        )
+    ctx.services.room.add_attendee(mid, "DS Example", "Police")
+    ctx.services.room.add_attendee(mid, "Ms Sample", "Probation")
     console = ChairConsole(ctx, mid)
     show_active(qtbot, console)
     panel, click = console.room, Qt.MouseButton.LeftButton
 
     assert panel.read_button.isVisible()
     qtbot.mouseClick(panel.read_button, click)
-    assert not panel.read_button.isVisible() and ctx.meetings.get(mid).confidentiality_read_at
+    assert not panel.read_button.isVisible() and ctx.services.meetings.get(mid).confidentiality_read_at
 
     console.go_to(0)
     row = next(i for i in range(panel.model.rowCount()) if panel.model.row_object(i)[0].name == "Ms Sample")

@@ -58,7 +58,7 @@ def test_printing_draws_each_page_once_at_print_resolution(
 
     from ui.reports.printing import PRINT_DPI, print_pages, printer
 
-    meeting = next(m for m in ctx.meetings.all() if m.state.value == "closed")
+    meeting = next(m for m in ctx.services.meetings.all() if m.state.value == "closed")
     doc = Documents(ctx.ws).minutes(meeting.id)
     out = tmp_path / "printed.pdf"
     target = printer()

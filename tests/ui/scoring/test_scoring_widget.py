@@ -20,8 +20,8 @@ from ui.scoring.widget import ScoringWidget, apply_projector_theme
 def new_cc_person(ctx: AppContext) -> int:
     from ppo_desktop.domain import Basis, Status
 
-    nominal = ctx.cases.add_nominal(NominalDraft("Zzyzx-Scoretest", "Fictional")).record
-    ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
+    nominal = ctx.services.cases.add_nominal(NominalDraft("Zzyzx-Scoretest", "Fictional")).record
+    ctx.services.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS)
     return nominal.id
 
 
@@ -120,8 +120,8 @@ def test_asset_sheet_has_no_count_table(qtbot: QtBot, ctx: AppContext) -> None:
     from ppo_desktop.domain import Basis, Status
     from ppo_desktop.services.score_sheets import ScoreSheets
 
-    nominal = ctx.cases.add_nominal(NominalDraft("Zzyzx-Young", "Fictional")).record
-    ctx.memberships.select(nominal.id, Strand.PREVENT_DETER, Basis.PRIORITY, Status.AT_RISK)
+    nominal = ctx.services.cases.add_nominal(NominalDraft("Zzyzx-Young", "Fictional")).record
+    ctx.services.memberships.select(nominal.id, Strand.PREVENT_DETER, Basis.PRIORITY, Status.AT_RISK)
     sheets = ScoreSheets(ctx.ws)
     sheet = sheets.start(nominal.id).record
     widget = ScoringWidget(sheets)
@@ -259,10 +259,10 @@ def test_every_caption_of_a_pd_sheet_reads_whole_in_the_chair_console(
     from ui.meeting.console import ChairConsole
 
     with app_theme(qapp, text=text):  # as the app runs: its theme, from the person's text size
-        meeting = next(m for m in ctx.meetings.all() if m.state.value == "planned")
-        person = next(r.nominal for r in ctx.cases.cohort(include_former=False)
+        meeting = next(m for m in ctx.services.meetings.all() if m.state.value == "planned")
+        person = next(r.nominal for r in ctx.services.cases.cohort(include_former=False)
                       if r.membership and r.membership.strand.value == "P&D")  # fmt: skip
-        ctx.meetings.add_item(meeting.id, "Review", nominal_id=person.id, reasons=["review due"])
+        ctx.services.meetings.add_item(meeting.id, "Review", nominal_id=person.id, reasons=["review due"])
         console = ChairConsole(ctx, meeting.id)
         qtbot.addWidget(console)
         console.resize(*size)

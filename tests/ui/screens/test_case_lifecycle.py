@@ -20,7 +20,7 @@ from ui.screens.case_view import CaseView
 def _member(ctx: AppContext) -> int:
     return next(
         r.nominal.id
-        for r in ctx.cases.cohort(include_former=False)
+        for r in ctx.services.cases.cohort(include_former=False)
         if r.membership
         and r.membership.strand is Strand.CATCH_CONVICT
         and r.membership.status is not Status.CUSTODY
@@ -43,9 +43,9 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     record = next(b for b in panel.findChildren(type(view.back_button)) if b.text() == "Record sentenc&e")
     qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
     assert panel.error.text() == ""
-    sentence = ctx.custody.sentences(nid)[0]
+    sentence = ctx.services.custody.sentences(nid)[0]
     assert (sentence.length_months, sentence.length_days, sentence.secure_hospital) == (24, 1, True)
-    assert ctx.memberships.current_membership(nid).status is Status.CUSTODY  # type: ignore[union-attr]
+    assert ctx.services.memberships.current_membership(nid).status is Status.CUSTODY  # type: ignore[union-attr]
     assert panel.sentences.rowCount() == 1 and "2 years 1 day (secure hospital)" in panel.sentences.data(
         panel.sentences.index(0, 1)
     )
@@ -53,7 +53,7 @@ def test_sentence_typed_in_the_case_is_recorded_and_drives_the_status(qtbot: QtB
     panel.days.setValue(0)
     qtbot.mouseClick(record, Qt.MouseButton.LeftButton)
     assert "needs one of: its length" in panel.error.text()  # refused in words, nothing written
-    assert len(ctx.custody.sentences(nid)) == 1
+    assert len(ctx.services.custody.sentences(nid)) == 1
 
 
 def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> None:
@@ -65,7 +65,9 @@ def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> N
     panel = view.custody_facts
     asbo = panel.fact_inputs["asbo"]
     asbo.setCurrentIndex(asbo.findData(True))  # type: ignore[union-attr]
-    assert [(f.fact, f.value, f.recorded_on) for f in ctx.custody.facts(nid)] == [("asbo", True, DEMO_DAY)]
+    assert [(f.fact, f.value, f.recorded_on) for f in ctx.services.custody.facts(nid)] == [
+        ("asbo", True, DEMO_DAY)
+    ]
     assert panel.fact_notes["asbo"].text().startswith(f"recorded {DEMO_DAY:%d %b %Y}")
     view.tabs.setCurrentWidget(panel)
     incidents = panel.fact_inputs["dv_incidents_12m"]
@@ -73,7 +75,10 @@ def test_case_facts_are_answered_in_the_case(qtbot: QtBot, ctx: AppContext) -> N
     incidents.lineEdit().selectAll()  # type: ignore[union-attr]
     qtbot.keyClicks(incidents.lineEdit(), "12")  # type: ignore[union-attr]
     qtbot.keyClick(incidents, Qt.Key.Key_Tab)
-    assert {f.fact: f.value for f in ctx.custody.facts(nid)} == {"asbo": True, "dv_incidents_12m": 12}
+    assert {f.fact: f.value for f in ctx.services.custody.facts(nid)} == {
+        "asbo": True,
+        "dv_incidents_12m": 12,
+    }
 
 
 def test_move_to_rr_asks_for_the_seed_criteria(qtbot: QtBot, ctx: AppContext) -> None:
@@ -107,7 +112,7 @@ def test_the_coordinator_adds_and_reassigns_an_action_between_meetings(qtbot: Qt
     qtbot.keyClicks(dialog.due, "14 03 2027")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     action = next(
-        a for a in ctx.cases.case_file(nid).actions if a.description.startswith("Birth certificate")
+        a for a in ctx.services.cases.case_file(nid).actions if a.description.startswith("Birth certificate")
     )
     assert action.due_on == dt.date(2027, 3, 14) and not dialog.isVisible()
 
@@ -117,7 +122,7 @@ def test_the_coordinator_adds_and_reassigns_an_action_between_meetings(qtbot: Qt
     edit.owner.setText("PO Placeholder")
     button = edit.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[union-attr]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    now = ctx.actions.get(action.id)
+    now = ctx.services.actions.get(action.id)
     assert (now.agency, now.owner) == ("Probation", "PO Placeholder")
     entry = ctx.ws.audit.entries(limit=1)[0]
     assert entry.summary == "Action reassigned: agency, owner" and "Housing" in (entry.before or "")
@@ -128,10 +133,10 @@ def test_a_duplicate_is_merged_from_the_case_view(qtbot: QtBot, ctx: AppContext)
     from ppo_desktop.services.cases import NominalDraft
     from ui.main_window import MainWindow
 
-    kept = ctx.cases.cohort(include_former=False)[0].nominal
-    dupe = ctx.cases.add_nominal(NominalDraft(kept.family_name, "Dupe", dob=kept.dob)).record
-    ctx.actions.add(dupe.id, pathway=Pathway.ETE, description="Course (test)", agency="JCP", owner="Adviser",
-                    due_on=None)  # fmt: skip
+    kept = ctx.services.cases.cohort(include_former=False)[0].nominal
+    dupe = ctx.services.cases.add_nominal(NominalDraft(kept.family_name, "Dupe", dob=kept.dob)).record
+    ctx.services.actions.add(dupe.id, pathway=Pathway.ETE, description="Course (test)", agency="JCP",
+                             owner="Adviser", due_on=None)  # fmt: skip
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.open_case(kept.id)
@@ -144,13 +149,13 @@ def test_a_duplicate_is_merged_from_the_case_view(qtbot: QtBot, ctx: AppContext)
     assert view.merge_result.text().startswith(f"{dupe.ref} merged into {kept.ref}")
     model = view.actions_model
     assert any(model.row_object(i).description == "Course (test)" for i in range(model.rowCount()))
-    assert all(r.nominal.id != dupe.id for r in ctx.cases.cohort())
+    assert all(r.nominal.id != dupe.id for r in ctx.services.cases.cohort())
 
 
 def test_a_risk_score_is_recorded_from_the_custody_tab(qtbot: QtBot, ctx: AppContext) -> None:
     from ui.main_window import MainWindow
 
-    person = ctx.cases.cohort(include_former=False)[0].nominal
+    person = ctx.services.cases.cohort(include_former=False)[0].nominal
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.open_case(person.id)
@@ -168,7 +173,7 @@ def test_a_risk_score_is_recorded_from_the_custody_tab(qtbot: QtBot, ctx: AppCon
 
 def test_a_persons_details_are_corrected_with_a_reason_from_the_case(qtbot: QtBot, ctx: AppContext) -> None:
     """Cases.update_nominal had no screen: a coordinator could not correct an address or a PNC id."""
-    person = ctx.cases.cohort()[0].nominal
+    person = ctx.services.cases.cohort()[0].nominal
     view = CaseView(ctx)
     qtbot.addWidget(view)
     view.show_case(person.id)
@@ -178,7 +183,9 @@ def test_a_persons_details_are_corrected_with_a_reason_from_the_case(qtbot: QtBo
     dialog.address.setText("14 Fictional Row, Northbrook")
     dialog.pnc.setText("99/123456Z")
     dialog.save()  # no reason given
-    assert "Say why" in dialog.error.text() and ctx.cases.nominal(person.id).address == person.address
+    assert (
+        "Say why" in dialog.error.text() and ctx.services.cases.nominal(person.id).address == person.address
+    )
     dialog.family.setText("")
     dialog.reason.setText("New address from probation (test)")
     dialog.save()  # the service refuses a blank name, said in the dialog
@@ -187,7 +194,7 @@ def test_a_persons_details_are_corrected_with_a_reason_from_the_case(qtbot: QtBo
     save = next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Save the changes")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    changed = ctx.cases.nominal(person.id)
+    changed = ctx.services.cases.nominal(person.id)
     assert (changed.address, changed.pnc_id) == ("14 Fictional Row, Northbrook", "99/123456Z")
     entry = ctx.ws.audit.search(kind="alteration", nominal_id=person.id, limit=1)[0]
     assert entry.justification == "New address from probation (test)"

@@ -15,10 +15,11 @@ from ui.screens.retention import RetentionPanel
 
 
 def _former(ctx: AppContext) -> int:
-    nominal = ctx.cases.add_nominal(NominalDraft("Heldback-Retentiontest", "Fictional")).record
-    joined = ctx.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS,
-                                    on=dt.date(2017, 1, 1), authority="Test").record  # fmt: skip
-    ctx.memberships.remove(
+    nominal = ctx.services.cases.add_nominal(NominalDraft("Heldback-Retentiontest", "Fictional")).record
+    joined = ctx.services.memberships.select(nominal.id, Strand.CATCH_CONVICT, Basis.PROLIFIC,
+                                             Status.OFFENDING_CJS, on=dt.date(2017, 1, 1),
+                                             authority="Test").record  # fmt: skip
+    ctx.services.memberships.remove(
         joined.id, RemovalReason.STOPPED_OFFENDING, authority="Test", on=dt.date(2018, 1, 1)
     )
     return nominal.id
@@ -45,7 +46,7 @@ def test_a_hold_placed_from_the_panel_stops_the_erasure_until_lifted(qtbot: QtBo
     panel.view.selectRow(_row_of(panel, nid))
     qtbot.mouseClick(panel.erase_button, click)
     assert "under a legal hold" in panel.status.text()
-    assert ctx.cases.nominal(nid).id == nid  # not erased
+    assert ctx.services.cases.nominal(nid).id == nid  # not erased
 
     panel.view.selectRow(_row_of(panel, nid))
     qtbot.mouseClick(panel.hold_button, click)

@@ -15,7 +15,7 @@ from ui.screens.subject_access_dialog import SubjectAccessDialog
 
 
 def test_the_pack_is_made_from_the_dialog(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
-    person = ctx.cases.cohort(include_former=False)[0].nominal
+    person = ctx.services.cases.cohort(include_former=False)[0].nominal
     dialog = SubjectAccessDialog(ctx)
     qtbot.addWidget(dialog)
     out = tmp_path / "pack"

@@ -400,38 +400,81 @@ def import_dry_run(store: Path) -> None:
 def merge_pack(store: Path) -> None:
     """Every person of the store, with all their records, merged into an empty laptop from a pack
     (open, check, match, reconcile, write with stamps and audit), against the same rows inserted
-    plainly into another empty store in one transaction."""
+    plainly into another empty store in one transaction. The pack is made, and the baseline run, in
+    child processes: the peak RSS printed is the merge's own."""
     from benchmarks.synthetic import PASSPHRASE
     from db.device import DeviceSecrets
     from db.keyfile import KdfCost
-    from ppo_desktop.services.session import create_store
+    from ppo_desktop.services.session import create_store, unlock
     from ppo_desktop.services.transfer import Transfer
-    from ppo_desktop.transfer.sync import REFERENCES
 
-    ws = workspace(store)
-    fresh = [
-        create_store(
-            store.with_name(name), user_id="chair", display_name="Benchmark chair", passphrase=PASSPHRASE,
-            partnership="Benchmarkshire (FICTIONAL)", device=DeviceSecrets(None), cost=KdfCost(n=2**14),
-        )[0]
-        for name in ("merged", "plain")
-    ]  # fmt: skip
-    people = [r[0] for r in ws.db.execute("SELECT id FROM nominals")]
-    key = Transfer(fresh[0]).keys.public_key()
-    data = Transfer(ws).export(people, recipient_key=key, recipient="Benchmark", justification="Benchmark")
+    made, timed = store.with_name("merge.pack"), store.with_name("merge-baseline.json")
+    targets = {name: store.with_name(f"{name}.ppo") for name in ("merged", "plain")}
+
+    def prepare() -> None:
+        ws = workspace(store)
+        fresh = [
+            create_store(
+                target, user_id="chair", display_name="Benchmark chair", passphrase=PASSPHRASE,
+                partnership="Benchmarkshire (FICTIONAL)", device=DeviceSecrets(None), cost=KdfCost(n=2**14),
+            )[0]
+            for target in targets.values()
+        ]  # fmt: skip
+        people = [r[0] for r in ws.db.execute("SELECT id FROM nominals")]
+        key = Transfer(fresh[0]).keys.public_key()
+        made.write_bytes(
+            Transfer(ws).export(people, recipient_key=key, recipient="Benchmark", justification="Benchmark")
+        )
+        for w in (ws, *fresh):
+            w.close()
+
+    _in_child(prepare)
+    target = unlock(targets["merged"], PASSPHRASE, device=DeviceSecrets(None))
+    data = made.read_bytes()
     t = time.perf_counter()
-    transfer = Transfer(fresh[0])
+    transfer = Transfer(target)
     plan = transfer.plan(data)
     alike = {p.number: None for p in plan.people if p.fate == "possible-duplicate"}  # all new people
     transfer.commit(plan, alike, justification="Benchmark", trusted=plan.fingerprint)
     value = (time.perf_counter() - t) * 1000
-    records = plan.payload["records"]
+    people = len(plan.people)
+    _in_child(lambda: _plain_inserts(store, plan, targets["plain"], timed))
+    found = json.loads(timed.read_text())
+    emit(value=value, baseline=found["baseline"], people=people, records=found["records"])
+
+
+def _in_child(work: Callable[[], None]) -> None:
+    """``work`` in a forked child (its memory is its own), waited for; a failure fails the probe."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            work()
+        except BaseException:  # noqa: BLE001 - said by the exit status, and its traceback
+            import traceback
+
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError("a benchmark child process failed")
+
+
+def _plain_inserts(store: Path, plan: Any, target: Path, out: Path) -> None:
+    """The baseline: the pack's rows inserted plainly, in one transaction (the time written to ``out``)."""
+    from benchmarks.synthetic import PASSPHRASE
+    from db.device import DeviceSecrets
+    from ppo_desktop.services.session import unlock
+    from ppo_desktop.transfer.sync import REFERENCES
+
+    ws, plain = workspace(store), unlock(target, PASSPHRASE, device=DeviceSecrets(None))
+    records: list[dict[str, Any]] = list(plan.records())
     breakdowns = {  # read before the clock starts: the baseline only inserts
         f"{ws.vault.store_id}:score_sheets:{i}": b
         for i, b in ws.db.execute("SELECT id, breakdown FROM score_sheets")
     }
     t = time.perf_counter()
-    with fresh[1].vault.transaction() as db:
+    with plain.vault.transaction() as db:
         local: dict[str, int] = {}
         for r in records:
             if any(r["v"].get(k) and r["v"][k] not in local for k in REFERENCES):
@@ -443,7 +486,7 @@ def merge_pack(store: Path) -> None:
                 row |= {"ref": r["uid"][-12:], "created_at": "2026-11-24", "updated_at": "2026-11-24"}
             local[r["uid"]] = int(db.table(r["t"]).insert(row).last_pk or 0)
     base = (time.perf_counter() - t) * 1000
-    emit(value=value, baseline=base, people=len(people), records=len(records))
+    out.write_text(json.dumps({"baseline": base, "records": len(records)}))
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -155,7 +155,15 @@ class Definition:
         raise KeyError(key)
 
     def reading_for(self, target: str) -> Reading | None:
-        return next((r for r in self.readings if r.target == target), None)
+        return self._readings.get(target)
+
+    @cached_property
+    def _readings(self) -> dict[str, Reading]:
+        """Each target's first reading (a pack of 100,000 sheets asks this for every row of each)."""
+        found: dict[str, Reading] = {}
+        for r in self.readings:
+            found.setdefault(r.target, r)
+        return found
 
 
 # -- loading -------------------------------------------------------------------------------

@@ -210,12 +210,12 @@ def _score_section(
 def _score_counts(defn: Definition, s: Section, inputs: Inputs) -> list[Line]:
     groups = {g.key: g for g in s.groups}
     group_totals: dict[str, int] = {}
-    for r in s.rows:
+    every = [(r, _counts(inputs, s, r)) for r in s.rows]
+    for r, counts in every:
         if r.group:
-            group_totals[r.group] = group_totals.get(r.group, 0) + sum(_counts(inputs, s, r).values())
+            group_totals[r.group] = group_totals.get(r.group, 0) + sum(counts.values())
     out = []
-    for r in s.rows:
-        counts = _counts(inputs, s, r)
+    for r, counts in every:
         readings = [x for x in (defn.reading_for(r.key), defn.reading_for(r.group) if r.group else None) if x]
         used = dict(counts)
         notes: list[str] = []

@@ -2,11 +2,11 @@
 
 Records are named across stores by their origin (``store:entity:id``, kept in ``transfer_origins``).
 A record travels whole: each field's value with its version vector and last author (see
-``transfer.sync``), foreign keys as origins. Reading a pack's records against this store gives a
-``Reconciliation``: for each record, what would be created, changed or deleted, and the conflicts
+``transfer.sync``), foreign keys as origins. Reading a pack's records against this store gives,
+record by record, an ``Outcome``: what would be created, changed or deleted, and the conflicts
 (the same field changed on both laptops since they last exchanged) — nothing is written until a
-person has picked a side for each conflict; ``apply`` then writes it all, stamped, in the caller's
-transaction.
+person has picked a side for each conflict; ``Writing`` then writes it, batch by batch, stamped, in
+the caller's transaction.
 """
 
 from __future__ import annotations

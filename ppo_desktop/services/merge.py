@@ -6,7 +6,7 @@ field's version vector and original author, in the caller's transaction (``apply
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +15,9 @@ import sqlcipher3
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import MeetingState
 from ppo_desktop.services.exchange import APPEND_ONLY, LABEL, Exchange
-from ppo_desktop.services.workspace import ServiceError, Workspace
+from ppo_desktop.services.workspace import Workspace
 from ppo_desktop.transfer import sync
-from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, Order, entity
+from ppo_desktop.transfer.sync import CREATION, REFERENCES, Author, Order, entity
 
 AUDIT_BATCH = 2000  # combination entries written at a time (a large merge does not hold them all)
 PROGRESS_EVERY = 250  # records between two reports of how far a merge has got (each may stop it)
@@ -62,22 +62,20 @@ class Outcome:
 
 
 @dataclass
-class Reconciliation:
-    outcomes: list[Outcome]
-    restore: set[tuple[str, int]] = field(default_factory=set)  # deleted here, needed by what arrived
+class Tally:
+    """What merging a pack does, counted as its records are reconciled (the outcomes themselves are
+    not kept: a whole store's pack is read a record at a time)."""
 
-    @property
-    def conflicts(self) -> list[Conflict]:
-        return [c for o in self.outcomes for c in o.conflicts]
+    counts: dict[str, int] = field(default_factory=dict)  # new and changed records, by kind
+    conflicts: list[Conflict] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)  # by why
 
-    def counts(self) -> dict[str, int]:
-        """What a person is told before merging: new and changed records by kind."""
-        found: dict[str, int] = {}
-        for o in self.outcomes:
-            if o.left_out or not (o.create or o.delete or o.changes or o.conflicts):
-                continue
-            found[o.table] = found.get(o.table, 0) + 1
-        return found
+    def add(self, o: Outcome) -> None:
+        self.conflicts.extend(o.conflicts)
+        if o.left_out:
+            self.left_out[o.left_out] = self.left_out.get(o.left_out, 0) + 1
+        elif o.create or o.delete or o.changes or o.conflicts:
+            self.counts[o.table] = self.counts.get(o.table, 0) + 1
 
 
 class Merge:
@@ -87,24 +85,30 @@ class Merge:
         self.ws = ws
         self.origins = origins
 
+    def start(self) -> None:
+        """Begin reading a pack's records (in the pack's order: a record after those it may refer to)."""
+        self._restore: set[tuple[str, int]] = set()
+        self._arriving: set[tuple[str, str]] = set()
+
     def reconcile(
         self,
-        records: list[dict[str, Any]],
+        record: dict[str, Any],
         people: Mapping[str, int | None],
         resolutions: Mapping[str, str] | None = None,
-    ) -> Reconciliation:
-        """What merging ``records`` would do here. ``people`` maps each person's origin that is not
-        yet known here to the local person they are (None: a new person, made at the merge)."""
-        resolutions = resolutions or {}
-        arriving = {(r["t"], r["uid"]) for r in records}
-        self._restore: set[tuple[str, int]] = set()
-        outcomes = []
-        for n, record in enumerate(sorted(records, key=lambda r: TABLES.index(r["t"]))):
-            if n % PROGRESS_EVERY == 0:
-                self.ws.progress("Comparing the pack's records with this laptop's", n, len(records))
-            outcomes.append(self._reconcile_one(record, people, arriving, resolutions))
-        restored_by_pack = {(o.table, o.local_id) for o in outcomes if o.restored}
-        return Reconciliation(outcomes, self._restore - restored_by_pack)
+    ) -> Outcome:
+        """What merging ``record`` would do here (nothing is written). ``people`` maps each person's
+        origin not yet known here to the local person they are (None: a new person, made at the
+        merge). Records are reconciled in the pack's order, each once; ``restoring`` then says
+        which records deleted here the ones reconciled since need back."""
+        self._arriving.add((record["t"], record["uid"]))
+        return self._reconcile_one(record, people, self._arriving, resolutions or {})
+
+    def restoring(self, outcomes: Iterable[Outcome]) -> set[tuple[str, int]]:
+        """The records deleted here that ``outcomes`` (reconciled since the last call) depend on, and
+        that the pack does not bring back itself: each is brought back before they are written."""
+        found = self._restore - {(o.table, o.local_id) for o in outcomes if o.restored}
+        self._restore = set()
+        return {(t, i) for t, i in found if i is not None}
 
     def _reconcile_one(
         self,
@@ -291,75 +295,57 @@ class Merge:
             return f"{label} — {m['panel']}, {m['held_on']}"
         return label
 
-    def apply(self, plan: Reconciliation, sender: str, justification: str) -> dict[str, int]:
-        """Write ``plan`` (inside the caller's transaction, with the change triggers stood aside):
-        every written field stamped with its vector and original author; one combination entry per
-        record naming them. Returns how many records of each kind were written."""
-        if plan.conflicts:
-            raise ServiceError(
-                f"{len(plan.conflicts)} conflict(s) need a person's choice; nothing was merged."
-            )
-        db = self.ws.db
-        db.execute("UPDATE sync_clock SET applying = 1")
-        written: dict[str, int] = {}
-        entries: list[dict[str, Any]] = []
-        deletions = [o for o in plan.outcomes if o.delete]  # a record's dependants go before it
-        ordered = [o for o in plan.outcomes if not o.delete] + deletions[::-1]
-        tick = self._tick()  # one for the whole merge: its records are all "changed here now"
-        me = Author(self.ws.user.id, self.ws.audit.workstation, self.ws.now().isoformat(timespec="seconds"))
-        for table, local_id in sorted(plan.restore):  # before what arrived refers to them
-            self._bring_back(table, local_id, tick, me)
-        for n, o in enumerate(ordered):
-            if n % PROGRESS_EVERY == 0:
-                self.ws.progress("Merging records", n, len(ordered))
-            if len(entries) >= AUDIT_BATCH:  # the entries are not all held at once
-                self.ws.audit.record_many(entries)
-                entries = []
-            if not o.acts:
-                continue
-            if o.delete and not self._deletable(o):
-                # Records here depend on it: the deletion gives way, and that is a change of ours
-                # that travels back, so the other laptop brings it back too.
-                assert o.local_id is not None
-                self._stamp(o.table, o.local_id, CREATION, {**o.vectors[CREATION], self.origins.store: tick},
-                            tick, me)  # fmt: skip
-                continue
-            if o.local_id is None and not o.create:  # a deletion arriving before its record
-                db.execute("INSERT OR REPLACE INTO sync_tombstones (uid, vv) VALUES (?, ?)",
-                           [o.uid, sync.dump(o.vectors[CREATION])])  # fmt: skip
-                continue
-            if o.in_grave:
-                assert o.local_id is not None
-                self._merge_into_grave(o)
-            elif o.create:
-                values = self._local_values(o.table, o.changes)
-                if o.restored:
-                    assert o.local_id is not None
-                    values["id"] = o.local_id
-                    self.ws.db.execute("DELETE FROM sync_graves WHERE tbl = ? AND row_id = ?",
-                                       [o.table, o.local_id])  # fmt: skip
-                if o.table == "nominals":  # each store keeps its own references and times
-                    from ppo_desktop.services.cases import Cases
+    def writing(self, sender: str, justification: str) -> Writing:
+        """Write what is reconciled, batch by batch, inside the caller's transaction (``Writing``)."""
+        return Writing(self, sender, justification)
 
-                    stamp = self.ws.now().isoformat(timespec="seconds")
-                    values |= {"ref": Cases(self.ws).next_ref(), "created_at": stamp, "updated_at": stamp}
-                o.local_id = self._insert(o.table, values)
-                if not o.restored:
-                    self.origins.remember(o.uid, o.table, o.local_id)
-            elif o.changes and not o.delete:
-                assert o.local_id is not None
-                db.table(o.table).update(o.local_id, self._local_values(o.table, o.changes))
+    def _write(self, o: Outcome, w: Writing) -> None:
+        """One outcome written: every written field stamped with its vector and original author."""
+        db = self.ws.db
+        if not o.acts:
+            return
+        if o.delete and not self._deletable(o):
+            # Records here depend on it: the deletion gives way, and that is a change of ours
+            # that travels back, so the other laptop brings it back too.
             assert o.local_id is not None
-            for name, vector in o.vectors.items():
-                vector = {s: (tick if t == -1 else t) for s, t in vector.items()}
-                self._stamp(o.table, o.local_id, name, vector, tick, o.authors.get(name, Author("", "", "")))
-            if o.create or o.delete or o.restored or o.changes:
-                written[o.table] = written.get(o.table, 0) + 1
-                entries.append(self._entry(o, sender, justification))
-        db.execute("UPDATE sync_clock SET applying = 0")
-        if entries:
-            self.ws.audit.record_many(entries)
-        return written
+            self._stamp(o.table, o.local_id, CREATION, {**o.vectors[CREATION], self.origins.store: w.tick},
+                        w.tick, w.me)  # fmt: skip
+            return
+        if o.local_id is None and not o.create:  # a deletion arriving before its record
+            db.execute("INSERT OR REPLACE INTO sync_tombstones (uid, vv) VALUES (?, ?)",
+                       [o.uid, sync.dump(o.vectors[CREATION])])  # fmt: skip
+            return
+        if o.in_grave:
+            assert o.local_id is not None
+            self._merge_into_grave(o)
+        elif o.create:
+            values = self._local_values(o.table, o.changes)
+            if o.restored:
+                assert o.local_id is not None
+                values["id"] = o.local_id
+                self.ws.db.execute("DELETE FROM sync_graves WHERE tbl = ? AND row_id = ?",
+                                   [o.table, o.local_id])  # fmt: skip
+            if o.table == "nominals":  # each store keeps its own references and times
+                from ppo_desktop.services.cases import Cases
+
+                stamp = self.ws.now().isoformat(timespec="seconds")
+                values |= {"ref": Cases(self.ws).next_ref(), "created_at": stamp, "updated_at": stamp}
+            o.local_id = self._insert(o.table, values)
+            if not o.restored:
+                self.origins.remember(o.uid, o.table, o.local_id)
+        elif o.changes and not o.delete:
+            assert o.local_id is not None
+            db.table(o.table).update(o.local_id, self._local_values(o.table, o.changes))
+        assert o.local_id is not None
+        for name, vector in o.vectors.items():
+            vector = {s: (w.tick if t == -1 else t) for s, t in vector.items()}
+            self._stamp(o.table, o.local_id, name, vector, w.tick, o.authors.get(name, Author("", "", "")))
+        if o.create or o.delete or o.restored or o.changes:
+            w.written[o.table] = w.written.get(o.table, 0) + 1
+            w.entries.append(self._entry(o, w.sender, w.justification))
+            if len(w.entries) >= AUDIT_BATCH:  # the entries are not all held at once
+                self.ws.audit.record_many(w.entries)
+                w.entries = []
 
     def _stamp(
         self, table: str, row_id: int, name: str, vector: sync.Vector, tick: int, author: Author
@@ -469,3 +455,38 @@ class Merge:
             ).fetchone()
             return int(found[0]) if found and found[0] is not None else None
         return None
+
+
+class Writing:
+    """A merge being written, a batch of reconciled records at a time (inside the caller's
+    transaction, with the change triggers stood aside): records deleted here that a batch needs are
+    brought back first; deletions wait for the end, and go dependants first."""
+
+    def __init__(self, merge: Merge, sender: str, justification: str) -> None:
+        self.merge, self.sender, self.justification = merge, sender, justification
+        ws = merge.ws
+        ws.db.execute("UPDATE sync_clock SET applying = 1")
+        self.tick = merge._tick()  # one for the whole merge: its records are all "changed here now"
+        self.me = Author(ws.user.id, ws.audit.workstation, ws.now().isoformat(timespec="seconds"))
+        self.written: dict[str, int] = {}
+        self.entries: list[dict[str, Any]] = []
+        self.deletions: list[Outcome] = []
+
+    def batch(self, outcomes: list[Outcome], restore: set[tuple[str, int]]) -> None:
+        for table, local_id in sorted(restore):  # before what arrived refers to them
+            self.merge._bring_back(table, local_id, self.tick, self.me)
+        for o in outcomes:
+            if o.delete:
+                self.deletions.append(o)
+            else:
+                self.merge._write(o, self)
+
+    def finish(self) -> dict[str, int]:
+        """The deletions (a record's dependants before it), the last audit entries; returns how many
+        records of each kind were written."""
+        for o in reversed(self.deletions):
+            self.merge._write(o, self)
+        self.merge.ws.db.execute("UPDATE sync_clock SET applying = 0")
+        if self.entries:
+            self.merge.ws.audit.record_many(self.entries)
+        return self.written

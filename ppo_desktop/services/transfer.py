@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,20 +28,21 @@ from ppo_desktop.services import passphrases, witness
 from ppo_desktop.services.cases import NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
-from ppo_desktop.services.merge import Conflict, Merge, Reconciliation
+from ppo_desktop.services.merge import PROGRESS_EVERY, Conflict, Merge, Outcome, Tally, Writing
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.transfer_keys import TransferKeys
 from ppo_desktop.services.witness import Witness
 from ppo_desktop.services.workspace import Changes, Progress, ServiceError, Workspace, as_topics
 from ppo_desktop.transfer import pack
-from ppo_desktop.transfer.checks import check_payload
+from ppo_desktop.transfer.checks import RecordChecks, check_details
 from ppo_desktop.transfer.pack import PackError
 from ppo_desktop.transfer.sync import TABLES, entity
 
 FORMAT = 3  # 3: nominations, sentences and case facts travel as history events
 MERGED = as_topics({"agenda_items", *TABLES})  # what a merge touches: checked as topics on import
 ERASED_ELSEWHERE = "erased on the other laptop after its retention review"
+BATCH = 2000  # records reconciled, then written, at a time (a whole store's pack is never held whole)
 NOMINAL_COLUMNS = ("family_name", "given_names", "aliases", "dob", "gender", "ethnicity", "address", "pnc_id",
                    "cro", "area")  # fmt: skip
 PLURAL = {"nominals": "people", "meetings": "meetings", "agenda_items": "agenda items",
@@ -73,28 +74,26 @@ class Preview:
     conflicts: tuple[Conflict, ...] = ()
 
     @classmethod
-    def of(cls, merge: Reconciliation) -> Preview:
-        return cls(
-            merge.counts(),
-            sum(
-                1
-                for o in merge.outcomes
-                if o.table == "decisions" and o.create and o.changes.get("kind") == DecisionKind.DESELECT
-            ),
-            sum(1 for o in merge.outcomes if o.table == "nominals" and o.left_out == ERASED_ELSEWHERE),
-            tuple(merge.conflicts),
-        )
+    def of(cls, tally: Tally, deselections: int, erased: int) -> Preview:
+        return cls(dict(tally.counts), deselections, erased, tuple(tally.conflicts))
 
 
 @dataclass(frozen=True)
 class TransferPlan:
-    payload: dict[str, Any]
+    opened: pack.Opened  # the pack, opened: its details, and its records read one at a time
     people: tuple[PersonFate, ...]
     fingerprint: str = ""  # the sending store's signing key, as checked
     first_exchange: bool = False  # no key known for that store yet: this one will be pinned
     preview: Preview = field(default_factory=Preview)  # people not yet decided taken as new
-    scored: Mapping[str, str] = field(default_factory=dict)  # each sheet's breakdown, worked out here
     rollbacks: tuple[str, ...] = ()  # what the pack's chain head says about either store's audit log
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The transfer's details (who sent it, how far it goes, its disclosures and chain head)."""
+        return self.opened.payload
+
+    def records(self) -> Iterator[object]:
+        return self.opened.records()
 
     @property
     def sender(self) -> str:
@@ -222,6 +221,7 @@ class Transfer:
             "upto": upto,
             "ack": int(known["received"]) if known else None,
             "meeting": self.exchange.uid("meetings", meeting_id) if meeting_id is not None else None,
+            "count": len(records),
             "records": records,
             "disclosures": self.exchange.disclosures(people),
             "chain": chain,
@@ -277,7 +277,8 @@ class Transfer:
         )
 
     def plan(self, data: bytes, *, passphrase: str | None = None) -> TransferPlan:
-        """Open the pack and say what would happen to each person and record; nothing is written."""
+        """Open the pack and say what would happen to each person and record; nothing is written.
+        The records are read one at a time (a whole store's pack is never held whole)."""
         self.ws.progress("Opening the pack", 0, 0)
         private = self.ws.setting("transfer_private_key")
         try:
@@ -290,13 +291,7 @@ class Transfer:
                     "This pack was made by a different version of PPO Panel; ask the sender to make it "
                     "again with this version."
                 )
-            scored = check_payload(
-                payload,
-                fields={t: self.exchange.fields(t) for t in TABLES},
-                catalogue=ScoreSheets(self.ws).catalogue,
-                own_store=self.ws.vault.store_id,
-                exists=self._exists,
-            )
+            check_details(payload, own_store=self.ws.vault.store_id, exists=self._exists)
             chain = witness.parse(payload.get("chain"))
         except PackError as exc:
             raise ServiceError(str(exc)) from None
@@ -309,16 +304,87 @@ class Transfer:
             )
         if not pinned:
             self._refuse_borrowed_name(sender, payload)
-        self.ws.progress("Looking for the pack's people among this laptop's", 0, 0)
-        fates = tuple(self._fates(payload["records"]))
-        people = {p.uid: p.nominal_id if p.fate == "matched" else None for p in fates}
-        merge = self.merger.reconcile(payload["records"], people)
-        self._keep_local(merge, people)
-        label = TransferPlan(payload, ()).sender
-        rollbacks = Witness(self.ws).preview(sender, label, chain, self._ack(payload))
+        tally, fates = Tally(), list[PersonFate]()
+        deselections = erased = 0
+        for o in self._outcomes(opened, decided=None, fates=fates):
+            tally.add(o)
+            deselecting = o.create and o.changes.get("kind") == DecisionKind.DESELECT
+            deselections += o.table == "decisions" and deselecting
+            erased += o.table == "nominals" and o.left_out == ERASED_ELSEWHERE
+        plan = TransferPlan(opened, tuple(fates))
+        rollbacks = Witness(self.ws).preview(sender, plan.sender, chain, self._ack(payload))
         return TransferPlan(
-            payload, fates, opened.fingerprint, not pinned, Preview.of(merge), scored, tuple(rollbacks)
-        )
+            opened, tuple(fates), opened.fingerprint, not pinned, Preview.of(tally, deselections, erased),
+            tuple(rollbacks),
+        )  # fmt: skip
+
+    def _outcomes(
+        self,
+        opened: pack.Opened,
+        *,
+        decided: Mapping[str, int | None] | None,
+        fates: list[PersonFate] | None = None,
+        resolutions: Mapping[str, str] | None = None,
+    ) -> Iterator[Outcome]:
+        """What merging each record of the pack would do, a record at a time, each checked as it is
+        read (PackError said as a ServiceError). The people come first in a pack: once they have been
+        read, each not known here is matched (``fates``, at the plan) or taken as decided (``decided``:
+        origin → local person or None, at the merge), and the rest follow."""
+        checks = RecordChecks(
+            {t: self.exchange.fields(t) for t in TABLES}, ScoreSheets(self.ws).catalogue,
+            self.ws.vault.store_id, self._exists,
+        )  # fmt: skip
+        self.merger.start()
+        sheets, erased = ScoreSheets(self.ws), set[int]()
+        people: dict[str, int | None] | None = None
+        waiting: list[dict[str, Any]] = []  # the people, until all of them are read
+        total = int(opened.payload.get("count") or 0)
+        try:
+            for n, raw in enumerate(opened.records()):
+                if n % PROGRESS_EVERY == 0:
+                    self.ws.progress("Comparing the pack's records with this laptop's", n, total)
+                record = checks.check(raw)
+                if record["t"] == "nominals" and people is None:
+                    waiting.append(record)
+                    continue
+                if people is None:
+                    people = self._people(waiting, decided, fates)
+                    yield from self._each(waiting, people, resolutions, sheets, erased)
+                    waiting = []
+                yield from self._each([record], people, resolutions, sheets, erased)
+        except PackError as exc:
+            raise ServiceError(str(exc)) from None
+        if people is None:
+            people = self._people(waiting, decided, fates)
+            yield from self._each(waiting, people, resolutions, sheets, erased)
+
+    def _people(
+        self,
+        records: list[dict[str, Any]],
+        decided: Mapping[str, int | None] | None,
+        fates: list[PersonFate] | None,
+    ) -> dict[str, int | None]:
+        """Each person in the pack not yet known here by origin, to the local person they are (None:
+        new): as decided at the merge, or matched now (the plan), each fate said in ``fates``."""
+        if decided is not None:
+            return dict(decided)
+        found = list(self._fates(records))
+        if fates is not None:
+            fates.extend(found)
+        return {p.uid: p.nominal_id if p.fate == "matched" else None for p in found}
+
+    def _each(
+        self,
+        records: list[dict[str, Any]],
+        people: Mapping[str, int | None],
+        resolutions: Mapping[str, str] | None,
+        sheets: ScoreSheets,
+        erased: set[int],
+    ) -> Iterator[Outcome]:
+        for record in records:
+            o = self.merger.reconcile(record, people, resolutions)
+            self._keep_local(o, sheets, erased)
+            yield o
 
     def _ack(self, payload: dict[str, Any]) -> int | None:
         """What a pack addressed to this store says it has merged of ours (None: not addressed here)."""
@@ -406,29 +472,24 @@ class Transfer:
                 people[fate.uid] = who
                 if who is not None:
                     self.exchange.remember(fate.uid, "nominals", who)
-            merge = self.merger.reconcile(payload["records"], people, resolutions)
-            self._keep_local(merge, people, plan.scored)
-            unresolved = [
-                c for c in merge.conflicts if (resolutions or {}).get(c.key) not in ("here", "there")
-            ]
-            if unresolved:
-                raise ServiceError(
-                    f"{len(unresolved)} conflict(s) need a person's choice (this laptop's value or the "
-                    "pack's); nothing was merged."
-                )
-            written = self.merger.apply(merge, plan.sender, justification)
-            self._derive_again(merge)
+            done = Done()
+            writing = self.merger.writing(plan.sender, justification)
+            batch: list[Outcome] = []
+            for o in self._outcomes(plan.opened, decided=people, resolutions=resolutions):
+                batch.append(o)
+                if len(batch) >= BATCH:
+                    self._write(batch, writing, resolutions, done)
+                    batch = []
+            self._write(batch, writing, resolutions, done)
+            written = writing.finish()
+            done.add(writing.deletions)
+            PersonHistory(self.ws).project_many(done.people_to_derive(self.ws))
             shown = self.exchange.merge_disclosures(payload.get("disclosures", []), plan.sender)
-            merged = [
-                (o.table, o.local_id) for o in merge.outcomes if o.local_id is not None and not o.left_out
-            ]
             ack = self._ack(payload)
             chain = witness.parse(payload.get("chain"))
             Witness(self.ws).received(sender_store, plan.sender, chain, ack)
-            self.exchange.received(sender_store, plan.sender, int(payload["upto"]), ack, merged)
-            touched = sorted(
-                o.local_id for o in merge.outcomes if o.table == "nominals" and o.local_id is not None
-            )
+            self.exchange.received(sender_store, plan.sender, int(payload["upto"]), ack, done.merged)
+            touched = sorted(done.people)
             self.ws.audit.record(
                 AuditKind.COMBINATION,
                 "transfer",
@@ -445,42 +506,39 @@ class Transfer:
             )
         return Changes(MERGED, frozenset(touched))
 
-    def _derive_again(self, merge: Reconciliation) -> None:
-        """Everyone whose history (or a decision behind it) arrived: their memberships derived again."""
-        touched: set[int] = set()
-        for table in ("person_events", "decisions"):
-            ids = sorted({o.local_id for o in merge.outcomes if o.table == table and o.local_id is not None})
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT DISTINCT nominal_id FROM {table} WHERE id IN ({marks})"
-                found = self.ws.db.execute(sql, chunk)
-                touched |= {int(nid) for (nid,) in found}
-        PersonHistory(self.ws).project_many(touched)  # one read of their events, not one per person
-
-    def _keep_local(
-        self,
-        merge: Reconciliation,
-        people: Mapping[str, int | None],
-        scored: Mapping[str, str] | None = None,
+    def _write(
+        self, batch: list[Outcome], writing: Writing, resolutions: Mapping[str, str] | None, done: Done
     ) -> None:
+        """A batch of reconciled records written (any conflict without a choice stops the merge: its
+        transaction is rolled back whole)."""
+        unresolved = [
+            c for o in batch for c in o.conflicts if (resolutions or {}).get(c.key) not in ("here", "there")
+        ]
+        if unresolved:
+            raise ServiceError(
+                f"{len(unresolved)} conflict(s) need a person's choice (this laptop's value or the pack's); "
+                "nothing was merged."
+            )
+        self.ws.progress("Merging records", done.count, 0)
+        writing.batch(batch, self.merger.restoring(batch))
+        done.add(o for o in batch if not o.delete)
+
+    def _keep_local(self, o: Outcome, sheets: ScoreSheets, erased: set[int]) -> None:
         """What this laptop keeps whatever a pack says: a score sheet on a matrix this laptop does not
         have is left out, not guessed; a person erased on the other laptop after its retention
-        review is not erased here by a pack — an administrator reviews them here (Retention)."""
-        sheets = ScoreSheets(self.ws)
-        erased = {o.local_id for o in merge.outcomes if o.table == "nominals" and o.delete}
-        for o in merge.outcomes:
-            if o.delete and (o.table == "nominals" or o.before.get("nominal_id") in erased):
-                o.left_out = ERASED_ELSEWHERE
-            if not o.create:
-                continue
-            if o.table == "score_sheets":
-                defn = self._matrix(sheets, o.changes)
-                if defn is None:
-                    o.left_out = "scored on a matrix this laptop does not have"
-                elif scored is not None:  # merging: the breakdown, worked out again on the same matrix
-                    sheets.register(defn)
-                    o.changes["breakdown"] = scored.get(o.uid) or _breakdown(defn, o.changes["inputs"])
+        review is not erased here by a pack — an administrator reviews them here (Retention).
+        (``erased``: the people the pack deletes, as read so far — they come first.)"""
+        if o.delete and o.table == "nominals" and o.local_id is not None:
+            erased.add(o.local_id)
+        if o.delete and (o.table == "nominals" or o.before.get("nominal_id") in erased):
+            o.left_out = ERASED_ELSEWHERE
+        if o.create and o.table == "score_sheets":
+            defn = self._matrix(sheets, o.changes)
+            if defn is None:
+                o.left_out = "scored on a matrix this laptop does not have"
+            else:  # the breakdown, worked out here on the same matrix (when its total was checked)
+                sheets.register(defn)
+                o.changes["breakdown"] = o.changes.get("breakdown") or _breakdown(defn, o.changes["inputs"])
 
     @staticmethod
     def _matrix(sheets: ScoreSheets, record: dict[str, Any]) -> Definition | None:
@@ -489,6 +547,41 @@ class Transfer:
         except (KeyError, ValueError):
             return None
         return defn if defn.hash == record["matrix_hash"] else None
+
+
+@dataclass
+class Done:
+    """What a merge wrote, kept small (ids, not records): for the exchange's bookkeeping, the people
+    it touched, and whose history to derive again."""
+
+    count: int = 0
+    merged: list[tuple[str, int]] = field(default_factory=list)
+    people: set[int] = field(default_factory=set)
+    history: dict[str, list[int]] = field(default_factory=lambda: {"person_events": [], "decisions": []})
+
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        for o in outcomes:
+            self.count += 1
+            if o.local_id is None:
+                continue
+            if not o.left_out:
+                self.merged.append((o.table, o.local_id))
+            if o.table == "nominals":
+                self.people.add(o.local_id)
+            if o.table in self.history:
+                self.history[o.table].append(o.local_id)
+
+    def people_to_derive(self, ws: Workspace) -> set[int]:
+        """Everyone whose history (or a decision behind it) arrived."""
+        touched: set[int] = set()
+        for table, ids in self.history.items():
+            ids = sorted(set(ids))
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found = ws.db.execute(f"SELECT DISTINCT nominal_id FROM {table} WHERE id IN ({marks})", chunk)
+                touched |= {int(nid) for (nid,) in found}
+        return touched
 
 
 def _breakdown(defn: Definition, inputs: str) -> str:

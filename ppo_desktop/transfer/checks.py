@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -80,33 +81,19 @@ def _domain(table: str, values: Mapping[str, Any], where: str) -> None:
             raise PackError(f"{where}: a history event's details are damaged ({why}); refused.")
 
 
-def check_payload(
-    payload: dict[str, Any],
-    *,
-    fields: Mapping[str, frozenset[str]],
-    catalogue: Catalogue,
-    own_store: str,
-    exists: Callable[[str, int], bool],
-) -> dict[str, str]:
-    """PackError naming the first thing wrong (never a value from the pack). ``fields``: each table
-    a pack may carry, and the fields its records may have. Returns each final score sheet's
-    breakdown as worked out again here (by the sheet's origin, as the store keeps it: compact JSON),
-    for the merge to keep rather than work out twice."""
-    scored: dict[str, str] = {}
+def check_details(payload: dict[str, Any], *, own_store: str, exists: Callable[[str, int], bool]) -> None:
+    """The transfer's details (who sent it, how far it goes, its disclosures): PackError naming the
+    first thing wrong (never a value from the pack). Its records are checked one at a time
+    (``RecordChecks``) as they are read."""
     origin = payload.get("from")
     if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) for k in ("store", "user")):
         raise PackError("The pack does not say which store it comes from.")
     if origin["store"] == own_store:
         raise PackError("The pack claims to come from this very store; refused.")
     for key, kinds in (("upto", (int,)), ("ack", (int, type(None))), ("to", (str, type(None))),
-                       ("meeting", (str, type(None)))):  # fmt: skip
+                       ("meeting", (str, type(None))), ("count", (int, type(None)))):  # fmt: skip
         if not isinstance(payload.get(key), kinds) or isinstance(payload.get(key), bool):
             raise PackError("The pack's exchange details are damaged.")
-    records = payload.get("records")
-    if not isinstance(records, list) or len(records) > MAX_RECORDS:
-        raise PackError("The pack's list of records is damaged.")
-    for number, record in enumerate(records, start=1):
-        _change(record, f"record {number} of the pack", fields, catalogue, own_store, exists, scored)
     disclosures = payload.get("disclosures", [])
     if not isinstance(disclosures, list):
         raise PackError("The pack's disclosures are damaged.")
@@ -116,7 +103,38 @@ def check_payload(
             raise PackError("the pack's disclosures: an entry is incomplete.")
         _uid(item["uid"], "disclosure", "the pack's disclosures", own_store, lambda _e, _i: True)
         _uid(item["person"], "nominal", "the pack's disclosures", own_store, exists)
-    return scored
+
+
+@dataclass
+class RecordChecks:
+    """Each record of a pack checked as it is read: of a kind this store keeps, only the fields it
+    may have, plain values, references and version details well formed, a final sheet's total worked
+    out again; and in the order a merge reads them (a record after those it may refer to)."""
+
+    fields: Mapping[str, frozenset[str]]
+    catalogue: Catalogue
+    own_store: str
+    exists: Callable[[str, int], bool]
+    count: int = 0
+    at: int = 0  # the table (in ``sync.TABLES``) of the last record read
+
+    def check(self, record: object) -> dict[str, Any]:
+        """The record, checked; a final score sheet's breakdown as worked out here is put in its
+        values (compact JSON, as the store keeps it), so the merge keeps it rather than work it out
+        twice. PackError naming the first thing wrong (never a value from the pack)."""
+        self.count += 1
+        where = f"record {self.count} of the pack"
+        if self.count > MAX_RECORDS:
+            raise PackError("The pack's list of records is damaged (too many).")
+        breakdown = _change(record, where, self.fields, self.catalogue, self.own_store, self.exists)
+        assert isinstance(record, dict)
+        table = sync.TABLES.index(str(record["t"]))
+        if table < self.at:
+            raise PackError(f"{where} is out of order (the pack was not made by PPO Panel); refused.")
+        self.at = table
+        if breakdown is not None:
+            record["v"]["breakdown"] = json.dumps(breakdown.to_json(compact=True))
+        return record
 
 
 def _change(
@@ -126,12 +144,12 @@ def _change(
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
-    scored: dict[str, str],
-) -> None:
+) -> Breakdown | None:
     if not isinstance(record, dict) or set(record) - RECORD_KEYS or record.get("t") not in fields:
         raise PackError(f"{where} is damaged or of a kind this version does not know.")
     table = str(record["t"])
     allowed = fields[table]
+    breakdown = None
     _uid(record.get("uid"), sync.entity(table), where, own_store, exists)
     if record.get("deleted", False) is not True and "deleted" in record:
         raise PackError(f"{where} is damaged.")
@@ -147,14 +165,14 @@ def _change(
             if values.get(name) is not None:
                 _uid(values[name], sync.entity(target), where, own_store, exists)
         if table == "score_sheets":
-            if (breakdown := _sheet(values, catalogue, where)) is not None:
-                scored[str(record["uid"])] = json.dumps(breakdown.to_json(compact=True))
+            breakdown = _sheet(values, catalogue, where)
     for part, check in (("vv", sync.is_vector), ("by", _is_author)):
         found = record.get(part, {})
         if not isinstance(found, dict) or set(found) - allowed - {sync.CREATION}:
             raise PackError(f"{where}: its version details are damaged.")
         if not all(check(v) for v in found.values()):
             raise PackError(f"{where}: its version details are damaged.")
+    return breakdown
 
 
 def _is_author(value: object) -> bool:

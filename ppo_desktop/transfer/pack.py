@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 MIN_PASSPHRASE = 12
 MAX_HEADER = 4096
 MAX_CONTENTS = 256 * 1024 * 1024  # unpacked: a whole large cohort fits many times over
+MAX_LINE = 32 * 1024 * 1024  # one record (or the transfer's details: a disclosure per person)
+STEP = 1 << 16  # unpacked this much at a time
 SIGNATURE = 64
 
 
@@ -75,12 +78,27 @@ def parse_public_key(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class Opened:
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # the transfer's details; its records are read one at a time (``records``)
     signer: bytes  # the sending store's Ed25519 public key (the signature was checked)
+    body: bytes = b""  # the contents, still compressed: unpacked a line at a time, as often as needed
 
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.signer)
+
+    def records(self) -> Iterator[object]:
+        """Each record as it comes in the pack (checked by the caller: a pack's claims are claims)."""
+        lines = _lines(self.body)
+        next(lines, None)  # the transfer's details
+        for line in lines:
+            try:
+                yield json.loads(line)
+            except ValueError:
+                raise PackError("The transfer pack is damaged (a record is not readable).") from None
+
+    def whole(self) -> dict[str, Any]:
+        """The details with every record (for a person or a test to read a small pack whole)."""
+        return {**self.payload, "records": list(self.records())}
 
 
 def new_signing_key() -> bytes:
@@ -101,7 +119,7 @@ def seal(payload: dict[str, Any], *, signing_key: bytes, passphrase: str | None 
     signed = {"signer": _b64(signer.public_key().public_bytes_raw())}
     if (passphrase is None) == (recipient is None):
         raise PackError("Protect the pack with a passphrase or a recipient's public key (one of them).")
-    body = zlib.compress(json.dumps(payload, sort_keys=True).encode("utf-8"), 9)
+    body = _pack(payload)
     if passphrase is not None:
         if len(passphrase) < MIN_PASSPHRASE:
             raise PackError(f"The pack's passphrase needs at least {MIN_PASSPHRASE} characters.")
@@ -161,25 +179,59 @@ def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | No
     except (KeyError, TypeError, ValueError):
         raise PackError("The transfer pack is damaged (its header is incomplete).") from None
     payload = _unpack(body)
-    return Opened(payload, signer)
+    return Opened(payload, signer, body)
+
+
+def _pack(payload: dict[str, Any]) -> bytes:
+    """The contents as lines, compressed: the transfer's details first, then one record a line — so
+    the receiver reads a pack one record at a time, never whole."""
+    deflate = zlib.compressobj(9)
+    details = {k: v for k, v in payload.items() if k != "records"}
+    parts = [deflate.compress(json.dumps(details, sort_keys=True).encode("utf-8") + b"\n")]
+    for record in payload.get("records", ()):
+        parts.append(deflate.compress(json.dumps(record, sort_keys=True).encode("utf-8") + b"\n"))
+    parts.append(deflate.flush())
+    return b"".join(parts)
 
 
 def _unpack(body: bytes) -> dict[str, Any]:
-    """The contents, unpacked no further than MAX_CONTENTS (a small pack cannot become gigabytes)."""
-    inflate = zlib.decompressobj()
+    """The transfer's details (the first line), checked for shape; its records stay packed."""
+    first = next(_lines(body), None)
     try:
-        raw = inflate.decompress(body, MAX_CONTENTS)
-    except zlib.error:
-        raise PackError("The transfer pack is damaged (its contents cannot be unpacked).") from None
-    if inflate.unconsumed_tail:
-        raise PackError(f"The pack's contents are larger than {MAX_CONTENTS // 2**20} MB unpacked; refused.")
-    try:
-        payload = json.loads(raw)
+        payload = json.loads(first) if first is not None else None
     except ValueError:
         raise PackError("The transfer pack is damaged (its contents are not readable).") from None
     if not isinstance(payload, dict):
         raise PackError("The pack's contents are not a transfer.")
     return payload
+
+
+def _lines(body: bytes) -> Iterator[bytes]:
+    """The contents' lines, unpacked a piece at a time and no further than MAX_CONTENTS in all, no
+    line longer than MAX_LINE (a small pack cannot become gigabytes, all at once or line by line)."""
+    inflate = zlib.decompressobj()
+    total, pending = 0, b""
+    view = memoryview(body)
+    for start in range(0, len(body), STEP):
+        data: bytes | memoryview = view[start : start + STEP]
+        while data:
+            try:
+                out = inflate.decompress(data, STEP)
+            except zlib.error:
+                raise PackError("The transfer pack is damaged (its contents cannot be unpacked).") from None
+            data = inflate.unconsumed_tail
+            total += len(out)
+            if total > MAX_CONTENTS:
+                limit = MAX_CONTENTS // 2**20
+                raise PackError(f"The pack's contents are larger than {limit} MB unpacked; refused.")
+            *whole, pending = (pending + out).split(b"\n")
+            if len(pending) > MAX_LINE:
+                raise PackError(f"A record in the pack is larger than {MAX_LINE // 2**20} MB; refused.")
+            yield from whole
+    if not inflate.eof:
+        raise PackError("The transfer pack is damaged (its contents are cut short).")
+    if pending.strip():
+        yield pending
 
 
 def _header(meta: dict[str, Any]) -> bytes:

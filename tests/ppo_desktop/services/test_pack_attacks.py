@@ -37,7 +37,7 @@ def _real_payload(demo: Workspace, laptop: Workspace) -> dict[str, Any]:
     data = Transfer(demo).export([1, 2], recipient_key=key, recipient="Chair", justification="Panel")
     plan = Transfer(laptop).plan(data)
     Transfer(laptop).commit(plan, justification="Panel", trusted=plan.fingerprint)
-    return plan.payload
+    return plan.opened.whole()
 
 
 def _records(payload: dict[str, Any], table: str) -> list[dict[str, Any]]:
@@ -62,7 +62,7 @@ def test_a_forged_sender_is_refused(demo: Workspace, laptop: Workspace) -> None:
 
 def test_an_invented_score_is_refused_even_on_a_first_exchange(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
-    payload["from"]["store"] = "a-store-never-seen"
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")  # (a known name is refused)
     sheet = _records(payload, "score_sheets")[0]
     payload["records"].append(
         {**sheet, "uid": "a-store-never-seen:score_sheets:77", "v": {**sheet["v"], "total": 999.0}}
@@ -73,7 +73,7 @@ def test_an_invented_score_is_refused_even_on_a_first_exchange(demo: Workspace, 
 
 def test_records_claiming_to_be_the_receivers_own_are_refused(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
-    payload["from"]["store"] = "a-store-never-seen"
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")  # (a known name is refused)
     _records(payload, "nominals")[0]["uid"] = f"{laptop.vault.store_id}:nominal:4242"
     with pytest.raises(ServiceError, match="claims to have been made in this store"):
         Transfer(laptop).plan(_forge(payload, laptop))
@@ -84,7 +84,7 @@ def test_records_claiming_to_be_the_receivers_own_are_refused(demo: Workspace, l
 
 def test_unknown_fields_are_refused(demo: Workspace, laptop: Workspace) -> None:
     payload = _real_payload(demo, laptop)
-    payload["from"]["store"] = "a-store-never-seen"
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")  # (a known name is refused)
     _records(payload, "person_events")[0]["v"]["role"] = "administrator"
     with pytest.raises(ServiceError, match="fields this store does not know \\(role\\)"):
         Transfer(laptop).plan(_forge(payload, laptop))
@@ -120,7 +120,7 @@ def test_a_decompression_bomb_is_refused(laptop: Workspace, monkeypatch: pytest.
     monkeypatch.setattr(pack, "MAX_CONTENTS", 1 << 20)
     signer = pack.new_signing_key()
     bomb = zlib.compress(b" " * (4 << 20), 9)  # 4 MB of spaces in a few kilobytes
-    monkeypatch.setattr(pack.zlib, "compress", lambda _data, _level=9: bomb)
+    monkeypatch.setattr(pack, "_pack", lambda _payload: bomb)
     public = pack.parse_public_key(TransferKeys(laptop).public_key())
     data = pack.seal({"format": 1}, signing_key=signer, recipient=public)
     with pytest.raises(ServiceError, match="larger than 1 MB unpacked"):
@@ -201,7 +201,7 @@ def test_crafted_changes_are_refused_whole(
     """Tables a pack may not touch, version vectors that are not counts, references to the wrong kind
     of record: refused before anything is merged."""
     payload = _real_payload(demo, laptop)
-    payload["from"]["store"] = "a-store-never-seen"
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")  # (a known name is refused)
     tamper(payload)
     before = _state(laptop)
     with pytest.raises(ServiceError, match=message):
@@ -304,3 +304,36 @@ def test_an_unknown_meeting_state_is_refused(demo: Workspace, laptop: Workspace)
     data = pack.seal(payload, signing_key=pack.new_signing_key(), recipient=public)
     with pytest.raises(ServiceError, match="its state is not one this store knows"):
         Transfer(laptop).plan(data)
+
+
+def test_a_pack_is_read_a_record_at_a_time_in_the_order_a_merge_needs(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    """The merge reads a pack a record at a time (a whole store's pack is never held whole), so a
+    record must come after those it may refer to: a pack with its people after their records was not
+    made by PPO Panel, and is refused before anything is merged."""
+    payload = _real_payload(demo, laptop)
+    payload["from"].update(store="a-store-never-seen", user="Someone Else")
+    people = [r for r in payload["records"] if r["t"] == "nominals"]
+    payload["records"] = [r for r in payload["records"] if r["t"] != "nominals"] + people
+    before = _state(laptop)
+    with pytest.raises(ServiceError, match="out of order"):
+        Transfer(laptop).plan(_forge(payload, laptop))
+    assert _state(laptop) == before
+
+
+def test_a_pack_with_one_enormous_record_or_cut_short_is_refused(
+    laptop: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pack, "MAX_LINE", 1 << 20)
+    public = pack.parse_public_key(TransferKeys(laptop).public_key())
+    details = json.dumps({"format": 3}).encode() + b"\n"
+    for body, said in (
+        (zlib.compress(details + b"[" + b" " * (2 << 20) + b"]\n"), "larger than 1 MB; refused"),
+        (zlib.compress(details + b'{"t": "nominals"}\n')[:-6], "cut short"),
+    ):
+        monkeypatch.setattr(pack, "_pack", lambda _payload, body=body: body)
+        data = pack.seal({"format": 3}, signing_key=pack.new_signing_key(), recipient=public)
+        opened = pack.open_pack(data, private=bytes.fromhex(str(laptop.setting("transfer_private_key"))))
+        with pytest.raises(pack.PackError, match=said):
+            list(opened.records())

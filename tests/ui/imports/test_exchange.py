@@ -250,9 +250,9 @@ def test_a_pack_is_read_and_merged_on_a_worker_while_the_window_answers(
     target = tmp_path / "panel.ppopack"
     _pack_for_the_chair(ctx, qtbot, target)
     threads: list[str] = []
-    apply = Merge.apply
-    monkeypatch.setattr(Merge, "apply", lambda self, *a: threads.append(threading.current_thread().name)
-                        or apply(self, *a))  # fmt: skip
+    write = Merge._write
+    monkeypatch.setattr(Merge, "_write", lambda self, *a: threads.append(threading.current_thread().name)
+                        or write(self, *a))  # fmt: skip
     receiver = _receiver(qtbot, StoreContext(laptop.ws, TaskRunner()), target)
     heard: list[object] = []
     receiver.ctx.changed.connect(heard.append)

@@ -78,9 +78,6 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         self.kind = kind
         self.fields = OFFENCE_FIELDS if kind == "offences" else CONVICTION_FIELDS
 
-    def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
-        return mapping.mapping_for(self.ws, self.kind, source, header, self.fields)
-
     def start(
         self,
         path: Path,
@@ -89,9 +86,7 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         columns: dict[str, str] | None = None,
         reading: Reading | None = None,
     ) -> Planning[CountLine, CountsPlan]:
-        rows, source, chosen = mapping.open_mapped(
-            self.ws, self.kind, path, source, columns, self.fields, REQUIRED[self.kind], reading
-        )
+        rows, source, chosen = self._open(path, source, columns, REQUIRED[self.kind], reading)
         people = people_on_file(self.ws)
         sheets = ScoreSheets(self.ws)
         years = {y.label: y.id for y in CohortYears(self.ws).all()}

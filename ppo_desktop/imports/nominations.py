@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, Strand
-from ppo_desktop.imports import mapping, vocabulary
+from ppo_desktop.imports import vocabulary
 from ppo_desktop.imports.planning import Importer, Planning
 from ppo_desktop.imports.sources import Reading, SourceRow, read_rows, sha256
 from ppo_desktop.services.cases import Cases, NominalDraft
@@ -135,12 +135,8 @@ class NominationImport(Importer[RowFate, ImportPlan]):
     def __init__(self, ws: Workspace, strand: Strand | None = None) -> None:
         """``strand``: for a file with no strand column (or rows with none), every such row's strand —
         "all rows are C&C" — said in the dry run's notes."""
-        self.ws = ws
+        self.ws, self.kind, self.fields = ws, KIND, FIELDS
         self.strand = strand
-
-    # -- the column mapping -------------------------------------------------------------------
-    def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
-        return mapping.mapping_for(self.ws, KIND, source, header, FIELDS)
 
     # -- the dry run ----------------------------------------------------------------------------
     def start(
@@ -154,9 +150,7 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         """A dry run to advance step by step (a screen shows progress and can stop it)."""
         reading = reading or Reading()
         required = tuple(f for f in REQUIRED if f != "strand" or self.strand is None)
-        rows, source, chosen = mapping.open_mapped(
-            self.ws, KIND, path, source, columns, FIELDS, required, reading
-        )
+        rows, source, chosen = self._open(path, source, columns, required, reading)
         if self.strand is not None:
             chosen_strand = self.strand.value
             rows.notes.append(f"Rows with no strand are taken as {chosen_strand} (chosen for this import).")

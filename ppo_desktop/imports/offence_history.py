@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.imports import mapping, vocabulary
+from ppo_desktop.imports import vocabulary
 from ppo_desktop.imports.counts import people_on_file, person_key
 from ppo_desktop.imports.nominations import parse_date
 from ppo_desktop.imports.planning import Importer, Planning, refuse_unless_ready
@@ -78,10 +78,7 @@ class OffencePlan:
 
 class OffenceImport(Importer[OffenceLine, OffencePlan]):
     def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-
-    def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
-        return mapping.mapping_for(self.ws, KIND, source, header, FIELDS)
+        self.ws, self.kind, self.fields = ws, KIND, FIELDS
 
     def start(
         self,
@@ -91,9 +88,7 @@ class OffenceImport(Importer[OffenceLine, OffencePlan]):
         columns: dict[str, str] | None = None,
         reading: Reading | None = None,
     ) -> Planning[OffenceLine, OffencePlan]:
-        rows, source, chosen = mapping.open_mapped(
-            self.ws, KIND, path, source, columns, FIELDS, REQUIRED, reading
-        )
+        rows, source, chosen = self._open(path, source, columns, REQUIRED, reading)
         people = people_on_file(self.ws)
         known = {
             (nid, on, category, code)

@@ -9,8 +9,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from ppo_desktop.imports import mapping
+from ppo_desktop.imports.mapping import Aliases
 from ppo_desktop.imports.sources import Reading, Source, SourceRow
-from ppo_desktop.services.workspace import ServiceError
+from ppo_desktop.services.workspace import ServiceError, Workspace
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -85,7 +87,24 @@ class Planning(Generic[T, P]):
 
 class Importer(Generic[T, P]):
     """What every importer offers: ``start`` a stepwise dry run (for a screen), or ``plan`` one to
-    the end (for the command line and tests)."""
+    the end (for the command line and tests); the column mapping for its kind of file."""
+
+    ws: Workspace
+    kind: str  # the kind of file (its remembered mappings are kept under it)
+    fields: Aliases  # each field, and the column headers it goes by
+
+    def mapping_for(self, source: str, header: list[str]) -> dict[str, str]:
+        """The mapping remembered for this kind of file from ``source``, else a guess."""
+        return mapping.mapping_for(self.ws, self.kind, source, header, self.fields)
+
+    def _open(
+        self, path: Path, source: str, columns: dict[str, str] | None, required: Sequence[str],
+        reading: Reading | None,
+    ) -> tuple[Source, str, dict[str, str]]:  # fmt: skip
+        """The file's rows with the mapping chosen (or remembered, or guessed) and checked."""
+        return mapping.open_mapped(
+            self.ws, self.kind, path, source, columns, self.fields, tuple(required), reading
+        )
 
     def start(
         self,

@@ -1,7 +1,9 @@
 """A child process: every file of one kind (nominations CSV, workbook, transfer pack, backup bundle)
 from a seeded corpus of hostile and mutated ones, each up to 10 MB, through the app's own entry point,
-under a hard address-space cap. Prints one JSON line: how many were refused with a sentence, how many
-read, what failed any other way, and the process's peak RSS."""
+under a hard address-space cap; then a hypothesis fuzz target over the same entry point (edits to a
+valid file: bytes flipped, cut, repeated, spliced), which shrinks any failure to its smallest file.
+Prints one JSON line: how many were refused with a sentence, how many read, what failed any other
+way, and the process's peak RSS."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 CAP = 2 << 30  # a runaway allocation ends here as a MemoryError (reported), never the machine's memory
 TEN_MB = 10 << 20
 MUTANTS = 24
+FUZZED = 40  # hypothesis examples per reader (fixed seed: the same files on every run)
 
 
 def peak_rss_mb() -> float:
@@ -47,6 +50,59 @@ def mutants(seed: bytes, rng: random.Random) -> Iterator[bytes]:
         yield bytes(data[:TEN_MB])
 
 
+EDITS = ("flip", "cut", "repeat", "splice")
+
+
+def edited(seed: bytes, edits: list[tuple[int, str, bytes, int]]) -> bytes:
+    """``seed`` with the fuzzer's edits: at a position, bytes flipped, the rest cut, a piece repeated
+    (up to 10 MB in all), or bytes spliced in."""
+    data = bytearray(seed)
+    for at, how, piece, times in edits:
+        at = at % (len(data) + 1)
+        if how == "flip":
+            data[at : at + len(piece)] = piece
+        elif how == "cut":
+            del data[at:]
+        elif how == "repeat":
+            run = bytes(data[at : at + max(len(piece), 1)])
+            data[at:at] = run * min(times, TEN_MB // max(len(run), 1))
+        else:
+            data[at:at] = piece
+    return bytes(data[:TEN_MB])
+
+
+def fuzz(seed: bytes, enter: Callable[[Path, bytes], object], path: Path, examples: int) -> list[str]:
+    """A hypothesis fuzz target over one reader: each edited file is read or refused with a sentence;
+    anything else fails, shrunk to the smallest edit that does it (said by type, never by content)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from ppo_desktop.imports.sources import ImportProblem
+    from ppo_desktop.services.workspace import ServiceError
+
+    edit = st.tuples(st.integers(0, len(seed)), st.sampled_from(EDITS), st.binary(max_size=64),
+                     st.integers(1, 200_000))  # fmt: skip
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(st.lists(edit, min_size=1, max_size=6))
+    def target(edits: list[tuple[int, str, bytes, int]]) -> None:
+        data = edited(seed, edits)
+        path.write_bytes(data)
+        try:
+            enter(path, data)
+        except (ServiceError, ImportProblem) as exc:
+            assert str(exc).strip() and "Traceback" not in str(exc), "a refusal without a sentence"
+
+    try:
+        target()
+    except Exception as exc:  # noqa: BLE001 - reported by type: the file may hold anything
+        return [f"fuzz: {type(exc).__name__}"]
+    finally:
+        path.unlink(missing_ok=True)
+    return []
+
+
 def csv_corpus(rng: random.Random) -> Iterator[tuple[str, bytes]]:
     good = (Path(__file__).parents[1] / "fixtures" / "imports" / "good.csv").read_bytes()
     header = good.splitlines()[0] + b"\n"
@@ -61,7 +117,8 @@ def csv_corpus(rng: random.Random) -> Iterator[tuple[str, bytes]]:
         yield f"mutant {n}", data
 
 
-def xlsx_corpus(rng: random.Random) -> Iterator[tuple[str, bytes]]:
+def workbook() -> bytes:
+    """A valid nominations workbook of 300 fictional rows."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -72,7 +129,11 @@ def xlsx_corpus(rng: random.Random) -> Iterator[tuple[str, bytes]]:
         sheet.append([f"Fictional{i}", "Test", "01/01/1990", "", "Police", "C&C", "x"])
     buffer = io.BytesIO()
     book.save(buffer)
-    seed = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def xlsx_corpus(rng: random.Random) -> Iterator[tuple[str, bytes]]:
+    seed = workbook()
     yield "random bytes", rng.randbytes(TEN_MB)
     wide = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(seed)) as source, zipfile.ZipFile(wide, "w", zipfile.ZIP_DEFLATED) as out:
@@ -109,11 +170,13 @@ def run(kind: str, folder: Path) -> dict[str, object]:
                          device=DeviceSecrets(None), cost=KdfCost(n=2**10))  # fmt: skip
     corpus: Iterator[tuple[str, bytes]]
     enter: Callable[[Path, bytes], object]
+    seed: bytes
     if kind == "csv":
+        seed = (Path(__file__).parents[1] / "fixtures" / "imports" / "good.csv").read_bytes()
         corpus = csv_corpus(rng)
         enter = lambda path, _data: NominationImport(ws).plan(path)  # noqa: E731
     elif kind == "xlsx":
-        corpus = xlsx_corpus(rng)
+        corpus, seed = xlsx_corpus(rng), workbook()
         enter = lambda path, _data: NominationImport(ws).plan(path)  # noqa: E731
     elif kind == "pack":
         from ppo_desktop.services.cases import Cases, NominalDraft
@@ -125,7 +188,8 @@ def run(kind: str, folder: Path) -> dict[str, object]:
         enter = lambda _path, data: Transfer(ws).plan(data)  # noqa: E731
     else:
         info = Backups(ws).backup(folder)
-        corpus = with_random(info.path.read_bytes(), rng)
+        seed = info.path.read_bytes()
+        corpus = with_random(seed, rng)
 
         def enter(path: Path, _data: bytes) -> object:
             target = folder / f"restored-{path.stem}"
@@ -150,8 +214,10 @@ def run(kind: str, folder: Path) -> dict[str, object]:
         else:
             read += 1
         path.unlink()
+    unexpected += fuzz(seed, enter, folder / f"fuzzed{suffix}", FUZZED)
     ws.close()
-    return {"kind": kind, "refused": refused, "read": read, "unexpected": unexpected, "rss_mb": peak_rss_mb()}
+    return {"kind": kind, "refused": refused, "read": read, "unexpected": unexpected, "fuzzed": FUZZED,
+            "rss_mb": peak_rss_mb()}  # fmt: skip
 
 
 if __name__ == "__main__":

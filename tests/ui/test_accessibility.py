@@ -65,6 +65,7 @@ def test_the_scale_would_catch_an_unnamed_or_small_control(qtbot: QtBot) -> None
     assert problems(page) == ["no name: QLineEdit in QWidget", "20 px high: QLineEdit"]
 
 
+@pytest.mark.slow  # a second or more: every screen
 @pytest.mark.usefixtures("themed")
 def test_every_screen_of_the_main_window(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)

@@ -89,6 +89,7 @@ def text_at_200(qapp: QApplication) -> Iterator[None]:
         yield
 
 
+@pytest.mark.slow  # a second or more: every screen
 def test_at_200_percent_text_every_screen_fits_a_1080p_screen_and_nothing_is_cut(
     qtbot: QtBot, ctx: AppContext, text_at_200: None
 ) -> None:

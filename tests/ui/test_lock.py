@@ -203,6 +203,7 @@ def test_a_due_backup_runs_by_itself_after_unlocking(qtbot: QtBot, demo_store: P
     window.close()
 
 
+@pytest.mark.slow  # a second or more: every screen
 def test_no_idle_lock_while_a_meeting_is_in_progress_and_the_item_time_resumes(
     qtbot: QtBot, demo_store: Path
 ) -> None:

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.domain import DecisionKind
@@ -65,6 +66,7 @@ def test_the_scale_would_catch_a_repeat(qtbot: QtBot) -> None:
     assert repeated(window) == {"o": ["&Open", "Sc&oring"]}
 
 
+@pytest.mark.slow  # a second or more: every screen
 def test_every_screen_and_tab_of_the_main_window(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)

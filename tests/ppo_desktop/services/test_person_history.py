@@ -302,6 +302,7 @@ def reference(events: list[Event]) -> dict[str, object]:
             "arrest": arrest, "nominations": nominations, "facts": facts, "sentences": sentences}  # fmt: skip
 
 
+@pytest.mark.slow  # 200 histories: a second or more
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(histories())
 def test_the_derivation_matches_the_reference_model(events: list[Event]) -> None:
@@ -406,17 +407,15 @@ def test_the_stored_spells_are_always_the_derivation_of_the_stored_events(
         panel.ws.close()
 
 
-def test_a_new_store_has_no_schema_upgrade_to_derive(tmp_path: Path) -> None:
+def test_a_new_store_has_no_schema_upgrade_to_derive(demo_store: Path) -> None:
     """The 'derive everything again' step is for stores that had strand spells before the history
     existed; a store made today has nothing to convert, and its first unlock says nothing of an
     upgrade (it did: 'derived again from 70 people's histories (schema upgrade)' in the new demo)."""
     from db.device import DeviceSecrets
-    from ppo_desktop.demo import DEMO_PASSPHRASE, build_demo
+    from ppo_desktop.demo import DEMO_PASSPHRASE
     from ppo_desktop.services.session import unlock
-    from tests.conftest import CHEAP, DEMO_DAY
 
-    build_demo(tmp_path / "demo.ppo", today=DEMO_DAY, cost=CHEAP)
-    ws = unlock(tmp_path / "demo.ppo", DEMO_PASSPHRASE, device=DeviceSecrets(None))
+    ws = unlock(demo_store, DEMO_PASSPHRASE, device=DeviceSecrets(None))  # its first unlock (a fresh copy)
     try:
         assert ws.setting("history.derive", "") == ""
         assert not [e for e in ws.audit.search(limit=5000) if "schema upgrade" in e.summary]

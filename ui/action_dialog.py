@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ppo_desktop.domain import Action, Pathway
 from ui.context import AppContext
 from ui.date_field import DateField
+from ui.dialog import Dialog
 from ui.widgets import add_rows
 
 
-class ActionDialog(QDialog):
+class ActionDialog(Dialog):
     def __init__(
         self,
         ctx: AppContext,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
 from ppo_desktop.paths import store_file
+from ui.dialog import Dialog
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ppo_desktop.services.workspace import Workspace
 
 
-class CreateStoreDialog(QDialog):
+class CreateStoreDialog(Dialog):
     def __init__(
         self,
         store: Path,
@@ -168,7 +169,7 @@ class CreateStoreDialog(QDialog):
         self.accept()
 
 
-class RecoveryKeyDialog(QDialog):
+class RecoveryKeyDialog(Dialog):
     """Shows the recovery key once; the user must confirm they have recorded it."""
 
     def __init__(self, key: str, parent: QWidget | None = None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -16,10 +15,11 @@ from ppo_desktop.domain import Basis, Strand
 from ppo_desktop.services.cases import NominalDraft
 from ui.context import AppContext
 from ui.date_field import DateField
+from ui.dialog import Dialog
 from ui.widgets import add_rows
 
 
-class NominationDialog(QDialog):
+class NominationDialog(Dialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -3,14 +3,15 @@ computer's keyring where there is one)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ppo_desktop.services.bundle import Services
 from ppo_desktop.services.session import StoreProblem
+from ui.dialog import Dialog
 from ui.widgets import add_rows
 
 
-class ReenrolDialog(QDialog):
+class ReenrolDialog(Dialog):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = services.status

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -25,11 +24,12 @@ from PySide6.QtWidgets import (
 from ppo_desktop.keyring_policy import DeviceSource, resolve
 from ppo_desktop.paths import store_file
 from ui.context import attempt
+from ui.dialog import Dialog
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
 
 
-class RestoreDialog(QDialog):
+class RestoreDialog(Dialog):
     def __init__(
         self, folder: Path, device: DeviceSource, runner: TaskRunner, *, today: dt.date,
         parent: QWidget | None = None,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
+from ui.dialog import Dialog
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from ppo_desktop.services.workspace import Workspace
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(Dialog):
     def __init__(
         self,
         store: Path,

@@ -114,7 +114,77 @@ def test_at_200_percent_text_every_screen_fits_a_1080p_screen_and_nothing_is_cut
         if cut := cut_text(window.case_view):
             found[tabs.tabText(i)] = cut
     assert window.minimumSizeHint().width() <= 1920 and window.width() == 1920
-    assert found == {}
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
     nav = window.findChild(QListWidget, "nav")
     assert nav.font().pointSizeF() >= 1.2 * QApplication.font().pointSizeF() - 0.1  # grew with the text
     assert nav.sizeHintForColumn(0) <= nav.viewport().width()  # 'Performance' whole
+
+
+def _dialogs(ctx: AppContext) -> Iterator[QWidget]:
+    """Every dialog a person meets, as it first opens."""
+    from pathlib import Path
+
+    from ppo_desktop.domain import DecisionKind
+    from ppo_desktop.keyring_policy import no_device
+    from ui.action_dialog import ActionDialog
+    from ui.create_dialog import CreateStoreDialog
+    from ui.imports.import_dialog import ImportDialog
+    from ui.meeting.decision_dialog import DecisionDialog
+    from ui.nomination_dialog import NominationDialog
+    from ui.restore_dialog import RestoreDialog
+    from ui.screens.meetings import NewMeetingDialog
+    from ui.screens.person_details_dialog import PersonDetailsDialog
+    from ui.screens.subject_access_dialog import SubjectAccessDialog
+    from ui.tasks import SyncRunner
+    from ui.unlock_dialog import UnlockDialog
+
+    person = ctx.services.cases.cohort()[0].nominal
+    for kind in DecisionKind:
+        yield DecisionDialog(kind, ctx.ws.profile(), None, ctx.ws.today())
+    yield NominationDialog(ctx)
+    yield ImportDialog(ctx, "nominations")
+    yield CreateStoreDialog(Path("panel.ppo"), no_device())
+    yield UnlockDialog(Path("panel.ppo"), no_device(), SyncRunner())
+    yield NewMeetingDialog(ctx.ws.today())
+    yield ActionDialog(ctx, nominal_id=person.id)
+    yield SubjectAccessDialog(ctx)
+    yield PersonDetailsDialog(ctx, person)
+    yield RestoreDialog(Path("."), no_device(), SyncRunner(), today=ctx.session.today())
+
+
+@pytest.mark.slow  # a second or more: every dialog
+def test_at_200_percent_text_every_dialog_fits_a_1080p_screen_and_nothing_is_cut(
+    qtbot: QtBot, ctx: AppContext, text_at_200: None
+) -> None:
+    """The dialogs as the screens are checked: at 200 % text each opens within a 1080p screen, and no
+    label or button shows less than its text."""
+    found: dict[str, list[str]] = {}
+    for dialog in _dialogs(ctx):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        name = f"{type(dialog).__name__} {dialog.windowTitle()}"
+        hint = dialog.minimumSizeHint()
+        if hint.width() > 1920 or hint.height() > 1080:
+            found[name] = [f"needs {hint.width()}×{hint.height()}"]
+        elif cut := cut_text(dialog):
+            found[name] = cut
+        dialog.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_every_dialog_is_the_apps_dialog_that_fits_its_contents() -> None:
+    """A dialog that derives from QDialog itself would not fit its contents at 200 % text."""
+    import ast
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    plain = [
+        f"{path.relative_to(ui.parent)}:{node.name}"
+        for path in sorted(ui.rglob("*.py"))
+        if path.name != "dialog.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and any(ast.unparse(b).endswith("QDialog") for b in node.bases)
+    ]
+    assert plain == []
+

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -36,6 +35,7 @@ from ppo_desktop.imports.planning import Planning
 from ppo_desktop.imports.sources import ImportProblem, Reading, read_rows
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
 from ui.context import AppContext, Said, attempt
+from ui.dialog import Dialog
 
 KINDS = {
     "nominations": ("Nominations", nominations.FIELDS, nominations.REQUIRED),
@@ -63,7 +63,7 @@ LISTED = 2000  # rows listed in the dialog, at least (every possible duplicate i
 # fate in the plan and the summary)
 
 
-class ImportDialog(QDialog):
+class ImportDialog(Dialog):
     def __init__(self, ctx: AppContext, kind: str = "nominations", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

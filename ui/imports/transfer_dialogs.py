@@ -31,10 +31,11 @@ from ppo_desktop.services.transfer import TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
 from ui.choices_model import ChoiceRow, ChoicesModel, choices_view, people_decided, who_is_this
 from ui.context import AppContext, Said, attempt
+from ui.dialog import Dialog
 from ui.widgets import add_rows
 
 
-class SealDialog(QDialog):
+class SealDialog(Dialog):
     """How the pack is protected, and who it is for and why (recorded before it is written)."""
 
     def __init__(
@@ -107,7 +108,7 @@ class SealDialog(QDialog):
         }
 
 
-class MergeDialog(QDialog):
+class MergeDialog(Dialog):
     """What a pack holds and what will happen to each person; possible duplicates are decided here."""
 
     def __init__(self, plan: TransferPlan, parent: QWidget | None = None) -> None:

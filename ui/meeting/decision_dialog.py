@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -24,11 +23,12 @@ from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, Remo
 from ppo_desktop.rules.decisions import PLACING, decision_defaults
 from ppo_desktop.rules.profiles import SchemeProfile
 from ui.date_field import DateField
+from ui.dialog import Dialog
 
 AUTHORITY_EXAMPLE = "e.g. DI Chair, with the agreement of the agencies present"
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(Dialog):
     def __init__(
         self,
         kind: DecisionKind,

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
@@ -26,13 +25,14 @@ from ppo_desktop.services.cohort_years import CohortYear, CohortYears
 from ppo_desktop.services.workspace import Made
 from ui.context import attempt
 from ui.date_field import DateField
+from ui.dialog import Dialog
 from ui.widgets import add_rows
 
 Index = QModelIndex | QPersistentModelIndex
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
 
-class CohortYearDialog(QDialog):
+class CohortYearDialog(Dialog):
     """A cohort year as the Home Office set it (003 §2.1): ceiling, stretch, baseline."""
 
     def __init__(self, years: CohortYears, today: Any, parent: QWidget | None = None) -> None:
@@ -179,7 +179,7 @@ class ConvictionsModel(QAbstractTableModel):
         return True
 
 
-class ConvictionsDialog(QDialog):
+class ConvictionsDialog(Dialog):
     """Convictions per person per quarter for one cohort year, saved in one transaction."""
 
     def __init__(self, years: CohortYears, year_id: int, parent: QWidget | None = None) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.output_files import check_target, suggested_name, write_private
 from ppo_desktop.services.documents import Document, Documents
 from ui.context import attempt
+from ui.dialog import Dialog
 from ui.reports.printing import print_pages, printer
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
@@ -33,7 +34,7 @@ from ui.widgets import add_rows
 Disclosure = tuple[str, str]  # (recipient, justification)
 
 
-class DisclosureDialog(QDialog):
+class DisclosureDialog(Dialog):
     """Who the copy is for and why: recorded in the audit log before it is printed or saved."""
 
     def __init__(self, what: str, parent: QWidget | None = None) -> None:

@@ -24,6 +24,7 @@ from ppo_desktop.domain import Meeting, MeetingState
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.date_field import DateField
+from ui.dialog import Dialog
 from ui.flow_layout import flowing
 from ui.imports.transfer_dialogs import TransferActions
 from ui.meeting.agenda_builder import AgendaBuilder
@@ -41,7 +42,7 @@ MEETING_COLUMNS: list[Column[Meeting]] = [
 ]
 
 
-class NewMeetingDialog(QDialog):
+class NewMeetingDialog(Dialog):
     def __init__(self, day: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Plan a meeting")

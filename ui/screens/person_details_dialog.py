@@ -3,15 +3,16 @@ each field as recorded now, the reason recorded with what changed (the audit kee
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ppo_desktop.domain import Nominal
 from ui.context import AppContext
 from ui.date_field import DateField
+from ui.dialog import Dialog
 from ui.widgets import add_rows
 
 
-class PersonDetailsDialog(QDialog):
+class PersonDetailsDialog(Dialog):
     def __init__(self, ctx: AppContext, nominal: Nominal, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.nominal = ctx, nominal

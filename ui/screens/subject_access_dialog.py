@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from ppo_desktop.output_files import check_target, write_private
 from ui.context import AppContext, attempt
 from ui.date_field import DateField
+from ui.dialog import Dialog
 
 
 def redactions(text: str) -> dict[str, str]:
@@ -36,7 +36,7 @@ def redactions(text: str) -> dict[str, str]:
     return found
 
 
-class SubjectAccessDialog(QDialog):
+class SubjectAccessDialog(Dialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -33,11 +33,7 @@ def connect(path: Path, data_key: bytes) -> sqlcipher3.Connection:
     """Open ``path`` with ``data_key``; raise StoreDamaged if the key is right but the file is not."""
     conn = sqlcipher3.connect(str(path), check_same_thread=True)
     try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
-        for pragma in PROFILE:
-            conn.execute(pragma)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _keyed(conn, data_key)
         for pragma in AFTER_KEY:
             conn.execute(pragma)
         verify_profile(conn)
@@ -59,15 +55,20 @@ def connect_read_only(path: Path, data_key: bytes, *, immutable: bool = False) -
     flags = "mode=ro&immutable=1" if immutable else "mode=ro"
     conn = sqlcipher3.connect(f"file:{path}?{flags}", uri=True, check_same_thread=True)
     try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
-        for pragma in PROFILE:
-            conn.execute(pragma)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _keyed(conn, data_key)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         raise StoreDamaged(f"The store {path.name} cannot be read for its check ({exc}).") from exc
     return conn
+
+
+def _keyed(conn: sqlcipher3.Connection, data_key: bytes) -> None:
+    """The key given, the profile set, and the first page read (a wrong key or a damaged file fails here)."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    for pragma in PROFILE:
+        conn.execute(pragma)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def verify_profile(conn: sqlcipher3.Connection) -> None:

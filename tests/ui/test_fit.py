@@ -188,3 +188,31 @@ def test_every_dialog_is_the_apps_dialog_that_fits_its_contents() -> None:
     ]
     assert plain == []
 
+
+
+@pytest.mark.slow  # a second or more: every tab of the console
+def test_at_200_percent_text_the_chair_console_fits_a_1080p_screen_and_nothing_is_cut(
+    qtbot: QtBot, ctx: AppContext, text_at_200: None
+) -> None:
+    """It asked for 2,116 px at 200 % text (a hint of 1,092 px on one line, the pathway list as wide as
+    its longest entry, the room's line), and the agenda pane's buttons were cut on a 1920 px screen."""
+    from tests.ui.meeting.test_meeting_e2e import planned_meeting
+    from ui.meeting.console import ChairConsole
+
+    meeting = planned_meeting(ctx)
+    person = ctx.services.cases.cohort(include_former=False)[0].nominal
+    ctx.services.meetings.add_item(meeting, "Member", nominal_id=person.id)
+    console = ChairConsole(ctx, meeting)
+    qtbot.addWidget(console)
+    console.resize(1920, 1080)
+    console.show()
+    found: dict[str, list[str]] = {}
+    for i in range(console.tabs.count()):
+        console.tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        if cut := cut_text(console):
+            found[console.tabs.tabText(i)] = cut
+    hint = console.minimumSizeHint()
+    assert hint.width() <= 1920 and hint.height() <= 1080, (hint.width(), hint.height())
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+    console.close()

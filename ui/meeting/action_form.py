@@ -20,6 +20,10 @@ class ActionForm(QGroupBox):
         self.pathway = QComboBox()
         for p in Pathway:
             self.pathway.addItem(p.label, p.value)
+        # As wide as a short pathway, not the longest (its list still shows every one whole): the
+        # form asked the console for 728 px at 200 % text.
+        self.pathway.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.pathway.setMinimumContentsLength(14)
         self.text = QLineEdit()
         self.agency = QLineEdit()
         self.owner = QLineEdit()

@@ -32,6 +32,7 @@ class RoomPanel(QWidget):
         self.read_button.clicked.connect(self.confidentiality_read)
         self.view, self.model = read_only_table(COLUMNS, "Who is in the room for this item", self)
         self.count = QLabel()
+        self.count.setWordWrap(True)
         self.buttons: dict[Move, QPushButton] = {}
         row = QHBoxLayout()
         for move, text in ((Move.STEPPED_OUT, "Steps out for the item"), (Move.LEFT, "Leaves"),

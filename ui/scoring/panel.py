@@ -43,6 +43,7 @@ class ScoringPanel(QWidget):
             "No sheet open. Press Score now to start one; earlier sheets are listed on the left."
         )
         self.empty.setObjectName("hint")
+        self.empty.setWordWrap(True)  # one line of it was 1,092 px at 200 % text
 
         # The sheet in type the back of the room can read, when it is the room's screen (it was
         # reachable only from the screenshot tool).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -108,9 +108,25 @@ def add_rows(form: QFormLayout, rows: Sequence[tuple[str, QWidget]]) -> None:
         form.addRow(caption, widget)
 
 
-def shrinkable(combo: QComboBox) -> None:
+def shrinkable(combo: QComboBox, characters: int = 24) -> None:
     """A drop-down that does not widen the screen to its longest choice (the list still shows it
     whole): at 200 % text the meeting's drop-down alone made the Reports screen 2,043 px wide, the pool's
-    'IOM score (…)' the Candidates screen 1,823."""
+    'IOM score (…)' the Candidates screen 1,823, the console's pathway list its action form 728 px."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(24)
+    combo.setMinimumContentsLength(characters)
+
+
+class OneLineWhenItFits(QLabel):
+    """A label that asks for one line and wraps only when there is not room for it (a wrapped label
+    otherwise asks for less than a line, and wrapped the sheet's total at 100 % text)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        one_line = self.heightForWidth(1 << 16)
+        width = self.fontMetrics().horizontalAdvance(self.text())
+        while self.heightForWidth(width) > one_line and width < (1 << 16):  # the label's own margins
+            width += 4
+        return QSize(width, one_line)

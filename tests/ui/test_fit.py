@@ -212,6 +212,11 @@ def test_at_200_percent_text_the_chair_console_fits_a_1080p_screen_and_nothing_i
         QApplication.processEvents()
         if cut := cut_text(console):
             found[console.tabs.tabText(i)] = cut
+    console.scoring.score_now()  # and with a score sheet open
+    console.tabs.setCurrentWidget(console.scoring)
+    QApplication.processEvents()
+    if cut := cut_text(console):
+        found["a sheet open"] = cut
     hint = console.minimumSizeHint()
     assert hint.width() <= 1920 and hint.height() <= 1080, (hint.width(), hint.height())
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QPus
 
 from ppo_desktop.domain import Pathway
 from ui.date_field import DateField
-from ui.widgets import add_rows
+from ui.widgets import add_rows, shrinkable
 
 
 class ActionForm(QGroupBox):
@@ -20,10 +20,7 @@ class ActionForm(QGroupBox):
         self.pathway = QComboBox()
         for p in Pathway:
             self.pathway.addItem(p.label, p.value)
-        # As wide as a short pathway, not the longest (its list still shows every one whole): the
-        # form asked the console for 728 px at 200 % text.
-        self.pathway.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.pathway.setMinimumContentsLength(14)
+        shrinkable(self.pathway, 14)  # as wide as a short pathway: the longest asked for 728 px at 200 %
         self.text = QLineEdit()
         self.agency = QLineEdit()
         self.owner = QLineEdit()

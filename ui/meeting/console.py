@@ -161,8 +161,10 @@ class ChairConsole(QMainWindow):
         for w in (left, centre, right):
             splitter.addWidget(w)
         splitter.setSizes([300, 760, 300])
-        # The agenda keeps its width: the centre (scoring, notes) takes what the window gains or loses.
-        left.setMinimumWidth(AGENDA_MIN_WIDTH)
+        # The agenda keeps its width — at least what its buttons need at the person's text size (at
+        # 200 % a fixed 240 px let an open sheet squeeze them cut) —: the centre (scoring, notes) takes
+        # what the window gains or loses.
+        left.setMinimumWidth(max(AGENDA_MIN_WIDTH, left.minimumSizeHint().width()))
         splitter.setCollapsible(0, False)
         for index, stretch in enumerate((0, 1, 0)):
             splitter.setStretchFactor(index, stretch)

@@ -31,6 +31,7 @@ from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
 from ui.scoring.scoring_session import ScoringSession
 from ui.scoring.section_editors import section_editors
+from ui.widgets import OneLineWhenItFits
 
 AUTOSAVE_MS = 700
 
@@ -59,7 +60,7 @@ class ScoringWidget(QWidget):
         self.title = QLabel()
         self.title.setObjectName("sheetTitle")
         self.title.setWordWrap(True)
-        self.total = QLabel()
+        self.total = OneLineWhenItFits()  # at 200 % text "previous 19 (-19)" goes under the total
         self.total.setObjectName("sheetTotal")
         self.total.setAccessibleName("Total score")
         self.status = QLabel()
@@ -109,6 +110,9 @@ class ScoringWidget(QWidget):
         scroll.setMinimumWidth(300)
 
         head = QHBoxLayout()
+        # The title gives way first (it wraps into what is left); the total keeps one line while it can.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(self.title.fontMetrics().horizontalAdvance("Prolific Offender"))
         head.addWidget(self.title, 1)
         head.addWidget(self.pnc_marker)
         head.addWidget(self.total)

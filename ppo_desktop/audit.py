@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -143,7 +144,9 @@ class AuditLog:
         self._db.table("audit").insert_all(rows, batch_size=2000)
         return seq
 
-    def verify(self) -> ChainReport:
+    def verify(self, heard: Callable[[int], None] | None = None) -> ChainReport:
+        """The whole chain checked, entry by entry. ``heard`` hears how many have been checked every
+        few thousand (and may stop the check by raising)."""
         prev = GENESIS
         expected_seq = 1
         count = 0
@@ -153,6 +156,8 @@ class AuditLog:
         cursor = self._db.execute(f"SELECT {', '.join(FIELDS)}, v, digests, mac FROM audit ORDER BY seq")
         for values in cursor:
             row = dict(zip((*FIELDS, "v", "digests", "mac"), values, strict=True))
+            if heard is not None and count % 5000 == 0:
+                heard(count)
             if row["seq"] != expected_seq:
                 return ChainReport(
                     False, count, prev, f"entry {expected_seq} is missing (next is {row['seq']})"

@@ -47,7 +47,7 @@ from ppo_desktop.services.settings import Settings
 from ppo_desktop.services.subject_access import SubjectAccess
 from ppo_desktop.services.transfer import Transfer
 from ppo_desktop.services.users import Users
-from ppo_desktop.services.workspace import StoreStatus, Workspace
+from ppo_desktop.services.workspace import Progress, StoreStatus, Workspace
 
 
 class SessionStatus:
@@ -127,9 +127,10 @@ class AuditTrail:
         """Entries by person, user, kind and period, newest first (``AuditLog.search``'s criteria)."""
         return self._ws.audit.search(**criteria)
 
-    def chain_check(self) -> Callable[[], str]:
-        """For a worker: the whole audit chain verified on a connection of its own."""
-        return self._ws.chain_check()
+    def chain_check(self, progress: Progress | None = None) -> Callable[[], str]:
+        """For a worker: the whole audit chain verified on a connection of its own (``progress`` may
+        stop it)."""
+        return self._ws.chain_check(progress)
 
 
 class Services:

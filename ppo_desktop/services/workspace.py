@@ -314,11 +314,19 @@ class Workspace:
         self.advance_anchor()
         self.vault.close()
 
-    def chain_check(self) -> Callable[[], str]:
+    def chain_check(self, progress: Progress | None = None) -> Callable[[], str]:
         """For a worker: the whole audit chain verified on a read-only connection of its own (the
-        window goes on answering, however long the log); returns what was found, in words."""
+        window goes on answering, however long the log); returns what was found, in words.
+        ``progress`` hears how far it has got, and may stop it (raise Stopped)."""
         key = self.vault.derive_key("audit-chain")
-        job = self.vault.background_check(lambda conn: [str(AuditLog(Database(conn), key, "", "").verify())])
+        heard = progress or _unheard
+
+        def check(conn: Any) -> list[str]:
+            total = int(conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0])
+            log = AuditLog(Database(conn), key, "", "")
+            return [str(log.verify(lambda n: heard("Checking the audit chain", n, total)))]
+
+        job = self.vault.background_check(check)
         return lambda: "; ".join(job())
 
     def background_checks(self) -> Callable[[], list[str]]:

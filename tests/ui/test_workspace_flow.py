@@ -135,9 +135,30 @@ def test_the_chain_is_verified_on_a_worker_while_the_window_answers(qtbot: QtBot
     qtbot.addWidget(screen)
     gc.collect()  # nothing left for the collector while the worker keys its connection (see stop 30)
     qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
-    assert not screen.verify_button.isEnabled() and "Verifying" in screen.result.text()
-    qtbot.waitUntil(screen.verify_button.isEnabled, timeout=20_000)
+    assert screen.verify_button.text() == "&Stop verifying" and "Verifying" in screen.result.text()
+    qtbot.waitUntil(lambda: screen.verify_button.text() == "&Verify audit chain", timeout=20_000)
     assert screen.result.text().startswith("audit chain intact")
+
+
+def test_a_long_chain_check_can_be_stopped(qtbot: QtBot, ctx: AppContext) -> None:
+    """Issue 23: verifying runs on a worker, and the same button stops it (the worker stops at its
+    next few thousand entries; a pressed Stop before it starts stops it at the first)."""
+    from ui.screens.audit import AuditScreen
+
+    screen = AuditScreen(ctx)
+    qtbot.addWidget(screen)
+    held: list[tuple[object, object, object]] = []
+    screen.ctx.runner.run = lambda job, done, failed: held.append((job, done, failed))  # type: ignore[method-assign]
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)  # Stop, while it waits to run
+    assert screen.result.text() == "Stopping the check…"
+    [(job, done, failed)] = held
+    try:
+        done(job())  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - as the runner hands it on
+        failed(exc)  # type: ignore[operator]
+    assert screen.result.text().startswith("Stopped before it finished")
+    assert screen.verify_button.text() == "&Verify audit chain"
 
 
 def test_pool_ranks_with_capacity_line(qtbot: QtBot, ctx: AppContext) -> None:

@@ -4,6 +4,7 @@ read-only CSV for the data protection officer (itself an audited disclosure)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import Changes
+from ppo_desktop.services.workspace import Stopped
 from ui.context import AppContext, attempt
 from ui.refresh import EVERYTHING, RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
@@ -30,6 +32,7 @@ from ui.screens.retention import RetentionPanel
 from ui.widgets import read_only_table, title_label
 
 ALL = "All"
+VERIFY = "&Verify audit chain"
 PERIODS = {"All time": None, "Last 7 days": 7, "Last 30 days": 30, "Last year": 365}
 
 
@@ -58,7 +61,8 @@ class AuditScreen(RefreshWhenShown, QWidget):
         self.person.editingFinished.connect(self.reload)
         self.result = QLabel()
         self.result.setObjectName("chainResult")
-        verify = self.verify_button = QPushButton("&Verify audit chain")
+        verify = self.verify_button = QPushButton(VERIFY)
+        self._verifying: threading.Event | None = None  # set: the check running now is to stop
         verify.clicked.connect(self.verify)
         export = QPushButton("&Export for the DPO…")
         export.clicked.connect(self.export)
@@ -124,19 +128,29 @@ class AuditScreen(RefreshWhenShown, QWidget):
         SubjectAccessDialog(self.ctx, self).exec()
 
     def verify(self) -> None:
-        """The whole chain, on a worker with its own read-only connection: the window goes on."""
-        self.verify_button.setEnabled(False)
+        """The whole chain, on a worker with its own read-only connection: the window goes on. While
+        it runs the same button stops it (a long log takes a while)."""
+        if self._verifying is not None:
+            self._verifying.set()
+            self.result.setText("Stopping the check…")
+            return
+        stop = self._verifying = threading.Event()
+        self.verify_button.setText("&Stop verifying")
         self.result.setText("Verifying the audit chain… (you can go on working)")
 
-        def done(found: str) -> None:
-            self.verify_button.setEnabled(True)
-            self.result.setText(found)
+        def heard(_stage: str, _done: int, _total: int) -> None:  # on the worker
+            if stop.is_set():
+                raise Stopped("Stopped before it finished: the chain was not verified this time.")
+
+        def over(text: str) -> None:
+            self._verifying = None
+            self.verify_button.setText(VERIFY)
+            self.result.setText(text)
 
         def failed(exc: BaseException) -> None:
-            self.verify_button.setEnabled(True)
-            self.result.setText(f"The audit chain could not be verified: {exc}")
+            over(str(exc) if isinstance(exc, Stopped) else f"The audit chain could not be verified: {exc}")
 
-        self.ctx.runner.run(self.ctx.services.audit.chain_check(), done, failed)
+        self.ctx.runner.run(self.ctx.services.audit.chain_check(heard), over, failed)
 
     def export(self) -> None:
         path = self.ask_path()

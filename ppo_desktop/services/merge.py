@@ -1,7 +1,8 @@
 """Merging what arrived in a transfer pack (issue 14): for each record, whether it is new here,
 newer than what is here, already here, or changed on both laptops since they last exchanged (a
-conflict, put to a person) — worked out without writing (``reconcile``), then written with each
-field's version vector and original author, in the caller's transaction (``apply``)."""
+conflict, put to a person) — worked out a record at a time without writing (``reconcile``), then
+written batch by batch with each field's version vector and original author, in the caller's
+transaction (``Writing``)."""
 
 from __future__ import annotations
 
@@ -59,23 +60,6 @@ class Outcome:
         return not self.left_out and (
             self.create or self.delete or self.restored or bool(self.changes) or bool(self.vectors)
         )
-
-
-@dataclass
-class Tally:
-    """What merging a pack does, counted as its records are reconciled (the outcomes themselves are
-    not kept: a whole store's pack is read a record at a time)."""
-
-    counts: dict[str, int] = field(default_factory=dict)  # new and changed records, by kind
-    conflicts: list[Conflict] = field(default_factory=list)
-    left_out: dict[str, int] = field(default_factory=dict)  # by why
-
-    def add(self, o: Outcome) -> None:
-        self.conflicts.extend(o.conflicts)
-        if o.left_out:
-            self.left_out[o.left_out] = self.left_out.get(o.left_out, 0) + 1
-        elif o.create or o.delete or o.changes or o.conflicts:
-            self.counts[o.table] = self.counts.get(o.table, 0) + 1
 
 
 class Merge:

@@ -23,12 +23,12 @@ from typing import Any
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.imports.nominations import PersonIndex
-from ppo_desktop.scoring import Definition, score
+from ppo_desktop.scoring import Definition
 from ppo_desktop.services import passphrases, witness
 from ppo_desktop.services.cases import NominalDraft
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.exchange import LABEL, Exchange
-from ppo_desktop.services.merge import PROGRESS_EVERY, Conflict, Merge, Outcome, Tally, Writing
+from ppo_desktop.services.merge import PROGRESS_EVERY, Conflict, Merge, Outcome, Writing
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ppo_desktop.services.transfer_keys import TransferKeys
@@ -74,8 +74,27 @@ class Preview:
     conflicts: tuple[Conflict, ...] = ()
 
     @classmethod
-    def of(cls, tally: Tally, deselections: int, erased: int) -> Preview:
-        return cls(dict(tally.counts), deselections, erased, tuple(tally.conflicts))
+    def of(cls, tally: Tally) -> Preview:
+        return cls(dict(tally.counts), tally.deselections, tally.erased, tuple(tally.conflicts))
+
+
+@dataclass
+class Tally:
+    """What merging a pack would do, counted as its records are reconciled (the outcomes themselves
+    are not kept: a whole store's pack is read a record at a time)."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # new and changed records, by kind
+    deselections: int = 0
+    erased: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def add(self, o: Outcome) -> None:
+        self.conflicts.extend(o.conflicts)
+        self.erased += o.table == "nominals" and o.left_out == ERASED_ELSEWHERE
+        deselecting = o.create and o.changes.get("kind") == DecisionKind.DESELECT
+        self.deselections += o.table == "decisions" and deselecting
+        if not o.left_out and (o.create or o.delete or o.changes or o.conflicts):
+            self.counts[o.table] = self.counts.get(o.table, 0) + 1
 
 
 @dataclass(frozen=True)
@@ -97,8 +116,7 @@ class TransferPlan:
 
     @property
     def sender(self) -> str:
-        origin = self.payload.get("from", {})
-        return f"{origin.get('user', '?')} ({origin.get('partnership', '?')})"
+        return sender_of(self.payload)
 
     @property
     def signed_by(self) -> str:
@@ -305,18 +323,12 @@ class Transfer:
         if not pinned:
             self._refuse_borrowed_name(sender, payload)
         tally, fates = Tally(), list[PersonFate]()
-        deselections = erased = 0
         for o in self._outcomes(opened, decided=None, fates=fates):
             tally.add(o)
-            deselecting = o.create and o.changes.get("kind") == DecisionKind.DESELECT
-            deselections += o.table == "decisions" and deselecting
-            erased += o.table == "nominals" and o.left_out == ERASED_ELSEWHERE
-        plan = TransferPlan(opened, tuple(fates))
-        rollbacks = Witness(self.ws).preview(sender, plan.sender, chain, self._ack(payload))
+        rollbacks = Witness(self.ws).preview(sender, sender_of(payload), chain, self._ack(payload))
         return TransferPlan(
-            opened, tuple(fates), opened.fingerprint, not pinned, Preview.of(tally, deselections, erased),
-            tuple(rollbacks),
-        )  # fmt: skip
+            opened, tuple(fates), opened.fingerprint, not pinned, Preview.of(tally), tuple(rollbacks)
+        )
 
     def _outcomes(
         self,
@@ -330,12 +342,12 @@ class Transfer:
         read (PackError said as a ServiceError). The people come first in a pack: once they have been
         read, each not known here is matched (``fates``, at the plan) or taken as decided (``decided``:
         origin → local person or None, at the merge), and the rest follow."""
+        sheets, erased = ScoreSheets(self.ws), set[int]()
         checks = RecordChecks(
-            {t: self.exchange.fields(t) for t in TABLES}, ScoreSheets(self.ws).catalogue,
-            self.ws.vault.store_id, self._exists,
+            {t: self.exchange.fields(t) for t in TABLES}, sheets.catalogue, self.ws.vault.store_id,
+            self._exists,
         )  # fmt: skip
         self.merger.start()
-        sheets, erased = ScoreSheets(self.ws), set[int]()
         people: dict[str, int | None] | None = None
         waiting: list[dict[str, Any]] = []  # the people, until all of them are read
         total = int(opened.payload.get("count") or 0)
@@ -472,15 +484,15 @@ class Transfer:
                 people[fate.uid] = who
                 if who is not None:
                     self.exchange.remember(fate.uid, "nominals", who)
-            done = Done()
+            done, total = Done(), int(payload.get("count") or 0)
             writing = self.merger.writing(plan.sender, justification)
             batch: list[Outcome] = []
             for o in self._outcomes(plan.opened, decided=people, resolutions=resolutions):
                 batch.append(o)
                 if len(batch) >= BATCH:
-                    self._write(batch, writing, resolutions, done)
+                    self._write(batch, writing, resolutions, done, total)
                     batch = []
-            self._write(batch, writing, resolutions, done)
+            self._write(batch, writing, resolutions, done, total)
             written = writing.finish()
             done.add(writing.deletions)
             PersonHistory(self.ws).project_many(done.people_to_derive(self.ws))
@@ -507,8 +519,9 @@ class Transfer:
         return Changes(MERGED, frozenset(touched))
 
     def _write(
-        self, batch: list[Outcome], writing: Writing, resolutions: Mapping[str, str] | None, done: Done
-    ) -> None:
+        self, batch: list[Outcome], writing: Writing, resolutions: Mapping[str, str] | None, done: Done,
+        total: int,
+    ) -> None:  # fmt: skip
         """A batch of reconciled records written (any conflict without a choice stops the merge: its
         transaction is rolled back whole)."""
         unresolved = [
@@ -519,7 +532,7 @@ class Transfer:
                 f"{len(unresolved)} conflict(s) need a person's choice (this laptop's value or the pack's); "
                 "nothing was merged."
             )
-        self.ws.progress("Merging records", done.count, 0)
+        self.ws.progress("Merging records", done.count, total)
         writing.batch(batch, self.merger.restoring(batch))
         done.add(o for o in batch if not o.delete)
 
@@ -536,9 +549,9 @@ class Transfer:
             defn = self._matrix(sheets, o.changes)
             if defn is None:
                 o.left_out = "scored on a matrix this laptop does not have"
-            else:  # the breakdown, worked out here on the same matrix (when its total was checked)
+            else:  # its breakdown was worked out here on the same matrix when its total was checked
+                assert "breakdown" in o.changes
                 sheets.register(defn)
-                o.changes["breakdown"] = o.changes.get("breakdown") or _breakdown(defn, o.changes["inputs"])
 
     @staticmethod
     def _matrix(sheets: ScoreSheets, record: dict[str, Any]) -> Definition | None:
@@ -584,9 +597,10 @@ class Done:
         return touched
 
 
-def _breakdown(defn: Definition, inputs: str) -> str:
-    """A sheet's breakdown as the store keeps it, worked out from its inputs."""
-    return json.dumps(score(defn, json.loads(inputs)).to_json(compact=True))
+def sender_of(payload: Mapping[str, Any]) -> str:
+    """Who a pack says it comes from, as a person reads it (the pack's claim)."""
+    origin = payload.get("from", {})
+    return f"{origin.get('user', '?')} ({origin.get('partnership', '?')})"
 
 
 def _draft(n: dict[str, Any]) -> NominalDraft:

@@ -123,10 +123,15 @@ class OneLineWhenItFits(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
+        self._hint: tuple[tuple[str, str], QSize] | None = None  # measured once per text and font
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        key = (self.text(), self.font().key())
+        if self._hint is not None and self._hint[0] == key:  # (the total is set on every keystroke)
+            return self._hint[1]
         one_line = self.heightForWidth(1 << 16)
         width = self.fontMetrics().horizontalAdvance(self.text())
         while self.heightForWidth(width) > one_line and width < (1 << 16):  # the label's own margins
             width += 4
-        return QSize(width, one_line)
+        self._hint = (key, QSize(width, one_line))
+        return self._hint[1]

@@ -242,14 +242,21 @@ def test_a_person_erased_on_one_laptop_is_put_to_review_on_the_other_not_half_er
     assert laptop.audit.verify().ok
 
 
-def test_an_item_taken_off_on_one_laptop_while_decided_on_the_other_loses_no_decision(
-    demo: Workspace, laptop: Workspace
-) -> None:
+def meeting_under_way_on_both(demo: Workspace, laptop: Workspace) -> tuple[int, list[int], int]:
+    """The coordinator's meeting sent to the chair's laptop and acknowledged, and started there: the
+    coordinator's meeting, its people, and the chair's copy."""
     meeting_id, people = planned_meeting(demo)
     merge(laptop, send(demo, meeting_id))
     merge(demo, send(laptop, chair_meeting(laptop), partner=demo.vault.store_id))
     chair_id = chair_meeting(laptop)
     Meetings(laptop).start(chair_id)
+    return meeting_id, people, chair_id
+
+
+def test_an_item_taken_off_on_one_laptop_while_decided_on_the_other_loses_no_decision(
+    demo: Workspace, laptop: Workspace
+) -> None:
+    meeting_id, people, chair_id = meeting_under_way_on_both(demo, laptop)
     last = Meetings(laptop).agenda(chair_id)[-1]
     Decisions(laptop).decide(last.id, DecisionKind.RETAIN, note="Engaging")
     Meetings(demo).remove_item(Meetings(demo).agenda(meeting_id)[-1].id)  # meanwhile, unaware
@@ -268,11 +275,7 @@ def test_an_item_taken_off_here_comes_back_when_a_decision_on_it_arrives_first(
     demo: Workspace, laptop: Workspace
 ) -> None:
     """The other order: the decision reaches the laptop that removed the item before anything else."""
-    meeting_id, people = planned_meeting(demo)
-    merge(laptop, send(demo, meeting_id))
-    merge(demo, send(laptop, chair_meeting(laptop), partner=demo.vault.store_id))
-    chair_id = chair_meeting(laptop)
-    Meetings(laptop).start(chair_id)
+    meeting_id, people, chair_id = meeting_under_way_on_both(demo, laptop)
     Decisions(laptop).decide(Meetings(laptop).agenda(chair_id)[-1].id, DecisionKind.RETAIN)
     Meetings(demo).remove_item(Meetings(demo).agenda(meeting_id)[-1].id)
     merge(demo, send(laptop, chair_id, partner=demo.vault.store_id))  # the decision, first

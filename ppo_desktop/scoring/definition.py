@@ -158,6 +158,44 @@ class Definition:
         return self._readings.get(target)
 
     @cached_property
+    def tagged(self) -> tuple[str, ...]:
+        """Every tag a row of a counts section carries (the criteria can test how many were counted)."""
+        return tuple(dict.fromkeys(tag for tags in self.row_tags.values() for tag in tags))
+
+    @cached_property
+    def row_tags(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Each counts row's tags, by (section, row)."""
+        return {(s.key, r.key): r.tags for s in self.sections if s.kind == "counts" for r in s.rows}
+
+    @cached_property
+    def weighted_columns(self) -> tuple[tuple[str, float, str], ...]:
+        """Each evidence column's key, weight and how a count in it is written ("×2" when weighted)."""
+        return tuple(
+            (c.key, c.weight, "×" + format(c.weight, "g") if c.weight != 1 else "") for c in self.columns
+        )
+
+    @cached_property
+    def count_rows(self) -> dict[str, tuple[tuple[Row, tuple[str, str], tuple[Reading, ...], bool], ...]]:
+        """Each section's rows, with their (section, row) key, their readings (the row's own, then its
+        group's) and whether any of those reads a count (a series threshold): the engine's walk."""
+        found = {}
+        for s in self.sections:
+            rows = []
+            for r in s.rows:
+                mine = (self.reading_for(r.key), self.reading_for(r.group) if r.group else None)
+                readings = tuple(x for x in mine if x)
+                reads_a_count = any(x.kind == "series_threshold" for x in readings)
+                rows.append((r, (s.key, r.key), readings, reads_a_count))
+            found[s.key] = tuple(rows)
+        return found
+
+    @cached_property
+    def blank_lines(self) -> dict[tuple[str, str], Any]:
+        """The engine's line for each counts row with nothing counted, made once (most rows of most
+        sheets): (section, row) → its ``engine.Line``."""
+        return {}
+
+    @cached_property
     def _readings(self) -> dict[str, Reading]:
         """Each target's first reading (a pack of 100,000 sheets asks this for every row of each)."""
         found: dict[str, Reading] = {}

@@ -86,15 +86,23 @@ def score(defn: Definition, inputs: Inputs) -> Breakdown:
     lines: list[Line] = []
     subtotals: dict[str, float] = {}
     facts: dict[str, Fact] = {}
-    offence_count = sum(
-        sum(_counts(inputs, s, r).values()) for s in defn.sections if s.counts_as_offences for r in s.rows
-    )
-    for tag in {t for s in defn.sections for r in s.rows for t in r.tags}:
-        facts[f"tag:{tag}"] = sum(
-            sum(_counts(inputs, s, r).values()) for s in defn.sections for r in s.rows if tag in r.tags
-        )
+    # The rows counted on this sheet (a handful of a matrix's rows): offences and tags added up from them.
+    counted = {
+        (s.key, row): dict(cells)
+        for s in defn.sections
+        if s.kind == "counts"
+        for row, cells in (inputs.get(s.key) or {}).items()
+    }
+    offence_count = 0
+    tags = dict.fromkeys(defn.tagged, 0)
+    for (section_key, row), cells in counted.items():
+        n = sum(cells.values())
+        offence_count += n if defn.section(section_key).counts_as_offences else 0
+        for tag in defn.row_tags[section_key, row]:
+            tags[tag] += n
+    facts.update({f"tag:{tag}": n for tag, n in tags.items()})
     for section in defn.sections:
-        section_lines = _score_section(defn, section, inputs, offence_count, facts)
+        section_lines = _score_section(defn, section, inputs, offence_count, facts, counted)
         raw = sum(ln.score for ln in section_lines)
         subtotal = raw if section.max_points is None else min(raw, section.max_points)
         if subtotal != raw:
@@ -143,10 +151,15 @@ def empty_inputs(defn: Definition) -> dict[str, Any]:
 
 # -- sections ------------------------------------------------------------------------------
 def _score_section(
-    defn: Definition, s: Section, inputs: Inputs, offence_count: int, facts: dict[str, Fact]
+    defn: Definition,
+    s: Section,
+    inputs: Inputs,
+    offence_count: int,
+    facts: dict[str, Fact],
+    counted: Mapping[tuple[str, str], dict[str, int]],
 ) -> list[Line]:
     if s.kind == "counts":
-        return _score_counts(defn, s, inputs)
+        return _score_counts(defn, s, counted)
     if s.kind == "band":
         value = float(offence_count) if s.derived == "offence_count" else inputs.get(s.key)
         facts[s.key] = value
@@ -207,34 +220,52 @@ def _score_section(
     return [Line(s.key, s.key, s.title, float(value), points, rule, value=f"{value:g}")]
 
 
-def _score_counts(defn: Definition, s: Section, inputs: Inputs) -> list[Line]:
-    groups = {g.key: g for g in s.groups}
+def _score_counts(
+    defn: Definition, s: Section, counted: Mapping[tuple[str, str], dict[str, int]]
+) -> list[Line]:
     group_totals: dict[str, int] = {}
-    every = [(r, _counts(inputs, s, r)) for r in s.rows]
-    for r, counts in every:
-        if r.group:
-            group_totals[r.group] = group_totals.get(r.group, 0) + sum(counts.values())
+    if s.groups:
+        for r in s.rows:
+            if r.group:
+                found = counted.get((s.key, r.key))
+                group_totals[r.group] = group_totals.get(r.group, 0) + (sum(found.values()) if found else 0)
+    blank = defn.blank_lines
     out = []
-    for r, counts in every:
-        readings = [x for x in (defn.reading_for(r.key), defn.reading_for(r.group) if r.group else None) if x]
-        used = dict(counts)
-        notes: list[str] = []
-        factor = 1.0
-        for reading in readings:
-            target_total = group_totals[r.group] if reading.target == r.group else sum(counts.values())
-            factor, used = _apply_reading(reading, factor, used, target_total, notes, groups)
-        if r.max_count is not None:
-            used = _cap(used, r.max_count, [c.key for c in defn.columns])
-        weighted = sum(used.get(c.key, 0) * c.weight for c in defn.columns)
-        line_score = r.points * weighted * factor
-        parts = " + ".join(
-            f"{used.get(c.key, 0)}{'×' + format(c.weight, 'g') if c.weight != 1 else ''}"
-            for c in defn.columns
-        )
-        rule = f"{r.points:g} points × ({parts})" + (f" × {factor:g}" if factor != 1 else "")
-        rule += "".join(f"; {n}" for n in notes)
-        out.append(Line(s.key, r.key, r.label, r.points, line_score, rule, counts=counts))
+    for r, key, readings, reads_a_count in defn.count_rows[s.key]:
+        counts = counted.get(key)
+        if counts or reads_a_count:
+            out.append(_count_line(defn, s, r, counts or {}, readings, group_totals))
+        else:  # nothing counted, and nothing the readings say depends on a count: the same every time
+            line = blank.get(key)
+            if line is None:
+                line = blank[key] = _count_line(defn, s, r, {}, readings, group_totals)
+            out.append(line)
     return out
+
+
+def _count_line(
+    defn: Definition,
+    s: Section,
+    r: Row,
+    counts: dict[str, int],
+    readings: tuple[Reading, ...],
+    group_totals: Mapping[str, int],
+) -> Line:
+    used = counts
+    notes: list[str] = []
+    factor = 1.0
+    for reading in readings:
+        target_total = group_totals[r.group] if reading.target == r.group else sum(counts.values())
+        factor, used = _apply_reading(reading, factor, used, target_total, notes)
+    columns = defn.weighted_columns
+    if r.max_count is not None:
+        used = _cap(used, r.max_count, [key for key, _, _ in columns])
+    taken = [used.get(key, 0) for key, _, _ in columns]
+    weighted = sum(n * weight for n, (_, weight, _) in zip(taken, columns, strict=True))
+    parts = " + ".join(f"{n}{shown}" for n, (_, _, shown) in zip(taken, columns, strict=True))
+    rule = f"{r.points:g} points × ({parts})" + (f" × {factor:g}" if factor != 1 else "")
+    rule += "".join(f"; {n}" for n in notes)
+    return Line(s.key, r.key, r.label, r.points, r.points * weighted * factor, rule, counts=counts)
 
 
 def _apply_reading(
@@ -243,7 +274,6 @@ def _apply_reading(
     used: dict[str, int],
     target_total: int,
     notes: list[str],
-    groups: Mapping[str, Any],
 ) -> tuple[float, dict[str, int]]:
     value = reading.value or 0
     if reading.kind == "information":
@@ -302,10 +332,6 @@ def _score_band(s: Section, value: Any) -> Line:
         ),
         value=shown,
     )
-
-
-def _counts(inputs: Inputs, s: Section, r: Row) -> dict[str, int]:
-    return dict(inputs.get(s.key, {}).get(r.key, {}))
 
 
 # -- validation ----------------------------------------------------------------------------

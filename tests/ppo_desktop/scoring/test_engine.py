@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ppo_desktop.scoring import InputError, score, shipped
-from ppo_desktop.scoring.definition import Definition, parse
+from ppo_desktop.scoring.definition import Definition, load, parse
 
 BASE: dict[str, Any] = {
     "id": "test",
@@ -80,6 +81,25 @@ def test_series_threshold_on_a_group() -> None:
     )
     assert score(d, {"off": {"a": {"c": 2}}}).total == 0
     assert score(d, {"off": {"a": {"c": 3}}}).total == 6
+
+
+def test_a_row_with_nothing_counted_reads_its_groups_series_on_each_sheet() -> None:
+    """A blank row's line is made once and reused, unless a reading counts something: a group's
+    series threshold reads the other rows of the group on each sheet."""
+    group = {"key": "g", "label": "G", "marker": "X 3"}
+    rows = [{"key": k, "label": k.upper(), "points": 2, "group": "g"} for k in ("a", "b")]
+    d = parse(
+        {
+            **BASE,
+            "sections": [{"key": "off", "title": "O", "kind": "counts", "groups": [group], "rows": rows}],
+            "readings": [
+                {"target": "g", "marker": "X 3", "kind": "series_threshold", "value": 3, "text": "series"}
+            ],
+        },
+        "t.toml",
+    )
+    assert "threshold of 3 met" in score(d, {"off": {"b": {"c": 4}}}).line("a").rule
+    assert "series needs 3+ offences, 1 recorded" in score(d, {"off": {"b": {"c": 1}}}).line("a").rule
 
 
 def test_row_and_section_caps() -> None:
@@ -178,3 +198,18 @@ def test_adding_an_offence_never_lowers_the_total(cells: Any, where: tuple[str, 
     row = after[where[0]].setdefault(where[1], {})
     row[column] = row.get(column, 0) + 1
     assert score(THURROCK, after).total >= score(THURROCK, before).total
+
+
+@settings(max_examples=100, deadline=None)
+@given(counts, counts, st.sampled_from(["thurrock-2009-appendix2", "thurrock-2009-series"]))
+def test_a_sheet_scores_the_same_whatever_was_scored_before_it(
+    earlier: Any, cells: Any, matrix: str
+) -> None:
+    """The engine makes the line of a row with nothing counted once per definition and gives it to
+    every sheet after: nothing of an earlier sheet may reach a later one (the series matrix's
+    threshold reads each sheet's own counts)."""
+    used = shipped().get(matrix, "1.0")
+    score(used, as_inputs(earlier, 30, "serious"))
+    fresh = load(Path(used.path))  # its own made-once lines, none made yet
+    inputs = as_inputs(cells, None, "slight")
+    assert score(used, inputs).to_json() == score(fresh, inputs).to_json()

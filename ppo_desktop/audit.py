@@ -141,7 +141,12 @@ class AuditLog:
             }
             row["mac"] = prev = self._mac(prev, row)
             rows.append(row)
-        self._db.table("audit").insert_all(rows, batch_size=2000)
+        if rows:  # plainly: the values are the column types already (a merge writes tens of thousands)
+            names = list(rows[0])
+            self._db.conn.executemany(
+                f"INSERT INTO audit ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [[row[n] for n in names] for row in rows],
+            )
         return seq
 
     def verify(self, heard: Callable[[int], None] | None = None) -> ChainReport:

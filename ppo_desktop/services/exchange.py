@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ppo_desktop.audit import REDACTED, AuditKind
@@ -22,6 +23,7 @@ from ppo_desktop.transfer.sync import CREATION, REFERENCES, TABLES, Author, enti
 MEETING_PARTS = ("attendance", "attendance_moves", "agenda_items", "meeting_amendments", "decisions")
 DERIVED = {"score_sheets": frozenset({"breakdown"})}
 APPEND_ONLY = frozenset({"score_sheets", "meeting_amendments", "person_events"})  # never changed once written
+KNOWN_AT_MOST = 50_000  # origins remembered while a pack is read (a few MB), then forgotten and read again
 LABEL = {"nominals": "Person", "meetings": "Meeting", "agenda_items": "Agenda item",
          "score_sheets": "Score sheet",
          "attendance": "Attendance", "attendance_moves": "Coming or going", "actions": "Action",
@@ -35,6 +37,7 @@ class Exchange:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.store = ws.vault.store_id
+        self._known: dict[str, int | None] | None = None  # origins looked up, while a pack is read
         self._fields = {t: self._columns(t) for t in TABLES}
         self.optional = {  # the references a record may do without
             t: {c.name for c in ws.db[t].columns if c.name in REFERENCES and not c.notnull} for t in TABLES
@@ -60,8 +63,15 @@ class Exchange:
     def local(self, uid: str, table: str) -> int | None:
         if uid.startswith(f"{self.store}:{entity(table)}:"):
             return int(uid.rsplit(":", 1)[1])  # it came from this very store
+        if self._known is not None and uid in self._known:
+            return self._known[uid]
         found = self.ws.db.execute("SELECT local_id FROM transfer_origins WHERE uid = ?", [uid]).fetchone()
-        return int(found[0]) if found else None
+        local = int(found[0]) if found else None
+        if self._known is not None:
+            if len(self._known) >= KNOWN_AT_MOST:
+                self._known.clear()
+            self._known[uid] = local
+        return local
 
     def remember(self, uid: str, table: str, local_id: int) -> None:
         if uid.startswith(f"{self.store}:"):
@@ -70,6 +80,18 @@ class Exchange:
             "INSERT OR IGNORE INTO transfer_origins (uid, entity, local_id) VALUES (?, ?, ?)",
             [uid, entity(table), local_id],
         )
+        if self._known is not None and self._known.get(uid) is None:  # as the insert: a known one stays
+            self._known[uid] = local_id
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Origins looked up once while a pack is read (its records name the same people and meetings
+        again and again); only this Exchange writes origins meanwhile, and ``remember`` keeps up."""
+        self._known = {}
+        try:
+            yield
+        finally:
+            self._known = None
 
     # -- reading records to send ---------------------------------------------------------------
     def scope(self, nominal_ids: Iterable[int], meeting_ids: Iterable[int]) -> set[tuple[str, int]]:

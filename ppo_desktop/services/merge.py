@@ -15,7 +15,7 @@ import sqlcipher3
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import MeetingState
-from ppo_desktop.services.exchange import APPEND_ONLY, LABEL, Exchange
+from ppo_desktop.services.exchange import APPEND_ONLY, DERIVED, LABEL, Exchange
 from ppo_desktop.services.workspace import Workspace
 from ppo_desktop.transfer import sync
 from ppo_desktop.transfer.sync import CREATION, REFERENCES, Author, Order, entity
@@ -425,7 +425,11 @@ class Merge:
             "at": self.ws.now(),
             "nominal_id": nominal,
             "before": o.before or None,
-            "after": {**o.changes, "origin": o.uid, "by": {f: str(a) for f, a in o.authors.items()}},
+            "after": {  # a sheet's breakdown is worked out here: its inputs are what the entry keeps
+                **{k: v for k, v in o.changes.items() if k not in DERIVED.get(o.table, ())},
+                "origin": o.uid,
+                "by": {f: str(a) for f, a in o.authors.items()},
+            },
             "justification": justification,
         }
 

@@ -342,33 +342,34 @@ class Transfer:
         read (PackError said as a ServiceError). The people come first in a pack: once they have been
         read, each not known here is matched (``fates``, at the plan) or taken as decided (``decided``:
         origin → local person or None, at the merge), and the rest follow."""
-        sheets, erased = ScoreSheets(self.ws), set[int]()
+        read = _Read(ScoreSheets(self.ws))
         checks = RecordChecks(
-            {t: self.exchange.fields(t) for t in TABLES}, sheets.catalogue, self.ws.vault.store_id,
-            self._exists,
+            {t: self.exchange.fields(t) for t in TABLES}, read.sheets.catalogue, self.ws.vault.store_id,
+            self._exists, again=decided is not None,
         )  # fmt: skip
         self.merger.start()
         people: dict[str, int | None] | None = None
         waiting: list[dict[str, Any]] = []  # the people, until all of them are read
         total = int(opened.payload.get("count") or 0)
-        try:
-            for n, raw in enumerate(opened.records()):
-                if n % PROGRESS_EVERY == 0:
-                    self.ws.progress("Comparing the pack's records with this laptop's", n, total)
-                record = checks.check(raw)
-                if record["t"] == "nominals" and people is None:
-                    waiting.append(record)
-                    continue
-                if people is None:
-                    people = self._people(waiting, decided, fates)
-                    yield from self._each(waiting, people, resolutions, sheets, erased)
-                    waiting = []
-                yield from self._each([record], people, resolutions, sheets, erased)
-        except PackError as exc:
-            raise ServiceError(str(exc)) from None
-        if people is None:
-            people = self._people(waiting, decided, fates)
-            yield from self._each(waiting, people, resolutions, sheets, erased)
+        with self.exchange.remembering():
+            try:
+                for n, raw in enumerate(opened.records()):
+                    if n % PROGRESS_EVERY == 0:
+                        self.ws.progress("Comparing the pack's records with this laptop's", n, total)
+                    record = checks.check(raw)
+                    if record["t"] == "nominals" and people is None:
+                        waiting.append(record)
+                        continue
+                    if people is None:
+                        people = self._people(waiting, decided, fates)
+                        yield from self._each(waiting, people, resolutions, read)
+                        waiting = []
+                    yield from self._each([record], people, resolutions, read)
+            except PackError as exc:
+                raise ServiceError(str(exc)) from None
+            if people is None:
+                people = self._people(waiting, decided, fates)
+                yield from self._each(waiting, people, resolutions, read)
 
     def _people(
         self,
@@ -390,12 +391,11 @@ class Transfer:
         records: list[dict[str, Any]],
         people: Mapping[str, int | None],
         resolutions: Mapping[str, str] | None,
-        sheets: ScoreSheets,
-        erased: set[int],
+        read: _Read,
     ) -> Iterator[Outcome]:
         for record in records:
             o = self.merger.reconcile(record, people, resolutions)
-            self._keep_local(o, sheets, erased)
+            self._keep_local(o, read)
             yield o
 
     def _ack(self, payload: dict[str, Any]) -> int | None:
@@ -536,22 +536,22 @@ class Transfer:
         writing.batch(batch, self.merger.restoring(batch))
         done.add(o for o in batch if not o.delete)
 
-    def _keep_local(self, o: Outcome, sheets: ScoreSheets, erased: set[int]) -> None:
+    def _keep_local(self, o: Outcome, read: _Read) -> None:
         """What this laptop keeps whatever a pack says: a score sheet on a matrix this laptop does not
         have is left out, not guessed; a person erased on the other laptop after its retention
-        review is not erased here by a pack — an administrator reviews them here (Retention).
-        (``erased``: the people the pack deletes, as read so far — they come first.)"""
+        review is not erased here by a pack — an administrator reviews them here (Retention)."""
         if o.delete and o.table == "nominals" and o.local_id is not None:
-            erased.add(o.local_id)
-        if o.delete and (o.table == "nominals" or o.before.get("nominal_id") in erased):
+            read.erased.add(o.local_id)
+        if o.delete and (o.table == "nominals" or o.before.get("nominal_id") in read.erased):
             o.left_out = ERASED_ELSEWHERE
         if o.create and o.table == "score_sheets":
-            defn = self._matrix(sheets, o.changes)
+            defn = self._matrix(read.sheets, o.changes)
             if defn is None:
                 o.left_out = "scored on a matrix this laptop does not have"
-            else:  # its breakdown was worked out here on the same matrix when its total was checked
-                assert "breakdown" in o.changes
-                sheets.register(defn)
+            else:  # at the merge, its breakdown is the one worked out here on the same matrix
+                if defn.hash not in read.registered:
+                    read.sheets.register(defn)
+                    read.registered.add(defn.hash)
 
     @staticmethod
     def _matrix(sheets: ScoreSheets, record: dict[str, Any]) -> Definition | None:
@@ -560,6 +560,15 @@ class Transfer:
         except (KeyError, ValueError):
             return None
         return defn if defn.hash == record["matrix_hash"] else None
+
+
+@dataclass
+class _Read:
+    """What reading a pack's records keeps as it goes."""
+
+    sheets: ScoreSheets
+    erased: set[int] = field(default_factory=set)  # the people the pack deletes, as read so far (first)
+    registered: set[str] = field(default_factory=set)  # the matrices known to be recorded here, by hash
 
 
 @dataclass

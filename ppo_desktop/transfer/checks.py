@@ -109,31 +109,41 @@ def check_details(payload: dict[str, Any], *, own_store: str, exists: Callable[[
 class RecordChecks:
     """Each record of a pack checked as it is read: of a kind this store keeps, only the fields it
     may have, plain values, references and version details well formed, a final sheet's total worked
-    out again; and in the order a merge reads them (a record after those it may refer to)."""
+    out again; and in the order a merge reads them (a record after those it may refer to).
+
+    ``again``: the records are read a second time, by the merge, after these very bytes passed every
+    check at its plan (the plan holds them; nothing outside this process touches them): each final
+    sheet is scored once more, for its breakdown, and nothing else is checked twice."""
 
     fields: Mapping[str, frozenset[str]]
     catalogue: Catalogue
     own_store: str
     exists: Callable[[str, int], bool]
+    again: bool = False
     count: int = 0
     at: int = 0  # the table (in ``sync.TABLES``) of the last record read
 
     def check(self, record: object) -> dict[str, Any]:
-        """The record, checked; a final score sheet's breakdown as worked out here is put in its
-        values (compact JSON, as the store keeps it), so the merge keeps it rather than work it out
-        twice. PackError naming the first thing wrong (never a value from the pack)."""
+        """The record, checked; at the merge (``again``), a final score sheet's breakdown as worked
+        out here is put in its values (compact JSON, as the store keeps it). PackError naming the
+        first thing wrong (never a value from the pack)."""
         self.count += 1
         where = f"record {self.count} of the pack"
+        if self.again:
+            assert isinstance(record, dict)
+            if record["t"] == "score_sheets" and not record.get("deleted"):
+                breakdown = _sheet(record["v"], self.catalogue, where)
+                if breakdown is not None:
+                    record["v"]["breakdown"] = json.dumps(breakdown.to_json(compact=True))
+            return record
         if self.count > MAX_RECORDS:
             raise PackError("The pack's list of records is damaged (too many).")
-        breakdown = _change(record, where, self.fields, self.catalogue, self.own_store, self.exists)
+        _change(record, where, self.fields, self.catalogue, self.own_store, self.exists)
         assert isinstance(record, dict)
         table = sync.TABLES.index(str(record["t"]))
         if table < self.at:
             raise PackError(f"{where} is out of order (the pack was not made by PPO Panel); refused.")
         self.at = table
-        if breakdown is not None:
-            record["v"]["breakdown"] = json.dumps(breakdown.to_json(compact=True))
         return record
 
 
@@ -144,12 +154,11 @@ def _change(
     catalogue: Catalogue,
     own_store: str,
     exists: Callable[[str, int], bool],
-) -> Breakdown | None:
+) -> None:
     if not isinstance(record, dict) or set(record) - RECORD_KEYS or record.get("t") not in fields:
         raise PackError(f"{where} is damaged or of a kind this version does not know.")
     table = str(record["t"])
     allowed = fields[table]
-    breakdown = None
     _uid(record.get("uid"), sync.entity(table), where, own_store, exists)
     if record.get("deleted", False) is not True and "deleted" in record:
         raise PackError(f"{where} is damaged.")
@@ -165,14 +174,13 @@ def _change(
             if values.get(name) is not None:
                 _uid(values[name], sync.entity(target), where, own_store, exists)
         if table == "score_sheets":
-            breakdown = _sheet(values, catalogue, where)
+            _sheet(values, catalogue, where)
     for part, check in (("vv", sync.is_vector), ("by", _is_author)):
         found = record.get(part, {})
         if not isinstance(found, dict) or set(found) - allowed - {sync.CREATION}:
             raise PackError(f"{where}: its version details are damaged.")
         if not all(check(v) for v in found.values()):
             raise PackError(f"{where}: its version details are damaged.")
-    return breakdown
 
 
 def _is_author(value: object) -> bool:

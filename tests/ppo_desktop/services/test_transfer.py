@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,10 @@ def test_a_passphrase_pack_carries_cases_and_agenda_and_merges_once(
     sent = demo.db.execute(finals_sql, people).fetchall()
     arrived = laptop.db.execute("SELECT inputs, breakdown FROM score_sheets").fetchall()
     assert sorted(map(tuple, arrived)) == sorted(map(tuple, sent))  # the breakdown worked out again, the same
+    merged = [e for e in laptop.audit.search(kind="combination") if e.entity == "score_sheets"]
+    assert len(merged) == finals  # each entry keeps what a sheet was worked out from, as one finalised here
+    assert all({"inputs", "total"} <= set(json.loads(e.after or "{}")) for e in merged)
+    assert not any("breakdown" in json.loads(e.after or "{}") for e in merged)
     pncs = {r["pnc_id"] for r in laptop.db.query("SELECT pnc_id FROM nominals")}
     assert pncs == {demo.row("nominals", nid, "n")["pnc_id"] for nid in people}
     agenda = list(laptop.db.query("SELECT nominal_id FROM agenda_items ORDER BY position"))

@@ -31,6 +31,9 @@ class BackupError(VaultError):
     pass
 
 
+Heard = Callable[[str, int, int], None]  # a stage, how far, of how much (0: not known); may raise to stop
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
@@ -47,10 +50,15 @@ def write_backup(
     folder: Path,
     now: dt.datetime,
     anchor_of: Callable[[sqlcipher3.Connection], dict[str, Any]] | None = None,
+    heard: Heard | None = None,
 ) -> BackupInfo:
     """Copy the open store into ``folder`` as one encrypted bundle; never a plaintext copy.
     ``anchor_of`` reads the copy's own anchor (where its audit log ends): the bundled key file
-    records that, not the live store's (which may have moved on while the copy was made)."""
+    records that, not the live store's (which may have moved on while the copy was made).
+    ``heard`` hears each stage and may stop the backup by raising: nothing is left of it then.
+    (The copy itself is one step: a copy in steps starts again whenever the store is written, and
+    the coordinator goes on working during a backup.)"""
+    heard = heard or (lambda _stage, _done, _total: None)
     if not folder.is_dir():
         raise BackupError(f"The backup folder {folder} does not exist.")
     target = folder / f"{paths.store.stem}-{now:%Y%m%d-%H%M%S}{SUFFIX}"
@@ -58,6 +66,7 @@ def write_backup(
         raise StoreExists(f"A backup named {target.name} is already there.")
     with tempfile.TemporaryDirectory(prefix=".ppo-backup-", dir=folder) as tmp:
         copy = Path(tmp) / "store.ppo"
+        heard("Copying the store", 0, 0)
         dest = connection.connect(copy, data_key)  # keyed: the copy is encrypted page by page
         try:
             conn.backup(dest)
@@ -66,6 +75,7 @@ def write_backup(
             anchor = anchor_of(dest) if anchor_of is not None else None
         finally:
             dest.close()
+        heard("Writing the backup", 0, 0)
         store_bytes = copy.read_bytes()
         if store_bytes.startswith(PLAINTEXT_HEADER):
             raise BackupError("Refused: the copy is not encrypted.")

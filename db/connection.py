@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlcipher3
@@ -91,6 +93,38 @@ def verify_profile(conn: sqlcipher3.Connection) -> None:
 def quick_check(conn: sqlcipher3.Connection) -> list[str]:
     rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
     return [] if rows == ["ok"] else rows
+
+
+@contextlib.contextmanager
+def stoppable(
+    conn: sqlcipher3.Connection, ask: Callable[[], None] | None, every: int = 50_000
+) -> Iterator[None]:
+    """Statements on ``conn`` that ``ask`` may stop: SQLite calls it every ``every`` steps, and an
+    exception it raises interrupts the statement and is raised here in the statement's place."""
+    if ask is None:
+        yield
+        return
+    raised: list[BaseException] = []
+
+    def handler() -> int:
+        try:
+            ask()
+        except BaseException as exc:  # noqa: BLE001 - raised again below, in the statement's place
+            raised.append(exc)
+            return 1  # interrupts the statement
+        return 0
+
+    conn.set_progress_handler(handler, every)
+    try:
+        yield
+    except sqlcipher3.OperationalError:
+        if raised:
+            raise raised[0] from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+    if raised:
+        raise raised[0]
 
 
 def integrity_check(conn: sqlcipher3.Connection) -> list[str]:

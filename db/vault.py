@@ -399,34 +399,45 @@ class Vault:
         folder: Path,
         now: dt.datetime,
         anchor_of: Callable[[sqlcipher3.Connection], dict[str, Any]] | None = None,
+        heard: backup.Heard | None = None,
     ) -> Callable[[], backup.BackupInfo]:
         """The backup as a job for a worker thread: its own read-only connection checks the store
         (integrity and cipher integrity) and copies one committed snapshot of it, while this
-        connection goes on writing."""
+        connection goes on writing. ``heard`` hears each stage, and may stop the job by raising
+        (inside the check too); nothing is left in ``folder`` then."""
         paths, key, store_id = self.paths, bytes(self._data_key), self.store_id
+        stage = "Checking the store"
 
         def job() -> backup.BackupInfo:
             conn = connection.connect_read_only(paths.store, key)
             try:
-                problems = connection.integrity_check(conn)
+                if heard is not None:
+                    heard(stage, 0, 0)
+                with connection.stoppable(conn, heard and (lambda: heard(stage, 0, 0))):
+                    problems = connection.integrity_check(conn)
                 if problems:
                     raise backup.BackupError(
                         f"The store fails its check, so no backup was made: {problems[0]}"
                     )
-                return backup.write_backup(conn, paths, key, store_id, folder, now, anchor_of)
+                return backup.write_backup(conn, paths, key, store_id, folder, now, anchor_of, heard)
             finally:
                 conn.close()
 
         return job
 
     def check_copy(
-        self, store: Path, extra: Callable[[sqlcipher3.Connection], list[str]] | None = None
+        self,
+        store: Path,
+        extra: Callable[[sqlcipher3.Connection], list[str]] | None = None,
+        ask: Callable[[], None] | None = None,
     ) -> list[str]:
-        """Open a copy (a restored backup) with this store's key and run the full checks on it."""
+        """Open a copy (a restored backup) with this store's key and run the full checks on it
+        (``ask`` may stop them by raising: see ``connection.stoppable``)."""
         conn = connection.connect_read_only(store, self._data_key)
         try:
-            problems = connection.integrity_check(conn)
-            return problems if problems or extra is None else extra(conn)
+            with connection.stoppable(conn, ask):
+                problems = connection.integrity_check(conn)
+                return problems if problems or extra is None else extra(conn)
         finally:
             conn.close()
 

@@ -14,12 +14,33 @@ from ppo_desktop.services.workspace import Stopped
 SHOWN_AFTER_MS = 400  # quick work finishes before the window would flash up
 
 
-class Waiting(QObject):
-    """A window-modal progress dialog fed from a worker thread. ``report`` is the job's progress
-    hook (called on the worker): once Cancel is pressed it raises Stopped, and the job's
-    transaction rolls back."""
+class Hook(QObject):
+    """A worker's progress hook, heard on the window's thread: ``report`` (called on the worker)
+    raises Stopped once ``stop`` has been asked, and otherwise passes the stage on (``moved``,
+    queued to the window's thread)."""
 
     moved = Signal(str, int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stop = threading.Event()
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise Stopped("Stopped before it finished: nothing was changed.")
+        self.moved.emit(stage, done, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+
+class Waiting(Hook):
+    """A window-modal progress dialog fed from a worker thread (``report`` is the job's hook): once
+    Cancel is pressed the job stops at its next report, and its transaction rolls back."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -30,21 +51,15 @@ class Waiting(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.setAccessibleName(title)
-        self._stop = threading.Event()
         self.dialog.canceled.connect(self.cancel)
         self.moved.connect(self._show)
 
-    def report(self, stage: str, done: int, total: int) -> None:
-        if self._stop.is_set():
-            raise Stopped("Stopped before it finished: nothing was changed.")
-        self.moved.emit(stage, done, total)  # queued to the window's thread
-
     def cancel(self) -> None:
-        self._stop.set()
+        self.stop()
         self.dialog.setLabelText("Stopping… (nothing will be changed)")
 
     def _show(self, stage: str, done: int, total: int) -> None:
-        if self._stop.is_set():
+        if self.stopping:
             return
         self.dialog.setMaximum(max(total, 0))  # 0: busy, no count known
         self.dialog.setValue(min(done, total) if total else 0)

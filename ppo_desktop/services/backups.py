@@ -8,20 +8,33 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3
 from sqlite_utils import Database
 
-from db import backup
+from db import backup, connection
 from db.backup import BackupInfo
 from db.device import DeviceSecrets
 from ppo_desktop.audit import AuditKind, AuditLog
 from ppo_desktop.domain import Role
 from ppo_desktop.paths import store_exists, store_file
 from ppo_desktop.services.session import unlock
-from ppo_desktop.services.workspace import Progress, ServiceError, Stopped, Workspace
+from ppo_desktop.services.workspace import Changes, Progress, ServiceError, Stopped, Topic, Workspace
+
+
+@dataclass(frozen=True)
+class BackupJob:
+    """A backup started (recorded): called on a worker, it checks, copies and verifies; stopped
+    (its progress hook raised Stopped), nothing is left of it and ``Backups.stopped`` says so."""
+
+    folder: Path
+    previous: str  # when the last backup before this one was made ("": none)
+    run: Callable[[], BackupInfo]
+
+    def __call__(self) -> BackupInfo:
+        return self.run()
 
 
 class Backups:
@@ -32,13 +45,16 @@ class Backups:
         """Check the store, record the backup, write the bundle, then prove it restores."""
         return self.start(folder)()
 
-    def start(self, folder: Path) -> Callable[[], BackupInfo]:
+    def start(self, folder: Path, progress: Progress | None = None) -> BackupJob:
         """Record the backup (on the store's thread), then hand back the slow part — check, copy,
-        verify by restoring — as a job for a worker; the store stays open for writing meanwhile."""
+        verify by restoring — as a job for a worker; the store stays open for writing meanwhile.
+        ``progress`` hears each stage and may stop the job (raise Stopped): the bundle, if it was
+        written, is removed again."""
         if self.ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
             raise ServiceError("Backups are made by an administrator or the coordinator.")
         if not folder.is_dir():
             raise ServiceError(f"The backup folder {folder} does not exist.")
+        previous = self.ws.setting("last_backup") or ""
         with self.ws.transaction():  # recorded first: the bundle carries its own record
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,
@@ -49,13 +65,10 @@ class Backups:
                 after={"folder": str(folder)},
                 justification="backup",
             )
-            self.ws.db.table("settings").upsert(
-                {"key": "last_backup", "value": f"{self.ws.now().isoformat(timespec='seconds')}|{folder}"},
-                pk="key",
-            )
+            self._last(f"{self.ws.now().isoformat(timespec='seconds')}|{folder}")
         chain = self.ws.vault.derive_key("audit-chain")
         copy = self.ws.vault.backup_job(  # the copy's key file says where the copy's own log ends
-            folder, self.ws.now(), lambda conn: AuditLog(Database(conn), chain, "", "").anchor()
+            folder, self.ws.now(), lambda conn: AuditLog(Database(conn), chain, "", "").anchor(), progress
         )
         verify = self.verifier()
 
@@ -64,16 +77,42 @@ class Backups:
                 info = copy()
             except backup.BackupError as exc:
                 raise ServiceError(str(exc)) from exc
-            problems = verify(info.path)
+            try:
+                problems = verify(info.path, progress)
+            except Stopped:
+                info.path.unlink(missing_ok=True)
+                raise
             if problems:
                 raise ServiceError(
                     f"The backup {info.path.name} was written but does not verify: {problems[0]}"
                 )
             return info
 
-        return job
+        return BackupJob(folder, previous, job)
 
-    def verifier(self) -> Callable[[Path], list[str]]:
+    def stopped(self, job: BackupJob) -> Changes:
+        """A backup stopped before it finished: recorded (its start said "written"), and the last
+        backup before it is the last one again (the next scheduled one is due as before)."""
+        with self.ws.transaction():
+            self.ws.audit.record(
+                AuditKind.DISCLOSURE,
+                "store",
+                self.ws.vault.store_id,
+                "Encrypted backup stopped before it was finished: no file was left",
+                at=self.ws.now(),
+                after={"folder": str(job.folder)},
+                justification="backup",
+            )
+            self._last(job.previous)
+        return Changes.of(Topic.AUDIT, Topic.SETTINGS)
+
+    def _last(self, value: str) -> None:
+        if value:
+            self.ws.db.table("settings").upsert({"key": "last_backup", "value": value}, pk="key")
+        else:
+            self.ws.db.execute("DELETE FROM settings WHERE key = 'last_backup'")
+
+    def verifier(self) -> Callable[[Path, Progress | None], list[str]]:
         """``verify_bundle`` as a job that touches nothing of this thread's (safe on a worker)."""
         key, store_id, check_copy, generation = (
             self.ws.vault.derive_key("audit-chain"),
@@ -82,7 +121,7 @@ class Backups:
             self.ws.vault.key_generation,
         )
 
-        def verify(bundle: Path) -> list[str]:
+        def verify(bundle: Path, progress: Progress | None = None) -> list[str]:
             try:
                 manifest = backup.read_manifest(bundle)
             except backup.BackupError as exc:
@@ -97,9 +136,13 @@ class Backups:
                     "it still opens with the passphrases and recovery key of that time, removed users' "
                     "included. Keep it locked away, or destroy it."
                 ]
+            heard = progress or (lambda _stage, _done, _total: None)
+            heard("Verifying the backup", 0, 0)
             with tempfile.TemporaryDirectory(prefix="ppo-verify-") as tmp:
                 paths = backup.extract(bundle, Path(tmp) / "restored.ppo")
-                return check_copy(paths.store, _chain_check(key))
+                return check_copy(
+                    paths.store, _chain_check(key), lambda: heard("Verifying the backup", 0, 0)
+                )
 
         return verify
 
@@ -115,7 +158,7 @@ class Backups:
 
     def verify_bundle(self, bundle: Path) -> list[str]:
         """Restore ``bundle`` to a temporary folder and check it with this store's key."""
-        return self.verifier()(bundle)
+        return self.verifier()(bundle, None)
 
 
 def restore(
@@ -171,27 +214,8 @@ def restore(
 def _stoppable(ws: Workspace, heard: Progress, stage: str) -> Iterator[None]:
     """A long check the person waiting may stop: SQLite asks every few thousand steps."""
     heard(stage, 0, 0)
-    stopped: list[Stopped] = []
-
-    def ask() -> int:
-        try:
-            heard(stage, 0, 0)
-        except Stopped as exc:
-            stopped.append(exc)
-            return 1  # interrupts the statement
-        return 0
-
-    ws.db.conn.set_progress_handler(ask, 50_000)
-    try:
+    with connection.stoppable(ws.db.conn, lambda: heard(stage, 0, 0)):
         yield
-    except sqlcipher3.OperationalError:
-        if stopped:
-            raise stopped[0] from None
-        raise
-    finally:
-        ws.db.conn.set_progress_handler(None, 0)
-    if stopped:
-        raise stopped[0]
 
 
 def restoring(

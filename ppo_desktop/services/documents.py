@@ -296,6 +296,19 @@ class Documents:
             )
         return DISCLOSED
 
+    def print_stopped(self, document: Document, *, pages: int, of: int) -> Changes:
+        """Printing stopped part-way (its disclosure was recorded before it began): how far it got."""
+        with self.ws.transaction():
+            self.ws.audit.record(
+                AuditKind.DISCLOSURE,
+                "document",
+                document.kind,
+                f"Printing stopped after {pages} of {of} page(s): {document.title}",
+                at=self.ws.now(),
+                after={"people": list(document.nominal_ids), "pages": pages, "of": of},
+            )
+        return DISCLOSED
+
     # -- helpers -------------------------------------------------------------------------
     def _prepared(
         self, kind: str, title: str, render: Callable[[], bytes], ids: tuple[int, ...] = ()

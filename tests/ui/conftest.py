@@ -77,6 +77,21 @@ def show_active(qtbot: object, window: object) -> None:
     qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]
 
 
+class HeldRunner(SyncRunner):
+    """Holds each job until the test lets it run (as a worker would, later), first made first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[tuple[object, object, object]] = []
+
+    def run(self, fn, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
+        self.held.append((fn, on_done, on_error))
+
+    def let_run(self) -> None:
+        fn, on_done, on_error = self.held.pop(0)
+        SyncRunner.run(self, fn, on_done, on_error)  # type: ignore[arg-type]
+
+
 class CancellingRunner(SyncRunner):
     """Runs jobs inline, but presses Cancel on the progress window of the one named first."""
 

@@ -17,6 +17,7 @@ from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.services.backups import Backups
 from ppo_desktop.services.session import unlock
 from tests.conftest import DEMO_DAY
+from tests.ui.conftest import HeldRunner
 from ui.create_dialog import CreateStoreDialog
 from ui.restore_dialog import RestoreDialog
 from ui.tasks import SyncRunner
@@ -122,21 +123,6 @@ def test_the_restore_runs_on_a_worker_and_the_dialog_waits_for_it(
         assert any("Restored from" in e.summary for e in again.audit.search(limit=5))
     finally:
         again.close()
-
-
-class HeldRunner(SyncRunner):
-    """Holds the job until the test lets it run (as a slow restore on the thread pool would be)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.held: list[tuple[object, object, object]] = []
-
-    def run(self, fn, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
-        self.held.append((fn, on_done, on_error))
-
-    def let_run(self) -> None:
-        fn, on_done, on_error = self.held.pop()
-        super().run(fn, on_done, on_error)  # type: ignore[arg-type]
 
 
 def test_cancel_stops_a_restore_that_is_running_and_leaves_nothing_of_it(

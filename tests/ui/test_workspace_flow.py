@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
 from ppo_desktop.domain import Strand
-from tests.ui.conftest import StoreContext, show_active
+from tests.ui.conftest import HeldRunner, StoreContext, show_active
 from ui.context import AppContext
 from ui.main_window import NAV, MainWindow
 from ui.table_model import ObjectRole
@@ -224,6 +224,34 @@ def test_back_up_from_settings(qtbot: QtBot, ctx: AppContext, tmp_path: Path) ->
     qtbot.mouseClick(settings.backup_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert settings.backup_result.text().startswith("Written and verified:")  # type: ignore[attr-defined]
     assert len(list(folder.glob("*.ppo-backup"))) == 1
+
+
+def test_a_backup_is_stopped_from_settings_and_leaves_nothing(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    runner = HeldRunner()
+    ctx.runner = runner
+    window = MainWindow(ctx)
+    show_active(qtbot, window)
+    window.show_screen("Settings")
+    settings = window.screens["Settings"]
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    settings.choose_folder = lambda: folder  # type: ignore[attr-defined]
+    assert settings.stop_backup.isHidden()  # type: ignore[attr-defined]
+    settings.backup_button.setFocus()  # type: ignore[attr-defined]
+    qtbot.keyClick(settings.backup_button, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert not settings.stop_backup.isHidden() and not settings.backup_button.isEnabled()  # type: ignore[attr-defined]
+    assert settings.stop_backup.hasFocus()  # type: ignore[attr-defined]  # the keyboard is where Stop is
+    qtbot.keyClick(settings.stop_backup, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert settings.backup_result.text() == "Stopping the backup… (nothing of it will be left)"  # type: ignore[attr-defined]
+    runner.let_run()  # the job starts, hears it was stopped, and leaves nothing
+    assert settings.backup_result.text() == f"Backup stopped: nothing was left in {folder}."  # type: ignore[attr-defined]
+    assert list(folder.iterdir()) == []
+    assert settings.stop_backup.isHidden() and settings.backup_button.isEnabled()  # type: ignore[attr-defined]
+    assert settings.backup_button.hasFocus()  # type: ignore[attr-defined]
+    said = [e.summary for e in ctx.services.audit.search(kind="disclosure", limit=2)]
+    assert said[0] == "Encrypted backup stopped before it was finished: no file was left"
 
 
 def test_audit_viewer_filters_and_exports(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from ppo_desktop.output_files import check_target, suggested_name, write_private
 from ppo_desktop.services.documents import Document, Documents
+from ppo_desktop.services.workspace import Stopped
 from ui.context import attempt
 from ui.dialog import Dialog
+from ui.progress import Hook
 from ui.reports.printing import print_pages, printer
 from ui.tasks import TaskRunner
 from ui.widgets import add_rows
@@ -92,7 +94,6 @@ class PdfPreview(QWidget):
     disclosed = Signal(object)  # the Changes of the disclosure (the audit log), for the app to broadcast
 
     printed = Signal(int)
-    page_printed = Signal(int, int)  # emitted from the printing worker; shown on the UI thread
 
     def __init__(
         self, documents: Documents, parent: QWidget | None = None, *, runner: TaskRunner | None = None
@@ -101,7 +102,6 @@ class PdfPreview(QWidget):
         self.documents = documents
         self.runner = runner or TaskRunner()  # printing runs on a worker; tests pass a SyncRunner
         self.choose_printer: Callable[[QPrinter], bool] = self._choose_printer
-        self.page_printed.connect(self._page_printed)
         self.document: Document | None = None
         self.pdf = QPdfDocument(self)
         self.buffer = QBuffer(self)
@@ -113,16 +113,23 @@ class PdfPreview(QWidget):
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
         self.status = QLabel()
+        self.status.setWordWrap(True)  # a stopped print says what happened at length
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("Sa&ve a copy…")
         self.print_button.setToolTip("Print on paper. For a PDF file use “Save a copy…”.")
         self.print_button.clicked.connect(self.print_document)
+        self.stop_button = QPushButton("S&top printing")  # shown while a document prints
+        self.stop_button.clicked.connect(self._stop_printing)
+        self.stop_button.hide()
+        self._printing: Hook | None = None
+        self.print_pages = print_pages  # the printer is the system's: tests give a stand-in
         self.save_button.clicked.connect(self.save_document)
         self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
         self.ask_path: Callable[[str], Path | None] = lambda title: ask_save_path(self, title)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.print_button)
+        top.addWidget(self.stop_button)
         top.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -164,20 +171,53 @@ class PdfPreview(QWidget):
             return
         pages = self.pdf.pageCount()
         self.status.setText(f"Printing {pages} page(s)… you can go on working.")
+        hook, sent = Hook(self), [0]
+        self._printing = hook
         self._enable(False)
+        self.stop_button.show()
+        self.stop_button.setFocus()
+
+        def page(n: int, total: int) -> None:  # on the worker
+            sent[0] = n
+            hook.report("Printing", n, total)
+
+        def over() -> None:
+            focused = self.stop_button.hasFocus()
+            self._printing = None
+            self.stop_button.hide()
+            self._enable(True)
+            if focused:
+                self.print_button.setFocus()
 
         def done(count: int) -> None:
-            self._enable(True)
+            over()
             self.status.setText(f"Printed {count} page(s); the disclosure is in the audit log.")
             self.printed.emit(count)
 
         def failed(exc: BaseException) -> None:
-            self._enable(True)
-            self.status.setText(f"Printing failed ({type(exc).__name__}); nothing more was sent.")
+            over()
+            if not isinstance(exc, Stopped):
+                self.status.setText(f"Printing failed ({type(exc).__name__}); nothing more was sent.")
+                return
+            stopped = attempt(lambda: self.documents.print_stopped(doc, pages=sent[0], of=pages), self.status)
+            if stopped is not None:
+                self.disclosed.emit(stopped.value)
+                self.status.setText(
+                    f"Printing stopped after {sent[0]} of {pages} page(s): the printer was told to drop the "
+                    "job (pages it had already taken may still come out); the audit log says so."
+                )
 
-        self.runner.run(lambda: print_pages(doc.pdf, target, self.page_printed.emit), done, failed)
+        hook.moved.connect(self._page_printed)
+        self.runner.run(lambda: self.print_pages(doc.pdf, target, page), done, failed)
 
-    def _page_printed(self, n: int, total: int) -> None:
+    def _stop_printing(self) -> None:
+        if self._printing is not None:
+            self._printing.stop()
+            self.status.setText("Stopping after this page…")
+
+    def _page_printed(self, _stage: str, n: int, total: int) -> None:
+        if self._printing is None or self._printing.stopping:
+            return
         self.status.setText(f"Printing page {n} of {total}…")
 
     def _choose_printer(self, target: QPrinter) -> bool:

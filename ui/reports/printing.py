@@ -23,7 +23,9 @@ def printer() -> QPrinter:
 
 def print_pages(data: bytes, target: QPrinter, progress: Callable[[int, int], None] | None = None) -> int:
     """Draw every page of the PDF ``data`` on ``target``; safe on a worker thread (its own document,
-    painting on a printer). Returns the number of pages printed."""
+    painting on a printer). Returns the number of pages printed. ``progress`` hears each page drawn
+    and may stop the printing by raising: the print job is then aborted (the printer is told to drop
+    it; pages it has already taken may still come out) and the exception raised again."""
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -39,6 +41,9 @@ def print_pages(data: bytes, target: QPrinter, progress: Callable[[int, int], No
             painter.drawImage(area, pdf.render(page, QSize(area.width(), area.height())))
             if progress is not None:
                 progress(page + 1, count)
+    except BaseException:
+        target.abort()
+        raise
     finally:
         painter.end()
         pdf.close()

@@ -26,7 +26,9 @@ from ppo_desktop.domain import User
 from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import DISCLOSED
+from ppo_desktop.services.workspace import Stopped
 from ui.context import AppContext, attempt
+from ui.progress import Hook
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
 
@@ -121,6 +123,10 @@ class SettingsScreen(QWidget):
         backup_row = QHBoxLayout()
         self.backup_button = QPushButton("&Back up now…")
         self.backup_button.clicked.connect(self.back_up)
+        self.stop_backup = QPushButton("S&top the backup")  # shown while one runs
+        self.stop_backup.clicked.connect(self._stop_backup)
+        self.stop_backup.hide()
+        self._backing_up: Hook | None = None
         self.backup_result = QLabel(
             "An encrypted copy of the store and its key file, checked by restoring it."
         )
@@ -138,6 +144,7 @@ class SettingsScreen(QWidget):
         again = QLabel("Then a&gain, to the same folder:")
         again.setBuddy(self.backup_days)
         backup_row.addWidget(self.backup_button)
+        backup_row.addWidget(self.stop_backup)
         backup_row.addWidget(again)
         backup_row.addWidget(self.backup_days)
         backup_row.addWidget(self.backup_result, 1)
@@ -196,25 +203,55 @@ class SettingsScreen(QWidget):
         folder = self.choose_folder()
         if folder is None:
             return
-        started = attempt(lambda: self.ctx.services.backups.start(folder), self.backup_result)
+        backups, hook = self.ctx.services.backups, Hook(self)
+        started = attempt(lambda: backups.start(folder, hook.report), self.backup_result)
         if started is None:
             return
         job = started.value
-        self.backup_button.setEnabled(False)
+        self._backing_up = hook
+        self._running(True)
         self.backup_result.setText("Backing up… (you can go on working)")
         self.ctx.broadcast(DISCLOSED)  # the backup is recorded as a disclosure before it starts
 
+        def stage(said: str, _done: int, _total: int) -> None:
+            if not hook.stopping:
+                self.backup_result.setText(f"{said}… (you can go on working)")
+
         def done(info: Any) -> None:
-            self.backup_button.setEnabled(True)
+            if not self.ctx.session.is_open:  # locked meanwhile: this screen is gone
+                return
+            self._running(False)
             self.backup_result.setText(
                 f"Written and verified: {info.path} ({info.bytes / 1e6:.1f} MB, encrypted)"
             )
 
         def failed(exc: BaseException) -> None:
-            self.backup_button.setEnabled(True)
-            self.backup_result.setText(f"The backup failed: {exc}")
+            if not self.ctx.session.is_open:
+                return
+            self._running(False)
+            if not isinstance(exc, Stopped):
+                self.backup_result.setText(f"The backup failed: {exc}")
+            elif self.ctx.perform(lambda: backups.stopped(job), self.backup_result) is not None:
+                self.backup_result.setText(f"Backup stopped: nothing was left in {folder}.")
+
+        hook.moved.connect(stage)
 
         self.ctx.runner.run(job, done, failed)
+
+    def _stop_backup(self) -> None:
+        if self._backing_up is not None:
+            self._backing_up.stop()  # pressed twice, it is asked twice: the same
+            self.backup_result.setText("Stopping the backup… (nothing of it will be left)")
+
+    def _running(self, on: bool) -> None:
+        """While a backup runs, Stop stands in for "Back up now…" (and the keyboard's focus with it)."""
+        focused = (self.backup_button if on else self.stop_backup).hasFocus()
+        self.backup_button.setEnabled(not on)
+        self.stop_backup.setVisible(on)
+        if focused:
+            (self.stop_backup if on else self.backup_button).setFocus()
+        if not on:
+            self._backing_up = None
 
     def _marking_changed(self) -> None:
         self._apply(lambda: self.ctx.services.settings.set_marking(self.marking.text()))

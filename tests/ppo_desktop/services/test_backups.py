@@ -168,6 +168,31 @@ def test_a_restore_stopped_at_any_stage_leaves_no_file_behind(
     assert list(target.parent.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "stage", ["Checking the store", "Copying the store", "Writing the backup", "Verifying the backup"]
+)
+def test_a_backup_stopped_at_any_stage_leaves_no_file_and_the_last_backup_stands(
+    ws: Workspace, tmp_path: Path, stage: str
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    earlier = f"2026-11-01T09:00:00+00:00|{folder}"
+    ws.db.table("settings").upsert({"key": "last_backup", "value": earlier}, pk="key")
+    backups = Backups(ws)
+    job = backups.start(folder, _stop_at(stage))
+    with pytest.raises(Stopped):
+        job()
+    assert list(folder.iterdir()) == []  # no bundle, no half-written folder
+    backups.stopped(job)
+    assert ws.setting("last_backup") == earlier  # the next scheduled backup is due as before
+    said = [e.summary for e in ws.audit.search(kind="disclosure")[:2]]
+    assert said == [
+        "Encrypted backup stopped before it was finished: no file was left",
+        "Encrypted backup written",
+    ]
+    assert ws.audit.verify().ok
+
+
 def test_a_long_check_is_stopped_in_the_middle_of_its_statement(ws: Workspace) -> None:
     """The checks are single statements (every page; the chain): Cancel reaches into them."""
     from ppo_desktop.services.backups import _stoppable

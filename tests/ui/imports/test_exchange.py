@@ -15,11 +15,10 @@ from db.device import DeviceSecrets
 from db.keyfile import KdfCost
 from ppo_desktop.services.session import create_store
 from ppo_desktop.services.transfer_keys import TransferKeys
-from tests.ui.conftest import CancellingRunner, StoreContext
+from tests.ui.conftest import CancellingRunner, HeldRunner, StoreContext
 from ui.context import AppContext
 from ui.imports.transfer_dialogs import MergeAnswer, MergeDialog
 from ui.reports.screen import ReportsScreen
-from ui.tasks import SyncRunner
 
 
 def _button(screen: ReportsScreen, text: str) -> QPushButton:
@@ -282,21 +281,6 @@ def test_cancel_on_a_merge_merges_nothing_and_says_so(
     assert "Merged" in receiver.error.text() and laptop.services.cases.cohort()
 
 
-class DeferredRunner(SyncRunner):
-    """Keeps each job until the test runs it (as a worker would, later)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: list[tuple[object, object, object]] = []
-
-    def run(self, fn, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
-        self.kept.append((fn, on_done, on_error))
-
-    def finish_next(self) -> None:
-        fn, on_done, on_error = self.kept.pop(0)
-        SyncRunner.run(self, fn, on_done, on_error)  # type: ignore[arg-type]
-
-
 def test_a_merge_that_finishes_after_the_app_locked_is_kept_and_touches_no_closed_screen(
     qtbot: QtBot, ctx: AppContext, laptop: StoreContext, tmp_path: Path, no_device: DeviceSecrets
 ) -> None:
@@ -305,15 +289,15 @@ def test_a_merge_that_finishes_after_the_app_locked_is_kept_and_touches_no_close
     target = tmp_path / "panel.ppopack"
     _pack_for_the_chair(ctx, qtbot, target)
     receiver = _receiver(qtbot, laptop, target)
-    runner = DeferredRunner()
+    runner = HeldRunner()
     receiver.ctx.runner = runner
     qtbot.mouseClick(_button(receiver, "Open a transfer pack…"), Qt.MouseButton.LeftButton)
-    runner.finish_next()  # the pack read; the merge starts on its worker…
-    assert len(runner.kept) == 1
+    runner.let_run()  # the pack read; the merge starts on its worker…
+    assert len(runner.held) == 1
     store = Path(laptop.ws.status().store_path)
     laptop.ws.close()  # …and the app locks (the store closed, the window about to go)
     receiver.error.setText("")
-    runner.finish_next()  # the merge commits on its own connection; nothing is said to a closed screen
+    runner.let_run()  # the merge commits on its own connection; nothing is said to a closed screen
     assert receiver.error.text() == ""
     again = unlock(store, "chair passphrase 1", device=no_device)
     try:

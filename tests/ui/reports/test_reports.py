@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
 from ppo_desktop.services.documents import Documents
+from tests.ui.conftest import HeldRunner, show_active
 from ui.context import AppContext
 from ui.reports.screen import ReportsScreen
 from ui.tasks import TaskRunner
@@ -70,6 +74,64 @@ def test_printing_draws_each_page_once_at_print_resolution(
     assert count == pages == len(PdfReader(io.BytesIO(doc.pdf)).pages) and target.resolution() == PRINT_DPI
     assert progress == [(n, pages) for n in range(1, pages + 1)]  # page by page, as it goes
     assert out.stat().st_size < pages * 3_000_000  # a few MB a page at most, not 6 MB a page
+
+
+def test_printing_stopped_after_a_page_aborts_the_job(ctx: AppContext, tmp_path: Path) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ppo_desktop.services.workspace import Stopped
+    from ui.reports.printing import print_pages, printer
+
+    meeting = next(m for m in ctx.services.meetings.all() if m.state.value == "closed")
+    doc = Documents(ctx.ws).minutes(meeting.id)
+    target = printer()
+    target.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target.setOutputFileName(str(tmp_path / "stopped.pdf"))
+    heard: list[int] = []
+
+    def stop_after_two(n: int, _total: int) -> None:
+        heard.append(n)
+        if n == 2:
+            raise Stopped("Stopped (test)")
+
+    with pytest.raises(Stopped):
+        print_pages(doc.pdf, target, stop_after_two)
+    assert heard == [1, 2]  # no page after the stop was drawn
+
+
+def test_printing_is_stopped_from_the_preview_and_recorded(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    from ui.reports.preview import PdfPreview
+
+    runner = HeldRunner()
+    preview = PdfPreview(Documents(ctx.ws), runner=runner)
+    show_active(qtbot, preview)
+    doc = Documents(ctx.ws).cohort()
+    preview.show_document(doc)
+    preview.ask_disclosure = lambda _what: ("Panel members", "Monthly panel")
+    preview.choose_printer = lambda _target: True  # the system's printer, as chosen
+    drawn: list[int] = []
+
+    def printing(_data: bytes, _target: object, progress: Callable[[int, int], None]) -> int:
+        for n in range(1, 6):  # a stand-in for the system's printer: five pages, as they go
+            drawn.append(n)
+            progress(n, 5)
+        return 5
+
+    preview.print_pages = printing  # type: ignore[assignment]
+    preview.print_button.setFocus()
+    qtbot.keyClick(preview.print_button, Qt.Key.Key_Space)
+    assert not preview.stop_button.isHidden() and preview.stop_button.hasFocus()
+    assert not preview.print_button.isEnabled()
+    qtbot.keyClick(preview.stop_button, Qt.Key.Key_Space)
+    runner.let_run()
+    assert drawn == [1]  # the page being drawn was the last
+    assert preview.status.text().startswith("Printing stopped after 1 of ")
+    assert preview.stop_button.isHidden() and preview.print_button.hasFocus()
+    last, before = ctx.ws.audit.entries(limit=2)
+    assert last.summary.startswith("Printing stopped after 1 of ") and last.kind == "disclosure"
+    assert before.summary.startswith("printed on a printer")
 
 
 def test_the_print_dialog_offers_no_print_to_file(qtbot: QtBot) -> None:

@@ -14,15 +14,33 @@ if TYPE_CHECKING:
 
 
 class Strand(StrEnum):
+    """The lists a person is selected onto. PPO schemes run the three strands of 2004–09; panels under
+    the Neighbourhood Crime IOM strategy (2020) and the National IOM Operational Guidance (2025) run
+    the Fixed, Flex and Free cohorts. A scheme profile says which it runs (``SchemeProfile.strands``);
+    each follows the same lifecycle (selected, moved, amber list, de-selected)."""
+
     PREVENT_DETER = "P&D"
     CATCH_CONVICT = "C&C"
     REHABILITATE_RESETTLE = "R&R"
+    FIXED = "Fixed"
+    FLEX = "Flex"
+    FREE = "Free"
 
     @property
     def long_name(self) -> str:
-        return {"P&D": "Prevent & Deter", "C&C": "Catch & Convict", "R&R": "Rehabilitate & Resettle"}[
-            self.value
-        ]
+        return LONG_NAMES[self.value]
+
+
+LONG_NAMES = {
+    "P&D": "Prevent & Deter",
+    "C&C": "Catch & Convict",
+    "R&R": "Rehabilitate & Resettle",
+    "Fixed": "Fixed (neighbourhood crime)",
+    "Flex": "Flex (local priorities)",
+    "Free": "Free (local discretion)",
+}
+PPO_STRANDS = (Strand.PREVENT_DETER, Strand.CATCH_CONVICT, Strand.REHABILITATE_RESETTLE)
+IOM_COHORTS = (Strand.FIXED, Strand.FLEX, Strand.FREE)
 
 
 class Basis(StrEnum):
@@ -408,6 +426,16 @@ class Sentence:
             return self.ends_on
         length = relativedelta(years=self.length_years, months=self.length_months, days=self.length_days)
         return self.starts_on + length
+
+    @property
+    def licence_final_third(self) -> dt.date | None:
+        """The day the licence (release to the sentence's end) enters its final third: an IOM exit
+        review is planned from then. None without a release date or a fixed term, or with no licence
+        (released on or after the end)."""
+        ends = self.ends
+        if self.release_on is None or ends is None or ends <= self.release_on:
+            return None
+        return self.release_on + (ends - self.release_on) * 2 // 3
 
     def longer_than(self, *, years: int = 0, months: int = 0) -> bool:
         """Whether the sentence runs past the same length from its start, compared as real dates

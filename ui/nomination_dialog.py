@@ -34,9 +34,10 @@ class NominationDialog(Dialog):
             QLineEdit(),
         )
         self.strand = QComboBox()
-        for s in Strand:
-            self.strand.addItem(ctx.session.profile().strand_name(s), s.value)
-        self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
+        profile = ctx.session.profile()
+        for s in profile.strands:
+            self.strand.addItem(profile.strand_name(s), s.value)
+        self.strand.setCurrentIndex(max(0, self.strand.findData(Strand.CATCH_CONVICT.value)))
         self.basis = QComboBox()
         for b in Basis:
             self.basis.addItem(b.value, b.value)

@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from ppo_desktop.documents.layout import FONT, DocumentMeta, build, para, table
 from ppo_desktop.performance.ceiling import CeilingYear, plain
-from ppo_desktop.performance.figures import Report
+from ppo_desktop.performance.figures import CAPACITY_TABLES, Report
 from ppo_desktop.performance.tables import Chart, Table
 
 WIDTH = 180 * mm
@@ -40,7 +40,7 @@ def performance_story(report: Report) -> list[Flowable]:
     sections = (
         ("Re-offending against the ceiling", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
         ("Cohort score trend", ("score-trend",), "score-trend"),
-        ("Capacity and balance", ("capacity", "capacity-groups", "throughput", "removals"), "capacity"),
+        ("Capacity and balance", CAPACITY_TABLES, "capacity"),
         ("Outcomes for people who left the scheme", ("outcomes", "iom-progress"), None),
         ("Equality monitoring", ("equality-gender", "equality-ethnicity"), None),
     )

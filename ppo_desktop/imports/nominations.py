@@ -18,7 +18,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import Basis, Strand
+from ppo_desktop.domain import PPO_STRANDS, Basis, Strand
 from ppo_desktop.imports import vocabulary
 from ppo_desktop.imports.planning import Importer, Planning
 from ppo_desktop.imports.sources import Reading, SourceRow, read_rows, sha256
@@ -42,6 +42,9 @@ STRANDS = {
     "r&r": Strand.REHABILITATE_RESETTLE,
     "rehabilitate & resettle": Strand.REHABILITATE_RESETTLE,
     "rehabilitate and resettle": Strand.REHABILITATE_RESETTLE,
+    "fixed": Strand.FIXED,
+    "flex": Strand.FLEX,
+    "free": Strand.FREE,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %m %Y", "%d %b %Y", "%d %B %Y",
                 "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%b-%Y", "%d-%b-%y")  # fmt: skip
@@ -155,7 +158,7 @@ class NominationImport(Importer[RowFate, ImportPlan]):
             chosen_strand = self.strand.value
             rows.notes.append(f"Rows with no strand are taken as {chosen_strand} (chosen for this import).")
         index = PersonIndex(self.ws)
-        parse = Parser(chosen, self.ws.today(), self.strand)
+        parse = Parser(chosen, self.ws.today(), self.strand, self.ws.profile().strands)
 
         def fate(row: SourceRow) -> RowFate:
             parsed = parse(row)
@@ -230,7 +233,8 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         """Each row's person and nomination, from the file the dry run read (checked by its hash)."""
         if plan.path is None or not plan.path.is_file() or sha256(plan.path) != plan.file_sha256:
             raise ServiceError("The file has changed (or gone) since the dry run: run the dry run again.")
-        parse = Parser(plan.mapping, self.ws.today(), Strand(plan.strand) if plan.strand else None)
+        chosen = Strand(plan.strand) if plan.strand else None
+        parse = Parser(plan.mapping, self.ws.today(), chosen, self.ws.profile().strands)
         wanted = {r.number for r in plan.rows}
         with read_rows(plan.path, plan.reading, vocabulary.counter(FIELDS)) as rows:
             found = {row.number: parse(row) for row in rows.rows if row.number in wanted}
@@ -242,10 +246,17 @@ class NominationImport(Importer[RowFate, ImportPlan]):
 class Parser:
     """One row's cells checked and turned into a person and a nomination (dry run and import)."""
 
-    def __init__(self, columns: dict[str, str], today: dt.date, strand: Strand | None = None) -> None:
+    def __init__(
+        self,
+        columns: dict[str, str],
+        today: dt.date,
+        strand: Strand | None = None,
+        runs: tuple[Strand, ...] = PPO_STRANDS,
+    ) -> None:
         self.columns = columns
         self.today = today
         self.strand = strand  # for rows that give none
+        self.runs = runs  # the lists the scheme runs: a nomination for another is refused
         # Unmapped fields read a column no row has, so every field is there, "" when absent.
         self.pairs = tuple((f, columns.get(f, "\0unmapped")) for f in FIELDS)
 
@@ -257,8 +268,10 @@ class Parser:
         problems = [f"column {columns[f]!r} is empty" for f in REQUIRED if not v[f]]
         strand_text = v["strand"]
         strand = STRANDS.get(strand_text.lower())
-        if strand_text and strand is None:
-            problems.append(f"column {columns['strand']!r}: {strand_text!r} is not P&D, C&C or R&R")
+        if strand_text and (strand is None or strand not in self.runs):
+            named = ", ".join(s.value for s in self.runs)
+            where = f"column {columns['strand']!r}"
+            problems.append(f"{where}: {strand_text!r} is not one of the lists ({named})")
         basis_text = v["basis"].lower() or Basis.PROLIFIC.value
         if basis_text not in BASES:
             problems.append(f"column {columns['basis']!r}: {v['basis']!r} is not prolific or priority")

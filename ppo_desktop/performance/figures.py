@@ -89,6 +89,7 @@ def build(facts: Facts, filters: Filters) -> Report:
         removals_by_reason(facts, memberships, filters),
         outcomes(facts, memberships, filters),
         *([progress] if (progress := iom_progress(facts, memberships, filters)) else []),
+        cohort_mix(facts.profile, memberships, filters),
         *equality(facts, memberships, filters),
     ]
     charts = [*reoffending_charts(facts.years), trend_chart(trend, facts.profile), capacity_chart(sizes)]
@@ -198,7 +199,7 @@ def capacity(
     (002 §4.4); "average months on scheme" is each person's time on the scheme, whatever the strand."""
     sentences = sentences or {}
     lines: list[tuple[Cell, ...]] = []
-    for strand in Strand:
+    for strand in profile.strands:
         on = [s for s in memberships if s.strand is strand and s.is_lead and on_scheme(s, day)]
         held = [s for s in memberships if s.strand is strand and s.is_lead and s.held_on_amber(day)]
         cap = profile.capacity.get(strand)
@@ -374,7 +375,7 @@ def outcomes(facts: Facts, memberships: list[Membership], filters: Filters) -> T
 # -- equality monitoring (000 §12) -------------------------------------------------------------
 def equality(facts: Facts, memberships: list[Membership], filters: Filters) -> list[Table]:
     groups: dict[str, set[int]] = {}
-    for strand in Strand:
+    for strand in facts.profile.strands:
         if filters.strand in (None, strand):
             groups[strand.value] = {
                 s.nominal_id for s in memberships if s.strand is strand and on_scheme(s, filters.end)
@@ -467,6 +468,31 @@ def iom_progress(facts: Facts, memberships: list[Membership], filters: Filters) 
         "period's end). Only people with offences recorded; a fall is progress.",
         small_numbers=True,
         population=1,
+    )
+
+
+# -- the mix of lists over time (IOM: Fixed, Flex and Free) ------------------------------------
+MIX_EVERY_MONTHS = 3
+# The tables shown (and printed) together under capacity and balance.
+CAPACITY_TABLES = ("capacity", "capacity-groups", "cohort-mix", "throughput", "removals")
+
+
+def cohort_mix(profile: SchemeProfile, memberships: list[Membership], filters: Filters) -> Table:
+    """How many people each list the scheme runs held at each quarter's end in the period (their
+    lead list; the amber list holds no place): an IOM scheme's free / flex / fixed mix over time."""
+    runs = [s for s in profile.strands if filters.strand in (None, s)]
+    lines: list[tuple[Cell, ...]] = []
+    for day in rounds(filters, MIX_EVERY_MONTHS):
+        held = [m for m in memberships if m.is_lead and on_scheme(m, day) and not m.held_on_amber(day)]
+        counts = [sum(1 for m in held if m.strand is s) for s in runs]
+        lines.append((day.isoformat(), *counts, sum(counts)))
+    return Table(
+        "cohort-mix",
+        "The lists' mix at each quarter's end",
+        ("Quarter ending", *(s.long_name for s in runs), "All"),
+        tuple(lines),
+        note="People on each list at the day's end (their lead list; the amber list holds no place).",
+        small_numbers=True,
     )
 
 

@@ -31,6 +31,7 @@ ORDER = (
     "amber-release",
     "custody",
     "short-sentence",
+    "licence",
     "review",
     "rescore",
     "two-year",
@@ -199,9 +200,9 @@ def _rescore(
     m = r.membership
     assert m is not None and h.period is not None
     window = profile.rescore_months.get(m.strand)
-    if not window:
+    matrix = profile.matrices.get(m.strand)
+    if not window or matrix is None:
         return
-    matrix = profile.matrices[m.strand]
     last = scored.get((r.nominal.id, matrix))
     since = last or h.period.started_on
     if since + relativedelta(months=window) > day:
@@ -231,6 +232,23 @@ def _short_sentence(
             f"Not selected; released (or due) {sentence.release_on:%d %b %Y} from a sentence of "
             f"{sentence.length_text}, under {profile.short_sentence_months} months: no statutory "
             "supervision, give priority (002 §4.4).",
+        )
+
+
+def _licence(
+    day: dt.date, profile: SchemeProfile, h: PersonState, sentence: Sentence | None, settle: str
+) -> Iterable[tuple[str, str]]:
+    """On licence, in its final third, not reviewed since it began: plan the exit from IOM before
+    supervision ends (the profile's ``licence_final_third``)."""
+    third = sentence.licence_final_third if sentence is not None else None
+    if not profile.licence_final_third or sentence is None or third is None or sentence.ends is None:
+        return
+    if third <= day < sentence.ends and not h.reviewed_since(third):
+        yield (
+            "licence",
+            f"On licence since {sentence.release_on:%d %b %Y} until {sentence.ends:%d %b %Y}: its final "
+            f"third began {third:%d %b %Y}. Plan the exit before supervision ends "
+            f"({profile.source_of('licence_final_third')}).{settle}",
         )
 
 
@@ -266,6 +284,7 @@ def _person(
                 f"{sentenced}: over {profile.amber_custody_years} years, so the amber list is proposed until "
                 f"{reconsider} months before release, after a full assessment of risk (the panel decides).",
             )
+    yield from _licence(day, profile, h, sentence, settle)
     if m.next_review_on and m.next_review_on <= day:
         late = " (overdue)" if m.next_review_on < day - dt.timedelta(days=31) else ""
         yield (

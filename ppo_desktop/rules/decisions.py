@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, Strand
+from ppo_desktop.domain import PPO_STRANDS, Basis, DecisionKind, Membership, Nomination, Strand
 
 DEFAULT_AUTHORITY = "Panel agreement"  # what a decision records when no one is named (not a de-selection)
 PLACING = (DecisionKind.SELECT, DecisionKind.MOVE_STRAND)  # decisions that place someone on a strand's list
@@ -32,14 +32,15 @@ def decision_defaults(
     day: dt.date,
     nomination: Nomination | None = None,
     placed_by: Mapping[Strand, str] | None = None,
+    runs: tuple[Strand, ...] = PPO_STRANDS,
 ) -> DecisionDefaults:
     """Selecting starts from the nomination's strand and basis; moving offers only the other
     strands; the amber list starts from the release date on record (else the 1st of the month three
     years on); a de-selection names its authority (it starts empty), and so does a selection or move
     where the scheme says who places people on the list (``placed_by``); every other decision starts
     from the panel's agreement."""
-    strands = tuple(
-        s for s in Strand if current is None or s is not current.strand or kind is DecisionKind.SELECT
+    strands = tuple(  # of those the scheme runs (``runs``: the profile's strands)
+        s for s in runs if current is None or s is not current.strand or kind is DecisionKind.SELECT
     )
     selecting = nomination is not None and kind is DecisionKind.SELECT
     release = current.release_on if current is not None and current.release_on else None

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
-from ppo_desktop.domain import RemovalReason, Status, Strand
+from ppo_desktop.domain import PPO_STRANDS, RemovalReason, Status, Strand
 from ppo_desktop.scoring.catalogue import Catalogue
 from ppo_desktop.scoring.criteria import CriteriaError, Criterion, parse_all
 
@@ -23,6 +23,7 @@ class ProfileError(ValueError):
 
 
 LOCAL_CHOICE = "local choice"
+SOURCED = ("review_months", "tie_break", "two_year_review", "licence_final_third")  # each needs its source
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,31 @@ class ScoreTarget:
 
 
 @dataclass(frozen=True)
+class EntryRule:
+    """Who may enter an IOM cohort, as the profile states it: a counted offence (in the IOM score's
+    window, with an outcome it counts) of one of ``categories`` (none listed: any), and an IOM score
+    of at least ``min_score``. Said in ``text``, with where it comes from."""
+
+    strand: Strand
+    text: str
+    source: str
+    categories: tuple[str, ...] = ()
+    min_score: int = 0
+
+    def read(self, counted: tuple[tuple[str, str], ...], total: int) -> tuple[bool, str]:
+        """Whether a person meets it, from their counted offences ((category, date) pairs) and their
+        IOM score; and why, in words (never a guess: no offence counted is "does not")."""
+        found = [(c, on) for c, on in counted if not self.categories or c in self.categories]
+        kinds = ", ".join(sorted({c for c, _on in found}))
+        why = f"{len(found)} counted offence(s) of {kinds}" if found else "no counted offence of " + (
+            ", ".join(self.categories) if self.categories else "any kind"
+        )
+        if self.min_score:
+            why += f"; score {total} (needs {self.min_score})"
+        return bool(found) and total >= self.min_score, why
+
+
+@dataclass(frozen=True)
 class SchemeProfile:
     id: str
     name: str
@@ -116,6 +142,11 @@ class SchemeProfile:
     placed_by: dict[Strand, str] = field(default_factory=dict)
     # The scheme's own name for a strand (London: "Catch & Bring to Justice", 004), else the usual one
     strand_names: dict[Strand, str] = field(default_factory=dict)
+    # The lists the scheme runs: the PPO strands, or an IOM scheme's Fixed, Flex and Free cohorts
+    strands: tuple[Strand, ...] = PPO_STRANDS
+    entry_rules: dict[Strand, EntryRule] = field(default_factory=dict)  # an IOM cohort's, as stated
+    # The agenda proposes an exit review when a licence enters its final third (IOM guidance, 2025)
+    licence_final_third: bool = False
 
     def strand_name(self, strand: Strand) -> str:
         return self.strand_names.get(strand, strand.long_name)
@@ -126,11 +157,14 @@ class SchemeProfile:
     def rules_text(self) -> list[str]:
         """Each number the profile uses, with its source, for the screen (never a local choice
         presented as the scheme's rule)."""
-        cadence = ", ".join(f"{s.value} every {self.review_months[s]} months" for s in Strand)
+        cadence = ", ".join(f"{s.value} every {self.review_months[s]} months" for s in self.strands)
         out = [f"Reviews: {cadence} ({self.source_of('review_months')})."]
-        for strand in Strand:
+        for strand in self.strands:
             if strand in self.capacity:
                 out.append(f"Capacity {self.capacity[strand].text}.")
+            if strand in self.entry_rules:
+                rule = self.entry_rules[strand]
+                out.append(f"{strand.value} cohort: {rule.text} ({rule.source}).")
         out += [f"Capacity {g.text}." for g in self.capacity_groups]
         for key, label in (
             ("no_activity_months", "No arrest and no intelligence for {} months → consider de-selection"),
@@ -140,7 +174,10 @@ class SchemeProfile:
             ("short_sentence_months", "Sentences under {} months: priority on release"),
             ("transfer_near_18_months", "P&D within {} months of 18 and escalating → consider C&C"),
         ):
-            out.append(f"{label.format(getattr(self, key))} ({self.source_of(key)}).")
+            if key != "transfer_near_18_months" or Strand.PREVENT_DETER in self.strands:
+                out.append(f"{label.format(getattr(self, key))} ({self.source_of(key)}).")
+        if self.licence_final_third:
+            out.append(f"A licence's final third → exit review ({self.source_of('licence_final_third')}).")
         for strand, who in self.placed_by.items():
             out.append(f"Placed on the {strand.value} list by {who}.")
         if self.rescore_months:
@@ -157,7 +194,7 @@ class SchemeProfile:
         if self.targets:
             return self.targets
         by_matrix: dict[str, list[Strand]] = {}
-        for strand in Strand:
+        for strand in self.strands:
             if strand in self.matrices:
                 by_matrix.setdefault(self.matrices[strand], []).append(strand)
         return tuple(
@@ -199,31 +236,32 @@ def _over(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
 def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
     raw = _read(path)
     f = Fields(raw, path.name, ProfileError)
-    matrices = _per_strand(f, "matrices", str)
+    strands = _strands(f, "strands", tuple(Strand)) if "strands" in f.raw else PPO_STRANDS
+    matrices = _per_strand(f, "matrices", str, strands)
     if catalogue is not None:
         for strand, matrix in matrices.items():
             if not any(d.id == matrix for d in catalogue.all()):
                 raise ProfileError(f"{path.name}: matrices.{strand.value}: no matrix definition {matrix!r}")
     caps = {
         strand: _capacity(Fields(table, f"{path.name}: capacity.{strand.value}", ProfileError), (strand,))
-        for strand, table in _per_strand(f, "capacity", dict).items()
+        for strand, table in _per_strand(f, "capacity", dict, strands).items()
     }
     groups = []
     for g in f.tables("capacity_groups"):
-        strands = g.strings("strands")
-        if len(strands) < 2 or any(s not in {x.value for x in Strand} for s in strands):
-            raise g.error("strands", "must list two or more strands (P&D, C&C, R&R)")
-        groups.append(_capacity(g, tuple(Strand(s) for s in strands)))
+        together = _strands(g, "strands", strands)
+        if len(together) < 2:
+            raise g.error("strands", "must list two or more strands")
+        groups.append(_capacity(g, together))
     sources = f.raw.get("sources", {})
     if not isinstance(sources, dict) or not all(isinstance(v, str) and v.strip() for v in sources.values()):
         raise f.error("sources", 'must be a table of non-empty texts ("000 §6.1" or "local choice")')
     stated = {k for k, v in f.raw.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-    stated |= {k for k in ("review_months", "tie_break", "two_year_review") if k in f.raw}
+    stated |= {k for k in SOURCED if k in f.raw}
     unsourced = sorted(stated - set(sources))
     if unsourced:
         raise f.error("sources", f"says nothing of where {', '.join(unsourced)} come(s) from")
     sources = {**{k: src for k, (_v, src) in DEFAULTS.items() if k not in f.raw}, **sources}
-    move_criteria = {s: tuple(v) for s, v in _per_strand(f, "move_criteria", list).items()}
+    move_criteria = {s: tuple(v) for s, v in _per_strand(f, "move_criteria", list, strands).items()}
     reasons = []
     for r in f.tables("removal_reasons"):
         code = r.text("code")
@@ -239,12 +277,10 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         criteria = parse_all(raw.get("criteria"), f"{path.name}: criteria")
     except CriteriaError as exc:
         raise ProfileError(str(exc)) from exc
-    months = {k: int(v) for k, v in _per_strand(f, "review_months", int).items()}
+    months = {k: int(v) for k, v in _per_strand(f, "review_months", int, strands).items()}
     targets = []
     for t in f.tables("score_targets"):
-        strands = t.strings("strands")
-        if not strands or any(s not in {x.value for x in Strand} for s in strands):
-            raise t.error("strands", "must list strands (P&D, C&C, R&R)")
+        scored = _strands(t, "strands", strands)
         matrix = t.text("matrix")
         if catalogue is not None and not any(d.id == matrix for d in catalogue.all()):
             raise t.error("matrix", f"no matrix definition {matrix!r}")
@@ -252,13 +288,20 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
             ScoreTarget(
                 t.text("label"),
                 matrix,
-                tuple(Strand(s) for s in strands),
+                scored,
                 int(t.number("every_months", 6)),
                 t.optional_number("baseline"),
             )
         )
-    if set(months) != set(Strand):
-        raise f.error("review_months", "needs a cadence for each of P&D, C&C and R&R")
+    if set(months) != set(strands):
+        raise f.error("review_months", f"needs a cadence for each of {', '.join(s.value for s in strands)}")
+    entry_rules = {}
+    for c in f.tables("entry_rules"):
+        (strand,) = _strands(c, "strand", strands, one=True)
+        minimum = c.number("min_score", 0)
+        entry_rules[strand] = EntryRule(
+            strand, c.text("text"), c.text("source"), tuple(c.strings("categories")), int(minimum)
+        )
     return SchemeProfile(
         id=f.text("id"),
         name=f.text("name"),
@@ -284,9 +327,12 @@ def load(path: Path, catalogue: Catalogue | None = None) -> SchemeProfile:
         capacity_groups=tuple(groups),
         sources=sources,
         move_criteria=move_criteria,
-        rescore_months={k: int(v) for k, v in _per_strand(f, "rescore_months", int).items()},
-        placed_by=_per_strand(f, "placed_by", str),
-        strand_names=_per_strand(f, "strand_names", str),
+        rescore_months={k: int(v) for k, v in _per_strand(f, "rescore_months", int, strands).items()},
+        placed_by=_per_strand(f, "placed_by", str, strands),
+        strand_names=_per_strand(f, "strand_names", str, strands),
+        strands=strands,
+        entry_rules=entry_rules,
+        licence_final_third=f.boolean("licence_final_third", False),
     )
 
 
@@ -302,18 +348,28 @@ def _capacity(c: Fields, strands: tuple[Strand, ...]) -> Capacity:
     return cap
 
 
-def _per_strand(f: Fields, key: str, kind: type[T]) -> dict[Strand, T]:
+def _per_strand(f: Fields, key: str, kind: type[T], strands: tuple[Strand, ...]) -> dict[Strand, T]:
+    named = ", ".join(f'"{s.value}"' for s in strands)
     table = f.raw.get(key, {})
     if not isinstance(table, dict):
-        raise f.error(key, 'must be a table keyed by strand ("P&D", "C&C", "R&R")')
+        raise f.error(key, f"must be a table keyed by strand ({named})")
     out: dict[Strand, T] = {}
     for name, value in table.items():
-        if name not in {s.value for s in Strand}:
-            raise f.error(f"{key}.{name}", "is not a strand (P&D, C&C or R&R)")
+        if name not in {s.value for s in strands}:
+            raise f.error(f"{key}.{name}", f"is not a strand this scheme runs ({named})")
         if not isinstance(value, kind) or isinstance(value, bool):
             raise f.error(f"{key}.{name}", f"must be a {kind.__name__}")
         out[Strand(name)] = value
     return out
+
+
+def _strands(f: Fields, key: str, allowed: tuple[Strand, ...], *, one: bool = False) -> tuple[Strand, ...]:
+    """The strands ``key`` names (one, where ``one``): each a strand the scheme runs."""
+    named = [f.text(key)] if one else f.strings(key)
+    known = {s.value for s in allowed}
+    if not named or any(n not in known for n in named) or len(set(named)) != len(named):
+        raise f.error(key, f"must name strands the scheme runs, once each ({', '.join(sorted(known))})")
+    return tuple(Strand(n) for n in named)
 
 
 @cache

@@ -127,10 +127,13 @@ class Documents:
             history = self.sheets.history(nid)
             sheet = next((s for s in history if s.final), history[0] if history else None)
             nominal = self.cases.nominal(nid)
-            defn = self.sheets.definition_of(sheet) if sheet else self.sheets.definition_for(nid)
+            try:
+                defn = self.sheets.definition_of(sheet) if sheet else self.sheets.definition_for(nid)
+            except ServiceError:  # never scored, on a cohort scored on no matrix (IOM): no sheet to print
+                continue
             pages.append(SheetPage(defn, nominal, sheet))
         if not pages:
-            raise ServiceError("There is nobody to print a scoring sheet for.")
+            raise ServiceError("There is nobody with a scoring sheet to print.")
         title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")
         marking = pages[0].defn.marking
         meta = self.meta(title, marking)
@@ -143,8 +146,12 @@ class Documents:
         return self.scoring_sheets(ids)
 
     def blank_sheet(self, definition_id: str | None = None) -> Document:
-        """A blank form for manual scoring: the profile's Catch & Convict matrix unless one is named."""
-        matrix = definition_id or self.ws.profile().matrices[Strand.CATCH_CONVICT]
+        """A blank form for manual scoring: the profile's Catch & Convict matrix (else its first) unless
+        one is named."""
+        matrices = self.ws.profile().matrices
+        matrix = definition_id or matrices.get(Strand.CATCH_CONVICT) or next(iter(matrices.values()), None)
+        if matrix is None:
+            raise ServiceError("This scheme scores on no matrix (its cohorts rank by the IOM score).")
         defn = self.sheets.catalogue.get(matrix, on=self.ws.today())
         title = "Scoring sheet (blank form)"
         meta = self.meta(title, defn.marking)

@@ -21,6 +21,10 @@ from ppo_desktop.services.workspace import ServiceError, Workspace
 LIVE = "(e.decision_id IS NULL OR e.decision_id IN (SELECT id FROM decisions WHERE undone_at IS NULL))"
 
 
+# The events that put a person on a list (or nominate them for one): only the scheme's own lists.
+ONTO_A_LIST = frozenset({EventKind.NOMINATED, EventKind.SELECTED, EventKind.MOVED, EventKind.PARALLEL})
+
+
 class PersonHistory:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -88,6 +92,11 @@ class PersonHistory:
         Refused, with the machine's sentence, if their history does not allow it."""
         if on > self.ws.today() and decision_id is None:  # a decision is dated by its meeting
             raise ServiceError("An event in a person's history cannot be in the future.")
+        runs = self.ws.profile().strands
+        if kind in ONTO_A_LIST and strand is not None and strand not in runs:
+            raise ServiceError(
+                f"{strand.value} is not a list this scheme runs ({', '.join(s.value for s in runs)})."
+            )
         clean = {k: _plain(v) for k, v in details.items() if v not in (None, "", (), [])}
         known = self.events(nominal_id, undone=True)
         live = _live(known, self._undone(nominal_id))

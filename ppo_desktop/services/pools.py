@@ -39,6 +39,8 @@ class Pools:
         within capacity."""
         cases = Cases(self.ws)
         profile = self.ws.profile()
+        if strand not in profile.matrices:
+            return self._by_iom_score(strand)
         matrix = profile.matrices[strand]
         current = self.catalogue.get(matrix, on=self.ws.today())
         threshold = next((c for c in current.criteria if c.key == "nominate"), None)
@@ -95,10 +97,58 @@ class Pools:
                     bool(sheet and stale_from and sheet.scored_on < stale_from),
                 )  # fmt: skip
             )
+        again = f"scored again every {window} months ({profile.source_of('rescore_months')})"
+        return self._ranked(strand, entries, again if window else "")
+
+    def _by_iom_score(self, strand: Strand) -> Ranking:
+        """A cohort with no scoring matrix (IOM's Fixed, Flex and Free): its members, the people
+        nominated for it, and everyone on no list whose offences meet its entry rule, ranked by the IOM
+        score as at today (computed from their offences; never stored). Only those who meet the rule
+        are within capacity; each says why."""
+        from ppo_desktop.services.offences import Offences
+
+        day, profile = self.ws.today(), self.ws.profile()
+        rule = profile.entry_rules.get(strand)
+        scores = Offences(self.ws).scores(day)
+        people: dict[int, tuple[bool, dt.date]] = {}
+        listed: set[int] = set()
+        for r in self.ws.db.execute(
+            "SELECT nominal_id, strand, added_on FROM memberships WHERE removed_on IS NULL AND is_lead"
+        ):
+            listed.add(r[0])
+            if r[1] == strand.value:
+                people[r[0]] = (True, dt.date.fromisoformat(r[2]))
+        for nid, since in self.ws.db.execute(
+            "SELECT nominal_id, min(nominated_on) FROM nominations WHERE state = ? AND strand = ? "
+            "GROUP BY nominal_id",
+            [NominationState.OPEN.value, strand.value],
+        ):
+            people.setdefault(nid, (False, dt.date.fromisoformat(since)))
+        verdicts: dict[int, tuple[bool, str]] = {}
+        for nid, score_now in scores.items():
+            counted = tuple((o.category, o.on.isoformat()) for o in score_now.counted)
+            verdicts[nid] = rule.read(counted, score_now.total) if rule else (True, "")
+            if nid not in listed and verdicts[nid][0]:
+                people.setdefault(nid, (False, day))  # meets the rule: a candidate, nominated or not
+        nominals = {r["id"]: rows.nominal(r) for r in self.ws.db.query("SELECT * FROM nominals")
+                    if r["id"] in people}  # fmt: skip
+        entries = []
+        for nid, (member, since) in people.items():
+            scored = scores.get(nid)
+            eligible, why = verdicts.get(nid, (rule is None, "no counted offence" if rule else ""))
+            n = nominals[nid]
+            entries.append(
+                PoolEntry(
+                    nid, n.ref, n.display_name, scored.total if scored else None, member, since,
+                    eligible=eligible, why=f"{'meets' if eligible else 'does not meet'} the entry rule: {why}"
+                    if rule else "", scored_on=day,
+                )  # fmt: skip
+            )
+        return self._ranked(strand, entries, "")
+
+    def _ranked(self, strand: Strand, entries: list[PoolEntry], stale_note: str) -> Ranking:
         capacity, note = self._capacity_line(strand, len(entries))
-        own = profile.capacity.get(strand)
-        source = profile.source_of("rescore_months")
-        stale_note = f"scored again every {window} months ({source})" if window else ""
+        own = self.ws.profile().capacity.get(strand)
         return dataclasses.replace(
             rank(entries, capacity, own.min if own else 0),
             line_note=note,
@@ -157,7 +207,9 @@ class Pools:
         """Each P&D member's latest final sheet on the P&D matrix, read by the matrix now in force:
         its de-selection prompt (ASSET below 21 and no RoSH; on AssetPlus, neither rating high) and
         whether the sheet's total is rising."""
-        matrix = self.ws.profile().matrices[Strand.PREVENT_DETER]
+        matrix = self.ws.profile().matrices.get(Strand.PREVENT_DETER)
+        if matrix is None:  # a scheme with no P&D (IOM's cohorts)
+            return {}
         criteria = self.catalogue.get(matrix, on=self.ws.today()).criteria
         prompt = next((c for c in criteria if c.key == "deselect_prompt"), None)
         sheets: dict[int, list[ScoreSheet]] = {}

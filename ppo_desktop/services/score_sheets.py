@@ -27,6 +27,11 @@ from ppo_desktop.services.custody import Custody
 from ppo_desktop.services.memberships import Memberships
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
+NO_MATRIX = (
+    "{strand} has no scoring matrix in this scheme: its people are ranked by the IOM score, worked out "
+    "from their recorded offences (Candidates, and the case's Offences)."
+)
+
 
 @dataclass(frozen=True)
 class LineChange:
@@ -57,8 +62,11 @@ class ScoreSheets:
     def definition_for(self, nominal_id: int) -> Definition:
         """The profile's matrix for the nominal's lead strand (C&C's for candidates)."""
         current = Memberships(self.ws).current_membership(nominal_id)
+        profile = self.ws.profile()
         strand = current.strand if current else self._nominated_strand(nominal_id)
-        return self.catalogue.get(self.ws.profile().matrices[strand], on=self.ws.today())
+        if strand not in profile.matrices:
+            raise ServiceError(NO_MATRIX.format(strand=strand.value))
+        return self.catalogue.get(profile.matrices[strand], on=self.ws.today())
 
     def definition_of(self, sheet: ScoreSheet) -> Definition:
         defn = self.catalogue.get(sheet.matrix_id, sheet.matrix_version)
@@ -277,4 +285,8 @@ class ScoreSheets:
                 [nominal_id],
             )
         )
-        return Strand(found[0]["strand"]) if found else Strand.CATCH_CONVICT
+        if found:
+            return Strand(found[0]["strand"])
+        profile = self.ws.profile()  # nobody nominated them: C&C's matrix, where the scheme scores C&C
+        scored = Strand.CATCH_CONVICT if Strand.CATCH_CONVICT in profile.matrices else None
+        return scored or next(iter(profile.matrices), profile.strands[0])

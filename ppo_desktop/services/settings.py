@@ -5,7 +5,7 @@ from __future__ import annotations
 from ppo_desktop import projection
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, PAGE_SIZES
-from ppo_desktop.domain import Role
+from ppo_desktop.domain import Role, Strand
 from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -48,10 +48,36 @@ class Settings:
     def set_profile(self, profile_id: str) -> Changes:
         """Pick the scheme profile the rules read (matrices, cadence, capacity, reason codes)."""
         try:
-            profiles.get(profile_id)
+            chosen = profiles.get(profile_id)
         except profiles.ProfileError as exc:
             raise ServiceError(str(exc)) from exc
+        held = self._held_outside(chosen.strands)
+        if held:
+            runs = ", ".join(s.value for s in chosen.strands)
+            raise ServiceError(
+                f"{chosen.name} runs {runs}; this store still holds {'; '.join(held)}. Those lists "
+                "would have no rules under it: de-select the people (and settle the nominations) at a "
+                "panel first, then change the rules and select them again under the new ones."
+            )
         return self._set("profile", profile_id)
+
+    def _held_outside(self, strands: tuple[Strand, ...]) -> list[str]:
+        """Who is on a list (on the scheme, on the amber list, or nominated) that ``strands`` lacks."""
+        runs = [s.value for s in strands]
+        outside = f"strand NOT IN ({', '.join('?' * len(runs))}) GROUP BY strand"
+        held = (
+            "SELECT strand, count(DISTINCT nominal_id) FROM memberships WHERE (removed_on IS NULL OR "
+            f"(amber = 1 AND (amber_until IS NULL OR amber_until > ?))) AND {outside}",
+            [self.ws.today().isoformat(), *runs],
+        )
+        nominated = (
+            f"SELECT strand, count(DISTINCT nominal_id) FROM nominations WHERE state = 'open' AND {outside}",
+            runs,
+        )
+        found = []
+        for what, (sql, args) in (("on the scheme or the amber list", held), ("nominated", nominated)):
+            found += [f"{n} {what} for {strand}" for strand, n in self.ws.db.execute(sql, args)]
+        return found
 
     def set_projector_policy(self, shown: dict[str, bool]) -> Changes:
         """Which fields the room may see (Settings); stored as the partnership's choices."""

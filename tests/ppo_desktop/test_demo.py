@@ -9,7 +9,7 @@ import pytest
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE, FAMILY, build_demo
-from ppo_desktop.domain import MeetingState, Status, Strand
+from ppo_desktop.domain import PPO_STRANDS, MeetingState, Status
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.meetings import Meetings
 from ppo_desktop.services.session import unlock
@@ -22,7 +22,7 @@ def test_demo_contents(demo_store: Path) -> None:
         cohort = Cases(ws).cohort()
         current = [r.membership for r in cohort if r.membership and r.membership.current]
         assert 70 <= len(cohort) <= 90
-        assert {m.strand for m in current} == set(Strand)
+        assert {m.strand for m in current} == set(PPO_STRANDS)
         assert {m.status for m in current} == set(Status)
         custody = [m for m in current if m.status is Status.CUSTODY]
         assert custody and all(m.release_on and m.custody_on for m in custody)

@@ -113,7 +113,7 @@ class ImportDialog(Dialog):
         # A file with no strand column (or rows without one): the coordinator says which strand.
         self.strand = QComboBox()
         self.strand.addItem("from the file's strand column", None)
-        for s in Strand:
+        for s in ctx.session.profile().strands:
             self.strand.addItem(f"all rows without one: {s.value}", s.value)
         self.strand.setAccessibleName("Strand for rows without one")
         self.mapping_form = QGridLayout()

@@ -49,7 +49,7 @@ class DecisionDialog(Dialog):
         self.setWindowTitle(kind.label)
         form = self.form = QFormLayout(self)
         needs = kind.needs
-        defaults = decision_defaults(kind, current, day, nomination, profile.placed_by)
+        defaults = decision_defaults(kind, current, day, nomination, profile.placed_by, profile.strands)
         self.strand = QComboBox()
         for s in defaults.strands:
             self.strand.addItem(profile.strand_name(s), s.value)

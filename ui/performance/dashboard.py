@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Strand
-from ppo_desktop.performance.figures import Filters, Report
+from ppo_desktop.performance.figures import CAPACITY_TABLES, Filters, Report
 from ppo_desktop.performance.tables import Table
 from ui.context import AppContext, attempt
 from ui.date_field import DateField
@@ -38,7 +38,7 @@ ALL = "All"
 TABS = (
     ("Re-offending", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
     ("Score trend", ("score-trend",), "score-trend"),
-    ("Capacity", ("capacity", "capacity-groups", "throughput", "removals"), "capacity"),
+    ("Capacity", CAPACITY_TABLES, "capacity"),
     ("Outcomes", ("outcomes", "iom-progress"), None),
     ("Equality", ("equality-gender", "equality-ethnicity"), None),
 )
@@ -57,7 +57,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         defaults = self.performance.default_filters()
         self.strand = QComboBox()
         self.strand.addItem(ALL, None)
-        for s in Strand:
+        for s in ctx.session.profile().strands:
             self.strand.addItem(s.long_name, s.value)
         self.area = QComboBox()
         self.start = DateField("From", required=True)

@@ -12,6 +12,7 @@ from ui.scoring.widget import ScoringWidget, apply_projector_theme
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table
 
+EMPTY = "No sheet open. Press Score now to start one; earlier sheets are listed on the left."
 SHEET_COLUMNS: list[Column[ScoreSheet]] = [
     Column("Date", lambda s: fmt_date(s.scored_on), lambda s: (s.scored_on.isoformat(), s.id)),
     Column("Total", lambda s: f"{s.total:g}", lambda s: s.total, True),
@@ -39,9 +40,7 @@ class ScoringPanel(QWidget):
         self.widget = ScoringWidget(self.sheets)
         self.widget.saved.connect(self.ctx.broadcast)
         self.widget.finalised.connect(lambda _s: self._reload_history())
-        self.empty = QLabel(
-            "No sheet open. Press Score now to start one; earlier sheets are listed on the left."
-        )
+        self.empty = QLabel(EMPTY)
         self.empty.setObjectName("hint")
         self.empty.setWordWrap(True)  # one line of it was 1,092 px at 200 % text
 
@@ -70,6 +69,7 @@ class ScoringPanel(QWidget):
     def show_nominal(self, nominal_id: int) -> None:
         self.widget.clear()
         self.widget.hide()
+        self.empty.setText(EMPTY)
         self.empty.show()
         self.nominal_id = nominal_id
         self._reload_history()
@@ -85,9 +85,11 @@ class ScoringPanel(QWidget):
     def score_now(self) -> None:
         if self.nominal_id is None:
             return
-        changes = self.sheets.start(self.nominal_id)
-        sheet = changes.record
-        self.ctx.broadcast(changes)
+        nominal_id = self.nominal_id
+        made = self.ctx.perform(lambda: self.sheets.start(nominal_id), self.empty)
+        if made is None:  # refused (a cohort scored on no matrix): said where the sheet would be
+            return
+        sheet = made.record
         self._reload_history()
         self.open_sheet(sheet)
         self.widget.focus_first()

@@ -152,7 +152,8 @@ class CohortScreen(RefreshWhenShown, QWidget):
         self.search = QLineEdit(placeholderText="Search name, alias, ref, PNC or CRO  (Ctrl+F)")
         self.search.setAccessibleName("Search the cohort")
         self.search.setClearButtonEnabled(True)
-        self.strand = self._combo("Strand", [ANY, *[s.value for s in Strand], AMBER_LIST, NOT_ON_STRAND])
+        runs = [s.value for s in ctx.session.profile().strands]
+        self.strand = self._combo("Strand", [ANY, *runs, AMBER_LIST, NOT_ON_STRAND])
         self.status = self._combo("Status", [ANY, *[s.label for s in Status]])
         self.area = self._combo("Area", [ANY])
 

@@ -16,6 +16,8 @@ from ui.table_model import Column, RecordTableModel, fmt_date
 from ui.widgets import read_only_table, shrinkable, title_label
 
 BELOW_LINE = QBrush(QColor("#eeeeee"))
+THRESHOLD = "Selection threshold or entry rule"  # a matrix's threshold (P&D), or an IOM cohort's entry rule
+ENTRY = "the entry rule"  # how an IOM cohort's reading names it
 IOM = "rfgv"  # the combo's choice for the IOM ranking (by the scores definition), beside the strands
 IOM_COLUMNS: list[Column[tuple[Nominal, RfgScore]]] = [
     Column("Ref", lambda p: p[0].ref),
@@ -43,7 +45,7 @@ POOL_COLUMNS: list[Column[RankedEntry]] = [
     Column("Latest score", _score, lambda r: -1 if r.entry.total is None else r.entry.total, True),
     Column("Since", lambda r: fmt_date(r.entry.since), lambda r: r.entry.since.isoformat()),
     Column("Capacity line", lambda r: _line(r)),
-    Column("Selection threshold", lambda r: r.entry.why or "none stated by the matrix"),
+    Column(THRESHOLD, lambda r: r.entry.why or "none stated by the matrix"),
     Column("Inclusion criteria", lambda r: r.entry.inclusion or "none in this profile"),
 ]
 
@@ -52,7 +54,7 @@ def _line(r: RankedEntry) -> str:
     if r.above_line:
         return "within capacity"
     if r.entry.total is not None and not r.entry.eligible:
-        return "── not eligible (below the threshold)"
+        return f"── not eligible ({'entry rule not met' if ENTRY in r.entry.why else 'below the threshold'})"
     return "── below the line"
 
 
@@ -75,10 +77,12 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.ctx = ctx
         self.pools = ctx.services.pools
         self.strand = QComboBox()
-        for s in Strand:
-            self.strand.addItem(f"{s.value} — {ctx.session.profile().strand_name(s)}", s.value)
+        profile = ctx.session.profile()
+        for s in profile.strands:
+            name = profile.strand_name(s)
+            self.strand.addItem(name if name.startswith(s.value) else f"{s.value} — {name}", s.value)
         self.strand.addItem("IOM score (recency, frequency, gravity, victims)", IOM)
-        self.strand.setCurrentIndex(self.strand.findData(Strand.CATCH_CONVICT.value))
+        self.strand.setCurrentIndex(max(0, self.strand.findData(Strand.CATCH_CONVICT.value)))
         self.strand.setAccessibleName("Strand to rank")
         shrinkable(self.strand)
         self.strand.currentIndexChanged.connect(lambda _i: self.reload())
@@ -166,7 +170,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         # The threshold and inclusion columns only where the matrix / profile states them.
         headers = [c.title for c in POOL_COLUMNS]
         self.pool_view.setColumnHidden(
-            headers.index("Selection threshold"), not any(r.entry.why for r in ranking.rows)
+            headers.index(THRESHOLD), not any(r.entry.why for r in ranking.rows)
         )
         self.pool_view.setColumnHidden(
             headers.index("Inclusion criteria"), not any(r.entry.inclusion for r in ranking.rows)
@@ -175,13 +179,19 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
 
     def _summary(self, ranking: Ranking, strand: Strand) -> str:
         profile = self.ctx.session.profile()
-        matrix = profile.matrices[strand]
+        rule = profile.entry_rules.get(strand)
+        if strand in profile.matrices:
+            on = f"on their latest sheet on {profile.matrices[strand]}"
+        else:
+            scores = self.ctx.services.offences.definition()
+            on = f"by the IOM score as at {self.ctx.session.today():%d %b %Y} ({scores.title})"
         out = [
-            f"{profile.strand_name(strand)}: {len(ranking.rows)} people ranked on their latest sheet on "
-            f"{matrix}; "
+            f"{profile.strand_name(strand)}: {len(ranking.rows)} people ranked {on}; "
             f"capacity {ranking.capacity} ({profile.name}: {ranking.line_note}). "
             f"Ties: {profile.tie_break} ({profile.source_of('tie_break')})."
         ]
+        if rule is not None:
+            out.append(f"Entry: {rule.text} ({rule.source}); only those who meet it are within capacity.")
         out += [f"Counted together: {note}." for note in ranking.group_notes]
         if ranking.stale:
             out.append(

@@ -269,7 +269,9 @@ class SettingsScreen(QWidget):
 
     def _show_profile(self) -> None:
         p = profiles.get(self.profile.currentData())
-        matrices = ", ".join(f"{s.value}: {m}" for s, m in p.matrices.items())
+        matrices = ", ".join(f"{s.value}: {m}" for s, m in p.matrices.items()) or (
+            "none: each list is ranked by the IOM score from recorded offences"
+        )
         lines = [
             f"Source: {p.source}",
             *p.rules_text(),

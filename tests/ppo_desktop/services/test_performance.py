@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from db.device import DeviceSecrets
 from ppo_desktop.demo import DEMO_PASSPHRASE
-from ppo_desktop.domain import Basis, RemovalOutcome, RemovalReason, Role, Status, Strand
+from ppo_desktop.domain import PPO_STRANDS, Basis, RemovalOutcome, RemovalReason, Role, Status, Strand
 from ppo_desktop.performance.ceiling import CeilingYear, reduced
 from ppo_desktop.performance.figures import Filters
 from ppo_desktop.performance.tables import Table, suppress
@@ -201,7 +201,8 @@ def test_demo_capacity_and_equality(demo: Workspace) -> None:
     report = Performance(demo).report()
     end = DEMO_DAY.isoformat()
     sizes = report.table("capacity")
-    for strand, cohort, amber in zip(Strand, sizes.column("Cohort"), sizes.column("Amber list"), strict=True):
+    held = zip(PPO_STRANDS, sizes.column("Cohort"), sizes.column("Amber list"), strict=True)
+    for strand, cohort, amber in held:
         assert cohort == _one(
             demo,
             f"SELECT count(*) FROM memberships WHERE strand = :s AND is_lead AND NOT amber AND {ON}",
@@ -371,7 +372,7 @@ def test_demo_throughput_custody_and_time_on_scheme(demo: Workspace) -> None:
         "> date(s.starts_on, '+12 months'))", {"d": end},
     )  # fmt: skip
     assert long_custody > 0  # the demo has people serving over a year
-    for strand, months in zip(Strand, sizes.column("Average months on scheme"), strict=True):
+    for strand, months in zip(PPO_STRANDS, sizes.column("Average months on scheme"), strict=True):
         days = demo.db.execute(
             "SELECT avg(julianday(:d) - julianday(added_on)) FROM memberships "
             f"WHERE strand = :s AND is_lead AND NOT amber AND {ON}",

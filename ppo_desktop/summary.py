@@ -15,6 +15,7 @@ from ppo_desktop.domain import (
     Sentence,
 )
 from ppo_desktop.rules.profiles import SchemeProfile
+from ppo_desktop.scoring.rfg import RfgScore
 
 
 def membership_line(s: Membership) -> str:
@@ -31,6 +32,7 @@ def summary_lines(
     day: dt.date,
     profile: SchemeProfile | None = None,
     latest: ScoreSheet | None = None,
+    iom: RfgScore | None = None,
 ) -> list[str]:
     """What the chair reads before a decision (the console only, never the projector): where the
     person is, custody, the latest score, why they are here — in the nomination's own words too —
@@ -58,6 +60,14 @@ def summary_lines(
         kind = "final" if latest.final else "draft"
         when = f"{latest.scored_on:%d %b %Y}"
         head.append(f"Latest score: {latest.total:g} on {latest.matrix_id} ({kind}, {when})")
+    if iom is not None and iom.counted:
+        head.append(f"IOM score as at {iom.day:%d %b %Y}: {iom.total} ({iom.band})")
+        head += [f"  {line}" for line in iom.lines[:-1]]  # what counted, then each part
+        nominated = [n.strand for n in case.nominations if n.state.value == "open"]
+        target = m.strand if m is not None else (nominated[0] if nominated else None)  # on it, or put to it
+        if target is not None and profile is not None and (rule := profile.entry_rules.get(target)):
+            met, why = rule.read(tuple((o.category, o.on.isoformat()) for o in iom.counted), iom.total)
+            head.append(f"{target.value} entry rule {'met' if met else 'NOT met'}: {why}")
     head.append("")
     history = ["", "Strand history:", *([f"  {membership_line(s)}" for s in case.memberships] or ["  none"])]
     decisions = [

@@ -485,7 +485,7 @@ def cohort_mix(profile: SchemeProfile, memberships: list[Membership], filters: F
     for day in rounds(filters, MIX_EVERY_MONTHS):
         held = [m for m in memberships if m.is_lead and on_scheme(m, day) and not m.held_on_amber(day)]
         counts = [sum(1 for m in held if m.strand is s) for s in runs]
-        lines.append((day.isoformat(), *counts, sum(counts)))
+        lines.append((day, *counts, sum(counts)))
     return Table(
         "cohort-mix",
         "The lists' mix at each quarter's end",

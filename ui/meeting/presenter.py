@@ -57,7 +57,7 @@ class MeetingPresenter:
         self._revealed: int | None = None  # the item the room can see now (its disclosure recorded)
         self.session, self.sheets = services.status, services.score_sheets
         self.meetings, self.cases, self.actions = services.meetings, services.cases, services.actions
-        self.decisions, self.drafts = services.decisions, services.drafts
+        self.decisions, self.drafts, self.offences = services.decisions, services.drafts, services.offences
         self.meeting = self.meetings.get(meeting_id)
         self.items: list[AgendaItem] = []
         self.index = -1
@@ -148,7 +148,9 @@ class MeetingPresenter:
             return []
         sheets = self.sheets.history(item.nominal_id) if item.nominal_id is not None else []
         latest = next((s for s in sheets if s.final), None)
-        return summary_lines(item, self.case, self.meeting.held_on, self.session.profile(), latest)
+        day = self.meeting.held_on
+        iom = self.offences.score(item.nominal_id, day) if item.nominal_id is not None else None
+        return summary_lines(item, self.case, day, self.session.profile(), latest, iom)
 
     def taken(self) -> list[Decision]:
         item = self.current

@@ -190,3 +190,18 @@ def test_a_nomination_file_names_the_schemes_own_lists(iom: IomPanel, tmp_path: 
     plan = NominationImport(iom.ws).plan(extract)
     assert [r.fate for r in plan.rows] == ["new", "rejected"]
     assert "'C&C' is not one of the lists (Fixed, Flex, Free)" in plan.rows[1].message
+
+
+def test_the_chair_reads_the_iom_score_and_the_cohorts_entry_rule(iom: IomPanel) -> None:
+    from ppo_desktop.summary import summary_lines
+
+    nid = iom.person("Summarised")
+    iom.offend(nid, ("violence", "2026-05-20"))
+    iom.select(nid, Strand.FIXED, DAY)
+    item = iom.meetings.add_item(iom.meetings.plan("Panel", DAY).record.id, "Item", nominal_id=nid).record
+    score = iom.offences.score(nid, DAY)
+    lines = summary_lines(item, iom.cases.case_file(nid), DAY, iom.ws.profile(), None, score)
+    assert f"IOM score as at 01 Jun 2026: {score.total} ({score.band})" in lines
+    assert "Fixed entry rule NOT met: no counted offence of burglary, robbery, theft-from-person, " \
+        "vehicle-crime" in lines  # on Fixed for violence: the chair sees it does not fit
+    assert any(line.startswith("  Gravity") for line in lines)

@@ -458,14 +458,27 @@ def iom_progress(facts: Facts, memberships: list[Membership], filters: Filters) 
         entry, later = (sum(p[i] for p in pairs) / len(pairs) for i in (0, 1))
         return (label, len(pairs), round(entry, 1), round(later, 1), round(later - entry, 1))
 
+    per_list = []  # each list's people, from the day they joined it to the day they left it (or the end)
+    for strand in facts.profile.strands:
+        pairs = []
+        for m in memberships:
+            offences = facts.offences.get(m.nominal_id)
+            if m.strand is strand and m.is_lead and offences and on_scheme_during(m, filters):
+                left_on = min(m.removed_on or filters.end, filters.end)
+                pairs.append((score_as_at(definition, offences, m.added_on).total,
+                              score_as_at(definition, offences, left_on).total))  # fmt: skip
+        if pairs:
+            per_list.append(row(f"{strand.long_name}: joining it → leaving it, or the period's end", pairs))
     return Table(
         "iom-progress",
         "IOM score on entry and on leaving",
         ("People", "Number", "Mean on entry", "Mean on leaving, or at the period's end", "Mean change"),
-        (row("Left the scheme in the period", left), row("On the scheme at the period's end", staying)),
+        (row("Left the scheme in the period", left), row("On the scheme at the period's end", staying),
+         *per_list),  # fmt: skip
         note=f"Recency, frequency, gravity and victims as {definition.label} works them out from the "
         "offences recorded, on the day each period on the scheme began and on the day it ended (or the "
-        "period's end). Only people with offences recorded; a fall is progress.",
+        "period's end); for each list, from the day each person joined it. Only people with offences "
+        "recorded; a fall is progress.",
         small_numbers=True,
         population=1,
     )

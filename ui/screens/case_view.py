@@ -166,8 +166,12 @@ class CaseView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("The case")
+        progress: dict[int, str] = {}  # each stint: the IOM score the day it began → it ended (or today)
+        self._iom_progress = progress
+        stint_columns = [*MEMBERSHIP_COLUMNS, Column("IOM score",
+                                                     lambda m: progress.get(m.id, ""))]  # fmt: skip
         self.memberships_view, self.memberships = read_only_table(
-            MEMBERSHIP_COLUMNS, "Strand history", self, newest_first=True
+            stint_columns, "Strand history", self, newest_first=True
         )
         self.history_view, self.history = read_only_table(
             HISTORY_COLUMNS, "History: what happened, in date order", self, newest_first=True
@@ -350,6 +354,12 @@ class CaseView(QWidget):
             self.fields[key].setText(text)
         undone = [d.id for d in case.decisions if d.undone]
         self.history.set_rows(timeline(case.events, state, undone))
+        self._iom_progress.clear()
+        offences, today, nid = self.ctx.services.offences, self.ctx.session.today(), case.nominal.id
+        if offences.of(nid):  # progress on each list, for someone with offences recorded
+            for m in case.memberships:
+                joined, left = (offences.score(nid, d).total for d in (m.added_on, m.removed_on or today))
+                self._iom_progress[m.id] = f"{joined} → {left} ({left - joined:+d})"
         self.memberships.set_rows(case.memberships)
         self.nominations.set_rows(case.nominations)
         self.actions_model.set_rows(case.actions)

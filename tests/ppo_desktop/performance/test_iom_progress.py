@@ -69,6 +69,11 @@ def test_entry_and_leaving_scores_worked_by_hand() -> None:
     assert table.rows == (
         ("Left the scheme in the period", 1, 3.0, 1.0, -2.0),
         ("On the scheme at the period's end", 1, 2.0, 3.0, 1.0),
+        # each list from the day the person joined it: C&C — 1 from 3 (1 Mar 2025) to 3 (1 Sep 2025:
+        # 1 Jan, 20 Feb, 5 Apr 2025), 2 from 2 to 3 at the period's end; R&R — 1 from 3 (1 Sep 2025)
+        # to 1 (1 Mar 2026)
+        ("Catch & Convict: joining it → leaving it, or the period's end", 2, 2.5, 3.0, 0.5),
+        ("Rehabilitate & Resettle: joining it → leaving it, or the period's end", 1, 3.0, 1.0, -2.0),
     )
 
 
@@ -95,8 +100,10 @@ def test_the_figures_of_fewer_than_five_people_leave_the_app_as_small() -> None:
     offences = {who: _offences(D(2025, 1, 1)) for who in (1, 10, 11, 12, 13, 14)}
     table = iom_progress(_facts(memberships, offences), memberships, Filters(D(2025, 4, 1), D(2026, 3, 31)))
     assert table is not None
+    on_cc = ("Catch & Convict: joining it → leaving it, or the period's end", 6, 1.0, 0.0, -1.0)
     assert table.rows == (("Left the scheme in the period", 1, 1.0, 0.0, -1.0),
-                          ("On the scheme at the period's end", 5, 1.0, 0.0, -1.0))  # fmt: skip
+                          ("On the scheme at the period's end", 5, 1.0, 0.0, -1.0), on_cc)  # fmt: skip
     assert table.disclosed().rows == (("Left the scheme in the period", "<5", "<5", "<5", "<5"),
-                                      ("On the scheme at the period's end", 5, 1.0, 0.0, -1.0))  # fmt: skip
+                                      ("On the scheme at the period's end", 5, 1.0, 0.0, -1.0),
+                                      on_cc)  # fmt: skip
     assert b"Left the scheme in the period,<5,<5,<5,<5" in table.csv()

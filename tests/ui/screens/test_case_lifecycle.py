@@ -199,3 +199,22 @@ def test_a_persons_details_are_corrected_with_a_reason_from_the_case(qtbot: QtBo
     entry = ctx.ws.audit.search(kind="alteration", nominal_id=person.id, limit=1)[0]
     assert entry.justification == "New address from probation (test)"
     assert view.fields["Address"].text() == "14 Fictional Row, Northbrook"  # the case shows it at once
+
+
+def test_the_strand_history_shows_each_stints_iom_score_on_joining_and_leaving(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    offences = ctx.services.offences
+    nid = next(r.nominal.id for r in ctx.services.cases.cohort(include_former=False)
+               if r.membership and offences.of(r.nominal.id))  # fmt: skip
+    view = CaseView(ctx)
+    show_active(qtbot, view)
+    view.show_case(nid)
+    model = view.memberships
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal)
+                  == "IOM score")  # fmt: skip
+    stint = ctx.services.memberships.current_membership(nid)
+    assert stint is not None
+    row = next(r for r in range(model.rowCount()) if model.row_object(r).id == stint.id)
+    joined, now = offences.score(nid, stint.added_on).total, offences.score(nid, DEMO_DAY).total
+    assert model.data(model.index(row, column)) == f"{joined} → {now} ({now - joined:+d})"

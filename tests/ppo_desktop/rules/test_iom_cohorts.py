@@ -205,3 +205,29 @@ def test_the_chair_reads_the_iom_score_and_the_cohorts_entry_rule(iom: IomPanel)
     assert "Fixed entry rule NOT met: no counted offence of burglary, robbery, theft-from-person, " \
         "vehicle-crime" in lines  # on Fixed for violence: the chair sees it does not fit
     assert any(line.startswith("  Gravity") for line in lines)
+
+
+def test_an_extract_imported_under_iom_ranks_the_fixed_pool(iom: IomPanel, tmp_path: Path) -> None:
+    """The IOM path from the police's file: offences imported (dry run, then all of them), the Fixed
+    pool ranked by the score they give, the person selected, the board report's lists."""
+    from ppo_desktop.imports.offence_history import OffenceImport
+    from ppo_desktop.services.cases import Cases, NominalDraft
+    from ppo_desktop.services.imports import Imports
+
+    nid = Cases(iom.ws).add_nominal(NominalDraft("Extracted", "Fictional", pnc_id="99/123456A")).record.id
+    extract = tmp_path / "extract.csv"
+    extract.write_text(
+        "PNC,Offence date,Offence type,Outcome,Victims,HO code\n"
+        "99/123456A,20/05/2026,Burglary,Guilty,1,28/1\n"
+        "99/123456A,01/04/2026,Robbery,Charged,2,\n",
+        encoding="utf-8",
+    )
+    plan = OffenceImport(iom.ws).plan(extract)
+    assert plan.summary() == "2 offences: 2 new for 1 people, 0 already on file, 0 rejected"
+    Imports(iom.ws).commit(plan, justification="Monthly police extract")
+    (ranked,) = iom.pools.pool(Strand.FIXED).rows
+    assert ranked.entry.nominal_id == nid and ranked.above_line
+    assert ranked.entry.total == iom.offences.score(nid, DAY).total > 0
+    iom.decide(nid, DAY, DecisionKind.SELECT, strand=Strand.FIXED, basis=Basis.PRIORITY)
+    sizes = Performance(iom.ws).report().table("capacity")
+    assert dict(zip(sizes.column("Strand"), sizes.column("Cohort"), strict=True))[Strand.FIXED.long_name] == 1

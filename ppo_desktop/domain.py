@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
+from ppo_desktop.i18n import N_
+
 if TYPE_CHECKING:
     from ppo_desktop.rules.history import Event, PersonState
 
@@ -63,13 +65,13 @@ class Status(StrEnum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {
-    Status.ANTI_SOCIAL: "Behaviour likely to be / is anti-social",
-    Status.OFFENDING_NOT_CJS: "Offending, not subject to the CJS",
-    Status.OFFENDING_CJS: "Offending and subject to the CJS",
-    Status.NOT_OFFENDING: "Not believed to be currently offending",
-    Status.AT_RISK: "At risk of offending",
-    Status.CUSTODY: "In prison / custody",
+STATUS_LABELS = {  # the records' own words (stored, printed, exported); screens show them translated
+    Status.ANTI_SOCIAL: N_("Behaviour likely to be / is anti-social"),
+    Status.OFFENDING_NOT_CJS: N_("Offending, not subject to the CJS"),
+    Status.OFFENDING_CJS: N_("Offending and subject to the CJS"),
+    Status.NOT_OFFENDING: N_("Not believed to be currently offending"),
+    Status.AT_RISK: N_("At risk of offending"),
+    Status.CUSTODY: N_("In prison / custody"),
 }
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import N_, _
 from ui.context import AppContext, Said, attempt
 from ui.meeting.console import ChairConsole
 from ui.performance.dashboard import PerformanceScreen
@@ -31,7 +32,11 @@ from ui.screens.meetings import MeetingsScreen
 from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
 
-NAV = ("Cohort", "Candidates", "Meetings", "Actions", "Reports", "Performance", "Audit", "Settings")
+ROLE_WORDS = {Role.ADMINISTRATOR: N_("administrator"), Role.COORDINATOR: N_("coordinator"),
+              Role.CHAIR: N_("chair"), Role.PANEL_MEMBER: N_("panel member")}  # fmt: skip
+# The screens by key (the navigation shows each in the reader's language).
+NAV = (N_("Cohort"), N_("Candidates"), N_("Meetings"), N_("Actions"), N_("Reports"), N_("Performance"),
+       N_("Audit"), N_("Settings"))  # fmt: skip
 
 
 class LazyScreens(dict[str, QWidget]):
@@ -55,7 +60,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(f"PPO Panel — {ctx.partnership}")
+        self.setWindowTitle(_("PPO Panel — {partnership}").format(partnership=ctx.partnership))
         self.cohort = CohortScreen(ctx)
         self.case_view = CaseView(ctx)
         self.stack = QStackedWidget()
@@ -78,9 +83,9 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setAccessibleName("Navigation")
+        self.nav.setAccessibleName(_("Navigation"))
         for i, name in enumerate(NAV, start=1):
-            self.nav.addItem(name)
+            self.nav.addItem(_(name))
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda i=i: self.nav.setCurrentRow(i - 1))
         self.nav.currentRowChanged.connect(self._show_row)
         # As wide as its longest name in the person's text size (fixed at 170 px, 'Performance' was
@@ -94,23 +99,23 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("#banner { background: #fff3bf; color: #3d2e00; padding: 8px; }")
         read_only = ctx.session.store().read_only
         self.banner.setText(
-            f"Read-only: {read_only}. You can see the lists; opening a case, printing and every change are "
-            "blocked, because they could not be recorded in the audit log. Copy the store (with its key "
-            "file) to a writable folder to work on it."
+            _("Read-only: {why}. You can see the lists; opening a case, printing and every change are "
+              "blocked, because they could not be recorded in the audit log. Copy the store (with its key "
+              "file) to a writable folder to work on it.").format(why=read_only)
             if read_only
             else ""
-        )
+        )  # fmt: skip
         self.banner.setVisible(bool(read_only))
         # A store that failed its unlock checks: nothing can be saved until an administrator says so.
         self.blocked = QWidget()
         self.blocked.setObjectName("banner")
         self.blocked.setStyleSheet("#banner { background: #ffd8d8; color: #4a0000; }")
         self.blocked_text = QLabel(
-            f"The store failed its check at unlock: {ctx.session.blocked}. Nothing can be saved until an "
-            "administrator has looked at it and acknowledged it."
-        )
+            _("The store failed its check at unlock: {why}. Nothing can be saved until an administrator "
+              "has looked at it and acknowledged it.").format(why=ctx.session.blocked)
+        )  # fmt: skip
         self.blocked_text.setWordWrap(True)
-        self.acknowledge_button = QPushButton("Ac&knowledge…")
+        self.acknowledge_button = QPushButton(_("Ac&knowledge…"))
         self.acknowledge_button.setVisible(ctx.session.user.role is Role.ADMINISTRATOR)
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.ask_acknowledgement: Callable[[], str | None] = self._ask_acknowledgement
@@ -129,7 +134,8 @@ class MainWindow(QMainWindow):
         outer.addLayout(layout, 1)
         self.setCentralWidget(body)
         user = ctx.session.user
-        self.statusBar().addWidget(QLabel(f"{user.display_name} · {user.role.value}"))
+        who = _("{name} · {role}").format(name=user.display_name, role=_(ROLE_WORDS[user.role]))
+        self.statusBar().addWidget(QLabel(who))
         self.statusBar().addPermanentWidget(QLabel(ctx.session.store().name))
 
         self.cohort.open_case.connect(self.open_case)
@@ -150,11 +156,11 @@ class MainWindow(QMainWindow):
     def _ask_acknowledgement(self) -> str | None:
         text, ok = QInputDialog.getText(
             self,
-            "Acknowledge the failed check",
-            "The guards and any changed user record are put back as the app last recorded them; the\n"
-            "rest (a shortened log, an earlier copy) is accepted as it is now.\n"
-            "Why? (recorded in the audit log)",
-        )
+            _("Acknowledge the failed check"),
+            _("The guards and any changed user record are put back as the app last recorded them; the\n"
+              "rest (a shortened log, an earlier copy) is accepted as it is now.\n"
+              "Why? (recorded in the audit log)"),
+        )  # fmt: skip
         return text if ok and text.strip() else None
 
     def _meetings_screen(self) -> MeetingsScreen:
@@ -211,7 +217,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(NAV.index(name))
 
     def open_case(self, nominal_id: int) -> None:
-        said = Said(lambda text: self.banner.setText(f"The case was not opened: {text}"))
+        said = Said(lambda text: self.banner.setText(_("The case was not opened: {why}").format(why=text)))
         if attempt(lambda: self.case_view.show_case(nominal_id), said) is None:
             self.banner.show()  # e.g. the consultation cannot be recorded: the case stays shut
             return

@@ -6,6 +6,7 @@ window, and exits 0 (or 1 with the failing step named). Used by CI on the frozen
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -65,6 +66,15 @@ def run_self_test() -> int:
                 from PySide6.QtCharts import QChartView
 
                 assert window.screens["Performance"].findChildren(QChartView), "no charts"
+                step = "speaking Welsh (the catalogue and the language's dates)"
+                from ppo_desktop import i18n
+
+                i18n.use("cy")
+                try:
+                    welsh = (i18n._("Cohort"), i18n.format_date(dt.date(2026, 12, 7)))
+                finally:
+                    i18n.use(i18n.ENGLISH)
+                assert welsh == ("Carfan", "7 Rhag 2026"), f"Welsh reads {welsh}"
                 step = "verifying the audit chain"
                 assert ws.audit.verify().ok, "audit chain broken"
                 assert sheet.id > 0
@@ -80,6 +90,6 @@ def run_self_test() -> int:
         return 1
     print(
         f"self-test: ok ({time.perf_counter() - started:.2f} s; store, scoring, PDF {len(pdf):,} bytes, "
-        "main window, charts, audit chain)"
+        "main window, charts, Welsh, audit chain)"
     )
     return 0

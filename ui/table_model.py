@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ppo_desktop.i18n import format_date
+
 T = TypeVar("T")
 SortRole = Qt.ItemDataRole.UserRole
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -93,4 +95,5 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
 
 def fmt_date(value: Any) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+    """A day as the reader writes it (English "07 Dec 2026", Welsh "7 Rhag 2026")."""
+    return format_date(value) if value else ""

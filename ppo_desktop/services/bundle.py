@@ -93,6 +93,9 @@ class SessionStatus:
     def lock_minutes(self) -> int:
         return settings.lock_minutes(self._ws)
 
+    def language(self) -> str:
+        return settings.language(self._ws)
+
     def backup_days(self) -> int:
         return settings.backup_days(self._ws)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ppo_desktop import projection
+from ppo_desktop import i18n, projection
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, PAGE_SIZES
 from ppo_desktop.domain import Role, Strand
@@ -24,6 +24,11 @@ DEFAULTS = {
 def value(ws: Workspace, key: str) -> str:
     """The partnership's setting, or its default."""
     return ws.setting(key, DEFAULTS[key])
+
+
+def language(ws: Workspace) -> str:
+    """The language the user unlocking speaks (their own choice; English until they make one)."""
+    return ws.setting(f"language:{ws.user.id}", i18n.ENGLISH)
 
 
 def lock_minutes(ws: Workspace) -> int:
@@ -78,6 +83,20 @@ class Settings:
         for what, (sql, args) in (("on the scheme or the amber list", held), ("nominated", nominated)):
             found += [f"{n} {what} for {strand}" for strand, n in self.ws.db.execute(sql, args)]
         return found
+
+    def set_language(self, code: str) -> Changes:
+        """The language the app speaks to this user (each user their own), from their next unlock."""
+        if code not in i18n.LANGUAGES:
+            raise ServiceError(f"The app speaks {', '.join(i18n.LANGUAGES.values())}.")
+        key = f"language:{self.ws.user.id}"
+        before = language(self.ws)
+        if before == code:
+            return Changes()
+        with self.ws.transaction() as db:  # anyone's own choice, a panel member's too
+            db.table("settings").insert({"key": key, "value": code}, replace=True)
+            self.ws.audit.record(AuditKind.ALTERATION, "setting", key, f"Setting {key} changed",
+                                 at=self.ws.now(), before={key: before}, after={key: code})  # fmt: skip
+        return Changes.of(Topic.SETTINGS)
 
     def set_projector_policy(self, shown: dict[str, bool]) -> Changes:
         """Which fields the room may see (Settings); stored as the partnership's choices."""

@@ -19,48 +19,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import CohortRow, Status, Strand
+from ppo_desktop.domain import CohortRow, Membership, Status, Strand
+from ppo_desktop.i18n import N_, _, ngettext
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, RecordTableModel, SortRole, fmt_date
 from ui.widgets import RESIZE_PRECISION, SourceSortingProxy
 
-ANY = "All"
+# The filters' choices are keys (the combos show them translated; their data is the key).
+ANY = N_("All")
 COL_STATUS = 5
-NOT_ON_STRAND = "Not on a strand"
+NOT_ON_STRAND = N_("Not on a strand")
 STRANDS = {s.value for s in Strand}
-AMBER_LIST = "Amber list"  # out of the active cohort, held until reconsidered (000 §6, 002 item 3)
+AMBER_LIST = N_("Amber list")  # out of the active cohort, held until reconsidered (000 §6, 002 item 3)
 
 
 def strand_text(r: CohortRow, today: dt.date) -> str:
     m = r.membership
     if m is None:
-        return "Candidate"
+        return _("Candidate")
     if m.current:
         return m.strand.value
-    return f"{AMBER_LIST} ({m.strand.value})" if m.held_on_amber(today) else f"Former {m.strand.value}"
+    if m.held_on_amber(today):
+        return _("Amber list ({strand})").format(strand=m.strand.value)
+    return _("Former {strand}").format(strand=m.strand.value)
+
+
+BASES = (N_("prolific"), N_("priority"))  # the basis as shown (the records keep the English word)
+
+
+def _current(r: CohortRow) -> Membership | None:
+    return r.membership if r.membership and r.membership.current else None
 
 
 def cohort_columns(today: dt.date) -> list[Column[CohortRow]]:
     return [
-        Column("Ref", lambda r: r.nominal.ref),
-        Column("Name", lambda r: r.nominal.display_name),
+        Column(_("Ref"), lambda r: r.nominal.ref),
+        Column(_("Name"), lambda r: r.nominal.display_name),
+        Column(_("Age"), lambda r: str(r.nominal.age_on(today) or ""), lambda r: r.nominal.age_on(today) or 0,
+               True),  # fmt: skip
+        Column(_("Strand"), lambda r: strand_text(r, today)),
+        Column(_("Basis"), lambda r: _(m.basis.value) if (m := _current(r)) else ""),
+        Column(_("Status"), lambda r: _(m.status.label) if (m := _current(r)) else ""),
+        Column(_("Area"), lambda r: r.nominal.area),
         Column(
-            "Age", lambda r: str(r.nominal.age_on(today) or ""), lambda r: r.nominal.age_on(today) or 0, True
-        ),
-        Column("Strand", lambda r: strand_text(r, today)),
-        Column("Basis", lambda r: r.membership.basis.value if r.membership and r.membership.current else ""),
-        Column(
-            "Status", lambda r: r.membership.status.label if r.membership and r.membership.current else ""
-        ),
-        Column("Area", lambda r: r.nominal.area),
-        Column(
-            "Added",
+            _("Added"),
             lambda r: fmt_date(r.membership.added_on if r.membership else None),
             lambda r: r.membership.added_on.isoformat() if r.membership else "",
         ),
         Column(
-            "Next review",
+            _("Next review"),
             lambda r: fmt_date(r.membership.next_review_on if r.membership else None),
             lambda r: (
                 r.membership.next_review_on.isoformat()
@@ -68,9 +76,9 @@ def cohort_columns(today: dt.date) -> list[Column[CohortRow]]:
                 else "9999"
             ),
         ),
-        Column("Open actions", lambda r: str(r.open_actions), lambda r: r.open_actions, True),
+        Column(_("Open actions"), lambda r: str(r.open_actions), lambda r: r.open_actions, True),
         Column(
-            "Score",
+            _("Score"),
             lambda r: "" if r.latest_score is None else f"{r.latest_score:g}",
             lambda r: -1 if r.latest_score is None else r.latest_score,
             True,
@@ -149,13 +157,15 @@ class CohortScreen(RefreshWhenShown, QWidget):
         self.proxy = CohortFilter(self, ctx.session.today())
         self.proxy.setSourceModel(self.model)
 
-        self.search = QLineEdit(placeholderText="Search name, alias, ref, PNC or CRO  (Ctrl+F)")
-        self.search.setAccessibleName("Search the cohort")
+        self.search = QLineEdit(placeholderText=_("Search name, alias, ref, PNC or CRO  (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search the cohort"))
         self.search.setClearButtonEnabled(True)
-        runs = [s.value for s in ctx.session.profile().strands]
-        self.strand = self._combo("Strand", [ANY, *runs, AMBER_LIST, NOT_ON_STRAND])
-        self.status = self._combo("Status", [ANY, *[s.label for s in Status]])
-        self.area = self._combo("Area", [ANY])
+        runs = [(s.value, s.value) for s in ctx.session.profile().strands]
+        choices = [(_(ANY), ANY), *runs, (_(AMBER_LIST), AMBER_LIST), (_(NOT_ON_STRAND), NOT_ON_STRAND)]
+        self.strand = self._combo(_("Filter by strand"), choices)
+        statuses = [(_(ANY), ANY), *[(_(s.label), s.label) for s in Status]]
+        self.status = self._combo(_("Filter by status"), statuses)
+        self.area = self._combo(_("Filter by area"), [(_(ANY), ANY)])
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -170,7 +180,7 @@ class CohortScreen(RefreshWhenShown, QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("Cohort list")
+        self.table.setAccessibleName(_("Cohort list"))
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         # Down (or Enter) from the search box goes to the results, first row selected.
@@ -182,13 +192,14 @@ class CohortScreen(RefreshWhenShown, QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for label, combo in (("&Strand", self.strand), ("S&tatus", self.status), ("&Area", self.area)):
-            caption = QLabel(f"{label}:")
+        captions = ((_("&Strand:"), self.strand), (_("S&tatus:"), self.status), (_("&Area:"), self.area))
+        for label, combo in captions:
+            caption = QLabel(label)
             caption.setBuddy(combo)
             filters.addWidget(caption)
             filters.addWidget(combo, 1)
         layout = QVBoxLayout(self)
-        title = QLabel("Cohort & candidates")
+        title = QLabel(_("Cohort & candidates"))
         title.setObjectName("screenTitle")
         layout.addWidget(title)
         layout.addLayout(filters)
@@ -196,18 +207,20 @@ class CohortScreen(RefreshWhenShown, QWidget):
         layout.addWidget(self.count)
 
         self.search.textChanged.connect(lambda t: self._refilter(search=t))
-        self.strand.currentTextChanged.connect(lambda t: self._refilter(strand=t))
-        self.status.currentTextChanged.connect(lambda t: self._refilter(status=t))
-        self.area.currentTextChanged.connect(lambda t: self._refilter(area=t))
+        self.strand.currentIndexChanged.connect(lambda _i: self._refilter(strand=self.strand.currentData()))
+        self.status.currentIndexChanged.connect(lambda _i: self._refilter(status=self.status.currentData()))
+        self.area.currentIndexChanged.connect(lambda _i: self._refilter(area=self.area.currentData()))
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         # The cohort shows final scores only: a draft saved as someone types changes nothing here.
         self.watch(ctx, {"nominals", "memberships", "actions", "score_sheets"})
         self.reload()
 
-    def _combo(self, name: str, items: list[str]) -> QComboBox:
+    def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
+        """A filter: each choice shown in the reader's language, its key (English) as its data."""
         combo = QComboBox()
-        combo.addItems(items)
-        combo.setAccessibleName(f"Filter by {name.lower()}")
+        for shown, key in items:
+            combo.addItem(shown, key)
+        combo.setAccessibleName(name)
         return combo
 
     def reload(self) -> None:
@@ -215,11 +228,12 @@ class CohortScreen(RefreshWhenShown, QWidget):
         self.proxy._haystacks.clear()
         self.model.set_rows(rows)
         areas = sorted({r.nominal.area for r in rows if r.nominal.area})
-        current = self.area.currentText()
+        current = self.area.currentData()
         self.area.blockSignals(True)
         self.area.clear()
-        self.area.addItems([ANY, *areas])
-        self.area.setCurrentText(current if current in areas else ANY)
+        for shown, key in [(_(ANY), ANY), *[(a, a) for a in areas]]:
+            self.area.addItem(shown, key)
+        self.area.setCurrentIndex(max(0, self.area.findData(current if current in areas else ANY)))
         self.area.blockSignals(False)
         self._update_count()
 
@@ -228,7 +242,9 @@ class CohortScreen(RefreshWhenShown, QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} people shown")
+        shown, every = self.proxy.rowCount(), self.model.rowCount()
+        said = ngettext("{shown} of {n} person shown", "{shown} of {n} people shown", every)
+        self.count.setText(said.format(shown=shown, n=every))
 
     def _to_results(self) -> None:
         if self.proxy.rowCount() == 0:

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop import i18n
 from ppo_desktop.domain import User
+from ppo_desktop.i18n import _
 from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import DISCLOSED
@@ -93,6 +95,19 @@ class SettingsScreen(QWidget):
         outer.addWidget(scroll)
         layout.addWidget(title_label("Settings"))
         layout.addLayout(form)
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Language / Iaith"))
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(ctx.session.language())))
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        caption = QLabel(_("Language / &Iaith (yours; from your next unlock):"))
+        caption.setBuddy(self.language)
+        language_row = QHBoxLayout()
+        language_row.addWidget(caption)
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
+        layout.addLayout(language_row)
         layout.addWidget(title_label("Scheme profile", "sectionTitle"))
         caption = QLabel("The partnership's &rules:")
         caption.setBuddy(self.profile)
@@ -252,6 +267,10 @@ class SettingsScreen(QWidget):
             (self.stop_backup if on else self.backup_button).setFocus()
         if not on:
             self._backing_up = None
+
+    def _language_chosen(self, _index: int) -> None:
+        chosen = self.language.currentData()
+        self._apply(lambda: self.ctx.services.settings.set_language(chosen))
 
     def _marking_changed(self) -> None:
         self._apply(lambda: self.ctx.services.settings.set_marking(self.marking.text()))

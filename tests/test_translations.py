@@ -1,0 +1,117 @@
+"""Welsh, and any language after it: every string marked for translation in the code has its Welsh in
+resources/translations/cy.po (placeholders and access keys kept); in the modules translated so far no
+string a person reads reaches a widget unmarked; plural forms and dates follow the language."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from ppo_desktop import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations extracts them
+# The screens whose every visible string goes through the catalogue. Every other module of ui/ is
+# still English only (issue 26: the rest of the interface, and the printed documents, to follow).
+TRANSLATED = ("ui/main_window.py", "ui/screens/cohort.py")
+# Calls that put text in front of a person: the text argument must be marked.
+SHOWN = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "setText", "setWindowTitle",
+         "setAccessibleName", "setPlaceholderText", "setToolTip", "addItem", "addTab", "insertTab",
+         "Column", "title_label", "setLabelText"}  # fmt: skip
+MARKED = {"_", "N_", "ngettext"}
+
+
+@pytest.fixture
+def welsh() -> Iterator[None]:
+    i18n.use("cy")
+    yield
+    i18n.use(i18n.ENGLISH)
+
+
+def _marked_in_code() -> dict[str | tuple[str, str], str]:
+    found: dict[str | tuple[str, str], str] = {}
+    for folder in ("ppo_desktop", "ui"):
+        for filename, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / folder), keywords=KEYWORDS, comment_tags=()
+        ):
+            found[message] = f"{folder}/{filename}"
+    return found
+
+
+def test_every_marked_string_has_its_welsh() -> None:
+    catalogue = i18n.catalogue("cy")
+    missing = []
+    for message, where in _marked_in_code().items():
+        entry = catalogue.get(message)
+        strings = entry.string if entry is not None else ""
+        if not strings or (isinstance(strings, tuple) and not all(strings)):
+            missing.append(f"{where}: {message!r}")
+    assert not missing, "No Welsh yet (add it to resources/translations/cy.po):\n" + "\n".join(missing)
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w*)\}", text))
+
+
+def _keys(text: str) -> int:
+    return len(re.findall(r"&[^&\s]", text.replace("&&", "")))
+
+
+def test_each_welsh_string_keeps_its_placeholders_and_its_access_key() -> None:
+    wrong = []
+    for entry in i18n.catalogue("cy"):
+        if not entry.id:
+            continue
+        english = entry.id if isinstance(entry.id, str) else entry.id[1]
+        for welsh in entry.string if isinstance(entry.string, tuple) else (entry.string,):
+            if _placeholders(welsh) != _placeholders(english) or _keys(welsh) != _keys(english):
+                wrong.append(f"{english!r} → {welsh!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _unmarked(source: str) -> list[str]:
+    """Text given to a widget without going through the catalogue (a literal or an f-string)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        texts = node.args[:1] if name in SHOWN else []
+        texts += [k.value for k in node.keywords if k.arg in ("placeholderText", "text", "toolTip")]
+        for text in texts:
+            if isinstance(text, ast.Constant) and re.search("[A-Za-z]", str(text.value)):
+                found.append(f"line {text.lineno}: {text.value!r}")
+            elif isinstance(text, ast.JoinedStr):
+                found.append(f"line {text.lineno}: an f-string")
+    return found
+
+
+@pytest.mark.parametrize("module", TRANSLATED)
+def test_no_visible_string_in_a_translated_screen_escapes_the_catalogue(module: str) -> None:
+    assert _unmarked((ROOT / module).read_text(encoding="utf-8")) == []
+
+
+def test_the_scan_finds_a_string_that_escapes() -> None:
+    planted = 'QLabel("Cohort")\nbox.setToolTip(f"{n} people")\nedit = QLineEdit(placeholderText="Find")\n'
+    assert len(_unmarked(planted)) == 3
+    assert _unmarked('label = QLabel(_("Cohort"))\nbox.addItem(_(ANY), ANY)\n') == []
+
+
+def test_welsh_plurals_and_dates(welsh: None) -> None:
+    one, many = "{shown} of {n} person shown", "{shown} of {n} people shown"
+    assert i18n.ngettext(one, many, 1).format(shown=1, n=1) == "Yn dangos 1 o 1 person"
+    assert i18n.ngettext(one, many, 6).format(shown=2, n=6) == "Yn dangos 2 o 6 o bobl"
+    assert i18n.format_date(dt.date(2026, 12, 7)) == "7 Rhag 2026"
+    assert i18n._("A string nobody translated yet") == "A string nobody translated yet"  # never blank
+
+
+def test_english_is_the_code_itself() -> None:
+    assert i18n._("Cohort") == "Cohort" and i18n.format_date(dt.date(2026, 12, 7)) == "07 Dec 2026"
+    i18n.use("xx")  # not a language the app speaks: English
+    assert i18n.current() == i18n.ENGLISH

@@ -20,7 +20,7 @@ from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, min
 from ppo_desktop.documents.performance import performance_report, performance_story
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
-from ppo_desktop.domain import Action, Membership, Nominal, Strand
+from ppo_desktop.domain import Action, Membership, Nominal, RemovalReason, Strand
 from ppo_desktop.performance.figures import Report
 from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
@@ -368,6 +368,9 @@ class Documents:
         return {r.nominal.id: f"{r.nominal.display_name} ({r.nominal.ref})" for r in self.cases.cohort()}
 
     def reason_labels(self) -> dict[str, str]:
-        return {r.code.value: r.label for r in self.ws.profile().removal_reasons} | {
-            "iom-cohort": "Moved to an IOM cohort"
-        }
+        """Each removal reason's words: the profile's own, else the app's for the reasons every
+        scheme has (never a code on paper)."""
+        return {
+            RemovalReason.IOM_COHORT.value: "Moved to an IOM cohort",
+            RemovalReason.AMBER_LIST.value: "Amber list (long custody, held until reconsidered)",
+        } | {r.code.value: r.label for r in self.ws.profile().removal_reasons}

@@ -231,3 +231,11 @@ def test_an_extract_imported_under_iom_ranks_the_fixed_pool(iom: IomPanel, tmp_p
     iom.decide(nid, DAY, DecisionKind.SELECT, strand=Strand.FIXED, basis=Basis.PRIORITY)
     sizes = Performance(iom.ws).report().table("capacity")
     assert dict(zip(sizes.column("Strand"), sizes.column("Cohort"), strict=True))[Strand.FIXED.long_name] == 1
+
+
+def test_the_schemes_own_words_for_a_removal_reason_are_the_ones_printed(iom: IomPanel) -> None:
+    from ppo_desktop.services.documents import Documents
+
+    labels = Documents(iom.ws).reason_labels()
+    assert labels["iom-cohort"] == "Moved to a less intensive cohort or to universal services"  # its own
+    assert labels["amber-list"].startswith("Amber list")  # the app's own, where the profile has none

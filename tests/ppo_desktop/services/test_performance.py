@@ -250,6 +250,8 @@ def test_demo_removals_outcomes_and_reoffending(demo: Workspace) -> None:
     assert sum(int(str(n)) for n in removals.values()) == _one(
         demo, "SELECT count(*) FROM memberships WHERE removed_on BETWEEN ? AND ?", [start, end]
     )
+    assert not any("-" in str(reason) and " " not in str(reason) for reason in removals)  # words, no codes
+    assert "Amber list (long custody, held until reconsidered)" in removals  # it was printed "amber-list"
     outcomes = dict(report.table("outcomes").rows)
     for outcome in RemovalOutcome:
         assert outcomes[outcome.label] == _one(

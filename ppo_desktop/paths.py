@@ -71,6 +71,28 @@ def remember_store(path: str | os.PathLike[str]) -> None:
         pass  # a convenience: the store itself is not affected
 
 
+def remembered_language() -> str:
+    """The language the last person to unlock here chose (the unlock dialog speaks it); English
+    until someone chose another. A language code only, no data."""
+    try:
+        return _config_note("language").read_text(encoding="utf-8").strip() or "en"
+    except (OSError, UnicodeDecodeError):
+        return "en"
+
+
+def remember_language(code: str) -> None:
+    note = _config_note("language")
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(code + "\n", encoding="utf-8")
+    except OSError:
+        pass  # a convenience: the next unlock dialog speaks English
+
+
+def _config_note(name: str) -> Path:
+    return _last_store_note().with_name(name)
+
+
 def store_exists(path: str | os.PathLike[str]) -> bool:
     """Whether a store file is there (without loading the database libraries)."""
     from db.store_paths import VaultPaths

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations extracts them
 # The screens whose every visible string goes through the catalogue. Every other module of ui/ is
 # still English only (issue 26: the rest of the interface, and the printed documents, to follow).
-TRANSLATED = ("ui/main_window.py", "ui/screens/cohort.py")
+TRANSLATED = ("ui/main_window.py", "ui/screens/cohort.py", "ui/unlock_dialog.py")
 # Calls that put text in front of a person: the text argument must be marked.
 SHOWN = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "setText", "setWindowTitle",
          "setAccessibleName", "setPlaceholderText", "setToolTip", "addItem", "addTab", "insertTab",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
-from ppo_desktop import paths
+from ppo_desktop import i18n, paths
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, no_device, resolve
 from ppo_desktop.paths import store_exists
 from ui import input_guard, platform, theme
@@ -140,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     remove_leftovers()  # partly written outputs a crash left behind (plaintext): gone before anything
     runner = TaskRunner()
+    i18n.use(paths.remembered_language())  # the unlock dialog speaks the last person's language
 
     device: DeviceSource
     if args.demo:

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from ppo_desktop import i18n
+from ppo_desktop import i18n, paths
 from ppo_desktop.domain import Role
 from ppo_desktop.services.bundle import Services
 from ppo_desktop.services.session import DeviceSecrets
@@ -48,6 +48,7 @@ class SessionController(QObject):
         self.ws = ws  # the one place in ui/ that holds the Workspace: screens get its services
         ctx = AppContext(Services(ws), self.runner, keyring_note=self.device.reason)
         i18n.use(ctx.session.language())  # every screen built from here on speaks the user's language
+        paths.remember_language(i18n.current())  # and the next unlock dialog on this computer
         window = MainWindow(ctx)
         window.resize(1280, 760)
         window.show()

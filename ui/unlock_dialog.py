@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import _
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
 from ui.dialog import Dialog
 from ui.tasks import TaskRunner
@@ -51,25 +52,25 @@ class UnlockDialog(Dialog):
         self.backoff = QTimer(self)
         self.backoff.setInterval(1000)
         self.backoff.timeout.connect(self._tick)
-        self.setWindowTitle("Unlock PPO Panel store")
+        self.setWindowTitle(_("Unlock PPO Panel store"))
         self.setMinimumWidth(480)
 
-        self.user = QLineEdit(placeholderText="optional")
-        self.user.setAccessibleName("User name")
+        self.user = QLineEdit(placeholderText=_("optional"))
+        self.user.setAccessibleName(_("User name"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setAccessibleName("Passphrase")
-        self.recovery = QCheckBox("Use the &recovery key instead")
+        self.secret.setAccessibleName(_("Passphrase"))
+        self.recovery = QCheckBox(_("Use the &recovery key instead"))
         self.recovery.toggled.connect(self._recovery_toggled)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
-        self.error.setAccessibleName("Unlock error")
+        self.error.setAccessibleName(_("Unlock error"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.unlock_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.unlock_button.setText("&Unlock")
+        self.unlock_button.setText(_("&Unlock"))
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
 
@@ -77,11 +78,11 @@ class UnlockDialog(Dialog):
         self.store_label = store_label = QLabel(str(store))
         store_label.setWordWrap(True)
         store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Store:", store_label)
-        self.user_label = QLabel("&User:")
+        form.addRow(_("Store:"), store_label)
+        self.user_label = QLabel(_("&User:"))
         self.user_label.setBuddy(self.user)
         form.addRow(self.user_label, self.user)
-        self.secret_label = QLabel("&Passphrase:")
+        self.secret_label = QLabel(_("&Passphrase:"))
         self.secret_label.setBuddy(self.secret)
         form.addRow(self.secret_label, self.secret)
 
@@ -99,8 +100,10 @@ class UnlockDialog(Dialog):
         layout.addLayout(form)
         layout.addWidget(self.recovery)
         layout.addWidget(self.error)
-        restore = QPushButton("Restore a &backup instead…")
-        restore.setToolTip("A damaged store or a new laptop: a backup restored as a new store, then unlocked")
+        restore = QPushButton(_("Restore a &backup instead…"))
+        restore.setToolTip(
+            _("A damaged store or a new laptop: a backup restored as a new store, then unlocked")
+        )
         restore.clicked.connect(self.restore_backup)
         if offer_restore:
             self.buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)
@@ -133,7 +136,7 @@ class UnlockDialog(Dialog):
         self.store_label.setText(str(store))
         self.secret.clear()
         self.secret.setFocus()
-        self.error.setText("Restored and checked. Unlock it to open it (the store before is untouched).")
+        self.error.setText(_("Restored and checked. Unlock it to open it (the store before is untouched)."))
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
@@ -154,7 +157,7 @@ class UnlockDialog(Dialog):
             self.adjustSize()  # the note arrives after the dialog was sized: it grows to fit
 
     def _recovery_toggled(self, on: bool) -> None:
-        self.secret_label.setText("&Recovery key:" if on else "&Passphrase:")
+        self.secret_label.setText(_("&Recovery key:") if on else _("&Passphrase:"))
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
         self.user.setEnabled(not on)
         self.secret.clear()
@@ -164,7 +167,7 @@ class UnlockDialog(Dialog):
         secret = self.secret.text()
         if not secret:
             self.error.setText(
-                "Enter the passphrase." if not self.recovery.isChecked() else "Enter the recovery key."
+                _("Enter the passphrase.") if not self.recovery.isChecked() else _("Enter the recovery key.")
             )
             return
         self._busy(True)
@@ -213,16 +216,17 @@ class UnlockDialog(Dialog):
         if self.wait_left <= 0:
             self.backoff.stop()
             self._busy(False)
-            self.error.setText("You can try again now.")
+            self.error.setText(_("You can try again now."))
             self.secret.selectAll()
             self.secret.setFocus()
             return
         self._busy(True)
-        self.error.setText(f"{self.failures} wrong attempts: try again in {self.wait_left} s.")
+        self.error.setText(_("{failures} wrong attempts: try again in {seconds} s.").format(
+            failures=self.failures, seconds=self.wait_left))  # fmt: skip
         self.wait_left -= 1
 
     def _busy(self, busy: bool) -> None:
         self.unlock_button.setEnabled(not busy)
         self.secret.setEnabled(not busy)
         if busy:
-            self.error.setText("Unlocking…")
+            self.error.setText(_("Unlocking…"))

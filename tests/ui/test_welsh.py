@@ -4,6 +4,7 @@ a filter chosen in Welsh still filters by what it means."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -50,3 +51,37 @@ def test_a_user_chooses_welsh_for_their_next_unlock(ctx: StoreContext) -> None:
     assert ctx.ws.setting(f"language:{ctx.session.user.id}") == "cy"  # theirs alone
     entry = ctx.services.audit.search(kind="alteration", limit=1)[0]
     assert entry.summary == f"Setting language:{ctx.session.user.id} changed"
+
+
+@pytest.fixture
+def noted_here() -> Iterator[None]:
+    """Whatever the test notes on this computer, the next tests start in English."""
+    from ppo_desktop import paths
+
+    yield
+    paths.remember_language(i18n.ENGLISH)
+    i18n.use(i18n.ENGLISH)
+
+
+def test_the_unlock_dialog_speaks_the_last_language_chosen_here_with_each_key_once(
+    qtbot: QtBot, ctx: StoreContext, demo_store: Path, noted_here: None
+) -> None:
+    from ppo_desktop import paths
+    from ppo_desktop.keyring_policy import no_device
+    from tests.ui.test_mnemonics import repeated
+    from ui.session_controller import SessionController
+    from ui.tasks import SyncRunner
+    from ui.unlock_dialog import UnlockDialog
+
+    ctx.services.settings.set_language("cy")
+    controller = SessionController(demo_store, no_device(), SyncRunner())
+    window = controller.start(ctx.ws)  # the user's language, from this unlock on; noted on this computer
+    qtbot.addWidget(window)
+    assert window.nav.item(0).text() == "Carfan" and paths.remembered_language() == "cy"
+    dialog = UnlockDialog(demo_store, no_device(), SyncRunner(), offer_restore=True)
+    qtbot.addWidget(dialog)
+    dialog.recovery.setChecked(True)
+    assert dialog.windowTitle() == "Datgloi storfa Panel PPO"
+    assert dialog.secret_label.text() == "Allwedd &adfer:" and dialog.unlock_button.text() == "&Datgloi"
+    dialog.recovery.setChecked(False)
+    assert repeated(dialog) == {}

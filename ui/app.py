@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 def demo_hint() -> str:
     from ppo_desktop.demo import DEMO_PASSPHRASE, DEMO_USER
 
-    return f"DEMO STORE — fictional people only. User: {DEMO_USER}   Passphrase: {DEMO_PASSPHRASE}"
+    return i18n._("DEMO STORE — fictional people only. User: {user}   Passphrase: {passphrase}").format(
+        user=DEMO_USER, passphrase=DEMO_PASSPHRASE
+    )
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -34,12 +34,12 @@ class Strand(StrEnum):
 
 
 LONG_NAMES = {
-    "P&D": "Prevent & Deter",
-    "C&C": "Catch & Convict",
-    "R&R": "Rehabilitate & Resettle",
-    "Fixed": "Fixed (neighbourhood crime)",
-    "Flex": "Flex (local priorities)",
-    "Free": "Free (local discretion)",
+    "P&D": N_("Prevent & Deter"),
+    "C&C": N_("Catch & Convict"),
+    "R&R": N_("Rehabilitate & Resettle"),
+    "Fixed": N_("Fixed (neighbourhood crime)"),
+    "Flex": N_("Flex (local priorities)"),
+    "Free": N_("Free (local discretion)"),
 }
 PPO_STRANDS = (Strand.PREVENT_DETER, Strand.CATCH_CONVICT, Strand.REHABILITATE_RESETTLE)
 IOM_COHORTS = (Strand.FIXED, Strand.FLEX, Strand.FREE)
@@ -90,14 +90,14 @@ class Pathway(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "accommodation": "Accommodation",
-            "education-training-employment": "Education, training & employment",
-            "mental-physical-health": "Mental & physical health",
-            "drugs-alcohol": "Drugs & alcohol",
-            "finance-benefit-debt": "Finance, benefit & debt",
-            "children-families": "Children & families",
-            "attitudes-thinking-behaviour": "Attitudes, thinking & behaviour",
-            "scheme": "The scheme's own work (not a pathway)",
+            "accommodation": N_("Accommodation"),
+            "education-training-employment": N_("Education, training & employment"),
+            "mental-physical-health": N_("Mental & physical health"),
+            "drugs-alcohol": N_("Drugs & alcohol"),
+            "finance-benefit-debt": N_("Finance, benefit & debt"),
+            "children-families": N_("Children & families"),
+            "attitudes-thinking-behaviour": N_("Attitudes, thinking & behaviour"),
+            "scheme": N_("The scheme's own work (not a pathway)"),
         }[self.value]
 
     @classmethod
@@ -146,11 +146,11 @@ class RemovalOutcome(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "drug-free": "Drug free",
-            "in-treatment": "Stable in treatment",
-            "employed": "Employed / in training",
-            "moved": "Moved away",
-            "custody": "In custody",
+            "drug-free": N_("Drug free"),
+            "in-treatment": N_("Stable in treatment"),
+            "employed": N_("Employed / in training"),
+            "moved": N_("Moved away"),
+            "custody": N_("In custody"),
         }[self.value]
 
 
@@ -295,13 +295,13 @@ class DecisionKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "select": "Select onto a strand",
-            "retain": "Retain",
-            "move-strand": "Move strand",
-            "deselect": "De-select",
-            "amber": "Amber list",
-            "iom-cohort": "Move to IOM cohort",
-            "defer": "Defer to next meeting",
+            "select": N_("Select onto a strand"),
+            "retain": N_("Retain"),
+            "move-strand": N_("Move strand"),
+            "deselect": N_("De-select"),
+            "amber": N_("Amber list"),
+            "iom-cohort": N_("Move to IOM cohort"),
+            "defer": N_("Defer to next meeting"),
         }[self.value]
 
     @property

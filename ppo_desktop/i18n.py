@@ -75,6 +75,15 @@ def format_date(day: dt.date | None) -> str:
     return babel_date(day, "d MMM y", locale=_now.code)
 
 
+def format_long_date(day: dt.date) -> str:
+    """A day written out ("Monday 07 December 2026"; "Dydd Llun 7 Rhagfyr 2026")."""
+    if _now.code == ENGLISH:
+        return f"{day:%A %d %B %Y}"
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, "EEEE d MMMM y", locale=_now.code)
+
+
 @cache
 def catalogue(code: str) -> Catalog:
     from babel.messages.pofile import read_po  # read once, the first time another language is used

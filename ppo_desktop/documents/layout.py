@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from ppo_desktop import paths
+from ppo_desktop.i18n import _, format_date
 
 FONT, BOLD, SYMBOLS = "DejaVuSans", "DejaVuSans-Bold", "Symbola"
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -177,11 +178,13 @@ class _NumberedCanvas(Canvas):
         self.setFont(BOLD, 10)
         self.drawCentredString(width / 2, 8 * mm, meta.marking)
         self.setFont(FONT, 7.5)
-        stamp = f"Generated {meta.generated_at:%d %b %Y %H:%M} UTC by {meta.user}"
+        when = f"{format_date(meta.generated_at)} {meta.generated_at:%H:%M}"
+        stamp = _("Generated {when} UTC by {user}").format(when=when, user=meta.user)
         if meta.chain_head:
-            stamp += f" · audit chain {meta.chain_head[:16]}"
+            stamp += _(" · audit chain {head}").format(head=meta.chain_head[:16])
         self.drawString(15 * mm, 13 * mm, stamp)
-        self.drawRightString(width - 15 * mm, 13 * mm, f"Page {self._pageNumber} of {total}")
+        page = _("Page {page} of {pages}").format(page=self._pageNumber, pages=total)
+        self.drawRightString(width - 15 * mm, 13 * mm, page)
         self.restoreState()
 
 

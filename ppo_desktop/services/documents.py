@@ -21,6 +21,7 @@ from ppo_desktop.documents.performance import performance_report, performance_st
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
 from ppo_desktop.domain import Action, Membership, Nominal, RemovalReason, Strand
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.performance.figures import Report
 from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
@@ -70,8 +71,8 @@ class Documents:
             strand, now, before = "", None, None
             if nominal is not None:
                 membership = next(iter(self.cases.case_file(nominal.id).memberships), None)
-                named = self.ws.profile().strand_name(membership.strand) if membership else ""
-                strand = f"{named} ({membership.basis.value})" if membership else "Candidate"
+                named = _(self.ws.profile().strand_name(membership.strand)) if membership else ""
+                strand = f"{named} ({_(membership.basis.value)})" if membership else _("Candidate")
                 finals = [s for s in self.sheets.history(nominal.id) if s.final and s.scored_on <= m.held_on]
                 now = finals[0].total if finals else None
                 before = finals[1].total if len(finals) > 1 else None
@@ -108,9 +109,9 @@ class Documents:
             Room(self.ws).out_of_room(meeting_id),
         )
         kind = "Minutes (executive summary)" if summary else "Minutes"
-        title = f"{kind} — {m.panel}, {m.held_on:%d %b %Y}"
+        title = f"{kind} — {m.panel}, {m.held_on:%d %b %Y}"  # as the audit log records it (in English)
         ids = tuple(i.nominal.id for i in items if i.nominal)
-        meta = self.meta(title)
+        meta = self.meta(f"{_(kind)} — {m.panel}, {format_date(m.held_on)}")  # as printed
         doc = self._prepared(
             "minutes-summary" if summary else "minutes",
             title,

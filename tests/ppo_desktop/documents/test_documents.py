@@ -170,3 +170,22 @@ def test_marking_and_paper_are_settings(demo: Workspace) -> None:
     # The scoring sheet keeps the marking its matrix states (CONFIDENTIAL, as the seed's form).
     nid = Cases(demo).cohort()[0].nominal.id
     assert_furniture(pages(Documents(demo).scoring_sheets([nid]).pdf), "CONFIDENTIAL")
+
+
+def test_minutes_print_in_welsh_for_a_welsh_speaker(demo: Workspace) -> None:
+    from ppo_desktop import i18n
+
+    meetings = Meetings(demo)
+    meeting = next(m for m in meetings.all() if m.state is MeetingState.CLOSED)
+    i18n.use("cy")
+    try:
+        texts = pages(Documents(demo).minutes(meeting.id).pdf)
+    finally:
+        i18n.use(i18n.ENGLISH)
+    body = flat(" ".join(texts))
+    assert f"Tudalen 1 o {len(texts)}" in texts[0] and "Crëwyd " in texts[0]
+    headings = ("Presenoldeb", "Cyfrinachedd", "Crynodeb o'r penderfyniadau", "Llofnodwyd fel cofnod cywir")
+    assert all(heading in body for heading in headings)
+    assert "Cadw" in body and "Awdurdod:" in body  # each decision, in words
+    assert "Dydd " in body  # the meeting's day, written out in Welsh
+    assert "Attendance" not in body and "Decisions summary" not in body

@@ -20,7 +20,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations 
 # The screens (and printed documents) whose every visible string goes through the catalogue. Every
 # other module of ui/ and ppo_desktop/documents/ is still English only (issue 26: to follow).
 TRANSLATED = (
-    "ui/main_window.py", "ui/screens/cohort.py", "ui/unlock_dialog.py", "ppo_desktop/documents/minutes.py",
+    "ui/main_window.py", "ui/screens/cohort.py", "ui/screens/pool.py", "ui/unlock_dialog.py",
+    "ppo_desktop/documents/minutes.py",
 )  # fmt: skip
 # Calls that put text in front of a person: the text argument must be marked.
 SHOWN = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "setText", "setWindowTitle",

@@ -85,3 +85,24 @@ def test_the_unlock_dialog_speaks_the_last_language_chosen_here_with_each_key_on
     assert dialog.secret_label.text() == "Allwedd &adfer:" and dialog.unlock_button.text() == "&Datgloi"
     dialog.recovery.setChecked(False)
     assert repeated(dialog) == {}
+
+
+def test_the_candidates_screen_in_welsh_ranks_as_in_english(
+    qtbot: QtBot, ctx: AppContext, welsh: None
+) -> None:
+    from tests.ui.test_mnemonics import repeated
+    from ui.screens.pool import CandidatesScreen
+
+    screen = CandidatesScreen(ctx)
+    qtbot.addWidget(screen)
+    model = screen.pool
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)]
+    assert headers == ["Safle", "Cyf", "Enw"]
+    assert screen.summary.text().startswith("Dal ac Euogfarnu: ")  # C&C, the strand shown first here
+    assert "Sgoriau cyfartal:" in screen.summary.text()
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    column = titles.index("Llinell capasiti")
+    lines = {model.data(model.index(r, column)) for r in range(model.rowCount())}
+    said = {"o fewn y capasiti", "── o dan y llinell", "── ddim yn gymwys (o dan y trothwy)"}
+    assert lines and lines <= said
+    assert repeated(screen) == {}

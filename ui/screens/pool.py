@@ -8,6 +8,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Nominal, Nomination, Strand
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
 from ppo_desktop.scoring.rfg import RfgScore
 from ui.context import AppContext
@@ -16,46 +17,51 @@ from ui.table_model import Column, RecordTableModel, fmt_date
 from ui.widgets import read_only_table, shrinkable, title_label
 
 BELOW_LINE = QBrush(QColor("#eeeeee"))
-THRESHOLD = "Selection threshold or entry rule"  # a matrix's threshold (P&D), or an IOM cohort's entry rule
-ENTRY = "the entry rule"  # how an IOM cohort's reading names it
+THRESHOLD = N_("Selection threshold or entry rule")  # a matrix's threshold (P&D), or an IOM cohort's rule
+ENTRY = "the entry rule"  # how an IOM cohort's reading names it (Pools._by_iom_score)
 IOM = "rfgv"  # the combo's choice for the IOM ranking (by the scores definition), beside the strands
-IOM_COLUMNS: list[Column[tuple[Nominal, RfgScore]]] = [
-    Column("Ref", lambda p: p[0].ref),
-    Column("Name", lambda p: p[0].display_name),
-    Column("Score", lambda p: str(p[1].total), lambda p: p[1].total, True),
-    Column("Band", lambda p: p[1].band),
-    Column("Why (each part explained)", lambda p: "; ".join(p[1].lines)),
-]
+def iom_columns() -> list[Column[tuple[Nominal, RfgScore]]]:
+    """The IOM ranking's columns, in the reader's language (made when the screen is)."""
+    return [
+        Column(_("Ref"), lambda p: p[0].ref),
+        Column(_("Name"), lambda p: p[0].display_name),
+        Column(_("Score"), lambda p: str(p[1].total), lambda p: p[1].total, True),
+        Column(_("Band"), lambda p: p[1].band),
+        Column(_("Why (each part explained)"), lambda p: "; ".join(p[1].lines)),
+    ]
 
 
 def _score(r: RankedEntry) -> str:
     if r.entry.total is None:
-        return "not scored"
-    text = f"{r.entry.total:g}" + (" (draft)" if r.entry.draft else "")
+        return _("not scored")
+    text = f"{r.entry.total:g}" + (_(" (draft)") if r.entry.draft else "")
     if r.entry.stale and r.entry.scored_on is not None:
-        text += f" — OLD: {fmt_date(r.entry.scored_on)}"
+        text += _(" — OLD: {day}").format(day=fmt_date(r.entry.scored_on))
     return text
 
 
-POOL_COLUMNS: list[Column[RankedEntry]] = [
-    Column("Rank", lambda r: str(r.rank), lambda r: r.rank, True),
-    Column("Ref", lambda r: r.entry.ref),
-    Column("Name", lambda r: r.entry.name),
-    Column("On the strand?", lambda r: "member" if r.entry.is_member else "candidate"),
-    Column("Latest score", _score, lambda r: -1 if r.entry.total is None else r.entry.total, True),
-    Column("Since", lambda r: fmt_date(r.entry.since), lambda r: r.entry.since.isoformat()),
-    Column("Capacity line", lambda r: _line(r)),
-    Column(THRESHOLD, lambda r: r.entry.why or "none stated by the matrix"),
-    Column("Inclusion criteria", lambda r: r.entry.inclusion or "none in this profile"),
-]
+def pool_columns() -> list[Column[RankedEntry]]:
+    """The ranked pool's columns, in the reader's language (made when the screen is)."""
+    return [
+        Column(_("Rank"), lambda r: str(r.rank), lambda r: r.rank, True),
+        Column(_("Ref"), lambda r: r.entry.ref),
+        Column(_("Name"), lambda r: r.entry.name),
+        Column(_("On the strand?"), lambda r: _("member") if r.entry.is_member else _("candidate")),
+        Column(_("Latest score"), _score, lambda r: -1 if r.entry.total is None else r.entry.total, True),
+        Column(_("Since"), lambda r: fmt_date(r.entry.since), lambda r: r.entry.since.isoformat()),
+        Column(_("Capacity line"), lambda r: _line(r)),
+        Column(_(THRESHOLD), lambda r: r.entry.why or _("none stated by the matrix")),
+        Column(_("Inclusion criteria"), lambda r: r.entry.inclusion or _("none in this profile")),
+    ]
 
 
 def _line(r: RankedEntry) -> str:
     if r.above_line:
-        return "within capacity"
+        return _("within capacity")
     if r.entry.total is not None and not r.entry.eligible:
-        return f"── not eligible ({'entry rule not met' if ENTRY in r.entry.why else 'below the threshold'})"
-    return "── below the line"
+        return _("── not eligible (entry rule not met)") if ENTRY in r.entry.why else _(
+            "── not eligible (below the threshold)")
+    return _("── below the line")
 
 
 class PoolModel(RecordTableModel[RankedEntry]):
@@ -79,45 +85,46 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.strand = QComboBox()
         profile = ctx.session.profile()
         for s in profile.strands:
-            name = profile.strand_name(s)
+            name = _(profile.strand_name(s))
             self.strand.addItem(name if name.startswith(s.value) else f"{s.value} — {name}", s.value)
-        self.strand.addItem("IOM score (recency, frequency, gravity, victims)", IOM)
+        self.strand.addItem(_("IOM score (recency, frequency, gravity, victims)"), IOM)
         self.strand.setCurrentIndex(max(0, self.strand.findData(Strand.CATCH_CONVICT.value)))
-        self.strand.setAccessibleName("Strand to rank")
+        self.strand.setAccessibleName(_("Strand to rank"))
         shrinkable(self.strand)
         self.strand.currentIndexChanged.connect(lambda _i: self.reload())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.pool_view, _ = read_only_table(POOL_COLUMNS, "Ranked pool", self)
-        self.pool = PoolModel(POOL_COLUMNS, self)
+        self._columns = pool_columns()
+        self.pool_view, _model = read_only_table(self._columns, _("Ranked pool"), self)
+        self.pool = PoolModel(self._columns, self)
         self.pool_view.model().setSourceModel(self.pool)  # type: ignore[attr-defined]
-        self.iom_view, self.iom = read_only_table(IOM_COLUMNS, "Ranked by the IOM score", self)
+        self.iom_view, self.iom = read_only_table(iom_columns(), _("Ranked by the IOM score"), self)
         self.iom_view.hide()
         names: dict[int, str] = {}
         self._names = names
         nomination_columns: list[Column[Nomination]] = [
-            Column("Nominated", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
-            Column("Name", lambda n: names.get(n.nominal_id, "")),
-            Column("Strand", lambda n: n.strand.value),
-            Column("Basis", lambda n: n.basis.value),
-            Column("Agency", lambda n: n.agency),
-            Column("Nominator", lambda n: n.nominator),
-            Column("Reason", lambda n: n.reason),
+            Column(_("Nominated"), lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
+            Column(_("Name"), lambda n: names.get(n.nominal_id, "")),
+            Column(_("Strand"), lambda n: n.strand.value),
+            Column(_("Basis"), lambda n: _(n.basis.value)),
+            Column(_("Agency"), lambda n: n.agency),
+            Column(_("Nominator"), lambda n: n.nominator),
+            Column(_("Reason"), lambda n: n.reason),
         ]
         self.nominations_view, self.nominations = read_only_table(
-            nomination_columns, "Open nominations", self
+            nomination_columns, _("Open nominations"), self
         )
 
         top = QHBoxLayout()
-        top.addWidget(title_label("Candidates & pool"), 1)
-        new = QPushButton("&New nomination…")
+        top.addWidget(title_label(_("Candidates & pool")), 1)
+        new = QPushButton(_("&New nomination…"))
         new.clicked.connect(self.nominate)
         top.addWidget(new)
-        bring = QPushButton("Im&port…")
-        bring.setToolTip("Nominations or offence counts from a police spreadsheet (CSV or Excel)")
+        bring = QPushButton(_("Im&port…"))
+        bring.setToolTip(_("Nominations or offence counts from a police spreadsheet (CSV or Excel)"))
         bring.clicked.connect(self.import_file)
         top.addWidget(bring)
-        caption = QLabel("&Rank the pool for:")
+        caption = QLabel(_("&Rank the pool for:"))
         caption.setBuddy(self.strand)
         top.addWidget(caption)
         top.addWidget(self.strand)
@@ -126,7 +133,7 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.pool_view, 3)
         layout.addWidget(self.iom_view, 3)
-        layout.addWidget(title_label("Open nominations", "sectionTitle"))
+        layout.addWidget(title_label(_("Open nominations"), "sectionTitle"))
         layout.addWidget(self.nominations_view, 2)
         self.watch(ctx, {"nominations", "nominals", "memberships", "score_sheets", "score_drafts", "settings",
                          "offences"})  # fmt: skip
@@ -159,21 +166,22 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         self.iom.set_rows(ranked)
         definition = offences.definition()
         self.summary.setText(
-            f"{len(ranked)} people with a score as at {day:%d %b %Y}, ranked by {definition.title} "
-            f"(version {definition.version}; {definition.source}). The score is computed from their "
-            "recorded offences each time, never stored; each part is explained."
-        )
+            _("{n} people with a score as at {day}, ranked by {title} (version {version}; {source}). The "
+              "score is computed from their recorded offences each time, never stored; each part is "
+              "explained.").format(n=len(ranked), day=fmt_date(day), title=definition.title,
+                                   version=definition.version, source=definition.source)
+        )  # fmt: skip
 
     def _reload_strand(self, strand: Strand) -> None:
         ranking = self.pools.pool(strand)
         self.pool.set_rows(ranking.rows)
         # The threshold and inclusion columns only where the matrix / profile states them.
-        headers = [c.title for c in POOL_COLUMNS]
+        headers = [c.title for c in self._columns]
         self.pool_view.setColumnHidden(
-            headers.index(THRESHOLD), not any(r.entry.why for r in ranking.rows)
+            headers.index(_(THRESHOLD)), not any(r.entry.why for r in ranking.rows)
         )
         self.pool_view.setColumnHidden(
-            headers.index("Inclusion criteria"), not any(r.entry.inclusion for r in ranking.rows)
+            headers.index(_("Inclusion criteria")), not any(r.entry.inclusion for r in ranking.rows)
         )
         self.summary.setText(self._summary(ranking, strand))
 
@@ -181,43 +189,48 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         profile = self.ctx.session.profile()
         rule = profile.entry_rules.get(strand)
         if strand in profile.matrices:
-            on = f"on their latest sheet on {profile.matrices[strand]}"
+            on = _("on their latest sheet on {matrix}").format(matrix=profile.matrices[strand])
         else:
             scores = self.ctx.services.offences.definition()
-            on = f"by the IOM score as at {self.ctx.session.today():%d %b %Y} ({scores.title})"
+            on = _("by the IOM score as at {day} ({title})").format(
+                day=fmt_date(self.ctx.session.today()), title=scores.title)  # fmt: skip
         out = [
-            f"{profile.strand_name(strand)}: {len(ranking.rows)} people ranked {on}; "
-            f"capacity {ranking.capacity} ({profile.name}: {ranking.line_note}). "
-            f"Ties: {profile.tie_break} ({profile.source_of('tie_break')})."
+            _("{strand}: {n} people ranked {on}; capacity {capacity} ({profile}: {line}). Ties: {ties} "
+              "({source}).").format(
+                strand=_(profile.strand_name(strand)), n=len(ranking.rows), on=on, capacity=ranking.capacity,
+                profile=profile.name, line=ranking.line_note, ties=profile.tie_break,
+                source=profile.source_of("tie_break"))  # fmt: skip
         ]
         if rule is not None:
-            out.append(f"Entry: {rule.text} ({rule.source}); only those who meet it are within capacity.")
-        out += [f"Counted together: {note}." for note in ranking.group_notes]
+            out.append(_("Entry: {rule} ({source}); only those who meet it are within capacity.").format(
+                rule=rule.text, source=rule.source))  # fmt: skip
+        out += [_("Counted together: {note}.").format(note=note) for note in ranking.group_notes]
         if ranking.stale:
             out.append(
-                f"Sheets older than the re-scoring window ({ranking.stale_note}): {len(ranking.stale)} "
-                "— they still rank, marked OLD; score them again before relying on the order."
+                _("Sheets older than the re-scoring window ({window}): {n} — they still rank, marked OLD; "
+                  "score them again before relying on the order.").format(
+                    window=ranking.stale_note, n=len(ranking.stale))  # fmt: skip
             )
         if ranking.shortfall:
             out.append(
-                f"Shortfall: {ranking.eligible} eligible, {ranking.shortfall} short of the minimum of "
-                f"{ranking.minimum}. The places stay empty: nobody below the threshold is counted in."
+                _("Shortfall: {eligible} eligible, {short} short of the minimum of {minimum}. The places "
+                  "stay empty: nobody below the threshold is counted in.").format(
+                    eligible=ranking.eligible, short=ranking.shortfall, minimum=ranking.minimum)  # fmt: skip
             )
         ins, outs = ranking.candidates_above_line, ranking.members_below_line
         if ins or outs:
             out.append(
-                "Would change places — in: "
-                + (", ".join(e.name for e in ins) or "nobody")
-                + "; out: "
-                + (", ".join(e.name for e in outs) or "nobody")
-                + "."
+                _("Would change places — in: {ins}; out: {outs}.").format(
+                    ins=", ".join(e.name for e in ins) or _("nobody"),
+                    outs=", ".join(e.name for e in outs) or _("nobody"),
+                )
             )
         else:
-            out.append("Nobody would change places.")
+            out.append(_("Nobody would change places."))
         below = ranking.members_below_threshold
         if below:
             out.append(
-                f"Members below the threshold ({len(below)}; the de-selection prompt): "
+                _("Members below the threshold ({n}; the de-selection prompt): ").format(n=len(below))
                 + ", ".join(e.name for e in below)
                 + "."
             )

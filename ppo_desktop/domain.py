@@ -120,6 +120,10 @@ class Role(StrEnum):
     PANEL_MEMBER = "panel-member"
 
 
+ROLE_WORDS = {Role.ADMINISTRATOR: N_("administrator"), Role.COORDINATOR: N_("coordinator"),
+              Role.CHAIR: N_("chair"), Role.PANEL_MEMBER: N_("panel member")}  # fmt: skip
+
+
 class RemovalReason(StrEnum):
     """De-selection reason codes (000 §6, 002 §5.2); a scheme profile may narrow the list."""
 

@@ -20,7 +20,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations 
 # The screens (and printed documents) whose every visible string goes through the catalogue. Every
 # other module of ui/ and ppo_desktop/documents/ is still English only (issue 26: to follow).
 TRANSLATED = (
-    "ui/main_window.py", "ui/screens/cohort.py", "ui/screens/pool.py", "ui/unlock_dialog.py",
+    "ui/main_window.py", "ui/screens/cohort.py", "ui/screens/pool.py", "ui/screens/settings.py",
+    "ui/unlock_dialog.py",
     "ppo_desktop/documents/minutes.py",
 )  # fmt: skip
 # Calls that put text in front of a person: the text argument must be marked.
@@ -122,3 +123,29 @@ def test_english_is_the_code_itself() -> None:
     assert i18n._("Cohort") == "Cohort" and i18n.format_date(dt.date(2026, 12, 7)) == "07 Dec 2026"
     i18n.use("xx")  # not a language the app speaks: English
     assert i18n.current() == i18n.ENGLISH
+
+
+def _hidden_in_fstrings(source: str) -> list[int]:
+    """Lines where _("...") sits inside an f-string: the extractor does not read f-strings' insides,
+    so the text would never reach the catalogue (and would read in English for ever)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                name = getattr(getattr(inner, "func", None), "id", "")
+                if isinstance(inner, ast.Call) and name in MARKED and any(
+                    isinstance(a, ast.Constant) for a in inner.args
+                ):
+                    found.append(inner.lineno)
+    return found
+
+
+def test_no_marked_text_hides_inside_an_f_string() -> None:
+    hidden = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in ("ppo_desktop", "ui")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for line in _hidden_in_fstrings(path.read_text(encoding="utf-8"))
+    ]
+    assert hidden == []
+    assert _hidden_in_fstrings("""x = f"{_('Passphrase only.')} {note}"\n""") == [1]

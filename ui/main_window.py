@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import Role
+from ppo_desktop.domain import ROLE_WORDS, Role
 from ppo_desktop.i18n import N_, _
 from ui.context import AppContext, Said, attempt
 from ui.meeting.console import ChairConsole
@@ -32,8 +32,6 @@ from ui.screens.meetings import MeetingsScreen
 from ui.screens.pool import CandidatesScreen
 from ui.screens.settings import SettingsScreen
 
-ROLE_WORDS = {Role.ADMINISTRATOR: N_("administrator"), Role.COORDINATOR: N_("coordinator"),
-              Role.CHAIR: N_("chair"), Role.PANEL_MEMBER: N_("panel member")}  # fmt: skip
 # The screens by key (the navigation shows each in the reader's language).
 NAV = (N_("Cohort"), N_("Candidates"), N_("Meetings"), N_("Actions"), N_("Reports"), N_("Performance"),
        N_("Audit"), N_("Settings"))  # fmt: skip

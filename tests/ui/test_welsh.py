@@ -106,3 +106,14 @@ def test_the_candidates_screen_in_welsh_ranks_as_in_english(
     said = {"o fewn y capasiti", "── o dan y llinell", "── ddim yn gymwys (o dan y trothwy)"}
     assert lines and lines <= said
     assert repeated(screen) == {}
+
+
+def test_settings_in_welsh_keeps_each_access_key_once(qtbot: QtBot, ctx: AppContext, welsh: None) -> None:
+    from tests.ui.test_mnemonics import repeated
+    from ui.screens.settings import SettingsScreen
+
+    screen = SettingsScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.backup_button.text() == "Gwneud copi wrth gefn &nawr…"
+    assert screen.users.headerData(0, Qt.Orientation.Horizontal) == "Defnyddiwr"
+    assert repeated(screen) == {}

@@ -64,15 +64,15 @@ def ngettext(one: str, many: str, n: int) -> str:
     return chosen or english
 
 
-def format_date(day: dt.date | None) -> str:
-    """A day as the reader writes it ("07 Dec 2026"; "7 Rhag 2026")."""
+def format_date(day: dt.date | None, *, year: bool = True) -> str:
+    """A day as the reader writes it ("07 Dec 2026"; "7 Rhag 2026"; without the year "07 Dec")."""
     if day is None:
         return ""
     if _now.code == ENGLISH:
-        return f"{day:%d %b %Y}"
+        return f"{day:%d %b %Y}" if year else f"{day:%d %b}"
     from babel.dates import format_date as babel_date  # only when another language is in use
 
-    return babel_date(day, "d MMM y", locale=_now.code)
+    return babel_date(day, "d MMM y" if year else "d MMM", locale=_now.code)
 
 
 def format_long_date(day: dt.date) -> str:

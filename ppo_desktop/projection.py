@@ -16,6 +16,7 @@ from functools import cache
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
 from ppo_desktop.domain import Action, AgendaItem, CaseFile, Decision, DecisionKind, Strand
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.rules.agenda import SETTLED_BY
 
 
@@ -99,7 +100,7 @@ def project(
     names = strand_names or {}
 
     def strand(s: Strand) -> str:
-        return names.get(s, s.long_name)
+        return _(names.get(s, s.long_name))
 
     def add(key: str, label: str, text: str) -> None:
         if policy.allows(key) and text:
@@ -108,30 +109,32 @@ def project(
     title = item.title
     if case is not None:
         n = case.nominal
-        title = n.display_name if policy.allows("name") else (n.ref if policy.allows("ref") else "Candidate")
-        add("ref", "Reference", n.ref)
+        hidden = n.ref if policy.allows("ref") else _("Candidate")
+        title = n.display_name if policy.allows("name") else hidden
+        add("ref", _("Reference"), n.ref)
         age = n.age_on(day)
-        add("age", "Age", "" if age is None else str(age))
-        add("dob", "Date of birth", n.dob.strftime("%d %b %Y") if n.dob else "")
-        add("area", "Area", n.area)
-        add("address", "Address", n.address)
-        add("pnc", "PNC id", n.pnc_id)
-        add("cro", "CRO", n.cro)
+        add("age", _("Age"), "" if age is None else str(age))
+        add("dob", _("Date of birth"), format_date(n.dob))
+        add("area", _("Area"), n.area)
+        add("address", _("Address"), n.address)
+        add("pnc", _("PNC id"), n.pnc_id)
+        add("cro", _("CRO"), n.cro)
         m = case.current
         add(
             "strand",
-            "Strand",
-            f"{strand(m.strand)} · {m.basis.value} · {m.status.label}" if m else "Candidate",
+            _("Strand"),
+            f"{strand(m.strand)} · {_(m.basis.value)} · {_(m.status.label)}" if m else _("Candidate"),
         )
     # The room reads why the person is here, not the procedure for the chair ("Settled by: …").
-    add("reasons", "On the agenda", "; ".join(r.split(SETTLED_BY)[0].rstrip(".") for r in item.reasons))
-    add("reason_text", "In the nomination's words", "; ".join(item.free_text))
+    add("reasons", _("On the agenda"), "; ".join(r.split(SETTLED_BY)[0].rstrip(".") for r in item.reasons))
+    add("reason_text", _("In the nomination's words"), "; ".join(item.free_text))
     if score is not None:
         total, previous = score
-        prev = "" if previous is None else f"   (previous {previous:g}, {total - previous:+g})"
-        add("score", "Score", f"{total:g}{prev}")
+        prev = "" if previous is None else _("   (previous {before:g}, {change:+g})").format(
+            before=previous, change=total - previous)  # fmt: skip
+        add("score", _("Score"), f"{total:g}{prev}")
     if decision is not None:
-        kind = DecisionKind(decision.kind).label
+        kind = _(DecisionKind(decision.kind).label)
         labels = reason_labels or {}
         reason = (
             labels.get(decision.reason_code, decision.reason_code.replace("-", " "))
@@ -139,16 +142,16 @@ def project(
             else ""
         )
         detail = " — ".join(x for x in (strand(decision.strand) if decision.strand else "", reason) if x)
-        add("decision", "Decision", f"{kind} {detail}".strip())
+        add("decision", _("Decision"), f"{kind} {detail}".strip())
     add(
         "actions",
-        "Open actions",
+        _("Open actions"),
         "; ".join(
-            f"{a.pathway.label} — {a.agency}" + (f", due {a.due_on:%d %b}" if a.due_on else "")
+            f"{_(a.pathway.label)} — {a.agency}"
+            + (_(", due {day}").format(day=format_date(a.due_on, year=False)) if a.due_on else "")
             for a in actions
         ),
-    )
-    add("notes", "Notes", item.notes)
-    return Projection(
-        heading=title, progress=f"{meeting_title} · item {position} of {count}", lines=tuple(lines)
-    )
+    )  # fmt: skip
+    add("notes", _("Notes"), item.notes)
+    progress = _("{meeting} · item {n} of {count}").format(meeting=meeting_title, n=position, count=count)
+    return Projection(heading=title, progress=progress, lines=tuple(lines))

@@ -68,3 +68,29 @@ def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
                          reason_labels=labels))  # fmt: skip
     assert "De-select" in room and "Has stopped or reduced offending and changed lifestyle" in room
     assert "stopped-offending" not in room
+
+
+def test_the_room_reads_welsh_when_the_chair_speaks_welsh(ws: Workspace) -> None:
+    from ppo_desktop import i18n
+
+    cases = Cases(ws)
+    nid = cases.add_nominal(NominalDraft("Wibble", "Fictional")).record.id
+    Memberships(cases.ws).select(
+        nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1)
+    )
+    meetings = Meetings(ws)
+    meeting = meetings.plan("Panel", DAY).record
+    meetings.start(meeting.id)
+    item = meetings.add_item(meeting.id, "Wibble", nominal_id=nid).record
+    decision = Decisions(ws).decide(item.id, DecisionKind.RETAIN, authority="DI Chair").record
+    i18n.use("cy")
+    try:
+        seen = project(ws.projector_policy(), meeting_title="Panel", item=item, position=1, count=3,
+                       case=cases.case_file(nid), day=DAY, score=(40, 36), decision=decision)  # fmt: skip
+    finally:
+        i18n.use(i18n.ENGLISH)
+    captions = dict(seen.lines)
+    assert seen.progress == "Panel · eitem 1 o 3"
+    assert captions["Elfen"].startswith("Dal ac Euogfarnu · toreithiog · Yn troseddu ac yn destun")
+    assert captions["Sgôr"] == "40   (blaenorol 36, +4)"
+    assert captions["Penderfyniad"] == "Cadw Dal ac Euogfarnu"  # retained on C&C, in words

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QFont, QResizeEvent, QScreen
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.projection import Projection
 
 PROJECTOR_QSS = """
@@ -22,7 +23,7 @@ QLabel#caption { color: #b0bec5; }
 # never below FLOOR (still read from the back of a room), then long lines are shortened with "…more".
 SIZES = {"heading": 72, "value": 40, "caption": 34, "progress": 30, "timer": 34}
 FLOOR = 28
-MORE = " …more (F7)"
+MORE = N_(" …more (F7)")  # a shortened line's end (the window says it in the language in use)
 
 
 TIMER_COLOURS = {
@@ -62,7 +63,8 @@ class ProjectorWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("projector")
-        self.setWindowTitle("PPO Panel — projector")
+        self.setWindowTitle(_("PPO Panel — projector"))
+        self.more = _(MORE)
         self.setStyleSheet(PROJECTOR_QSS)
         self.progress = QLabel()
         self.progress.setObjectName("progress")
@@ -197,17 +199,17 @@ class ProjectorWindow(QWidget):
         if not shown:
             return False
         _length, i = max(shown)
-        text = self.values[i].text().removesuffix(MORE)
-        cut = text.rfind(" ", 0, max(20, len(text) // 2 - len(MORE)))
-        self.values[i].setText(text[: cut if cut > 0 else len(text) // 2] + MORE)
+        text = self.values[i].text().removesuffix(self.more)
+        cut = text.rfind(" ", 0, max(20, len(text) // 2 - len(self.more)))
+        self.values[i].setText(text[: cut if cut > 0 else len(text) // 2] + self.more)
         return True
 
     def page_more(self) -> bool:
         """F7: the next part of every shortened line (back to the start after the last part)."""
         moved = False
         for i, value in enumerate(self.values):
-            if value.text().endswith(MORE):
-                shown = len(value.text().removesuffix(MORE).removeprefix("…"))
+            if value.text().endswith(self.more):
+                shown = len(value.text().removesuffix(self.more).removeprefix("…"))
                 self.offsets[i] += shown
                 moved = True
             elif self.offsets[i]:

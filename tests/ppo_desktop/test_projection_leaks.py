@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ppo_desktop.domain import Basis, DecisionKind, RemovalReason, Status, Strand
+from ppo_desktop.domain import (
+    AgendaItem,
+    Basis,
+    CaseFile,
+    Decision,
+    DecisionKind,
+    RemovalReason,
+    Status,
+    Strand,
+)
 from ppo_desktop.projection import Projection, project
 from ppo_desktop.services.cases import Cases, NominalDraft
 from ppo_desktop.services.decisions import Decisions
@@ -50,7 +59,8 @@ def test_the_room_reads_why_not_the_chairs_procedure(ws: Workspace) -> None:
     assert "C&C review due 01 Sep 2026 (every 6 months)" in room and "Settled by" not in room
 
 
-def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
+def _decided(ws: Workspace, kind: DecisionKind, **details: str) -> tuple[AgendaItem, CaseFile, Decision]:
+    """A C&C member on a meeting's agenda, and the decision taken on them there."""
     cases = Cases(ws)
     nid = cases.add_nominal(NominalDraft("Wibble", "Fictional")).record.id
     Memberships(cases.ws).select(
@@ -60,11 +70,16 @@ def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
     meeting = meetings.plan("Panel", DAY).record
     meetings.start(meeting.id)
     item = meetings.add_item(meeting.id, "Wibble", nominal_id=nid).record
-    decision = Decisions(ws).decide(item.id, DecisionKind.DESELECT, authority="DI Chair",
-                                       reason_code=RemovalReason.STOPPED_OFFENDING.value).record  # fmt: skip
+    decision = Decisions(ws).decide(item.id, kind, authority="DI Chair", **details).record  # type: ignore[arg-type]
+    return item, cases.case_file(nid), decision
+
+
+def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
+    stopped = RemovalReason.STOPPED_OFFENDING.value
+    item, case, decision = _decided(ws, DecisionKind.DESELECT, reason_code=stopped)
     labels = {r.code.value: r.label for r in ws.profile().removal_reasons}
     room = shown(project(ws.projector_policy(), meeting_title="Panel", item=item, position=1, count=1,
-                         case=cases.case_file(nid), day=DAY, score=None, decision=decision,
+                         case=case, day=DAY, score=None, decision=decision,
                          reason_labels=labels))  # fmt: skip
     assert "De-select" in room and "Has stopped or reduced offending and changed lifestyle" in room
     assert "stopped-offending" not in room
@@ -73,20 +88,11 @@ def test_the_room_reads_a_decisions_words_not_its_code(ws: Workspace) -> None:
 def test_the_room_reads_welsh_when_the_chair_speaks_welsh(ws: Workspace) -> None:
     from ppo_desktop import i18n
 
-    cases = Cases(ws)
-    nid = cases.add_nominal(NominalDraft("Wibble", "Fictional")).record.id
-    Memberships(cases.ws).select(
-        nid, Strand.CATCH_CONVICT, Basis.PROLIFIC, Status.OFFENDING_CJS, on=dt.date(2026, 1, 1)
-    )
-    meetings = Meetings(ws)
-    meeting = meetings.plan("Panel", DAY).record
-    meetings.start(meeting.id)
-    item = meetings.add_item(meeting.id, "Wibble", nominal_id=nid).record
-    decision = Decisions(ws).decide(item.id, DecisionKind.RETAIN, authority="DI Chair").record
+    item, case, decision = _decided(ws, DecisionKind.RETAIN)
     i18n.use("cy")
     try:
         seen = project(ws.projector_policy(), meeting_title="Panel", item=item, position=1, count=3,
-                       case=cases.case_file(nid), day=DAY, score=(40, 36), decision=decision)  # fmt: skip
+                       case=case, day=DAY, score=(40, 36), decision=decision)  # fmt: skip
     finally:
         i18n.use(i18n.ENGLISH)
     captions = dict(seen.lines)

@@ -21,7 +21,7 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations 
 # other module of ui/ and ppo_desktop/documents/ is still English only (issue 26: to follow).
 TRANSLATED = (
     "ui/main_window.py", "ui/screens/cohort.py", "ui/screens/pool.py", "ui/screens/settings.py",
-    "ui/unlock_dialog.py", "ui/meeting/projector.py", "ppo_desktop/projection.py",
+    "ui/unlock_dialog.py", "ui/meeting/projector.py", "ppo_desktop/projection.py", "ui/screens/meetings.py",
     "ppo_desktop/documents/minutes.py",
 )  # fmt: skip
 # Calls that put text in front of a person: the text argument must be marked.

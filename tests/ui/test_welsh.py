@@ -117,3 +117,16 @@ def test_settings_in_welsh_keeps_each_access_key_once(qtbot: QtBot, ctx: AppCont
     assert screen.backup_button.text() == "Gwneud copi wrth gefn &nawr…"
     assert screen.users.headerData(0, Qt.Orientation.Horizontal) == "Defnyddiwr"
     assert repeated(screen) == {}
+
+
+def test_the_meetings_screen_in_welsh_keeps_each_access_key_once(
+    qtbot: QtBot, ctx: AppContext, welsh: None
+) -> None:
+    from tests.ui.test_mnemonics import repeated
+    from ui.screens.meetings import MeetingsScreen
+
+    screen = MeetingsScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.model.headerData(0, Qt.Orientation.Horizontal) == "Dyddiad"
+    assert screen.edit_button.text() == "Ne&wid y cyfarfod…"
+    assert repeated(screen) == {}

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Meeting, MeetingState
+from ppo_desktop.i18n import _
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.date_field import DateField
@@ -32,33 +33,36 @@ from ui.meeting.attendance import AttendancePanel
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import add_rows, read_only_table, title_label
 
-MEETING_COLUMNS: list[Column[Meeting]] = [
-    Column("Date", lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
-    Column("Panel", lambda m: m.panel),
-    Column("State", lambda m: m.state.value),
-    Column("Venue", lambda m: m.venue),
-    Column("Chair", lambda m: m.chair),
-    Column("Deputy", lambda m: m.deputy),
-]
+
+def meeting_columns() -> list[Column[Meeting]]:
+    """The meetings list's columns, in the reader's language (made when the screen is)."""
+    return [
+        Column(_("Date"), lambda m: fmt_date(m.held_on), lambda m: m.held_on.isoformat()),
+        Column(_("Panel"), lambda m: m.panel),
+        Column(_("State"), lambda m: _(m.state.value)),
+        Column(_("Venue"), lambda m: m.venue),
+        Column(_("Chair"), lambda m: m.chair),
+        Column(_("Deputy"), lambda m: m.deputy),
+    ]
 
 
 class NewMeetingDialog(Dialog):
     def __init__(self, day: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Plan a meeting")
+        self.setWindowTitle(_("Plan a meeting"))
         self.panel = QLineEdit("C&C / R&R panel")
-        self.day = DateField("Date", required=True)
+        self.day = DateField(_("Date"), required=True)
         self.day.set_date(day)
         self.venue, self.chair, self.deputy = QLineEdit(), QLineEdit(), QLineEdit()
         form = QFormLayout(self)
         add_rows(
             form,
             (
-                ("&Panel:", self.panel),
-                ("&Date:", self.day),
-                ("&Venue:", self.venue),
-                ("&Chair:", self.chair),
-                ("Dep&uty:", self.deputy),
+                (_("&Panel:"), self.panel),
+                (_("&Date:"), self.day),
+                (_("&Venue:"), self.venue),
+                (_("&Chair:"), self.chair),
+                (_("Dep&uty:"), self.deputy),
             ),
         )
         buttons = QDialogButtonBox(
@@ -75,17 +79,17 @@ class MeetingsScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.view, self.model = read_only_table(MEETING_COLUMNS, "Meetings", self, newest_first=True)
+        self.view, self.model = read_only_table(meeting_columns(), _("Meetings"), self, newest_first=True)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.builder = AgendaBuilder(ctx, self)
         self.builder.open_console.connect(self.open_console.emit)
-        new = QPushButton("&New meeting…")
+        new = QPushButton(_("&New meeting…"))
         new.clicked.connect(self.plan)
-        self.edit_button = QPushButton("Chan&ge meeting…")
-        self.edit_button.setToolTip("Its date, venue, chair or deputy — before it starts")
+        self.edit_button = QPushButton(_("Chan&ge meeting…"))
+        self.edit_button.setToolTip(_("Its date, venue, chair or deputy — before it starts"))
         self.edit_button.clicked.connect(self.change)
-        self.delete_button = QPushButton("Delete meeting…")
-        self.delete_button.setToolTip("A meeting that will not take place — before it starts")
+        self.delete_button = QPushButton(_("Delete meeting…"))
+        self.delete_button.setToolTip(_("A meeting that will not take place — before it starts"))
         self.delete_button.clicked.connect(self.delete)
         # Tests answer these in place of the dialogs.
         self.ask_details: Callable[[NewMeetingDialog], bool] = lambda d: bool(d.exec())
@@ -95,14 +99,14 @@ class MeetingsScreen(QWidget):
         self.error.setWordWrap(True)
         # Two laptops, one record: the meeting goes to the chair's laptop and its outcome comes back.
         self.transfers = TransferActions(ctx, self, self.error.setText)
-        self.send_button = QPushButton("Send this meeting to the c&hair's laptop…")
+        self.send_button = QPushButton(_("Send this meeting to the c&hair's laptop…"))
         self.send_button.clicked.connect(self.send)
-        self.bring_button = QPushButton("&Bring the meeting's outcome back…")
-        self.bring_button.setToolTip("Open a pack from the other laptop: its changes are merged here, "
-                                     "conflicts shown side by side first")  # fmt: skip
+        self.bring_button = QPushButton(_("&Bring the meeting's outcome back…"))
+        self.bring_button.setToolTip(_("Open a pack from the other laptop: its changes are merged here, "
+                                       "conflicts shown side by side first"))  # fmt: skip
         self.bring_button.clicked.connect(self.transfers.receive)
         top = QHBoxLayout()
-        top.addWidget(title_label("Meetings"))
+        top.addWidget(title_label(_("Meetings")))
         top.addWidget(self.error)
         # The buttons wrap onto a second line where the window is too narrow for one (200 % text).
         top.addWidget(
@@ -172,10 +176,10 @@ class MeetingsScreen(QWidget):
     def change(self) -> None:
         meeting = self.builder.meeting
         if meeting is None:
-            self.error.setText("Select the meeting to change.")
+            self.error.setText(_("Select the meeting to change."))
             return
         dialog = NewMeetingDialog(meeting.held_on, self)
-        dialog.setWindowTitle("Change the meeting")
+        dialog.setWindowTitle(_("Change the meeting"))
         dialog.panel.setText(meeting.panel)
         for field, value in ((dialog.venue, meeting.venue), (dialog.chair, meeting.chair),
                              (dialog.deputy, meeting.deputy)):  # fmt: skip
@@ -199,9 +203,9 @@ class MeetingsScreen(QWidget):
     def delete(self) -> None:
         meeting = self.builder.meeting
         if meeting is None:
-            self.error.setText("Select the meeting to delete.")
+            self.error.setText(_("Select the meeting to delete."))
             return
-        why = self.ask_why(f"{meeting.panel}, {meeting.held_on:%d %b %Y}")
+        why = self.ask_why(f"{meeting.panel}, {fmt_date(meeting.held_on)}")
         if why is None:
             return
         meetings = self.ctx.services.meetings
@@ -209,13 +213,14 @@ class MeetingsScreen(QWidget):
             self.select(None)
 
     def _ask_why(self, what: str) -> str | None:
-        question = f"Delete {what}, its agenda and attendance?\nWhy (recorded in the audit log):"
-        text, ok = QInputDialog.getText(self, "Delete the meeting", question)
+        question = _("Delete {what}, its agenda and attendance?\nWhy (recorded in the audit log):").format(
+            what=what)  # fmt: skip
+        text, ok = QInputDialog.getText(self, _("Delete the meeting"), question)
         return text if ok and text.strip() else None
 
     def send(self) -> None:
         if self.builder.meeting is None:
-            self.error.setText("Select the meeting to send.")
+            self.error.setText(_("Select the meeting to send."))
             return
         self.transfers.send(self.builder.meeting.id)
 
@@ -223,7 +228,7 @@ class MeetingsScreen(QWidget):
         """On the chair's laptop a meeting that came in a pack goes back as its outcome."""
         back = meeting is not None and self.transfers.transfer.partner_of_meeting(meeting.id) is not None
         self.send_button.setText(
-            "Send the outc&ome back…" if back else "Send this meeting to the c&hair's laptop…"
+            _("Send the outc&ome back…") if back else _("Send this meeting to the c&hair's laptop…")
         )
         self.send_button.setEnabled(meeting is not None)
         planned = meeting is not None and meeting.state is MeetingState.PLANNED  # only before it starts

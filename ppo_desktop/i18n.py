@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -99,6 +100,12 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's own name for it
 
 
 def _plural_index(expression: str, n: int) -> int:
-    """The catalogue's own Plural-Forms expression (C syntax, as gettext writes it) for ``n``, read
-    by the standard library's gettext (which refuses anything but arithmetic on n)."""
-    return int(gettext.c2py(expression)(n))
+    """The catalogue's own Plural-Forms expression (C syntax, as gettext writes it) for ``n``."""
+    return int(_plural_rule(expression)(n))
+
+
+@cache
+def _plural_rule(expression: str) -> Callable[[int], int]:
+    """The expression made into a function once (the cohort's count is said on every keystroke), by
+    the standard library's gettext, which refuses anything but arithmetic on n."""
+    return gettext.c2py(expression)

@@ -24,6 +24,7 @@ class PoolEntry:
     inclusion: str = ""  # the profile's inclusion criteria: met / not met / not known, missing facts named
     scored_on: dt.date | None = None  # the latest sheet's date
     stale: bool = False  # older than the profile's re-scoring window: it ranks, and says so
+    by_entry_rule: bool = False  # ``eligible`` reads an IOM cohort's entry rule, not a matrix's threshold
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ for one person with its explanation, or for everyone at once for a pool."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from ppo_desktop.audit import AuditKind
-from ppo_desktop.domain import Nominal
+from ppo_desktop.domain import Membership, Nominal
 from ppo_desktop.scoring.rfg import Offence, RfgDefinition, RfgScore, score_as_at, shipped
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
@@ -71,6 +72,19 @@ class Offences:
 
     def score(self, nominal_id: int, day: dt.date) -> RfgScore:
         return score_as_at(self.definition(), self.of(nominal_id), day)
+
+    def progress(self, nominal_id: int, stints: Iterable[Membership]) -> dict[int, tuple[int, int]]:
+        """Each stint on a list (membership id) → the IOM score the day it began and the day it ended
+        (or today), from one read of the person's offences; nothing for someone with none recorded."""
+        found = self.of(nominal_id)
+        if not found:
+            return {}
+        definition, today = self.definition(), self.ws.today()
+        return {
+            m.id: (score_as_at(definition, found, m.added_on).total,
+                   score_as_at(definition, found, m.removed_on or today).total)
+            for m in stints
+        }  # fmt: skip
 
     def ranked(self, day: dt.date) -> list[tuple[Nominal, RfgScore]]:
         """Everyone with a score above nothing as at ``day``, highest first (then by reference): the IOM

@@ -141,7 +141,7 @@ class Pools:
                 PoolEntry(
                     nid, n.ref, n.display_name, scored.total if scored else None, member, since,
                     eligible=eligible, why=f"{'meets' if eligible else 'does not meet'} the entry rule: {why}"
-                    if rule else "", scored_on=day,
+                    if rule else "", scored_on=day, by_entry_rule=rule is not None,
                 )  # fmt: skip
             )
         return self._ranked(strand, entries, "")

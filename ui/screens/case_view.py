@@ -355,11 +355,8 @@ class CaseView(QWidget):
         undone = [d.id for d in case.decisions if d.undone]
         self.history.set_rows(timeline(case.events, state, undone))
         self._iom_progress.clear()
-        offences, today, nid = self.ctx.services.offences, self.ctx.session.today(), case.nominal.id
-        if offences.of(nid):  # progress on each list, for someone with offences recorded
-            for m in case.memberships:
-                joined, left = (offences.score(nid, d).total for d in (m.added_on, m.removed_on or today))
-                self._iom_progress[m.id] = f"{joined} → {left} ({left - joined:+d})"
+        stints = self.ctx.services.offences.progress(case.nominal.id, case.memberships)
+        self._iom_progress.update({m: f"{a} → {b} ({b - a:+d})" for m, (a, b) in stints.items()})
         self.memberships.set_rows(case.memberships)
         self.nominations.set_rows(case.nominations)
         self.actions_model.set_rows(case.actions)

@@ -18,7 +18,6 @@ from ui.widgets import read_only_table, shrinkable, title_label
 
 BELOW_LINE = QBrush(QColor("#eeeeee"))
 THRESHOLD = N_("Selection threshold or entry rule")  # a matrix's threshold (P&D), or an IOM cohort's rule
-ENTRY = "the entry rule"  # how an IOM cohort's reading names it (Pools._by_iom_score)
 IOM = "rfgv"  # the combo's choice for the IOM ranking (by the scores definition), beside the strands
 def iom_columns() -> list[Column[tuple[Nominal, RfgScore]]]:
     """The IOM ranking's columns, in the reader's language (made when the screen is)."""
@@ -59,8 +58,9 @@ def _line(r: RankedEntry) -> str:
     if r.above_line:
         return _("within capacity")
     if r.entry.total is not None and not r.entry.eligible:
-        return _("── not eligible (entry rule not met)") if ENTRY in r.entry.why else _(
-            "── not eligible (below the threshold)")
+        if r.entry.by_entry_rule:
+            return _("── not eligible (entry rule not met)")
+        return _("── not eligible (below the threshold)")
     return _("── below the line")
 
 

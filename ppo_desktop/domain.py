@@ -347,9 +347,11 @@ class Move(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"arrived": "arrived", "left": "left the meeting", "stepped-out": "stepped out for the item"}[
-            self.value
-        ]
+        return {
+            "arrived": N_("arrived"),
+            "left": N_("left the meeting"),
+            "stepped-out": N_("stepped out for the item"),
+        }[self.value]
 
 
 @dataclass(frozen=True)

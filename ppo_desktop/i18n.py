@@ -76,6 +76,15 @@ def format_date(day: dt.date | None, *, year: bool = True) -> str:
     return babel_date(day, "d MMM y" if year else "d MMM", locale=_now.code)
 
 
+def format_month(day: dt.date) -> str:
+    """A month as the reader writes it ("Dec 2026"; "Rhag 2026")."""
+    if _now.code == ENGLISH:
+        return f"{day:%b %Y}"
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, "MMM y", locale=_now.code)
+
+
 def format_long_date(day: dt.date) -> str:
     """A day written out ("Monday 07 December 2026"; "Dydd Llun 7 Rhagfyr 2026")."""
     if _now.code == ENGLISH:

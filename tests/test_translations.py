@@ -22,12 +22,27 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations 
 TRANSLATED = (
     "ui/main_window.py", "ui/screens/cohort.py", "ui/screens/pool.py", "ui/screens/settings.py",
     "ui/unlock_dialog.py", "ui/meeting/projector.py", "ppo_desktop/projection.py", "ui/screens/meetings.py",
-    "ppo_desktop/documents/minutes.py",
+    "ppo_desktop/documents/minutes.py", "ppo_desktop/summary.py",
+    *(f"ui/meeting/{m}.py" for m in ("action_form", "agenda_builder", "agenda_model", "attendance", "console",
+      "decision_box", "decision_dialog", "notes_view", "presenter", "projector_controls", "room_panel")),
 )  # fmt: skip
-# Calls that put text in front of a person: the text argument must be marked.
-SHOWN = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "setText", "setWindowTitle",
-         "setAccessibleName", "setPlaceholderText", "setToolTip", "addItem", "addTab", "insertTab",
-         "Column", "title_label", "setLabelText", "para"}  # fmt: skip
+# Calls that put text in front of a person, and which of their arguments is the text: it must be marked.
+SHOWN = {
+    **dict.fromkeys(
+        ("QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
+         "setText", "setWindowTitle", "setAccessibleName", "setAccessibleDescription", "setPlaceholderText",
+         "setToolTip", "setStatusTip", "setWhatsThis", "setTitle", "setSuffix", "setPrefix",
+         "setSpecialValueText", "addItem", "addMenu", "addRow", "showMessage", "setLabelText",
+         "QProgressDialog", "Column", "title_label", "para", "DateField", "perform_long"),
+        (0,),
+    ),
+    "addTab": (1,), "insertTab": (2,), "read_only_table": (1,), "configure_table": (1,), "choices_view": (1,),
+    "date_edit": (1,), "_button": (1,), "ask_disclosure": (1,),
+    **dict.fromkeys(("information", "warning", "question", "critical", "getText", "getMultiLineText",
+                     "getItem", "getInt"), (1, 2)),
+    **dict.fromkeys(("getSaveFileName", "getOpenFileName", "getExistingDirectory"), (1,)),
+    **dict.fromkeys(("confirm", "_confirm", "ask_reason", "_ask_reason"), (0, 1)),
+}  # fmt: skip
 MARKED = {"_", "N_", "ngettext"}
 
 
@@ -86,7 +101,7 @@ def _unmarked(source: str) -> list[str]:
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        texts = node.args[:1] if name in SHOWN else []
+        texts = [node.args[i] for i in SHOWN.get(name, ()) if i < len(node.args)]
         texts += [k.value for k in node.keywords if k.arg in ("placeholderText", "text", "toolTip")]
         for text in texts:
             if isinstance(text, ast.Constant) and re.search("[A-Za-z]", str(text.value)):
@@ -109,6 +124,7 @@ def test_the_scan_finds_a_string_that_escapes() -> None:
     assert len(_unmarked('para(f"Minutes — {panel}")\n')) == 1
     assert _unmarked('para(f"{kind} — {panel}")') == []  # it only joins what was translated
     assert _unmarked('label = QLabel(_("Cohort"))\nbox.addItem(_(ANY), ANY)\n') == []
+    assert len(_unmarked('QMessageBox.warning(self, "Stop", _("Why"))\ntabs.addTab(page, "Notes")\n')) == 2
 
 
 def test_welsh_plurals_and_dates(welsh: None) -> None:

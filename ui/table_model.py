@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
 
-from ppo_desktop.i18n import format_date
+from ppo_desktop.i18n import ENGLISH, _, current, format_date
 
 T = TypeVar("T")
 SortRole = Qt.ItemDataRole.UserRole
@@ -45,9 +45,12 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return
         col = self.columns[column]
         key = col.sort or col.text
+        collator = collation()
 
         def safe(obj: T) -> tuple[bool, Any]:
             value = key(obj)
+            if isinstance(value, str):
+                return (False, collator.sortKey(value))
             return (value is None, value if value is not None else 0)
 
         self.layoutAboutToBeChanged.emit()
@@ -87,11 +90,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.columns[section].title
+            if role == Qt.ItemDataRole.DisplayRole:  # a title kept as data (N_), in the language in use
+                return _(self.columns[section].title)
             if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tooltip:
-                return self.columns[section].tooltip
+                return _(self.columns[section].tooltip)
         return None
+
+
+def collation() -> QCollator:
+    """Text in the reader's alphabetical order, whatever its case: in Welsh, "ch" after "cy", "ll" after
+    "lw", "ng" after "g" (Qt's collation, from the ICU it ships); numbers within text by their value."""
+    collator = QCollator(QLocale("en_GB" if current() == ENGLISH else current()))
+    collator.setNumericMode(True)
+    return collator
 
 
 def fmt_date(value: Any) -> str:

@@ -1,15 +1,18 @@
 """Alt mnemonics are unique in every window as the person sees it: each screen of the main window,
-each tab of a case, the chair console, and the dialogs. A repeated one reaches two widgets."""
+each tab of a case, the chair console, and the dialogs, in each language the app speaks. A repeated
+one reaches two widgets."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from ppo_desktop import i18n
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.keyring_policy import no_device
 from tests.ui.meeting.test_meeting_e2e import planned_meeting
@@ -28,6 +31,14 @@ from ui.screens.subject_access_dialog import SubjectAccessDialog
 from ui.tasks import SyncRunner
 
 MNEMONIC = re.compile(r"&([^&\s])")
+
+
+@pytest.fixture(params=sorted(i18n.LANGUAGES))
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each language's own access keys: a translation picks its letters afresh."""
+    i18n.use(request.param)
+    yield request.param
+    i18n.use(i18n.ENGLISH)
 
 
 def repeated(window: object) -> dict[str, list[str]]:
@@ -67,7 +78,7 @@ def test_the_scale_would_catch_a_repeat(qtbot: QtBot) -> None:
 
 
 @pytest.mark.slow  # a second or more: every screen
-def test_every_screen_and_tab_of_the_main_window(qtbot: QtBot, ctx: AppContext) -> None:
+def test_every_screen_and_tab_of_the_main_window(qtbot: QtBot, ctx: AppContext, language: str) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -82,7 +93,7 @@ def test_every_screen_and_tab_of_the_main_window(qtbot: QtBot, ctx: AppContext) 
         assert repeated(window) == {}, tabs.tabText(i)
 
 
-def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext) -> None:
+def test_the_chair_console_and_the_dialogs(qtbot: QtBot, ctx: AppContext, language: str) -> None:
     console = ChairConsole(ctx, planned_meeting(ctx))
     qtbot.addWidget(console)
     console.show()

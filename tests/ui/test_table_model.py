@@ -40,3 +40,26 @@ def test_roles() -> None:
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Name"
     model.clear()
     assert model.rowCount() == 0
+
+
+def _sorted_names(names: list[str]) -> list[str]:
+    model: RecordTableModel[Item] = RecordTableModel(COLUMNS)
+    model.set_rows([Item(n, 0) for n in names])
+    model.sort(0)
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_text_sorts_in_the_readers_alphabet_whatever_its_case() -> None:
+    from ppo_desktop import i18n
+
+    names = ["Thomas", "ap Rhys", "Llwyd", "Chwilen", "Lloyd", "Cyril", "Lewis", "Tudur", "Item 10", "item 2"]
+    assert _sorted_names(names) == [
+        "ap Rhys", "Chwilen", "Cyril", "item 2", "Item 10", "Lewis", "Lloyd", "Llwyd", "Thomas", "Tudur",
+    ]  # fmt: skip
+    i18n.use("cy")  # ch after c, ll after l, th after t: letters of their own
+    try:
+        assert _sorted_names(names) == [
+            "ap Rhys", "Cyril", "Chwilen", "item 2", "Item 10", "Lewis", "Lloyd", "Llwyd", "Tudur", "Thomas",
+        ]  # fmt: skip
+    finally:
+        i18n.use(i18n.ENGLISH)

@@ -9,35 +9,36 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QPushButton, QWidget
 
 from ppo_desktop.domain import Pathway
+from ppo_desktop.i18n import _
 from ui.date_field import DateField
 from ui.widgets import add_rows, shrinkable
 
 
 class ActionForm(QGroupBox):
     def __init__(self, due: dt.date, add: Callable[[], None], parent: QWidget | None = None) -> None:
-        super().__init__("New action", parent)
+        super().__init__(_("New action"), parent)
         form = QFormLayout(self)
         self.pathway = QComboBox()
         for p in Pathway:
-            self.pathway.addItem(p.label, p.value)
+            self.pathway.addItem(_(p.label), p.value)
         shrinkable(self.pathway, 14)  # as wide as a short pathway: the longest asked for 728 px at 200 %
         self.text = QLineEdit()
         self.agency = QLineEdit()
         self.owner = QLineEdit()
-        self.due = DateField("Due")
+        self.due = DateField(_("Due"))
         self.default_due = due
         self.due.set_date(due)
         add_rows(
             form,
             (
-                ("Pat&hway:", self.pathway),
-                ("Act&ion:", self.text),
-                ("A&gency:", self.agency),
-                ("O&wner:", self.owner),
-                ("Du&e:", self.due),
+                (_("Pat&hway:"), self.pathway),
+                (_("Act&ion:"), self.text),
+                (_("A&gency:"), self.agency),
+                (_("O&wner:"), self.owner),
+                (_("Du&e:"), self.due),
             ),
         )
-        button = QPushButton("&Add action  (Ctrl+Shift+A)")
+        button = QPushButton(_("&Add action  (Ctrl+Shift+A)"))
         button.clicked.connect(add)
         form.addRow(button)
 

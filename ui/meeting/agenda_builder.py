@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import AgendaItem, Meeting, MeetingState
+from ppo_desktop.i18n import N_, _, format_long_date, ngettext
 from ppo_desktop.rules.agenda import Proposal
 from ui.context import AppContext
 from ui.meeting.agenda_model import AgendaModel
@@ -32,8 +33,10 @@ def _sentence(text: str) -> str:
 
 
 PROPOSAL_COLUMNS: list[Column[Proposal]] = [
-    Column("Person", lambda p: p.title),
-    Column("Why", lambda p: " ".join([*(_sentence(r) for r in p.reasons), *(f"“{t}”" for t in p.free_text)])),
+    Column(N_("Person"), lambda p: p.title),
+    Column(
+        N_("Why"), lambda p: " ".join([*(_sentence(r) for r in p.reasons), *(f"“{t}”" for t in p.free_text)])
+    ),
 ]
 
 
@@ -50,16 +53,16 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         self.heading = title_label("", "sectionTitle")
         # The rules' order (new nominations first) is the point, so no sorting here.
         self.proposals: RecordTableModel[Proposal] = RecordTableModel(PROPOSAL_COLUMNS, self)
-        self.proposals_view = configure_table(self.proposals, "Proposed agenda items", self)
+        self.proposals_view = configure_table(self.proposals, _("Proposed agenda items"), self)
         self.proposals_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         wrap_last_column(self.proposals_view)
-        self.add_button = QPushButton("&Add to agenda  (Ins)")
+        self.add_button = QPushButton(_("&Add to agenda  (Ins)"))
         self.add_button.clicked.connect(self.add_selected)
-        self.add_all_button = QPushButton("Add a&ll")
+        self.add_all_button = QPushButton(_("Add a&ll"))
         self.add_all_button.clicked.connect(self.add_all)
 
         self.agenda = AgendaModel(self._move, parent=self)
-        self.agenda_view = configure_table(self.agenda, "Agenda", self)
+        self.agenda_view = configure_table(self.agenda, _("Agenda"), self)
         wrap_last_column(self.agenda_view, stretch=2)
         self.agenda_view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.agenda_view.setDragEnabled(True)
@@ -68,14 +71,18 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         self.agenda_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_minutes())
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 120)
-        self.minutes.setSuffix(" min")
-        self.minutes.setAccessibleName("Minutes for the selected item")
+        self.minutes.setSuffix(_(" min"))
+        self.minutes.setAccessibleName(_("Minutes for the selected item"))
         self.minutes.editingFinished.connect(self._set_minutes)
-        up, down, remove = QPushButton("Move &up"), QPushButton("Move &down"), QPushButton("&Remove  (Del)")
+        up, down, remove = (
+            QPushButton(_("Move &up")),
+            QPushButton(_("Move &down")),
+            QPushButton(_("&Remove  (Del)")),
+        )
         up.clicked.connect(lambda: self.move_current(-1))
         down.clicked.connect(lambda: self.move_current(1))
         remove.clicked.connect(self.remove_current)
-        self.console_button = QPushButton("Open the chair &console")
+        self.console_button = QPushButton(_("Open the chair &console"))
         self.console_button.clicked.connect(self.start_console)
         self.confirm: Callable[[str, str], bool] = self._confirm
         self.total = QLabel()
@@ -87,14 +94,14 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self.proposals_view, self.add_selected)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel("Proposed by the rules (select, then Add):"))
+        left.addWidget(QLabel(_("Proposed by the rules (select, then Add):")))
         left.addWidget(self.proposals_view, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.add_all_button)
         left.addLayout(buttons)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Agenda (drag or Ctrl+Up/Down to reorder):"))
+        right.addWidget(QLabel(_("Agenda (drag or Ctrl+Up/Down to reorder):")))
         right.addWidget(self.agenda_view, 1)
         tools = QHBoxLayout()
         for w in (up, down, remove, self.minutes):
@@ -123,20 +130,29 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         if self.meeting is not None:
             self.meeting = self.ctx.services.meetings.find(self.meeting.id)  # None: deleted meanwhile
         if self.meeting is None:
-            self.heading.setText("Select a meeting to build its agenda.")
+            self.heading.setText(_("Select a meeting to build its agenda."))
             self.proposals.clear()
             self.agenda.clear()
             return
         m = self.meeting
-        self.heading.setText(f"Agenda — {m.panel}, {m.held_on:%A %d %B %Y} ({m.state.value})")
+        self.heading.setText(
+            _("Agenda — {panel}, {day} ({state})").format(
+                panel=m.panel, day=format_long_date(m.held_on), state=_(m.state.value)
+            )
+        )
         editable = m.state is not MeetingState.CLOSED
         self.proposals.set_rows(self.ctx.services.meetings.proposals(m.id) if editable else [])
         items = self.ctx.services.meetings.agenda(m.id)
         self.agenda.set_rows(items)
         minutes = sum(i.minutes for i in items)
-        text = f"{len(items)} items · {minutes // 60} h {minutes % 60:02d} min"
+        text = ngettext(
+            "{n} item · {hours} h {minutes:02d} min", "{n} items · {hours} h {minutes:02d} min", len(items)
+        )
+        text = text.format(n=len(items), hours=minutes // 60, minutes=minutes % 60)
         if minutes > LONG_MEETING_MINUTES:
-            text += f" — longer than a meeting ({LONG_MEETING_MINUTES // 60} h): move some to the next one"
+            text += _(" — longer than a meeting ({hours} h): move some to the next one").format(
+                hours=LONG_MEETING_MINUTES // 60
+            )
         self.total.setText(text)
         self._show_minutes()
 
@@ -170,8 +186,11 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         item = self.current_item()
         if item is None:
             return
-        who = "this person" if item.nominal_id is not None else "this item"
-        if not self.confirm("Remove from the agenda", f"Remove {item.title} ({who}) from the agenda?"):
+        who = _("this person") if item.nominal_id is not None else _("this item")
+        if not self.confirm(
+            _("Remove from the agenda"),
+            _("Remove {item} ({who}) from the agenda?").format(item=item.title, who=who),
+        ):
             return
         row = item.position - 1
         if (
@@ -189,9 +208,11 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
             m.state is MeetingState.PLANNED
             and m.held_on > self.ctx.session.today()
             and not self.confirm(
-                "Start the meeting early?",
-                f"This meeting is planned for {m.held_on:%A %d %B %Y}. Start it now? Starting is recorded, "
-                "and decisions are dated with the meeting's date.",
+                _("Start the meeting early?"),
+                _(
+                    "This meeting is planned for {day}. Start it now? Starting is recorded, and decisions "
+                    "are dated with the meeting's date."
+                ).format(day=format_long_date(m.held_on)),
             )
         ):
             return

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from ppo_desktop.domain import AgendaItem, ItemState
+from ppo_desktop.i18n import _
 from ui.table_model import Column, RecordTableModel
 
 MIME = "application/x-ppo-agenda-item"
@@ -19,10 +20,10 @@ def agenda_columns(current: Callable[[], int | None]) -> list[Column[AgendaItem]
         Column(
             "#", lambda i: ("▶ " if current() == i.id else "") + str(i.position), lambda i: i.position, True
         ),
-        Column("Item", lambda i: i.title),
-        Column("Why", lambda i: "; ".join([*i.reasons, *(f"“{t}”" for t in i.free_text)])),
-        Column("Min", lambda i: str(i.minutes), lambda i: i.minutes, True),
-        Column("Done", lambda i: "✓ discussed" if i.state is ItemState.DISCUSSED else ""),
+        Column(_("Item"), lambda i: i.title),
+        Column(_("Why"), lambda i: "; ".join([*i.reasons, *(f"“{t}”" for t in i.free_text)])),
+        Column(_("Min"), lambda i: str(i.minutes), lambda i: i.minutes, True),
+        Column(_("Done"), lambda i: _("✓ discussed") if i.state is ItemState.DISCUSSED else ""),
     ]
 
 

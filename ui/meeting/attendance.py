@@ -14,16 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Attendee, Meeting, MeetingState
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.services import Changes
 from ui.context import AppContext
 from ui.table_model import Column
 from ui.widgets import read_only_table, title_label
 
 ATTENDEE_COLUMNS: list[Column[Attendee]] = [
-    Column("Agency", lambda a: a.agency),
-    Column("Name", lambda a: a.name),
-    Column("Role", lambda a: a.role),
-    Column("Present", lambda a: "present" if a.present else "apologies"),
+    Column(N_("Agency"), lambda a: a.agency),
+    Column(N_("Name"), lambda a: a.name),
+    Column(N_("Role"), lambda a: a.role),
+    Column(N_("Present"), lambda a: _("present") if a.present else _("apologies")),
 ]
 
 
@@ -32,25 +33,29 @@ class AttendancePanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting: Meeting | None = None
-        self.view, self.model = read_only_table(ATTENDEE_COLUMNS, "Attendance", self)
+        self.view, self.model = read_only_table(ATTENDEE_COLUMNS, _("Attendance"), self)
         self.name, self.agency, self.role = QLineEdit(), QLineEdit(), QLineEdit()
-        self.name.setPlaceholderText("Name")
-        self.agency.setPlaceholderText("Agency")
-        self.role.setPlaceholderText("Role")
-        for field, label in ((self.name, "Attendee name"), (self.agency, "Agency"), (self.role, "Role")):
+        self.name.setPlaceholderText(_("Name"))
+        self.agency.setPlaceholderText(_("Agency"))
+        self.role.setPlaceholderText(_("Role"))
+        for field, label in (
+            (self.name, _("Attendee name")),
+            (self.agency, _("Agency")),
+            (self.role, _("Role")),
+        ):
             field.setAccessibleName(label)
-        self.apology = QCheckBox("A&pologies")
-        add = QPushButton("Add a&ttendee")
+        self.apology = QCheckBox(_("A&pologies"))
+        add = QPushButton(_("Add a&ttendee"))
         add.clicked.connect(self.add)
         for field in (self.name, self.agency, self.role):
             field.returnPressed.connect(self.add)  # Enter adds the attendee, from any of the three boxes
         self.quorum = QLineEdit()
         self.quorum.setPlaceholderText(
-            "Quorum note, e.g. 'Quorate: Police, Probation and the Council present'"
+            _("Quorum note, e.g. 'Quorate: Police, Probation and the Council present'")
         )
-        self.quorum.setAccessibleName("Quorum note")
+        self.quorum.setAccessibleName(_("Quorum note"))
         self.quorum.editingFinished.connect(self._save_quorum)
-        self.amend_button = QPushButton("A&mend the record…")
+        self.amend_button = QPushButton(_("A&mend the record…"))
         self.amend_button.clicked.connect(self.amend)
         self.amendments = QLabel()
         self.amendments.setWordWrap(True)
@@ -61,7 +66,7 @@ class AttendancePanel(QWidget):
             row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(title_label("Attendance", "sectionTitle"))
+        layout.addWidget(title_label(_("Attendance"), "sectionTitle"))
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
         layout.addWidget(self.quorum)
@@ -83,7 +88,10 @@ class AttendancePanel(QWidget):
         self.amend_button.setVisible(closed)
         amendments = self.ctx.services.record.amendments(m.id) if m and closed else []
         self.amendments.setText(
-            "\n".join(f"Amended {at[:10]} by {who}: {text}" for at, who, text in amendments)
+            "\n".join(
+                _("Amended {day} by {who}: {text}").format(day=at[:10], who=who, text=text)
+                for at, who, text in amendments
+            )
         )
 
     def add(self) -> None:
@@ -112,7 +120,7 @@ class AttendancePanel(QWidget):
         if m is None:
             return
         text, ok = QInputDialog.getMultiLineText(
-            self, "Amend the record", "The amendment (appended to the minutes, never replacing them):"
+            self, _("Amend the record"), _("The amendment (appended to the minutes, never replacing them):")
         )
         if ok:
             self.ctx.perform(lambda: self.ctx.services.record.amend(m.id, text), self.error)

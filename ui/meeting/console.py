@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import AgendaItem, CaseFile, DecisionKind
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.services import Changes
 from ppo_desktop.services.decisions import Decisions
 from ppo_desktop.services.drafts import Drafts
@@ -92,7 +93,11 @@ class ChairConsole(QMainWindow):
         ctx.broadcast(self.presenter.start())
         self.projector = ProjectorWindow()
         self.projector.keyboard_owner = self
-        self.setWindowTitle(f"Chair console — {self.meeting.panel}, {self.meeting.held_on:%d %b %Y}")
+        self.setWindowTitle(
+            _("Chair console — {panel}, {day}").format(
+                panel=self.meeting.panel, day=format_date(self.meeting.held_on)
+            )
+        )
 
         self.confirm: Callable[[str, str], bool] = self._confirm
         self.offer_minutes: Callable[[], None] = self._offer_minutes
@@ -103,7 +108,7 @@ class ChairConsole(QMainWindow):
 
         # -- left: the agenda and progress
         self.agenda = AgendaModel(self._move, lambda: self.current.id if self.current else None, self)
-        self.agenda_view = configure_table(self.agenda, "Agenda", self)
+        self.agenda_view = configure_table(self.agenda, _("Agenda"), self)
         self.agenda_view.activated.connect(lambda index: self.go_to(index.row()))
         self.progress = QLabel()
         self.progress.setWordWrap(True)
@@ -114,7 +119,7 @@ class ChairConsole(QMainWindow):
         self.room = RoomPanel(ctx, meeting_id, self.error, self)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(title_label("Agenda", "sectionTitle"))
+        left_layout.addWidget(title_label(_("Agenda"), "sectionTitle"))
         left_layout.addWidget(self.agenda_view, 2)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.room, 1)
@@ -126,7 +131,7 @@ class ChairConsole(QMainWindow):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         summary_scroll = QScrollArea()
-        summary_scroll.setAccessibleName("Summary for the chair")
+        summary_scroll.setAccessibleName(_("Summary for the chair"))
         summary_scroll.setWidget(self.summary)
         summary_scroll.setWidgetResizable(True)
         self.scoring = ScoringPanel(ctx, self)
@@ -135,10 +140,10 @@ class ChairConsole(QMainWindow):
         self.notes_panel.draft_kept.connect(self.draft_kept)
         self.notes, self.offer = self.notes_panel.editor, self.notes_panel.offer
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("The item")
-        self.tabs.addTab(summary_scroll, "S&ummary")
-        self.tabs.addTab(self.scoring, "Sc&oring")
-        self.tabs.addTab(self.notes, "No&tes")
+        self.tabs.setAccessibleName(_("The item"))
+        self.tabs.addTab(summary_scroll, _("S&ummary"))
+        self.tabs.addTab(self.scoring, _("Sc&oring"))
+        self.tabs.addTab(self.notes, _("No&tes"))
         # Alt+U / Alt+O / Alt+T: the tab shown and the keyboard in it (Alt+T left the cursor in a box
         # the chair could not see, and the notes went there).
         self.tabs.currentChanged.connect(self._into_tab)
@@ -191,22 +196,22 @@ class ChairConsole(QMainWindow):
 
     # -- building ------------------------------------------------------------------------
     def _toolbar(self) -> None:
-        bar = self.addToolBar("Meeting")
+        bar = self.addToolBar(_("Meeting"))
         bar.setMovable(False)
-        prev_button = QPushButton("◀ &Previous  (PgUp)")
+        prev_button = QPushButton(_("◀ &Previous  (PgUp)"))
         prev_button.clicked.connect(self.previous_item)
-        next_button = QPushButton("&Next ▶  (PgDn)")
+        next_button = QPushButton(_("&Next ▶  (PgDn)"))
         next_button.clicked.connect(self.next_item)
         self.projector_controls = controls = ProjectorControls(
             self, self.projector, self._project, self.presenter.room_sees
         )
         self.projector_button, self.curtain_button = controls.show_button, controls.curtain_button
-        self.close_button = QPushButton("C&lose meeting…")
+        self.close_button = QPushButton(_("C&lose meeting…"))
         self.close_button.clicked.connect(self.close_meeting)
         for w in (
             prev_button,
             next_button,
-            QLabel("  Projector on:"),
+            QLabel(_("  Projector on:")),
             controls.screen_choice,
             self.projector_button,
             self.curtain_button,
@@ -390,7 +395,7 @@ class ChairConsole(QMainWindow):
         """Closing asks about items not reached, then fixes the decisions, stops the item timer and
         offers the minutes at once."""
         self._leave_item()
-        if self.confirm("Close the meeting", self.presenter.close_question()):
+        if self.confirm(_("Close the meeting"), self.presenter.close_question()):
             self.finish()
 
     def finish(self) -> None:
@@ -413,7 +418,9 @@ class ChairConsole(QMainWindow):
         from ui.reports.preview_dialog import open_preview
 
         meeting_id = self.meeting.id
-        self.minutes_dialog = open_preview(self.ctx, self, "Minutes", lambda docs: docs.minutes(meeting_id))
+        self.minutes_dialog = open_preview(
+            self.ctx, self, _("Minutes"), lambda docs: docs.minutes(meeting_id)
+        )
 
     def _on_changed(self, changes: Changes) -> None:
         if not self.presenter.follow(changes):

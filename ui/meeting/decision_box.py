@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import DecisionKind
+from ppo_desktop.i18n import _
 from ui.context import AppContext
 from ui.meeting.decision_dialog import DecisionDialog
 from ui.meeting.presenter import MeetingPresenter
@@ -20,7 +21,7 @@ DecisionForm = Callable[[DecisionKind], "dict[str, Any] | None"]
 
 class DecisionBox(QGroupBox):
     def __init__(self, ctx: AppContext, presenter: MeetingPresenter, error: QLabel, window: QWidget) -> None:
-        super().__init__("Decision")
+        super().__init__(_("Decision"))
         self.ctx, self.presenter, self.error, self.window_ = ctx, presenter, error, window
         self.form: DecisionForm = self.ask  # tests put their own answers here
         self.open_dialog: DecisionDialog | None = None  # the decision dialog on screen (tests drive it)
@@ -29,15 +30,15 @@ class DecisionBox(QGroupBox):
         layout = QVBoxLayout(self)
         self.buttons: dict[DecisionKind, QPushButton] = {}
         for n, kind in enumerate(DecisionKind, start=1):
-            button = QPushButton(f"&{n}  {kind.label}")
-            button.setToolTip(f"Alt+{n}")
+            button = QPushButton(f"&{n}  {_(kind.label)}")
+            button.setToolTip(_("Alt+{n}").format(n=n))
             button.clicked.connect(lambda _c=False, k=kind: self.decide(k))
             self.buttons[kind] = button
             layout.addWidget(button)
-        self.undo_button = QPushButton("Undo last decision  (Ctrl+Shift+U)")
+        self.undo_button = QPushButton(_("Undo last decision  (Ctrl+Shift+U)"))
         self.undo_button.clicked.connect(self.undo_last)
         layout.addWidget(self.undo_button)
-        self.redo_button = QPushButton("Redo it  (Ctrl+Shift+R)")
+        self.redo_button = QPushButton(_("Redo it  (Ctrl+Shift+R)"))
         self.redo_button.clicked.connect(self.redo_last)
         self.redo_button.hide()
         layout.addWidget(self.redo_button)
@@ -77,7 +78,7 @@ class DecisionBox(QGroupBox):
         """Undo the item's last decision and say what was undone, offering to take it again."""
         item, taken = self.presenter.current, self.presenter.taken()
         if item is None or not taken:
-            self.error.setText("There is no decision on this item to undo.")
+            self.error.setText(_("There is no decision on this item to undo."))
             return
         last = taken[-1]
         if self.ctx.perform(self.presenter.undo_last, self.error) is None:
@@ -85,19 +86,19 @@ class DecisionBox(QGroupBox):
         kind = DecisionKind(last.kind)
         remembered = self.taken.get(last.id, (kind, {}))
         self.undone = (item.id, *remembered)
-        self.error.setText(f"Undone: {kind.label}. Ctrl+Shift+R takes it again.")
-        self.redo_button.setText(f"Redo: {kind.label}  (Ctrl+Shift+R)")
+        self.error.setText(_("Undone: {label}. Ctrl+Shift+R takes it again.").format(label=_(kind.label)))
+        self.redo_button.setText(_("Redo: {label}  (Ctrl+Shift+R)").format(label=_(kind.label)))
         self.redo_button.show()
 
     def redo_last(self) -> None:
         """Take again the decision just undone on this item (the same details)."""
         item = self.presenter.current
         if self.undone is None or item is None or self.undone[0] != item.id:
-            self.error.setText("There is nothing undone on this item to take again.")
+            self.error.setText(_("There is nothing undone on this item to take again."))
             return
         _item, kind, values = self.undone
         if self._take(kind, values, self.error):
-            self.error.setText(f"Taken again: {kind.label}.")
+            self.error.setText(_("Taken again: {label}.").format(label=_(kind.label)))
 
     def _forget_undone(self) -> None:
         self.undone = None

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Basis, DecisionKind, Membership, Nomination, RemovalOutcome, Status, Strand
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules.decisions import PLACING, decision_defaults
 from ppo_desktop.rules.profiles import SchemeProfile
 from ui.date_field import DateField
 from ui.dialog import Dialog
 
-AUTHORITY_EXAMPLE = "e.g. DI Chair, with the agreement of the agencies present"
+AUTHORITY_EXAMPLE = N_("e.g. DI Chair, with the agreement of the agencies present")
 
 
 class DecisionDialog(Dialog):
@@ -55,18 +56,18 @@ class DecisionDialog(Dialog):
             self.strand.addItem(profile.strand_name(s), s.value)
         self.basis = QComboBox()
         for b in Basis:
-            self.basis.addItem(b.value, b.value)
+            self.basis.addItem(_(b.value), b.value)
         self.status = QComboBox()
         self.status.addItem(
-            "(unchanged)" if current else Status.OFFENDING_NOT_CJS.label,
+            _("(unchanged)") if current else _(Status.OFFENDING_NOT_CJS.label),
             None if current else Status.OFFENDING_NOT_CJS.value,
         )
         for st in profile.statuses:
-            self.status.addItem(st.label, st.value)
+            self.status.addItem(_(st.label), st.value)
         self.reason = QComboBox()
         for r in profile.removal_reasons:
             self.reason.addItem(r.label, r.code.value)
-        self.release = DateField("Expected release", required=True)
+        self.release = DateField(_("Expected release"), required=True)
         self.release.set_date(defaults.release_on)
         self.outcomes = {o: QCheckBox(o.label) for o in RemovalOutcome}
         outcome_box = QWidget()
@@ -74,7 +75,7 @@ class DecisionDialog(Dialog):
         outcome_grid.setContentsMargins(0, 0, 0, 0)
         for i, box in enumerate(self.outcomes.values()):
             outcome_grid.addWidget(box, i // 3, i % 3)
-        outcome_box.setAccessibleName("Outcomes on leaving")
+        outcome_box.setAccessibleName(_("Outcomes on leaving"))
         outcome_box.setFocusProxy(next(iter(self.outcomes.values())))
         # Moving onto a strand whose profile lists move criteria (Thurrock R&R, 000 §5.3): a checklist.
         self.move_criteria: dict[str, QCheckBox] = {}
@@ -86,27 +87,27 @@ class DecisionDialog(Dialog):
             box = QCheckBox(text)
             self.move_criteria[text] = box
             criteria_layout.addWidget(box)
-        self.criteria_box.setAccessibleName("Move criteria met (000 §5.3)")
+        self.criteria_box.setAccessibleName(_("Move criteria met (000 §5.3)"))
         self.risk = QLineEdit()
-        self.risk.setPlaceholderText("needed for someone in custody (002 item 3): who assessed, and when")
+        self.risk.setPlaceholderText(_("needed for someone in custody (002 item 3): who assessed, and when"))
         self._profile = profile
         self.strand.currentIndexChanged.connect(lambda _i: self._show_move_criteria())
         self.authority = QLineEdit(defaults.authority)
-        self.authority.setPlaceholderText(AUTHORITY_EXAMPLE)
+        self.authority.setPlaceholderText(_(AUTHORITY_EXAMPLE))
         if kind in PLACING:  # where the scheme names who places people on a list (Staffordshire ¶21, ¶27)
             self.strand.currentIndexChanged.connect(lambda _i: self._show_placed_by())
         self.note = QLineEdit()
         self.dissent = QLineEdit()
-        self.dissent.setPlaceholderText("an agency that disagrees: 'Probation: would keep him on'")
+        self.dissent.setPlaceholderText(_("an agency that disagrees: 'Probation: would keep him on'"))
         rows: list[tuple[str, QWidget]] = [
-            ("&Strand:", self.strand),
-            ("&Basis:", self.basis),
-            ("S&tatus:", self.status),
-            ("R&eason:", self.reason),
-            ("&Expected release:", self.release),
-            ("Out&comes on leaving:", outcome_box),
-            ("Move &criteria met:", self.criteria_box),
-            ("R&isk assessed by:", self.risk),
+            (_("&Strand:"), self.strand),
+            (_("&Basis:"), self.basis),
+            (_("S&tatus:"), self.status),
+            (_("R&eason:"), self.reason),
+            (_("&Expected release:"), self.release),
+            (_("Out&comes on leaving:"), outcome_box),
+            (_("Move &criteria met:"), self.criteria_box),
+            (_("R&isk assessed by:"), self.risk),
         ]
         keys = ("strand", "basis", "status", "reason", "release", "outcomes", "move_criteria",
                 "risk_assessment")  # fmt: skip
@@ -115,9 +116,9 @@ class DecisionDialog(Dialog):
                 caption = QLabel(label)
                 caption.setBuddy(widget)
                 form.addRow(caption, widget)
-        rows_after = [("&Authority:", self.authority), ("&Note:", self.note)]
+        rows_after = [(_("&Authority:"), self.authority), (_("&Note:"), self.note)]
         if kind is not DecisionKind.DEFER:
-            rows_after.append(("Dissent (a&gency: view):", self.dissent))
+            rows_after.append((_("Dissent (a&gency: view):"), self.dissent))
         self.placed_hint = QLabel()
         self.placed_hint.setObjectName("hint")
         self.placed_hint.setWordWrap(True)
@@ -141,7 +142,7 @@ class DecisionDialog(Dialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Record decision")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Record decision"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -165,8 +166,10 @@ class DecisionDialog(Dialog):
         if self.kind not in PLACING or not self.strand.count():
             return
         who = self._profile.placed_by.get(Strand(self.strand.currentData()))
-        self.authority.setPlaceholderText("who placed them on the list" if who else AUTHORITY_EXAMPLE)
-        self.placed_hint.setText(f"On this scheme {who} places a person on this list." if who else "")
+        self.authority.setPlaceholderText(_("who placed them on the list") if who else _(AUTHORITY_EXAMPLE))
+        self.placed_hint.setText(
+            _("On this scheme {who} places a person on this list.").format(who=who) if who else ""
+        )
         self.form.setRowVisible(self.placed_hint, bool(who))
 
     def _show_move_criteria(self) -> None:

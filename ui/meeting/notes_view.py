@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
 
+from ppo_desktop.i18n import _
 from ui.context import attempt
 from ui.meeting.presenter import MeetingPresenter
 
@@ -26,9 +27,9 @@ class DraftOffer(QWidget):
         super().__init__(parent)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.restore = QPushButton("&Restore those notes")
+        self.restore = QPushButton(_("&Restore those notes"))
         self.restore.clicked.connect(restore)
-        self.discard = QPushButton("Discard them")
+        self.discard = QPushButton(_("Discard them"))
         self.discard.clicked.connect(discard)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)
@@ -39,16 +40,18 @@ class DraftOffer(QWidget):
 
     def offer(self, saved_at: str) -> None:
         self.text.setText(
-            f"Notes for this item were being typed when PPO Panel last closed unexpectedly "
-            f"({saved_at[:16].replace('T', ' ')} UTC) and were kept, encrypted."
+            _(
+                "Notes for this item were being typed when PPO Panel last closed unexpectedly ({when} UTC) "
+                "and were kept, encrypted."
+            ).format(when=saved_at[:16].replace("T", " "))
         )
         self.show()
 
 
 def notes_editor() -> QPlainTextEdit:
     notes = QPlainTextEdit()
-    notes.setAccessibleName("Discussion notes for the minutes")
-    notes.setPlaceholderText("Discussion summary for the minutes (saved as you type)")
+    notes.setAccessibleName(_("Discussion notes for the minutes"))
+    notes.setPlaceholderText(_("Discussion summary for the minutes (saved as you type)"))
     return notes
 
 

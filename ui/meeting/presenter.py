@@ -21,6 +21,7 @@ from ppo_desktop.domain import (
     Pathway,
     ScoreSheet,
 )
+from ppo_desktop.i18n import _, ngettext
 from ppo_desktop.projection import Projection, project
 from ppo_desktop.rules.decisions import action_due
 from ppo_desktop.services import Changes
@@ -38,9 +39,10 @@ def item_time(planned: int, spent: int) -> tuple[str, str]:
     left = planned - spent
     if left < 0:
         over = -left
-        return f"{over // 60}:{over % 60:02d} OVER", "red"
+        return _("{minutes}:{seconds:02d} OVER").format(minutes=over // 60, seconds=over % 60), "red"
     state = "amber" if left <= min(AMBER_SECONDS, planned // 2) else ""
-    return f"{left // 60}:{left % 60:02d} left" + (" — nearly out of time" if state else ""), state
+    text = _("{minutes}:{seconds:02d} left").format(minutes=left // 60, seconds=left % 60)
+    return text + (_(" — nearly out of time") if state else ""), state
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,14 @@ class MeetingPresenter:
     def progress(self) -> Progress:
         done = sum(1 for i in self.items if i.state is ItemState.DISCUSSED)
         planned = sum(i.minutes for i in self.items)
-        text = f"Item {self.index + 1} of {len(self.items)} · {done} discussed · planned {planned} min"
+        text = _("Item {n} of {count} · {done} discussed · planned {minutes} min").format(
+            n=self.index + 1, count=len(self.items), done=done, minutes=planned
+        )
         item = self.current
         if item is None or self._started is None:
             return Progress(text, "", "")
         timer, state = item_time(item.minutes * 60, self.seconds_on_item())
-        return Progress(f"{text}\nThis item: {timer}", timer, state)
+        return Progress(text + "\n" + _("This item: {timer}").format(timer=timer), timer, state)
 
     # -- what the chair sees and the room may see ----------------------------------------------------
     def summary(self) -> list[str]:
@@ -160,7 +164,7 @@ class MeetingPresenter:
         """What has been decided on this item, in words (a reason's label, never its code)."""
         labels = {r.code.value: r.label for r in self.session.profile().removal_reasons}
         return [
-            f"Decided: {DecisionKind(d.kind).label}"
+            _("Decided: {decision}").format(decision=_(DecisionKind(d.kind).label))
             + (f" ({labels.get(d.reason_code, d.reason_code.replace('-', ' '))})" if d.reason_code else "")
             for d in self.taken()
         ]
@@ -288,7 +292,7 @@ class MeetingPresenter:
         ]
 
     def close_question(self) -> str:
-        question = (
+        question = _(
             "Close the meeting? Decisions can no longer be undone; later changes are recorded as amendments."
         )
         waiting = self.not_reached()
@@ -296,11 +300,14 @@ class MeetingPresenter:
             return question
         names = ", ".join(f"{i.position}. {i.title}" for i in waiting[:SHOWN_NOT_REACHED])
         more = " …" if len(waiting) > SHOWN_NOT_REACHED else ""
-        return (
-            f"{len(waiting)} item(s) were not reached: {names}{more}. They will be listed as not reached "
-            "in the minutes (and come back on the next agenda if the rules still propose them).\n\n"
-            + question
+        missed = ngettext(
+            "{n} item was not reached: {names}. It will be listed as not reached in the minutes (and come "
+            "back on the next agenda if the rules still propose it).",
+            "{n} items were not reached: {names}. They will be listed as not reached in the minutes (and "
+            "come back on the next agenda if the rules still propose them).",
+            len(waiting),
         )
+        return missed.format(n=len(waiting), names=names + more) + "\n\n" + question
 
     def close(self) -> Changes:
         """Closed: its decisions are final, the item clock stops."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
+from ppo_desktop.i18n import _
 from ui.meeting.projector import ProjectorWindow
 
 
@@ -28,20 +29,25 @@ class ProjectorControls:
         self._reveal = reveal
         self.in_front = False
         self.screen_choice = QComboBox()
-        self.screen_choice.setAccessibleName("Projector screen")
+        self.screen_choice.setAccessibleName(_("Projector screen"))
         for i, screen in enumerate(QGuiApplication.screens()):
             size = screen.size()
-            self.screen_choice.addItem(f"Screen {i + 1}: {screen.name()} {size.width()}×{size.height()}", i)
+            self.screen_choice.addItem(
+                _("Screen {n}: {name} {width}×{height}").format(
+                    n=i + 1, name=screen.name(), width=size.width(), height=size.height()
+                ),
+                i,
+            )
         self.screen_choice.setCurrentIndex(self.screen_choice.count() - 1)
-        self.show_button = QPushButton("Show pro&jector  (F5)")
+        self.show_button = QPushButton(_("Show pro&jector  (F5)"))
         self.show_button.clicked.connect(self.toggle)
-        self.curtain_button = QPushButton("&Curtain  (F8)")
+        self.curtain_button = QPushButton(_("&Curtain  (F8)"))
         self.curtain_button.clicked.connect(self.toggle_curtain)
 
     def toggle(self) -> None:
         if self.projector.isVisible():
             self.projector.hide()
-            self.show_button.setText("Show pro&jector  (F5)")
+            self.show_button.setText(_("Show pro&jector  (F5)"))
             self._shown()  # the room sees nothing now: the presenter knows
             return
         screens = QGuiApplication.screens()
@@ -49,7 +55,7 @@ class ProjectorControls:
         second = len(screens) > 1 and chosen is not self.console.screen()
         self._reveal(True)  # recorded before the window appears
         self.projector.place_on(chosen, full_screen=second, beside=None if second else self.console)
-        self.show_button.setText("Hide pro&jector  (F5)")
+        self.show_button.setText(_("Hide pro&jector  (F5)"))
         self.projector.set_curtain(False)
         self._shown()
 
@@ -75,4 +81,6 @@ class ProjectorControls:
             self._reveal(True)  # what the room will see is recorded before the curtain lifts
         self.projector.set_curtain(not lifting)
         self._shown()
-        self.curtain_button.setText("Lift &curtain  (F8)" if self.projector.curtained else "&Curtain  (F8)")
+        self.curtain_button.setText(
+            _("Lift &curtain  (F8)") if self.projector.curtained else _("&Curtain  (F8)")
+        )

@@ -7,15 +7,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import AgendaItem, Attendee, Move
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.services import Changes
 from ui.context import AppContext, MessageArea
 from ui.table_model import Column, ObjectRole
 from ui.widgets import read_only_table
 
 COLUMNS: list[Column[tuple[Attendee, bool]]] = [
-    Column("Agency", lambda r: r[0].agency),
-    Column("Name", lambda r: r[0].name),
-    Column("This item", lambda r: "in the room" if r[1] else "out"),
+    Column(N_("Agency"), lambda r: r[0].agency),
+    Column(N_("Name"), lambda r: r[0].name),
+    Column(N_("This item"), lambda r: _("in the room") if r[1] else _("out")),
 ]
 
 
@@ -27,18 +28,20 @@ class RoomPanel(QWidget):
         self.ctx, self.meeting_id, self.error = ctx, meeting_id, error
         self.room = ctx.services.room
         self.item: AgendaItem | None = None
-        self.read_button = QPushButton("Confidentiality statement read")
-        self.read_button.setToolTip("Record that the statement was read and the room acknowledged it")
+        self.read_button = QPushButton(_("Confidentiality statement read"))
+        self.read_button.setToolTip(_("Record that the statement was read and the room acknowledged it"))
         self.read_button.clicked.connect(self.confidentiality_read)
-        self.view, self.model = read_only_table(COLUMNS, "Who is in the room for this item", self)
+        self.view, self.model = read_only_table(COLUMNS, _("Who is in the room for this item"), self)
         self.count = QLabel()
         self.count.setWordWrap(True)
         self.buttons: dict[Move, QPushButton] = {}
         row = QHBoxLayout()
-        for move, text in ((Move.STEPPED_OUT, "Steps out for the item"), (Move.LEFT, "Leaves"),
-                           (Move.ARRIVED, "Arrives")):  # fmt: skip
+        for move, text in ((Move.STEPPED_OUT, _("Steps out for the item")), (Move.LEFT, _("Leaves")),
+                           (Move.ARRIVED, _("Arrives"))):  # fmt: skip
             button = self.buttons[move] = QPushButton(text)
-            button.setToolTip(f"The selected attendee {move.label} (before this item)")
+            button.setToolTip(
+                _("The selected attendee {label} (before this item)").format(label=_(move.label))
+            )
             button.clicked.connect(lambda _checked=False, m=move: self.record(m))
             row.addWidget(button)
         layout = QVBoxLayout(self)
@@ -59,12 +62,16 @@ class RoomPanel(QWidget):
         attendees = [a for a in self.ctx.services.room.attendance(self.meeting_id) if a.present]
         here = {a.id for a in self.room.present_for(self.item.id)} if self.item is not None else set()
         self.model.set_rows([(a, a.id in here) for a in attendees])
-        self.count.setText(f"In the room for this item: {len(here)} of {len(attendees)} attending")
+        self.count.setText(
+            _("In the room for this item: {here} of {attending} attending").format(
+                here=len(here), attending=len(attendees)
+            )
+        )
 
     def record(self, move: Move) -> None:
         rows = self.view.selectionModel().selectedRows()
         if self.item is None or not rows:
-            self.error.setText("Select who comes or goes first (the list under the agenda).")
+            self.error.setText(_("Select who comes or goes first (the list under the agenda)."))
             return
         attendee, _here = self.view.model().index(rows[0].row(), 0).data(ObjectRole)
         item_id = self.item.id

@@ -183,7 +183,7 @@ def test_closing_asks_about_items_not_reached(qtbot: QtBot, ctx: AppContext) -> 
     questions: list[str] = []
     console.confirm = lambda _title, text: questions.append(text) is None and False  # the chair says no
     console.close_meeting()
-    assert "1 item(s) were not reached: 2." in questions[0]
+    assert "1 item was not reached: 2." in questions[0]
     assert console.meeting.state.value == "in-progress" and console.tick.isActive()
     console.close()
 

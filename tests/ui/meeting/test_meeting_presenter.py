@@ -109,7 +109,7 @@ def test_closing_names_the_items_not_reached_and_fixes_the_record(demo: Workspac
     presenter.decide(DecisionKind.RETAIN, {})
     presenter.reload()
     question = presenter.close_question()
-    assert question.startswith("2 item(s) were not reached: 2. Review") and "Close the meeting?" in question
+    assert question.startswith("2 items were not reached: 2. Review") and "Close the meeting?" in question
     presenter.close()
     assert not presenter.open and presenter.progress().timer == ""
     assert not presenter.can_decide

@@ -153,7 +153,7 @@ def _offences(ws: Workspace, people: list[Nominal], rng: random.Random, today: d
     by them, progress on entry and on leaving); a stream of their own, so the rest of the demo stays."""
     offences = Offences(ws)
     for nominal in people:
-        for _ in range(rng.randint(2, 6)):
+        for _n in range(rng.randint(2, 6)):
             offences.record(
                 nominal.id, on=today - dt.timedelta(days=rng.randint(1, 3 * 365)),
                 category=rng.choice(DEMO_OFFENCES),
@@ -238,7 +238,7 @@ def _populate(ws: Workspace, rng: random.Random, today: dt.date, at: Callable[[d
         at(added)
         if status not in (Status.OFFENDING_CJS, Status.CUSTODY):
             memberships.set_status(membership.id, status)
-        for _ in range(rng.randint(0, 3)):
+        for _n in range(rng.randint(0, 3)):
             due = added + dt.timedelta(days=rng.randint(14, 400))
             action = acts.add(
                 nominal.id,

@@ -165,6 +165,12 @@ class NominationState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Action and nomination states as the screens show them: the records keep these English words, and
+# the screens say them through ``_`` (marked here so that each language has them).
+STATE_WORDS = (N_("open"), N_("done"), N_("not-possible"), N_("agency-did-not-act"), N_("selected"),
+               N_("declined"), N_("withdrawn"))  # fmt: skip
+
+
 class MeetingState(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in-progress"

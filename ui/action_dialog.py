@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ppo_desktop.domain import Action, Pathway
+from ppo_desktop.i18n import _
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.dialog import Dialog
@@ -33,12 +34,12 @@ class ActionDialog(Dialog):
             for row in ctx.services.cases.cohort(include_former=False):
                 self.person.addItem(f"{row.nominal.display_name} ({row.nominal.ref})", row.nominal.id)
             self.person.setCurrentIndex(-1)
-        self.setWindowTitle("Edit or reassign the action" if action else "New action")
+        self.setWindowTitle(_("Edit or reassign the action") if action else _("New action"))
         self.pathway = QComboBox()
         for p in Pathway:
-            self.pathway.addItem(p.label, p.value)
+            self.pathway.addItem(_(p.label), p.value)
         self.description, self.agency, self.owner = QLineEdit(), QLineEdit(), QLineEdit()
-        self.due = DateField("Due")
+        self.due = DateField(_("Due"))
         if action is not None:
             self.pathway.setCurrentIndex(self.pathway.findData(action.pathway.value))
             self.description.setText(action.description)
@@ -50,22 +51,22 @@ class ActionDialog(Dialog):
         self.error.setWordWrap(True)
         form = QFormLayout(self)
         if nominal_id is None:
-            add_rows(form, (("Pe&rson:", self.person),))
+            add_rows(form, ((_("Pe&rson:"), self.person),))
         add_rows(
             form,
             (
-                ("&Pathway:", self.pathway),
-                ("&Action:", self.description),
-                ("A&gency:", self.agency),
-                ("&Owner:", self.owner),
-                ("&Due:", self.due),
+                (_("&Pathway:"), self.pathway),
+                (_("&Action:"), self.description),
+                (_("A&gency:"), self.agency),
+                (_("&Owner:"), self.owner),
+                (_("&Due:"), self.due),
             ),
         )
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Save action")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Save action"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -92,7 +93,7 @@ class ActionDialog(Dialog):
         action = self.action
         nominal_id = self.nominal_id if self.nominal_id is not None else self._chosen_person()
         if nominal_id is None:
-            self.error.setText("Choose the person the action is for (type a few letters of the name).")
+            self.error.setText(_("Choose the person the action is for (type a few letters of the name)."))
             return
         if action is None:
             made = self.ctx.perform(lambda: self.ctx.services.actions.add(nominal_id, **fields), self.error)

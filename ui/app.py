@@ -14,9 +14,10 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from ppo_desktop import i18n, paths
+from ppo_desktop.i18n import _
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, no_device, resolve
 from ppo_desktop.paths import store_exists
-from ui import input_guard, platform, theme
+from ui import input_guard, platform, qt_words, theme
 from ui.errors import install_excepthook
 from ui.tasks import TaskRunner
 from ui.unlock_dialog import UnlockDialog
@@ -61,8 +62,8 @@ def ensure_demo_store(runner: TaskRunner) -> Path:
     if store_exists(path):
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    progress = QProgressDialog("Creating the fictional demo store…", "", 0, 0)
-    progress.setWindowTitle("PPO Panel")
+    progress = QProgressDialog(_("Creating the fictional demo store…"), "", 0, 0)
+    progress.setWindowTitle(_("PPO Panel"))
     progress.setCancelButton(None)
     progress.setMinimumDuration(0)
     progress.show()
@@ -136,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("PPO Panel")
     theme.apply(app)
     input_guard.install(app)
+    qt_words.install(app)  # Qt's own buttons (OK, Cancel, Yes, No) in the user's language
     app.installEventFilter(platform.CaptureGuard(app))  # on Windows: only the projector in a screen share
     install_excepthook()
     from ppo_desktop.partial_files import remove_leftovers

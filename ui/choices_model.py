@@ -18,15 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import N_, _
+
 Index = QModelIndex | QPersistentModelIndex
-UNCHOSEN = "— choose —"
+UNCHOSEN = N_("— choose —")
 NEW_PERSON = -1
 
 
 def who_is_this(nominal_id: int | None) -> tuple[tuple[str, int], ...]:
     """The choices for a possible duplicate: the person on file it resembles, or a new person."""
-    same = ((f"The same person as nominal {nominal_id}", nominal_id),) if nominal_id is not None else ()
-    return (*same, ("A new person", NEW_PERSON))
+    same = (
+        ((_("The same person as nominal {id}").format(id=nominal_id), nominal_id),)
+        if nominal_id is not None
+        else ()
+    )
+    return (*same, (_("A new person"), NEW_PERSON))
 
 
 def people_decided(model: ChoicesModel) -> dict[int, int | None]:
@@ -93,7 +99,7 @@ class ChoicesModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 if not row.choices:
                     return ""
-                return next((label for label, value in row.choices if value == row.chosen), UNCHOSEN)
+                return next((label for label, value in row.choices if value == row.chosen), _(UNCHOSEN))
             if role == Qt.ItemDataRole.EditRole:
                 return row.chosen
             return None
@@ -129,10 +135,10 @@ class ChoiceDelegate(QStyledItemDelegate):
         model = index.model()
         assert isinstance(model, ChoicesModel)
         row = model.row(index.row())
-        combo.addItem(UNCHOSEN, None)
+        combo.addItem(_(UNCHOSEN), None)
         for label, value in row.choices:
             combo.addItem(label, value)
-        combo.setAccessibleName(f"{' '.join(row.texts[:2])}: choose")
+        combo.setAccessibleName(_("{row}: choose").format(row=" ".join(row.texts[:2])))
         combo.activated.connect(lambda _i: self.commitData.emit(combo))
         return combo
 

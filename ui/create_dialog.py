@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import _
 from ppo_desktop.keyring_policy import DeviceSource, PendingDevice, resolve
 from ppo_desktop.paths import store_file
 from ui.dialog import Dialog
@@ -48,15 +49,15 @@ class CreateStoreDialog(Dialog):
         self.restored: Path | None = None  # or a backup restored instead, to unlock
         self._runner = runner
         store = store_file(store)
-        self.setWindowTitle("Create a PPO Panel store")
+        self.setWindowTitle(_("Create a PPO Panel store"))
         self.setMinimumWidth(560)
         self.folder = QLineEdit(str(store.parent))
-        self.folder.setAccessibleName("Folder")
-        browse = QPushButton("&Browse…")
+        self.folder.setAccessibleName(_("Folder"))
+        browse = QPushButton(_("&Browse…"))
         browse.clicked.connect(self._browse)
         self.name = QLineEdit(store.stem)  # as given with --store (or "panel")
-        self.partnership = QLineEdit(placeholderText="e.g. Northtown Community Safety Partnership")
-        self.user_id = QLineEdit(placeholderText="e.g. j.coordinator")
+        self.partnership = QLineEdit(placeholderText=_("e.g. Northtown Community Safety Partnership"))
+        self.user_id = QLineEdit(placeholderText=_("e.g. j.coordinator"))
         self.display_name = QLineEdit()
         self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
@@ -68,21 +69,21 @@ class CreateStoreDialog(Dialog):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
         form = QFormLayout()
-        caption = QLabel("&Folder:")
+        caption = QLabel(_("&Folder:"))
         caption.setBuddy(self.folder)  # Alt+F reaches the folder box, and a screen reader names it
         form.addRow(caption, folder_row)
         add_rows(
             form,
             (
-                ("Store &name:", self.name),
-                ("&Partnership:", self.partnership),
-                ("Your &user name:", self.user_id),
-                ("Your &display name:", self.display_name),
-                ("P&assphrase:", self.passphrase),
-                ("&Repeat passphrase:", self.confirm),
+                (_("Store &name:"), self.name),
+                (_("&Partnership:"), self.partnership),
+                (_("Your &user name:"), self.user_id),
+                (_("Your &display name:"), self.display_name),
+                (_("P&assphrase:"), self.passphrase),
+                (_("&Repeat passphrase:"), self.confirm),
             ),
         )
-        keyring = self.keyring_note = QLabel("Looking for this computer's keyring…")
+        keyring = self.keyring_note = QLabel(_("Looking for this computer's keyring…"))
         keyring.setObjectName("hint")
         keyring.setWordWrap(True)
         if isinstance(device, PendingDevice) and not device.ready and runner is not None:
@@ -92,11 +93,11 @@ class CreateStoreDialog(Dialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Create store")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Create store"))
         buttons.accepted.connect(self.attempt)
         buttons.rejected.connect(self.reject)
-        restore = QPushButton("Restore a backup &instead…")
-        restore.setToolTip("A new laptop: the partnership's store restored from its backup, then unlocked")
+        restore = QPushButton(_("Restore a backup &instead…"))
+        restore.setToolTip(_("A new laptop: the partnership's store restored from its backup, then unlocked"))
         restore.clicked.connect(self.restore_backup)
         buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_dialog: QDialog | None = None
@@ -127,24 +128,26 @@ class CreateStoreDialog(Dialog):
 
     def _show_keyring(self, device: DeviceSecrets) -> None:
         self.keyring_note.setText(
-            "The store will also be tied to this computer's keyring." if device.available else device.reason
+            _("The store will also be tied to this computer's keyring.")
+            if device.available
+            else device.reason
         )
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Folder for the store", self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(self, _("Folder for the store"), self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
     def attempt(self) -> None:
         if self.passphrase.text() != self.confirm.text():
-            self.error.setText("The two passphrases differ.")
+            self.error.setText(_("The two passphrases differ."))
             return
         if not self.partnership.text().strip():
-            self.error.setText("Enter the partnership's name; it appears on every document.")
+            self.error.setText(_("Enter the partnership's name; it appears on every document."))
             return
         name = self.name.text().strip()
         if not name or Path(name).name != name:
-            self.error.setText("Enter a name for the store (letters and numbers; no folder in it).")
+            self.error.setText(_("Enter a name for the store (letters and numbers; no folder in it)."))
             return
         path = store_file(Path(self.folder.text()).expanduser() / name)
         from ppo_desktop.services.session import StoreProblem, create_store  # loaded when needed
@@ -174,18 +177,21 @@ class RecoveryKeyDialog(Dialog):
 
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Recovery key — shown once")
+        self.setWindowTitle(_("Recovery key — shown once"))
         text = QLabel(
-            "This recovery key opens the store if a passphrase is forgotten or this computer's keyring is "
-            "lost. It is shown only now. Write it down or print it and keep it locked away, apart from "
-            "the laptop."
+            _(
+                "This recovery key opens the store if a passphrase is forgotten or this computer's keyring "
+                "is "
+                "lost. It is shown only now. Write it down or print it and keep it locked away, apart from "
+                "the laptop."
+            )
         )
         text.setWordWrap(True)
         key_label = QLabel(key)
         key_label.setObjectName("screenTitle")
         key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        key_label.setAccessibleName("Recovery key")
-        self.confirmed = QCheckBox("I have recorded the recovery key somewhere safe")
+        key_label.setAccessibleName(_("Recovery key"))
+        self.confirmed = QCheckBox(_("I have recorded the recovery key somewhere safe"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(False)

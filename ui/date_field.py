@@ -7,13 +7,15 @@ import datetime as dt
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from ppo_desktop import i18n
+from ppo_desktop.i18n import _
 from ppo_desktop.imports.nominations import parse_date
 
 
 class DateField(QLineEdit):
     def __init__(self, name: str, parent: QWidget | None = None, *, required: bool = False) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("DD MM YYYY" + ("" if required else "  (blank: not known)"))
+        self.setPlaceholderText(_("DD MM YYYY") + ("" if required else "  " + _("(blank: not known)")))
         self.setAccessibleName(name)
         self.required = required
         self.editingFinished.connect(self._tidy)
@@ -23,17 +25,28 @@ class DateField(QLineEdit):
         text = self.text().strip()
         if not text:
             if self.required:
-                raise ValueError(f"{self.accessibleName()}: a date is needed (DD MM YYYY).")
+                raise ValueError(
+                    _("{field}: a date is needed (DD MM YYYY).").format(field=self.accessibleName())
+                )
             return None
         try:
             day = parse_date(text)
         except ValueError:
-            raise ValueError(f"{self.accessibleName()}: {text!r} is not a date (DD MM YYYY).") from None
+            raise ValueError(
+                _("{field}: {text!r} is not a date (DD MM YYYY).").format(
+                    field=self.accessibleName(), text=text
+                )
+            ) from None
         assert day is not None
         return day
 
     def set_date(self, day: dt.date | None) -> None:
-        self.setText(f"{day:%d %b %Y}" if day else "")
+        if day is None:
+            self.setText("")
+        elif i18n.current() == i18n.ENGLISH:
+            self.setText(f"{day:%d %b %Y}")
+        else:  # digits: read back the same in any language (month names are read in English only)
+            self.setText(f"{day:%d %m %Y}")
 
     def _tidy(self) -> None:
         """Show a date that was understood the way it was understood (14 03 1998 → 14 Mar 1998)."""

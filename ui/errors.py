@@ -8,6 +8,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ppo_desktop.failures import describe, locations
+from ppo_desktop.i18n import _
 
 
 def install_excepthook() -> None:
@@ -18,9 +19,11 @@ def install_excepthook() -> None:
         if QApplication.instance() is not None:
             box = QMessageBox(
                 QMessageBox.Icon.Critical,
-                "PPO Panel — unexpected error",
-                "Something went wrong and the last action may not have completed.\n\n"
-                f"{describe(value)}\n\nYour saved work is safe in the store.",
+                _("PPO Panel — unexpected error"),
+                _(
+                    "Something went wrong and the last action may not have completed.\n\n{what}\n\n"
+                    "Your saved work is safe in the store."
+                ).format(what=describe(value)),
             )
             box.exec()
 

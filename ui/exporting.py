@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ppo_desktop.i18n import _
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import DISCLOSED
@@ -22,5 +23,7 @@ def write_disclosed(path: Path, produce: Callable[[], bytes]) -> tuple[Changes |
                    Said(refused.append)) is None:  # fmt: skip
             return None, refused[0]
     except OSError as exc:
-        return None, f"Could not save to {path}: {exc.strerror}"
-    return DISCLOSED, f"Exported to {path} (not encrypted); the disclosure is in the audit log."
+        return None, _("Could not save to {path}: {why}").format(path=path, why=exc.strerror)
+    return DISCLOSED, _("Exported to {path} (not encrypted); the disclosure is in the audit log.").format(
+        path=path
+    )

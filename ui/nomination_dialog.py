@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Basis, Strand
+from ppo_desktop.i18n import _
 from ppo_desktop.services.cases import NominalDraft
 from ui.context import AppContext
 from ui.date_field import DateField
@@ -24,9 +25,9 @@ class NominationDialog(Dialog):
         super().__init__(parent)
         self.ctx = ctx
         self.nominal_id: int | None = None
-        self.setWindowTitle("New nomination")
+        self.setWindowTitle(_("New nomination"))
         self.family, self.given, self.area = QLineEdit(), QLineEdit(), QLineEdit()
-        self.dob = DateField("Date of birth")  # no made-up default: blank until someone types it
+        self.dob = DateField(_("Date of birth"))  # no made-up default: blank until someone types it
         self.pnc, self.agency, self.nominator, self.reason = (
             QLineEdit(),
             QLineEdit(),
@@ -47,23 +48,23 @@ class NominationDialog(Dialog):
         add_rows(
             form,
             (
-                ("&Family name:", self.family),
-                ("&Given names:", self.given),
-                ("Date of &birth:", self.dob),
-                ("&Area:", self.area),
-                ("&PNC id:", self.pnc),
-                ("Nominating agen&cy:", self.agency),
-                ("&Nominated by:", self.nominator),
-                ("&Strand:", self.strand),
-                ("Bas&is:", self.basis),
-                ("&Why:", self.reason),
+                (_("&Family name:"), self.family),
+                (_("&Given names:"), self.given),
+                (_("Date of &birth:"), self.dob),
+                (_("&Area:"), self.area),
+                (_("&PNC id:"), self.pnc),
+                (_("Nominating agen&cy:"), self.agency),
+                (_("&Nominated by:"), self.nominator),
+                (_("&Strand:"), self.strand),
+                (_("Bas&is:"), self.basis),
+                (_("&Why:"), self.reason),
             ),
         )
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Record nomination")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Record nomination"))
         buttons.accepted.connect(self.record)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

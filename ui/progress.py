@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from ppo_desktop.i18n import _
 from ppo_desktop.services.workspace import Stopped
 
 SHOWN_AFTER_MS = 400  # quick work finishes before the window would flash up
@@ -27,7 +28,7 @@ class Hook(QObject):
 
     def report(self, stage: str, done: int, total: int) -> None:
         if self._stop.is_set():
-            raise Stopped("Stopped before it finished: nothing was changed.")
+            raise Stopped(_("Stopped before it finished: nothing was changed."))
         self.moved.emit(stage, done, total)
 
     def stop(self) -> None:
@@ -44,7 +45,7 @@ class Waiting(Hook):
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.dialog = QProgressDialog(title, "&Cancel", 0, 0, parent)
+        self.dialog = QProgressDialog(title, _("&Cancel"), 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(SHOWN_AFTER_MS)
@@ -56,14 +57,19 @@ class Waiting(Hook):
 
     def cancel(self) -> None:
         self.stop()
-        self.dialog.setLabelText("Stopping… (nothing will be changed)")
+        self.dialog.setLabelText(_("Stopping… (nothing will be changed)"))
 
     def _show(self, stage: str, done: int, total: int) -> None:
         if self.stopping:
             return
         self.dialog.setMaximum(max(total, 0))  # 0: busy, no count known
         self.dialog.setValue(min(done, total) if total else 0)
-        self.dialog.setLabelText(f"{stage}… {done:,} of {total:,}" if total else f"{stage}…")
+        said = _(stage)  # a stage the core marked (N_) is said in the language in use
+        self.dialog.setLabelText(
+            _("{stage}… {done:,} of {total:,}").format(stage=said, done=done, total=total)
+            if total
+            else f"{said}…"
+        )
 
     def finish(self) -> None:
         if not isValid(self.dialog):  # its window closed meanwhile (the app locked)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import _
 from ppo_desktop.keyring_policy import DeviceSource, resolve
 from ppo_desktop.paths import store_file
 from ui.context import attempt
@@ -37,19 +38,21 @@ class RestoreDialog(Dialog):
         super().__init__(parent)
         self._device, self.runner = device, runner
         self.restored: Path | None = None  # the store as restored and checked, to unlock
-        self.setWindowTitle("Restore a backup as a new store")
+        self.setWindowTitle(_("Restore a backup as a new store"))
         self.setMinimumWidth(600)
         self.bundle = QLineEdit()
-        self.bundle.setAccessibleName("Backup file")
-        self.bundle.setPlaceholderText("panel-20261124-0930.ppobackup")
-        choose = QPushButton("&Choose…")
+        self.bundle.setAccessibleName(_("Backup file"))
+        self.bundle.setPlaceholderText(_("panel-20261124-0930.ppobackup"))
+        choose = QPushButton(_("&Choose…"))
         choose.clicked.connect(self._choose)
         self.folder = QLineEdit(str(folder))
-        self.folder.setAccessibleName("Folder")
+        self.folder.setAccessibleName(_("Folder"))
         self.name = QLineEdit(f"restored-{today:%Y%m%d}")
-        self.user = QLineEdit(placeholderText="optional")
+        self.user = QLineEdit(placeholderText=_("optional"))
         self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.recovery = QCheckBox("Use the store's recovery key &instead (another laptop, or a lost keyring)")
+        self.recovery = QCheckBox(
+            _("Use the store's recovery key &instead (another laptop, or a lost keyring)")
+        )
         self.recovery.toggled.connect(self._recovery_toggled)
         self.said = QLabel()
         self.said.setWordWrap(True)
@@ -64,17 +67,20 @@ class RestoreDialog(Dialog):
         bundle_row.addWidget(self.bundle, 1)
         bundle_row.addWidget(choose)
         form = QFormLayout()
-        caption = QLabel("&Backup:")
+        caption = QLabel(_("&Backup:"))
         caption.setBuddy(self.bundle)
         form.addRow(caption, bundle_row)
-        self.secret_caption = QLabel("&Passphrase:")
+        self.secret_caption = QLabel(_("&Passphrase:"))
         self.secret_caption.setBuddy(self.secret)
-        add_rows(form, (("&Folder:", self.folder), ("New store's &name:", self.name), ("&User:", self.user)))
+        add_rows(
+            form,
+            ((_("&Folder:"), self.folder), (_("New store's &name:"), self.name), (_("&User:"), self.user)),
+        )
         form.addRow(self.secret_caption, self.secret)
         ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
         self.buttons = QDialogButtonBox(ok | cancel)
         self.restore_button = self.buttons.button(ok)
-        self.restore_button.setText("&Restore and check")
+        self.restore_button.setText(_("&Restore and check"))
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
         self._stopping = False  # Cancel pressed while the restore runs: the worker stops at its next step
@@ -95,19 +101,21 @@ class RestoreDialog(Dialog):
     def _say(self) -> None:
         """What will happen, before anything does."""
         self.said.setText(
-            f"The backup will be unpacked as a new store, {self.target()}, and checked — every page and "
-            "the audit chain — before you unlock it. No store there now is touched or replaced. The "
-            "restore is recorded in the restored store's own audit log."
+            _(
+                "The backup will be unpacked as a new store, {target}, and checked — every page and the "
+                "audit chain — before you unlock it. No store there now is touched or replaced. The "
+                "restore is recorded in the restored store's own audit log."
+            ).format(target=self.target())
         )
 
     def _choose(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a backup", self.folder.text(),
-                                                "PPO Panel backup (*.ppobackup)")  # fmt: skip
+        chosen, _filter = QFileDialog.getOpenFileName(self, _("Choose a backup"), self.folder.text(),
+                                                _("PPO Panel backup (*.ppobackup)"))  # fmt: skip
         if chosen:
             self.bundle.setText(chosen)
 
     def _recovery_toggled(self, on: bool) -> None:
-        self.secret_caption.setText("Recovery &key:" if on else "&Passphrase:")
+        self.secret_caption.setText(_("Recovery &key:") if on else _("&Passphrase:"))
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
         self.user.setEnabled(not on)
         self.secret.clear()
@@ -116,14 +124,15 @@ class RestoreDialog(Dialog):
         bundle = Path(self.bundle.text().strip()).expanduser()
         name = self.name.text().strip()
         if not self.bundle.text().strip() or not bundle.is_file():
-            self.error.setText("Choose the backup file (it ends .ppobackup).")
+            self.error.setText(_("Choose the backup file (it ends .ppobackup)."))
             return
         if not name or Path(name).name != name:
-            self.error.setText("Enter a name for the new store (no folder in it).")
+            self.error.setText(_("Enter a name for the new store (no folder in it)."))
             return
         if not self.secret.text():
-            asked = "recovery key" if self.recovery.isChecked() else "passphrase"
-            self.error.setText(f"Enter the {asked}.")
+            self.error.setText(
+                _("Enter the recovery key.") if self.recovery.isChecked() else _("Enter the passphrase.")
+            )
             return
         from ppo_desktop.services.backups import restoring  # the services load when needed
 
@@ -146,13 +155,13 @@ class RestoreDialog(Dialog):
         if self._stopping:
             from ppo_desktop.services.workspace import Stopped
 
-            raise Stopped("Stopped before it finished: nothing was restored, and nothing is left of it.")
+            raise Stopped(_("Stopped before it finished: nothing was restored, and nothing is left of it."))
 
     def reject(self) -> None:
         """Cancel: while the restore runs it is stopped (the dialog stays until it has), else closes."""
         if self.busy.isVisible():
             self._stopping = True
-            self.error.setText("Stopping…")
+            self.error.setText(_("Stopping…"))
             return
         super().reject()
 
@@ -174,4 +183,4 @@ class RestoreDialog(Dialog):
     def _busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
         self.restore_button.setEnabled(not busy)
-        self.error.setText("Unpacking and checking the backup…" if busy else "")
+        self.error.setText(_("Unpacking and checking the backup…") if busy else "")

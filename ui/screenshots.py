@@ -73,7 +73,7 @@ def _save(widget: object, path: Path) -> Path:
     from PySide6.QtWidgets import QApplication, QWidget
 
     assert isinstance(widget, QWidget)
-    for _ in range(3):  # layout requests cascade through nested layouts
+    for _round in range(3):  # layout requests cascade through nested layouts
         QApplication.processEvents()
     widget.grab().save(str(path))
     return path

@@ -34,7 +34,7 @@ def run_self_test() -> int:
         app = QApplication.instance() or QApplication(sys.argv[:1])
         with tempfile.TemporaryDirectory(prefix="ppo-selftest-") as tmp:
             step = "creating an encrypted store"
-            ws, _ = create_store(
+            ws, _recovery = create_store(
                 Path(tmp) / "selftest",
                 user_id="selftest",
                 display_name="Self Test",

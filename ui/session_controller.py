@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ppo_desktop import i18n, paths
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import _
 from ppo_desktop.services.bundle import Services
 from ppo_desktop.services.session import DeviceSecrets
 from ppo_desktop.services.session import lock as lock_store
@@ -76,25 +77,27 @@ class SessionController(QObject):
 
     def check_store(self, window: MainWindow, ws: Workspace) -> None:
         """The store's quick check runs on a worker after unlocking; a problem is shown at once."""
-        window.statusBar().showMessage("Checking the store…")
+        window.statusBar().showMessage(_("Checking the store…"))
 
         def done(problems: object) -> None:
             if self.window is not window:
                 return
             if problems:
-                window.statusBar().showMessage("The store failed its check")
+                window.statusBar().showMessage(_("The store failed its check"))
                 QMessageBox.critical(
                     window,
-                    "The store failed its check",
-                    f"The store's quick check found a problem: {problems}. Stop editing, "
-                    "back up what you can and restore from the last verified backup.",
+                    _("The store failed its check"),
+                    _(
+                        "The store's quick check found a problem: {problems}. Stop editing, back up what "
+                        "you can and restore from the last verified backup."
+                    ).format(problems=problems),
                 )
             else:
-                window.statusBar().showMessage("Store checked: no problems found", 8000)
+                window.statusBar().showMessage(_("Store checked: no problems found"), 8000)
 
         def failed(exc: BaseException) -> None:
             if self.window is window:
-                window.statusBar().showMessage(f"The store could not be checked: {exc}")
+                window.statusBar().showMessage(_("The store could not be checked: {exc}").format(exc=exc))
 
         self.runner.run(ws.background_checks(), done, failed)
 
@@ -107,22 +110,24 @@ class SessionController(QObject):
         if folder is None or window.ctx.session.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
             return
         bar = window.statusBar()
-        said = Said(lambda text: bar.showMessage(f"The scheduled backup could not start: {text}"))
+        said = Said(
+            lambda text: bar.showMessage(_("The scheduled backup could not start: {text}").format(text=text))
+        )
         started = attempt(lambda: backups.start(folder), said)
         if started is None:
             return
         job = started.value
-        window.statusBar().showMessage(f"Backing up to {folder}…")
+        window.statusBar().showMessage(_("Backing up to {folder}…").format(folder=folder))
 
         def done(info: Any) -> None:
             if self.window is window:
                 window.statusBar().showMessage(
-                    f"Scheduled backup written and verified: {info.path.name}", 15000
+                    _("Scheduled backup written and verified: {name}").format(name=info.path.name), 15000
                 )
 
         def failed(exc: BaseException) -> None:
             if self.window is window:
-                window.statusBar().showMessage(f"The scheduled backup failed: {exc}")
+                window.statusBar().showMessage(_("The scheduled backup failed: {exc}").format(exc=exc))
 
         self.runner.run(job, done, failed)
 
@@ -134,8 +139,10 @@ class SessionController(QObject):
             return
         if any(console.presenter.open for console in window.consoles.values()):
             window.statusBar().showMessage(
-                f"Not locked after {minutes} idle minutes: a meeting is in progress on the chair console "
-                "(Ctrl+L locks now).",
+                _(
+                    "Not locked after {minutes} idle minutes: a meeting is in progress on the chair "
+                    "console (Ctrl+L locks now)."
+                ).format(minutes=minutes),
                 30_000,
             )
             if self.idle is not None:
@@ -161,7 +168,7 @@ class SessionController(QObject):
         self.clipboard.clear_now()
         # The unlock dialog opens before the windows close, so the application never has no window.
         dialog = UnlockDialog(self.store, self.device, self.runner, hint=self.hint, offer_restore=False)
-        dialog.setWindowTitle("PPO Panel is locked — unlock to continue")
+        dialog.setWindowTitle(_("PPO Panel is locked — unlock to continue"))
         dialog.accepted.connect(self._unlocked)
         dialog.show()
         self.unlock_dialog = dialog

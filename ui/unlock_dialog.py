@@ -71,7 +71,6 @@ class UnlockDialog(Dialog):
         )
         self.unlock_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.unlock_button.setText(_("&Unlock"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))  # Qt has no Welsh
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
 

@@ -137,7 +137,7 @@ def _counts(
         if r.group and r.group not in seen:
             seen.add(r.group)
             g = groups[r.group]
-            rows.append([bold(f"{g.label} {g.marker}".strip()), "", *["" for _ in defn.columns], ""])
+            rows.append([bold(f"{g.label} {g.marker}".strip()), "", *["" for _column in defn.columns], ""])
             shaded.append(len(rows) - 1)
         counts = inputs.get(key, {}).get(r.key, {})
         line = lines[r.key]
@@ -149,7 +149,7 @@ def _counts(
                 "" if blank or not line.score else f"{line.score:g}",
             ]
         )
-    widths = [70 * mm, 16 * mm, *[22 * mm for _ in defn.columns], 22 * mm]
+    widths = [70 * mm, 16 * mm, *[22 * mm for _column in defn.columns], 22 * mm]
     extra = [("BACKGROUND", (0, i), (-1, i), SHADE) for i in shaded]
     extra.append(("ALIGN", (1, 1), (-1, -1), "CENTER"))
     return table(rows, widths, extra=extra)

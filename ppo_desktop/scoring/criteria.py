@@ -78,10 +78,10 @@ def evaluate(criterion: Criterion, facts: Mapping[str, Fact]) -> CriterionResult
     verdicts = [r[0] for r in results]
     if criterion.mode == "all":
         met: bool | None = False if False in verdicts else (None if None in verdicts else True)
-        reasons = [text for ok, text in results if ok is not True] or [text for _, text in results]
+        reasons = [text for ok, text in results if ok is not True] or [text for _ok, text in results]
     else:
         met = True if True in verdicts else (None if None in verdicts else False)
-        reasons = [text for ok, text in results if ok is True] or [text for _, text in results]
+        reasons = [text for ok, text in results if ok is True] or [text for _ok, text in results]
     return CriterionResult(criterion.key, criterion.label, met, tuple(reasons), criterion.advisory)
 
 

@@ -31,10 +31,12 @@ HELD = (
     ("Actions (pathway, agency, owner)", "actions"),
     ("Audit log entries (who consulted, changed or disclosed what, and why)", "audit"),
 )
+
+
 def gather(ws: Workspace) -> DpiaFacts:
     """The facts, from this store as it is now (an administrator's view: no personal details)."""
     ws.require("A data protection impact assessment draft", frozenset({Role.ADMINISTRATOR}))
-    count = {t: ws.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for _, t in HELD}
+    count = {t: ws.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for _name, t in HELD}
     roles = Counter(r[0] for r in ws.db.execute("SELECT role FROM users WHERE active"))
     status = ws.status()
     slots = Counter(s["kind"] for s in ws.vault.slots())

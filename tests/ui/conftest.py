@@ -18,6 +18,14 @@ from ui.context import AppContext
 from ui.tasks import SyncRunner, TaskRunner
 
 
+@pytest.fixture(autouse=True)
+def qt_words(qapp: QApplication) -> None:
+    """As the app does at start: Qt's own buttons speak the language in use."""
+    from ui import qt_words
+
+    qt_words.install(qapp)
+
+
 @contextlib.contextmanager
 def app_theme(qapp: QApplication, text: float = 1.0, floor: float = 0.0) -> Iterator[QApplication]:
     """The app's own theme, as the app runs (palette, style sheet, type sizes), at the person's text

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Strand
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.imports import counts, nominations, offence_history, vocabulary
 from ppo_desktop.imports.counts import CountLine, CountsImport, CountsPlan
 from ppo_desktop.imports.nominations import ImportPlan, NominationImport
@@ -38,26 +39,27 @@ from ui.context import AppContext, Said, attempt
 from ui.dialog import Dialog
 
 KINDS = {
-    "nominations": ("Nominations", nominations.FIELDS, nominations.REQUIRED),
+    "nominations": (N_("Nominations"), nominations.FIELDS, nominations.REQUIRED),
     "offences": (
-        "Offence counts (into draft score sheets)",
+        N_("Offence counts (into draft score sheets)"),
         counts.OFFENCE_FIELDS,
         counts.REQUIRED["offences"],
     ),
     "convictions": (
-        "Convictions for a cohort year",
+        N_("Convictions for a cohort year"),
         counts.CONVICTION_FIELDS,
         counts.REQUIRED["convictions"],
     ),
     offence_history.KIND: (
-        "Offence histories (for the IOM scores)",
+        N_("Offence histories (for the IOM scores)"),
         offence_history.FIELDS,
         offence_history.REQUIRED,
     ),
 }
-LABELS = {"dob": "Date of birth", "pnc_id": "PNC id", "cro": "CRO number", "period_from": "Period from",
-          "period_to": "Period to", "person": "Person (ref, PNC or CRO)", "year": "Cohort year",
-          "offence_on": "Offence date", "code": "Home Office code"}  # fmt: skip
+LABELS = {"dob": N_("Date of birth"), "pnc_id": N_("PNC id"), "cro": N_("CRO number"),
+          "period_from": N_("Period from"), "period_to": N_("Period to"),
+          "person": N_("Person (ref, PNC or CRO)"), "year": N_("Cohort year"),
+          "offence_on": N_("Offence date"), "code": N_("Home Office code")}  # fmt: skip
 PER_ROW = 3
 LISTED = 2000  # rows listed in the dialog, at least (every possible duplicate is; every row has its
 # fate in the plan and the summary)
@@ -67,7 +69,7 @@ class ImportDialog(Dialog):
     def __init__(self, ctx: AppContext, kind: str = "nominations", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Import from a spreadsheet")
+        self.setWindowTitle(_("Import from a spreadsheet"))
         self.path: Path | None = None
         self.header: list[str] = []
         self.planning: Planning[Any, Any] | None = None
@@ -80,47 +82,47 @@ class ImportDialog(Dialog):
 
         self.kind = QComboBox()
         for key, (label, _fields, _required) in KINDS.items():
-            self.kind.addItem(label, key)
+            self.kind.addItem(_(label), key)
         self.kind.setCurrentIndex(self.kind.findData(kind))
         self.kind.currentIndexChanged.connect(lambda _i: self._load_header())
         self.file = QLineEdit()
         self.file.setReadOnly(True)
-        self.file.setPlaceholderText("a .csv or .xlsx file")
-        self.choose = QPushButton("C&hoose file…")
+        self.file.setPlaceholderText(_("a .csv or .xlsx file"))
+        self.choose = QPushButton(_("C&hoose file…"))
         self.choose.clicked.connect(self.choose_file)
         self.source = QLineEdit()
         self.source.setPlaceholderText(
-            "who sent it, e.g. Police intelligence unit (its layout is remembered)"
+            _("who sent it, e.g. Police intelligence unit (its layout is remembered)")
         )
         self.source.editingFinished.connect(self._load_header)
         # Detection reads most files right; when it does not, the person says how the file is laid out.
         self.delimiter = QComboBox()
         for text, value in (
-            ("detect", None),
-            ("comma", ","),
-            ("semicolon", ";"),
-            ("tab", "\t"),
-            ("vertical bar", "|"),
+            (_("detect"), None),
+            (_("comma"), ","),
+            (_("semicolon"), ";"),
+            (_("tab"), "\t"),
+            (_("vertical bar"), "|"),
         ):
             self.delimiter.addItem(text, value)
-        self.delimiter.setAccessibleName("Cells separated by")
+        self.delimiter.setAccessibleName(_("Cells separated by"))
         self.delimiter.currentIndexChanged.connect(lambda _i: self._load_header())
         self.header_row = QSpinBox()
         self.header_row.setRange(0, 100)
-        self.header_row.setSpecialValueText("detect")
-        self.header_row.setAccessibleName("Header row")
+        self.header_row.setSpecialValueText(_("detect"))
+        self.header_row.setAccessibleName(_("Header row"))
         self.header_row.editingFinished.connect(self._load_header)
         # A file with no strand column (or rows without one): the coordinator says which strand.
         self.strand = QComboBox()
-        self.strand.addItem("from the file's strand column", None)
+        self.strand.addItem(_("from the file's strand column"), None)
         for s in ctx.session.profile().strands:
-            self.strand.addItem(f"all rows without one: {s.value}", s.value)
-        self.strand.setAccessibleName("Strand for rows without one")
+            self.strand.addItem(_("all rows without one: {strand}").format(strand=s.value), s.value)
+        self.strand.setAccessibleName(_("Strand for rows without one"))
         self.mapping_form = QGridLayout()
         self.columns: dict[str, QComboBox] = {}
-        self.dry_run = QPushButton("&Dry run")
+        self.dry_run = QPushButton(_("&Dry run"))
         self.dry_run.clicked.connect(self.start_dry_run)
-        self.stop = QPushButton("&Stop")
+        self.stop = QPushButton(_("&Stop"))
         self.stop.clicked.connect(self.stop_dry_run)
         self.stop.setEnabled(False)
         self.progress = QProgressBar()
@@ -128,33 +130,36 @@ class ImportDialog(Dialog):
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.fates = ChoicesModel(["Row", "Fate", "Why", "Decision"], self)
+        self.fates = ChoicesModel([_("Row"), _("Fate"), _("Why"), _("Decision")], self)
         self.fates.chosen.connect(self._update_import_button)
-        self.results = choices_view(self.fates, "Every row's fate", self)
+        self.results = choices_view(self.fates, _("Every row's fate"), self)
         self.results.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.results.setColumnWidth(3, 300)
-        self.import_button = QPushButton("&Import")
+        self.import_button = QPushButton(_("&Import"))
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.run_import)
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.reject)
 
         top = QFormLayout()
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)
         file_row.addWidget(self.choose)
-        top.addRow("&What:", self.kind)
-        top.addRow("File:", file_row)
-        top.addRow("Sent &by:", self.source)
+        top.addRow(_("&What:"), self.kind)
+        top.addRow(_("File:"), file_row)
+        top.addRow(_("Sent &by:"), self.source)
         layout_row = QHBoxLayout()
-        for label, widget in (("Cells separated b&y:", self.delimiter), ("Header &row:", self.header_row)):
+        for label, widget in (
+            (_("Cells separated b&y:"), self.delimiter),
+            (_("Header &row:"), self.header_row),
+        ):
             caption = QLabel(label)
             caption.setBuddy(widget)
             layout_row.addWidget(caption)
             layout_row.addWidget(widget)
         layout_row.addStretch(1)
-        top.addRow("File layout:", layout_row)
-        self.strand_caption = QLabel("S&trand:")
+        top.addRow(_("File layout:"), layout_row)
+        self.strand_caption = QLabel(_("S&trand:"))
         self.strand_caption.setBuddy(self.strand)
         top.addRow(self.strand_caption, self.strand)
         run_row = QHBoxLayout()
@@ -167,7 +172,7 @@ class ImportDialog(Dialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Columns (* required):"))
+        layout.addWidget(QLabel(_("Columns (* required):")))
         layout.addLayout(self.mapping_form)
         layout.addLayout(run_row)
         layout.addWidget(self.status)
@@ -222,12 +227,12 @@ class ImportDialog(Dialog):
         guessed = self._importer().mapping_for(self.source.text() or self.path.stem, self.header)
         for i, field in enumerate(fields):
             combo = QComboBox()
-            combo.addItem("(not in this file)", None)
+            combo.addItem(_("(not in this file)"), None)
             for column in self.header:
                 combo.addItem(column, column)
             if field in guessed:
                 combo.setCurrentIndex(combo.findData(guessed[field]))
-            name = LABELS.get(field, field.replace("_", " ").capitalize())
+            name = _(LABELS.get(field, field.replace("_", " ").capitalize()))
             caption = QLabel(name + (" *" if field in required else "") + ":")
             caption.setBuddy(combo)
             combo.setAccessibleName(name)
@@ -235,13 +240,22 @@ class ImportDialog(Dialog):
             self.mapping_form.addWidget(combo, i // PER_ROW, 2 * (i % PER_ROW) + 1)
             self.columns[field] = combo
         hints = vocabulary.suggestions(fields, self.header, guessed)
-        unknown = [f"'{h}' (perhaps {f.replace('_', ' ')}?)" for h, f in hints.items()]
+        unknown = [
+            _("'{heading}' (perhaps {field}?)").format(heading=h, field=f.replace("_", " "))
+            for h, f in hints.items()
+        ]
         self.status.setText(
             " ".join(
                 [
-                    f"{len(self.header)} columns in {self.path.name}. Check the mapping, then Dry run.",
+                    _("{n} columns in {file}. Check the mapping, then Dry run.").format(
+                        n=len(self.header), file=self.path.name
+                    ),
                     *notes,
-                    *([f"Headings not recognised: {', '.join(unknown)}."] if unknown else []),
+                    *(
+                        [_("Headings not recognised: {headings}.").format(headings=", ".join(unknown))]
+                        if unknown
+                        else []
+                    ),
                 ]
             )
         )
@@ -252,7 +266,7 @@ class ImportDialog(Dialog):
     # -- the dry run ------------------------------------------------------------------------------------
     def start_dry_run(self) -> None:
         if self.path is None:
-            self.status.setText("Choose a file first.")
+            self.status.setText(_("Choose a file first."))
             return
         self._clear_results()
         path = self.path
@@ -284,7 +298,11 @@ class ImportDialog(Dialog):
             stepped = attempt(planning.step, self.status)
             if stepped is not None:
                 so_far = ", ".join(f"{n:,} {fate}" for fate, n in sorted(planning.counts.items()))
-                self.status.setText(f"Dry run: {planning.rows_read:,} rows read ({so_far})…")
+                self.status.setText(
+                    _("Dry run: {rows:,} rows read ({so_far})…").format(
+                        rows=planning.rows_read, so_far=so_far
+                    )
+                )
                 if not stepped.value:
                     return
                 result = attempt(planning.result, self.status)
@@ -299,7 +317,7 @@ class ImportDialog(Dialog):
         if self.planning is not None:
             self.planning.cancel()
         self._finish_run()
-        self.status.setText("Dry run stopped; nothing was imported.")
+        self.status.setText(_("Dry run stopped; nothing was imported."))
 
     def _finish_run(self) -> None:
         self.timer.stop()
@@ -333,10 +351,16 @@ class ImportDialog(Dialog):
                       key=number)
             for number, fate, message, who in shown
         ])  # fmt: skip
-        more = f" ({len(shown):,} are listed, those needing you first)" if total > len(shown) else ""
+        more = (
+            _(" ({n:,} are listed, those needing you first)").format(n=len(shown))
+            if total > len(shown)
+            else ""
+        )
         notes = " ".join(plan.notes)
         self.status.setText(
-            f"Dry run: {plan.summary()}{more}. Nothing has been imported yet. {notes}".strip()
+            _("Dry run: {summary}{more}. Nothing has been imported yet. {notes}")
+            .format(summary=plan.summary(), more=more, notes=notes)
+            .strip()
         )
         self._update_import_button()
 
@@ -376,11 +400,15 @@ class ImportDialog(Dialog):
         self.import_button.setEnabled(False)  # (again only if the import is refused or stopped)
 
         def imported(_changes: object) -> None:
-            self.status.setText(f"Imported: {plan.summary()}. The import is recorded in the audit log.")
+            self.status.setText(
+                _("Imported: {summary}. The import is recorded in the audit log.").format(
+                    summary=plan.summary()
+                )
+            )
             self.plan = None
 
         self.ctx.perform_long(
-            "Importing",
+            _("Importing"),
             lambda progress: self.ctx.services.imports.committing(
                 plan, decisions, justification=reason, progress=progress
             ),
@@ -394,13 +422,13 @@ class ImportDialog(Dialog):
         self.import_button.setEnabled(self.plan is not None)
 
     def _ask_file(self) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Import from a spreadsheet", "", "Spreadsheets (*.csv *.xlsx *.txt *.tsv)"
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Import from a spreadsheet"), "", _("Spreadsheets (*.csv *.xlsx *.txt *.tsv)")
         )
         return Path(chosen) if chosen else None
 
     def _ask_reason(self) -> str | None:
         text, ok = QInputDialog.getText(
-            self, "Why is this being imported?", "Reason (recorded in the audit log):"
+            self, _("Why is this being imported?"), _("Reason (recorded in the audit log):")
         )
         return text if ok and text.strip() else None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import _, ngettext
 from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services.transfer import TransferPlan
 from ppo_desktop.transfer.pack import PackError, mode_of
@@ -48,14 +49,14 @@ class SealDialog(Dialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.partner = QComboBox()
-        self.partner.setAccessibleName("Which laptop the pack is for")
+        self.partner.setAccessibleName(_("Which laptop the pack is for"))
         for store, who in partners:
-            self.partner.addItem(f"{who} — what changed since the last exchange", store)
-        self.partner.addItem("A laptop this store has not exchanged with — the whole meeting", None)
+            self.partner.addItem(_("{who} — what changed since the last exchange").format(who=who), store)
+        self.partner.addItem(_("A laptop this store has not exchanged with — the whole meeting"), None)
         if partner is not None and (found := self.partner.findData(partner)) >= 0:
             self.partner.setCurrentIndex(found)
-        self.by_passphrase = QRadioButton("A &passphrase (tell it to the recipient another way)")
-        self.by_key = QRadioButton("The receiving laptop's &public key")
+        self.by_passphrase = QRadioButton(_("A &passphrase (tell it to the recipient another way)"))
+        self.by_key = QRadioButton(_("The receiving laptop's &public key"))
         self.by_passphrase.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.by_passphrase)
@@ -65,7 +66,7 @@ class SealDialog(Dialog):
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.key = QLineEdit()
-        self.key.setPlaceholderText("ppo-pk1:… (Settings → Transfer key on the receiving laptop)")
+        self.key.setPlaceholderText(_("ppo-pk1:… (Settings → Transfer key on the receiving laptop)"))
         self.recipient = QLineEdit()
         self.partner.currentIndexChanged.connect(self._suggest_recipient)
         self._suggest_recipient()
@@ -73,11 +74,13 @@ class SealDialog(Dialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         form = QFormLayout(self)
-        add_rows(form, (("&For:", self.partner),))
+        add_rows(form, ((_("&For:"), self.partner),))
         form.addRow(self.by_passphrase)
-        add_rows(form, (("Pass&phrase:", self.passphrase), ("&Repeat:", self.repeat)))
+        add_rows(form, ((_("Pass&phrase:"), self.passphrase), (_("&Repeat:"), self.repeat)))
         form.addRow(self.by_key)
-        add_rows(form, (("&Key:", self.key), ("Re&cipient:", self.recipient), ("&Why:", self.reason)))
+        add_rows(
+            form, ((_("&Key:"), self.key), (_("Re&cipient:"), self.recipient), (_("&Why:"), self.reason))
+        )
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -93,7 +96,7 @@ class SealDialog(Dialog):
 
     def _check(self) -> None:
         if self.by_passphrase.isChecked() and self.passphrase.text() != self.repeat.text():
-            self.error.setText("The two passphrases differ.")
+            self.error.setText(_("The two passphrases differ."))
             return
         self.accept()
 
@@ -114,26 +117,28 @@ class MergeDialog(Dialog):
     def __init__(self, plan: TransferPlan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle("Open a transfer pack")
-        self.people = ChoicesModel(["Person", "What happens", "Decision"], self)
+        self.setWindowTitle(_("Open a transfer pack"))
+        self.people = ChoicesModel([_("Person"), _("What happens"), _("Decision")], self)
         self.people.set_rows([
             ChoiceRow((p.name, f"{p.fate}: {p.message}"),
                       who_is_this(p.nominal_id) if p.fate == "possible-duplicate" else (), key=p.number)
             for p in plan.people
         ])  # fmt: skip
-        self.table = choices_view(self.people, "People in the pack", self)
+        self.table = choices_view(self.people, _("People in the pack"), self)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(2, 280)
         self.choices = ChoicesModel(
-            ["Changed on both laptops", "On this laptop", "In the pack", "Keep"], self
+            [_("Changed on both laptops"), _("On this laptop"), _("In the pack"), _("Keep")], self
         )
         self.choices.set_rows([
             ChoiceRow((f"{c.record}\n{c.field.replace('_', ' ')}", f"{_shown(c.here)}\n{c.here_by}",
                        f"{_shown(c.there)}\n{c.there_by}"),
-                      (("This laptop's", "here"), ("The pack's", "there")), key=c.key)
+                      ((_("This laptop's"), "here"), (_("The pack's"), "there")), key=c.key)
             for c in plan.conflicts
         ])  # fmt: skip
-        self.conflicts = choices_view(self.choices, "Conflicts: the same field changed on both laptops", self)
+        self.conflicts = choices_view(
+            self.choices, _("Conflicts: the same field changed on both laptops"), self
+        )
         header = self.conflicts.horizontalHeader()
         for column in (0, 1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -141,11 +146,11 @@ class MergeDialog(Dialog):
         self.conflicts.resizeRowsToContents()
         self.conflicts.setVisible(bool(plan.conflicts))
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. Chair's copy for the panel on 1 December")
+        self.reason.setPlaceholderText(_("e.g. Chair's copy for the panel on 1 December"))
         self.error = QLabel()
         self.error.setObjectName("error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.merge = QPushButton("&Merge into this store")
+        self.merge = QPushButton(_("&Merge into this store"))
         buttons.addButton(self.merge, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -156,17 +161,24 @@ class MergeDialog(Dialog):
         layout.addWidget(self.table, 1)
         if plan.conflicts:
             layout.addWidget(QLabel(
-                f"{len(plan.conflicts)} field(s) changed on both laptops since they last exchanged. "
-                "Choose which value stands for each; nothing is merged until every one is chosen."
+                ngettext(
+                    "{n} field changed on both laptops since they last exchanged. Choose which value stands "
+                    "for it; nothing is merged until it is chosen.",
+                    "{n} fields changed on both laptops since they last exchanged. Choose which value stands "
+                    "for each; nothing is merged until every one is chosen.",
+                    len(plan.conflicts),
+                ).format(n=len(plan.conflicts))
             ))  # fmt: skip
             layout.addWidget(self.conflicts, 1)
         self.table.setVisible(bool(plan.people))
         reason = QFormLayout()
-        add_rows(reason, (("&Why:", self.reason),))
+        add_rows(reason, ((_("&Why:"), self.reason),))
         layout.addLayout(reason)
         # A first pack from a store: its key is trusted only once a person has compared fingerprints.
         self.fingerprint_checked = QCheckBox(
-            f"The sender read out this same fingerprint: {plan.fingerprint} (first exchange with this store)"
+            _(
+                "The sender read out this same fingerprint: {fingerprint} (first exchange with this store)"
+            ).format(fingerprint=plan.fingerprint)
         )
         self.fingerprint_checked.setVisible(plan.first_exchange)
         layout.addWidget(self.fingerprint_checked)
@@ -204,7 +216,7 @@ class _Reported:
 
 
 def _shown(value: object) -> str:
-    return "(empty)" if value in (None, "") else str(value)
+    return _("(empty)") if value in (None, "") else str(value)
 
 
 class TransferActions:
@@ -225,7 +237,7 @@ class TransferActions:
         """The meeting for the chair's laptop, or — for a meeting that came in a pack — its outcome
         back to the store it came from (what changed since the last exchange with it)."""
         back_to = self.transfer.partner_of_meeting(meeting_id)
-        title = "Send the outcome back" if back_to else "Send this meeting to the chair's laptop"
+        title = _("Send the outcome back") if back_to else _("Send this meeting to the chair's laptop")
         answer = self.ask_seal(title, back_to)
         if answer is None:
             return
@@ -244,9 +256,11 @@ class TransferActions:
                 return
             write_private(path, made.value, overwrite=True)
         except OSError as exc:
-            self.report(f"Could not save to {path}: {exc.strerror}")
+            self.report(_("Could not save to {path}: {why}").format(path=path, why=exc.strerror))
             return
-        self.report(f"Saved the encrypted pack to {path}; the disclosure is in the audit log.")
+        self.report(
+            _("Saved the encrypted pack to {path}; the disclosure is in the audit log.").format(path=path)
+        )
 
     def receive(self) -> None:
         path = self.ask_open()
@@ -259,7 +273,7 @@ class TransferActions:
             self.report(str(exc))
             return
         self.ctx.perform_long(
-            "Reading the transfer pack",
+            _("Reading the transfer pack"),
             lambda progress: self.transfer.planning(data, passphrase=passphrase, progress=progress),
             Said(self.report),
             self._planned,
@@ -272,13 +286,13 @@ class TransferActions:
         if answer is None:
             return
         self.ctx.perform_long(
-            "Merging the transfer pack",
+            _("Merging the transfer pack"),
             lambda progress: self.transfer.merging(
                 plan, answer.decisions, justification=answer.reason, resolutions=answer.resolutions,
                 trusted=answer.trusted, progress=progress,
             ),
             _Reported(self.report),
-            lambda _changes: self.report(f"Merged: {plan.summary()}."),
+            lambda _changes: self.report(_("Merged: {summary}.").format(summary=plan.summary())),
             self.parent,
         )  # fmt: skip
 
@@ -294,18 +308,19 @@ class TransferActions:
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _ask_save(self) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self.parent, "Save the transfer pack", "panel.ppopack",
-                                                "Transfer pack (*.ppopack)")  # fmt: skip
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self.parent, _("Save the transfer pack"), "panel.ppopack", _("Transfer pack (*.ppopack)")
+        )
         return Path(chosen) if chosen else None
 
     def _ask_open(self) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self.parent, "Open a transfer pack", "", "Transfer pack (*.ppopack)"
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self.parent, _("Open a transfer pack"), "", _("Transfer pack (*.ppopack)")
         )
         return Path(chosen) if chosen else None
 
     def _ask_passphrase(self) -> str | None:
-        text, ok = QInputDialog.getText(self.parent, "Transfer pack", "The pack's passphrase:",
+        text, ok = QInputDialog.getText(self.parent, _("Transfer pack"), _("The pack's passphrase:"),
                                         QLineEdit.EchoMode.Password)  # fmt: skip
         return text if ok else None
 
@@ -324,14 +339,20 @@ def key_row(actions: TransferActions) -> QVBoxLayout:
     row, second = QHBoxLayout(), QHBoxLayout()
     rows.addLayout(row)
     rows.addLayout(second)
-    shown = QLabel("This laptop's transfer key: (made when first copied)")
-    button = QPushButton("Copy &transfer key")
-    button.clicked.connect(lambda: shown.setText(f"This laptop's transfer key: {actions.copy_public_key()}"))
-    signed = QLabel("Packs from this laptop are signed; its signing key's fingerprint is shown here.")
-    show = QPushButton("Show signing &fingerprint")
-    show.setToolTip("Read it to the person receiving your first pack, so they can compare it with theirs")
+    shown = QLabel(_("This laptop's transfer key: (made when first copied)"))
+    button = QPushButton(_("Copy &transfer key"))
+    button.clicked.connect(
+        lambda: shown.setText(_("This laptop's transfer key: {key}").format(key=actions.copy_public_key()))
+    )
+    signed = QLabel(_("Packs from this laptop are signed; its signing key's fingerprint is shown here."))
+    show = QPushButton(_("Show signing &fingerprint"))
+    show.setToolTip(_("Read it to the person receiving your first pack, so they can compare it with theirs"))
     show.clicked.connect(
-        lambda: signed.setText(f"Signing fingerprint: {actions.transfer.keys.signing_fingerprint()}")
+        lambda: signed.setText(
+            _("Signing fingerprint: {signing_fingerprint}").format(
+                signing_fingerprint=actions.transfer.keys.signing_fingerprint()
+            )
+        )
     )
     row.addWidget(shown, 1)
     row.addWidget(button)

@@ -68,7 +68,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         self.agenda_view.setDragEnabled(True)
         self.agenda_view.setAcceptDrops(True)
         self.agenda_view.setDropIndicatorShown(True)
-        self.agenda_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_minutes())
+        self.agenda_view.selectionModel().currentRowChanged.connect(lambda *_args: self._show_minutes())
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 120)
         self.minutes.setSuffix(_(" min"))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Nominal
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.services import Changes
 from ppo_desktop.services.cohort_years import CohortYear, CohortYears
 from ppo_desktop.services.workspace import Made
@@ -39,33 +40,33 @@ class CohortYearDialog(Dialog):
         super().__init__(parent)
         self.years = years
         self.made: Made[CohortYear] | None = None  # the year, once created
-        self.setWindowTitle("New re-offending cohort year")
+        self.setWindowTitle(_("New re-offending cohort year"))
         start_year = today.year if today.month >= 4 else today.year - 1
         self.label = QLineEdit(f"{start_year}/{(start_year + 1) % 100:02d}")
-        self.starts = DateField("Starts", required=True)
+        self.starts = DateField(_("Starts"), required=True)
         self.starts.set_date(dt.date(start_year, 4, 1))
         self.baseline = QSpinBox()
         self.baseline.setRange(0, 1_000_000)
         self.ceiling = QLineEdit()
-        self.ceiling.setPlaceholderText("e.g. 16")
+        self.ceiling.setPlaceholderText(_("e.g. 16"))
         self.stretch = QLineEdit()
-        self.stretch.setPlaceholderText("optional, e.g. 19")
+        self.stretch.setPlaceholderText(_("optional, e.g. 19"))
         self.months = QLineEdit()
-        self.months.setPlaceholderText("as the Home Office gave it, e.g. 21.5 (blank: worked out)")
+        self.months.setPlaceholderText(_("as the Home Office gave it, e.g. 21.5 (blank: worked out)"))
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow(QLabel("The cohort is everyone on the scheme on the first day; change it later."))
+        form.addRow(QLabel(_("The cohort is everyone on the scheme on the first day; change it later.")))
         add_rows(
             form,
             (
-                ("&Label:", self.label),
-                ("&First day:", self.starts),
-                ("&Baseline convictions:", self.baseline),
-                ("&Ceiling %:", self.ceiling),
-                ("&Stretch %:", self.stretch),
-                ("Average &months on scheme:", self.months),
+                (_("&Label:"), self.label),
+                (_("&First day:"), self.starts),
+                (_("&Baseline convictions:"), self.baseline),
+                (_("&Ceiling %:"), self.ceiling),
+                (_("&Stretch %:"), self.stretch),
+                (_("Average &months on scheme:"), self.months),
             ),
         )
         form.addRow(self.error)
@@ -129,7 +130,7 @@ class ConvictionsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ("Person", *QUARTERS, "Year")[section]
+            return (_("Person"), *QUARTERS, _("Year"))[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -152,7 +153,7 @@ class ConvictionsModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         if row == len(self.members):  # the totals line
             if col == 0:
-                return "Whole cohort"
+                return _("Whole cohort")
             values = [self.counts[n.id][col - 1] for n in self.members] if col <= 4 else None
             if values is None:
                 return str(sum(v or 0 for c in self.counts.values() for v in c))
@@ -188,12 +189,12 @@ class ConvictionsDialog(Dialog):
         self.year_id = year_id
         year = years.get(year_id)
         years.consult(year_id)
-        self.setWindowTitle(f"Convictions — cohort {year.label}")
+        self.setWindowTitle(_("Convictions — cohort {label}").format(label=year.label))
         self.model = ConvictionsModel(years.members(year_id), years.counts(year_id), self)
         self.changes_made: Changes | None = None  # what saving changed, once saved
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Convictions per person per quarter")
+        self.table.setAccessibleName(_("Convictions per person per quarter"))
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
@@ -211,8 +212,10 @@ class ConvictionsDialog(Dialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                f"Quarters from {year.starts_on:%d %b %Y}. Type a count; leave blank if not yet known "
-                "(0 means no convictions). Every change is recorded in the audit log."
+                _(
+                    "Quarters from {day}. Type a count; leave blank if not yet known (0 "
+                    "means no convictions). Every change is recorded in the audit log."
+                ).format(day=format_date(year.starts_on))
             )
         )
         layout.addWidget(self.table, 1)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Strand
+from ppo_desktop.i18n import N_, _, format_date
 from ppo_desktop.performance.figures import CAPACITY_TABLES, Filters, Report
 from ppo_desktop.performance.tables import Table
 from ui.context import AppContext, attempt
@@ -34,13 +35,13 @@ from ui.reports.preview_dialog import open_preview
 from ui.table_model import Column, RecordTableModel
 from ui.widgets import configure_table, title_label
 
-ALL = "All"
-TABS = (
-    ("Re-offending", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
-    ("Score trend", ("score-trend",), "score-trend"),
-    ("Capacity", CAPACITY_TABLES, "capacity"),
-    ("Outcomes", ("outcomes", "iom-progress"), None),
-    ("Equality", ("equality-gender", "equality-ethnicity"), None),
+ALL = N_("All")
+TABS = (  # each tab's name (the key of its page), the tables on it, and the chart's tables
+    (N_("Re-offending"), ("reoffending-years", "reoffending-quarters"), "reoffending-"),
+    (N_("Score trend"), ("score-trend",), "score-trend"),
+    (N_("Capacity"), CAPACITY_TABLES, "capacity"),
+    (N_("Outcomes"), ("outcomes", "iom-progress"), None),
+    (N_("Equality"), ("equality-gender", "equality-ethnicity"), None),
 )
 
 
@@ -56,40 +57,40 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
 
         defaults = self.performance.default_filters()
         self.strand = QComboBox()
-        self.strand.addItem(ALL, None)
+        self.strand.addItem(_(ALL), None)
         for s in ctx.session.profile().strands:
-            self.strand.addItem(s.long_name, s.value)
+            self.strand.addItem(_(s.long_name), s.value)
         self.area = QComboBox()
-        self.start = DateField("From", required=True)
-        self.end = DateField("To", required=True)
+        self.start = DateField(_("From"), required=True)
+        self.end = DateField(_("To"), required=True)
         self.start.set_date(defaults.start)
         self.end.set_date(defaults.end)
         for widget, name in (
-            (self.strand, "Strand"),
-            (self.area, "Area"),
-            (self.start, "From"),
-            (self.end, "To"),
+            (self.strand, _("Strand")),
+            (self.area, _("Area")),
+            (self.start, _("From")),
+            (self.end, _("To")),
         ):
             widget.setAccessibleName(name)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.report_button = QPushButton("&Report for the board…")
+        self.report_button = QPushButton(_("&Report for the board…"))
         self.report_button.clicked.connect(self.open_report)
-        self.new_year = QPushButton("&New cohort year…")
+        self.new_year = QPushButton(_("&New cohort year…"))
         self.new_year.clicked.connect(self.add_year)
         self.year = QComboBox()
-        self.year.setAccessibleName("Cohort year")
-        self.enter = QPushButton("&Enter convictions…")
+        self.year.setAccessibleName(_("Cohort year"))
+        self.enter = QPushButton(_("&Enter convictions…"))
         self.enter.clicked.connect(self.enter_convictions)
-        self.import_counts = QPushButton("&Import convictions…")
+        self.import_counts = QPushButton(_("&Import convictions…"))
         self.import_counts.clicked.connect(self.import_convictions)
 
         bar = QHBoxLayout()
         for label, widget in (
-            ("S&trand:", self.strand),
-            ("&Area:", self.area),
-            ("&From:", self.start),
-            ("T&o:", self.end),
+            (_("S&trand:"), self.strand),
+            (_("&Area:"), self.area),
+            (_("&From:"), self.start),
+            (_("T&o:"), self.end),
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
@@ -99,24 +100,24 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         bar.addWidget(self.report_button)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.setAccessibleName("Performance figures")
+        self.tabs.setAccessibleName(_("Performance figures"))
         self.pages: dict[str, QVBoxLayout] = {}
         self.content: dict[str, QWidget] = {}
         for name, _keys, _chart in TABS:
             area = QScrollArea()
             area.setWidgetResizable(True)
-            area.setAccessibleName(name)
+            area.setAccessibleName(_(name))
             body = QWidget()
             self.pages[name] = QVBoxLayout(body)
             area.setWidget(body)
-            self.tabs.addTab(area, name)
+            self.tabs.addTab(area, _(name))
         years = QHBoxLayout()
-        for part in (QLabel("Cohort year:"), self.year, self.enter, self.import_counts, self.new_year):
+        for part in (QLabel(_("Cohort year:")), self.year, self.enter, self.import_counts, self.new_year):
             years.addWidget(part)
         years.addStretch(1)
         self.pages["Re-offending"].addLayout(years)
         layout = QVBoxLayout(self)
-        layout.addWidget(title_label("Scheme performance"))
+        layout.addWidget(title_label(_("Scheme performance")))
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
@@ -127,7 +128,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             self.start.editingFinished,
             self.end.editingFinished,
         ):
-            signal.connect(lambda *_: self.reload())
+            signal.connect(lambda *_args: self.reload())
         self.watch(
             ctx, ("memberships", "nominals", "nominations", "score_sheets", "cohort_years", "convictions")
         )
@@ -153,8 +154,10 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             return
         self.report = made.value
         self.status.setText(
-            f"{self.report.filters.describe()}. In the equality and IOM score tables, counts of 1–4 (and "
-            "the figures of so few people) print and export as <5."
+            _(
+                "{filters}. In the equality and IOM score tables, counts of 1–4 (and the figures of so "
+                "few people) print and export as <5."
+            ).format(filters=self.report.filters.describe())
         )
         charts = {c.key: c for c in self.report.charts}
         self.tables.clear()
@@ -180,7 +183,9 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         current = self.year.currentData()
         self.year.clear()
         for y in self.years.all():
-            self.year.addItem(f"{y.label} (from {y.starts_on:%d %b %Y})", y.id)
+            self.year.addItem(
+                _("{label} (from {day})").format(label=y.label, day=format_date(y.starts_on)), y.id
+            )
         if current is not None and (i := self.year.findData(current)) >= 0:
             self.year.setCurrentIndex(i)
         elif self.year.count():
@@ -194,8 +199,8 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         head = QHBoxLayout()
         title = QLabel(table.title)
         title.setObjectName("sectionTitle")
-        export = QPushButton("Export CSV…")
-        export.setAccessibleName(f"Export {table.title} as CSV")
+        export = QPushButton(_("Export CSV…"))
+        export.setAccessibleName(_("Export {title} as CSV").format(title=table.title))
         export.clicked.connect(lambda: self.export(table))
         head.addWidget(title, 1)
         head.addWidget(export)
@@ -203,7 +208,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         header, cells = table.grid()
         columns = [Column[list[str]](name, _cell(i)) for i, name in enumerate(header)]
         model: RecordTableModel[list[str]] = RecordTableModel(columns, block)
-        model.set_rows(cells or [["Nothing in this period", *[""] * (len(columns) - 1)]])
+        model.set_rows(cells or [[_("Nothing in this period"), *[""] * (len(columns) - 1)]])
         view = configure_table(model, table.title, block)
         view.setFixedHeight(min(420, 36 + 30 * max(1, len(cells))))
         layout.addWidget(view)
@@ -217,7 +222,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
     def _fill_areas(self) -> None:
         self.area.blockSignals(True)
         self.area.clear()
-        self.area.addItem(ALL, None)
+        self.area.addItem(_(ALL), None)
         for a in self.performance.areas():
             self.area.addItem(a, a)
         self.area.blockSignals(False)
@@ -227,7 +232,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         path = self.ask_path(table.key)
         if path is None:
             return
-        answer = self.ask_disclosure(f"Export: {table.title}")
+        answer = self.ask_disclosure(_("Export: {table}").format(table=table.title))
         if answer is None:
             return
         changes, message = write_disclosed(
@@ -245,7 +250,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
             return
         report = self.report
         self.report_dialog = open_preview(
-            self.ctx, self, "Scheme performance report", lambda documents: documents.performance(report)
+            self.ctx, self, _("Scheme performance report"), lambda documents: documents.performance(report)
         )
 
     def add_year(self) -> None:
@@ -269,8 +274,8 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         ImportDialog(self.ctx, "convictions", self).exec()
 
     def _ask_path(self, key: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export a table (unencrypted CSV)", f"{key}.csv", "CSV (*.csv)"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Export a table (unencrypted CSV)"), f"{key}.csv", _("CSV (*.csv)")
         )
         return Path(chosen) if chosen else None
 

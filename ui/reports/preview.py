@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import N_, _, ngettext
 from ppo_desktop.output_files import check_target, suggested_name, write_private
 from ppo_desktop.services.documents import Document, Documents
 from ppo_desktop.services.workspace import Stopped
@@ -43,12 +44,14 @@ class DisclosureDialog(Dialog):
         super().__init__(parent)
         self.setWindowTitle(what)
         self.recipient = QLineEdit()
-        self.recipient.setPlaceholderText("e.g. Partnership board, 12 Jan")
+        self.recipient.setPlaceholderText(_("e.g. Partnership board, 12 Jan"))
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. Quarterly performance report to the board")
+        self.reason.setPlaceholderText(_("e.g. Quarterly performance report to the board"))
         form = QFormLayout(self)
-        form.addRow(QLabel("This copy will leave the encrypted store. Both are recorded in the audit log."))
-        add_rows(form, (("&Recipient:", self.recipient), ("&Why:", self.reason)))
+        form.addRow(
+            QLabel(_("This copy will leave the encrypted store. Both are recorded in the audit log."))
+        )
+        add_rows(form, ((_("&Recipient:"), self.recipient), (_("&Why:"), self.reason)))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -67,15 +70,17 @@ def ask_disclosure(parent: QWidget, what: str) -> Disclosure | None:
 def ask_save_path(parent: QWidget, title: str) -> Path | None:
     answer = QMessageBox.warning(
         parent,
-        "Saving an unencrypted copy",
-        "The saved PDF is NOT encrypted. Save it only to an encrypted, approved "
-        "location, and delete it when it is no longer needed.",
+        _("Saving an unencrypted copy"),
+        _(
+            "The saved PDF is NOT encrypted. Save it only to an encrypted, approved "
+            "location, and delete it when it is no longer needed."
+        ),
         QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
     )
     if answer != QMessageBox.StandardButton.Ok:
         return None
     name = suggested_name(title, ".pdf")
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Save a copy", name, "PDF (*.pdf)")
+    chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save a copy"), name, _("PDF (*.pdf)"))
     return Path(chosen) if chosen else None
 
 
@@ -109,16 +114,16 @@ class PdfPreview(QWidget):
         self.view.setDocument(self.pdf)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setAccessibleName("Document preview")
+        self.view.setAccessibleName(_("Document preview"))
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
         self.status = QLabel()
         self.status.setWordWrap(True)  # a stopped print says what happened at length
-        self.print_button = QPushButton("&Print…")
-        self.save_button = QPushButton("Sa&ve a copy…")
-        self.print_button.setToolTip("Print on paper. For a PDF file use “Save a copy…”.")
+        self.print_button = QPushButton(_("&Print…"))
+        self.save_button = QPushButton(_("Sa&ve a copy…"))
+        self.print_button.setToolTip(_("Print on paper. For a PDF file use “Save a copy…”."))
         self.print_button.clicked.connect(self.print_document)
-        self.stop_button = QPushButton("S&top printing")  # shown while a document prints
+        self.stop_button = QPushButton(_("S&top printing"))  # shown while a document prints
         self.stop_button.clicked.connect(self._stop_printing)
         self.stop_button.hide()
         self._printing: Hook | None = None
@@ -146,7 +151,13 @@ class PdfPreview(QWidget):
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.pdf.load(self.buffer)
         self.title.setText(document.title)
-        self.status.setText(f"{self.pdf.pageCount()} page(s) · preview only: nothing has left the store")
+        self.status.setText(
+            ngettext(
+                "{n} page · preview only: nothing has left the store",
+                "{n} pages · preview only: nothing has left the store",
+                self.pdf.pageCount(),
+            ).format(n=self.pdf.pageCount())
+        )
         self._enable(True)
 
     def clear(self) -> None:
@@ -170,7 +181,13 @@ class PdfPreview(QWidget):
         if not self._disclose(doc, f"printed on {target.printerName() or 'a printer'}"):
             return
         pages = self.pdf.pageCount()
-        self.status.setText(f"Printing {pages} page(s)… you can go on working.")
+        self.status.setText(
+            ngettext(
+                "Printing {pages} page… you can go on working.",
+                "Printing {pages} pages… you can go on working.",
+                pages,
+            ).format(pages=pages)
+        )
         hook, sent = Hook(self), [0]
         self._printing = hook
         self._enable(False)
@@ -179,7 +196,7 @@ class PdfPreview(QWidget):
 
         def page(n: int, total: int) -> None:  # on the worker
             sent[0] = n
-            hook.report("Printing", n, total)
+            hook.report(N_("Printing"), n, total)
 
         def over() -> None:
             focused = self.stop_button.hasFocus()
@@ -191,20 +208,33 @@ class PdfPreview(QWidget):
 
         def done(count: int) -> None:
             over()
-            self.status.setText(f"Printed {count} page(s); the disclosure is in the audit log.")
+            self.status.setText(
+                ngettext(
+                    "Printed {n} page; the disclosure is in the audit log.",
+                    "Printed {n} pages; the disclosure is in the audit log.",
+                    count,
+                ).format(n=count)
+            )
             self.printed.emit(count)
 
         def failed(exc: BaseException) -> None:
             over()
             if not isinstance(exc, Stopped):
-                self.status.setText(f"Printing failed ({type(exc).__name__}); nothing more was sent.")
+                self.status.setText(
+                    _("Printing failed ({error}); nothing more was sent.").format(error=type(exc).__name__)
+                )
                 return
             stopped = attempt(lambda: self.documents.print_stopped(doc, pages=sent[0], of=pages), self.status)
             if stopped is not None:
                 self.disclosed.emit(stopped.value)
                 self.status.setText(
-                    f"Printing stopped after {sent[0]} of {pages} page(s): the printer was told to drop the "
-                    "job (pages it had already taken may still come out); the audit log says so."
+                    ngettext(
+                        "Printing stopped after {n} of {pages} page: the printer was told to drop the job "
+                        "(pages it had already taken may still come out); the audit log says so.",
+                        "Printing stopped after {n} of {pages} pages: the printer was told to drop the job "
+                        "(pages it had already taken may still come out); the audit log says so.",
+                        pages,
+                    ).format(n=sent[0], pages=pages)
                 )
 
         hook.moved.connect(self._page_printed)
@@ -213,12 +243,12 @@ class PdfPreview(QWidget):
     def _stop_printing(self) -> None:
         if self._printing is not None:
             self._printing.stop()
-            self.status.setText("Stopping after this page…")
+            self.status.setText(_("Stopping after this page…"))
 
     def _page_printed(self, _stage: str, n: int, total: int) -> None:
         if self._printing is None or self._printing.stopping:
             return
-        self.status.setText(f"Printing page {n} of {total}…")
+        self.status.setText(_("Printing page {n} of {total}…").format(n=n, total=total))
 
     def _choose_printer(self, target: QPrinter) -> bool:
         return print_dialog(target, self).exec() == QDialog.DialogCode.Accepted
@@ -240,7 +270,9 @@ class PdfPreview(QWidget):
             return
         if attempt(lambda: write_private(path, doc.pdf, overwrite=True), self.status) is None:
             return
-        self.status.setText(f"Saved an unencrypted copy to {path}; the disclosure is in the audit log.")
+        self.status.setText(
+            _("Saved an unencrypted copy to {path}; the disclosure is in the audit log.").format(path=path)
+        )
 
     def _disclose(self, doc: Document, how: str) -> bool:
         answer = self.ask_disclosure(doc.title)

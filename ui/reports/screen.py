@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.services import Changes, ServiceError
 from ppo_desktop.services.documents import Document
 from ui.context import AppContext, attempt
@@ -35,7 +36,7 @@ class ReportsScreen(QWidget):
         self.ctx = ctx
         self.documents = ctx.services.documents
         self.meeting = QComboBox()
-        self.meeting.setAccessibleName("Meeting")
+        self.meeting.setAccessibleName(_("Meeting"))
         shrinkable(self.meeting)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -43,9 +44,9 @@ class ReportsScreen(QWidget):
         self.quarter = QSpinBox()
         self.quarter.setRange(1, 4)
         self.quarter.setValue((ctx.session.today().month - 1) // 3 + 1)
-        self.quarter.setPrefix("Q")
-        self.year.setAccessibleName("Year")
-        self.quarter.setAccessibleName("Quarter")
+        self.quarter.setPrefix(_("Q"))
+        self.year.setAccessibleName(_("Year"))
+        self.quarter.setAccessibleName(_("Quarter"))
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()
@@ -58,39 +59,41 @@ class ReportsScreen(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         # One row per thing the documents are of: its label, what to choose, then its buttons, which
         # wrap onto a second line where the window is too narrow (200 % text).
-        minutes = self._button("minutes", "&Minutes", lambda: self.documents.minutes(self._meeting_id()))
+        minutes = self._button("minutes", _("&Minutes"), lambda: self.documents.minutes(self._meeting_id()))
         summary = self._button(
             "minutes-summary",
-            "Executive s&ummary",
+            _("Executive s&ummary"),
             lambda: self.documents.minutes(self._meeting_id(), summary=True),
         )
         meeting_sheets = lambda: self.documents.agenda_sheets(self._meeting_id())  # noqa: E731
-        sheets = self._button("sheets", "Scoring &sheets for the agenda", meeting_sheets)
+        sheets = self._button("sheets", _("Scoring &sheets for the agenda"), meeting_sheets)
         self.transfers = TransferActions(ctx, self, self.error.setText)
-        send = QPushButton("Transfer pac&k for this meeting…")
+        send = QPushButton(_("Transfer pac&k for this meeting…"))
         send.clicked.connect(lambda: self._with_meeting(self.transfers.send))
         quarterly = self._button(
             "quarterly",
-            "&Quarterly added / removed",
+            _("&Quarterly added / removed"),
             lambda: self.documents.quarterly(self.year.value(), self.quarter.value()),
         )
         whole = [
-            self._button("cohort", "&Cohort report", self.documents.cohort),
-            self._button("actions", "&Action tracker", self.documents.action_tracker),
-            self._button("blank", "&Blank scoring sheet", self.documents.blank_sheet),
+            self._button("cohort", _("&Cohort report"), self.documents.cohort),
+            self._button("actions", _("&Action tracker"), self.documents.action_tracker),
+            self._button("blank", _("&Blank scoring sheet"), self.documents.blank_sheet),
         ]
         if ctx.session.user.role is Role.ADMINISTRATOR:
-            whole.append(self._button("dpia", "&DPIA draft", self.documents.dpia))
+            whole.append(self._button("dpia", _("&DPIA draft"), self.documents.dpia))
         self.returns = QComboBox()
-        self.returns.setAccessibleName("Return to export")
+        self.returns.setAccessibleName(_("Return to export"))
         shrinkable(self.returns)
-        self.returns.addItem("Cohort list", ("cohort", ""))
-        self.returns.addItem("Removals", ("removals", ""))
+        self.returns.addItem(_("Cohort list"), ("cohort", ""))
+        self.returns.addItem(_("Removals"), ("removals", ""))
         for year in ctx.services.cohort_years.all():
-            self.returns.addItem(f"Re-offending cohort {year.label}", ("reoffending", year.label))
-        export = QPushButton("E&xport CSV…")
+            self.returns.addItem(
+                _("Re-offending cohort {label}").format(label=year.label), ("reoffending", year.label)
+            )
+        export = QPushButton(_("E&xport CSV…"))
         export.clicked.connect(self.export_return)
-        receive = QPushButton("&Open a transfer pack…")
+        receive = QPushButton(_("&Open a transfer pack…"))
         receive.clicked.connect(self.transfers.receive)
         quarter = QHBoxLayout()
         quarter.addWidget(self.year)
@@ -99,11 +102,11 @@ class ReportsScreen(QWidget):
         grid.setColumnStretch(1, 1)  # the choices take room there is to spare, then the buttons
         grid.setColumnStretch(2, 2)
         rows: list[tuple[str, QWidget | QHBoxLayout | None, list[QPushButton]]] = [
-            ("Meeting:", self.meeting, [minutes, summary, sheets, send]),
-            ("Quarter:", quarter, [quarterly]),
-            ("The cohort:", None, whole),
-            ("Returns (CSV):", self.returns, [export]),
-            ("Transfer packs:", None, [receive]),
+            (_("Meeting:"), self.meeting, [minutes, summary, sheets, send]),
+            (_("Quarter:"), quarter, [quarterly]),
+            (_("The cohort:"), None, whole),
+            (_("Returns (CSV):"), self.returns, [export]),
+            (_("Transfer packs:"), None, [receive]),
         ]
         for row, (caption, chosen, buttons) in enumerate(rows):
             grid.addWidget(QLabel(caption), row, 0)
@@ -113,7 +116,7 @@ class ReportsScreen(QWidget):
                 grid.addLayout(chosen, row, 1)
             grid.addWidget(flowing(*buttons, align_left=True), row, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(title_label("Reports"))
+        layout.addWidget(title_label(_("Reports")))
         layout.addLayout(grid)
         layout.addWidget(self.busy)
         layout.addWidget(self.error)
@@ -128,7 +131,7 @@ class ReportsScreen(QWidget):
     def reload_meetings(self) -> None:
         self.meeting.clear()
         for m in self.ctx.services.meetings.all():
-            self.meeting.addItem(f"{m.held_on:%d %b %Y} — {m.panel} ({m.state.value})", m.id)
+            self.meeting.addItem(f"{format_date(m.held_on)} — {m.panel} ({_(m.state.value)})", m.id)
 
     def _with_meeting(self, action: Callable[[int], None]) -> None:
         attempt(lambda: action(self._meeting_id()), self.error)
@@ -138,7 +141,7 @@ class ReportsScreen(QWidget):
         path = self.ask_csv_path(f"{kind}.csv")
         if path is None:
             return
-        answer = self.preview.ask_disclosure(f"Export: {self.returns.currentText()}")
+        answer = self.preview.ask_disclosure(_("Export: {table}").format(table=self.returns.currentText()))
         if answer is None:
             return
         changes, message = write_disclosed(
@@ -152,13 +155,15 @@ class ReportsScreen(QWidget):
             self.ctx.broadcast(changes)
 
     def _ask_csv_path(self, name: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export (unencrypted CSV)", name, "CSV (*.csv)")
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Export (unencrypted CSV)"), name, _("CSV (*.csv)")
+        )
         return Path(chosen) if chosen else None
 
     def _meeting_id(self) -> int:
         value = self.meeting.currentData()
         if value is None:
-            raise ServiceError("Choose a meeting first.")
+            raise ServiceError(_("Choose a meeting first."))
         return int(value)
 
     def _button(self, key: str, label: str, make: Callable[[], Document]) -> QPushButton:
@@ -184,7 +189,7 @@ class ReportsScreen(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._idle()
-            self.error.setText(f"The document could not be built: {exc}")
+            self.error.setText(_("The document could not be built: {exc}").format(exc=exc))
 
         self.ctx.runner.run(lambda: document.pdf, done, failed)
 

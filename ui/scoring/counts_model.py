@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ppo_desktop.i18n import _
 from ppo_desktop.scoring import Breakdown, Definition
 
 Index = QModelIndex | QPersistentModelIndex
@@ -98,12 +99,12 @@ class CountsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         names = [
-            "Crime category",
-            "Points",
-            *[c.label for c in self.defn.columns],
-            "Score",
-            "Previous",
-            "Change",
+            _("Crime category"),
+            _("Points"),
+            *[c.label for c in self.defn.columns],  # the matrix's own words (data)
+            _("Score"),
+            _("Previous"),
+            _("Change"),
         ]
         return names[section] if 0 <= section < len(names) else None
 
@@ -135,7 +136,9 @@ class CountsModel(QAbstractTableModel):
             return bold_font()
         if role == Qt.ItemDataRole.ToolTipRole and item.marker:
             reading = self.defn.reading_for(item.key)
-            return f"Marker {item.marker}: {reading.text if reading else 'no reading'}"
+            return _("Marker {marker}: {reading}").format(
+                marker=item.marker, reading=reading.text if reading else _("no reading")
+            )
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -8,9 +8,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QWidget
 
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.scoring.definition import FACTOR_VALUES, Section
 
-NONE = "(none)"
+NONE = N_("(none)")
 SetValue = Callable[[str, Any], None]
 SetSubValue = Callable[[str, str, Any], None]
 
@@ -23,17 +24,17 @@ def section_editors(
     if s.kind in ("band", "external"):
         if s.derived:
             shown = QLabel()
-            return [(s.key, f"{s.unit.capitalize()} (counted)", shown)], {s.key: shown}
+            return [(s.key, _("{unit} (counted)").format(unit=s.unit.capitalize()), shown)], {s.key: shown}
         spin = QDoubleSpinBox()
         spin.setDecimals(0)
         spin.setRange(-1, s.maximum if s.maximum is not None else 100000)
-        spin.setSpecialValueText(NONE)
+        spin.setSpecialValueText(_(NONE))
         spin.setValue(-1 if value is None else float(value))
         spin.valueChanged.connect(lambda v, k=s.key: set_value(k, None if v < 0 else int(v)))
         return [(s.key, s.unit.capitalize() or s.title, spin)], {s.key: spin}
     if s.kind == "choice":
         combo = _combo()
-        combo.addItem(NONE, None)
+        combo.addItem(_(NONE), None)
         for o in s.options:
             combo.addItem(f"{o.label}  ({o.points:g})", o.key)
         combo.setCurrentIndex(max(0, combo.findData(value)))
@@ -43,7 +44,7 @@ def section_editors(
     for r in s.rows:
         current = (value or {}).get(r.key)
         if s.kind == "flags":
-            box = QCheckBox("yes")
+            box = QCheckBox(_("yes"))
             box.setChecked(bool(current))
             box.toggled.connect(lambda on, k=s.key, rk=r.key: set_sub_value(k, rk, on))
             out.append((r.key, r.label, box))

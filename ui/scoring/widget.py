@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import ScoreSheet
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.scoring import Breakdown, Definition
 from ppo_desktop.services.score_sheets import ScoreSheets
 from ui.context import Said, attempt
@@ -62,17 +63,17 @@ class ScoringWidget(QWidget):
         self.title.setWordWrap(True)
         self.total = OneLineWhenItFits()  # at 200 % text "previous 19 (-19)" goes under the total
         self.total.setObjectName("sheetTotal")
-        self.total.setAccessibleName("Total score")
+        self.total.setAccessibleName(_("Total score"))
         self.status = QLabel()
         self.status.setObjectName("hint")
-        self.pnc_marker = QCheckBox("&PNC marker")
+        self.pnc_marker = QCheckBox(_("&PNC marker"))
         self.pnc_marker.toggled.connect(self._pnc_toggled)
-        self.finalise_button = QPushButton("&Finalise sheet  (Ctrl+Enter)")
+        self.finalise_button = QPushButton(_("&Finalise sheet  (Ctrl+Enter)"))
         self.finalise_button.clicked.connect(self.finalise)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.finalise)
 
         self.table = QTableView()
-        self.table.setAccessibleName("Crime categories: counts")
+        self.table.setAccessibleName(_("Crime categories: counts"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -103,7 +104,7 @@ class ScoringWidget(QWidget):
         side_layout.addWidget(self.readings)
         side_layout.addStretch(1)
         scroll = self.side_scroll = QScrollArea()
-        scroll.setAccessibleName("Sheet details")
+        scroll.setAccessibleName(_("Sheet details"))
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never clip
@@ -180,12 +181,13 @@ class ScoringWidget(QWidget):
         self.pnc_marker.setEnabled(not sheet.final)
         self.finalise_button.setEnabled(not sheet.final)
         self.status.setText(
-            f"Final: scored {sheet.scored_on:%d %b %Y}; a record that is never rewritten "
-            "(re-scoring starts a new sheet)."
+            _(
+                "Final: scored {day}; a record that is never rewritten (re-scoring starts a new sheet)."
+            ).format(day=format_date(sheet.scored_on))
             if sheet.final
-            else "Draft: saved as you type."
+            else _("Draft: saved as you type.")
         )
-        state = "FINAL — never rewritten" if sheet.final else "Draft — saved as you type"
+        state = _("FINAL — never rewritten") if sheet.final else _("Draft — saved as you type")
         self.title.setText(f"{self.session.defn.title} · {self.session.defn.label} · {state}")
         self._refresh()
         first = next((i for i, item in enumerate(self.model.items) if not item.heading), None)
@@ -237,7 +239,7 @@ class ScoringWidget(QWidget):
         assert self.session is not None and self.model is not None
         self.model.update_scores(self.inputs, self.session.breakdown, edited)
         self._refresh()
-        self.status.setText("Unsaved changes…")
+        self.status.setText(_("Unsaved changes…"))
         self.timer.start()
 
     def _draft_not_saved(self, text: str) -> None:
@@ -250,14 +252,12 @@ class ScoringWidget(QWidget):
         if self.session is None or not self.session.dirty or not self.sheets.can_save():
             return
         session = self.session
-        saved = attempt(
-            lambda: session.save_draft(self.pnc_marker.isChecked()), Said(self._draft_not_saved)
-        )
+        saved = attempt(lambda: session.save_draft(self.pnc_marker.isChecked()), Said(self._draft_not_saved))
         if saved is None:
             return
         made = saved.value
         if made is not None:
-            self.status.setText("Draft saved.")
+            self.status.setText(_("Draft saved."))
             self.saved.emit(made)
 
     def finalise(self) -> None:
@@ -349,7 +349,7 @@ class ScoringWidget(QWidget):
                 continue
             prev = None if self.previous is None else self.previous.get(line.key, 0.0)
             change = "" if prev is None or prev == line.score else f"  ({line.score - prev:+g})"
-            label.setText(f"{line.score:g} pts{change}")
+            label.setText(_("{score:g} pts{change}").format(score=line.score, change=change))
             label.setToolTip(line.rule)
             editor = self._editors.get(line.key)
             if isinstance(editor, QLabel):
@@ -357,14 +357,16 @@ class ScoringWidget(QWidget):
         prev_total = (
             ""
             if self.previous_total is None
-            else (f"   previous {self.previous_total:g} ({b.total - self.previous_total:+g})")
+            else _("   previous {before:g} ({change:+g})").format(
+                before=self.previous_total, change=b.total - self.previous_total
+            )
         )
-        self.total.setText(f"Total {b.total:g}{prev_total}")
+        self.total.setText(_("Total {total:g}{prev_total}").format(total=b.total, prev_total=prev_total))
         flags = self.session.flags() if self.session is not None else b.flags
-        self.flags.setText("\n".join(f.text + (" (advisory)" if f.advisory else "") for f in flags))
+        self.flags.setText("\n".join(f.text + (_(" (advisory)") if f.advisory else "") for f in flags))
         self.scored.emit(b)
         readings = "\n".join(f"• {r}" for r in b.readings)
-        self.readings.setText(f"Readings of unexplained markers:\n{readings}" if readings else "")
+        self.readings.setText(_("Readings of unexplained markers:") + "\n" + readings if readings else "")
 
 
 def apply_projector_theme(widget: ScoringWidget, on: bool) -> None:

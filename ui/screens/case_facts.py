@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppo_desktop.domain import CaseFile, Sentence
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules.facts import FactSpec, case_fact_specs, lapsed, lapsing
 from ppo_desktop.rules.history import PersonState
 from ppo_desktop.services.risk_scores import tools
@@ -30,12 +31,12 @@ from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table
 
 SENTENCE_COLUMNS: list[Column[Sentence]] = [
-    Column("Start", lambda s: fmt_date(s.starts_on), lambda s: s.starts_on.isoformat()),
-    Column("Length", lambda s: s.length_text),
-    Column("Expected release", lambda s: fmt_date(s.release_on)),
-    Column("Recorded", lambda s: fmt_date(s.recorded_on)),
+    Column(N_("Start"), lambda s: fmt_date(s.starts_on), lambda s: s.starts_on.isoformat()),
+    Column(N_("Length"), lambda s: s.length_text),
+    Column(N_("Expected release"), lambda s: fmt_date(s.release_on)),
+    Column(N_("Recorded"), lambda s: fmt_date(s.recorded_on)),
 ]
-NOT_KNOWN = "not known"
+NOT_KNOWN = N_("not known")
 
 
 def date_edit(day: dt.date, name: str) -> DateField:
@@ -54,43 +55,43 @@ class CustodyFactsPanel(QWidget):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
 
-        activity = QGroupBox("Latest arrest and intelligence (the person's, whatever the strand)")
+        activity = QGroupBox(_("Latest arrest and intelligence (the person's, whatever the strand)"))
         self.activity_text = QLabel()
-        self.arrest = date_edit(today, "Latest arrest")
-        self.intelligence = date_edit(today, "Latest intelligence report")
-        record_arrest = QPushButton("Record &arrest")
+        self.arrest = date_edit(today, _("Latest arrest"))
+        self.intelligence = date_edit(today, _("Latest intelligence report"))
+        record_arrest = QPushButton(_("Record &arrest"))
         record_arrest.clicked.connect(lambda: self._record_activity(arrest=True))
-        record_intel = QPushButton("Record &intelligence")
+        record_intel = QPushButton(_("Record &intelligence"))
         record_intel.clicked.connect(lambda: self._record_activity(arrest=False))
         row = QHBoxLayout(activity)
         row.addWidget(self.activity_text, 1)
         for widget in (self.arrest, record_arrest, self.intelligence, record_intel):
             row.addWidget(widget)
 
-        custody = QGroupBox("Custodial sentences (the length given decides the rules)")
+        custody = QGroupBox(_("Custodial sentences (the length given decides the rules)"))
         self.sentences_view, self.sentences = read_only_table(
-            SENTENCE_COLUMNS, "Custodial sentences", self, newest_first=True
+            SENTENCE_COLUMNS, _("Custodial sentences"), self, newest_first=True
         )
-        self.starts = date_edit(today, "Sentence start")
+        self.starts = date_edit(today, _("Sentence start"))
         self.years, self.months, self.days = QSpinBox(), QSpinBox(), QSpinBox()
         limits = ((self.years, 99, "years"), (self.months, 11, "months"), (self.days, 366, "days"))
         for box, top, name in limits:
             box.setRange(0, top)
             box.setSuffix(f" {name}")
-            box.setAccessibleName(f"Sentence length: {name}")
-        self.release = date_edit(today + dt.timedelta(days=365), "Expected release")
-        self.hospital = QCheckBox("Secure &hospital")
-        record = QPushButton("Record sentenc&e")
+            box.setAccessibleName(_("Sentence length: {name}").format(name=name))
+        self.release = date_edit(today + dt.timedelta(days=365), _("Expected release"))
+        self.hospital = QCheckBox(_("Secure &hospital"))
+        record = QPushButton(_("Record sentenc&e"))
         record.clicked.connect(self._record_sentence)
         form = QFormLayout()
-        for label, widget in (("Star&ts:", self.starts), ("Expected &release:", self.release)):
+        for label, widget in ((_("Star&ts:"), self.starts), (_("Expected &release:"), self.release)):
             caption = QLabel(label)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
         length = QHBoxLayout()
         for box in (self.years, self.months, self.days):
             length.addWidget(box)
-        caption = QLabel("&Length:")
+        caption = QLabel(_("&Length:"))
         caption.setBuddy(self.years)
         form.addRow(caption, length)
         form.addRow(self.hospital, record)
@@ -98,26 +99,28 @@ class CustodyFactsPanel(QWidget):
         box_layout.addWidget(self.sentences_view, 1)
         box_layout.addLayout(form)
 
-        risk = QGroupBox("Risk scores from probation (recorded as the assessment gives them, never computed)")
+        risk = QGroupBox(
+            _("Risk scores from probation (recorded as the assessment gives them, never computed)")
+        )
         self.risk_text = QLabel()
         self.risk_text.setWordWrap(True)
         self.risk_tool = QComboBox()
-        self.risk_tool.setAccessibleName("Risk score")
+        self.risk_tool.setAccessibleName(_("Risk score"))
         for key, tool in tools().items():
             self.risk_tool.addItem(key, key)
             self.risk_tool.setItemData(self.risk_tool.count() - 1, tool.title, Qt.ItemDataRole.ToolTipRole)
         self.risk_value = QLineEdit()
-        self.risk_value.setPlaceholderText("% (or leave empty)")
-        self.risk_value.setAccessibleName("Risk score value, per cent")
+        self.risk_value.setPlaceholderText(_("% (or leave empty)"))
+        self.risk_value.setAccessibleName(_("Risk score value, per cent"))
         self.risk_band = QComboBox()
-        self.risk_band.setAccessibleName("Risk band")
+        self.risk_band.setAccessibleName(_("Risk band"))
         self.risk_tool.currentIndexChanged.connect(self._fill_bands)
         self._fill_bands()
-        self.risk_on = date_edit(today, "Assessed on")
+        self.risk_on = date_edit(today, _("Assessed on"))
         self.risk_source = QLineEdit()
-        self.risk_source.setPlaceholderText("Which assessment, e.g. OASys review")
-        self.risk_source.setAccessibleName("Risk score source")
-        record_risk = QPushButton("Record risk score")
+        self.risk_source.setPlaceholderText(_("Which assessment, e.g. OASys review"))
+        self.risk_source.setAccessibleName(_("Risk score source"))
+        record_risk = QPushButton(_("Record risk score"))
         record_risk.clicked.connect(self._record_risk)
         risk_row = QHBoxLayout()
         risk_widgets: list[QWidget] = [self.risk_tool, self.risk_value, self.risk_band, self.risk_on]
@@ -127,7 +130,7 @@ class CustodyFactsPanel(QWidget):
         risk_layout.addWidget(self.risk_text)
         risk_layout.addLayout(risk_row)
 
-        self.facts_box = QGroupBox("Facts the inclusion criteria read")
+        self.facts_box = QGroupBox(_("Facts the inclusion criteria read"))
         self.facts_form = QFormLayout(self.facts_box)
         self.fact_inputs: dict[str, QComboBox | QSpinBox] = {}
         self.fact_notes: dict[str, QLabel] = {}
@@ -145,11 +148,13 @@ class CustodyFactsPanel(QWidget):
         self.case = case
         state = case.state or PersonState()
         self.activity_text.setText(
-            f"Arrest: {fmt_date(state.last_arrest_on) or NOT_KNOWN}; "
-            f"intelligence: {fmt_date(state.last_intelligence_on) or NOT_KNOWN}"
+            _("Arrest: {arrest}; intelligence: {intelligence}").format(
+                arrest=fmt_date(state.last_arrest_on) or _(NOT_KNOWN),
+                intelligence=fmt_date(state.last_intelligence_on) or _(NOT_KNOWN),
+            )
         )
         self.sentences.set_rows(case.sentences)
-        self.risk_text.setText("; ".join(case.risk) or "None recorded.")
+        self.risk_text.setText("; ".join(case.risk) or _("None recorded."))
         self._fill_facts(case)
 
     def _fill_facts(self, case: CaseFile) -> None:
@@ -170,9 +175,15 @@ class CustodyFactsPanel(QWidget):
             else:
                 widget.setValue(fact.value if fact and isinstance(fact.value, int) else -1)
             widget.blockSignals(False)
-            note = f"recorded {fmt_date(fact.recorded_on)} by {fact.recorded_by}" if fact else NOT_KNOWN
+            note = (
+                _("recorded {day} by {who}").format(day=fmt_date(fact.recorded_on), who=fact.recorded_by)
+                if fact
+                else _(NOT_KNOWN)
+            )
             if fact and lapsed(fact, today, lapses):
-                note = f"LAPSED — {note}; a {lapses[key]}-month count: record it again (not known till then)"
+                note = _(
+                    "LAPSED — {note}; a {months}-month count: record it again (not known till then)"
+                ).format(note=note, months=lapses[key])
             self.fact_notes[key].setText(note)
 
     def _build_facts(self, specs: list[FactSpec]) -> None:
@@ -181,12 +192,12 @@ class CustodyFactsPanel(QWidget):
         self.fact_inputs.clear()
         self.fact_notes.clear()
         if not specs:
-            self.facts_form.addRow(QLabel("This scheme profile's criteria read no case facts."))
+            self.facts_form.addRow(QLabel(_("This scheme profile's criteria read no case facts.")))
         for spec in specs:
             widget = self._fact_input(spec)
-            caption = QLabel(f"{spec.label}:")
+            caption = QLabel(_("{field}:").format(field=_(spec.label)))
             caption.setBuddy(widget)
-            note = self.fact_notes[spec.key] = QLabel(NOT_KNOWN)
+            note = self.fact_notes[spec.key] = QLabel(_(NOT_KNOWN))
             note.setObjectName("hint")
             row = QHBoxLayout()
             row.addWidget(widget)
@@ -197,7 +208,7 @@ class CustodyFactsPanel(QWidget):
         widget: QComboBox | QSpinBox
         if spec.kind is bool:
             combo = QComboBox()
-            for text, data in ((NOT_KNOWN, None), ("yes", True), ("no", False)):
+            for text, data in ((_(NOT_KNOWN), None), (_("yes"), True), (_("no"), False)):
                 combo.addItem(text, data)
             combo.currentIndexChanged.connect(
                 lambda _i, k=spec.key, c=combo: self._record_fact(k, c.currentData())
@@ -206,13 +217,13 @@ class CustodyFactsPanel(QWidget):
         else:
             spin = QSpinBox()
             spin.setRange(-1, 999)
-            spin.setSpecialValueText(NOT_KNOWN)  # -1: nobody has recorded it
+            spin.setSpecialValueText(_(NOT_KNOWN))  # -1: nobody has recorded it
             spin.setValue(-1)
             spin.editingFinished.connect(
                 lambda k=spec.key, s=spin: self._record_fact(k, None if s.value() < 0 else s.value())
             )
             widget = spin
-        widget.setAccessibleName(spec.label)
+        widget.setAccessibleName(_(spec.label))
         self.fact_inputs[spec.key] = widget
         return widget
 
@@ -254,7 +265,7 @@ class CustodyFactsPanel(QWidget):
     def _fill_bands(self) -> None:
         tool = tools()[self.risk_tool.currentData()]
         self.risk_band.clear()
-        self.risk_band.addItem("band from the value", "")
+        self.risk_band.addItem(_("band from the value"), "")
         for band, _low, _high in tool.bands:
             self.risk_band.addItem(band, band)
 
@@ -266,7 +277,7 @@ class CustodyFactsPanel(QWidget):
             value = float(text) if text else None
             day = self.risk_on.date()
         except ValueError:
-            self.error.setText("A risk score's value is a percentage, or left empty for a band alone.")
+            self.error.setText(_("A risk score's value is a percentage, or left empty for a band alone."))
             return
         assert day is not None
         scores = self.ctx.services.risk_scores

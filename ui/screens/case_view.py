@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, Membership, Nomination
+from ppo_desktop.domain import Action, AuditEntry, CaseFile, Decision, DecisionKind, Membership, Nomination
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules.history import PersonState, TimelineEntry, timeline
 from ppo_desktop.services import Changes
 from ui.context import AppContext
@@ -32,18 +33,18 @@ from ui.table_model import Column, fmt_date
 from ui.widgets import read_only_table, title_label
 
 MEMBERSHIP_COLUMNS: list[Column[Membership]] = [
-    Column("Added", lambda m: fmt_date(m.added_on), lambda m: m.added_on.isoformat()),
-    Column("Strand", lambda m: m.strand.long_name + ("" if m.is_lead else " (parallel)")),
-    Column("Basis", lambda m: m.basis.value),
-    Column("Status", lambda m: m.status.label),
-    Column("Next review", lambda m: fmt_date(m.next_review_on)),
+    Column(N_("Added"), lambda m: fmt_date(m.added_on), lambda m: m.added_on.isoformat()),
+    Column(N_("Strand"), lambda m: _(m.strand.long_name) + ("" if m.is_lead else _(" (parallel)"))),
+    Column(N_("Basis"), lambda m: _(m.basis.value)),
+    Column(N_("Status"), lambda m: _(m.status.label)),
+    Column(N_("Next review"), lambda m: fmt_date(m.next_review_on)),
     Column(
-        "Custody / release",
+        N_("Custody / release"),
         lambda m: " → ".join(x for x in (fmt_date(m.custody_on), fmt_date(m.release_on)) if x),
     ),
-    Column("Removed", lambda m: fmt_date(m.removed_on)),
+    Column(N_("Removed"), lambda m: fmt_date(m.removed_on)),
     Column(
-        "Why / authority",
+        N_("Why / authority"),
         lambda m: " — ".join(
             x
             for x in (
@@ -57,48 +58,53 @@ MEMBERSHIP_COLUMNS: list[Column[Membership]] = [
 ]
 HISTORY_COLUMNS: list[Column[TimelineEntry]] = [
     Column(
-        "Happened",
+        N_("Happened"),
         lambda t: fmt_date(t.event.on),
         lambda t: f"{t.event.on.isoformat()}|{t.event.recorded_at}|{t.event.key}",
     ),  # fmt: skip
-    Column("Event", lambda t: t.what),
-    Column("Details", lambda t: t.details),
-    Column("Recorded", lambda t: f"{t.event.recorded_at.replace('T', ' ')[:16]} by {t.event.recorded_by}"),
-    Column("Counts?", lambda t: t.standing or "yes"),
+    Column(N_("Event"), lambda t: t.what),
+    Column(N_("Details"), lambda t: t.details),
+    Column(
+        N_("Recorded"),
+        lambda t: _("{when} by {who}").format(
+            when=t.event.recorded_at.replace("T", " ")[:16], who=t.event.recorded_by
+        ),
+    ),
+    Column(N_("Counts?"), lambda t: t.standing or _("yes")),
 ]
 NOMINATION_COLUMNS: list[Column[Nomination]] = [
-    Column("Date", lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
-    Column("Agency", lambda n: n.agency),
-    Column("Nominator", lambda n: n.nominator),
-    Column("Strand", lambda n: n.strand.value),
-    Column("Basis", lambda n: n.basis.value),
-    Column("State", lambda n: n.state.value),
-    Column("Reason", lambda n: n.reason),
+    Column(N_("Date"), lambda n: fmt_date(n.nominated_on), lambda n: n.nominated_on.isoformat()),
+    Column(N_("Agency"), lambda n: n.agency),
+    Column(N_("Nominator"), lambda n: n.nominator),
+    Column(N_("Strand"), lambda n: n.strand.value),
+    Column(N_("Basis"), lambda n: _(n.basis.value)),
+    Column(N_("State"), lambda n: _(n.state.value)),
+    Column(N_("Reason"), lambda n: n.reason),
 ]
 ACTION_COLUMNS: list[Column[Action]] = [
-    Column("Pathway", lambda a: a.pathway.label),
-    Column("Action", lambda a: a.description),
-    Column("Agency", lambda a: a.agency),
-    Column("Owner", lambda a: a.owner),
-    Column("Due", lambda a: fmt_date(a.due_on), lambda a: a.due_on.isoformat() if a.due_on else ""),
-    Column("State", lambda a: a.state.value),
-    Column("Outcome", lambda a: a.outcome),
+    Column(N_("Pathway"), lambda a: _(a.pathway.label)),
+    Column(N_("Action"), lambda a: a.description),
+    Column(N_("Agency"), lambda a: a.agency),
+    Column(N_("Owner"), lambda a: a.owner),
+    Column(N_("Due"), lambda a: fmt_date(a.due_on), lambda a: a.due_on.isoformat() if a.due_on else ""),
+    Column(N_("State"), lambda a: _(a.state.value)),
+    Column(N_("Outcome"), lambda a: a.outcome),
 ]
 DECISION_COLUMNS: list[Column[Decision]] = [
-    Column("Date", lambda d: fmt_date(d.decided_on), lambda d: d.decided_on.isoformat()),
-    Column("Decision", lambda d: d.kind),
-    Column("Strand", lambda d: d.strand.value if d.strand else ""),
-    Column("Reason", lambda d: d.reason_code),
-    Column("Authority", lambda d: d.authority),
-    Column("Note", lambda d: d.note),
+    Column(N_("Date"), lambda d: fmt_date(d.decided_on), lambda d: d.decided_on.isoformat()),
+    Column(N_("Decision"), lambda d: _(DecisionKind(d.kind).label)),
+    Column(N_("Strand"), lambda d: d.strand.value if d.strand else ""),
+    Column(N_("Reason"), lambda d: d.reason_code),
+    Column(N_("Authority"), lambda d: d.authority),
+    Column(N_("Note"), lambda d: d.note),
 ]
 AUDIT_COLUMNS: list[Column[AuditEntry]] = [
     Column("#", lambda e: str(e.seq), lambda e: e.seq, True),
-    Column("When (UTC)", lambda e: e.at.replace("T", " ")[:16]),
-    Column("Who", lambda e: e.user_id),
-    Column("Kind", lambda e: e.kind),
-    Column("What", lambda e: e.summary),
-    Column("Why", lambda e: e.justification),
+    Column(N_("When (UTC)"), lambda e: e.at.replace("T", " ")[:16]),
+    Column(N_("Who"), lambda e: e.user_id),
+    Column(N_("Kind"), lambda e: e.kind),
+    Column(N_("What"), lambda e: e.summary),
+    Column(N_("Why"), lambda e: e.justification),
 ]
 
 
@@ -106,17 +112,24 @@ def _time_on_scheme(case: CaseFile) -> str:
     """Since when the person has been on the scheme (any strand), and whether this is a re-selection."""
     h = case.state or PersonState()
     if h.amber is not None:
-        return (f"On the amber list since {fmt_date(h.amber.placed_on)} (out of the active cohort), "
-                f"release expected {fmt_date(h.amber.release_on)}")  # fmt: skip
+        return _(
+            "On the amber list since {day} (out of the active cohort), release expected {release}"
+        ).format(day=fmt_date(h.amber.placed_on), release=fmt_date(h.amber.release_on))
     if h.period is None:
         last = h.periods[-1] if h.periods else None
-        return f"Not on the scheme (left {fmt_date(last.ended_on)})" if last else "Never on the scheme"
-    text = f"since {fmt_date(h.period.started_on)} (any strand)"
+        return (
+            _("Not on the scheme (left {day})").format(day=fmt_date(last.ended_on))
+            if last
+            else _("Never on the scheme")
+        )
+    text = _("since {day} (any strand)").format(day=fmt_date(h.period.started_on))
     before = h.reselection
     if before is not None:
-        text += f"; re-selected (before: {fmt_date(before.started_on)} to {fmt_date(before.ended_on)})"
+        text += "; " + _("re-selected (before: {start} to {end})").format(
+            start=fmt_date(before.started_on), end=fmt_date(before.ended_on)
+        )
         if h.soon_reselected:
-            text += " — FLAG: re-selected within 12 months of leaving"
+            text += _(" — FLAG: re-selected within 12 months of leaving")
     return text
 
 
@@ -128,8 +141,8 @@ class CaseView(QWidget):
         self.ctx = ctx
         self.case: CaseFile | None = None
         self.heading = title_label("")
-        self.back_button = QPushButton("← Back to cohort")
-        self.back_button.setToolTip("Back to the cohort list (Esc)")
+        self.back_button = QPushButton(_("← Back to cohort"))
+        self.back_button.setToolTip(_("Back to the cohort list (Esc)"))
         self.back_button.clicked.connect(self.back.emit)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
 
@@ -139,51 +152,53 @@ class CaseView(QWidget):
         self.details.setColumnStretch(3, 1)
         self.fields: dict[str, QLabel] = {}
         keys = (
-            "Ref",
-            "Current strand",
-            "Date of birth",
-            "Status",
-            "On the scheme",
-            "Latest activity",
-            "Gender",
-            "Aliases",
-            "Ethnicity",
-            "Area",
-            "PNC id",
-            "CRO",
-            "Address",
+            N_("Ref"),
+            N_("Current strand"),
+            N_("Date of birth"),
+            N_("Status"),
+            N_("On the scheme"),
+            N_("Latest activity"),
+            N_("Gender"),
+            N_("Aliases"),
+            N_("Ethnicity"),
+            N_("Area"),
+            N_("PNC id"),
+            N_("CRO"),
+            N_("Address"),
         )
         for i, key in enumerate(keys):
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
-            value.setAccessibleName(key)
+            value.setAccessibleName(_(key))
             self.fields[key] = value
-            caption = QLabel(f"{key}:")
+            caption = QLabel(_("{field}:").format(field=_(key)))
             caption.setObjectName("fieldCaption")
             self.details.addWidget(caption, i // 2, (i % 2) * 2)
             self.details.addWidget(value, i // 2, (i % 2) * 2 + 1)
 
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("The case")
+        self.tabs.setAccessibleName(_("The case"))
         progress: dict[int, str] = {}  # each stint: the IOM score the day it began → it ended (or today)
         self._iom_progress = progress
-        stint_columns = [*MEMBERSHIP_COLUMNS, Column("IOM score",
+        stint_columns = [*MEMBERSHIP_COLUMNS, Column(_("IOM score"),
                                                      lambda m: progress.get(m.id, ""))]  # fmt: skip
         self.memberships_view, self.memberships = read_only_table(
-            stint_columns, "Strand history", self, newest_first=True
+            stint_columns, _("Strand history"), self, newest_first=True
         )
         self.history_view, self.history = read_only_table(
-            HISTORY_COLUMNS, "History: what happened, in date order", self, newest_first=True
+            HISTORY_COLUMNS, _("History: what happened, in date order"), self, newest_first=True
         )
         self.nominations_view, self.nominations = read_only_table(
-            NOMINATION_COLUMNS, "Nominations", self, newest_first=True
+            NOMINATION_COLUMNS, _("Nominations"), self, newest_first=True
         )
-        self.actions_view, self.actions_model = read_only_table(ACTION_COLUMNS, "Actions", self)
+        self.actions_view, self.actions_model = read_only_table(ACTION_COLUMNS, _("Actions"), self)
         self.decisions_view, self.decisions = read_only_table(
-            DECISION_COLUMNS, "Panel decisions", self, newest_first=True
+            DECISION_COLUMNS, _("Panel decisions"), self, newest_first=True
         )
-        self.audit_view, self.audit = read_only_table(AUDIT_COLUMNS, "Audit trail", self, newest_first=True)
+        self.audit_view, self.audit = read_only_table(
+            AUDIT_COLUMNS, _("Audit trail"), self, newest_first=True
+        )
         self.scoring = ScoringPanel(ctx, self)
         self.custody_facts = CustodyFactsPanel(ctx, self)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self._score_now)
@@ -192,39 +207,44 @@ class CaseView(QWidget):
         actions_layout.setContentsMargins(0, 0, 0, 0)
         actions_layout.addWidget(self.actions_view, 1)
         action_buttons = QHBoxLayout()
-        self.add_action_button = QPushButton("New action…")
+        self.add_action_button = QPushButton(_("New action…"))
         self.add_action_button.clicked.connect(self.new_action)
-        self.edit_action_button = QPushButton("Edit or reassign…")
+        self.edit_action_button = QPushButton(_("Edit or reassign…"))
         self.edit_action_button.clicked.connect(self.edit_action)
         for b in (self.add_action_button, self.edit_action_button):
             action_buttons.addWidget(b)
         action_buttons.addStretch(1)
         actions_layout.addLayout(action_buttons)
         for view, name in (
-            (self.history_view, "Ti&meline"),
-            (self.memberships_view, "&Strand history"),
-            (self.nominations_view, "&Nominations"),
-            (actions_page, "A&ctions"),
-            (self.decisions_view, "&Decisions"),
-            (self.audit_view, "A&udit trail"),
+            (self.history_view, _("Ti&meline")),
+            (self.memberships_view, _("&Strand history")),
+            (self.nominations_view, _("&Nominations")),
+            (actions_page, _("A&ctions")),
+            (self.decisions_view, _("&Decisions")),
+            (self.audit_view, _("A&udit trail")),
         ):
             self.tabs.addTab(view, name)
-        self.tabs.insertTab(1, self.scoring, "Sc&oring")
+        self.tabs.insertTab(1, self.scoring, _("Sc&oring"))
         # Scrolls rather than squeezes where the screen is short for it (200 % text on 1080 lines).
         self.custody_scroll = QScrollArea()
         self.custody_scroll.setWidget(self.custody_facts)
         self.custody_scroll.setWidgetResizable(True)
         self.custody_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.custody_scroll.setAccessibleName("Custody and facts")
-        self.tabs.insertTab(2, self.custody_scroll, "Custod&y && facts")
+        self.custody_scroll.setAccessibleName(_("Custody and facts"))
+        self.tabs.insertTab(2, self.custody_scroll, _("Custod&y && facts"))
 
-        self.details_button = QPushButton("Correct the &personal details…")
-        self.details_button.setToolTip("A new address, a name misspelt, a PNC id found (audited, with why)")
+        self.details_button = QPushButton(_("Correct the &personal details…"))
+        self.details_button.setToolTip(
+            _("A new address, a name misspelt, a PNC id found (audited, with why)")
+        )
         self.details_button.clicked.connect(self.correct_details)
         self.details_dialog: QDialog | None = None
-        self.merge_button = QPushButton("Merge a duplicate into this person…")
+        self.merge_button = QPushButton(_("Merge a duplicate into this person…"))
         self.merge_button.setToolTip(
-            "Another record is this same person: its records move here (audited; an administrator undoes it)"
+            _(
+                "Another record is this same person: its records move here (audited; an administrator "
+                "undoes it)"
+            )
         )
         self.merge_button.clicked.connect(self.merge_duplicate)
         self.ask_merge: Callable[[str], tuple[str, str] | None] = self._ask_merge
@@ -291,16 +311,24 @@ class CaseView(QWidget):
         )
         if done is not None:
             merged = ref.strip().upper()
-            self.merge_result.setText(f"{merged} merged into {case.nominal.ref}; recorded in the audit log.")
+            self.merge_result.setText(
+                _("{merged} merged into {ref}; recorded in the audit log.").format(
+                    merged=merged, ref=case.nominal.ref
+                )
+            )
             self.show_case(case.nominal.id)
 
     def _ask_merge(self, ref: str) -> tuple[str, str] | None:
         other, ok = QInputDialog.getText(
-            self, "Merge a duplicate", f"The reference of the other record, the same person as {ref}:"
+            self,
+            _("Merge a duplicate"),
+            _("The reference of the other record, the same person as {ref}:").format(ref=ref),
         )
         if not ok or not other.strip():
             return None
-        reason, ok = QInputDialog.getText(self, "Merge a duplicate", "Why they are one person (recorded):")
+        reason, ok = QInputDialog.getText(
+            self, _("Merge a duplicate"), _("Why they are one person (recorded):")
+        )
         return (other, reason) if ok and reason.strip() else None
 
     def _score_now(self) -> None:
@@ -333,22 +361,22 @@ class CaseView(QWidget):
         values = {
             "Ref": n.ref,
             "Aliases": ", ".join(n.aliases) or "—",
-            "Date of birth": f"{fmt_date(n.dob)} (age {age})" if n.dob else "—",
+            "Date of birth": _("{day} (age {age})").format(day=fmt_date(n.dob), age=age) if n.dob else "—",
             "Gender": n.gender or "—",
             "Ethnicity": n.ethnicity or "—",
             "Area": n.area or "—",
             "Address": n.address or "—",
             "PNC id": n.pnc_id or "—",
             "CRO": n.cro or "—",
-            "Current strand": f"{current.strand.long_name} ({current.basis.value})"
+            "Current strand": f"{_(current.strand.long_name)} ({_(current.basis.value)})"
             if current
-            else "Not on a strand",
-            "Status": current.status.label if current else "—",
+            else _("Not on a strand"),
+            "Status": _(current.status.label) if current else "—",
             "On the scheme": _time_on_scheme(case),
-            "Latest activity": "arrest "
-            + (fmt_date(state.last_arrest_on) or "not known")
-            + ", intelligence "
-            + (fmt_date(state.last_intelligence_on) or "not known"),
+            "Latest activity": _("arrest {arrest}, intelligence {intelligence}").format(
+                arrest=fmt_date(state.last_arrest_on) or _("not known"),
+                intelligence=fmt_date(state.last_intelligence_on) or _("not known"),
+            ),
         }
         for key, text in values.items():
             self.fields[key].setText(text)

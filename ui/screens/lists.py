@@ -8,10 +8,17 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import Action, ActionState
+from ppo_desktop.i18n import N_, _
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, title_label
+
+OUTCOMES = {  # how an action is closed, and the outcome recorded when none is typed
+    ActionState.DONE: N_("Done"),
+    ActionState.NOT_POSSIBLE: N_("Not possible — circumstances changed"),
+    ActionState.AGENCY_DID_NOT_ACT: N_("Agency did not act"),
+}
 
 
 class ListScreen(RefreshWhenShown, QWidget):
@@ -55,36 +62,34 @@ def actions_screen(ctx: AppContext) -> ListScreen:
     names = {r.nominal.id: r.nominal.display_name for r in ctx.services.cases.cohort()}
     columns: list[Column[Action]] = [
         Column(
-            "Due",
-            lambda a: fmt_date(a.due_on) + ("  OVERDUE" if a.overdue_on(today) else ""),
+            _("Due"),
+            lambda a: fmt_date(a.due_on) + ("  " + _("OVERDUE") if a.overdue_on(today) else ""),
             lambda a: a.due_on.isoformat() if a.due_on else "9999",
         ),
-        Column("Name", lambda a: names.get(a.nominal_id, "")),
-        Column("Pathway", lambda a: a.pathway.label),
-        Column("Action", lambda a: a.description),
-        Column("Agency", lambda a: a.agency),
-        Column("Owner", lambda a: a.owner),
+        Column(_("Name"), lambda a: names.get(a.nominal_id, "")),
+        Column(_("Pathway"), lambda a: _(a.pathway.label)),
+        Column(_("Action"), lambda a: a.description),
+        Column(_("Agency"), lambda a: a.agency),
+        Column(_("Owner"), lambda a: a.owner),
     ]
     screen = ListScreen(
         ctx,
-        "Open actions",
+        _("Open actions"),
         columns,
         ctx.services.actions.open_actions,
         {"actions"},
-        "Every open action across the cohort, soonest due first; overdue ones say so. "
-        "An action stays on the next agenda until it is closed with an outcome.",
+        _(
+            "Every open action across the cohort, soonest due first; overdue ones say so. "
+            "An action stays on the next agenda until it is closed with an outcome."
+        ),
     )
     outcome_state = QComboBox()
-    for state, label in (
-        (ActionState.DONE, "Done"),
-        (ActionState.NOT_POSSIBLE, "Not possible — circumstances changed"),
-        (ActionState.AGENCY_DID_NOT_ACT, "Agency did not act"),
-    ):
-        outcome_state.addItem(label, state.value)
-    outcome_state.setAccessibleName("Outcome")
-    outcome_text = QLineEdit(placeholderText="What happened")
-    outcome_text.setAccessibleName("What happened")
-    close_button = QPushButton("&Close with outcome")
+    for state in OUTCOMES:
+        outcome_state.addItem(_(OUTCOMES[state]), state.value)
+    outcome_state.setAccessibleName(_("Outcome"))
+    outcome_text = QLineEdit(placeholderText=_("What happened"))
+    outcome_text.setAccessibleName(_("What happened"))
+    close_button = QPushButton(_("&Close with outcome"))
     error = QLabel()
     error.setObjectName("error")
 
@@ -92,10 +97,10 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         index = screen.view.currentIndex()
         action = index.data(ObjectRole) if index.isValid() else None
         if action is None:
-            error.setText("Choose an action first.")
+            error.setText(_("Choose an action first."))
             return
         state = ActionState(outcome_state.currentData())
-        outcome = outcome_text.text().strip() or outcome_state.currentText()
+        outcome = outcome_text.text().strip() or OUTCOMES[state]  # the record keeps the English words
         if (
             ctx.perform(lambda: ctx.services.actions.close(action.id, state, outcome=outcome), error)
             is not None
@@ -110,11 +115,11 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         index = screen.view.currentIndex()
         action = index.data(ObjectRole) if index.isValid() else None
         if action is None:
-            error.setText("Choose an action first.")
+            error.setText(_("Choose an action first."))
             return
         ActionDialog(ctx, nominal_id=action.nominal_id, action=action, parent=screen).exec()
 
-    edit_button = QPushButton("&Edit or reassign…")
+    edit_button = QPushButton(_("&Edit or reassign…"))
     edit_button.clicked.connect(edit_selected)
 
     def new_action() -> None:
@@ -123,10 +128,10 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         screen.new_action_dialog = ActionDialog(ctx, parent=screen)  # type: ignore[attr-defined]
         screen.new_action_dialog.exec()  # type: ignore[attr-defined]
 
-    new_button = QPushButton("&New action…")
+    new_button = QPushButton(_("&New action…"))
     new_button.clicked.connect(new_action)
     row = QHBoxLayout()
-    for widget in (new_button, QLabel("Selected action:"), edit_button, outcome_state, outcome_text,
+    for widget in (new_button, QLabel(_("Selected action:")), edit_button, outcome_state, outcome_text,
                    close_button, error):  # fmt: skip
         row.addWidget(widget)
     screen.layout_.addLayout(row)

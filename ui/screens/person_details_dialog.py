@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ppo_desktop.domain import Nominal
+from ppo_desktop.i18n import _
 from ui.context import AppContext
 from ui.date_field import DateField
 from ui.dialog import Dialog
@@ -16,18 +17,18 @@ class PersonDetailsDialog(Dialog):
     def __init__(self, ctx: AppContext, nominal: Nominal, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.nominal = ctx, nominal
-        self.setWindowTitle(f"Details of {nominal.ref}")
+        self.setWindowTitle(_("Details of {ref}").format(ref=nominal.ref))
         self.setMinimumWidth(560)  # an address and the reason read whole
         self.family, self.given = QLineEdit(nominal.family_name), QLineEdit(nominal.given_names)
         self.aliases = QLineEdit(", ".join(nominal.aliases))
-        self.aliases.setPlaceholderText("other names, separated by commas")
-        self.dob = DateField("Date of birth")
+        self.aliases.setPlaceholderText(_("other names, separated by commas"))
+        self.dob = DateField(_("Date of birth"))
         self.dob.set_date(nominal.dob)
         self.gender, self.ethnicity = QLineEdit(nominal.gender), QLineEdit(nominal.ethnicity)
         self.address, self.area = QLineEdit(nominal.address), QLineEdit(nominal.area)
         self.pnc, self.cro = QLineEdit(nominal.pnc_id), QLineEdit(nominal.cro)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. new address from probation, 3 Dec")
+        self.reason.setPlaceholderText(_("e.g. new address from probation, 3 Dec"))
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -35,23 +36,23 @@ class PersonDetailsDialog(Dialog):
         add_rows(
             form,
             (
-                ("&Family name:", self.family),
-                ("&Given names:", self.given),
-                ("A&liases:", self.aliases),
-                ("Date of &birth:", self.dob),
-                ("G&ender:", self.gender),
-                ("E&thnicity:", self.ethnicity),
-                ("Add&ress:", self.address),
-                ("&Area:", self.area),
-                ("&PNC id:", self.pnc),
-                ("&CRO number:", self.cro),
-                ("&Why (recorded):", self.reason),
+                (_("&Family name:"), self.family),
+                (_("&Given names:"), self.given),
+                (_("A&liases:"), self.aliases),
+                (_("Date of &birth:"), self.dob),
+                (_("G&ender:"), self.gender),
+                (_("E&thnicity:"), self.ethnicity),
+                (_("Add&ress:"), self.address),
+                (_("&Area:"), self.area),
+                (_("&PNC id:"), self.pnc),
+                (_("&CRO number:"), self.cro),
+                (_("&Why (recorded):"), self.reason),
             ),
         )
         form.addRow(self.error)
         ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok | cancel)
-        buttons.button(ok).setText("&Save the changes")
+        buttons.button(ok).setText(_("&Save the changes"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -78,7 +79,7 @@ class PersonDetailsDialog(Dialog):
             self.error.setText(str(exc))
             return
         if not self.reason.text().strip():
-            self.error.setText("Say why the details change (it is recorded in the audit log with them).")
+            self.error.setText(_("Say why the details change (it is recorded in the audit log with them)."))
             self.reason.setFocus()
             return
         reason, nid = self.reason.text().strip(), self.nominal.id

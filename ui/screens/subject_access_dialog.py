@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppo_desktop.i18n import _, ngettext
 from ppo_desktop.output_files import check_target, write_private
 from ui.context import AppContext, attempt
 from ui.date_field import DateField
@@ -30,7 +31,7 @@ def redactions(text: str) -> dict[str, str]:
     """'words = reason' per line (a line without a reason is kept, and refused by the service)."""
     found = {}
     for line in text.splitlines():
-        words, _, reason = line.partition("=")
+        words, _eq, reason = line.partition("=")
         if words.strip():
             found[words.strip()] = reason.strip()
     return found
@@ -40,39 +41,46 @@ class SubjectAccessDialog(Dialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Subject access pack")
+        self.setWindowTitle(_("Subject access pack"))
         self.setMinimumWidth(560)
         self.ref = QLineEdit()
-        self.ref.setPlaceholderText("e.g. N00015")
-        self.requested = DateField("Request received", required=True)
+        self.ref.setPlaceholderText(_("e.g. N00015"))
+        self.requested = DateField(_("Request received"), required=True)
         self.requested.set_date(ctx.session.today())
         self.redact = QPlainTextEdit()
-        self.redact.setPlaceholderText("One per line: words to redact = why ('DS Example = a third party')")
-        self.redact.setAccessibleName("Redactions")
+        self.redact.setPlaceholderText(
+            _("One per line: words to redact = why ('DS Example = a third party')")
+        )
+        self.redact.setAccessibleName(_("Redactions"))
         self.folder = QLineEdit()
-        self.folder.setAccessibleName("Folder for the pack")
-        choose = QPushButton("C&hoose…")
+        self.folder.setAccessibleName(_("Folder for the pack"))
+        choose = QPushButton(_("C&hoose…"))
         choose.clicked.connect(self._choose)
-        self.ask_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(self, "Folder")
+        self.ask_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(self, _("Folder"))
         self.status = QLabel(
-            "Two private files: REF-subject-access.json for the DPO (everything, and what was withheld) and "
-            "REF-subject-access.pdf for the person. Making them is recorded as a disclosure."
+            _(
+                "Two private files: REF-subject-access.json for the DPO (everything, and what was withheld) "
+                "and REF-subject-access.pdf for the person. Making them is recorded as a disclosure."
+            )
         )
         self.status.setWordWrap(True)
         form = QFormLayout()
-        for label, widget in (("&Person (reference):", self.ref), ("Request &received:", self.requested),
-                              ("Re&dact:", self.redact)):  # fmt: skip
+        for label, widget in (
+            (_("&Person (reference):"), self.ref),
+            (_("Request &received:"), self.requested),
+            (_("Re&dact:"), self.redact),
+        ):
             caption = QLabel(label)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
         where = QHBoxLayout()
         where.addWidget(self.folder, 1)
         where.addWidget(choose)
-        caption = QLabel("&Folder:")
+        caption = QLabel(_("&Folder:"))
         caption.setBuddy(self.folder)
         form.addRow(caption, where)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.make_button = buttons.addButton("&Make the pack", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.make_button = buttons.addButton(_("&Make the pack"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.make)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -95,7 +103,7 @@ class SubjectAccessDialog(Dialog):
         assert requested is not None
         folder = Path(self.folder.text().strip())
         if not self.folder.text().strip() or not folder.is_dir():
-            self.status.setText("Choose an existing folder for the pack.")
+            self.status.setText(_("Choose an existing folder for the pack."))
             return
         access = self.ctx.services.subject_access
 
@@ -113,12 +121,19 @@ class SubjectAccessDialog(Dialog):
         try:
             done = attempt(write, self.status)
         except OSError as exc:
-            self.status.setText(f"Could not write to {folder}: {exc.strerror}")
+            self.status.setText(
+                _("Could not write to {folder}: {strerror}").format(folder=folder, strerror=exc.strerror)
+            )
             return
         if done is not None:
             json_path, pdf_path, withheld = done.value
             self.written = (json_path, pdf_path)
             self.status.setText(
-                f"Written: {json_path.name} and {pdf_path.name} ({withheld} record(s) withheld under "
-                "s.45(4)); the disclosure is in the audit log."
+                ngettext(
+                    "Written: {json} and {pdf} ({withheld} record withheld under s.45(4)); the disclosure "
+                    "is in the audit log.",
+                    "Written: {json} and {pdf} ({withheld} records withheld under s.45(4)); the disclosure "
+                    "is in the audit log.",
+                    withheld,
+                ).format(json=json_path.name, pdf=pdf_path.name, withheld=withheld)
             )

@@ -17,11 +17,11 @@ from ppo_desktop import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as ./dev translations extracts them
-# Every screen and dialog, and the printed documents translated so far, pass each visible string through
-# the catalogue. The rest of ppo_desktop/documents/ is still English only (issue 26: to follow).
+# Every screen, dialog and printed document passes each visible string through the catalogue.
+SHOWN_IN = ("ui", "ppo_desktop/documents")  # the screens, and the printed documents
 TRANSLATED = (
-    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py")),
-    "ppo_desktop/documents/minutes.py", "ppo_desktop/projection.py", "ppo_desktop/summary.py",
+    *sorted(str(p.relative_to(ROOT)) for d in SHOWN_IN for p in (ROOT / d).rglob("*.py")),
+    "ppo_desktop/projection.py", "ppo_desktop/summary.py",
 )  # fmt: skip
 # Calls that put text in front of a person, and which of their arguments is the text: it must be marked.
 SHOWN = {

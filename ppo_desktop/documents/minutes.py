@@ -203,9 +203,10 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
         story.append(Spacer(1, 2 * mm))
         story.append(
             para(
-                _("Audit log at the meeting's close: entry {head}. Keep this page: "
-                  "'ppo-admin verify --witness {head}' checks the store still holds it.").format(
-                    head=data.closed_head),
+                _(
+                    "Audit log at the meeting's close: entry {head}. Keep this page: "
+                    "'ppo-admin verify --witness {head}' checks the store still holds it."
+                ).format(head=data.closed_head),
                 "small",
             )  # fmt: skip
         )

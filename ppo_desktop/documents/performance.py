@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from ppo_desktop.documents.layout import FONT, DocumentMeta, build, para, table
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.performance.ceiling import CeilingYear, plain
 from ppo_desktop.performance.figures import CAPACITY_TABLES, Report
 from ppo_desktop.performance.tables import Chart, Table
@@ -31,23 +32,27 @@ def performance_report(report: Report, meta: DocumentMeta) -> bytes:
 
 def performance_story(report: Report) -> list[Flowable]:
     story: list[Flowable] = [
-        para("Scheme performance", "title"),
-        para(f"Period and scope: {report.filters.describe()}."),
+        para(_("Scheme performance"), "title"),
+        para(_("Period and scope: {filters}.").format(filters=report.filters.describe())),
     ]
     for year in report.years:
         story.append(para(headline(year)))
     charts = {c.key: c for c in report.charts}
     sections = (
-        ("Re-offending against the ceiling", ("reoffending-years", "reoffending-quarters"), "reoffending-"),
-        ("Cohort score trend", ("score-trend",), "score-trend"),
-        ("Capacity and balance", CAPACITY_TABLES, "capacity"),
-        ("Outcomes for people who left the scheme", ("outcomes", "iom-progress"), None),
-        ("Equality monitoring", ("equality-gender", "equality-ethnicity"), None),
+        (
+            N_("Re-offending against the ceiling"),
+            ("reoffending-years", "reoffending-quarters"),
+            "reoffending-",
+        ),
+        (N_("Cohort score trend"), ("score-trend",), "score-trend"),
+        (N_("Capacity and balance"), CAPACITY_TABLES, "capacity"),
+        (N_("Outcomes for people who left the scheme"), ("outcomes", "iom-progress"), None),
+        (N_("Equality monitoring"), ("equality-gender", "equality-ethnicity"), None),
     )
     for heading, keys, chart_prefix in sections:
         story.append(CondPageBreak(60 * mm))
-        story.append(para(heading, "h2"))
-        for chart in (c for k, c in charts.items() if chart_prefix and k.startswith(chart_prefix)):
+        story.append(para(_(heading), "h2"))
+        for chart in (c.shown() for k, c in charts.items() if chart_prefix and k.startswith(chart_prefix)):
             story.append(KeepTogether([para(chart.title, "cellbold"), drawing(chart), Spacer(1, 3 * mm)]))
         for shown in report.present(keys):
             story.extend(table_flowables(shown.disclosed()))
@@ -56,26 +61,28 @@ def performance_story(report: Report) -> list[Flowable]:
 
 def headline(year: CeilingYear) -> str:
     """The year in the words of the Stockton report (003 §2.4–2.9)."""
-    text = (
-        f"Cohort {year.label}: {year.members} people; the threshold is {year.threshold} convictions "
-        f"(a {plain(year.ceiling_pct)} % reduction on {year.baseline}), "
-        f"{plain(year.quarter_allowance)} a quarter."
-    )
+    text = _(
+        "Cohort {label}: {members} people; the threshold is {threshold} convictions (a {ceiling} % reduction "
+        "on {baseline}), {allowance} a quarter."
+    ).format(
+        label=year.label, members=year.members, threshold=year.threshold, ceiling=plain(year.ceiling_pct),
+        baseline=year.baseline, allowance=plain(year.quarter_allowance),
+    )  # fmt: skip
     for q in year.quarter_results():
         if q.convictions is not None:
-            text += f" Q{q.quarter}: {q.convictions} ({q.wording})."
+            text += f" Q{q.quarter}: {q.convictions} ({_(q.wording)})."
     if year.reduction_pct is not None:
-        text += (
-            f" Year: {year.convictions} convictions, "
-            f"a {plain(year.reduction_pct)} % reduction on the baseline."
+        text += " " + _("Year: {convictions} convictions, a {reduction} % reduction on the baseline.").format(
+            convictions=year.convictions, reduction=plain(year.reduction_pct)
         )
     return text
 
 
 def table_flowables(t: Table) -> list[Flowable]:
+    t = t.shown()  # in the reader's language
     out: list[Flowable] = [para(t.title, "cellbold")]
     if not t.rows:
-        return [*out, para("Nothing to show for this period."), Spacer(1, 3 * mm)]
+        return [*out, para(_("Nothing to show for this period.")), Spacer(1, 3 * mm)]
     header, cells = t.grid()
     rows = [header, *cells]
     n = len(rows[0])

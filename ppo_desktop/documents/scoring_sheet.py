@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from ppo_desktop.documents.layout import DocumentMeta, bold, build, para, table
 from ppo_desktop.domain import Nominal, ScoreSheet
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.scoring import Breakdown, Definition, empty_inputs, score
 
 SHADE = colors.HexColor("#eef2f7")
@@ -49,12 +50,12 @@ def sheet_story(page: SheetPage) -> list[Flowable]:
     blank = sheet is None
     lines = {ln.key: ln for ln in b.lines}
     story: list[Flowable] = [para(defn.title, "title")]
-    date = f"{sheet.scored_on:%d %b %Y}" if sheet else ""
-    marker = ("YES" if sheet.pnc_marker else "NO") if sheet else "YES / NO"
+    date = format_date(sheet.scored_on) if sheet else ""
+    marker = (_("YES") if sheet.pnc_marker else _("NO")) if sheet else _("YES / NO")
     total = "" if blank else f"{b.total:g}"
     story.append(
         table(
-            [["Date:", date, "PNC MARKER:", marker, "SCORE:", total]],
+            [[_("Date:"), date, _("PNC MARKER:"), marker, _("SCORE:"), total]],
             widths=[18 * mm, 35 * mm, 28 * mm, 24 * mm, 18 * mm, 25 * mm],
             header=False,
         )
@@ -62,12 +63,12 @@ def sheet_story(page: SheetPage) -> list[Flowable]:
     story.append(Spacer(1, 3 * mm))
     n = nominal
     subject = [
-        ["Target name:", n.display_name if n else ""],
-        ["D.O.B:", f"{n.dob:%d %b %Y}" if n and n.dob else ""],
-        ["Address:", n.address if n else ""],
-        ["CRO:", n.cro if n else ""],
+        [_("Target name:"), n.display_name if n else ""],
+        [_("D.O.B:"), format_date(n.dob) if n else ""],
+        [_("Address:"), n.address if n else ""],
+        [_("CRO:"), n.cro if n else ""],
     ]
-    story += [para("Subject information:", "h3"), table(subject, widths=[30 * mm, 150 * mm], header=False)]
+    story += [para(_("Subject information:"), "h3"), table(subject, widths=[30 * mm, 150 * mm], header=False)]
     for section in defn.sections:
         if section.kind == "counts":
             story.append(_counts(defn, section.key, section.title, inputs, lines, blank))
@@ -85,7 +86,13 @@ def sheet_story(page: SheetPage) -> list[Flowable]:
                         para(section.title, "h3"),
                         table(
                             [
-                                [section.title, f"Range {section.minimum:g}–{section.maximum:g}", "Score"],
+                                [
+                                    section.title,
+                                    _("Range {low:g}–{high:g}").format(
+                                        low=section.minimum, high=section.maximum
+                                    ),
+                                    _("Score"),
+                                ],
                                 [section.note, "", value],
                             ],
                             widths=[110 * mm, 40 * mm, 30 * mm],
@@ -96,7 +103,7 @@ def sheet_story(page: SheetPage) -> list[Flowable]:
     story.append(Spacer(1, 3 * mm))
     story.append(
         table(
-            [["TOTAL SCORE", total]],
+            [[_("TOTAL SCORE"), total]],
             widths=[150 * mm, 30 * mm],
             header=False,
             extra=[("FONTNAME", (0, 0), (-1, -1), "DejaVuSans-Bold")],
@@ -104,15 +111,15 @@ def sheet_story(page: SheetPage) -> list[Flowable]:
     )
     story += _flags(b, blank) + _readings(defn)
     scorer = sheet.scorer if sheet else ""
-    state = ("FINAL" if sheet.final else "DRAFT") if sheet else "BLANK FORM"
+    state = (_("FINAL") if sheet.final else _("DRAFT")) if sheet else _("BLANK FORM")
     story.append(Spacer(1, 4 * mm))
     story.append(
         table(
             [
-                ["Scored by:", scorer, "Date:", date, "Signature:", ""],
-                ["Sheet:", state, "Matrix:", defn.label, "Content hash:", defn.hash[:16]],
+                [_("Scored by:"), scorer, _("Date:"), date, _("Signature:"), ""],
+                [_("Sheet:"), state, _("Matrix:"), defn.label, _("Content hash:"), defn.hash[:16]],
             ],
-            widths=[20 * mm, 35 * mm, 15 * mm, 45 * mm, 25 * mm, 40 * mm],
+            widths=[22 * mm, 33 * mm, 19 * mm, 41 * mm, 25 * mm, 40 * mm],  # "Dyddiad:" on one line
             header=False,
         )
     )
@@ -124,10 +131,10 @@ def _counts(
 ) -> Flowable:
     section = defn.section(key)
     header = [
-        "Crime Categories" if section.counts_as_offences else title,
-        "Points",
+        _("Crime Categories") if section.counts_as_offences else title,
+        _("Points"),
         *[c.label for c in defn.columns],
-        "Score",
+        _("Score"),
     ]
     rows: list[list[Any]] = [header]
     shaded: list[int] = []
@@ -157,7 +164,7 @@ def _counts(
 
 def _bands(section: Any, lines: dict[str, Any], blank: bool) -> Flowable:
     line = lines[section.key]
-    rows: list[list[Any]] = [[section.unit.capitalize() or section.title, "Points", "Score"]]
+    rows: list[list[Any]] = [[section.unit.capitalize() or section.title, _("Points"), _("Score")]]
     for band in section.bands:
         hit = not blank and line.score and f"'{band.label}'" in line.rule
         rows.append(
@@ -169,13 +176,15 @@ def _bands(section: Any, lines: dict[str, Any], blank: bool) -> Flowable:
         )
     caption = [para(section.title + ":", "h3"), table(rows, [120 * mm, 25 * mm, 35 * mm])]
     if not blank and line.value:
-        caption.append(para(f"Entered: {line.value} {section.unit}", "small"))
+        caption.append(
+            para(_("Entered: {value} {unit}").format(value=line.value, unit=section.unit), "small")
+        )
     return KeepTogether(caption)
 
 
 def _choice(section: Any, inputs: dict[str, Any], lines: dict[str, Any], blank: bool) -> Flowable:
     chosen = None if blank else inputs.get(section.key)
-    rows: list[list[Any]] = [[section.title, "Point", "Score"]]
+    rows: list[list[Any]] = [[section.title, _("Point"), _("Score")]]
     for o in section.options:
         rows.append([o.label, f"{o.points:g}", f"{o.points:g}" if o.key == chosen else ""])
     return KeepTogether([para(section.title + ":", "h3"), table(rows, [120 * mm, 25 * mm, 35 * mm])])
@@ -183,10 +192,10 @@ def _choice(section: Any, inputs: dict[str, Any], lines: dict[str, Any], blank: 
 
 def _answers(section: Any, inputs: dict[str, Any], blank: bool) -> Flowable:
     given = inputs.get(section.key) or {}
-    rows: list[list[Any]] = [[section.title, "Yes / No / Not known"]]
+    rows: list[list[Any]] = [[section.title, _("Yes / No / Not known")]]
     for r in section.rows:
         value = given.get(r.key)
-        answer = "" if blank else ({True: "yes", False: "no"}.get(value, value) if value is not None else "")
+        answer = "" if blank or value is None else {True: _("yes"), False: _("no")}.get(value, _(str(value)))
         rows.append([r.label, answer])
     note = [para(section.note, "small")] if section.note else []
     return KeepTogether([para(section.title + ":", "h3"), table(rows, [120 * mm, 60 * mm]), *note])
@@ -195,18 +204,28 @@ def _answers(section: Any, inputs: dict[str, Any], blank: bool) -> Flowable:
 def _flags(b: Breakdown, blank: bool) -> list[Flowable]:
     if blank or not b.flags:
         return []
-    return [para("Criteria", "h3"), *[para(f.text, "small") for f in b.flags]]
+    return [para(_("Criteria"), "h3"), *[para(f.text, "small") for f in b.flags]]
 
 
 def _readings(defn: Definition) -> list[Flowable]:
-    out: list[Flowable] = [para("How this matrix is read", "h3")]
-    out += [para(f"Marker {r.marker} ({r.target}): {r.text}", "small") for r in defn.readings]
+    out: list[Flowable] = [para(_("How this matrix is read"), "h3")]
+    out += [
+        para(
+            _("Marker {marker} ({target}): {text}").format(marker=r.marker, target=r.target, text=r.text),
+            "small",
+        )
+        for r in defn.readings
+    ]
     out += [para(f"{s.title}: {s.note}", "small") for s in defn.sections if s.note and s.kind != "factors"]
     out += [para(n, "small") for n in defn.notes]
     out.append(
         para(
-            f"Source: {defn.source}. {defn.label}, {defn.status}, in force from "
-            f"{defn.effective_from:%d %b %Y}.",
+            _("Source: {source}. {matrix}, {status}, in force from {day}.").format(
+                source=defn.source,
+                matrix=defn.label,
+                status=defn.status,
+                day=format_date(defn.effective_from),
+            ),
             "small",
         )
     )

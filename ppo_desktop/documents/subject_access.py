@@ -11,15 +11,24 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from ppo_desktop.documents.layout import DocumentMeta, build, para, table
+from ppo_desktop.i18n import N_, _
 
 LEAVE_OUT = frozenset({"undo", "mac", "digests", "v", "inputs", "breakdown", "matrix_hash", "key"})
 HEADINGS = {
-    "nominations": "Nominations", "memberships": "Time on the scheme (by strand)", "decisions": "Decisions",
-    "actions": "Actions", "score_sheets": "Score sheets", "agenda_items": "Meeting agenda items and notes",
-    "person_events": "History", "sentences": "Sentences", "case_facts": "Facts recorded",
-    "cohort_year_members": "Cohort years", "convictions": "Convictions counted", "drafts": "Unsaved notes",
+    "nominations": N_("Nominations"),
+    "memberships": N_("Time on the scheme (by strand)"),
+    "decisions": N_("Decisions"),
+    "actions": N_("Actions"),
+    "score_sheets": N_("Score sheets"),
+    "agenda_items": N_("Meeting agenda items and notes"),
+    "person_events": N_("History"),
+    "sentences": N_("Sentences"),
+    "case_facts": N_("Facts recorded"),
+    "cohort_year_members": N_("Cohort years"),
+    "convictions": N_("Convictions counted"),
+    "drafts": N_("Unsaved notes"),
     "access_restrictions": "",  # the register is the DPO's: never in the person's copy
-}  # fmt: skip
+}
 
 
 def subject_access_pdf(held: Mapping[str, Any], meta: DocumentMeta) -> bytes:
@@ -29,29 +38,52 @@ def subject_access_pdf(held: Mapping[str, Any], meta: DocumentMeta) -> bytes:
 def subject_access_story(held: Mapping[str, Any]) -> list[Flowable]:
     person = held["person"]
     story: list[Flowable] = [para(meta_title(person), "title")]
-    story.append(table([["Detail", "Held"], *([k.replace("_", " "), v] for k, v in person.items()
-                                             if k not in LEAVE_OUT and v not in (None, ""))]))  # fmt: skip
+    story.append(
+        table(
+            [
+                [_("Detail"), _("Held")],
+                *(
+                    [k.replace("_", " "), v]
+                    for k, v in person.items()
+                    if k not in LEAVE_OUT and v not in (None, "")
+                ),
+            ]
+        )
+    )
     for name, rows in held["records"].items():
-        heading = HEADINGS.get(name, name.replace("_", " ").capitalize())
+        heading = _(HEADINGS.get(name, name.replace("_", " ").capitalize()))
         if not heading or not rows:
             continue
         story += [para(heading, "h2"), *_rows(rows)]
     if held["mentions"]:
-        story += [para("Where other records mention you", "h2"),
-                  table([["Record", "What it says"], *([m["table"].replace("_", " "), m["text"]]
-                                                       for m in held["mentions"])])]  # fmt: skip
-    story += [para("Who consulted or disclosed your information", "h2")]
+        story += [
+            para(_("Where other records mention you"), "h2"),
+            table(
+                [
+                    [_("Record"), _("What it says")],
+                    *([m["table"].replace("_", " "), m["text"]] for m in held["mentions"]),
+                ]
+            ),
+        ]
+    story += [para(_("Who consulted or disclosed your information"), "h2")]
     story.append(
-        table([["When", "Who", "What", "Why"], *([e["at"], e["user_id"], e["summary"], e["justification"]]
-                                                 for e in held["audit"])])  # fmt: skip
-        if held["audit"] else para("Nothing recorded.")
+        table(
+            [
+                [_("When"), _("Who"), _("What"), _("Why")],
+                *([e["at"], e["user_id"], e["summary"], e["justification"]] for e in held["audit"]),
+            ]
+        )
+        if held["audit"]
+        else para(_("Nothing recorded."))
     )
     story.append(Spacer(0, 6))
     return story
 
 
 def meta_title(person: Mapping[str, Any]) -> str:
-    return f"Information held about {str(person['family_name']).upper()}, {person['given_names']}"
+    return _("Information held about {family}, {given}").format(
+        family=str(person["family_name"]).upper(), given=person["given_names"]
+    )
 
 
 def _rows(rows: list[dict[str, Any]]) -> list[Flowable]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from ppo_desktop.i18n import N_, _
+
 HUNDRED = Decimal(100)
 
 
@@ -29,10 +31,10 @@ class QuarterResult:
     def wording(self) -> str:
         diff = self.difference
         if diff is None:
-            return "not yet entered"
+            return N_("not yet entered")
         if diff == 0:
-            return "exactly as predicted"
-        return f"{plain(abs(diff))} {'over' if diff > 0 else 'under'}"
+            return N_("exactly as predicted")
+        return (_("{n} over") if diff > 0 else _("{n} under")).format(n=plain(abs(diff)))
 
 
 @dataclass(frozen=True)

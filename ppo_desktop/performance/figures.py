@@ -14,14 +14,15 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.domain import Membership, Nominal, Nomination, RemovalOutcome, Sentence, Status, Strand
+from ppo_desktop.i18n import N_, _, format_date, format_month, ngettext
 from ppo_desktop.performance.ceiling import CeilingYear
 from ppo_desktop.performance.reoffending import reoffending_charts, reoffending_tables
 from ppo_desktop.performance.tables import Cell, Chart, Table
 from ppo_desktop.rules.profiles import Capacity, SchemeProfile
 from ppo_desktop.scoring.rfg import Offence, RfgDefinition, score_as_at
 
-POOL = "Nominations pool"
-NOT_RECORDED = "Not recorded"
+POOL = N_("Nominations pool")
+NOT_RECORDED = N_("Not recorded")
 AVERAGE_MONTH_DAYS = 30.436875
 
 
@@ -41,9 +42,9 @@ class Filters:
     area: str | None = None
 
     def describe(self) -> str:
-        parts = [f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"]
-        parts.append(self.strand.long_name if self.strand else "all strands")
-        parts.append(self.area or "all areas")
+        parts = [_("{start} to {end}").format(start=format_date(self.start), end=format_date(self.end))]
+        parts.append(_(self.strand.long_name) if self.strand else _("all strands"))
+        parts.append(self.area or _("all areas"))
         return ", ".join(parts)
 
 
@@ -131,9 +132,9 @@ def score_trend(facts: Facts, memberships: list[Membership], filters: Filters) -
             if not every:
                 continue  # nobody on the measure had been scored yet
             split = [(s.value, per_strand[s]) for s in strands if len(strands) > 1]
-            for label, scores in [("All", every), *split]:
+            for label, scores in [(N_("All"), every), *split]:
                 total = round(sum(scores), 1)
-                whole = label == "All" and target.baseline is not None
+                whole = label == N_("All") and target.baseline is not None
                 lines.append(
                     (
                         target.label,
@@ -148,25 +149,27 @@ def score_trend(facts: Facts, memberships: list[Membership], filters: Filters) -
                 )
     return Table(
         "score-trend",
-        "Cohort score per review round",
+        N_("Cohort score per review round"),
         (
-            "Measure",
-            "Strand",
-            "Round ending",
-            "People scored",
-            "Total score",
-            "Mean score",
-            "Baseline",
-            "Change",
+            N_("Measure"),
+            N_("Strand"),
+            N_("Round ending"),
+            N_("People scored"),
+            N_("Total score"),
+            N_("Mean score"),
+            N_("Baseline"),
+            N_("Change"),
         ),
         tuple(lines),
-        note="Each person's latest final score on the measure's matrix at the round's end, for everyone "
-        "on the strand that day. A falling total is the target.",
+        note=N_(
+            "Each person's latest final score on the measure's matrix at the round's end, for everyone "
+            "on the strand that day. A falling total is the target."
+        ),
     )
 
 
 def trend_chart(trend: Table, profile: SchemeProfile) -> Chart:
-    rows = [r for r in trend.rows if r[1] == "All"]
+    rows = [r for r in trend.rows if r[1] == N_("All")]
     days = sorted({r[2] for r in rows if isinstance(r[2], dt.date)})
     series = []
     for target in profile.score_series():
@@ -176,11 +179,11 @@ def trend_chart(trend: Table, profile: SchemeProfile) -> Chart:
     baseline = next((t for t in profile.score_series() if t.baseline is not None), None)
     return Chart(
         "score-trend",
-        "Cohort score per review round",
+        N_("Cohort score per review round"),
         "line",
-        tuple(f"{d:%b %Y}" for d in days),
+        tuple(format_month(d) for d in days),
         tuple(series),
-        (f"Baseline {baseline.baseline:g}", baseline.baseline)
+        (_("Baseline {baseline:g}").format(baseline=baseline.baseline), baseline.baseline)
         if baseline is not None and baseline.baseline
         else None,
     )
@@ -226,23 +229,25 @@ def capacity(
         )
     return Table(
         "capacity",
-        f"Cohort size and balance on {day:%d %b %Y}",
+        _("Cohort size and balance on {day}").format(day=format_date(day)),
         (
-            "Strand",
-            "Cohort",
-            "Amber list",
-            "Minimum",
-            "Maximum",
-            "Against capacity",
-            "Community",
-            "Custody",
-            "Custody over 12 months",
-            "In the community %",
-            "Average months on scheme",
+            N_("Strand"),
+            N_("Cohort"),
+            N_("Amber list"),
+            N_("Minimum"),
+            N_("Maximum"),
+            N_("Against capacity"),
+            N_("Community"),
+            N_("Custody"),
+            N_("Custody over 12 months"),
+            N_("In the community %"),
+            N_("Average months on scheme"),
         ),
         tuple(lines),
-        note="The guidance expects most of the cohort to be managed in the community. The amber list "
-        "(custody over the profile's threshold, watched until release) is counted apart.",
+        note=N_(
+            "The guidance expects most of the cohort to be managed in the community. The amber list "
+            "(custody over the profile's threshold, watched until release) is counted apart."
+        ),
     )
 
 
@@ -257,31 +262,31 @@ def capacity_groups(profile: SchemeProfile, sizes: Table) -> Table | None:
         lines.append((" + ".join(s.value for s in g.strands), n, g.min, g.max, _against(n, g), g.source))
     return Table(
         "capacity-groups",
-        "Strands counted together",
-        ("Strands", "Cohort", "Minimum", "Maximum", "Against capacity", "Source"),
+        N_("Strands counted together"),
+        (N_("Strands"), N_("Cohort"), N_("Minimum"), N_("Maximum"), N_("Against capacity"), N_("Source")),
         tuple(lines),
     )
 
 
 def _against(n: int, cap: Capacity | None) -> str:
     if cap is None:
-        return "no limits set"
+        return N_("no limits set")
     if cap.max is not None and n > cap.max:
-        return f"{n - cap.max} over the maximum"
+        return _("{n} over the maximum").format(n=n - cap.max)
     if n < cap.min:
-        return f"{cap.min - n} under the minimum"
-    return "within limits"
+        return _("{n} under the minimum").format(n=cap.min - n)
+    return N_("within limits")
 
 
 def capacity_chart(table: Table) -> Chart:
     return Chart(
         "capacity",
-        "Cohort per strand: community and custody",
+        N_("Cohort per strand: community and custody"),
         "stacked",
         tuple(str(r[0]) for r in table.rows),
         (
-            ("Community", tuple(float(str(r[6])) for r in table.rows)),
-            ("Custody", tuple(float(str(r[7])) for r in table.rows)),
+            (N_("Community"), tuple(float(str(r[6])) for r in table.rows)),
+            (N_("Custody"), tuple(float(str(r[7])) for r in table.rows)),
         ),
     )
 
@@ -318,20 +323,20 @@ def throughput(facts: Facts, memberships: list[Membership], filters: Filters) ->
     }
     return Table(
         "throughput",
-        "Throughput in the period",
-        ("Measure", "People"),
+        N_("Throughput in the period"),
+        (N_("Measure"), N_("People")),
         (
-            ("On the scheme at some time in the period", len(people_through)),
-            ("Selected in the period", len({s.nominal_id for s in added})),
-            ("Removed in the period", len({s.nominal_id for s in exits})),
-            ("Removed at any time up to the period's end", len(ever_removed)),
-            ("Of those, selected again later", len(reselected & ever_removed)),
+            (N_("On the scheme at some time in the period"), len(people_through)),
+            (N_("Selected in the period"), len({s.nominal_id for s in added})),
+            (N_("Removed in the period"), len({s.nominal_id for s in exits})),
+            (N_("Removed at any time up to the period's end"), len(ever_removed)),
+            (N_("Of those, selected again later"), len(reselected & ever_removed)),
             (
-                "Re-selection rate %",
+                N_("Re-selection rate %"),
                 round(100 * len(reselected & ever_removed) / len(ever_removed), 1) if ever_removed else None,
             ),
         ),
-        note="A move between strands (P&D into C&C) is not a removal or a selection.",
+        note=N_("A move between strands (P&D into C&C) is not a removal or a selection."),
     )
 
 
@@ -347,8 +352,8 @@ def removals_by_reason(facts: Facts, memberships: list[Membership], filters: Fil
     )
     return Table(
         "removals",
-        "Removals in the period by reason",
-        ("Reason", "Removals"),
+        N_("Removals in the period by reason"),
+        (N_("Reason"), N_("Removals")),
         tuple((facts.reason_labels.get(code, code), n) for code, n in counts.most_common()),
     )
 
@@ -362,13 +367,17 @@ def outcomes(facts: Facts, memberships: list[Membership], filters: Filters) -> T
     ]
     counts = Counter(o for s in exits for o in s.removal_outcomes)
     lines: list[tuple[Cell, ...]] = [(o.label, counts.get(o, 0)) for o in RemovalOutcome]
-    lines.append(("None recorded", sum(1 for s in exits if not s.removal_outcomes)))
+    lines.append((N_("None recorded"), sum(1 for s in exits if not s.removal_outcomes)))
     return Table(
         "outcomes",
-        "Outcomes recorded when people left the scheme",
-        ("Outcome", "People"),
+        N_("Outcomes recorded when people left the scheme"),
+        (N_("Outcome"), N_("People")),
         tuple(lines),
-        note=f"{len(exits)} people left in the period; one person may have several outcomes.",
+        note=ngettext(
+            "{n} person left in the period; one person may have several outcomes.",
+            "{n} people left in the period; one person may have several outcomes.",
+            len(exits),
+        ).format(n=len(exits)),
     )
 
 
@@ -388,7 +397,7 @@ def equality(facts: Facts, memberships: list[Membership], filters: Filters) -> l
         and n.nominated_on <= filters.end
     }
     out = []
-    for key, title, attr in (("gender", "Gender", "gender"), ("ethnicity", "Ethnicity", "ethnicity")):
+    for key, title, attr in (("gender", N_("Gender"), "gender"), ("ethnicity", N_("Ethnicity"), "ethnicity")):
         values = sorted(
             {getattr(facts.nominals[i], attr) or NOT_RECORDED for ids in groups.values() for i in ids}
         )
@@ -402,14 +411,16 @@ def equality(facts: Facts, memberships: list[Membership], filters: Filters) -> l
             )
             for v in values
         ]
-        lines.append(("Total", *(len(ids) for ids in groups.values())))
+        lines.append((N_("Total"), *(len(ids) for ids in groups.values())))
         out.append(
             Table(
                 f"equality-{key}",
-                f"Equality monitoring: {title.lower()} on {filters.end:%d %b %Y}",
+                _("Equality monitoring: {what} on {day}").format(
+                    what=_(title).lower(), day=format_date(filters.end)
+                ),
                 (title, *groups),
                 tuple(lines),
-                note="Counts of 1 to 4 are shown as <5 in anything printed or exported.",
+                note=N_("Counts of 1 to 4 are shown as <5 in anything printed or exported."),
                 small_numbers=True,
                 total_row=True,
             )
@@ -468,17 +479,35 @@ def iom_progress(facts: Facts, memberships: list[Membership], filters: Filters) 
                 pairs.append((score_as_at(definition, offences, m.added_on).total,
                               score_as_at(definition, offences, left_on).total))  # fmt: skip
         if pairs:
-            per_list.append(row(f"{strand.long_name}: joining it → leaving it, or the period's end", pairs))
+            per_list.append(
+                row(
+                    _("{strand}: joining it → leaving it, or the period's end").format(
+                        strand=_(strand.long_name)
+                    ),
+                    pairs,
+                )
+            )
     return Table(
         "iom-progress",
-        "IOM score on entry and on leaving",
-        ("People", "Number", "Mean on entry", "Mean on leaving, or at the period's end", "Mean change"),
-        (row("Left the scheme in the period", left), row("On the scheme at the period's end", staying),
-         *per_list),  # fmt: skip
-        note=f"Recency, frequency, gravity and victims as {definition.label} works them out from the "
-        "offences recorded, on the day each period on the scheme began and on the day it ended (or the "
-        "period's end); for each list, from the day each person joined it. Only people with offences "
-        "recorded; a fall is progress.",
+        N_("IOM score on entry and on leaving"),
+        (
+            N_("People"),
+            N_("Number"),
+            N_("Mean on entry"),
+            N_("Mean on leaving, or at the period's end"),
+            N_("Mean change"),
+        ),
+        (
+            row(N_("Left the scheme in the period"), left),
+            row(N_("On the scheme at the period's end"), staying),
+            *per_list,
+        ),  # fmt: skip
+        note=_(
+            "Recency, frequency, gravity and victims as {matrix} works them out from the offences recorded, "
+            "on the day each period on the scheme began and on the day it ended (or the period's end); for "
+            "each list, from the day each person joined it. Only people with offences recorded; a fall is "
+            "progress."
+        ).format(matrix=definition.label),
         small_numbers=True,
         population=1,
     )
@@ -501,10 +530,10 @@ def cohort_mix(profile: SchemeProfile, memberships: list[Membership], filters: F
         lines.append((day, *counts, sum(counts)))
     return Table(
         "cohort-mix",
-        "The lists' mix at each quarter's end",
-        ("Quarter ending", *(s.long_name for s in runs), "All"),
+        N_("The lists' mix at each quarter's end"),
+        (N_("Quarter ending"), *(s.long_name for s in runs), N_("All")),
         tuple(lines),
-        note="People on each list at the day's end (their lead list; the amber list holds no place).",
+        note=N_("People on each list at the day's end (their lead list; the amber list holds no place)."),
         small_numbers=True,
     )
 

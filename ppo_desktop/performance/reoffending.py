@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.performance.ceiling import CeilingYear, plain
 from ppo_desktop.performance.tables import Chart, Table
 
@@ -13,21 +14,21 @@ def reoffending_tables(years: Iterable[CeilingYear]) -> list[Table]:
     years = list(years)
     summary = Table(
         "reoffending-years",
-        "Re-offending against the performance ceiling",
+        N_("Re-offending against the performance ceiling"),
         (
-            "Cohort year",
-            "Cohort",
-            "Average months on scheme",
-            "Baseline convictions",
-            "Ceiling %",
-            "Threshold",
-            "Stretch %",
-            "Stretch threshold",
-            "Quarters entered",
-            "Convictions so far",
-            "Against threshold",
-            "Reduction on baseline %",
-            "Cohort convicted %",
+            N_("Cohort year"),
+            N_("Cohort"),
+            N_("Average months on scheme"),
+            N_("Baseline convictions"),
+            N_("Ceiling %"),
+            N_("Threshold"),
+            N_("Stretch %"),
+            N_("Stretch threshold"),
+            N_("Quarters entered"),
+            N_("Convictions so far"),
+            N_("Against threshold"),
+            N_("Reduction on baseline %"),
+            N_("Cohort convicted %"),
         ),
         tuple(
             (
@@ -47,13 +48,22 @@ def reoffending_tables(years: Iterable[CeilingYear]) -> list[Table]:
             )
             for y in years
         ),
-        note="Threshold = baseline less the ceiling, rounded down (247 at 16 % → 207). "
-        "Reduction is shown once all four quarters are entered.",
+        note=N_(
+            "Threshold = baseline less the ceiling, rounded down (247 at 16 % → 207). "
+            "Reduction is shown once all four quarters are entered."
+        ),
     )
     quarters = Table(
         "reoffending-quarters",
-        "Convictions per quarter against a quarter of the threshold",
-        ("Cohort year", "Quarter", "Convictions", "Predicted (¼ of threshold)", "Difference", "Over / under"),
+        N_("Convictions per quarter against a quarter of the threshold"),
+        (
+            N_("Cohort year"),
+            N_("Quarter"),
+            N_("Convictions"),
+            N_("Predicted (¼ of threshold)"),
+            N_("Difference"),
+            N_("Over / under"),
+        ),
         tuple(
             (y.label, f"Q{q.quarter}", q.convictions, q.allowance, q.difference, q.wording)
             for y in years
@@ -67,11 +77,14 @@ def reoffending_charts(years: Iterable[CeilingYear]) -> list[Chart]:
     return [
         Chart(
             f"reoffending-{y.label}",
-            f"Convictions per quarter, cohort {y.label}",
+            _("Convictions per quarter, cohort {label}").format(label=y.label),
             "bar",
             ("Q1", "Q2", "Q3", "Q4"),
-            (("Convictions", tuple(float(n or 0) for n in y.quarters)),),
-            (f"¼ of threshold ({plain(y.quarter_allowance)})", float(y.quarter_allowance)),
+            ((N_("Convictions"), tuple(float(n or 0) for n in y.quarters)),),
+            (
+                _("¼ of threshold ({allowance})").format(allowance=plain(y.quarter_allowance)),
+                float(y.quarter_allowance),
+            ),
         )
         for y in years
     ]

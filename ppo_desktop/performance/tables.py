@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ppo_desktop import spreadsheet
+from ppo_desktop.i18n import _, format_date
 from ppo_desktop.performance.ceiling import plain
 
 SMALL = "<5"
@@ -52,8 +53,19 @@ class Table:
         return replace(self, rows=rows)
 
     def csv(self) -> bytes:
-        shown = self.disclosed()
-        return spreadsheet.to_csv([[self.title], list(self.columns), *shown.text()])
+        shown = self.disclosed().shown()
+        return spreadsheet.to_csv([[shown.title], list(shown.columns), *shown.text()])
+
+    def shown(self) -> Table:
+        """The table in the reader's language: the figures build it from labels kept in English (N_,
+        which the code compares and looks columns up by), and what is shown says them through ``_``."""
+        return replace(
+            self,
+            title=_(self.title),
+            columns=tuple(_(c) for c in self.columns),
+            rows=tuple(tuple(_(c) if isinstance(c, str) else c for c in row) for row in self.rows),
+            note=_(self.note) if self.note else "",
+        )
 
     def grid(self) -> tuple[list[str], list[list[str]]]:
         """Header and rows to show: wide tables turned so each record is a column, the measures
@@ -74,13 +86,13 @@ def cell_text(value: Cell) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, dt.date):
-        return f"{value:%d %b %Y}"
+        return format_date(value)
     return str(value)
 
 
@@ -123,3 +135,13 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
     reference: tuple[str, float] | None = None  # a level drawn across: baseline, allowance, maximum
+
+    def shown(self) -> Chart:
+        """The chart in the reader's language (as ``Table.shown``)."""
+        return replace(
+            self,
+            title=_(self.title),
+            categories=tuple(_(c) for c in self.categories),
+            series=tuple((_(name), values) for name, values in self.series),
+            reference=(_(self.reference[0]), self.reference[1]) if self.reference else None,
+        )

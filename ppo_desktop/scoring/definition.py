@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from ppo_desktop.data_files import Fields
+from ppo_desktop.i18n import N_
 from ppo_desktop.scoring.criteria import CriteriaError, Criterion, parse_all
 
 SECTION_KINDS = ("counts", "band", "choice", "flags", "factors", "external")
 READING_KINDS = ("information", "multiplier", "series_threshold", "cap")
 STATUSES = ("draft", "active", "retired")
 DERIVED = ("offence_count",)
-FACTOR_VALUES = ("yes", "no", "unknown")
+FACTOR_VALUES = (N_("yes"), N_("no"), N_("unknown"))  # as recorded; said through _
 
 
 class DefinitionError(ValueError):

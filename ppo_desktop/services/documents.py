@@ -21,7 +21,7 @@ from ppo_desktop.documents.performance import performance_report, performance_st
 from ppo_desktop.documents.reports import CohortEntry, action_tracker, cohort_report, quarterly_record
 from ppo_desktop.documents.scoring_sheet import SheetPage, scoring_sheets, sheets_story
 from ppo_desktop.domain import Action, Membership, Nominal, RemovalReason, Strand
-from ppo_desktop.i18n import _, format_date
+from ppo_desktop.i18n import _, format_date, ngettext
 from ppo_desktop.performance.figures import Report
 from ppo_desktop.services import rows, settings
 from ppo_desktop.services.cases import Cases
@@ -135,9 +135,11 @@ class Documents:
             pages.append(SheetPage(defn, nominal, sheet))
         if not pages:
             raise ServiceError("There is nobody with a scoring sheet to print.")
-        title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")
+        title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")  # as the audit log has it
         marking = pages[0].defn.marking
-        meta = self.meta(title, marking)
+        meta = self.meta(
+            ngettext("Confidential scoring sheet", "Confidential scoring sheets", len(pages)), marking
+        )
         doc = self._prepared("sheets", title, lambda: scoring_sheets(pages, meta), tuple(nominal_ids))
         doc.story = lambda: sheets_story(pages)
         return doc
@@ -155,7 +157,7 @@ class Documents:
             raise ServiceError("This scheme scores on no matrix (its cohorts rank by the IOM score).")
         defn = self.sheets.catalogue.get(matrix, on=self.ws.today())
         title = "Scoring sheet (blank form)"
-        meta = self.meta(title, defn.marking)
+        meta = self.meta(_(title), defn.marking)
         return self._prepared("blank-sheet", title, lambda: scoring_sheets([SheetPage(defn)], meta))
 
     def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
@@ -166,7 +168,8 @@ class Documents:
         current = self._entries([(n, m) for n, m in pairs if m.current])
         removed = self._entries([(n, m) for n, m in pairs if m.removed_on and start <= m.removed_on <= end])
         title = f"Cohort report, {end:%d %b %Y}"
-        meta, labels = self.meta(title), self.reason_labels()
+        meta = self.meta(_("Cohort report, {day}").format(day=format_date(end)))
+        labels = self.reason_labels()
         return self._prepared(
             "cohort",
             title,
@@ -197,7 +200,12 @@ class Documents:
             [(nominals[m.nominal_id], m) for m in memberships if m.amber_on and start <= m.amber_on <= end]
         )
         title = f"Quarterly record of additions and removals, Q{quarter} {year}"
-        meta, labels = self.meta(title), self.reason_labels()
+        meta = self.meta(
+            _("Quarterly record of additions and removals, Q{quarter} {year}").format(
+                quarter=quarter, year=year
+            )
+        )
+        labels = self.reason_labels()
         return self._prepared(
             "quarterly",
             title,
@@ -210,7 +218,10 @@ class Documents:
         actions = [rows.action(r) for r in self.ws.db.query("SELECT * FROM actions ORDER BY due_on")]
         named = [(names.get(a.nominal_id, ""), a) for a in actions]
         title = f"Action tracker, {self.ws.today():%d %b %Y}"
-        meta, day = self.meta(title), self.ws.today()
+        meta, day = (
+            self.meta(_("Action tracker, {day}").format(day=format_date(self.ws.today()))),
+            self.ws.today(),
+        )
         return self._prepared(
             "actions",
             title,
@@ -225,13 +236,13 @@ class Documents:
 
         facts = gather(self.ws)
         title = f"DPIA draft, {self.ws.today():%d %b %Y}"
-        meta = self.meta(title)
+        meta = self.meta(_("DPIA draft, {day}").format(day=format_date(self.ws.today())))
         return self._prepared("dpia", title, lambda: dpia_pdf(facts, meta), ())
 
     def performance(self, report: Report) -> Document:
         """The board's performance report: aggregate figures (small counts suppressed), no names."""
         title = f"Scheme performance, {report.filters.end:%d %b %Y}"
-        meta = self.meta(title)
+        meta = self.meta(_("Scheme performance, {day}").format(day=format_date(report.filters.end)))
         doc = self._prepared("performance", title, lambda: performance_report(report, meta))
         doc.story = lambda: performance_story(report)
         return doc

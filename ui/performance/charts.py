@@ -22,6 +22,7 @@ PALETTE = ("#1f5f99", "#d9822b", "#3f8f4f", "#8e44ad", "#7f8c8d")
 
 
 def chart_view(chart: Chart) -> QChartView:
+    chart = chart.shown()  # in the reader's language
     qchart = QChart()
     qchart.setTitle(chart.title)
     qchart.setAnimationOptions(QChart.AnimationOption.NoAnimation)

@@ -197,23 +197,24 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         layout = QVBoxLayout(block)
         layout.setContentsMargins(0, 6, 0, 6)
         head = QHBoxLayout()
-        title = QLabel(table.title)
+        shown = table.shown()  # in the reader's language (the table itself keeps the English it is built of)
+        title = QLabel(shown.title)
         title.setObjectName("sectionTitle")
         export = QPushButton(_("Export CSV…"))
-        export.setAccessibleName(_("Export {title} as CSV").format(title=table.title))
+        export.setAccessibleName(_("Export {title} as CSV").format(title=shown.title))
         export.clicked.connect(lambda: self.export(table))
         head.addWidget(title, 1)
         head.addWidget(export)
         layout.addLayout(head)
-        header, cells = table.grid()
+        header, cells = shown.grid()
         columns = [Column[list[str]](name, _cell(i)) for i, name in enumerate(header)]
         model: RecordTableModel[list[str]] = RecordTableModel(columns, block)
         model.set_rows(cells or [[_("Nothing in this period"), *[""] * (len(columns) - 1)]])
-        view = configure_table(model, table.title, block)
+        view = configure_table(model, shown.title, block)
         view.setFixedHeight(min(420, 36 + 30 * max(1, len(cells))))
         layout.addWidget(view)
-        if table.note:
-            note = QLabel(table.note)
+        if shown.note:
+            note = QLabel(shown.note)
             note.setWordWrap(True)
             layout.addWidget(note)
         self.tables[table.key] = model
@@ -232,7 +233,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         path = self.ask_path(table.key)
         if path is None:
             return
-        answer = self.ask_disclosure(_("Export: {table}").format(table=table.title))
+        answer = self.ask_disclosure(_("Export: {table}").format(table=_(table.title)))
         if answer is None:
             return
         changes, message = write_disclosed(

@@ -51,7 +51,7 @@ def section_editors(
         else:  # factors
             combo = _combo()
             for answer in FACTOR_VALUES:
-                combo.addItem(answer, answer)
+                combo.addItem(_(answer), answer)
             combo.setCurrentIndex(max(0, combo.findData(current or "unknown")))
             combo.currentIndexChanged.connect(
                 lambda _i, c=combo, k=s.key, rk=r.key: set_sub_value(k, rk, c.currentData())

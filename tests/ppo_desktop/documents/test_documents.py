@@ -189,3 +189,28 @@ def test_minutes_print_in_welsh_for_a_welsh_speaker(demo: Workspace) -> None:
     assert "Cadw" in body and "Awdurdod:" in body  # each decision, in words
     assert "Dydd " in body  # the meeting's day, written out in Welsh
     assert "Attendance" not in body and "Decisions summary" not in body
+
+
+def test_scoring_sheets_and_reports_print_in_welsh_for_a_welsh_speaker(demo: Workspace) -> None:
+    """Every printed document speaks the user's language: its own words, dates and the app's labels;
+    what the records hold (names, the matrix's own words) prints as recorded."""
+    from ppo_desktop import i18n
+    from ppo_desktop.services.performance import Performance
+
+    docs = Documents(demo)
+    nid = next(r.nominal.id for r in Cases(demo).cohort() if r.latest_score)
+    i18n.use("cy")
+    try:
+        sheet = flat(" ".join(pages(docs.scoring_sheets([nid]).pdf)))
+        tracker = flat(" ".join(pages(docs.action_tracker().pdf)))
+        quarterly = flat(" ".join(pages(docs.quarterly(2026, 4).pdf)))
+        board = flat(" ".join(pages(docs.performance(Performance(demo).report()).pdf)))
+    finally:
+        i18n.use(i18n.ENGLISH)
+    assert "CYFANSWM Y SGÔR" in sheet and "Gwybodaeth am y gwrthrych:" in sheet and "TOTAL SCORE" not in sheet
+    assert Cases(demo).nominal(nid).display_name in sheet
+    assert "Hwyr (" in tracker and "Ar " in tracker and "Overdue" not in tracker
+    assert "Ch4 2026" in quarterly and "Ychwanegwyd (" in quarterly and "Added (" not in quarterly
+    assert "Perfformiad y cynllun" in board and "Monitro cydraddoldeb" in board
+    assert "Capasiti a chydbwysedd" in board and "Capacity and balance" not in board
+    assert "Cohort score per review round" not in board  # the figures' own tables and charts too

@@ -86,10 +86,13 @@ class MainWindow(QMainWindow):
             self.nav.addItem(_(name))
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda i=i: self.nav.setCurrentRow(i - 1))
         self.nav.currentRowChanged.connect(self._show_row)
-        # As wide as its longest name in the person's text size (fixed at 170 px, 'Performance' was
-        # cut at 200 % text).
+        # As wide as its longest name in the person's text size and language (fixed at 170 px, 'Performance'
+        # was cut at 200 % text; the view measures only the rows it shows, and a fixed width gave way to
+        # the theme's min-width when the window was polished again: 'Camau gweithredu' was cut).
         self.nav.ensurePolished()
-        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 24))
+        longest = max(self.nav.fontMetrics().horizontalAdvance(_(name)) for name in NAV)
+        width = max(170, longest + 20 + 2 * self.nav.frameWidth() + 24)  # 20: the items' padding
+        self.nav.setStyleSheet(f"QListWidget#nav {{ min-width: {width}px; max-width: {width}px; }}")
 
         self.banner = QLabel()
         self.banner.setObjectName("banner")

@@ -108,6 +108,12 @@ def add_rows(form: QFormLayout, rows: Sequence[tuple[str, QWidget]]) -> None:
         form.addRow(caption, widget)
 
 
+def wrapping(label: QLabel) -> QLabel:
+    """A label that wraps rather than widening its screen (a long meeting name, a longer language)."""
+    label.setWordWrap(True)
+    return label
+
+
 def shrinkable(combo: QComboBox, characters: int = 24) -> None:
     """A drop-down that does not widen the screen to its longest choice (the list still shows it
     whole): at 200 % text the meeting's drop-down alone made the Reports screen 2,043 px wide, the pool's

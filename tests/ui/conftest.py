@@ -18,6 +18,17 @@ from ui.context import AppContext
 from ui.tasks import SyncRunner, TaskRunner
 
 
+@pytest.fixture(params=["en", "cy"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test once in each language the app speaks (a translation picks its own access keys, and
+    its words are often longer than the English)."""
+    from ppo_desktop import i18n
+
+    i18n.use(request.param)
+    yield request.param
+    i18n.use(i18n.ENGLISH)
+
+
 @pytest.fixture(autouse=True)
 def qt_words(qapp: QApplication) -> None:
     """As the app does at start: Qt's own buttons speak the language in use."""

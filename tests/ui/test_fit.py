@@ -17,7 +17,9 @@ from ui.main_window import NAV, MainWindow
 SMALLEST = (1280, 720)
 
 
-def test_every_screen_fits_the_smallest_supported_screen(qtbot: QtBot, ctx: AppContext) -> None:
+def test_every_screen_fits_the_smallest_supported_screen(
+    qtbot: QtBot, ctx: AppContext, language: str
+) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.resize(*SMALLEST)
@@ -37,7 +39,9 @@ def test_every_screen_fits_the_smallest_supported_screen(qtbot: QtBot, ctx: AppC
     assert sideways == {}, sideways
 
 
-def test_the_chair_console_fits_with_a_score_sheet_open(qtbot: QtBot, ctx: AppContext) -> None:
+def test_the_chair_console_fits_with_a_score_sheet_open(
+    qtbot: QtBot, ctx: AppContext, language: str
+) -> None:
     """The console grew past the screen when a sheet opened (1,504 px on a 1,366 screen), cutting off
     the decisions and the action form."""
     from ppo_desktop.domain import Strand
@@ -91,7 +95,7 @@ def text_at_200(qapp: QApplication) -> Iterator[None]:
 
 @pytest.mark.slow  # a second or more: every screen
 def test_at_200_percent_text_every_screen_fits_a_1080p_screen_and_nothing_is_cut(
-    qtbot: QtBot, ctx: AppContext, text_at_200: None
+    qtbot: QtBot, ctx: AppContext, text_at_200: None, language: str
 ) -> None:
     """At 200 % text the Reports screen was 2,043 px wide (five columns of buttons and a meeting's
     long name), the Meetings buttons cut, and the titles and navigation stayed at their fixed size."""
@@ -154,7 +158,7 @@ def _dialogs(ctx: AppContext) -> Iterator[QWidget]:
 
 @pytest.mark.slow  # a second or more: every dialog
 def test_at_200_percent_text_every_dialog_fits_a_1080p_screen_and_nothing_is_cut(
-    qtbot: QtBot, ctx: AppContext, text_at_200: None
+    qtbot: QtBot, ctx: AppContext, text_at_200: None, language: str
 ) -> None:
     """The dialogs as the screens are checked: at 200 % text each opens within a 1080p screen, and no
     label or button shows less than its text."""
@@ -192,7 +196,7 @@ def test_every_dialog_is_the_apps_dialog_that_fits_its_contents() -> None:
 
 @pytest.mark.slow  # a second or more: every tab of the console
 def test_at_200_percent_text_the_chair_console_fits_a_1080p_screen_and_nothing_is_cut(
-    qtbot: QtBot, ctx: AppContext, text_at_200: None
+    qtbot: QtBot, ctx: AppContext, text_at_200: None, language: str
 ) -> None:
     """It asked for 2,116 px at 200 % text (a hint of 1,092 px on one line, the pathway list as wide as
     its longest entry, the room's line), and the agenda pane's buttons were cut on a 1920 px screen."""

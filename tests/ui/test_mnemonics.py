@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from ppo_desktop import i18n
 from ppo_desktop.domain import DecisionKind
 from ppo_desktop.keyring_policy import no_device
 from tests.ui.meeting.test_meeting_e2e import planned_meeting
@@ -31,14 +29,6 @@ from ui.screens.subject_access_dialog import SubjectAccessDialog
 from ui.tasks import SyncRunner
 
 MNEMONIC = re.compile(r"&([^&\s])")
-
-
-@pytest.fixture(params=sorted(i18n.LANGUAGES))
-def language(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Each language's own access keys: a translation picks its letters afresh."""
-    i18n.use(request.param)
-    yield request.param
-    i18n.use(i18n.ENGLISH)
 
 
 def repeated(window: object) -> dict[str, list[str]]:

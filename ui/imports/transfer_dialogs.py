@@ -354,6 +354,8 @@ def key_row(actions: TransferActions) -> QVBoxLayout:
             )
         )
     )
+    for label in (shown, signed):
+        label.setWordWrap(True)  # a long key, or a longer language, wraps rather than widens the screen
     row.addWidget(shown, 1)
     row.addWidget(button)
     second.addWidget(signed, 1)

@@ -22,10 +22,11 @@ from ppo_desktop.domain import AgendaItem, Meeting, MeetingState
 from ppo_desktop.i18n import N_, _, format_long_date, ngettext
 from ppo_desktop.rules.agenda import Proposal
 from ui.context import AppContext
+from ui.flow_layout import flowing
 from ui.meeting.agenda_model import AgendaModel
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel
-from ui.widgets import configure_table, title_label, wrap_last_column
+from ui.widgets import configure_table, title_label, wrap_last_column, wrapping
 
 
 def _sentence(text: str) -> str:
@@ -50,7 +51,7 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting: Meeting | None = None
-        self.heading = title_label("", "sectionTitle")
+        self.heading = wrapping(title_label("", "sectionTitle"))
         # The rules' order (new nominations first) is the point, so no sorting here.
         self.proposals: RecordTableModel[Proposal] = RecordTableModel(PROPOSAL_COLUMNS, self)
         self.proposals_view = configure_table(self.proposals, _("Proposed agenda items"), self)
@@ -94,21 +95,14 @@ class AgendaBuilder(RefreshWhenShown, QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self.proposals_view, self.add_selected)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel(_("Proposed by the rules (select, then Add):")))
+        left.addWidget(wrapping(QLabel(_("Proposed by the rules (select, then Add):"))))
         left.addWidget(self.proposals_view, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.add_all_button)
-        left.addLayout(buttons)
+        left.addWidget(flowing(self.add_button, self.add_all_button, align_left=True))
         right = QVBoxLayout()
-        right.addWidget(QLabel(_("Agenda (drag or Ctrl+Up/Down to reorder):")))
+        right.addWidget(wrapping(QLabel(_("Agenda (drag or Ctrl+Up/Down to reorder):"))))
         right.addWidget(self.agenda_view, 1)
-        tools = QHBoxLayout()
-        for w in (up, down, remove, self.minutes):
-            tools.addWidget(w)
-        tools.addStretch(1)
-        tools.addWidget(self.total)
-        right.addLayout(tools)
+        right.addWidget(flowing(up, down, remove, self.minutes, align_left=True))  # wraps: long words
+        right.addWidget(wrapping(self.total))
         body = QHBoxLayout()
         body.addLayout(left, 2)
         body.addLayout(right, 3)

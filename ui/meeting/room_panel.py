@@ -4,12 +4,13 @@ showing to the room then names who saw it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ppo_desktop.domain import AgendaItem, Attendee, Move
 from ppo_desktop.i18n import N_, _
 from ppo_desktop.services import Changes
 from ui.context import AppContext, MessageArea
+from ui.flow_layout import flowing
 from ui.table_model import Column, ObjectRole
 from ui.widgets import read_only_table
 
@@ -35,7 +36,7 @@ class RoomPanel(QWidget):
         self.count = QLabel()
         self.count.setWordWrap(True)
         self.buttons: dict[Move, QPushButton] = {}
-        row = QHBoxLayout()
+        moves = []
         for move, text in ((Move.STEPPED_OUT, _("Steps out for the item")), (Move.LEFT, _("Leaves")),
                            (Move.ARRIVED, _("Arrives"))):  # fmt: skip
             button = self.buttons[move] = QPushButton(text)
@@ -43,13 +44,13 @@ class RoomPanel(QWidget):
                 _("The selected attendee {label} (before this item)").format(label=_(move.label))
             )
             button.clicked.connect(lambda _checked=False, m=move: self.record(m))
-            row.addWidget(button)
+            moves.append(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.read_button)
         layout.addWidget(self.count)
         layout.addWidget(self.view, 1)
-        layout.addLayout(row)
+        layout.addWidget(flowing(*moves, align_left=True))  # wraps where the words are long
         ctx.changed.connect(self._on_changed)
 
     def show_item(self, item: AgendaItem | None) -> None:

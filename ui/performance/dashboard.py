@@ -33,7 +33,7 @@ from ui.refresh import RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
 from ui.reports.preview_dialog import open_preview
 from ui.table_model import Column, RecordTableModel
-from ui.widgets import configure_table, title_label
+from ui.widgets import configure_table, title_label, wrapping
 
 ALL = N_("All")
 TABS = (  # each tab's name (the key of its page), the tables on it, and the chart's tables
@@ -198,7 +198,7 @@ class PerformanceScreen(RefreshWhenShown, QWidget):
         layout.setContentsMargins(0, 6, 0, 6)
         head = QHBoxLayout()
         shown = table.shown()  # in the reader's language (the table itself keeps the English it is built of)
-        title = QLabel(shown.title)
+        title = wrapping(QLabel(shown.title))
         title.setObjectName("sectionTitle")
         export = QPushButton(_("Export CSV…"))
         export.setAccessibleName(_("Export {title} as CSV").format(title=shown.title))

@@ -32,7 +32,7 @@ from ui.scoring.count_editor import CountDelegate
 from ui.scoring.counts_model import CountsModel
 from ui.scoring.scoring_session import ScoringSession
 from ui.scoring.section_editors import section_editors
-from ui.widgets import OneLineWhenItFits
+from ui.widgets import OneLineWhenItFits, wrapping
 
 AUTOSAVE_MS = 700
 
@@ -64,7 +64,7 @@ class ScoringWidget(QWidget):
         self.total = OneLineWhenItFits()  # at 200 % text "previous 19 (-19)" goes under the total
         self.total.setObjectName("sheetTotal")
         self.total.setAccessibleName(_("Total score"))
-        self.status = QLabel()
+        self.status = wrapping(QLabel())  # beside the Finalise button: wraps rather than widening the sheet
         self.status.setObjectName("hint")
         self.pnc_marker = QCheckBox(_("&PNC marker"))
         self.pnc_marker.toggled.connect(self._pnc_toggled)

@@ -26,11 +26,12 @@ from ppo_desktop.output_files import check_target, write_private
 from ppo_desktop.services import Changes
 from ppo_desktop.services.workspace import Stopped
 from ui.context import AppContext, attempt
+from ui.flow_layout import flowing
 from ui.refresh import EVERYTHING, RefreshWhenShown
 from ui.reports.preview import Disclosure, ask_disclosure
 from ui.screens.case_view import AUDIT_COLUMNS
 from ui.screens.retention import RetentionPanel
-from ui.widgets import read_only_table, title_label
+from ui.widgets import read_only_table, title_label, wrapping
 
 VERIFY = N_("&Verify audit chain")
 PERIODS = {N_("All time"): None, N_("Last 7 days"): 7, N_("Last 30 days"): 30, N_("Last year"): 365}
@@ -77,7 +78,7 @@ class AuditScreen(RefreshWhenShown, QWidget):
         self.access_button.setVisible(ctx.session.user.role is Role.ADMINISTRATOR)
         self.ask_path: Callable[[], Path | None] = self._ask_path
         self.ask_disclosure: Callable[[str], Disclosure | None] = lambda what: ask_disclosure(self, what)
-        self.count = QLabel()
+        self.count = wrapping(QLabel())
 
         filters = QHBoxLayout()
         for label, widget in (
@@ -91,11 +92,9 @@ class AuditScreen(RefreshWhenShown, QWidget):
             filters.addWidget(caption)
             filters.addWidget(widget, 1)
         header = QHBoxLayout()
-        header.addWidget(title_label(_("Audit log")), 1)
-        header.addWidget(self.result)
-        header.addWidget(verify)
-        header.addWidget(export)
-        header.addWidget(self.access_button)
+        header.addWidget(title_label(_("Audit log")))
+        header.addWidget(wrapping(self.result), 1)
+        header.addWidget(flowing(verify, export, self.access_button), 1)  # wraps where the words are long
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(filters)

@@ -24,7 +24,7 @@ from ppo_desktop.i18n import N_, _, ngettext
 from ui.context import AppContext
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, RecordTableModel, SortRole, fmt_date
-from ui.widgets import RESIZE_PRECISION, SourceSortingProxy
+from ui.widgets import RESIZE_PRECISION, SourceSortingProxy, shrinkable
 
 # The filters' choices are keys (the combos show them translated; their data is the key).
 ANY = N_("All")
@@ -194,6 +194,7 @@ class CohortScreen(RefreshWhenShown, QWidget):
         filters.addWidget(self.search, 3)
         captions = ((_("&Strand:"), self.strand), (_("S&tatus:"), self.status), (_("&Area:"), self.area))
         for label, combo in captions:
+            shrinkable(combo, 16)  # a long status (in Welsh most of all) does not widen the screen
             caption = QLabel(label)
             caption.setBuddy(combo)
             filters.addWidget(caption)

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 from ppo_desktop.domain import Action, ActionState
 from ppo_desktop.i18n import N_, _
 from ui.context import AppContext
+from ui.flow_layout import flowing
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, fmt_date
-from ui.widgets import read_only_table, title_label
+from ui.widgets import read_only_table, shrinkable, title_label, wrapping
 
 OUTCOMES = {  # how an action is closed, and the outcome recorded when none is typed
     ActionState.DONE: N_("Done"),
@@ -130,11 +131,12 @@ def actions_screen(ctx: AppContext) -> ListScreen:
 
     new_button = QPushButton(_("&New action…"))
     new_button.clicked.connect(new_action)
-    row = QHBoxLayout()
-    for widget in (new_button, QLabel(_("Selected action:")), edit_button, outcome_state, outcome_text,
-                   close_button, error):  # fmt: skip
-        row.addWidget(widget)
-    screen.layout_.addLayout(row)
+    shrinkable(outcome_state, 16)
+    chosen = QLabel(_("Selected action:"))
+    chosen.setMinimumHeight(new_button.sizeHint().height())  # level with the buttons in the wrapping row
+    row = flowing(new_button, chosen, edit_button, outcome_state, outcome_text, close_button, align_left=True)
+    screen.layout_.addWidget(row)
+    screen.layout_.addWidget(wrapping(error))
     screen.outcome_state, screen.outcome_text, screen.close_button = outcome_state, outcome_text, close_button  # type: ignore[attr-defined]
     screen.new_button = new_button  # type: ignore[attr-defined]
     return screen

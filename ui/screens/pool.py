@@ -12,6 +12,7 @@ from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules.ranking import RankedEntry, Ranking
 from ppo_desktop.scoring.rfg import RfgScore
 from ui.context import AppContext
+from ui.flow_layout import flowing
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, RecordTableModel, fmt_date
 from ui.widgets import read_only_table, shrinkable, title_label
@@ -119,15 +120,17 @@ class CandidatesScreen(RefreshWhenShown, QWidget):
         top.addWidget(title_label(_("Candidates & pool")), 1)
         new = QPushButton(_("&New nomination…"))
         new.clicked.connect(self.nominate)
-        top.addWidget(new)
         bring = QPushButton(_("Im&port…"))
         bring.setToolTip(_("Nominations or offence counts from a police spreadsheet (CSV or Excel)"))
         bring.clicked.connect(self.import_file)
-        top.addWidget(bring)
         caption = QLabel(_("&Rank the pool for:"))
         caption.setBuddy(self.strand)
-        top.addWidget(caption)
-        top.addWidget(self.strand)
+        rank = QWidget()
+        rank_row = QHBoxLayout(rank)
+        rank_row.setContentsMargins(0, 0, 0, 0)
+        rank_row.addWidget(caption)
+        rank_row.addWidget(self.strand)
+        top.addWidget(flowing(new, bring, rank), 2)  # wraps where the words are long
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)

@@ -12,6 +12,7 @@ from ppo_desktop.domain import Role
 from ppo_desktop.i18n import _, ngettext
 from ppo_desktop.services.retention import PEOPLE, Due
 from ui.context import AppContext
+from ui.flow_layout import flowing
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, title_label
 
@@ -54,9 +55,8 @@ class RetentionPanel(QWidget):
         self.ask_confirmation: Callable[[Due], str | None] = self._ask_confirmation
         self.ask_reason: Callable[[str, str], str | None] = self._ask_reason
         head = QHBoxLayout()
-        head.addWidget(title_label(_("Retention review"), "sectionTitle"), 1)
-        for button in (self.dry_run_button, self.hold_button, self.erase_button):
-            head.addWidget(button)
+        head.addWidget(title_label(_("Retention review"), "sectionTitle"))
+        head.addWidget(flowing(self.dry_run_button, self.hold_button, self.erase_button), 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)

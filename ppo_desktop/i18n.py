@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -31,6 +33,9 @@ class _Speaking:
 
 
 _now = _Speaking()
+# A document being built in two languages, on this thread only (documents render on a worker while the
+# screens go on speaking the user's language on theirs).
+_here = threading.local()
 
 
 def use(code: str) -> None:
@@ -42,56 +47,95 @@ def current() -> str:
     return _now.code
 
 
+@contextmanager
+def bilingual(first: str = "cy", second: str = ENGLISH) -> Iterator[None]:
+    """On this thread, every string said in both languages, ``first`` first ("Presenoldeb /
+    Attendance"), and dates in ``first``'s words: for the documents of a scheme that prints them in
+    Welsh and English. Placeholders stand in both halves, so a template formats as one."""
+    before = getattr(_here, "pair", None)
+    _here.pair = (first, second)
+    try:
+        yield
+    finally:
+        _here.pair = before
+
+
+def _pair() -> tuple[str, str] | None:
+    pair: tuple[str, str] | None = getattr(_here, "pair", None)
+    return pair
+
+
 def _(text: str) -> str:
     """``text`` in the language in use (itself, in English or where it is not yet translated)."""
-    if _now.code == ENGLISH:
-        return text
-    found = catalogue(_now.code).get(text)
-    return found.string if found is not None and isinstance(found.string, str) and found.string else text
+    if (pair := _pair()) is not None:
+        return _both(_said(text, pair[0]), _said(text, pair[1]))
+    return _said(text, _now.code)
 
 
 def ngettext(one: str, many: str, n: int) -> str:
     """The form of ``one`` / ``many`` for a count of ``n`` in the language in use (its own plural
     forms: Welsh has zero, one, two, few, many and other)."""
+    if (pair := _pair()) is not None:
+        return _both(_counted(one, many, n, pair[0]), _counted(one, many, n, pair[1]))
+    return _counted(one, many, n, _now.code)
+
+
+def _both(first: str, second: str) -> str:
+    return first if first == second else f"{first} / {second}"
+
+
+def _said(text: str, code: str) -> str:
+    if code == ENGLISH:
+        return text
+    found = catalogue(code).get(text)
+    return found.string if found is not None and isinstance(found.string, str) and found.string else text
+
+
+def _counted(one: str, many: str, n: int, code: str) -> str:
     english = one if n == 1 else many
-    if _now.code == ENGLISH:
+    if code == ENGLISH:
         return english
-    found = catalogue(_now.code).get((one, many))
+    found = catalogue(code).get((one, many))
     if found is None or not isinstance(found.string, tuple):
         return english
-    form = catalogue(_now.code).plural_expr
-    index = _plural_index(form, n)
+    index = _plural_index(catalogue(code).plural_expr, n)
     chosen = found.string[index] if index < len(found.string) else ""
     return chosen or english
+
+
+def _dates() -> str:
+    """The language dates are written in: the document's first language, or the user's."""
+    pair = _pair()
+    return pair[0] if pair is not None else _now.code
 
 
 def format_date(day: dt.date | None, *, year: bool = True) -> str:
     """A day as the reader writes it ("07 Dec 2026"; "7 Rhag 2026"; without the year "07 Dec")."""
     if day is None:
         return ""
-    if _now.code == ENGLISH:
+    if (code := _dates()) == ENGLISH:
         return f"{day:%d %b %Y}" if year else f"{day:%d %b}"
     from babel.dates import format_date as babel_date  # only when another language is in use
 
-    return babel_date(day, "d MMM y" if year else "d MMM", locale=_now.code)
+    return babel_date(day, "d MMM y" if year else "d MMM", locale=code)
 
 
 def format_month(day: dt.date) -> str:
     """A month as the reader writes it ("Dec 2026"; "Rhag 2026")."""
-    if _now.code == ENGLISH:
+    if (code := _dates()) == ENGLISH:
         return f"{day:%b %Y}"
     from babel.dates import format_date as babel_date
 
-    return babel_date(day, "MMM y", locale=_now.code)
+    return babel_date(day, "MMM y", locale=code)
 
 
 def format_long_date(day: dt.date) -> str:
     """A day written out ("Monday 07 December 2026"; "Dydd Llun 7 Rhagfyr 2026")."""
-    if _now.code == ENGLISH:
+    if (code := _dates()) == ENGLISH:
         return f"{day:%A %d %B %Y}"
     from babel.dates import format_date as babel_date
 
-    return babel_date(day, "EEEE d MMMM y", locale=_now.code)
+    return babel_date(day, "EEEE d MMMM y", locale=code)
 
 
 @cache

@@ -179,12 +179,24 @@ class _NumberedCanvas(Canvas):
         self.drawCentredString(width / 2, 8 * mm, meta.marking)
         self.setFont(FONT, 7.5)
         when = f"{format_date(meta.generated_at)} {meta.generated_at:%H:%M}"
-        stamp = _("Generated {when} UTC by {user}").format(when=when, user=meta.user)
-        if meta.chain_head:
-            stamp += _(" · audit chain {head}").format(head=meta.chain_head[:16])
-        self.drawString(15 * mm, 13 * mm, stamp)
+        generated = _("Generated {when} UTC by {user}").format(when=when, user=meta.user)
+        chain = _(" · audit chain {head}").format(head=meta.chain_head[:16]) if meta.chain_head else ""
         page = _("Page {page} of {pages}").format(page=self._pageNumber, pages=total)
-        self.drawRightString(width - 15 * mm, 13 * mm, page)
+        # In two languages the stamp runs long: it takes two lines, each shrunk to the margins if it
+        # must be (never under 5.5 pt), and the page number goes up a line when it would meet the stamp.
+        line, step = width - 30 * mm, 3.2 * mm
+        lines = [generated + chain]
+        if chain and self.stringWidth(lines[0], FONT, 7.5) > line:
+            lines = [generated, _("audit chain {head}").format(head=meta.chain_head[:16])]
+        y = 13 * mm + step * (len(lines) - 1)
+        for text in lines:
+            size = max(5.5, min(7.5, 7.5 * line / self.stringWidth(text, FONT, 7.5)))
+            self.setFont(FONT, size)
+            self.drawString(15 * mm, y, text)
+            y -= step
+        crowded = self.stringWidth(lines[-1], FONT, size) + self.stringWidth(page, FONT, 7.5) > line - 5 * mm
+        self.setFont(FONT, 7.5)
+        self.drawRightString(width - 15 * mm, 13 * mm + (step * len(lines) if crowded else 0), page)
         self.restoreState()
 
 

@@ -8,12 +8,14 @@ audit entry cannot be written, the disclosure does not happen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from dateutil.relativedelta import relativedelta
 
+from ppo_desktop import i18n
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DocumentMeta
 from ppo_desktop.documents.minutes import MinutesData, MinutesItem, minutes, minutes_story
@@ -54,6 +56,33 @@ class Document:
         return self._pdf
 
 
+P = ParamSpec("P")
+
+
+Building = Callable[Concatenate["Documents", P], "Document"]
+
+
+def printed(build: Building[P]) -> Building[P]:
+    """A document in the language Settings chose for printed documents: its title as it is built, and
+    every page as it renders later (on a worker thread: the screens go on in the user's language)."""
+
+    def in_print_language(self: Documents, /, *args: P.args, **kwargs: P.kwargs) -> Document:
+        both = self.bilingual()  # read here, on the store's thread: the render has no connection
+        with i18n.bilingual() if both else nullcontext():
+            doc = build(self, *args, **kwargs)
+        render = doc.render
+
+        def rendered() -> bytes:
+            with i18n.bilingual() if both else nullcontext():
+                return render()
+
+        doc.render = rendered
+        return doc
+
+    in_print_language.__doc__ = build.__doc__
+    return in_print_language
+
+
 class Documents:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -61,7 +90,18 @@ class Documents:
         self.meetings = Meetings(ws)
         self.sheets = ScoreSheets(ws)
 
+    def bilingual(self) -> bool:
+        """Whether the partnership prints its documents in Welsh and English together (Settings)."""
+        return settings.value(self.ws, "documents_language") == "cy+en"
+
+    @contextmanager
+    def print_language(self) -> Iterator[None]:
+        """Each reader's own language, or Welsh and English together where the partnership prints both."""
+        with i18n.bilingual() if self.bilingual() else nullcontext():
+            yield
+
     # -- building ------------------------------------------------------------------------
+    @printed
     def minutes(self, meeting_id: int, *, summary: bool = False) -> Document:
         """The meeting's minutes; ``summary``: the executive summary (decisions and actions only)."""
         m = self.meetings.get(meeting_id)
@@ -121,6 +161,7 @@ class Documents:
         doc.story = lambda: minutes_story(data, summary=summary)
         return doc
 
+    @printed
     def scoring_sheets(self, nominal_ids: Sequence[int]) -> Document:
         """Each person's latest sheet (final, or the draft if there is no final one yet)."""
         pages = []
@@ -148,6 +189,7 @@ class Documents:
         ids = [i.nominal_id for i in self.meetings.agenda(meeting_id) if i.nominal_id is not None]
         return self.scoring_sheets(ids)
 
+    @printed
     def blank_sheet(self, definition_id: str | None = None) -> Document:
         """A blank form for manual scoring: the profile's Catch & Convict matrix (else its first) unless
         one is named."""
@@ -160,6 +202,7 @@ class Documents:
         meta = self.meta(_(title), defn.marking)
         return self._prepared("blank-sheet", title, lambda: scoring_sheets([SheetPage(defn)], meta))
 
+    @printed
     def cohort(self, start: dt.date | None = None, end: dt.date | None = None) -> Document:
         self.ws.require("The cohort report (personal data in bulk)")
         end = end or self.ws.today()
@@ -177,6 +220,7 @@ class Documents:
             tuple(e.nominal.id for e in current + removed),
         )
 
+    @printed
     def quarterly(self, year: int, quarter: int) -> Document:
         if quarter not in (1, 2, 3, 4):
             raise ServiceError("The quarter is 1, 2, 3 or 4.")
@@ -213,6 +257,7 @@ class Documents:
             tuple(e.nominal.id for e in added + removed + amber),
         )
 
+    @printed
     def action_tracker(self) -> Document:
         names = self._names()
         actions = [rows.action(r) for r in self.ws.db.query("SELECT * FROM actions ORDER BY due_on")]
@@ -229,6 +274,7 @@ class Documents:
             tuple(sorted({a.nominal_id for a in actions})),
         )
 
+    @printed
     def dpia(self) -> Document:
         """A data protection impact assessment draft from the store's own settings (administrators)."""
         from ppo_desktop.documents.dpia import dpia_pdf
@@ -239,6 +285,7 @@ class Documents:
         meta = self.meta(_("DPIA draft, {day}").format(day=format_date(self.ws.today())))
         return self._prepared("dpia", title, lambda: dpia_pdf(facts, meta), ())
 
+    @printed
     def performance(self, report: Report) -> Document:
         """The board's performance report: aggregate figures (small counts suppressed), no names."""
         title = f"Scheme performance, {report.filters.end:%d %b %Y}"

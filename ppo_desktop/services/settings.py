@@ -6,6 +6,7 @@ from ppo_desktop import i18n, projection
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, PAGE_SIZES
 from ppo_desktop.domain import Role, Strand
+from ppo_desktop.i18n import N_
 from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -18,6 +19,13 @@ DEFAULTS = {
     "lock_minutes": "5",
     "backup_every_days": str(DEFAULT_BACKUP_DAYS),
     "profile": profiles.DEFAULT_PROFILE,
+    "documents_language": "reader",
+}
+# The languages printed documents speak: each reader's own, or Welsh and English together (a Welsh
+# body's compliance notice asks for documents in both; Welsh first).
+DOCUMENT_LANGUAGES = {
+    "reader": N_("Each reader's own language"),
+    "cy+en": N_("Welsh and English (bilingual)"),
 }
 
 
@@ -102,6 +110,12 @@ class Settings:
         """Which fields the room may see (Settings); stored as the partnership's choices."""
         policy = projection.default_policy().with_choices(shown)
         return self._set("projector_policy", policy.to_json(), projection.default_policy().to_json())
+
+    def set_documents_language(self, choice: str) -> Changes:
+        """Whether printed documents are in each reader's language or in Welsh and English together."""
+        if choice not in DOCUMENT_LANGUAGES:
+            raise ServiceError("Printed documents are in each reader's language, or in Welsh and English.")
+        return self._set("documents_language", choice)
 
     def set_marking(self, marking: str) -> Changes:
         """The protective marking printed on every page (the scoring sheet keeps its matrix's own)."""

@@ -212,8 +212,10 @@ class SubjectAccess:
         from ppo_desktop.documents.subject_access import meta_title, subject_access_pdf
         from ppo_desktop.services.documents import Documents
 
-        title = meta_title(pack.for_person["person"])
-        return subject_access_pdf(pack.for_person, Documents(self.ws).meta(title))
+        documents = Documents(self.ws)
+        with documents.print_language():
+            title = meta_title(pack.for_person["person"])
+            return subject_access_pdf(pack.for_person, documents.meta(title))
 
     def _administrator(self) -> None:
         if self.ws.user.role is not Role.ADMINISTRATOR:

@@ -130,3 +130,15 @@ def test_the_meetings_screen_in_welsh_keeps_each_access_key_once(
     assert screen.model.headerData(0, Qt.Orientation.Horizontal) == "Dyddiad"
     assert screen.edit_button.text() == "Ne&wid y cyfarfod…"
     assert repeated(screen) == {}
+
+
+def test_settings_chooses_welsh_and_english_for_printed_documents(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.screens.settings import SettingsScreen
+
+    screen = SettingsScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.documents_language.currentData() == "reader"  # each reader's own, by default
+    screen.documents_language.setCurrentIndex(screen.documents_language.findData("cy+en"))
+    assert ctx.session.setting("documents_language") == "cy+en"
+    entry = ctx.services.audit.search(kind="alteration", limit=1)[0]
+    assert entry.summary == "Setting documents_language changed"

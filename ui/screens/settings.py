@@ -28,6 +28,7 @@ from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules import profiles
 from ppo_desktop.services import Changes
 from ppo_desktop.services.documents import DISCLOSED
+from ppo_desktop.services.settings import DOCUMENT_LANGUAGES
 from ppo_desktop.services.workspace import Stopped
 from ui.context import AppContext, attempt
 from ui.progress import Hook
@@ -181,8 +182,17 @@ class SettingsScreen(QWidget):
         self.page_size.setCurrentText(ctx.session.setting("page_size"))
         self.page_size.setAccessibleName(_("Paper size"))
         self.page_size.currentTextChanged.connect(self._page_size_changed)
+        self.documents_language = QComboBox()
+        for key, words in DOCUMENT_LANGUAGES.items():
+            self.documents_language.addItem(_(words), key)
+        self.documents_language.setCurrentIndex(
+            self.documents_language.findData(ctx.session.setting("documents_language"))
+        )
+        self.documents_language.setAccessibleName(_("Language of printed documents"))
+        self.documents_language.currentIndexChanged.connect(self._documents_language_changed)
         docs = QHBoxLayout()
-        for label, widget in ((_("Protective &marking:"), self.marking), (_("&Paper:"), self.page_size)):
+        for label, widget in ((_("Protective &marking:"), self.marking), (_("&Paper:"), self.page_size),
+                              (_("Printed in (lang&uage):"), self.documents_language)):  # fmt: skip
             caption = QLabel(label)
             caption.setBuddy(widget)
             docs.addWidget(caption)
@@ -284,6 +294,10 @@ class SettingsScreen(QWidget):
     def _marking_changed(self) -> None:
         self._apply(lambda: self.ctx.services.settings.set_marking(self.marking.text()))
         self.marking.setText(self.ctx.session.setting("marking"))
+
+    def _documents_language_changed(self, _index: int) -> None:
+        choice = str(self.documents_language.currentData())
+        self._apply(lambda: self.ctx.services.settings.set_documents_language(choice))
 
     def _page_size_changed(self, size: str) -> None:
         self._apply(lambda: self.ctx.services.settings.set_page_size(size))

@@ -214,3 +214,40 @@ def test_scoring_sheets_and_reports_print_in_welsh_for_a_welsh_speaker(demo: Wor
     assert "Perfformiad y cynllun" in board and "Monitro cydraddoldeb" in board
     assert "Capasiti a chydbwysedd" in board and "Capacity and balance" not in board
     assert "Cohort score per review round" not in board  # the figures' own tables and charts too
+
+
+def test_a_partnership_that_prints_in_welsh_and_english_gets_both_whatever_the_readers_language(
+    demo: Workspace,
+) -> None:
+    """Settings → Printed in: Welsh and English. Every document then says each of its words in Welsh
+    first and English after, dates in Welsh — for an English-speaking coordinator too — while the
+    screens (another thread) go on in the user's language, and the audit log keeps English."""
+    import threading
+
+    from ppo_desktop import i18n
+    from ppo_desktop.services.settings import Settings
+
+    meeting = next(m for m in Meetings(demo).all() if m.state is MeetingState.CLOSED)
+    Settings(demo).set_documents_language("cy+en")
+    doc = Documents(demo).minutes(meeting.id)
+    said: list[str] = []
+    with i18n.bilingual():  # as a document renders on a worker, a screen is built on its own thread
+        screen = threading.Thread(target=lambda: said.append(i18n._("Attendance")))
+        screen.start()
+        screen.join()
+    rendered: list[bytes] = []
+    worker = threading.Thread(target=lambda: rendered.append(doc.pdf))  # as the preview renders it
+    worker.start()
+    worker.join()
+    texts = pages(rendered[0])
+    body = flat(" ".join(texts))
+    assert "Presenoldeb / Attendance" in body and "Crynodeb o'r penderfyniadau / Decisions summary" in body
+    assert f"Tudalen 1 o {len(texts)} / Page 1 of {len(texts)}" in texts[0]
+    assert "Dydd " in body  # the meeting's day in Welsh words
+    assert said == ["Attendance"] and i18n._("Attendance") == "Attendance"  # nothing else speaks both
+    entry = next(e for e in demo.audit.search(kind="consultation", limit=5) if "Prepared" in e.summary)
+    assert entry.summary.startswith("Prepared: Minutes — ")  # the record stays in English
+    Settings(demo).set_documents_language("reader")
+    assert "Presenoldeb" not in flat(" ".join(pages(Documents(demo).minutes(meeting.id).pdf)))
+    with pytest.raises(ServiceError):
+        Settings(demo).set_documents_language("fr")

@@ -14,6 +14,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from ppo_desktop.i18n import _
 from ppo_desktop.partial_files import PARTIAL, note_partial
 from ppo_desktop.services.workspace import ServiceError
 
@@ -36,17 +37,25 @@ def check_target(path: Path, *, overwrite: bool = False) -> Path:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise OutputRefused(f"{path} cannot be written: {exc.strerror}.") from None
+        raise OutputRefused(
+            _("{path} cannot be written: {strerror}.").format(path=path, strerror=exc.strerror)
+        ) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
-        raise OutputRefused(f"{path} is a symbolic link; choose the file itself, not a link to it.")
+        raise OutputRefused(
+            _("{path} is a symbolic link; choose the file itself, not a link to it.").format(path=path)
+        )
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OutputRefused(f"{path} is a folder; give a file name inside it.")
+        raise OutputRefused(_("{path} is a folder; give a file name inside it.").format(path=path))
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise OutputRefused(f"{path} is not an ordinary file (a device or a pipe); choose a file.")
+        raise OutputRefused(
+            _("{path} is not an ordinary file (a device or a pipe); choose a file.").format(path=path)
+        )
     if path.name.lower().endswith(STORE_ENDINGS):
-        raise OutputRefused(f"{path.name} is (or would replace) a store's own file; choose another name.")
+        raise OutputRefused(
+            _("{name} is (or would replace) a store's own file; choose another name.").format(name=path.name)
+        )
     if not path.parent.is_dir():
-        raise OutputRefused(f"The folder {path.parent} does not exist.")
+        raise OutputRefused(_("The folder {parent} does not exist.").format(parent=path.parent))
     if info is not None and not overwrite:
         raise OutputExists(f"{path} already exists; choose another name, or say to replace it (--force).")
     return path
@@ -67,8 +76,14 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = False) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if exc.errno == errno.ENOSPC:
-            raise OutputRefused(f"The disk is full: nothing was written to {path}.") from None
-        raise OutputRefused(f"{path} could not be written: {exc.strerror}; nothing was written.") from None
+            raise OutputRefused(
+                _("The disk is full: nothing was written to {path}.").format(path=path)
+            ) from None
+        raise OutputRefused(
+            _("{path} could not be written: {strerror}; nothing was written.").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

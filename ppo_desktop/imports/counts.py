@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.i18n import _
 from ppo_desktop.imports import mapping, vocabulary
 from ppo_desktop.imports.nominations import parse_date
 from ppo_desktop.imports.planning import Importer, Planning, refuse_unless_ready
@@ -73,7 +74,7 @@ class CountsPlan:
 class CountsImport(Importer[CountLine, CountsPlan]):
     def __init__(self, ws: Workspace, kind: str) -> None:
         if kind not in REQUIRED:
-            raise ServiceError(f"Counts are 'offences' or 'convictions', not {kind!r}.")
+            raise ServiceError(_("Counts are 'offences' or 'convictions', not {kind!r}.").format(kind=kind))
         self.ws = ws
         self.kind = kind
         self.fields = OFFENCE_FIELDS if kind == "offences" else CONVICTION_FIELDS
@@ -96,8 +97,9 @@ class CountsImport(Importer[CountLine, CountsPlan]):
         def finish(lines: list[CountLine]) -> CountsPlan:
             if len(periods) > 1:
                 raise ImportProblem(
-                    f"{path.name}: the file covers {len(periods)} different periods; "
-                    "import one period at a time."
+                    _("{name}: the file covers {len} different periods; import one period at a time.").format(
+                        name=path.name, len=len(periods)
+                    )
                 )
             return CountsPlan(
                 self.kind,
@@ -213,7 +215,9 @@ class CountsImport(Importer[CountLine, CountsPlan]):
             sheet = sheets.start(nid).record
             if sheet.matrix_id != plan.definitions[nid]:
                 raise ServiceError(
-                    f"Nominal {nid} has a draft on {sheet.matrix_id}; finish or discard it before importing."
+                    _(
+                        "Nominal {nid} has a draft on {matrix_id}; finish or discard it before importing."
+                    ).format(nid=nid, matrix_id=sheet.matrix_id)
                 )
             inputs: dict[str, Any] = {
                 k: (dict(v) if isinstance(v, dict) else v) for k, v in sheet.inputs.items()

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import PPO_STRANDS, Basis, Strand
+from ppo_desktop.i18n import _
 from ppo_desktop.imports import vocabulary
 from ppo_desktop.imports.planning import Importer, Planning
 from ppo_desktop.imports.sources import Reading, SourceRow, read_rows, sha256
@@ -173,7 +174,13 @@ class NominationImport(Importer[RowFate, ImportPlan]):
             rows,
             fate,
             lambda fates: ImportPlan(
-                source, sha256(path), chosen, tuple(fates), path, reading, tuple(rows.notes),
+                source,
+                sha256(path),
+                chosen,
+                tuple(fates),
+                path,
+                reading,
+                tuple(rows.notes),
                 self.strand.value if self.strand else "",
             ),
             tally=lambda f: f.fate,
@@ -189,17 +196,21 @@ class NominationImport(Importer[RowFate, ImportPlan]):
         dry run read."""
         decisions = decisions or {}
         if not justification.strip():
-            raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")
+            raise ServiceError(_("An import needs the reason it is being made (recorded in the audit log)."))
         if rejected := [r for r in plan.rows if r.fate == REJECTED]:
             raise ServiceError(
-                f"{len(rejected)} row(s) are rejected (first: {rejected[0].message}); "
-                "fix the file and try again. Nothing was imported."
+                _(
+                    "{len} row(s) are rejected (first: {message}); fix the file and try again. Nothing was "
+                    "imported."
+                ).format(len=len(rejected), message=rejected[0].message)
             )
         open_rows = [r.number for r in plan.rows if r.fate == POSSIBLE and r.number not in decisions]
         if open_rows:
             raise ServiceError(
-                f"{len(open_rows)} possible duplicate(s) need a person's decision (rows "
-                f"{', '.join(map(str, open_rows[:10]))}). Nothing was imported."
+                _(
+                    "{len} possible duplicate(s) need a person's decision (rows {join}). Nothing was "
+                    "imported."
+                ).format(len=len(open_rows), join=", ".join(map(str, open_rows[:10])))
             )
         parsed = self._read_again(plan)
         cases, nominations = Cases(self.ws), Nominations(self.ws)
@@ -232,14 +243,14 @@ class NominationImport(Importer[RowFate, ImportPlan]):
     def _read_again(self, plan: ImportPlan) -> dict[int, Parsed]:
         """Each row's person and nomination, from the file the dry run read (checked by its hash)."""
         if plan.path is None or not plan.path.is_file() or sha256(plan.path) != plan.file_sha256:
-            raise ServiceError("The file has changed (or gone) since the dry run: run the dry run again.")
+            raise ServiceError(_("The file has changed (or gone) since the dry run: run the dry run again."))
         chosen = Strand(plan.strand) if plan.strand else None
         parse = Parser(plan.mapping, self.ws.today(), chosen, self.ws.profile().strands)
         wanted = {r.number for r in plan.rows}
         with read_rows(plan.path, plan.reading, vocabulary.counter(FIELDS)) as rows:
             found = {row.number: parse(row) for row in rows.rows if row.number in wanted}
         if set(found) != wanted or any(p.problems for p in found.values()):
-            raise ServiceError("The file reads differently from the dry run: run the dry run again.")
+            raise ServiceError(_("The file reads differently from the dry run: run the dry run again."))
         return found
 
 
@@ -357,13 +368,16 @@ def _shortened(name: str, alike: list[str]) -> int | None:
     """The first of ``alike`` (same date of birth) with the same family name whose first forename is
     this one's shortened, or lengthened ("holloway brad" and "holloway bradley james"; an initial too):
     a possible duplicate for a person to decide, never matched on its own."""
-    family, _, given = name.partition(" ")
+    family, _space, given = name.partition(" ")
     first = given.split(" ")[0] if given else ""
     for i, other in enumerate(alike):
-        other_family, _, other_given = other.partition(" ")
+        other_family, _space2, other_given = other.partition(" ")
         other_first = other_given.split(" ")[0] if other_given else ""
-        if other_family == family and first and other_first and (
-            other_first.startswith(first) or first.startswith(other_first)
+        if (
+            other_family == family
+            and first
+            and other_first
+            and (other_first.startswith(first) or first.startswith(other_first))
         ):
             return i
     return None

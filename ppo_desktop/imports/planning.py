@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from ppo_desktop.i18n import _
 from ppo_desktop.imports import mapping
 from ppo_desktop.imports.mapping import Aliases
 from ppo_desktop.imports.sources import Reading, Source, SourceRow
@@ -67,7 +68,7 @@ class Planning(Generic[T, P]):
 
     def result(self) -> P:
         if not self._done:
-            raise RuntimeError("the dry run has not finished")
+            raise RuntimeError(_("the dry run has not finished"))
         return self._finish(self._fates)
 
     def cancel(self) -> None:
@@ -132,9 +133,11 @@ class Importer(Generic[T, P]):
 def refuse_unless_ready(rejected: Sequence[Any], justification: str) -> None:
     """A counts or offences import goes ahead only with its reason and with no line rejected."""
     if not justification.strip():
-        raise ServiceError("An import needs the reason it is being made (recorded in the audit log).")
+        raise ServiceError(_("An import needs the reason it is being made (recorded in the audit log)."))
     if rejected:
         raise ServiceError(
-            f"{len(rejected)} line(s) are rejected (first: {rejected[0].message}); "
-            "fix the file and try again. Nothing was imported."
+            _(
+                "{len} line(s) are rejected (first: {message}); fix the file and try again. Nothing was "
+                "imported."
+            ).format(len=len(rejected), message=rejected[0].message)
         )

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from db import zip_limits
+from ppo_desktop.i18n import _
 
 MAX_SNIFF = 64 * 1024
 MAX_LINE = 1 << 20  # no real row is a megabyte long; a file that is one line is refused, not read whole
@@ -79,15 +80,15 @@ def read_rows(
     under a title."""
     reading = reading or Reading()
     if not path.is_file():
-        raise ImportProblem(f"{path.name}: there is no such file.")
+        raise ImportProblem(_("{name}: there is no such file.").format(name=path.name))
     if path.stat().st_size == 0:
-        raise ImportProblem(f"{path.name}: the file is empty.")
+        raise ImportProblem(_("{name}: the file is empty.").format(name=path.name))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx(path, reading, looks_like_header)
     if suffix in (".csv", ".txt", ".tsv"):
         return _csv(path, reading, looks_like_header)
-    raise ImportProblem(f"{path.name}: only CSV and Excel (.xlsx) files can be imported.")
+    raise ImportProblem(_("{name}: only CSV and Excel (.xlsx) files can be imported.").format(name=path.name))
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -96,7 +97,9 @@ def _csv(path: Path, reading: Reading, looks_like_header: Callable[[list[str]], 
     notes: list[str] = []
     if reading.delimiter is not None:
         if len(reading.delimiter) != 1:
-            raise ImportProblem(f"{path.name}: the delimiter is one character (e.g. ';' or 'tab').")
+            raise ImportProblem(
+                _("{name}: the delimiter is one character (e.g. ';' or 'tab').").format(name=path.name)
+            )
         dialect = _dialect(reading.delimiter)
         notes.append(f"Cells are separated by {_named(reading.delimiter)}, as you said.")
     else:
@@ -126,7 +129,9 @@ def _sample(path: Path) -> str:
     with path.open("rb") as raw:
         head = raw.read(MAX_SNIFF)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportProblem(f"{path.name}: the file is UTF-16 text; save it as 'CSV UTF-8' and try again.")
+        raise ImportProblem(
+            _("{name}: the file is UTF-16 text; save it as 'CSV UTF-8' and try again.").format(name=path.name)
+        )
     try:
         return head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -194,8 +199,10 @@ def _lines(text: IO[str], path: Path) -> Iterator[str]:
         number += 1
         if len(line) >= MAX_LINE and not line.endswith(("\n", "\r")):
             raise ImportProblem(
-                f"{path.name}: line {number} is longer than {MAX_LINE // 1024} KB; this is not a "
-                "spreadsheet of rows (is it the right file?)."
+                _(
+                    "{name}: line {number} is longer than {value} KB; this is not a spreadsheet of rows "
+                    "(is it the right file?)."
+                ).format(name=path.name, number=number, value=MAX_LINE // 1024)
             )
         yield line
 
@@ -206,7 +213,9 @@ def _numbered(reader: Iterable[list[str]], path: Path, start: int = 1) -> Iterat
         for number, cells in enumerate(reader, start=start):  # noqa: B007 - used after the loop
             yield number, cells
     except csv.Error as exc:
-        raise ImportProblem(f"{path.name}: row {number + 1} cannot be read ({exc}).") from None
+        raise ImportProblem(
+            _("{name}: row {value} cannot be read ({exc}).").format(name=path.name, value=number + 1, exc=exc)
+        ) from None
 
 
 def _find_header(
@@ -227,10 +236,14 @@ def _find_header(
         if given is None and len(seen) >= HEADER_SEARCH:
             break
     if not seen:
-        raise ImportProblem(f"{path.name}: the file has no header row.")
+        raise ImportProblem(_("{name}: the file has no header row.").format(name=path.name))
     if given is not None:
         if seen[-1][0] != given:
-            raise ImportProblem(f"{path.name}: there is no row {given} to take as the header.")
+            raise ImportProblem(
+                _("{name}: there is no row {given} to take as the header.").format(
+                    name=path.name, given=given
+                )
+            )
         chosen = len(seen) - 1
     else:
         chosen = _header_index(seen, looks_like_header)
@@ -308,8 +321,10 @@ def _check_text(path: Path, number: int, cells: list[str]) -> None:
     except UnicodeEncodeError:
         column = next(i for i, c in enumerate(cells) if _not_utf8(c)) + 1
         raise ImportProblem(
-            f"{path.name}: row {number}, column {column} is not UTF-8 text; save the file as 'CSV UTF-8' "
-            "and try again."
+            _(
+                "{name}: row {number}, column {column} is not UTF-8 text; save the file as 'CSV UTF-8' and "
+                "try again."
+            ).format(name=path.name, number=number, column=column)
         ) from None
 
 
@@ -326,6 +341,7 @@ def _not_utf8(cell: str) -> bool:
 XLSX_MAX_UNPACKED = 256 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 XLSX_MAX_PARTS = 2_000
+
 
 def _xlsx(path: Path, reading: Reading, looks_like_header: Callable[[list[str]], int] | None) -> Source:
     import zipfile
@@ -349,7 +365,9 @@ def _xlsx(path: Path, reading: Reading, looks_like_header: Callable[[list[str]],
             path, max_total=XLSX_MAX_UNPACKED, max_ratio=XLSX_MAX_RATIO, max_members=XLSX_MAX_PARTS
         )
     except zip_limits.NotAZip:
-        raise ImportProblem(f"{path.name}: is not a readable Excel workbook (BadZipFile).") from None
+        raise ImportProblem(
+            _("{name}: is not a readable Excel workbook (BadZipFile).").format(name=path.name)
+        ) from None
     except zip_limits.ZipRefused as exc:
         raise ImportProblem(str(exc)) from None
     try:
@@ -358,7 +376,9 @@ def _xlsx(path: Path, reading: Reading, looks_like_header: Callable[[list[str]],
         stream = sheet.iter_rows(values_only=True)
     except unreadable as exc:
         raise ImportProblem(
-            f"{path.name}: is not a readable Excel workbook ({type(exc).__name__})."
+            _("{name}: is not a readable Excel workbook ({name__}).").format(
+                name=path.name, name__=type(exc).__name__
+            )
         ) from None
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
@@ -367,13 +387,17 @@ def _xlsx(path: Path, reading: Reading, looks_like_header: Callable[[list[str]],
                 yield number, [_text(v) for v in values]
         except unreadable as exc:
             raise ImportProblem(
-                f"{path.name}: part of the workbook cannot be read ({type(exc).__name__})."
+                _("{name}: part of the workbook cannot be read ({name__}).").format(
+                    name=path.name, name__=type(exc).__name__
+                )
             ) from None
 
     rows = numbered()
     try:
         if reading.delimiter is not None:
-            raise ImportProblem(f"{path.name}: a workbook has no delimiter; leave --delimiter out.")
+            raise ImportProblem(
+                _("{name}: a workbook has no delimiter; leave --delimiter out.").format(name=path.name)
+            )
         header, header_row, skipped, read_ahead = _find_header(
             path, rows, reading.header_row, looks_like_header
         )
@@ -409,9 +433,17 @@ def _text(value: object) -> str:
 
 def _check_header(path: Path, header: list[str], number: int = 1) -> None:
     if not any(header):
-        raise ImportProblem(f"{path.name}: row {number} should name the columns, but it is blank.")
+        raise ImportProblem(
+            _("{name}: row {number} should name the columns, but it is blank.").format(
+                name=path.name, number=number
+            )
+        )
     seen = set()
     for name in header:
         if name and name.lower() in seen:
-            raise ImportProblem(f"{path.name}: the column {name!r} appears twice in row {number}.")
+            raise ImportProblem(
+                _("{name}: the column {name2!r} appears twice in row {number}.").format(
+                    name=path.name, name2=name, number=number
+                )
+            )
         seen.add(name.lower())

@@ -115,7 +115,7 @@ def percent(value: str | float | Decimal) -> Decimal:
     try:
         pct = Decimal(text)
     except ArithmeticError:
-        raise ValueError(f"{value!r} is not a percentage") from None
+        raise ValueError(_("{value!r} is not a percentage").format(value=value)) from None
     if not pct.is_finite() or not 0 <= pct <= 100:
-        raise ValueError(f"{value!r} is not a percentage between 0 and 100")
+        raise ValueError(_("{value!r} is not a percentage between 0 and 100").format(value=value))
     return pct

@@ -45,6 +45,7 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
+from ppo_desktop.i18n import _
 
 MIGRATED = "(from the records before histories)"  # who recorded the events schema step 15 made
 REVIEWING = "retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)"
@@ -350,13 +351,15 @@ def derive(
 def check(events: Sequence[Event], new: Event, **kw: Any) -> PersonState:
     """The state with ``new`` added; Refused (a sentence) if the machine does not allow it, or if it
     would make an event already recorded impossible."""
-    before = {k for k, _ in derive(events, **kw).ignored}
+    before = {k for k, _why in derive(events, **kw).ignored}
     after = derive([*events, new], **kw)
     for key, why in after.ignored:
         if key == new.key:
-            raise Refused(f"This person {why}.")
+            raise Refused(_("This person {why}.").format(why=why))
         if key not in before:
-            raise Refused(f"That would make a later recorded event impossible: this person {why}.")
+            raise Refused(
+                _("That would make a later recorded event impossible: this person {why}.").format(why=why)
+            )
     return after
 
 

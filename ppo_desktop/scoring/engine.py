@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ppo_desktop.i18n import _
 from ppo_desktop.scoring.criteria import CriterionResult, Fact, evaluate_all
 from ppo_desktop.scoring.definition import FACTOR_VALUES, Definition, Reading, Row, Section
 
@@ -259,10 +260,10 @@ def _count_line(
         factor, used = _apply_reading(reading, factor, used, target_total, notes)
     columns = defn.weighted_columns
     if r.max_count is not None:
-        used = _cap(used, r.max_count, [key for key, _, _ in columns])
-    taken = [used.get(key, 0) for key, _, _ in columns]
-    weighted = sum(n * weight for n, (_, weight, _) in zip(taken, columns, strict=True))
-    parts = " + ".join(f"{n}{shown}" for n, (_, _, shown) in zip(taken, columns, strict=True))
+        used = _cap(used, r.max_count, [key for key, _weight, _shown in columns])
+    taken = [used.get(key, 0) for key, _weight, _shown in columns]
+    weighted = sum(n * weight for n, (_key, weight, _shown) in zip(taken, columns, strict=True))
+    parts = " + ".join(f"{n}{shown}" for n, (_key, _weight, shown) in zip(taken, columns, strict=True))
     rule = f"{r.points:g} points × ({parts})" + (f" × {factor:g}" if factor != 1 else "")
     rule += "".join(f"; {n}" for n in notes)
     return Line(s.key, r.key, r.label, r.points, r.points * weighted * factor, rule, counts=counts)
@@ -337,11 +338,13 @@ def _score_band(s: Section, value: Any) -> Line:
 # -- validation ----------------------------------------------------------------------------
 def validate(defn: Definition, inputs: Inputs) -> None:
     if not isinstance(inputs, Mapping):
-        raise InputError("inputs must be an object with one entry per section")
+        raise InputError(_("inputs must be an object with one entry per section"))
     known = {s.key: s for s in defn.sections}
     for key in inputs:
         if key not in known:
-            raise InputError(f"inputs: {key!r} is not a section of {defn.label}")
+            raise InputError(
+                _("inputs: {key!r} is not a section of {label}").format(key=key, label=defn.label)
+            )
     columns = {c.key for c in defn.columns}
     for s in defn.sections:
         value = inputs.get(s.key)
@@ -353,39 +356,81 @@ def validate(defn: Definition, inputs: Inputs) -> None:
             row_keys = {r.key for r in s.rows}
             for row_key, cells in rows.items():
                 if row_key not in row_keys:
-                    raise InputError(f"{where}: {row_key!r} is not a row of {s.title!r}")
+                    raise InputError(
+                        _("{where}: {row_key!r} is not a row of {title!r}").format(
+                            where=where, row_key=row_key, title=s.title
+                        )
+                    )
                 for col, n in _mapping(cells, f"{where}.{row_key}").items():
                     if col not in columns:
                         raise InputError(
-                            f"{where}.{row_key}: {col!r} is not a column "
-                            f"({', '.join(c.key for c in defn.columns)})"
+                            _("{where}.{row_key}: {col!r} is not a column ({join})").format(
+                                where=where,
+                                row_key=row_key,
+                                col=col,
+                                join=", ".join(c.key for c in defn.columns),
+                            )
                         )
                     if isinstance(n, bool) or not isinstance(n, int):
-                        raise InputError(f"{where}.{row_key}.{col}: count must be a whole number, not {n!r}")
+                        raise InputError(
+                            _("{where}.{row_key}.{col}: count must be a whole number, not {n!r}").format(
+                                where=where, row_key=row_key, col=col, n=n
+                            )
+                        )
                     if n < 0:
-                        raise InputError(f"{where}.{row_key}.{col}: count cannot be negative ({n})")
+                        raise InputError(
+                            _("{where}.{row_key}.{col}: count cannot be negative ({n})").format(
+                                where=where, row_key=row_key, col=col, n=n
+                            )
+                        )
         elif s.kind in ("band", "external"):
             if s.derived:
-                raise InputError(f"{where}: is derived ({s.derived}) and takes no input")
+                raise InputError(
+                    _("{where}: is derived ({derived}) and takes no input").format(
+                        where=where, derived=s.derived
+                    )
+                )
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InputError(f"{where}: must be a number, not {value!r}")
+                raise InputError(
+                    _("{where}: must be a number, not {value!r}").format(where=where, value=value)
+                )
             lo, hi = s.minimum, s.maximum
             if (lo is not None and value < lo) or (hi is not None and value > hi) or value < 0:
-                raise InputError(f"{where}: {value:g} is outside {lo or 0:g}–{hi if hi is not None else '∞'}")
+                raise InputError(
+                    _("{where}: {value:g} is outside {value2:g}–{value3}").format(
+                        where=where, value=value, value2=lo or 0, value3=hi if hi is not None else "∞"
+                    )
+                )
             _refuse_between_bands(s, float(value), where)
         elif s.kind == "choice":
             if value not in {o.key for o in s.options}:
-                raise InputError(f"{where}: {value!r} is not one of {', '.join(o.key for o in s.options)}")
+                raise InputError(
+                    _("{where}: {value!r} is not one of {join}").format(
+                        where=where, value=value, join=", ".join(o.key for o in s.options)
+                    )
+                )
         elif s.kind == "flags":
             for row_key, on in _mapping(value, where).items():
                 if row_key not in {r.key for r in s.rows} or not isinstance(on, bool):
-                    raise InputError(f"{where}.{row_key}: must be a known flag set to true or false")
+                    raise InputError(
+                        _("{where}.{row_key}: must be a known flag set to true or false").format(
+                            where=where, row_key=row_key
+                        )
+                    )
         elif s.kind == "factors":
             for row_key, answer in _mapping(value, where).items():
                 if row_key not in {r.key for r in s.rows}:
-                    raise InputError(f"{where}: {row_key!r} is not a factor of {s.title!r}")
+                    raise InputError(
+                        _("{where}: {row_key!r} is not a factor of {title!r}").format(
+                            where=where, row_key=row_key, title=s.title
+                        )
+                    )
                 if answer not in FACTOR_VALUES:
-                    raise InputError(f"{where}.{row_key}: must be one of {', '.join(FACTOR_VALUES)}")
+                    raise InputError(
+                        _("{where}.{row_key}: must be one of {join}").format(
+                            where=where, row_key=row_key, join=", ".join(FACTOR_VALUES)
+                        )
+                    )
 
 
 def _refuse_between_bands(s: Section, value: float, where: str) -> None:
@@ -400,12 +445,22 @@ def _refuse_between_bands(s: Section, value: float, where: str) -> None:
         hi = min(above, key=lambda b: b.min)
         unit = f" {s.unit}" if s.unit else ""
         raise InputError(
-            f"{s.title}: {value:g}{unit} falls between the bands '{lo.label}' ({lo.bounds}) and "
-            f"'{hi.label}' ({hi.bounds}); enter a whole number"
+            _(
+                "{title}: {value:g}{unit} falls between the bands '{label}' ({bounds}) and '{label2}' "
+                "({bounds2}); enter a whole number"
+            ).format(
+                title=s.title,
+                value=value,
+                unit=unit,
+                label=lo.label,
+                bounds=lo.bounds,
+                label2=hi.label,
+                bounds2=hi.bounds,
+            )
         )
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InputError(f"{where}: must be an object")
+        raise InputError(_("{where}: must be an object").format(where=where))
     return value

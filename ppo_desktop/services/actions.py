@@ -7,6 +7,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Action, ActionState, Pathway
+from ppo_desktop.i18n import _
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
@@ -27,7 +28,7 @@ class Actions:
         meeting_id: int | None = None,
     ) -> Made[Action]:
         if not description.strip() or not agency.strip() or not owner.strip():
-            raise ServiceError("An action needs a description, an agency and an owner.")
+            raise ServiceError(_("An action needs a description, an agency and an owner."))
         values = {
             "nominal_id": nominal_id,
             "meeting_id": meeting_id,
@@ -58,10 +59,10 @@ class Actions:
     ) -> Made[Action]:
         """Close an action with an outcome: done, not possible, or the agency did not act."""
         if state is ActionState.OPEN:
-            raise ServiceError("Closing an action needs an outcome other than 'open'.")
+            raise ServiceError(_("Closing an action needs an outcome other than 'open'."))
         current = self.get(action_id)
         if current.state is not ActionState.OPEN:
-            raise ServiceError("That action is already closed.")
+            raise ServiceError(_("That action is already closed."))
         after = {"state": state.value, "outcome": outcome, "closed_on": (on or self.ws.today()).isoformat()}
         with self.ws.writing() as db:
             db.table("actions").update(action_id, after)
@@ -82,10 +83,12 @@ class Actions:
         and new values are audited."""
         allowed = {"pathway", "description", "agency", "owner", "due_on"}
         if unknown := sorted(set(changes) - allowed):
-            raise ServiceError(f"An action's {', '.join(unknown)} cannot be changed here.")
+            raise ServiceError(
+                _("An action's {join} cannot be changed here.").format(join=", ".join(unknown))
+            )
         current = self.get(action_id)
         if current.state is not ActionState.OPEN:
-            raise ServiceError("That action is closed; its record stands.")
+            raise ServiceError(_("That action is closed; its record stands."))
         new = {
             "pathway": Pathway(changes.get("pathway", current.pathway)).value,
             "description": str(changes.get("description", current.description)).strip(),
@@ -94,7 +97,7 @@ class Actions:
             "due_on": rows.iso(changes.get("due_on", current.due_on)),
         }
         if not new["description"] or not new["agency"] or not new["owner"]:
-            raise ServiceError("An action needs a description, an agency and an owner.")
+            raise ServiceError(_("An action needs a description, an agency and an owner."))
         old = {
             "pathway": current.pathway.value,
             "description": current.description,

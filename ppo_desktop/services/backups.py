@@ -19,6 +19,7 @@ from db.backup import BackupInfo
 from db.device import DeviceSecrets
 from ppo_desktop.audit import AuditKind, AuditLog
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import _
 from ppo_desktop.paths import store_exists, store_file
 from ppo_desktop.services.session import unlock
 from ppo_desktop.services.workspace import Changes, Progress, ServiceError, Stopped, Topic, Workspace
@@ -51,9 +52,9 @@ class Backups:
         ``progress`` hears each stage and may stop the job (raise Stopped): the bundle, if it was
         written, is removed again."""
         if self.ws.user.role not in (Role.ADMINISTRATOR, Role.COORDINATOR):
-            raise ServiceError("Backups are made by an administrator or the coordinator.")
+            raise ServiceError(_("Backups are made by an administrator or the coordinator."))
         if not folder.is_dir():
-            raise ServiceError(f"The backup folder {folder} does not exist.")
+            raise ServiceError(_("The backup folder {folder} does not exist.").format(folder=folder))
         previous = self.ws.setting("last_backup") or ""
         with self.ws.transaction():  # recorded first: the bundle carries its own record
             self.ws.audit.record(
@@ -84,7 +85,9 @@ class Backups:
                 raise
             if problems:
                 raise ServiceError(
-                    f"The backup {info.path.name} was written but does not verify: {problems[0]}"
+                    _("The backup {name} was written but does not verify: {value}").format(
+                        name=info.path.name, value=problems[0]
+                    )
                 )
             return info
 
@@ -140,9 +143,7 @@ class Backups:
             heard("Verifying the backup", 0, 0)
             with tempfile.TemporaryDirectory(prefix="ppo-verify-") as tmp:
                 paths = backup.extract(bundle, Path(tmp) / "restored.ppo")
-                return check_copy(
-                    paths.store, _chain_check(key), lambda: heard("Verifying the backup", 0, 0)
-                )
+                return check_copy(paths.store, _chain_check(key), lambda: heard("Verifying the backup", 0, 0))
 
         return verify
 
@@ -151,7 +152,7 @@ class Backups:
         last = self.ws.setting("last_backup")
         if not last or every_days <= 0:
             return None
-        at, _, folder = last.partition("|")
+        at, _bar, folder = last.partition("|")
         if self.ws.now() - dt.datetime.fromisoformat(at) < dt.timedelta(days=every_days):
             return None
         return Path(folder) if Path(folder).is_dir() else None
@@ -196,7 +197,9 @@ def restore(
         raise
     if problems or not report.ok:
         ws.close()
-        raise ServiceError(f"The restored store does not verify: {(problems or [str(report)])[0]}")
+        raise ServiceError(
+            _("The restored store does not verify: {value}").format(value=(problems or [str(report)])[0])
+        )
     with ws.transaction():
         ws.audit.record(
             AuditKind.COLLECTION,
@@ -233,7 +236,11 @@ def restoring(
     returns the store's file, for the window to unlock as usual (connections are per thread).
     ``progress`` may stop it (Cancel): nothing is left of it."""
     if store_exists(to):
-        raise ServiceError(f"There is already a store at {store_file(to)}: restore under another name.")
+        raise ServiceError(
+            _("There is already a store at {store_file}: restore under another name.").format(
+                store_file=store_file(to)
+            )
+        )
 
     def job() -> Path:
         ws = restore(bundle, to, passphrase=passphrase, user_id=user_id, recovery_key=recovery_key,

@@ -16,6 +16,7 @@ from ppo_desktop.domain import (
     Nominal,
     Sentence,
 )
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.history import PersonState
 from ppo_desktop.services import rows
 from ppo_desktop.services.custody import Custody
@@ -63,7 +64,7 @@ class Cases:
     # -- nominals ------------------------------------------------------------------------
     def add_nominal(self, draft: NominalDraft, *, justification: str = "") -> Made[Nominal]:
         if not draft.family_name.strip() or not draft.given_names.strip():
-            raise ServiceError("A nominal needs a family name and given names.")
+            raise ServiceError(_("A nominal needs a family name and given names."))
         values = _nominal_values(draft)
         with self.ws.writing() as db:
             ref = self.next_ref()
@@ -82,18 +83,18 @@ class Cases:
             )
         return Changes.of(Topic.NOMINALS, nominal_id=nominal_id).made(self.nominal(nominal_id))
 
-    def update_nominal(
-        self, nominal_id: int, *, justification: str = "", **changes: Any
-    ) -> Made[Nominal]:
+    def update_nominal(self, nominal_id: int, *, justification: str = "", **changes: Any) -> Made[Nominal]:
         unknown = set(changes) - set(NOMINAL_FIELDS)
         if unknown:
-            raise ServiceError(f"Unknown nominal field(s): {', '.join(sorted(unknown))}")
+            raise ServiceError(_("Unknown nominal field(s): {join}").format(join=", ".join(sorted(unknown))))
         current = self.nominal(nominal_id)
         draft = dataclasses.replace(_draft_of(current), **changes)
         if not draft.family_name.strip() or not draft.given_names.strip():
-            raise ServiceError("A nominal needs a family name and given names.")
+            raise ServiceError(_("A nominal needs a family name and given names."))
         if draft.dob is not None and draft.dob > self.ws.today():
-            raise ServiceError(f"A date of birth cannot be after today ({draft.dob:%d %b %Y}).")
+            raise ServiceError(
+                _("A date of birth cannot be after today ({dob:%d %b %Y}).").format(dob=draft.dob)
+            )
         new = _nominal_values(draft)
         old = _nominal_values(_draft_of(current))
         before = {k: old[k] for k in new if new[k] != old[k]}
@@ -151,7 +152,9 @@ class Cases:
         """The person with reference ``ref`` (as read off a case or a document), or a ServiceError."""
         found = list(self.ws.db.query("SELECT * FROM nominals WHERE ref = ?", [ref.strip().upper()]))
         if not found:
-            raise ServiceError(f"There is no person with the reference {ref.strip()!r}.")
+            raise ServiceError(
+                _("There is no person with the reference {strip!r}.").format(strip=ref.strip())
+            )
         return rows.nominal(found[0])
 
     def nominal(self, nominal_id: int) -> Nominal:

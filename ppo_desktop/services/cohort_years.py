@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Nominal, Role
+from ppo_desktop.i18n import _
 from ppo_desktop.performance.ceiling import CeilingYear, percent, plain
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
@@ -62,11 +63,11 @@ class CohortYears:
         the scheme on the first day of the year."""
         label = label.strip()
         if not label:
-            raise ServiceError("The cohort year needs a label, such as 2008/09.")
+            raise ServiceError(_("The cohort year needs a label, such as 2008/09."))
         if self.ws.db.execute("SELECT 1 FROM cohort_years WHERE label = ?", [label]).fetchone():
-            raise ServiceError(f"There is already a cohort year {label!r}.")
+            raise ServiceError(_("There is already a cohort year {label!r}.").format(label=label))
         if baseline < 0:
-            raise ServiceError("The baseline is a number of convictions: it cannot be negative.")
+            raise ServiceError(_("The baseline is a number of convictions: it cannot be negative."))
         values = {
             "label": label,
             "starts_on": starts_on.isoformat(),
@@ -120,8 +121,10 @@ class CohortYears:
         }
         if dropped := (present - wanted) & counted:
             raise ServiceError(
-                f"{len(dropped)} of the people to leave cohort {year.label} have convictions entered; "
-                "set their counts to 0 first."
+                _(
+                    "{len} of the people to leave cohort {label} have convictions entered; set their "
+                    "counts to 0 first."
+                ).format(len=len(dropped), label=year.label)
             )
         with self.ws.writing(*EDITORS) as db:
             for nid in present - wanted:
@@ -171,12 +174,18 @@ class CohortYears:
         entries = []
         for (nid, quarter), count in sorted(counts.items()):
             if nid not in members:
-                raise ServiceError(f"Nominal {nid} is not in cohort {year.label}.")
+                raise ServiceError(
+                    _("Nominal {nid} is not in cohort {label}.").format(nid=nid, label=year.label)
+                )
             if quarter not in (1, 2, 3, 4):
-                raise ServiceError(f"Quarter {quarter}: the quarter is 1, 2, 3 or 4.")
+                raise ServiceError(
+                    _("Quarter {quarter}: the quarter is 1, 2, 3 or 4.").format(quarter=quarter)
+                )
             if count is not None and (not isinstance(count, int) or count < 0):
                 raise ServiceError(
-                    f"Quarter {quarter}: {count!r} is not a number of convictions (0 or more)."
+                    _("Quarter {quarter}: {count!r} is not a number of convictions (0 or more).").format(
+                        quarter=quarter, count=count
+                    )
                 )
             old = before[nid][quarter - 1]
             if old != count:
@@ -233,7 +242,7 @@ class CohortYears:
         ids = sorted(set(nominal_ids))
         known = {r["id"] for r in self.ws.db.query("SELECT id FROM nominals")}
         if missing := [i for i in ids if i not in known]:
-            raise ServiceError(f"There is no nominal with id {missing[0]}.")
+            raise ServiceError(_("There is no nominal with id {value}.").format(value=missing[0]))
         self.ws.db.table("cohort_year_members").insert_all(
             ({"cohort_year_id": year_id, "nominal_id": i} for i in ids), pk=("cohort_year_id", "nominal_id")
         )
@@ -262,7 +271,7 @@ def _pct(value: str | float | Decimal, what: str) -> Decimal:
     try:
         return percent(value)
     except ValueError as exc:
-        raise ServiceError(f"The {what} percentage: {exc}.") from None
+        raise ServiceError(_("The {what} percentage: {exc}.").format(what=what, exc=exc)) from None
 
 
 def _months(value: str | float | Decimal | None) -> str | None:
@@ -271,9 +280,13 @@ def _months(value: str | float | Decimal | None) -> str | None:
     try:
         months = Decimal(str(value))
     except ArithmeticError:
-        raise ServiceError(f"Average months on scheme: {value!r} is not a number.") from None
+        raise ServiceError(
+            _("Average months on scheme: {value!r} is not a number.").format(value=value)
+        ) from None
     if not months.is_finite() or months < 0:
-        raise ServiceError(f"Average months on scheme: {value!r} is not a number of months.")
+        raise ServiceError(
+            _("Average months on scheme: {value!r} is not a number of months.").format(value=value)
+        )
     return plain(months)
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from ppo_desktop.domain import CaseFact, Nominal, Sentence, Status
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.person_history import PersonHistory
@@ -44,22 +45,24 @@ class Custody:
         nominal = self.nominal(nominal_id)
         lengths = (years, months, days)
         if any(n < 0 for n in lengths):
-            raise ServiceError("A sentence's length cannot be negative.")
+            raise ServiceError(_("A sentence's length cannot be negative."))
         given = sum(1 for g in (any(lengths), ends_on is not None, no_fixed_term) if g)
         if given != 1:
             raise ServiceError(
-                "A custodial sentence needs one of: its length (years, months and / or days), its end "
-                "date, or — for a secure hospital order — no fixed term."
+                _(
+                    "A custodial sentence needs one of: its length (years, months and / or days), its end "
+                    "date, or — for a secure hospital order — no fixed term."
+                )
             )
         if no_fixed_term and not secure_hospital:
-            raise ServiceError("Only a secure hospital order is recorded without a fixed term.")
+            raise ServiceError(_("Only a secure hospital order is recorded without a fixed term."))
         if ends_on is not None and ends_on <= starts_on:
-            raise ServiceError("A sentence ends after it starts.")
+            raise ServiceError(_("A sentence ends after it starts."))
         if release_on is not None and release_on <= starts_on:
-            raise ServiceError("The expected release comes after the sentence starts.")
+            raise ServiceError(_("The expected release comes after the sentence starts."))
         if starts_on > self.ws.today():
             raise ServiceError(
-                "A sentence is recorded once it has been given (its start is not in the future)."
+                _("A sentence is recorded once it has been given (its start is not in the future).")
             )
         people = PersonHistory(self.ws)
         state = people.state(nominal_id)
@@ -98,12 +101,14 @@ class Custody:
 
         kinds = case_fact_kinds(self.ws.profile())
         if fact not in kinds:
-            raise ServiceError(f"'{fact}' is not a fact the scheme's inclusion criteria read.")
+            raise ServiceError(
+                _("'{fact}' is not a fact the scheme's inclusion criteria read.").format(fact=fact)
+            )
         if value is not None:
             if kinds[fact] is bool and not isinstance(value, bool):
-                raise ServiceError(f"'{fact}' takes yes or no.")
+                raise ServiceError(_("'{fact}' takes yes or no.").format(fact=fact))
             if kinds[fact] is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise ServiceError(f"'{fact}' takes a whole number, 0 or more.")
+                raise ServiceError(_("'{fact}' takes a whole number, 0 or more.").format(fact=fact))
         nominal = self.nominal(nominal_id)
         old = next((f for f in self.facts(nominal_id) if f.fact == fact), None)
         if old is not None and old.value == value and type(old.value) is type(value):

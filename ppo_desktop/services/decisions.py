@@ -27,6 +27,7 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.decisions import DEFAULT_AUTHORITY, PLACING, action_due
 from ppo_desktop.rules.history import EventKind, PersonState, Stage
 from ppo_desktop.services import rows
@@ -36,6 +37,7 @@ from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, W
 
 # What a decision (and its undo) touches.
 DECIDED = (Topic.DECISIONS, Topic.MEMBERSHIPS, Topic.NOMINATIONS, Topic.AGENDA_ITEMS, Topic.ACTIONS)
+
 
 class Decisions:
     def __init__(self, ws: Workspace) -> None:
@@ -66,15 +68,15 @@ class Decisions:
         item = self.meetings.item(item_id)
         meeting = self.meetings.get(item.meeting_id)
         if meeting.state is not MeetingState.IN_PROGRESS:
-            raise ServiceError("Decisions are taken while the meeting is in progress.")
+            raise ServiceError(_("Decisions are taken while the meeting is in progress."))
         if item.nominal_id is None:
-            raise ServiceError("This agenda item is not about a person; record the outcome in its notes.")
+            raise ServiceError(_("This agenda item is not about a person; record the outcome in its notes."))
         nid = item.nominal_id
         day = meeting.held_on
         authority = authority.strip() or DEFAULT_AUTHORITY
         details: dict[str, Any] = dict(self._details(kind, strand, move_criteria))
         if any(not a.strip() or not v.strip() for a, v in dissent):
-            raise ServiceError("A recorded dissent needs the agency and its view.")
+            raise ServiceError(_("A recorded dissent needs the agency and its view."))
         if dissent:
             details["dissent"] = [{"agency": a.strip(), "view": v.strip()} for a, v in dissent]
         if outcomes:
@@ -85,16 +87,19 @@ class Decisions:
         if kind is DecisionKind.DESELECT and self._for_custody(nid, state, reason_code):
             if not risk_assessment.strip():
                 raise ServiceError(
-                    "A de-selection of someone in custody is considered only after a full assessment of "
-                    "risk by the partner agencies (002 item 3): record who made it, and when."
+                    _(
+                        "A de-selection of someone in custody is considered only after a full assessment of "
+                        "risk by the partner agencies (002 item 3): record who made it, and when."
+                    )
                 )
             details["risk_assessment"] = risk_assessment.strip()
         placing = strand or state.lead
         who = self.ws.profile().placed_by.get(placing) if placing and kind in PLACING else None
         if who and placing and authority == DEFAULT_AUTHORITY:
             raise ServiceError(
-                f"On this scheme {who} places a person on the {placing.value} list: record who did "
-                "(Authority)."
+                _(
+                    "On this scheme {who} places a person on the {value} list: record who did (Authority)."
+                ).format(who=who, value=placing.value)
             )
         snapshot: dict[str, Any] = {}
         held = state.amber.strand if state.amber else None
@@ -117,8 +122,19 @@ class Decisions:
             }
             decision_id = self.ws.insert("decisions", values)
             self._apply(
-                kind, nid, day, strand, basis, status, reason_code, authority, note, release_on, outcomes,
-                decision_id, state,
+                kind,
+                nid,
+                day,
+                strand,
+                basis,
+                status,
+                reason_code,
+                authority,
+                note,
+                release_on,
+                outcomes,
+                decision_id,
+                state,
             )
             if kind is DecisionKind.DESELECT and reason_code == RemovalReason.MOVED_AWAY.value:
                 raised = self._inform_receiving_area(nid, meeting.id, day)
@@ -152,14 +168,18 @@ class Decisions:
         listed = self.ws.profile().move_criteria.get(strand) if strand else None
         if kind is not DecisionKind.MOVE_STRAND or not listed:
             if move_criteria:
-                raise ServiceError("Move criteria belong to a move onto a strand that lists them.")
+                raise ServiceError(_("Move criteria belong to a move onto a strand that lists them."))
             return {}
         unknown = [c for c in move_criteria if c not in listed]
         if unknown:
-            raise ServiceError(f"Not one of the scheme's move criteria: {unknown[0]}")
+            raise ServiceError(_("Not one of the scheme's move criteria: {value}").format(value=unknown[0]))
         if not move_criteria:
             assert strand is not None
-            raise ServiceError(f"Moving to {strand.value} needs one or more of its move criteria (000 §5.3).")
+            raise ServiceError(
+                _("Moving to {value} needs one or more of its move criteria (000 §5.3).").format(
+                    value=strand.value
+                )
+            )
         return {"move_criteria": [c for c in listed if c in move_criteria]}
 
     def undo(self, decision_id: int) -> Changes:
@@ -167,16 +187,18 @@ class Decisions:
         raw = self.ws.row("decisions", decision_id, "decision")
         decision = rows.decision(raw)
         if decision.undone:
-            raise ServiceError("That decision has already been undone.")
+            raise ServiceError(_("That decision has already been undone."))
         meeting = self.meetings.get(decision.meeting_id) if decision.meeting_id else None
         if meeting is None or meeting.state is not MeetingState.IN_PROGRESS:
-            raise ServiceError("Decisions can be undone only until the meeting closes; after that, amend it.")
+            raise ServiceError(
+                _("Decisions can be undone only until the meeting closes; after that, amend it.")
+            )
         later = self.ws.db.execute(
             "SELECT 1 FROM decisions WHERE nominal_id = ? AND id > ? AND undone_at IS NULL",
             [decision.nominal_id, decision_id],
         ).fetchone()
         if later:
-            raise ServiceError("A later decision about this person stands; undo that one first.")
+            raise ServiceError(_("A later decision about this person stands; undo that one first."))
         snapshot = json.loads(raw["undo"] or "{}")
         with self.ws.writing() as db:
             db.table("decisions").update(
@@ -232,11 +254,13 @@ class Decisions:
         )
         if kind is DecisionKind.SELECT:
             if strand is None or basis is None:
-                raise ServiceError("Selecting needs the strand and the basis (prolific or priority).")
+                raise ServiceError(_("Selecting needs the strand and the basis (prolific or priority)."))
             if state.stage is Stage.ON:
                 assert state.lead is not None
                 raise ServiceError(
-                    f"This person is already on the scheme ({state.lead.value}); to change strand, move them."
+                    _("This person is already on the scheme ({value}); to change strand, move them.").format(
+                        value=state.lead.value
+                    )
                 )
             chosen = status or Status.OFFENDING_NOT_CJS
             again = " on reconsideration after the amber list" if state.stage is Stage.AMBER else ""
@@ -248,24 +272,24 @@ class Decisions:
             record(kind=EventKind.RETAINED, status=status, summary="Retained")
         elif kind is DecisionKind.MOVE_STRAND:
             if strand is None or strand is state.lead:
-                raise ServiceError("Moving needs a different strand.")
+                raise ServiceError(_("Moving needs a different strand."))
             record(kind=EventKind.MOVED, strand=strand, basis=basis, status=status,
                    summary=f"Moved to {strand.value}")  # fmt: skip
         elif kind in (DecisionKind.DESELECT, DecisionKind.IOM_COHORT):
             code = RemovalReason.IOM_COHORT.value if kind is DecisionKind.IOM_COHORT else reason_code
             allowed = {r.code.value for r in profile.removal_reasons} | {RemovalReason.IOM_COHORT.value}
             if code not in allowed:
-                raise ServiceError("De-selection needs one of the scheme's coded reasons.")
+                raise ServiceError(_("De-selection needs one of the scheme's coded reasons."))
             if authority == DEFAULT_AUTHORITY and kind is DecisionKind.DESELECT:
-                raise ServiceError("A de-selection must record on whose authority it was made.")
+                raise ServiceError(_("A de-selection must record on whose authority it was made."))
             record(kind=EventKind.DESELECTED, reason=code, authority=authority, note=note,
                    outcomes=sorted({RemovalOutcome(o).value for o in outcomes}),
                    summary=f"De-selected: {code}")  # fmt: skip
         elif kind is DecisionKind.AMBER:
             if release_on is None:
-                raise ServiceError("The amber list needs the expected release date.")
+                raise ServiceError(_("The amber list needs the expected release date."))
             if release_on <= day:
-                raise ServiceError("The amber list needs the expected release date (in the future).")
+                raise ServiceError(_("The amber list needs the expected release date (in the future)."))
             record(kind=EventKind.AMBER, release_on=release_on, authority=authority, note=note,
                    summary="Placed on the amber list")  # fmt: skip
 

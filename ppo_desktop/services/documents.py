@@ -175,7 +175,7 @@ class Documents:
                 continue
             pages.append(SheetPage(defn, nominal, sheet))
         if not pages:
-            raise ServiceError("There is nobody with a scoring sheet to print.")
+            raise ServiceError(_("There is nobody with a scoring sheet to print."))
         title = "Confidential scoring sheet" + ("s" if len(pages) > 1 else "")  # as the audit log has it
         marking = pages[0].defn.marking
         meta = self.meta(
@@ -196,7 +196,7 @@ class Documents:
         matrices = self.ws.profile().matrices
         matrix = definition_id or matrices.get(Strand.CATCH_CONVICT) or next(iter(matrices.values()), None)
         if matrix is None:
-            raise ServiceError("This scheme scores on no matrix (its cohorts rank by the IOM score).")
+            raise ServiceError(_("This scheme scores on no matrix (its cohorts rank by the IOM score)."))
         defn = self.sheets.catalogue.get(matrix, on=self.ws.today())
         title = "Scoring sheet (blank form)"
         meta = self.meta(_(title), defn.marking)
@@ -223,7 +223,7 @@ class Documents:
     @printed
     def quarterly(self, year: int, quarter: int) -> Document:
         if quarter not in (1, 2, 3, 4):
-            raise ServiceError("The quarter is 1, 2, 3 or 4.")
+            raise ServiceError(_("The quarter is 1, 2, 3 or 4."))
         start = dt.date(year, 3 * quarter - 2, 1)
         end = start + relativedelta(months=3) - dt.timedelta(days=1)
         nominals = {r.nominal.id: r.nominal for r in self.cases.cohort()}
@@ -308,7 +308,7 @@ class Documents:
         from ppo_desktop.domain import Role
 
         if self.ws.user.role is not Role.ADMINISTRATOR:
-            raise ServiceError("Only an administrator exports the audit log.")
+            raise ServiceError(_("Only an administrator exports the audit log."))
         entries = self.ws.audit.search(
             user_id=user_id, nominal_id=nominal_id, kind=kind, since=since, until=until, limit=10_000_000
         )
@@ -344,7 +344,7 @@ class Documents:
     def disclose(self, document: Document, *, how: str, recipient: str, justification: str) -> Changes:
         """Record a print, save or export before it happens; refuse without a justification."""
         if not justification.strip() or not recipient.strip():
-            raise ServiceError("Printing or saving personal data needs the recipient and the reason.")
+            raise ServiceError(_("Printing or saving personal data needs the recipient and the reason."))
         with self.ws.transaction():
             self.ws.audit.record(
                 AuditKind.DISCLOSURE,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from ppo_desktop import spreadsheet
+from ppo_desktop.i18n import _
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.cohort_years import CohortYears
 from ppo_desktop.services.documents import Documents
@@ -45,7 +46,9 @@ class Exports:
             return self._removals()
         if kind == "reoffending":
             return self._reoffending(year_label)
-        raise ServiceError(f"There is no export {kind!r}; choose one of {', '.join(KINDS)}.")
+        raise ServiceError(
+            _("There is no export {kind!r}; choose one of {join}.").format(kind=kind, join=", ".join(KINDS))
+        )
 
     def export(
         self, kind: str, *, how: str, recipient: str, justification: str, year_label: str = ""
@@ -124,7 +127,9 @@ class Exports:
         year = next((y for y in years.all() if y.label == label), None)
         if year is None:
             known = ", ".join(y.label for y in years.all()) or "none yet"
-            raise ServiceError(f"There is no cohort year {label!r} (known: {known}).")
+            raise ServiceError(
+                _("There is no cohort year {label!r} (known: {known}).").format(label=label, known=known)
+            )
         counts = years.counts(year.id)
         rows = [
             (

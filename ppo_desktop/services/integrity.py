@@ -28,6 +28,7 @@ from typing import Any
 from db import migrations
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import _
 from ppo_desktop.services.witness import Witness
 from ppo_desktop.services.workspace import PermissionDenied, ServiceError, Workspace
 
@@ -159,11 +160,11 @@ def acknowledge(ws: Workspace, reason: str) -> None:
     problems; then writing is allowed and the anchor moves to the log's end. A changed role is never
     made legitimate by acknowledging it."""
     if ws.user.role is not Role.ADMINISTRATOR:
-        raise PermissionDenied("Only an administrator can acknowledge a failed store check.")
+        raise PermissionDenied(_("Only an administrator can acknowledge a failed store check."))
     if not reason.strip():
-        raise ServiceError("Say why the store is accepted as it is (recorded in the audit log).")
+        raise ServiceError(_("Say why the store is accepted as it is (recorded in the audit log)."))
     if not ws.blocked:
-        raise ServiceError("There is nothing to acknowledge: the store's checks passed.")
+        raise ServiceError(_("There is nothing to acknowledge: the store's checks passed."))
     seen = ws.blocked
     with ws.vault.transaction():
         restore_guards(ws)  # what the check found changed is put back, never accepted as it is

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import MeetingState
+from ppo_desktop.i18n import _
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -18,9 +19,9 @@ class MeetingRecord:
     def amend(self, meeting_id: int, text: str) -> Changes:
         """After closing, the record changes only by amendment: appended, never a silent edit."""
         if rows.meeting(self.ws.row("meetings", meeting_id, "meeting")).state is not MeetingState.CLOSED:
-            raise ServiceError("Only a closed meeting is amended; until then edit it directly.")
+            raise ServiceError(_("Only a closed meeting is amended; until then edit it directly."))
         if not text.strip():
-            raise ServiceError("An amendment needs its text.")
+            raise ServiceError(_("An amendment needs its text."))
         with self.ws.writing() as db:
             db.table("meeting_amendments").insert(
                 {

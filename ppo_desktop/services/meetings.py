@@ -7,6 +7,7 @@ import json
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import AgendaItem, Decision, ItemState, Meeting, MeetingState
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.agenda import LIST_REVIEW, Proposal, propose, retention_review
 from ppo_desktop.services import rows
 from ppo_desktop.services.actions import Actions
@@ -55,7 +56,7 @@ class Meetings:
         """Change a meeting's details while it has not started (a date moved, a venue changed)."""
         current = self._not_started(meeting_id, "changed")
         if not panel.strip():
-            raise ServiceError("A meeting needs the panel's name.")
+            raise ServiceError(_("A meeting needs the panel's name."))
         before = {"panel": current.panel, "held_on": current.held_on.isoformat(), "venue": current.venue,
                   "chair": current.chair, "deputy": current.deputy}  # fmt: skip
         after = {"panel": panel.strip(), "held_on": held_on.isoformat(), "venue": venue, "chair": chair,
@@ -74,9 +75,9 @@ class Meetings:
         with it); recorded in the audit log with why. A meeting with any decision is never deleted."""
         current = self._not_started(meeting_id, "deleted")
         if not why.strip():
-            raise ServiceError("Say why the meeting is deleted (recorded in the audit log).")
+            raise ServiceError(_("Say why the meeting is deleted (recorded in the audit log)."))
         if self.ws.db.execute("SELECT 1 FROM decisions WHERE meeting_id = ?", [meeting_id]).fetchone():
-            raise ServiceError("A decision was recorded at this meeting, so it stays in the record.")
+            raise ServiceError(_("A decision was recorded at this meeting, so it stays in the record."))
         items = self.agenda(meeting_id)
         with self.ws.writing() as db:
             db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
@@ -94,14 +95,20 @@ class Meetings:
     def _not_started(self, meeting_id: int, done: str) -> Meeting:
         meeting = self.get(meeting_id)
         if meeting.state is not MeetingState.PLANNED:
-            raise ServiceError(f"Only a meeting that has not started can be {done}; this one has.")
+            raise ServiceError(
+                _("Only a meeting that has not started can be {done}; this one has.").format(done=done)
+            )
         return meeting
 
     def set_state(self, meeting_id: int, state: MeetingState) -> Changes:
         """Planned → in progress → closed, one step at a time."""
         current = self.get(meeting_id)
         if NEXT_STATE.get(current.state) is not state:
-            raise ServiceError(f"A {current.state.value} meeting cannot become {state.value}.")
+            raise ServiceError(
+                _("A {value} meeting cannot become {value2}.").format(
+                    value=current.state.value, value2=state.value
+                )
+            )
         stamp = self.ws.now().isoformat(timespec="seconds")
         values = {
             "state": state.value,
@@ -228,11 +235,13 @@ class Meetings:
         if self.ws.db.execute(
             "SELECT 1 FROM decisions WHERE agenda_item_id = ? AND undone_at IS NULL", [item_id]
         ).fetchone():
-            raise ServiceError("This item has a decision; undo the decision before removing the item.")
+            raise ServiceError(_("This item has a decision; undo the decision before removing the item."))
         if self.ws.db.execute("SELECT 1 FROM decisions WHERE agenda_item_id = ?", [item_id]).fetchone():
             raise ServiceError(
-                "A decision on this item was taken and undone; that stays in the record, so the item "
-                "stays on the agenda (note in it that it was not needed)."
+                _(
+                    "A decision on this item was taken and undone; that stays in the record, so the item "
+                    "stays on the agenda (note in it that it was not needed)."
+                )
             )
         with self.ws.writing() as db:
             db.execute("DELETE FROM agenda_items WHERE id = ?", [item_id])
@@ -270,7 +279,7 @@ class Meetings:
 
     def set_minutes(self, item_id: int, minutes: int) -> Changes:
         if not 1 <= minutes <= 120:
-            raise ServiceError("Allow between 1 and 120 minutes for an item.")
+            raise ServiceError(_("Allow between 1 and 120 minutes for an item."))
         return self._update_item(item_id, {"minutes": minutes}, "Time allowed changed")
 
     def set_notes(self, item_id: int, notes: str) -> Changes:
@@ -341,7 +350,7 @@ class Meetings:
     def _open_for_editing(self, meeting_id: int) -> Meeting:
         meeting = self.get(meeting_id)
         if meeting.state is MeetingState.CLOSED:
-            raise ServiceError("This meeting is closed: record an amendment instead.")
+            raise ServiceError(_("This meeting is closed: record an amendment instead."))
         return meeting
 
     # -- reading -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.history import EventKind, Stage
 from ppo_desktop.services import rows
 from ppo_desktop.services.person_history import PersonHistory
@@ -53,7 +54,11 @@ class Memberships:
         nominal = self.nominal(nominal_id)
         state = self.people.state(nominal_id)
         if state.lead is strand:
-            raise ServiceError(f"{nominal.display_name} is already on {strand.long_name}.")
+            raise ServiceError(
+                _("{display_name} is already on {long_name}.").format(
+                    display_name=nominal.display_name, long_name=strand.long_name
+                )
+            )
         kind = EventKind.MOVED if state.stage is Stage.ON else EventKind.SELECTED
         self.people.record(
             nominal_id, kind, on, strand=strand, basis=basis, status=status, decision_id=decision_id,
@@ -100,7 +105,7 @@ class Memberships:
         today = self.ws.today()
         given = {EventKind.ARRESTED: arrest_on, EventKind.INTELLIGENCE: intelligence_on}
         if any(d is not None and d > today for d in given.values()):
-            raise ServiceError("An arrest or intelligence date cannot be in the future.")
+            raise ServiceError(_("An arrest or intelligence date cannot be in the future."))
         known = {(e.kind, e.on) for e in self.people.events(nominal_id)}
         fresh = {k: d for k, d in given.items() if d is not None and (k, d) not in known}
         if not fresh:
@@ -114,12 +119,14 @@ class Memberships:
         """Withdraw an event recorded in error (an arrest on the wrong person, a wrong date): it stays
         in the history, marked withdrawn, and counts for nothing. Decisions are undone, not withdrawn."""
         if not why.strip():
-            raise ServiceError("Say why the event is withdrawn.")
+            raise ServiceError(_("Say why the event is withdrawn."))
         found = [e for e in self.people.events(nominal_id) if e.key == key]
         if not found:
-            raise ServiceError("That event is not in this person's history.")
+            raise ServiceError(_("That event is not in this person's history."))
         if found[0].decision_id is not None:
-            raise ServiceError("A decision's event is undone with the decision (or amended), not withdrawn.")
+            raise ServiceError(
+                _("A decision's event is undone with the decision (or amended), not withdrawn.")
+            )
         self.people.record(nominal_id, EventKind.WITHDRAWN, self.ws.today(), withdraws=key,
                            summary=f"Withdrawn: {found[0].kind.label} of {found[0].on:%d %b %Y}",
                            justification=why)  # fmt: skip
@@ -138,7 +145,7 @@ class Memberships:
         reconsidered the profile's number of months before release, or at once when it is nearer (000 §6)."""
         membership = self.membership(membership_id)
         if release_on <= on:
-            raise ServiceError("The amber list needs the expected release date (in the future).")
+            raise ServiceError(_("The amber list needs the expected release date (in the future)."))
         self.people.record(
             membership.nominal_id, EventKind.AMBER, on, release_on=release_on, authority=authority,
             decision_id=decision_id, summary="Placed on the amber list", justification=authority,
@@ -160,11 +167,11 @@ class Memberships:
         on whose authority, and how they were doing as they left, 003 §2.10); on a parallel strand,
         only that activity ends. From the amber list, this is the reconsideration's de-selection."""
         if not authority.strip():
-            raise ServiceError("A removal must record on whose authority it was made.")
+            raise ServiceError(_("A removal must record on whose authority it was made."))
         membership = self.membership(membership_id)
         state = self.people.state(membership.nominal_id)
         if not membership.current and not (membership.amber and state.stage is Stage.AMBER):
-            raise ServiceError("That strand membership has already ended.")
+            raise ServiceError(_("That strand membership has already ended."))
         on = on or self.ws.today()
         parallel = membership.current and not membership.is_lead
         self.people.record(
@@ -173,8 +180,11 @@ class Memberships:
             on,
             strand=membership.strand if parallel else None,
             decision_id=decision_id,
-            summary=(f"Parallel activity on {membership.strand.value} ended" if parallel
-                     else f"De-selected: {reason.value}"),  # fmt: skip
+            summary=(
+                f"Parallel activity on {membership.strand.value} ended"
+                if parallel
+                else f"De-selected: {reason.value}"
+            ),  # fmt: skip
             justification=authority,
             reason=reason.value,
             authority=authority,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ppo_desktop.domain import Basis, Nominal, Nomination, NominationState, Strand
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.history import EventKind
 from ppo_desktop.services import rows
 from ppo_desktop.services.cases import Cases, NominalDraft
@@ -28,7 +29,7 @@ class Nominations:
         on: dt.date | None = None,
     ) -> Made[Nomination]:
         if not agency.strip() or not nominator.strip() or not reason.strip():
-            raise ServiceError("A nomination needs the agency, the nominator and the reason.")
+            raise ServiceError(_("A nomination needs the agency, the nominator and the reason."))
         day = on or self.ws.today()
         people = self.people
         with self.ws.writing():

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Membership, Nominal
+from ppo_desktop.i18n import _
 from ppo_desktop.scoring.rfg import Offence, RfgDefinition, RfgScore, score_as_at, shipped
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
@@ -32,20 +33,20 @@ class Offences:
         try:
             return shipped()[chosen]
         except KeyError:
-            raise ServiceError(f"No scores definition {chosen!r}.") from None
+            raise ServiceError(_("No scores definition {chosen!r}.").format(chosen=chosen)) from None
 
     def record(
         self, nominal_id: int, *, on: dt.date, category: str, outcome: str, victims: int = 0, code: str = "",
         source: str = "",
     ) -> Changes:  # fmt: skip
         if outcome not in OUTCOMES:
-            raise ServiceError(f"The outcome must be one of: {', '.join(OUTCOMES)}.")
+            raise ServiceError(_("The outcome must be one of: {join}.").format(join=", ".join(OUTCOMES)))
         if not category.strip():
-            raise ServiceError("An offence needs its category (e.g. burglary).")
+            raise ServiceError(_("An offence needs its category (e.g. burglary)."))
         if on > self.ws.today():
-            raise ServiceError("An offence cannot be dated in the future.")
+            raise ServiceError(_("An offence cannot be dated in the future."))
         if victims < 0:
-            raise ServiceError("The number of victims cannot be negative.")
+            raise ServiceError(_("The number of victims cannot be negative."))
         self.ws.row("nominals", nominal_id, "person")
         values = {"nominal_id": nominal_id, "offence_on": on.isoformat(),
                   "category": category.strip().lower(), "outcome": outcome, "victims": victims,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from db.errors import SlotError
 from db.keyfile import check_strength
+from ppo_desktop.i18n import _
 from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import ServiceError
 
@@ -43,7 +44,10 @@ def check_new(passphrase: str, words: Iterable[str], *, published_ok: bool = Fal
     """Refuse ``passphrase`` with a sentence (WeakPassphrase), or return."""
     if not published_ok and passphrase.strip().lower() in PUBLISHED:
         raise WeakPassphrase(
-            "That passphrase is printed in PPO Panel's README for the fictional demo store; choose your own."
+            _(
+                "That passphrase is printed in PPO Panel's README for the fictional demo store; choose "
+                "your own."
+            )
         )
     known = split(words)
     try:
@@ -56,8 +60,10 @@ def check_new(passphrase: str, words: Iterable[str], *, published_ok: bool = Fal
             check_strength(rest, *known)
         except SlotError:
             raise WeakPassphrase(
-                "That passphrase is mostly this store's own words (the partnership, the users, the "
-                "scheme), which anyone who knows the panel would try first. Add words of your own."
+                _(
+                    "That passphrase is mostly this store's own words (the partnership, the users, the "
+                    "scheme), which anyone who knows the panel would try first. Add words of your own."
+                )
             ) from None
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
+from ppo_desktop.i18n import _
 from ppo_desktop.performance.figures import Facts, Filters, Report, SheetFact, build
 from ppo_desktop.performance.tables import Table
 from ppo_desktop.services import rows
@@ -58,7 +59,7 @@ class Performance:
     def report(self, filters: Filters | None = None) -> Report:
         filters = filters or self.default_filters()
         if filters.start > filters.end:
-            raise ServiceError("The period starts after it ends.")
+            raise ServiceError(_("The period starts after it ends."))
         return build(self.facts(), filters)
 
     def export_csv(self, table: Table, *, how: str, recipient: str, justification: str) -> bytes:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Basis, CaseFact, Membership, Nomination, Sentence, Status, Strand
+from ppo_desktop.i18n import _
 from ppo_desktop.rules import history
 from ppo_desktop.rules.history import Event, EventKind, PersonState, Refused
 from ppo_desktop.services import rows
@@ -91,11 +92,13 @@ class PersonHistory:
         """Record one event (in the caller's transaction, or its own) and derive the person again.
         Refused, with the machine's sentence, if their history does not allow it."""
         if on > self.ws.today() and decision_id is None:  # a decision is dated by its meeting
-            raise ServiceError("An event in a person's history cannot be in the future.")
+            raise ServiceError(_("An event in a person's history cannot be in the future."))
         runs = self.ws.profile().strands
         if kind in ONTO_A_LIST and strand is not None and strand not in runs:
             raise ServiceError(
-                f"{strand.value} is not a list this scheme runs ({', '.join(s.value for s in runs)})."
+                _("{value} is not a list this scheme runs ({join}).").format(
+                    value=strand.value, join=", ".join(s.value for s in runs)
+                )
             )
         clean = {k: _plain(v) for k, v in details.items() if v not in (None, "", (), [])}
         known = self.events(nominal_id, undone=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import _
 from ppo_desktop.services.cases import Cases
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
@@ -44,9 +45,9 @@ class PersonMerge:
         """``merged_id``'s records become ``kept_id``'s; ``merged_id`` is no longer a person here."""
         self.ws.require("Merging two people", frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}))
         if kept_id == merged_id:
-            raise ServiceError("Choose two different people to merge.")
+            raise ServiceError(_("Choose two different people to merge."))
         if not justification.strip():
-            raise ServiceError("A merge needs its reason (why the two records are one person).")
+            raise ServiceError(_("A merge needs its reason (why the two records are one person)."))
         kept = self.ws.row("nominals", kept_id, "person")
         merged = self.ws.row("nominals", merged_id, "person")
         with self.ws.writing(Role.ADMINISTRATOR, Role.COORDINATOR) as db:
@@ -88,10 +89,10 @@ class PersonMerge:
         """Put the merged person back, with exactly the records that moved (an administrator)."""
         self.ws.require("Undoing a merge of two people", frozenset({Role.ADMINISTRATOR}))
         if not justification.strip():
-            raise ServiceError("Undoing a merge needs its reason.")
+            raise ServiceError(_("Undoing a merge needs its reason."))
         row = self.ws.row("person_merges", merge_id, "merge")
         if row["undone_at"]:
-            raise ServiceError("That merge has already been undone.")
+            raise ServiceError(_("That merge has already been undone."))
         merged, moved = json.loads(row["merged_row"]), json.loads(row["moved"])
         kept_id, merged_id = int(row["kept_id"]), int(row["merged_id"])
         with self.ws.writing(Role.ADMINISTRATOR) as db:

@@ -28,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 from ppo_desktop import paths
 from ppo_desktop.audit import AUDIT_RETENTION, AuditKind
 from ppo_desktop.domain import MeetingState, Role
+from ppo_desktop.i18n import _
 from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Topic, Workspace
 
 # What refers to a person, deleted with them (agenda items are kept, unnamed: the minutes stand).
@@ -115,7 +116,11 @@ class Retention:
     def period(self, record_class: str) -> Period:
         found = next((p for p in self.schedule() if p.record_class == record_class), None)
         if found is None:
-            raise ServiceError(f"There is no record class called {record_class!r} in the schedule.")
+            raise ServiceError(
+                _("There is no record class called {record_class!r} in the schedule.").format(
+                    record_class=record_class
+                )
+            )
         return found
 
     def set_period(self, record_class: str, months: int, source: str) -> Changes:
@@ -123,9 +128,9 @@ class Retention:
         'local choice')."""
         before = self.period(record_class)
         if not 1 <= months <= 100 * 12:
-            raise ServiceError("A retention period is between 1 month and 100 years.")
+            raise ServiceError(_("A retention period is between 1 month and 100 years."))
         if not source.strip():
-            raise ServiceError("Say where the period comes from: a policy paragraph, or 'local choice'.")
+            raise ServiceError(_("Say where the period comes from: a policy paragraph, or 'local choice'."))
         value = json.dumps({"months": months, "source": source.strip()})
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             db.table("settings").insert({"key": f"retention.{record_class}", "value": value}, replace=True)
@@ -145,15 +150,23 @@ class Retention:
         """Keep a person out of every retention class (litigation, a complaint, an inquiry)."""
         self._administrator("places a legal hold")
         if not reason.strip():
-            raise ServiceError("A legal hold needs its reason (e.g. the claim or inquiry it is for).")
+            raise ServiceError(_("A legal hold needs its reason (e.g. the claim or inquiry it is for)."))
         self.ws.row("nominals", nominal_id, "person")
         if any(h.nominal_id == nominal_id for h in self.holds()):
-            raise ServiceError("This person is already under a legal hold.")
+            raise ServiceError(_("This person is already under a legal hold."))
         with self.ws.writing(Role.ADMINISTRATOR) as db:
-            hold_id = db.table("legal_holds").insert(
-                {"nominal_id": nominal_id, "reason": reason.strip(), "placed_by": self.ws.user.id,
-                 "placed_at": self.ws.now().isoformat(timespec="seconds")}  # fmt: skip
-            ).last_pk
+            hold_id = (
+                db.table("legal_holds")
+                .insert(
+                    {
+                        "nominal_id": nominal_id,
+                        "reason": reason.strip(),
+                        "placed_by": self.ws.user.id,
+                        "placed_at": self.ws.now().isoformat(timespec="seconds"),
+                    }  # fmt: skip
+                )
+                .last_pk
+            )
             self.ws.audit.record(AuditKind.ALTERATION, "legal_hold", hold_id, "Legal hold placed",
                                  at=self.ws.now(), nominal_id=nominal_id, justification=reason)  # fmt: skip
         return Changes(frozenset({Topic.LEGAL_HOLDS}), frozenset({nominal_id}))
@@ -161,10 +174,10 @@ class Retention:
     def lift(self, nominal_id: int, reason: str) -> Changes:
         self._administrator("lifts a legal hold")
         if not reason.strip():
-            raise ServiceError("Lifting a legal hold needs its reason.")
+            raise ServiceError(_("Lifting a legal hold needs its reason."))
         held = [h for h in self.holds() if h.nominal_id == nominal_id]
         if not held:
-            raise ServiceError("This person is not under a legal hold.")
+            raise ServiceError(_("This person is not under a legal hold."))
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             db.execute(
                 "UPDATE legal_holds SET lifted_by = ?, lifted_at = ?, lifted_reason = ? WHERE id = ?",
@@ -280,8 +293,13 @@ class Retention:
         )
         held = {h.nominal_id for h in self.holds()}
         for mid, panel, held_on in rows.fetchall():
-            named = {r[0] for r in self.ws.db.execute(
-                "SELECT nominal_id FROM agenda_items WHERE meeting_id = ? AND nominal_id IS NOT NULL", [mid])}
+            named = {
+                r[0]
+                for r in self.ws.db.execute(
+                    "SELECT nominal_id FROM agenda_items WHERE meeting_id = ? AND nominal_id IS NOT NULL",
+                    [mid],
+                )
+            }
             on = dt.date.fromisoformat(held_on)
             why = f"closed meeting of {on:%d %b %Y}: kept {_span(period.months)} ({period.source})"
             hold = min(named & held) if named & held else None  # a held person's meeting stays whole
@@ -323,12 +341,14 @@ class Retention:
         """Erase one person the schedule says is due (and no legal hold keeps)."""
         self._administrator("erases a record")
         if not justification.strip():
-            raise ServiceError("An erasure needs its reason (e.g. the retention review and who agreed it).")
+            raise ServiceError(
+                _("An erasure needs its reason (e.g. the retention review and who agreed it).")
+            )
         if any(h.nominal_id == nominal_id for h in self.holds()):
-            raise ServiceError("That person is under a legal hold: lift it first (with its reason).")
+            raise ServiceError(_("That person is under a legal hold: lift it first (with its reason)."))
         if nominal_id not in {c.nominal_id for c in self.due()}:
             raise ServiceError(
-                "That person is not due for erasure: they are on the scheme, nominated, or recent."
+                _("That person is not due for erasure: they are on the scheme, nominated, or recent.")
             )
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             db.execute("INSERT INTO erasing (nominal_id) VALUES (?)", [nominal_id])
@@ -367,12 +387,14 @@ class Retention:
         """Erase everything a class other than people has due today (the dry run's list for it)."""
         self._administrator("erases by the retention schedule")
         if record_class in PEOPLE:
-            raise ServiceError("People are erased one at a time, each with their reference typed back.")
+            raise ServiceError(_("People are erased one at a time, each with their reference typed back."))
         if not justification.strip():
-            raise ServiceError("An erasure needs its reason (e.g. the retention review and who agreed it).")
+            raise ServiceError(
+                _("An erasure needs its reason (e.g. the retention review and who agreed it).")
+            )
         due = self.review().of(record_class)
         if not due:
-            raise ServiceError("Nothing in that class is due for erasure today.")
+            raise ServiceError(_("Nothing in that class is due for erasure today."))
         period = self.period(record_class)
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             if record_class == "meetings":
@@ -409,7 +431,7 @@ class Retention:
 
     def _administrator(self, what: str) -> None:
         if self.ws.user.role is not Role.ADMINISTRATOR:
-            raise PermissionDenied(f"Only an administrator {what}.")
+            raise PermissionDenied(_("Only an administrator {what}.").format(what=what))
 
 
 def _span(months: int) -> str:

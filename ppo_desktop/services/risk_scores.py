@@ -13,6 +13,7 @@ from functools import cache
 
 from ppo_desktop import paths
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.i18n import _
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
 
@@ -27,7 +28,11 @@ class Tool:
         for band, low, high in self.bands:
             if low <= value <= high:
                 return band
-        raise ServiceError(f"{self.key} is a percentage from {self.bands[0][1]:g} to {self.bands[-1][2]:g}.")
+        raise ServiceError(
+            _("{key} is a percentage from {value:g} to {value2:g}.").format(
+                key=self.key, value=self.bands[0][1], value2=self.bands[-1][2]
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -66,24 +71,26 @@ class RiskScores:
         """A score as the assessment gave it: its value, its band, or both (which must agree)."""
         known = tools()
         if tool not in known:
-            raise ServiceError(f"The score must be one of: {', '.join(known)}.")
+            raise ServiceError(_("The score must be one of: {join}.").format(join=", ".join(known)))
         spec = known[tool]
         if value is None and not band:
-            raise ServiceError("Record the score's value, its band, or both.")
+            raise ServiceError(_("Record the score's value, its band, or both."))
         bands = [b for b, _lo, _hi in spec.bands]
         if band and band not in bands:
-            raise ServiceError(f"{tool}'s bands are: {', '.join(bands)}.")
+            raise ServiceError(_("{tool}'s bands are: {join}.").format(tool=tool, join=", ".join(bands)))
         if value is not None:
             read = spec.band_of(value)
             if band and band != read:
                 raise ServiceError(
-                    f"{tool} {value:g}% is in the {read} band, not {band}: check the assessment."
+                    _("{tool} {value:g}% is in the {read} band, not {band}: check the assessment.").format(
+                        tool=tool, value=value, read=read, band=band
+                    )
                 )
             band = read
         if assessed_on > self.ws.today():
-            raise ServiceError("An assessment cannot be dated in the future.")
+            raise ServiceError(_("An assessment cannot be dated in the future."))
         if not source.strip():
-            raise ServiceError("Say which assessment the score comes from (e.g. OASys, 3 Nov 2026).")
+            raise ServiceError(_("Say which assessment the score comes from (e.g. OASys, 3 Nov 2026)."))
         self.ws.row("nominals", nominal_id, "person")
         values = {"nominal_id": nominal_id, "tool": tool, "value": value, "band": band,
                   "assessed_on": assessed_on.isoformat(), "source": source.strip(),

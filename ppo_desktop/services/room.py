@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import AgendaItem, AttendanceMove, Attendee, MeetingState, Move
+from ppo_desktop.i18n import _
 from ppo_desktop.services import rows
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -26,9 +27,9 @@ class Room:
     ) -> Changes:
         meeting = rows.meeting(self.ws.row("meetings", meeting_id, "meeting"))
         if meeting.state is MeetingState.CLOSED:
-            raise ServiceError("This meeting is closed: record an amendment instead.")
+            raise ServiceError(_("This meeting is closed: record an amendment instead."))
         if not name.strip() or not agency.strip():
-            raise ServiceError("An attendee needs a name and an agency.")
+            raise ServiceError(_("An attendee needs a name and an agency."))
         values = {
             "meeting_id": meeting_id,
             "name": name,
@@ -63,10 +64,10 @@ class Room:
         item = rows.agenda_item(self.ws.row("agenda_items", item_id, "agenda item"))
         meeting = rows.meeting(self.ws.row("meetings", item.meeting_id, "meeting"))
         if meeting.state is not MeetingState.IN_PROGRESS:
-            raise ServiceError("Who comes and goes is recorded while the meeting is in progress.")
+            raise ServiceError(_("Who comes and goes is recorded while the meeting is in progress."))
         attendee = rows.attendee(self.ws.row("attendance", attendee_id, "attendee"))
         if attendee.meeting_id != meeting.id or not attendee.present:
-            raise ServiceError("Only someone recorded as attending this meeting comes and goes from it.")
+            raise ServiceError(_("Only someone recorded as attending this meeting comes and goes from it."))
         values = {"meeting_id": meeting.id, "attendance_id": attendee_id, "agenda_item_id": item_id,
                   "move": move.value, "recorded_at": self.ws.now().isoformat(timespec="seconds")}  # fmt: skip
         with self.ws.writing() as db:
@@ -83,8 +84,14 @@ class Room:
 
     def moves(self, meeting_id: int) -> list[AttendanceMove]:
         return [
-            AttendanceMove(r["id"], r["meeting_id"], r["attendance_id"], r["agenda_item_id"], Move(r["move"]),
-                           r["recorded_at"])  # fmt: skip
+            AttendanceMove(
+                r["id"],
+                r["meeting_id"],
+                r["attendance_id"],
+                r["agenda_item_id"],
+                Move(r["move"]),
+                r["recorded_at"],
+            )  # fmt: skip
             for r in self.ws.db.query(
                 "SELECT * FROM attendance_moves WHERE meeting_id = ? ORDER BY id", [meeting_id]
             )
@@ -139,9 +146,11 @@ class Room:
         """The chair read the confidentiality statement and the room acknowledged it (at the start)."""
         meeting = rows.meeting(self.ws.row("meetings", meeting_id, "meeting"))
         if meeting.state is not MeetingState.IN_PROGRESS:
-            raise ServiceError("The confidentiality statement is read once the meeting has started.")
+            raise ServiceError(_("The confidentiality statement is read once the meeting has started."))
         if meeting.confidentiality_read_at:
-            raise ServiceError("The confidentiality statement is already recorded as read for this meeting.")
+            raise ServiceError(
+                _("The confidentiality statement is already recorded as read for this meeting.")
+            )
         stamp = self.ws.now().isoformat(timespec="seconds")
         with self.ws.writing() as db:
             db.table("meetings").update(meeting_id, {"confidentiality_read_at": stamp})

@@ -9,6 +9,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import ScoreSheet, SheetState, Strand
+from ppo_desktop.i18n import _
 from ppo_desktop.rules import facts
 from ppo_desktop.scoring import (
     Breakdown,
@@ -72,7 +73,9 @@ class ScoreSheets:
         defn = self.catalogue.get(sheet.matrix_id, sheet.matrix_version)
         if defn.hash != sheet.matrix_hash:
             raise DefinitionError(
-                f"{defn.label} has changed since this sheet was scored; the sheet keeps its own breakdown."
+                _(
+                    "{label} has changed since this sheet was scored; the sheet keeps its own breakdown."
+                ).format(label=defn.label)
             )
         return defn
 
@@ -85,8 +88,10 @@ class ScoreSheets:
         )
         if known and known[0]["hash"] != defn.hash:
             raise DefinitionError(
-                f"{defn.label} differs from the version already used in this store (it was edited in place). "
-                "Give the changed definition a new version number."
+                _(
+                    "{label} differs from the version already used in this store (it was edited in place). "
+                    "Give the changed definition a new version number."
+                ).format(label=defn.label)
             )
         if not known:
             body = json.dumps(dataclasses.asdict(defn), default=str, sort_keys=True)
@@ -108,7 +113,9 @@ class ScoreSheets:
             return Changes().made(existing)
         defn = defn or self.definition_for(nominal_id)
         if defn.status == "retired":
-            raise ServiceError(f"{defn.label} is retired; score on the current version.")
+            raise ServiceError(
+                _("{label} is retired; score on the current version.").format(label=defn.label)
+            )
         inputs = empty_inputs(defn)
         breakdown = score(defn, inputs)
         with self.ws.writing() as db:
@@ -145,7 +152,9 @@ class ScoreSheets:
         """Save a draft's inputs (called, debounced, as the panel types). Final sheets are refused."""
         sheet = self.get(sheet_id)
         if sheet.final:
-            raise ServiceError("This sheet is final and is never rewritten; start a new sheet to re-score.")
+            raise ServiceError(
+                _("This sheet is final and is never rewritten; start a new sheet to re-score.")
+            )
         defn = self.definition_of(sheet)
         try:
             breakdown = score(defn, inputs)
@@ -184,7 +193,7 @@ class ScoreSheets:
     def finalise(self, sheet_id: int) -> Made[ScoreSheet]:
         sheet = self.get(sheet_id)
         if sheet.final:
-            raise ServiceError("This sheet is already final.")
+            raise ServiceError(_("This sheet is already final."))
         defn = self.definition_of(sheet)
         breakdown = score(defn, sheet.inputs)  # re-derived, so the record matches the engine exactly
         with self.ws.writing() as db:

@@ -15,6 +15,7 @@ from db.keyfile import RECOVERY_KIND, KdfCost
 from db.vault import KeyGrant, Vault
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
+from ppo_desktop.i18n import _
 from ppo_desktop.services import integrity, passphrases, rows
 from ppo_desktop.services.person_history import PersonHistory
 from ppo_desktop.services.users import check_user_id
@@ -159,18 +160,24 @@ def open_granted(
         else:
             found = list(vault.db.query("SELECT * FROM users WHERE id = ?", [vault.unlocked_by]))
             if not found:
-                raise StoreProblem(f"The key slot {vault.unlocked_by!r} has no user record in this store.")
+                raise StoreProblem(
+                    _("The key slot {unlocked_by!r} has no user record in this store.").format(
+                        unlocked_by=vault.unlocked_by
+                    )
+                )
             user = rows.user(found[0])
             if not user.active:
-                raise StoreProblem(f"The account {user.id!r} has been deactivated.")
+                raise StoreProblem(_("The account {id!r} has been deactivated.").format(id=user.id))
         ws = Workspace(vault, user, clock=clock)
         if vault.read_only:
             return ws  # nothing can be recorded; the app shows why, and blocks what would need a record
         integrity.seal_legacy_users(ws)
         if user is not RECOVERY_USER and user.id in integrity.tampered_users(ws):
             raise StoreProblem(
-                f"The account {user.id!r} was changed outside PPO Panel (its record fails its seal), so "
-                "it cannot be used. An administrator must check it."
+                _(
+                    "The account {id!r} was changed outside PPO Panel (its record fails its seal), so it "
+                    "cannot be used. An administrator must check it."
+                ).format(id=user.id)
             )
         problems = integrity.problems(ws)
         if problems:
@@ -248,9 +255,9 @@ def reenrol(ws: Workspace, user_id: str, new_passphrase: str) -> None:
     """After a recovery-key unlock (a forgotten passphrase, or a keyring lost or replaced): give
     ``user_id`` a new passphrase slot, tied to this computer's keyring where there is one."""
     if not ws.vault.by_recovery_key and ws.user.role is not Role.ADMINISTRATOR:
-        raise StoreProblem("Only the recovery key holder or an administrator can reset a passphrase.")
+        raise StoreProblem(_("Only the recovery key holder or an administrator can reset a passphrase."))
     if not list(ws.db.query("SELECT id FROM users WHERE id = ? AND active = 1", [user_id])):
-        raise StoreProblem(f"There is no active user {user_id!r}.")
+        raise StoreProblem(_("There is no active user {user_id!r}.").format(user_id=user_id))
     try:
         passphrases.check_new(new_passphrase, passphrases.store_words(ws))
     except passphrases.WeakPassphrase as exc:

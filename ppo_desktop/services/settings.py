@@ -6,7 +6,7 @@ from ppo_desktop import i18n, projection
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.documents.layout import DEFAULT_MARKING, PAGE_SIZES
 from ppo_desktop.domain import Role, Strand
-from ppo_desktop.i18n import N_
+from ppo_desktop.i18n import N_, _
 from ppo_desktop.rules import profiles
 from ppo_desktop.services.workspace import Changes, ServiceError, Topic, Workspace
 
@@ -68,9 +68,11 @@ class Settings:
         if held:
             runs = ", ".join(s.value for s in chosen.strands)
             raise ServiceError(
-                f"{chosen.name} runs {runs}; this store still holds {'; '.join(held)}. Those lists "
-                "would have no rules under it: de-select the people (and settle the nominations) at a "
-                "panel first, then change the rules and select them again under the new ones."
+                _(
+                    "{name} runs {runs}; this store still holds {join}. Those lists would have no rules "
+                    "under it: de-select the people (and settle the nominations) at a panel first, then "
+                    "change the rules and select them again under the new ones."
+                ).format(name=chosen.name, runs=runs, join="; ".join(held))
             )
         return self._set("profile", profile_id)
 
@@ -95,7 +97,7 @@ class Settings:
     def set_language(self, code: str) -> Changes:
         """The language the app speaks to this user (each user their own), from their next unlock."""
         if code not in i18n.LANGUAGES:
-            raise ServiceError(f"The app speaks {', '.join(i18n.LANGUAGES.values())}.")
+            raise ServiceError(_("The app speaks {join}.").format(join=", ".join(i18n.LANGUAGES.values())))
         key = f"language:{self.ws.user.id}"
         before = language(self.ws)
         if before == code:
@@ -114,31 +116,31 @@ class Settings:
     def set_documents_language(self, choice: str) -> Changes:
         """Whether printed documents are in each reader's language or in Welsh and English together."""
         if choice not in DOCUMENT_LANGUAGES:
-            raise ServiceError("Printed documents are in each reader's language, or in Welsh and English.")
+            raise ServiceError(_("Printed documents are in each reader's language, or in Welsh and English."))
         return self._set("documents_language", choice)
 
     def set_marking(self, marking: str) -> Changes:
         """The protective marking printed on every page (the scoring sheet keeps its matrix's own)."""
         marking = " ".join(marking.split()).upper()
         if not 3 <= len(marking) <= 40:
-            raise ServiceError("A protective marking is 3 to 40 characters, e.g. OFFICIAL-SENSITIVE.")
+            raise ServiceError(_("A protective marking is 3 to 40 characters, e.g. OFFICIAL-SENSITIVE."))
         return self._set("marking", marking)
 
     def set_lock_minutes(self, minutes: int) -> Changes:
         """Idle time before the app locks: 1 to 15 minutes (it cannot be turned off)."""
         if minutes not in LOCK_MINUTES:
-            raise ServiceError("The idle lock is 1 to 15 minutes; it cannot be turned off.")
+            raise ServiceError(_("The idle lock is 1 to 15 minutes; it cannot be turned off."))
         return self._set("lock_minutes", str(minutes))
 
     def set_backup_days(self, days: int) -> Changes:
         """Back up again to the last backup's folder after this many days (0: only when asked)."""
         if not 0 <= days <= 90:
-            raise ServiceError("Automatic backups are every 1 to 90 days, or 0 for only when asked.")
+            raise ServiceError(_("Automatic backups are every 1 to 90 days, or 0 for only when asked."))
         return self._set("backup_every_days", str(days))
 
     def set_page_size(self, size: str) -> Changes:
         if size not in PAGE_SIZES:
-            raise ServiceError(f"Paper size is one of {', '.join(PAGE_SIZES)}.")
+            raise ServiceError(_("Paper size is one of {join}.").format(join=", ".join(PAGE_SIZES)))
         return self._set("page_size", size)
 
     def _set(self, key: str, value: str, default: str | None = None) -> Changes:

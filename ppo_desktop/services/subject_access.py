@@ -22,6 +22,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role
+from ppo_desktop.i18n import _
 from ppo_desktop.services.workspace import Changes, PermissionDenied, ServiceError, Topic, Workspace
 
 # s.45(4): a controller may restrict the right of access to the extent that it is necessary and
@@ -35,8 +36,10 @@ GROUNDS = {
     "e": "protect the rights and freedoms of others",
 }
 # Tables with a person in them that are not part of a pack, and why (every other one is).
-NOT_IN_A_PACK = {"erasing": "a marker that exists only while an erasure runs",
-                 "merging": "a marker that exists only while two records are merged"}
+NOT_IN_A_PACK = {
+    "erasing": "a marker that exists only while an erasure runs",
+    "merging": "a marker that exists only while two records are merged",
+}
 # Free text in other people's records that may name this person.
 MENTIONS = (("agenda_items", "notes"), ("decisions", "note"), ("actions", "description"),
             ("meeting_amendments", "text"))  # fmt: skip
@@ -119,13 +122,13 @@ class SubjectAccess:
     ) -> Changes:
         self._administrator()
         if ground not in GROUNDS:
-            raise ServiceError("Choose the s.45(4) ground: a, b, c, d or e.")
+            raise ServiceError(_("Choose the s.45(4) ground: a, b, c, d or e."))
         if not reason.strip():
-            raise ServiceError("Say why the restriction is necessary and proportionate (it is recorded).")
-        table, _, row = withheld.partition(":")
+            raise ServiceError(_("Say why the restriction is necessary and proportionate (it is recorded)."))
+        table, _colon, row = withheld.partition(":")
         if table not in self.person_tables() and table != "audit" or (row and not row.isdigit()):
             raise ServiceError(
-                "Name what is withheld: a kind of record (e.g. 'decisions'), or one ('decisions:12')."
+                _("Name what is withheld: a kind of record (e.g. 'decisions'), or one ('decisions:12').")
             )
         self.ws.row("nominals", nominal_id, "person")
         values = {"nominal_id": nominal_id, "ground": ground, "withheld": withheld, "reason": reason.strip(),
@@ -159,7 +162,7 @@ class SubjectAccess:
         self._administrator()
         redact = {k: v for k, v in (redact or {}).items() if k.strip()}
         if any(not why.strip() for why in redact.values()):
-            raise ServiceError("Each redaction needs its reason (it is recorded).")
+            raise ServiceError(_("Each redaction needs its reason (it is recorded)."))
         held = self.gather(nominal_id)
         restrictions = self.restrictions(nominal_id)
         withheld: list[dict[str, Any]] = []
@@ -192,8 +195,14 @@ class SubjectAccess:
             "held": _redacted(held, redact),
             "given_to_the_person": for_person,
             "withheld": withheld,
-            "restrictions": [{**r.__dict__, "until": r.until.isoformat() if r.until else None,
-                              "ground_text": GROUNDS[r.ground]} for r in restrictions],  # fmt: skip
+            "restrictions": [
+                {
+                    **r.__dict__,
+                    "until": r.until.isoformat() if r.until else None,
+                    "ground_text": GROUNDS[r.ground],
+                }
+                for r in restrictions
+            ],  # fmt: skip
             "redactions": [{"text_length": len(k), "reason": v} for k, v in redact.items()],
         }
         with self.ws.writing(Role.ADMINISTRATOR):
@@ -219,12 +228,12 @@ class SubjectAccess:
 
     def _administrator(self) -> None:
         if self.ws.user.role is not Role.ADMINISTRATOR:
-            raise PermissionDenied("Subject access is handled by an administrator (the DPO's role here).")
+            raise PermissionDenied(_("Subject access is handled by an administrator (the DPO's role here)."))
 
 
 def _restricting(restrictions: list[Restriction], table: str, row_id: object) -> Restriction | None:
     for r in restrictions:
-        kind, _, one = r.withheld.partition(":")
+        kind, _colon, one = r.withheld.partition(":")
         if kind == table and (not one or str(row_id) == one):
             return r
     return None

@@ -22,6 +22,7 @@ from typing import Any
 
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import DecisionKind
+from ppo_desktop.i18n import _
 from ppo_desktop.imports.nominations import PersonIndex
 from ppo_desktop.scoring import Definition
 from ppo_desktop.services import passphrases, witness
@@ -210,10 +211,10 @@ class Transfer:
         known = self.exchange.partner(partner) if partner else None
         if partner and known is None:
             raise ServiceError(
-                "This store has not exchanged packs with that store yet; send it a whole pack."
+                _("This store has not exchanged packs with that store yet; send it a whole pack.")
             )
         if not ids and meeting_id is None and known is None:
-            raise ServiceError("Choose the people (or the meeting) to put in the pack.")
+            raise ServiceError(_("Choose the people (or the meeting) to put in the pack."))
         meetings = {meeting_id} if meeting_id is not None else set()
         if known is None:
             keys = self.exchange.scope(ids, meetings)
@@ -306,8 +307,10 @@ class Transfer:
             payload = opened.payload
             if payload.get("format") != FORMAT:
                 raise PackError(
-                    "This pack was made by a different version of PPO Panel; ask the sender to make it "
-                    "again with this version."
+                    _(
+                        "This pack was made by a different version of PPO Panel; ask the sender to make it "
+                        "again with this version."
+                    )
                 )
             check_details(payload, own_store=self.ws.vault.store_id, exists=self._exists)
             chain = witness.parse(payload.get("chain"))
@@ -317,8 +320,10 @@ class Transfer:
         pinned = self.ws.setting(f"transfer_pin:{sender}")
         if pinned and pinned != opened.fingerprint:
             raise ServiceError(
-                f"This pack says it comes from a store whose key this laptop knows as {pinned}, but it is "
-                f"signed by {opened.fingerprint}. It was not made there; nothing was merged."
+                _(
+                    "This pack says it comes from a store whose key this laptop knows as {pinned}, but it "
+                    "is signed by {fingerprint}. It was not made there; nothing was merged."
+                ).format(pinned=pinned, fingerprint=opened.fingerprint)
             )
         if not pinned:
             self._refuse_borrowed_name(sender, payload)
@@ -410,9 +415,11 @@ class Transfer:
         known = [p for p in self.exchange.partners() if p["store"] != sender and p["label"] == label]
         if known:
             raise ServiceError(
-                f"This pack calls itself {label!r}, the name of a store this laptop exchanges with, but "
-                "it comes from a store and a key this laptop has never seen. It was not made there; "
-                "nothing was merged. Ask the sender to confirm their store's fingerprint."
+                _(
+                    "This pack calls itself {label!r}, the name of a store this laptop exchanges with, but "
+                    "it comes from a store and a key this laptop has never seen. It was not made there; "
+                    "nothing was merged. Ask the sender to confirm their store's fingerprint."
+                ).format(label=label)
             )
 
     def _fates(self, records: list[dict[str, Any]]) -> Iterable[PersonFate]:
@@ -458,18 +465,22 @@ class Transfer:
         out from their Settings — a new store's key is never taken on first use silently."""
         decisions = decisions or {}
         if not justification.strip():
-            raise ServiceError("Merging a transfer pack needs the reason (recorded in the audit log).")
+            raise ServiceError(_("Merging a transfer pack needs the reason (recorded in the audit log)."))
         if plan.first_exchange and trusted.strip() != plan.fingerprint:
             raise ServiceError(
-                f"This is the first pack from this store: compare its fingerprint ({plan.fingerprint}) with "
-                "the one its sender reads out from their Settings, and confirm it. Nothing was merged."
+                _(
+                    "This is the first pack from this store: compare its fingerprint ({fingerprint}) with "
+                    "the one its sender reads out from their Settings, and confirm it. Nothing was merged."
+                ).format(fingerprint=plan.fingerprint)
             )
         undecided = [
             p.number for p in plan.people if p.fate == "possible-duplicate" and p.number not in decisions
         ]
         if undecided:
             raise ServiceError(
-                f"{len(undecided)} possible duplicate(s) need a person's decision; nothing was merged."
+                _("{len} possible duplicate(s) need a person's decision; nothing was merged.").format(
+                    len=len(undecided)
+                )
             )
         payload = plan.payload
         sender_store = str(payload["from"]["store"])
@@ -529,8 +540,10 @@ class Transfer:
         ]
         if unresolved:
             raise ServiceError(
-                f"{len(unresolved)} conflict(s) need a person's choice (this laptop's value or the pack's); "
-                "nothing was merged."
+                _(
+                    "{len} conflict(s) need a person's choice (this laptop's value or the pack's); nothing "
+                    "was merged."
+                ).format(len=len(unresolved))
             )
         self.ws.progress("Merging records", done.count, total)
         writing.batch(batch, self.merger.restoring(batch))

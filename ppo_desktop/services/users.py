@@ -6,6 +6,7 @@ from db.errors import VaultError
 from db.keyfile import RECOVERY_KIND, KdfCost
 from ppo_desktop.audit import AuditKind
 from ppo_desktop.domain import Role, User
+from ppo_desktop.i18n import _
 from ppo_desktop.services import integrity, passphrases, rows
 from ppo_desktop.services.workspace import Changes, Made, ServiceError, Topic, Workspace
 
@@ -14,9 +15,13 @@ RESERVED_USER_IDS = frozenset({RECOVERY_KIND, "system", "outside"})  # what the 
 
 def check_user_id(user_id: str) -> None:
     if not user_id or not user_id.replace("-", "").replace(".", "").replace("_", "").isalnum():
-        raise ServiceError("A user name may use letters, digits, '.', '-' and '_' only.")
+        raise ServiceError(_("A user name may use letters, digits, '.', '-' and '_' only."))
     if user_id.lower() in RESERVED_USER_IDS:
-        raise ServiceError(f"{user_id!r} is a name the app keeps for itself; choose another user name.")
+        raise ServiceError(
+            _("{user_id!r} is a name the app keeps for itself; choose another user name.").format(
+                user_id=user_id
+            )
+        )
 
 
 class Users:
@@ -28,7 +33,7 @@ class Users:
     ) -> Made[User]:
         check_user_id(user_id)
         if list(self.ws.db.query("SELECT id FROM users WHERE id = ?", [user_id])):
-            raise ServiceError(f"There is already a user {user_id!r}.")
+            raise ServiceError(_("There is already a user {user_id!r}.").format(user_id=user_id))
         passphrases.check_new(passphrase, [user_id, display_name, *passphrases.store_words(self.ws)])
         values = {
             "id": user_id,
@@ -56,7 +61,7 @@ class Users:
         """Deactivate a user and remove their key slot; by default the store is then re-keyed, so
         their passphrase and any copy of the key file they kept open nothing afterwards."""
         if user_id == self.ws.user.id:
-            raise ServiceError("You cannot remove your own account.")
+            raise ServiceError(_("You cannot remove your own account."))
         with self.ws.writing(Role.ADMINISTRATOR) as db:
             db.table("users").update(user_id, {"active": 0})
             integrity.seal_user(self.ws, user_id)
@@ -80,9 +85,9 @@ class Users:
         check says so). Returns how many slots were left out: old-format ones (re-enrol those users)
         and any passphrase slot with no active user behind it."""
         if self.ws.user.role is not Role.ADMINISTRATOR:
-            raise ServiceError("Only an administrator can re-key the store.")
+            raise ServiceError(_("Only an administrator can re-key the store."))
         if not reason.strip():
-            raise ServiceError("Say why the store is re-keyed (recorded in the audit log).")
+            raise ServiceError(_("Say why the store is re-keyed (recorded in the audit log)."))
         before = self.ws.vault.key_generation
         try:
             active = [r[0] for r in self.ws.db.execute("SELECT id FROM users WHERE active = 1")]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ppo_desktop.audit import AuditKind
+from ppo_desktop.i18n import _
 from ppo_desktop.services.workspace import ServiceError, Workspace
 from ppo_desktop.transfer.pack import PackError
 
@@ -288,11 +289,13 @@ def check_printed(ws: Workspace, printed: str) -> str:
     """'' if the store's log holds the printed head ('SEQ:MAC…', or a MAC's first characters as a
     document footer prints them); else what is wrong."""
     text = printed.strip().lower()
-    seq_text, _, mac = text.rpartition(":")
+    seq_text, _colon, mac = text.rpartition(":")
     if not re.fullmatch(rf"[0-9a-f]{{{MIN_PREFIX},64}}", mac) or (seq_text and not seq_text.isdigit()):
         raise ServiceError(
-            f"A printed chain head is the entry number and at least {MIN_PREFIX} characters of its MAC, "
-            "as the minutes print it (e.g. 1234:3f9a0c…)."
+            _(
+                "A printed chain head is the entry number and at least {MIN_PREFIX} characters of its MAC, "
+                "as the minutes print it (e.g. 1234:3f9a0c…)."
+            ).format(MIN_PREFIX=MIN_PREFIX)
         )
     if seq_text:
         row = ws.db.execute("SELECT mac FROM audit WHERE seq = ?", [int(seq_text)]).fetchone()

@@ -17,6 +17,7 @@ from db.vault import Vault
 from ppo_desktop import clock as system_clock
 from ppo_desktop.audit import AuditLog
 from ppo_desktop.domain import Role, User
+from ppo_desktop.i18n import _
 from ppo_desktop.projection import ProjectorPolicy, policy_from_setting
 from ppo_desktop.rules import profiles
 from ppo_desktop.rules.profiles import SchemeProfile
@@ -92,7 +93,7 @@ def as_topics(names: Iterable[str]) -> frozenset[Topic]:
     found = frozenset(names)
     unknown = sorted(n for n in found if n not in Topic.__members__.values())
     if unknown:
-        raise ValueError(f"not a change topic: {', '.join(unknown)} (see Topic)")
+        raise ValueError(_("not a change topic: {join} (see Topic)").format(join=", ".join(unknown)))
     return frozenset(Topic(n) for n in found)
 
 
@@ -197,14 +198,22 @@ class Workspace:
         """Refuse ``what`` to a user whose role does not include it (e.g. bulk exports of personal
         data are for coordinators, chairs and administrators, not panel members)."""
         if self.user.role not in roles:
-            raise PermissionDenied(f"{what} is not open to a {self.user.role.value.replace('-', ' ')}.")
+            raise PermissionDenied(
+                _("{what} is not open to a {replace}.").format(
+                    what=what, replace=self.user.role.value.replace("-", " ")
+                )
+            )
 
     @contextlib.contextmanager
     def writing(self, *roles: Role) -> Iterator[Database]:
         """One transaction for a change and its audit entry; refuses users without a writer role."""
         allowed = frozenset(roles) or WRITER_ROLES
         if self.user.role not in allowed:
-            raise PermissionDenied(f"{self.user.display_name} ({self.user.role}) may not make this change.")
+            raise PermissionDenied(
+                _("{display_name} ({role}) may not make this change.").format(
+                    display_name=self.user.display_name, role=self.user.role
+                )
+            )
         with self.transaction() as db:
             yield db
 
@@ -213,8 +222,10 @@ class Workspace:
         """One transaction (audit entries included); a store that cannot take it says why."""
         if self.blocked:
             raise StoreBlocked(
-                f"Nothing can be saved: the store failed its check at unlock ({self.blocked}). An "
-                "administrator must look at it and acknowledge it (Audit → Acknowledge)."
+                _(
+                    "Nothing can be saved: the store failed its check at unlock ({blocked}). An "
+                    "administrator must look at it and acknowledge it (Audit → Acknowledge)."
+                ).format(blocked=self.blocked)
             )
         self._depth += 1
         try:
@@ -295,7 +306,7 @@ class Workspace:
         """One row by id, or a ServiceError naming what is missing."""
         found = list(self.db.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]))
         if not found:
-            raise ServiceError(f"There is no {what} with id {row_id}.")
+            raise ServiceError(_("There is no {what} with id {row_id}.").format(what=what, row_id=row_id))
         return found[0]
 
     def setting(self, key: str, default: str = "") -> str:

@@ -24,6 +24,7 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
+from ppo_desktop.i18n import _
 from ppo_desktop.rules.history import EventKind, unreadable
 from ppo_desktop.scoring import Breakdown, Catalogue, DefinitionError, InputError, score
 from ppo_desktop.transfer import sync
@@ -66,19 +67,27 @@ def _domain(table: str, values: Mapping[str, Any], where: str) -> None:
     for name, value in values.items():
         allowed = DOMAINS.get((table, name))
         if allowed is not None and value is not None and value not in allowed:
-            raise PackError(f"{where}: its {name} is not one this store knows; refused.")
+            raise PackError(
+                _("{where}: its {name} is not one this store knows; refused.").format(where=where, name=name)
+            )
         if name in DATES and value is not None:
             try:
                 dt.date.fromisoformat(value)
             except (TypeError, ValueError):
-                raise PackError(f"{where}: its {name} is not a date; refused.") from None
+                raise PackError(
+                    _("{where}: its {name} is not a date; refused.").format(where=where, name=name)
+                ) from None
     if table == "person_events":
         try:
             details = json.loads(str(values.get("details") or "{}"))
         except ValueError:
             details = None
         if why := unreadable(details):
-            raise PackError(f"{where}: a history event's details are damaged ({why}); refused.")
+            raise PackError(
+                _("{where}: a history event's details are damaged ({why}); refused.").format(
+                    where=where, why=why
+                )
+            )
 
 
 def check_details(payload: dict[str, Any], *, own_store: str, exists: Callable[[str, int], bool]) -> None:
@@ -87,20 +96,20 @@ def check_details(payload: dict[str, Any], *, own_store: str, exists: Callable[[
     (``RecordChecks``) as they are read."""
     origin = payload.get("from")
     if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) for k in ("store", "user")):
-        raise PackError("The pack does not say which store it comes from.")
+        raise PackError(_("The pack does not say which store it comes from."))
     if origin["store"] == own_store:
-        raise PackError("The pack claims to come from this very store; refused.")
+        raise PackError(_("The pack claims to come from this very store; refused."))
     for key, kinds in (("upto", (int,)), ("ack", (int, type(None))), ("to", (str, type(None))),
                        ("meeting", (str, type(None))), ("count", (int, type(None)))):  # fmt: skip
         if not isinstance(payload.get(key), kinds) or isinstance(payload.get(key), bool):
-            raise PackError("The pack's exchange details are damaged.")
+            raise PackError(_("The pack's exchange details are damaged."))
     disclosures = payload.get("disclosures", [])
     if not isinstance(disclosures, list):
-        raise PackError("The pack's disclosures are damaged.")
+        raise PackError(_("The pack's disclosures are damaged."))
     for item in disclosures:
         _record(item, DISCLOSURE_KEYS, "the pack's disclosures")
         if not all(isinstance(item.get(k), str) for k in DISCLOSURE_KEYS):
-            raise PackError("the pack's disclosures: an entry is incomplete.")
+            raise PackError(_("the pack's disclosures: an entry is incomplete."))
         _uid(item["uid"], "disclosure", "the pack's disclosures", own_store, lambda _e, _i: True)
         _uid(item["person"], "nominal", "the pack's disclosures", own_store, exists)
 
@@ -137,12 +146,16 @@ class RecordChecks:
                     record["v"]["breakdown"] = json.dumps(breakdown.to_json(compact=True))
             return record
         if self.count > MAX_RECORDS:
-            raise PackError("The pack's list of records is damaged (too many).")
+            raise PackError(_("The pack's list of records is damaged (too many)."))
         _change(record, where, self.fields, self.catalogue, self.own_store, self.exists)
         assert isinstance(record, dict)
         table = sync.TABLES.index(str(record["t"]))
         if table < self.at:
-            raise PackError(f"{where} is out of order (the pack was not made by PPO Panel); refused.")
+            raise PackError(
+                _("{where} is out of order (the pack was not made by PPO Panel); refused.").format(
+                    where=where
+                )
+            )
         self.at = table
         return record
 
@@ -156,15 +169,15 @@ def _change(
     exists: Callable[[str, int], bool],
 ) -> None:
     if not isinstance(record, dict) or set(record) - RECORD_KEYS or record.get("t") not in fields:
-        raise PackError(f"{where} is damaged or of a kind this version does not know.")
+        raise PackError(_("{where} is damaged or of a kind this version does not know.").format(where=where))
     table = str(record["t"])
     allowed = fields[table]
     _uid(record.get("uid"), sync.entity(table), where, own_store, exists)
     if record.get("deleted", False) is not True and "deleted" in record:
-        raise PackError(f"{where} is damaged.")
+        raise PackError(_("{where} is damaged.").format(where=where))
     if record.get("deleted"):
         if "v" in record:
-            raise PackError(f"{where}: a deleted record carries values; refused.")
+            raise PackError(_("{where}: a deleted record carries values; refused.").format(where=where))
     else:
         values = record.get("v")
         _record(values, allowed, where)
@@ -178,9 +191,9 @@ def _change(
     for part, check in (("vv", sync.is_vector), ("by", _is_author)):
         found = record.get(part, {})
         if not isinstance(found, dict) or set(found) - allowed - {sync.CREATION}:
-            raise PackError(f"{where}: its version details are damaged.")
+            raise PackError(_("{where}: its version details are damaged.").format(where=where))
         if not all(check(v) for v in found.values()):
-            raise PackError(f"{where}: its version details are damaged.")
+            raise PackError(_("{where}: its version details are damaged.").format(where=where))
 
 
 def _is_author(value: object) -> bool:
@@ -189,32 +202,42 @@ def _is_author(value: object) -> bool:
 
 def _record(record: object, allowed: frozenset[str] | set[str], where: str) -> None:
     if not isinstance(record, dict):
-        raise PackError(f"{where}: a record is damaged.")
+        raise PackError(_("{where}: a record is damaged.").format(where=where))
     unknown = set(record) - set(allowed)
     if unknown:
         raise PackError(
-            f"{where}: a record has fields this store does not know ({', '.join(sorted(unknown))})."
+            _("{where}: a record has fields this store does not know ({join}).").format(
+                where=where, join=", ".join(sorted(unknown))
+            )
         )
     for key, value in record.items():
         if not isinstance(value, Scalar) or isinstance(value, bool):
-            raise PackError(f"{where}: the field {key!r} is not a plain value.")
+            raise PackError(
+                _("{where}: the field {key!r} is not a plain value.").format(where=where, key=key)
+            )
 
 
 def _uid(uid: object, entity: str, where: str, own_store: str, exists: Callable[[str, int], bool]) -> None:
     if not isinstance(uid, str) or uid.count(":") != 2:
-        raise PackError(f"{where}: a record's origin is damaged.")
+        raise PackError(_("{where}: a record's origin is damaged.").format(where=where))
     store, kind, local = uid.split(":")
     if kind != entity:
-        raise PackError(f"{where}: a record's origin names another kind of record; refused.")
+        raise PackError(
+            _("{where}: a record's origin names another kind of record; refused.").format(where=where)
+        )
     if store == own_store and (kind != entity or not local.isdigit() or not exists(entity, int(local))):
         raise PackError(
-            f"{where}: a record claims to have been made in this store, but it is not here; refused."
+            _(
+                "{where}: a record claims to have been made in this store, but it is not here; refused."
+            ).format(where=where)
         )
 
 
 def _sheet(record: dict[str, Any], catalogue: Catalogue, where: str) -> Breakdown | None:
     if record.get("state") != "final":
-        raise PackError(f"{where}: only final score sheets travel; this one is not final.")
+        raise PackError(
+            _("{where}: only final score sheets travel; this one is not final.").format(where=where)
+        )
     try:
         defn = catalogue.get(str(record["matrix_id"]), str(record["matrix_version"]))
     except (KeyError, DefinitionError):
@@ -223,7 +246,11 @@ def _sheet(record: dict[str, Any], catalogue: Catalogue, where: str) -> Breakdow
         inputs = json.loads(str(record["inputs"]))
         breakdown = score(defn, inputs)
     except (KeyError, ValueError, InputError):
-        raise PackError(f"{where}: a score sheet's inputs cannot be read on its matrix; refused.") from None
+        raise PackError(
+            _("{where}: a score sheet's inputs cannot be read on its matrix; refused.").format(where=where)
+        ) from None
     if abs(breakdown.total - float(record.get("total") or 0)) > 1e-9:
-        raise PackError(f"{where}: a score sheet's total does not follow from its inputs; refused.")
+        raise PackError(
+            _("{where}: a score sheet's total does not follow from its inputs; refused.").format(where=where)
+        )
     return breakdown

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from db.errors import SlotError
 from db.keyfile import check_strength, kdf_policy
+from ppo_desktop.i18n import _
 
 MAGIC = b"PPO-PANEL-TRANSFER-2\n"
 OLD_MAGIC = b"PPO-PANEL-TRANSFER-1\n"
@@ -66,13 +67,13 @@ def public_key_text(public: bytes) -> str:
 def parse_public_key(text: str) -> bytes:
     text = text.strip()
     if not text.startswith("ppo-pk1:"):
-        raise PackError("That is not a PPO Panel public key (it starts 'ppo-pk1:').")
+        raise PackError(_("That is not a PPO Panel public key (it starts 'ppo-pk1:')."))
     try:
         raw = base64.b64decode(text[8:], validate=True)
     except ValueError:
-        raise PackError("The public key is damaged (not valid base64).") from None
+        raise PackError(_("The public key is damaged (not valid base64).")) from None
     if len(raw) != 32:
-        raise PackError("The public key is damaged (wrong length).")
+        raise PackError(_("The public key is damaged (wrong length)."))
     return raw
 
 
@@ -94,7 +95,7 @@ class Opened:
             try:
                 yield json.loads(line)
             except ValueError:
-                raise PackError("The transfer pack is damaged (a record is not readable).") from None
+                raise PackError(_("The transfer pack is damaged (a record is not readable).")) from None
 
     def whole(self) -> dict[str, Any]:
         """The details with every record (for a person or a test to read a small pack whole)."""
@@ -118,11 +119,15 @@ def seal(payload: dict[str, Any], *, signing_key: bytes, passphrase: str | None 
     signer = ed25519.Ed25519PrivateKey.from_private_bytes(signing_key)
     signed = {"signer": _b64(signer.public_key().public_bytes_raw())}
     if (passphrase is None) == (recipient is None):
-        raise PackError("Protect the pack with a passphrase or a recipient's public key (one of them).")
+        raise PackError(_("Protect the pack with a passphrase or a recipient's public key (one of them)."))
     body = _pack(payload)
     if passphrase is not None:
         if len(passphrase) < MIN_PASSPHRASE:
-            raise PackError(f"The pack's passphrase needs at least {MIN_PASSPHRASE} characters.")
+            raise PackError(
+                _("The pack's passphrase needs at least {MIN_PASSPHRASE} characters.").format(
+                    MIN_PASSPHRASE=MIN_PASSPHRASE
+                )
+            )
         try:
             check_strength(passphrase)
         except SlotError as exc:
@@ -153,10 +158,12 @@ def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | No
     try:
         if meta["mode"] == "passphrase":
             if passphrase is None:
-                raise PackError("This pack is protected by a passphrase; enter it to open the pack.")
+                raise PackError(_("This pack is protected by a passphrase; enter it to open the pack."))
             cost = (meta.get("n"), meta.get("r"), meta.get("p"))
             if cost != kdf_policy().packs.as_tuple():  # any other scrypt work is refused, not attempted
-                raise PackError("This pack asks for key-derivation settings PPO Panel does not use; refused.")
+                raise PackError(
+                    _("This pack asks for key-derivation settings PPO Panel does not use; refused.")
+                )
             n, r, p = (int(x) for x in cost)
             key = Scrypt(salt=_unb64(meta["salt"]), length=32, n=n, r=r, p=p).derive(
                 passphrase.encode("utf-8")
@@ -164,20 +171,20 @@ def open_pack(data: bytes, *, passphrase: str | None = None, private: bytes | No
             body = AESGCM(key).decrypt(_unb64(meta["nonce"]), sealed, header)
         elif meta["mode"] == "public-key":
             if private is None:
-                raise PackError("This pack was sealed for a store's public key; open it in that store.")
+                raise PackError(_("This pack was sealed for a store's public key; open it in that store."))
             body = SUITE.decrypt(
                 sealed, x25519.X25519PrivateKey.from_private_bytes(private), info=INFO + header
             )
         else:
-            raise PackError("The transfer pack is damaged (unknown protection).")
+            raise PackError(_("The transfer pack is damaged (unknown protection)."))
     except PackError:
         raise
     except InvalidTag:
         if meta["mode"] == "passphrase":
-            raise PackError("Wrong passphrase, or the pack has been damaged.") from None
-        raise PackError("This pack was sealed for another store's key, or it has been damaged.") from None
+            raise PackError(_("Wrong passphrase, or the pack has been damaged.")) from None
+        raise PackError(_("This pack was sealed for another store's key, or it has been damaged.")) from None
     except (KeyError, TypeError, ValueError):
-        raise PackError("The transfer pack is damaged (its header is incomplete).") from None
+        raise PackError(_("The transfer pack is damaged (its header is incomplete).")) from None
     payload = _unpack(body)
     return Opened(payload, signer, body)
 
@@ -200,9 +207,9 @@ def _unpack(body: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(first) if first is not None else None
     except ValueError:
-        raise PackError("The transfer pack is damaged (its contents are not readable).") from None
+        raise PackError(_("The transfer pack is damaged (its contents are not readable).")) from None
     if not isinstance(payload, dict):
-        raise PackError("The pack's contents are not a transfer.")
+        raise PackError(_("The pack's contents are not a transfer."))
     return payload
 
 
@@ -218,18 +225,26 @@ def _lines(body: bytes) -> Iterator[bytes]:
             try:
                 out = inflate.decompress(data, STEP)
             except zlib.error:
-                raise PackError("The transfer pack is damaged (its contents cannot be unpacked).") from None
+                raise PackError(
+                    _("The transfer pack is damaged (its contents cannot be unpacked).")
+                ) from None
             data = inflate.unconsumed_tail
             total += len(out)
             if total > MAX_CONTENTS:
                 limit = MAX_CONTENTS // 2**20
-                raise PackError(f"The pack's contents are larger than {limit} MB unpacked; refused.")
+                raise PackError(
+                    _("The pack's contents are larger than {limit} MB unpacked; refused.").format(limit=limit)
+                )
             *whole, pending = (pending + out).split(b"\n")
             if len(pending) > MAX_LINE:
-                raise PackError(f"A record in the pack is larger than {MAX_LINE // 2**20} MB; refused.")
+                raise PackError(
+                    _("A record in the pack is larger than {value} MB; refused.").format(
+                        value=MAX_LINE // 2**20
+                    )
+                )
             yield from whole
     if not inflate.eof:
-        raise PackError("The transfer pack is damaged (its contents are cut short).")
+        raise PackError(_("The transfer pack is damaged (its contents are cut short)."))
     if pending.strip():
         yield pending
 
@@ -242,31 +257,33 @@ def _split(data: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
     """(header fields, header bytes, sealed contents, signer's public key): the signature over
     header and contents is checked here, before any key derivation or decryption."""
     if data.startswith(OLD_MAGIC):
-        raise PackError("This pack was made by an earlier PPO Panel, without a signature; ask for a new one.")
+        raise PackError(
+            _("This pack was made by an earlier PPO Panel, without a signature; ask for a new one.")
+        )
     if not data.startswith(MAGIC):
-        raise PackError("This is not a PPO Panel transfer pack.")
+        raise PackError(_("This is not a PPO Panel transfer pack."))
     end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
     if end < 0:
-        raise PackError("The transfer pack is damaged (no header).")
+        raise PackError(_("The transfer pack is damaged (no header)."))
     try:
         meta = json.loads(data[len(MAGIC) : end])
     except ValueError:
-        raise PackError("The transfer pack is damaged (unreadable header).") from None
+        raise PackError(_("The transfer pack is damaged (unreadable header).")) from None
     if (
         not isinstance(meta, dict)
         or not isinstance(meta.get("mode"), str)
         or not isinstance(meta.get("signer"), str)
     ):
-        raise PackError("The transfer pack is damaged (unreadable header).")
+        raise PackError(_("The transfer pack is damaged (unreadable header)."))
     if len(data) < end + 1 + SIGNATURE:
-        raise PackError("The transfer pack is damaged (cut short).")
+        raise PackError(_("The transfer pack is damaged (cut short)."))
     body, signature = data[:-SIGNATURE], data[-SIGNATURE:]
     try:
         signer = _unb64(meta["signer"])
         ed25519.Ed25519PublicKey.from_public_bytes(signer).verify(signature, body)
     except (InvalidSignature, ValueError):
         raise PackError(
-            "The pack's signature does not match: it was altered, cut short, or forged."
+            _("The pack's signature does not match: it was altered, cut short, or forged.")
         ) from None
     return meta, data[: end + 1], body[end + 1 :], signer
 
@@ -277,5 +294,5 @@ def _b64(raw: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     if not isinstance(text, str):
-        raise ValueError("not base64 text")
+        raise ValueError(_("not base64 text"))
     return base64.b64decode(text, validate=True)

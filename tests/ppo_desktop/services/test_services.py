@@ -148,3 +148,19 @@ def test_panel_member_cannot_write(ws: Workspace) -> None:
     with pytest.raises(PermissionDenied, match="may not make this change"):
         Cases(ws).add_nominal(NominalDraft("Wobblecombe", "Tabitha"))
     assert ws.db.execute("SELECT count(*) FROM nominals").fetchone()[0] == 0
+
+
+def test_a_welsh_speaker_is_refused_in_welsh(ws: Workspace) -> None:
+    """The services' refusals speak the user's language (a screen shows them as they come)."""
+    from ppo_desktop import i18n
+
+    nominal = Cases(ws).add_nominal(NominalDraft("Puddleford", "Cuthbert")).record
+    i18n.use("cy")
+    try:
+        with pytest.raises(ServiceError, match="^Mae enwebiad angen yr asiantaeth, yr enwebydd a'r rheswm.$"):
+            Nominations(ws).nominate(nominal.id, agency="Police", nominator="", strand=Strand.CATCH_CONVICT,
+                                     basis=Basis.PROLIFIC, reason="volume")  # fmt: skip
+        with pytest.raises(ServiceError, match="^Nid oes unigolyn â'r cyfeirnod 'N99999'.$"):
+            Cases(ws).by_ref("N99999")
+    finally:
+        i18n.use(i18n.ENGLISH)

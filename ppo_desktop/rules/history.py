@@ -45,7 +45,7 @@ from ppo_desktop.domain import (
     Status,
     Strand,
 )
-from ppo_desktop.i18n import _
+from ppo_desktop.i18n import N_, _, format_date
 
 MIGRATED = "(from the records before histories)"  # who recorded the events schema step 15 made
 REVIEWING = "retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)"
@@ -99,24 +99,24 @@ class EventKind(StrEnum):
 
 
 LABELS = {
-    EventKind.SELECTED: "Selected",
-    EventKind.PARALLEL: "Parallel strand added",
-    EventKind.PARALLEL_ENDED: "Parallel strand ended",
-    EventKind.MOVED: "Moved strand",
-    EventKind.RETAINED: "Retained",
-    EventKind.DEFERRED: "Deferred",
-    EventKind.STATUS: "Status",
-    EventKind.REVIEW_SET: "Next review set",
-    EventKind.AMBER: "Placed on the amber list",
-    EventKind.RELEASED: "Released from custody",
-    EventKind.DESELECTED: "De-selected",
-    EventKind.ARRESTED: "Arrested",
-    EventKind.INTELLIGENCE: "Intelligence received",
-    EventKind.WITHDRAWN: "Withdrawn",
-    EventKind.NOMINATED: "Nominated",
-    EventKind.NOMINATION_SETTLED: "Nomination settled",
-    EventKind.SENTENCED: "Custodial sentence",
-    EventKind.FACT: "Fact recorded",
+    EventKind.SELECTED: N_("Selected"),
+    EventKind.PARALLEL: N_("Parallel strand added"),
+    EventKind.PARALLEL_ENDED: N_("Parallel strand ended"),
+    EventKind.MOVED: N_("Moved strand"),
+    EventKind.RETAINED: N_("Retained"),
+    EventKind.DEFERRED: N_("Deferred"),
+    EventKind.STATUS: N_("Status"),
+    EventKind.REVIEW_SET: N_("Next review set"),
+    EventKind.AMBER: N_("Placed on the amber list"),
+    EventKind.RELEASED: N_("Released from custody"),
+    EventKind.DESELECTED: N_("De-selected"),
+    EventKind.ARRESTED: N_("Arrested"),
+    EventKind.INTELLIGENCE: N_("Intelligence received"),
+    EventKind.WITHDRAWN: N_("Withdrawn"),
+    EventKind.NOMINATED: N_("Nominated"),
+    EventKind.NOMINATION_SETTLED: N_("Nomination settled"),
+    EventKind.SENTENCED: N_("Custodial sentence"),
+    EventKind.FACT: N_("Fact recorded"),
 }
 
 # The machine, in one place: from each stage, the events that may happen and the stage they lead to.
@@ -700,24 +700,27 @@ def timeline(
     undone = set(undone_decisions)
     out = []
     for e in ordered:
-        what = e.kind.label + (f" — {e.strand.value}" if e.strand else "")
-        parts = [e.status.label if e.status else ""]
+        what = _(e.kind.label) + (f" — {e.strand.value}" if e.strand else "")
+        parts = [_(e.status.label) if e.status else ""]
         parts += [f"{k.replace('_', ' ')}: {v}" for k, v in sorted(e.details.items())
                   if k not in ("withdraws", "outcomes", "fact", "value") and v]  # fmt: skip
         if e.details.get("outcomes"):
-            parts.append("outcomes: " + ", ".join(map(str, e.details["outcomes"])))
+            outcomes = ", ".join(map(str, e.details["outcomes"]))
+            parts.append(_("outcomes: {outcomes}").format(outcomes=outcomes))
         if e.kind is EventKind.FACT:
-            value = _said(e.details["value"]) if "value" in e.details else "not known"
+            value = _said(e.details["value"]) if "value" in e.details else _("not known")
             parts.append(f"{e.text('fact')}: {value}")
         named = e.text("withdraws") or e.text("nomination")
         if named:
             target = next((t for t in ordered if t.key == named), None)
-            verb = "withdraws" if e.kind is EventKind.WITHDRAWN else f"now {e.text('state')}"
-            parts = [f"{verb}: {target.kind.label} of {target.on:%d %b %Y}" if target else verb]
+            now = _("now {state}").format(state=_(e.text("state")))
+            verb = _("withdraws") if e.kind is EventKind.WITHDRAWN else now
+            parts = [verb if target is None else _("{verb}: {event} of {day}").format(
+                verb=verb, event=_(target.kind.label), day=format_date(target.on))]  # fmt: skip
         standing = (
-            f"withdrawn {withdrawn[e.key].on:%d %b %Y}" if e.key in withdrawn
-            else "undone with its decision" if e.decision_id in undone
-            else f"set aside: {aside[e.key]}" if e.key in aside
+            _("withdrawn {day}").format(day=format_date(withdrawn[e.key].on)) if e.key in withdrawn
+            else _("undone with its decision") if e.decision_id in undone
+            else _("set aside: {why}").format(why=aside[e.key]) if e.key in aside
             else ""
         )  # fmt: skip
         out.append(TimelineEntry(e, what, "; ".join(p for p in parts if p), standing))
@@ -725,7 +728,7 @@ def timeline(
 
 
 def _said(value: object) -> str:
-    return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    return {True: _("yes"), False: _("no")}.get(value, str(value)) if isinstance(value, bool) else str(value)
 
 
 def _day(stamp: str) -> dt.date | None:

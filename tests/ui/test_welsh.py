@@ -142,3 +142,16 @@ def test_settings_chooses_welsh_and_english_for_printed_documents(qtbot: QtBot, 
     assert ctx.session.setting("documents_language") == "cy+en"
     entry = ctx.services.audit.search(kind="alteration", limit=1)[0]
     assert entry.summary == "Setting documents_language changed"
+
+
+def test_a_case_in_welsh_tells_its_history_in_welsh(qtbot: QtBot, ctx: AppContext, welsh: None) -> None:
+    """The timeline is said as it is shown (the history keeps its events, not words)."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    member = next(r for r in ctx.services.cases.cohort(include_former=False) if r.membership)
+    window.open_case(member.nominal.id)
+    view = window.case_view
+    events = {view.history.index(r, 1).data() for r in range(view.history.rowCount())}
+    assert any(e.startswith("Dewiswyd — ") for e in events), events
+    assert not any(e.startswith("Selected") for e in events)
+    assert view.tabs.tabText(0) == "&Llinell amser" and view.fields["Ref"].accessibleName() == "Cyf"

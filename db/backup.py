@@ -19,7 +19,7 @@ from typing import Any
 import sqlcipher3
 
 from db import connection, zip_limits
-from db.errors import StoreDamaged, StoreExists, VaultError
+from db.errors import N_, StoreDamaged, StoreExists, VaultError
 from db.keyfile import KeyFile
 from db.store_paths import VaultPaths
 
@@ -60,10 +60,10 @@ def write_backup(
     the coordinator goes on working during a backup.)"""
     heard = heard or (lambda _stage, _done, _total: None)
     if not folder.is_dir():
-        raise BackupError(f"The backup folder {folder} does not exist.")
+        raise BackupError(N_("The backup folder {folder} does not exist."), folder=folder)
     target = folder / f"{paths.store.stem}-{now:%Y%m%d-%H%M%S}{SUFFIX}"
     if target.exists() or target.is_symlink():
-        raise StoreExists(f"A backup named {target.name} is already there.")
+        raise StoreExists(N_("A backup named {name} is already there."), name=target.name)
     with tempfile.TemporaryDirectory(prefix=".ppo-backup-", dir=folder) as tmp:
         copy = Path(tmp) / "store.ppo"
         heard("Copying the store", 0, 0)
@@ -78,7 +78,7 @@ def write_backup(
         heard("Writing the backup", 0, 0)
         store_bytes = copy.read_bytes()
         if store_bytes.startswith(PLAINTEXT_HEADER):
-            raise BackupError("Refused: the copy is not encrypted.")
+            raise BackupError(N_("Refused: the copy is not encrypted."))
         # The copy has its own SQLCipher salt (its first 16 bytes): the bundled key file names it.
         keys = KeyFile.read(paths.keyfile)
         keys.store_salt = store_bytes[:16].hex()
@@ -119,23 +119,31 @@ def read_manifest(bundle: Path) -> dict[str, str]:
         members = zip_limits.check(bundle, max_total=bundle.stat().st_size, max_ratio=1.0, max_members=3,
                                    stored_only=True)  # fmt: skip
     except (OSError, zip_limits.ZipRefused) as exc:
-        raise BackupError(f"{bundle.name} is not a readable PPO Panel backup ({exc}).") from None
+        raise BackupError(
+            N_("{name} is not a readable PPO Panel backup ({exc})."), name=bundle.name, exc=exc
+        ) from None
     if {m.filename for m in members} != BUNDLE_PARTS:
-        raise BackupError(f"{bundle.name} is not a PPO Panel backup (its parts are not the app's).")
+        raise BackupError(
+            N_("{name} is not a PPO Panel backup (its parts are not the app's)."), name=bundle.name
+        )
     try:
         with zipfile.ZipFile(bundle) as z:
             if z.getinfo("manifest.json").file_size > MAX_MANIFEST:
-                raise BackupError(f"{bundle.name} is not a PPO Panel backup (its manifest is too large).")
+                raise BackupError(
+                    N_("{name} is not a PPO Panel backup (its manifest is too large)."), name=bundle.name
+                )
             manifest = json.loads(z.read("manifest.json"))
             digests = {name: _sha256(z, name) for name in ("store.ppo", "store.ppo.keys")}
     except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-        raise BackupError(f"{bundle.name} is not a readable PPO Panel backup ({exc}).") from exc
+        raise BackupError(
+            N_("{name} is not a readable PPO Panel backup ({exc})."), name=bundle.name, exc=exc
+        ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != "ppo-panel-backup/1":
-        raise BackupError(f"{bundle.name} is not a PPO Panel backup.")
+        raise BackupError(N_("{name} is not a PPO Panel backup."), name=bundle.name)
     if digests["store.ppo"] != manifest.get("store_sha256") or digests["store.ppo.keys"] != manifest.get(
         "keys_sha256"
     ):
-        raise BackupError(f"{bundle.name} is damaged: its checksums do not match.")
+        raise BackupError(N_("{name} is damaged: its checksums do not match."), name=bundle.name)
     return dict(manifest)
 
 
@@ -152,9 +160,11 @@ def extract(bundle: Path, store: Path) -> VaultPaths:
     read_manifest(bundle)
     paths = VaultPaths.of(store)
     if paths.store.exists() or paths.keyfile.exists():
-        raise StoreExists(f"A store already exists at {paths.store}; restore into a new location.")
+        raise StoreExists(
+            N_("A store already exists at {store}; restore into a new location."), store=paths.store
+        )
     if not paths.store.parent.is_dir():
-        raise BackupError(f"The folder {paths.store.parent} does not exist.")
+        raise BackupError(N_("The folder {parent} does not exist."), parent=paths.store.parent)
     with zipfile.ZipFile(bundle) as z:  # streamed: a large store is never held whole in memory
         for name, target in (("store.ppo", paths.store), ("store.ppo.keys", paths.keyfile)):
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from the start
@@ -164,5 +174,5 @@ def extract(bundle: Path, store: Path) -> VaultPaths:
         os.chmod(paths.store, 0o600)
         os.chmod(paths.keyfile, 0o600)
     if paths.store.read_bytes()[:16] == PLAINTEXT_HEADER:
-        raise StoreDamaged("Refused: the backup holds a plaintext store.")
+        raise StoreDamaged(N_("Refused: the backup holds a plaintext store."))
     return paths

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from db.errors import StoreDamaged, VaultError
+from db.errors import N_, StoreDamaged, VaultError
 
 PAGE_SIZE = 4096
 # Raw 256-bit key, SQLCipher 4 defaults pinned explicitly so a future library default cannot drift.
@@ -42,8 +42,12 @@ def connect(path: Path, data_key: bytes) -> sqlcipher3.Connection:
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         raise StoreDamaged(
-            f"The store {path.name} is damaged: the key is right but the file cannot be read "
-            f"({exc}). Restore it from a backup."
+            N_(
+                "The store {name} is damaged: the key is right but the file cannot be read ({exc}). "
+                "Restore it from a backup."
+            ),
+            name=path.name,
+            exc=exc,
         ) from exc
     except BaseException:
         conn.close()
@@ -60,7 +64,9 @@ def connect_read_only(path: Path, data_key: bytes, *, immutable: bool = False) -
         _keyed(conn, data_key)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        raise StoreDamaged(f"The store {path.name} cannot be read for its check ({exc}).") from exc
+        raise StoreDamaged(
+            N_("The store {name} cannot be read for its check ({exc})."), name=path.name, exc=exc
+        ) from exc
     return conn
 
 
@@ -86,7 +92,10 @@ def verify_profile(conn: sqlcipher3.Connection) -> None:
         got = conn.execute(f"PRAGMA {name}").fetchone()[0]
         if got != want:
             raise VaultError(
-                f"The store connection could not be secured: PRAGMA {name} is {got!r}, not {want!r}."
+                N_("The store connection could not be secured: PRAGMA {name} is {got!r}, not {want!r}."),
+                name=name,
+                got=got,
+                want=want,
             )
 
 

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name: marks a message for the app's catalogue
+    return text
+
+
+# How a message is said: the app's own translation, installed by ppo_desktop.i18n (the vault imports
+# nothing above it). Until then, and in English, a message is itself.
+say: Callable[[str], str] = N_
+
 
 class VaultError(Exception):
-    """Base for every failure to create, open or change a store. ``str()`` is the user message."""
+    """Base for every failure to create, open or change a store. ``str()`` is the user message, in
+    the user's language at the moment it is read: the message is kept as its template (marked N_) with
+    its values, and said when shown."""
+
+    def __init__(self, message: str = "", /, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)  # args: the English, filled
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        said = say(self.message)
+        return said.format(**self.values) if self.values else said
 
 
 class WrongPassphrase(VaultError):

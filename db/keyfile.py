@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from db.errors import DeviceSecretUnavailable, KeyFileDamaged, SlotError, WrongPassphrase
+from db.errors import N_, DeviceSecretUnavailable, KeyFileDamaged, SlotError, WrongPassphrase
 
 FORMAT = "ppo-panel-keyfile/1"  # the file's format name (its slots say their own version)
 SLOT_VERSION = 2
@@ -118,7 +118,7 @@ class KeyFile:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT:
-                raise KeyFileDamaged(f"The key file {path.name} is not a PPO Panel key file.")
+                raise KeyFileDamaged(N_("The key file {name} is not a PPO Panel key file."), name=path.name)
             return cls(
                 store_id=str(raw["store_id"]),
                 key_check=str(raw["key_check"]),
@@ -132,7 +132,8 @@ class KeyFile:
             raise
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise KeyFileDamaged(
-                f"The key file {path.name} is damaged and cannot be read; restore it from a backup."
+                N_("The key file {name} is damaged and cannot be read; restore it from a backup."),
+                name=path.name,
             ) from exc
 
     def content(self) -> dict[str, Any]:
@@ -192,7 +193,7 @@ class KeyFile:
         if kind == PASSPHRASE_KIND:
             check_strength(secret, label)
         if kind == PASSPHRASE_KIND and any(s.label == label and s.kind == kind for s in self.slots):
-            raise SlotError(f"User {label!r} already has a key slot.")
+            raise SlotError(N_("User {label!r} already has a key slot."), label=label)
         slot = self._new_slot(uuid.uuid4().hex[:12], kind, label, secret, data_key, device_secret, cost)
         self.slots.append(slot)
         return slot
@@ -270,8 +271,11 @@ class KeyFile:
         """Return the data key sealed in ``slot`` or raise WrongPassphrase."""
         if slot.device_bound and device_secret is None:
             raise DeviceSecretUnavailable(
-                "This store's device secret is not in this computer's keyring, so the passphrase alone "
-                "cannot open it here. Unlock with the recovery key; the passphrase is re-enrolled afterwards."
+                N_(
+                    "This store's device secret is not in this computer's keyring, so the passphrase alone "
+                    "cannot open it here. Unlock with the recovery key; the passphrase is re-enrolled "
+                    "afterwards."
+                )
             )
         try:
             wrapping = _wrapping_key(
@@ -289,9 +293,11 @@ class KeyFile:
             return SUITE.decrypt(_unb64(slot.sealed), key, info=binding)
         except InvalidTag:
             what = "recovery key" if slot.kind == RECOVERY_KIND else "passphrase"
-            raise WrongPassphrase(f"That {what} does not open this store. Check it and try again.") from None
+            raise WrongPassphrase(
+                N_("That {what} does not open this store. Check it and try again."), what=what
+            ) from None
         except (ValueError, TypeError) as exc:
-            raise SlotError(f"Key slot {slot.id} is damaged.") from exc
+            raise SlotError(N_("Key slot {id} is damaged."), id=slot.id) from exc
 
     def slots_of(self, kind: str, label: str | None = None) -> list[Slot]:
         return [s for s in self.slots if s.kind == kind and (label is None or s.label == label)]
@@ -313,7 +319,10 @@ def check_strength(passphrase: str, *context: str) -> None:
     """Refuse a passphrase that is short or easy to guess (ten spaces, ten of one letter, a name, a
     keyboard walk), judged by zxcvbn's estimate rather than length alone; the message says why."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise SlotError(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
+        raise SlotError(
+            N_("A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters."),
+            MIN_PASSPHRASE_LENGTH=MIN_PASSPHRASE_LENGTH,
+        )
     from zxcvbn import zxcvbn
 
     # zxcvbn refuses more than 72 characters: a longer passphrase is judged on its first 72

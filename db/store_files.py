@@ -12,6 +12,7 @@ from filelock import FileLock, Timeout
 
 from db import connection
 from db.errors import (
+    N_,
     FolderNotWritable,
     KeyFileMissing,
     StoreDamaged,
@@ -32,19 +33,29 @@ def store_salt(paths: VaultPaths) -> str:
 
 def check_files(paths: VaultPaths) -> None:
     if not paths.store.exists():
-        raise StoreMissing(f"There is no store at {paths.store}.")
+        raise StoreMissing(N_("There is no store at {store}."), store=paths.store)
     size = paths.store.stat().st_size
     if size == 0:
-        raise StoreDamaged(f"The store {paths.store.name} is empty (0 bytes); restore it from a backup.")
+        raise StoreDamaged(
+            N_("The store {name} is empty (0 bytes); restore it from a backup."), name=paths.store.name
+        )
     if size % connection.PAGE_SIZE:
         raise StoreDamaged(
-            f"The store {paths.store.name} is damaged: it has been cut short ({size:,} bytes is not a whole "
-            "number of pages). Restore it from a backup."
+            N_(
+                "The store {name} is damaged: it has been cut short ({size:,} bytes is not a whole number "
+                "of pages). Restore it from a backup."
+            ),
+            name=paths.store.name,
+            size=size,
         )
     if not paths.keyfile.exists():
         raise KeyFileMissing(
-            f"The key file {paths.keyfile.name} is missing from {paths.store.parent}; "
-            "without it the store cannot be opened. Restore it from a backup."
+            N_(
+                "The key file {name} is missing from {parent}; without it the store cannot be opened. "
+                "Restore it from a backup."
+            ),
+            name=paths.keyfile.name,
+            parent=paths.store.parent,
         )
 
 
@@ -87,14 +98,17 @@ def acquire(paths: VaultPaths) -> FileLock:
         lock.acquire()
     except Timeout:
         raise StoreLocked(
-            f"The store {paths.store.name} is already open in another PPO Panel window or on another "
-            "account; close it there first."
+            N_(
+                "The store {name} is already open in another PPO Panel window or on another account; close "
+                "it there first."
+            ),
+            name=paths.store.name,
         ) from None
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise FolderNotWritable(
-                f"The folder {paths.store.parent} cannot be written to, so the store cannot be opened "
-                "for editing."
+                N_("The folder {parent} cannot be written to, so the store cannot be opened for editing."),
+                parent=paths.store.parent,
             ) from exc
         raise
     return lock

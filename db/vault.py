@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from db import backup, connection, migrations, store_files
 from db.device import DeviceSecrets
 from db.errors import (
+    N_,
     FolderNotWritable,
     KeyFileDamaged,
     SlotError,
@@ -114,11 +115,15 @@ class Vault:
         cost = cost or kdf_policy().slots
         folder = paths.store.parent
         if paths.store.exists() or paths.keyfile.exists():
-            raise StoreExists(f"A store already exists at {paths.store}; choose another name or folder.")
+            raise StoreExists(
+                N_("A store already exists at {store}; choose another name or folder."), store=paths.store
+            )
         if not folder.is_dir():
-            raise FolderNotWritable(f"The folder {folder} does not exist.")
+            raise FolderNotWritable(N_("The folder {folder} does not exist."), folder=folder)
         if not os.access(folder, os.W_OK):
-            raise FolderNotWritable(f"The folder {folder} cannot be written to; choose another folder.")
+            raise FolderNotWritable(
+                N_("The folder {folder} cannot be written to; choose another folder."), folder=folder
+            )
         lock = store_files.acquire(paths)
         data_key = secrets.token_bytes(DATA_KEY_BYTES)
         keyfile = KeyFile.new(data_key)
@@ -149,7 +154,9 @@ class Vault:
             paths.lock.unlink(missing_ok=True)  # a failed create leaves nothing behind
             if isinstance(exc, OSError):
                 raise FolderNotWritable(
-                    f"The store could not be written in {folder}: {exc.strerror}."
+                    N_("The store could not be written in {folder}: {strerror}."),
+                    folder=folder,
+                    strerror=exc.strerror,
                 ) from exc
             raise
         return vault, recovery
@@ -187,11 +194,16 @@ class Vault:
         keyfile = KeyFile.read(paths.keyfile)
         data_key, slot, secret = _unwrap(keyfile, passphrase, user, recovery_key, device)
         if not keyfile.matches(data_key):
-            raise KeyFileDamaged(f"The key file {paths.keyfile.name} does not belong to this store.")
+            raise KeyFileDamaged(
+                N_("The key file {name} does not belong to this store."), name=paths.keyfile.name
+            )
         if not keyfile.sealed_by(data_key):
             raise KeyFileDamaged(
-                f"The key file {paths.keyfile.name} has been changed outside PPO Panel (its seal does not "
-                "match), so it is not trusted. Restore it from a backup."
+                N_(
+                    "The key file {name} has been changed outside PPO Panel (its seal does not match), so "
+                    "it is not trusted. Restore it from a backup."
+                ),
+                name=paths.keyfile.name,
             )
         rewrite = None
         if slot.v < SLOT_VERSION or not keyfile.mac:
@@ -211,8 +223,12 @@ class Vault:
         store_files.check_files(grant.paths)
         if grant.keyfile.store_salt and grant.keyfile.store_salt != store_files.store_salt(grant.paths):
             raise KeyFileDamaged(
-                f"The key file {grant.paths.keyfile.name} belongs to a different store (or the start of "
-                f"{grant.paths.store.name} is damaged). Put the matching key file beside the store."
+                N_(
+                    "The key file {name} belongs to a different store (or the start of {name2} is "
+                    "damaged). Put the matching key file beside the store."
+                ),
+                name=grant.paths.keyfile.name,
+                name2=grant.paths.store.name,
             )
         why = store_files.unwritable(grant.paths)
         if why:
@@ -247,8 +263,12 @@ class Vault:
         try:
             if migrations.schema_version(db) < migrations.latest_version():
                 raise StoreReadOnly(
-                    f"{grant.paths.store.name} was made by an older PPO Panel and must be updated once "
-                    f"where it can be written, but {why}. Copy it (with its key file) to a writable folder."
+                    N_(
+                        "{name} was made by an older PPO Panel and must be updated once where it can be "
+                        "written, but {why}. Copy it (with its key file) to a writable folder."
+                    ),
+                    name=grant.paths.store.name,
+                    why=why,
                 )
         except BaseException:
             conn.close()
@@ -269,8 +289,11 @@ class Vault:
         noted = self.db.execute("SELECT 1 FROM settings WHERE key = ?", [KEYFILE_SEALED]).fetchone()
         if not grant.keyfile.mac and noted:
             raise KeyFileDamaged(
-                f"The key file {grant.paths.keyfile.name} has lost its seal (changed outside PPO Panel), "
-                "so it is not trusted. Restore it from a backup."
+                N_(
+                    "The key file {name} has lost its seal (changed outside PPO Panel), so it is not "
+                    "trusted. Restore it from a backup."
+                ),
+                name=grant.paths.keyfile.name,
             )
         if not noted and not self.read_only:
             with self.transaction() as db:
@@ -292,13 +315,19 @@ class Vault:
         try:
             problems = connection.quick_check(conn) if quick_check else []
             if problems:
-                raise StoreDamaged(f"The store {paths.store.name} failed its quick check: {problems[0]}")
+                raise StoreDamaged(
+                    N_("The store {name} failed its quick check: {value}"),
+                    name=paths.store.name,
+                    value=problems[0],
+                )
             db = Database(conn)
             migrations.apply(db)
         except sqlcipher3.DatabaseError as exc:
             conn.close()
             raise StoreDamaged(
-                f"The store {paths.store.name} is damaged ({exc}); restore it from a backup."
+                N_("The store {name} is damaged ({exc}); restore it from a backup."),
+                name=paths.store.name,
+                exc=exc,
             ) from exc
         except BaseException:
             conn.close()
@@ -326,7 +355,10 @@ class Vault:
         """One atomic change. A full disk, a read-only store or a failing disk rolls it back and is
         reported as such (StoreFull, StoreReadOnly, StoreIOError), never as a bare SQLite error."""
         if self.read_only:
-            raise StoreReadOnly(f"This store is open read-only ({self.read_only}); nothing can be saved.")
+            raise StoreReadOnly(
+                N_("This store is open read-only ({read_only}); nothing can be saved."),
+                read_only=self.read_only,
+            )
         try:
             with self.db.atomic() as db:
                 yield db
@@ -384,7 +416,10 @@ class Vault:
         writable connection of its own (connections are per thread), called on the worker. The
         copy holds no lock (this one does) and never moves the anchor (this thread does, after)."""
         if self.read_only:
-            raise StoreReadOnly(f"This store is open read-only ({self.read_only}); nothing can be saved.")
+            raise StoreReadOnly(
+                N_("This store is open read-only ({read_only}); nothing can be saved."),
+                read_only=self.read_only,
+            )
         paths, keyfile, key, device = self.paths, self._keyfile, bytes(self._data_key), self._device
         label, recovery = self.unlocked_by, self.by_recovery_key
 
@@ -417,7 +452,7 @@ class Vault:
                     problems = connection.integrity_check(conn)
                 if problems:
                     raise backup.BackupError(
-                        f"The store fails its check, so no backup was made: {problems[0]}"
+                        N_("The store fails its check, so no backup was made: {value}"), value=problems[0]
                     )
                 return backup.write_backup(conn, paths, key, store_id, folder, now, anchor_of, heard)
             finally:
@@ -497,16 +532,16 @@ class Vault:
         before = len(fresh.slots)
         fresh.slots = [s for s in fresh.slots if not (s.kind == PASSPHRASE_KIND and s.label == user)]
         if len(fresh.slots) == before:
-            raise SlotError(f"User {user!r} has no key slot.")
+            raise SlotError(N_("User {user!r} has no key slot."), user=user)
         if not fresh.slots_of(PASSPHRASE_KIND):
-            raise SlotError("The last passphrase slot cannot be removed.")
+            raise SlotError(N_("The last passphrase slot cannot be removed."))
         self._replace_keyfile(fresh)
 
     def change_passphrase(self, user: str, old: str, new: str, cost: KdfCost | None = None) -> None:
         """Re-wrap ``user``'s slot; the old passphrase must still open it. The store is not touched."""
         slots = self._keyfile.slots_of(PASSPHRASE_KIND, user)
         if not slots:
-            raise SlotError(f"User {user!r} has no key slot.")
+            raise SlotError(N_("User {user!r} has no key slot."), user=user)
         self._keyfile.unwrap(slots[0], old, self._device.get(self.store_id))
         self.replace_passphrase(user, new, cost)
 
@@ -528,12 +563,15 @@ class Vault:
         the store is re-keyed but before the new key file replaces the old, the next unlock finds
         the new one and finishes the change."""
         if self.read_only:
-            raise StoreReadOnly(f"This store is open read-only ({self.read_only}); it cannot be re-keyed.")
+            raise StoreReadOnly(
+                N_("This store is open read-only ({read_only}); it cannot be re-keyed."),
+                read_only=self.read_only,
+            )
         new_key = secrets.token_bytes(DATA_KEY_BYTES)
         fresh = self._keyfile.rekeyed(new_key, users)
         left_out = len(self._keyfile.slots) - len(fresh.slots)
         if not fresh.slots_of(PASSPHRASE_KIND):
-            raise SlotError("No slot could be re-keyed; unlock with each user's passphrase once first.")
+            raise SlotError(N_("No slot could be re-keyed; unlock with each user's passphrase once first."))
         root = self._derive_root()
         fresh.write(self.paths.next_keyfile)
         try:
@@ -575,9 +613,9 @@ def _unwrap(
         normalised = normalise_recovery_key(recovery_key)
         for slot in keyfile.slots_of(RECOVERY_KIND):
             return keyfile.unwrap(slot, normalised, None), slot, normalised
-        raise SlotError("This store has no recovery key slot.")
+        raise SlotError(N_("This store has no recovery key slot."))
     if passphrase is None:
-        raise VaultError("Enter a passphrase or the recovery key.")
+        raise VaultError(N_("Enter a passphrase or the recovery key."))
     candidates = keyfile.slots_of(PASSPHRASE_KIND, user)
     if not candidates:
         raise WrongPassphrase(

@@ -162,3 +162,13 @@ def _plural_rule(expression: str) -> Callable[[int], int]:
     """The expression made into a function once (the cohort's count is said on every keystroke), by
     the standard library's gettext, which refuses anything but arithmetic on n."""
     return gettext.c2py(expression)
+
+
+def _install() -> None:
+    """The vault's messages (db/ imports nothing above it) are said through this catalogue too."""
+    import db.errors
+
+    db.errors.say = _
+
+
+_install()

@@ -52,7 +52,7 @@ def welsh() -> Iterator[None]:
 
 def _marked_in_code() -> dict[str | tuple[str, str], str]:
     found: dict[str | tuple[str, str], str] = {}
-    for folder in ("ppo_desktop", "ui"):
+    for folder in ("ppo_desktop", "ui", "db"):
         for filename, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / folder), keywords=KEYWORDS, comment_tags=()
         ):
@@ -200,3 +200,17 @@ def test_a_date_field_in_welsh_shows_digits_it_reads_back(qapp: object, welsh: N
     field.setText("31 02 2026")
     with pytest.raises(ValueError, match="yn ddyddiad"):
         field.date()
+
+
+def test_the_vaults_messages_are_said_in_the_language_in_use(welsh: None, tmp_path: Path) -> None:
+    """db/ imports nothing above it: its errors keep their message's template and values, and say them
+    when read — so the unlock dialog tells a Welsh speaker in Welsh that a store is missing."""
+    from db.device import DeviceSecrets
+    from ppo_desktop.services.session import StoreProblem, unlock
+
+    missing = tmp_path / "panel.ppo"
+    with pytest.raises(StoreProblem) as refused:
+        unlock(missing, "a passphrase that opens nothing", device=DeviceSecrets(None))
+    assert str(refused.value) == f"Nid oes storfa yn {missing}."
+    i18n.use(i18n.ENGLISH)
+    assert str(refused.value.__cause__) == f"There is no store at {missing}."  # the same error, read now

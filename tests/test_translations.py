@@ -52,9 +52,11 @@ def welsh() -> Iterator[None]:
 
 def _marked_in_code() -> dict[str | tuple[str, str], str]:
     found: dict[str | tuple[str, str], str] = {}
-    for folder in ("ppo_desktop", "ui", "db"):
+    code, labels = [("**.py", "python")], [("**.toml", "ppo_desktop.i18n:extract_labels")]  # as babel.cfg
+    sources = (("ppo_desktop", code), ("ui", code), ("db", code), ("resources/policies", labels))
+    for folder, method_map in sources:
         for filename, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / folder), keywords=KEYWORDS, comment_tags=()
+            str(ROOT / folder), method_map=method_map, keywords=KEYWORDS, comment_tags=()
         ):
             found[message] = f"{folder}/{filename}"
     return found

@@ -116,6 +116,7 @@ def test_settings_in_welsh_keeps_each_access_key_once(qtbot: QtBot, ctx: AppCont
     qtbot.addWidget(screen)
     assert screen.backup_button.text() == "Gwneud copi wrth gefn &nawr…"
     assert screen.users.headerData(0, Qt.Orientation.Horizontal) == "Defnyddiwr"
+    assert screen.policy_boxes["age"].text() == "Oed (byth y dyddiad geni)"  # the policy file's label
     assert repeated(screen) == {}
 
 

@@ -32,7 +32,7 @@ class RetentionPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.retention = ctx.services.retention
-        labels = {p.record_class: p.label for p in self.retention.schedule()}
+        labels = {p.record_class: _(p.label) for p in self.retention.schedule()}
         name = _("Records due under the retention schedule")
         self.view, self.model = read_only_table(_columns(labels), name, self)
         self.schedule = QLabel()

@@ -203,7 +203,7 @@ class SettingsScreen(QWidget):
         self.policy_boxes: dict[str, QCheckBox] = {}
         policy_grid = QGridLayout()
         for i, field in enumerate(ctx.session.projector_policy().fields):
-            box = QCheckBox(field.label)  # the policy's own words (data; English for now)
+            box = QCheckBox(_(field.label))  # the policy file's words (its labels are in the catalogue)
             box.setChecked(field.show)
             box.toggled.connect(self._policy_changed)
             self.policy_boxes[field.key] = box

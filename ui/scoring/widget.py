@@ -81,7 +81,7 @@ class ScoringWidget(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.verticalHeader().hide()
-        self.table.setMinimumWidth(560)
+        self.table.setMinimumWidth(360)  # 560 with the details beside it made the console 1,408 px wide
         self.table.setItemDelegate(CountDelegate(self.table))
         # Category names wrap rather than being cut to "Bur…" on a 13" screen.
         self.table.setWordWrap(True)
@@ -108,7 +108,7 @@ class ScoringWidget(QWidget):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never clip
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(240)
 
         head = QHBoxLayout()
         # The title gives way first (it wraps into what is left); the total keeps one line while it can.

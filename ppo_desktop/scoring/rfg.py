@@ -19,6 +19,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ppo_desktop import paths
+from ppo_desktop.i18n import _, format_date, ngettext
 
 
 class RfgDefinitionError(ValueError):
@@ -82,26 +83,37 @@ def score_as_at(definition: RfgDefinition, offences: Iterable[Offence], day: dt.
     counted = tuple(sorted(
         (o for o in offences if start < o.on <= day and o.outcome in definition.counts), key=lambda o: o.on
     ))  # fmt: skip
-    lines = [f"{len(counted)} offence(s) counted: {definition.counts_text} between "
-             f"{start + dt.timedelta(days=1):%d %b %Y} and {day:%d %b %Y} ({definition.label})"]  # fmt: skip
+    lines = [ngettext(
+        "{n} offence counted: {outcomes} between {start} and {end} ({matrix})",
+        "{n} offences counted: {outcomes} between {start} and {end} ({matrix})",
+        len(counted),
+    ).format(n=len(counted), outcomes=definition.counts_text, start=format_date(start + dt.timedelta(days=1)),
+             end=format_date(day), matrix=definition.label)]  # fmt: skip
     recency = 0
     if counted:
         since = (day - counted[-1].on).days
         recency = next((points for within, points in definition.recency if since <= within), 0)
-        lines.append(f"Recency {recency}: the latest on {counted[-1].on:%d %b %Y}, {since} day(s) before")
+        lines.append(ngettext(
+            "Recency {points}: the latest on {day}, {n} day before",
+            "Recency {points}: the latest on {day}, {n} days before",
+            since,
+        ).format(points=recency, day=format_date(counted[-1].on), n=since))  # fmt: skip
     frequency = min(definition.frequency_cap, definition.frequency_each * len(counted))
-    lines.append(f"Frequency {frequency}: {len(counted)} × {definition.frequency_each} (at most "
-                 f"{definition.frequency_cap})")  # fmt: skip
+    lines.append(_("Frequency {points}: {n} × {each} (at most {cap})").format(
+        points=frequency, n=len(counted), each=definition.frequency_each, cap=definition.frequency_cap
+    ))  # fmt: skip
     weights = [definition.gravity.get(o.category, definition.gravity.get("other", 0)) for o in counted]
     gravity = sum(weights)
     parts = ", ".join(f"{o.category} {w}" for o, w in zip(counted, weights, strict=True))
-    lines.append(f"Gravity {gravity}: {parts or 'none'}")
+    lines.append(_("Gravity {points}: {parts}").format(points=gravity, parts=parts or _("none")))
     named = sum(max(0, o.victims) for o in counted)
     victims = min(definition.victims_cap, definition.victims_each * named)
-    lines.append(f"Victims {victims}: {named} × {definition.victims_each} (at most {definition.victims_cap})")
+    lines.append(_("Victims {points}: {n} × {each} (at most {cap})").format(
+        points=victims, n=named, each=definition.victims_each, cap=definition.victims_cap
+    ))  # fmt: skip
     total = recency + frequency + gravity + victims
     band = next((label for label, minimum in definition.bands if total >= minimum), "")
-    lines.append(f"Total {total}: {band}")
+    lines.append(_("Total {points}: {band}").format(points=total, band=band))
     return RfgScore(day, recency, frequency, gravity, victims, band, counted, tuple(lines))
 
 

@@ -81,6 +81,13 @@ def ngettext(one: str, many: str, n: int) -> str:
     return _counted(one, many, n, _now.code)
 
 
+def in_every_language(text: str) -> list[str]:
+    """``text`` as each language says it (itself first): for reading back words stored as some user
+    said them, such as the marker a planned agenda item's reasons were written with."""
+    said = [_said(text, code) for code in LANGUAGES]
+    return list(dict.fromkeys(said))
+
+
 def _both(first: str, second: str) -> str:
     return first if first == second else f"{first} / {second}"
 

@@ -16,7 +16,7 @@ from functools import cache
 from ppo_desktop import paths
 from ppo_desktop.data_files import Fields
 from ppo_desktop.domain import Action, AgendaItem, CaseFile, Decision, DecisionKind, Strand
-from ppo_desktop.i18n import _, format_date
+from ppo_desktop.i18n import _, format_date, in_every_language
 from ppo_desktop.rules.agenda import SETTLED_BY
 
 
@@ -79,6 +79,13 @@ class Projection:
     lines: tuple[tuple[str, str], ...]
 
 
+def _for_the_room(reason: str) -> str:
+    """A reason without the procedure for the chair, in whichever language it was planned."""
+    for marker in in_every_language(SETTLED_BY):
+        reason = reason.split(marker)[0]
+    return reason.rstrip(".")
+
+
 def project(
     policy: ProjectorPolicy,
     *,
@@ -106,7 +113,7 @@ def project(
         if policy.allows(key) and text:
             lines.append((label, text))
 
-    title = item.title
+    title = _(item.title)
     if case is not None:
         n = case.nominal
         hidden = n.ref if policy.allows("ref") else _("Candidate")
@@ -126,7 +133,7 @@ def project(
             f"{strand(m.strand)} · {_(m.basis.value)} · {_(m.status.label)}" if m else _("Candidate"),
         )
     # The room reads why the person is here, not the procedure for the chair ("Settled by: …").
-    add("reasons", _("On the agenda"), "; ".join(r.split(SETTLED_BY)[0].rstrip(".") for r in item.reasons))
+    add("reasons", _("On the agenda"), "; ".join(_for_the_room(r) for r in item.reasons))
     add("reason_text", _("In the nomination's words"), "; ".join(item.free_text))
     if score is not None:
         total, previous = score

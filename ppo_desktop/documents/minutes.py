@@ -152,7 +152,7 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
     if not_reached:
         story.append(para(_("Not reached"), "h2"))
         story.append(
-            para("; ".join(f"{mi.item.position}. {_who(mi.nominal, mi.item.title)}" for mi in not_reached))
+            para("; ".join(f"{mi.item.position}. {_who(mi.nominal, _(mi.item.title))}" for mi in not_reached))
         )
     story.append(para(_("Decisions summary"), "h2"))
     decided = [["#", _("Person"), _("Decision")]]
@@ -161,7 +161,7 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
             decided.append(
                 [
                     str(mi.item.position),
-                    _who(mi.nominal, mi.item.title),
+                    _who(mi.nominal, _(mi.item.title)),
                     _decision_text(d, data.reason_labels),
                 ]
             )
@@ -175,7 +175,7 @@ def minutes_story(data: MinutesData, *, summary: bool = False) -> list[Flowable]
         story.append(para(_("Actions agreed"), "h2"))
         if agreed:
             rows_: list[list[object]] = [[_("Person"), *action_headings()]]
-            rows_ += [[_who(mi.nominal, mi.item.title), *_action_row(a)] for mi, a in agreed]
+            rows_ += [[_who(mi.nominal, _(mi.item.title)), *_action_row(a)] for mi, a in agreed]
             story.append(table(rows_, widths=[38 * mm, 28 * mm, 50 * mm, 22 * mm, 22 * mm, 20 * mm]))
         else:
             story.append(para(_("None.")))
@@ -228,7 +228,7 @@ Away = Sequence[tuple[Attendee, str]]  # who attended but was not in the room fo
 
 
 def _item(mi: MinutesItem, labels: dict[str, str], away: Away = ()) -> list[Flowable]:
-    head = para(f"{mi.item.position}. {_who(mi.nominal, mi.item.title)}", "h3")
+    head = para(f"{mi.item.position}. {_who(mi.nominal, _(mi.item.title))}", "h3")
     facts = [[_("Strand"), mi.strand or "—"]]
     if mi.score_now is not None or mi.score_before is not None:
         now = "—" if mi.score_now is None else f"{mi.score_now:g}"

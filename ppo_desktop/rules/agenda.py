@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 
 from ppo_desktop.domain import Action, CohortRow, Nomination, Sentence, Status, Strand
+from ppo_desktop.i18n import N_, _, format_date, ngettext
 from ppo_desktop.rules.history import REVIEWING, PersonState, Stage
 from ppo_desktop.rules.profiles import SchemeProfile
 
-SETTLED_BY = " Settled by: "  # what follows says which decision settles a proposal (for the chair)
+SETTLED_BY = N_(" Settled by: ")  # what follows says which decision settles a proposal (for the chair)
 
 # Order on the agenda: the most pressing kinds first.
 ORDER = (
@@ -42,8 +43,8 @@ ORDER = (
     "list-review",
     "retention",
 )
-LIST_REVIEW = "Review of the whole list"  # the agenda item's title (its reasons say what)
-RETENTION_REVIEW = "Yearly retention review"  # an item about the store, no names in it
+LIST_REVIEW = N_("Review of the whole list")  # the agenda item's title (its reasons say what)
+RETENTION_REVIEW = N_("Yearly retention review")  # an item about the store, no names in it
 LIST_REVIEW_MONTHS = 3  # "at least quarterly" (002 §4.2, item 4)
 RELEASE_HORIZON_MONTHS = 3  # "imminent": a local reading
 
@@ -107,7 +108,10 @@ def propose(
         if n.nominal_id in rows:
             proposal = item(n.nominal_id)
             proposal.add(
-                "nomination", f"New nomination for {n.strand.value} by {n.agency}, {n.nominated_on:%d %b %Y}"
+                "nomination",
+                _("New nomination for {strand} by {agency}, {day}").format(
+                    strand=n.strand.value, agency=n.agency, day=format_date(n.nominated_on)
+                ),
             )
             proposal.free_text.append(f"{n.agency}: {n.reason}")
     for r in rows.values():
@@ -145,14 +149,15 @@ def _list_review(
         if s.release_on is not None and day <= s.release_on <= horizon
         and states.get(nid, OFF).stage is Stage.OFF
     )  # fmt: skip
-    last = f"last {reviewed_on:%d %b %Y}" if reviewed_on else "none recorded"
+    last = _("last {day}").format(day=format_date(reviewed_on)) if reviewed_on else _("none recorded")
     proposal = Proposal(None, LIST_REVIEW)
     proposal.add(
         "list-review",
-        f"Review the list against all known offenders, including those in custody whose release is "
-        f"imminent, at least quarterly (002 §4.2, item 4; {last}). Not selected and due out by "
-        f"{horizon:%d %b %Y}: {releases} (see their cases; a {RELEASE_HORIZON_MONTHS}-month horizon is a "
-        "local choice).",
+        _(
+            "Review the list against all known offenders, including those in custody whose release is "
+            "imminent, at least quarterly (002 §4.2, item 4; {last}). Not selected and due out by {day}: "
+            "{releases} (see their cases; a {months}-month horizon is a local choice)."
+        ).format(last=last, day=format_date(horizon), releases=releases, months=RELEASE_HORIZON_MONTHS),
     )
     return [proposal]
 
@@ -178,13 +183,14 @@ def _amber(day: dt.date, profile: SchemeProfile, h: PersonState) -> Iterable[tup
     due = hold.reconsider_on(months)
     if day < due or day <= hold.placed_on:
         return
-    late = "OVERDUE: " if hold.release_on < day else ""
-    yield (
-        "amber-release",
-        f"{late}Amber list since {hold.placed_on:%d %b %Y}: release expected {hold.release_on:%d %b %Y}; "
-        f"reconsider {months} months before release (from {due:%d %b %Y}) after a full assessment of risk."
-        f"{SETTLED_BY}select (re-selected against the scheme's criteria) or de-select.",
-    )
+    late = _("OVERDUE: ") if hold.release_on < day else ""
+    said = _(
+        "Amber list since {placed}: release expected {release}; reconsider {months} months before release "
+        "(from {due}) after a full assessment of risk."
+    ).format(placed=format_date(hold.placed_on), release=format_date(hold.release_on), months=months,
+             due=format_date(due))  # fmt: skip
+    settle = _("select (re-selected against the scheme's criteria) or de-select.")
+    yield ("amber-release", f"{late}{said}{_(SETTLED_BY)}{settle}")
 
 
 def _rescore(
@@ -207,12 +213,19 @@ def _rescore(
     since = last or h.period.started_on
     if since + relativedelta(months=window) > day:
         return
-    what = f"Last scored {last:%d %b %Y}" if last else f"No final sheet since joining on {since:%d %b %Y}"
-    yield (
-        "rescore",
-        f"{what} on {matrix}: {m.strand.value} is scored every {window} months "
-        f"({profile.source_of('rescore_months')}).{SETTLED_BY}a new final sheet (Score now).",
+    what = (
+        _("Last scored {day}").format(day=format_date(last)) if last
+        else _("No final sheet since joining on {day}").format(day=format_date(since))
+    )  # fmt: skip
+    said = _("{what} on {matrix}: {strand} is scored every {months} months ({source}).").format(
+        what=what,
+        matrix=matrix,
+        strand=m.strand.value,
+        months=window,
+        source=profile.source_of("rescore_months"),
     )
+    settle = _("a new final sheet (Score now).")
+    yield ("rescore", f"{said}{_(SETTLED_BY)}{settle}")
 
 
 def _short_sentence(
@@ -229,9 +242,14 @@ def _short_sentence(
     ):
         yield (
             "short-sentence",
-            f"Not selected; released (or due) {sentence.release_on:%d %b %Y} from a sentence of "
-            f"{sentence.length_text}, under {profile.short_sentence_months} months: no statutory "
-            "supervision, give priority (002 §4.4).",
+            _(
+                "Not selected; released (or due) {day} from a sentence of {length}, under {months} months: "
+                "no statutory supervision, give priority (002 §4.4)."
+            ).format(
+                day=format_date(sentence.release_on),
+                length=sentence.length_text,
+                months=profile.short_sentence_months,
+            ),  # fmt: skip
         )
 
 
@@ -244,12 +262,12 @@ def _licence(
     if not profile.licence_final_third or sentence is None or third is None or sentence.ends is None:
         return
     if third <= day < sentence.ends and not h.reviewed_since(third):
-        yield (
-            "licence",
-            f"On licence since {sentence.release_on:%d %b %Y} until {sentence.ends:%d %b %Y}: its final "
-            f"third began {third:%d %b %Y}. Plan the exit before supervision ends "
-            f"({profile.source_of('licence_final_third')}).{settle}",
-        )
+        said = _(
+            "On licence since {release} until {end}: its final third began {third}. Plan the exit before "
+            "supervision ends ({source})."
+        ).format(release=format_date(sentence.release_on), end=format_date(sentence.ends),
+                 third=format_date(third), source=profile.source_of("licence_final_third"))  # fmt: skip
+        yield ("licence", f"{said}{settle}")
 
 
 def _person(
@@ -262,71 +280,87 @@ def _person(
 ) -> Iterable[tuple[str, str]]:
     m = r.membership
     assert m is not None and h.period is not None
-    settle = f"{SETTLED_BY}{REVIEWING}."
+    settle = f"{_(SETTLED_BY)}{_(REVIEWING)}."
     reconsider = profile.reconsider_months_before_release
     if sentence is not None and not h.reviewed_since(sentence.starts_on):
-        sentenced = f"Sentenced on {sentence.starts_on:%d %b %Y} to {sentence.length_text}"
+        sentenced = _("Sentenced on {day} to {length}").format(
+            day=format_date(sentence.starts_on), length=sentence.length_text
+        )
         if sentence.no_fixed_term:
             yield (
                 "custody",
-                f"{sentenced}: a secure hospital order with no fixed term, so the amber list or removal "
-                "in full is for the panel, after a full assessment of risk.",
+                _(
+                    "{sentenced}: a secure hospital order with no fixed term, so the amber list or removal "
+                    "in "
+                    "full is for the panel, after a full assessment of risk."
+                ).format(sentenced=sentenced),
             )
         elif sentence.longer_than(years=profile.remove_custody_years):
             yield (
                 "custody",
-                f"{sentenced}: over {profile.remove_custody_years} years, so removal in full is proposed "
-                "(the panel decides).",
+                _(
+                    "{sentenced}: over {years} years, so removal in full is proposed (the panel decides)."
+                ).format(sentenced=sentenced, years=profile.remove_custody_years),
             )
         elif sentence.longer_than(years=profile.amber_custody_years):
             yield (
                 "custody",
-                f"{sentenced}: over {profile.amber_custody_years} years, so the amber list is proposed until "
-                f"{reconsider} months before release, after a full assessment of risk (the panel decides).",
+                _(
+                    "{sentenced}: over {years} years, so the amber list is proposed until {months} months "
+                    "before "
+                    "release, after a full assessment of risk (the panel decides)."
+                ).format(sentenced=sentenced, years=profile.amber_custody_years, months=reconsider),
             )
     yield from _licence(day, profile, h, sentence, settle)
     if m.next_review_on and m.next_review_on <= day:
-        late = " (overdue)" if m.next_review_on < day - dt.timedelta(days=31) else ""
-        yield (
-            "review",
-            f"{m.strand.value} review due {m.next_review_on:%d %b %Y}{late} "
-            f"(every {profile.review_months[m.strand]} months).{settle}",
+        late = _(" (overdue)") if m.next_review_on < day - dt.timedelta(days=31) else ""
+        said = _("{strand} review due {day}{late} (every {months} months).").format(
+            strand=m.strand.value,
+            day=format_date(m.next_review_on),
+            late=late,
+            months=profile.review_months[m.strand],
         )
+        yield ("review", f"{said}{settle}")
     two_years = h.two_year_review_due()
     if profile.two_year_review and two_years is not None and two_years <= day:
-        yield (
-            "two-year",
-            f"On the scheme since {h.period.started_on:%d %b %Y} (any strand): two-year review, due "
-            f"{two_years:%d %b %Y}.{settle}",
+        said = _("On the scheme since {since} (any strand): two-year review, due {due}.").format(
+            since=format_date(h.period.started_on), due=format_date(two_years)
         )
+        yield ("two-year", f"{said}{settle}")
     quiet = h.no_activity_due(profile.no_activity_months)
     if quiet is not None and quiet <= day and h.status is not Status.CUSTODY:
         last = h.last_activity()
-        yield (
-            "no-activity",
-            f"No arrest and no intelligence since {last:%d %b %Y} ({profile.no_activity_months} continuous "
-            "months): consider de-selection unless there are other indications such as continued drug "
-            f"misuse.{settle}",
-        )
+        said = _(
+            "No arrest and no intelligence since {day} ({months} continuous months): consider de-selection "
+            "unless there are other indications such as continued drug misuse."
+        ).format(day=format_date(last), months=profile.no_activity_months)
+        yield ("no-activity", f"{said}{settle}")
     if m.strand is Strand.PREVENT_DETER and reading is not None:
         if reading.below_threshold:
             yield (
                 "asset-fell",
-                f"P&D sheet of {reading.scored_on:%d %b %Y}: {reading.said or 'below the threshold'}; "
-                "de-selection is prompted (000 §6.1).",
+                _("P&D sheet of {day}: {reading}; de-selection is prompted (000 §6.1).").format(
+                    day=format_date(reading.scored_on), reading=reading.said or _("below the threshold")
+                ),
             )
         age = r.nominal.age_on(day)
         eighteen = r.nominal.dob + relativedelta(years=18) if r.nominal.dob else None
         window = profile.transfer_near_18_months
         if eighteen is not None and age is not None and day >= eighteen - relativedelta(months=window):
-            when = "now 18 (P&D is for under-18s)" if age >= 18 else f"18 on {eighteen:%d %b %Y}"
+            when = (
+                _("now 18 (P&D is for under-18s)") if age >= 18
+                else _("18 on {day}").format(day=format_date(eighteen))
+            )  # fmt: skip
             if reading.rising or age >= 18:
                 rising = (
-                    f", offending escalating (the P&D sheet's total up to {reading.total:g})"
+                    _(", offending escalating (the P&D sheet's total up to {total:g})").format(
+                        total=reading.total
+                    )
                     if reading.rising
                     else ""
                 )
-                yield ("transfer", f"P&D, {when}{rising}: consider transfer to C&C (004).")
+                yield ("transfer", _("P&D, {when}{rising}: consider transfer to C&C (004).").format(
+                    when=when, rising=rising))  # fmt: skip
 
 
 def _actions(day: dt.date, actions: Iterable[Action], rows: Mapping[int, CohortRow]) -> list[tuple[int, str]]:
@@ -342,13 +376,21 @@ def _actions(day: dt.date, actions: Iterable[Action], rows: Mapping[int, CohortR
     out = []
     for nid, late_actions in overdue.items():
         oldest = min(a.due_on for a in late_actions if a.due_on)
-        plural = "s" if len(late_actions) > 1 else ""
-        out.append((nid, f"{len(late_actions)} overdue action{plural} (oldest due {oldest:%d %b %Y})"))
+        said = ngettext(
+            "{n} overdue action (oldest due {day})",
+            "{n} overdue actions (oldest due {day})",
+            len(late_actions),
+        )
+        out.append((nid, said.format(n=len(late_actions), day=format_date(oldest))))
     for nid, open_ in carried.items():
         out.append(
             (
                 nid,
-                f"{len(open_)} action{'s' if len(open_) > 1 else ''} carried forward from an earlier meeting",
+                ngettext(
+                    "{n} action carried forward from an earlier meeting",
+                    "{n} actions carried forward from an earlier meeting",
+                    len(open_),
+                ).format(n=len(open_)),
             )
         )
     return out

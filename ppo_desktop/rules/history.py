@@ -48,7 +48,7 @@ from ppo_desktop.domain import (
 from ppo_desktop.i18n import N_, _, format_date
 
 MIGRATED = "(from the records before histories)"  # who recorded the events schema step 15 made
-REVIEWING = "retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)"
+REVIEWING = N_("retain, move strand, de-select, amber list or IOM cohort (deferring does not settle it)")
 RESELECTION_FLAG_MONTHS = 12  # local choice: a re-selection this soon after leaving is worth a flag
 
 

@@ -34,7 +34,7 @@ def _sentence(text: str) -> str:
 
 
 PROPOSAL_COLUMNS: list[Column[Proposal]] = [
-    Column(N_("Person"), lambda p: p.title),
+    Column(N_("Person"), lambda p: _(p.title)),
     Column(
         N_("Why"), lambda p: " ".join([*(_sentence(r) for r in p.reasons), *(f"“{t}”" for t in p.free_text)])
     ),

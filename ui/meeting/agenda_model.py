@@ -20,7 +20,7 @@ def agenda_columns(current: Callable[[], int | None]) -> list[Column[AgendaItem]
         Column(
             "#", lambda i: ("▶ " if current() == i.id else "") + str(i.position), lambda i: i.position, True
         ),
-        Column(_("Item"), lambda i: i.title),
+        Column(_("Item"), lambda i: _(i.title)),  # a list-review item's title is said; a name is itself
         Column(_("Why"), lambda i: "; ".join([*i.reasons, *(f"“{t}”" for t in i.free_text)])),
         Column(_("Min"), lambda i: str(i.minutes), lambda i: i.minutes, True),
         Column(_("Done"), lambda i: _("✓ discussed") if i.state is ItemState.DISCUSSED else ""),

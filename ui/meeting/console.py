@@ -304,7 +304,7 @@ class ChairConsole(QMainWindow):
 
     # -- what the chair sees -----------------------------------------------------------------
     def _show_case(self, item: AgendaItem) -> None:
-        self.heading.setText(item.title)
+        self.heading.setText(_(item.title))
         self.summary.setText("\n".join(self.presenter.summary()))
         self.decision_box.show_item()
 

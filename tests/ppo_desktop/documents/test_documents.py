@@ -251,3 +251,33 @@ def test_a_partnership_that_prints_in_welsh_and_english_gets_both_whatever_the_r
     assert "Presenoldeb" not in flat(" ".join(pages(Documents(demo).minutes(meeting.id).pdf)))
     with pytest.raises(ServiceError):
         Settings(demo).set_documents_language("fr")
+
+
+def test_an_agenda_planned_in_welsh_speaks_welsh_and_the_room_sees_no_procedure(demo: Workspace) -> None:
+    """The reasons an item is on the agenda are written as the person planning it reads them (a Welsh
+    coordinator's agenda speaks Welsh in the console and the minutes); the room never sees what settles
+    them, in whichever language they were planned."""
+    from ppo_desktop import i18n
+    from ppo_desktop.domain import ItemState
+    from ppo_desktop.projection import default_policy, project
+    from ppo_desktop.rules.agenda import SETTLED_BY
+
+    meetings = Meetings(demo)
+    planned = next(m for m in meetings.all() if m.state is MeetingState.PLANNED)
+    i18n.use("cy")
+    try:
+        proposals = meetings.proposals(planned.id)
+        settled = next(p for p in proposals if any(" Setlir gan: " in r for r in p.reasons))
+        item = meetings.add_item(
+            planned.id, settled.title, nominal_id=settled.nominal_id, reasons=settled.reasons
+        )
+        said = next(i for i in meetings.agenda(planned.id) if i.id == item.record.id)
+        assert said.state is ItemState.PENDING and all(SETTLED_BY not in r for r in said.reasons)
+        welsh = ("Adolygiad ", "Ar y ", "Dim ", "Dedfrydwyd", "Enwebiad")
+        assert any(r.startswith(welsh) for r in said.reasons)
+    finally:
+        i18n.use(i18n.ENGLISH)
+    shown = project(default_policy(), meeting_title="Panel", item=said, position=1, count=1, case=None,
+                    day=planned.held_on, score=None, decision=None)  # an English-speaking chair projects it
+    room = dict(shown.lines)
+    assert room["On the agenda"] and "Setlir gan" not in room["On the agenda"]

@@ -165,6 +165,14 @@ class NominationState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# How an action is closed, in words: the choice a screen offers, and the outcome recorded (in English,
+# as every record is) when the person types none.
+CLOSING_WORDS = {
+    ActionState.DONE: N_("Done"),
+    ActionState.NOT_POSSIBLE: N_("Not possible — circumstances changed"),
+    ActionState.AGENCY_DID_NOT_ACT: N_("Agency did not act"),
+}
+
 # Action and nomination states as the screens show them: the records keep these English words, and
 # the screens say them through ``_`` (marked here so that each language has them).
 STATE_WORDS = (N_("open"), N_("done"), N_("not-possible"), N_("agency-did-not-act"), N_("selected"),

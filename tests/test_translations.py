@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -158,14 +158,18 @@ def _hidden_in_fstrings(source: str) -> list[int]:
     return found
 
 
-def test_no_marked_text_hides_inside_an_f_string() -> None:
-    hidden = [
+def _across_the_code(lines_found: Callable[[str], list[int]]) -> list[str]:
+    """``path:line`` for every line a check finds in the app's modules."""
+    return [
         f"{path.relative_to(ROOT)}:{line}"
         for folder in ("ppo_desktop", "ui")
         for path in sorted((ROOT / folder).rglob("*.py"))
-        for line in _hidden_in_fstrings(path.read_text(encoding="utf-8"))
+        for line in lines_found(path.read_text(encoding="utf-8"))
     ]
-    assert hidden == []
+
+
+def test_no_marked_text_hides_inside_an_f_string() -> None:
+    assert _across_the_code(_hidden_in_fstrings) == []
     assert _hidden_in_fstrings("""x = f"{_('Passphrase only.')} {note}"\n""") == [1]
 
 
@@ -182,13 +186,7 @@ def _shadowing(source: str) -> list[int]:
 
 
 def test_no_module_that_translates_rebinds_the_name_it_translates_with() -> None:
-    bound = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for folder in ("ppo_desktop", "ui")
-        for path in sorted((ROOT / folder).rglob("*.py"))
-        for line in _shadowing(path.read_text(encoding="utf-8"))
-    ]
-    assert bound == []
+    assert _across_the_code(_shadowing) == []
     planted = "from ppo_desktop.i18n import _\n\ndef f():\n    chosen, _ = ask(_('Save'))\n"
     assert _shadowing(planted) == [4]
 

@@ -44,7 +44,7 @@ class DateField(QLineEdit):
         if day is None:
             self.setText("")
         elif i18n.current() == i18n.ENGLISH:
-            self.setText(f"{day:%d %b %Y}")
+            self.setText(i18n.format_date(day))  # as every screen writes a day
         else:  # digits: read back the same in any language (month names are read in English only)
             self.setText(f"{day:%d %m %Y}")
 

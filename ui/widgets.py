@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -106,6 +108,22 @@ def add_rows(form: QFormLayout, rows: Sequence[tuple[str, QWidget]]) -> None:
         if not widget.accessibleName():
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
         form.addRow(caption, widget)
+
+
+def sized_by_shown_page(tabs: QTabWidget) -> None:
+    """The tabs ask for the room their shown page needs, not the largest of all their pages (a stack
+    counts hidden pages too). Each page keeps its own size policy for when it is shown."""
+    pages = [page for i in range(tabs.count()) if (page := tabs.widget(i)) is not None]
+    own = [page.sizePolicy() for page in pages]
+    hidden = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def size(index: int) -> None:
+        for i, (page, policy) in enumerate(zip(pages, own, strict=True)):
+            page.setSizePolicy(policy if i == index else hidden)
+        tabs.updateGeometry()
+
+    tabs.currentChanged.connect(size)
+    size(tabs.currentIndex())
 
 
 def wrapping(label: QLabel) -> QLabel:

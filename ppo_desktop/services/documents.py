@@ -8,8 +8,8 @@ audit entry cannot be written, the disclosure does not happen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec
 
@@ -68,12 +68,12 @@ def printed(build: Building[P]) -> Building[P]:
 
     def in_print_language(self: Documents, /, *args: P.args, **kwargs: P.kwargs) -> Document:
         both = self.bilingual()  # read here, on the store's thread: the render has no connection
-        with i18n.bilingual() if both else nullcontext():
+        with _speaking(both):
             doc = build(self, *args, **kwargs)
         render = doc.render
 
         def rendered() -> bytes:
-            with i18n.bilingual() if both else nullcontext():
+            with _speaking(both):
                 return render()
 
         doc.render = rendered
@@ -81,6 +81,10 @@ def printed(build: Building[P]) -> Building[P]:
 
     in_print_language.__doc__ = build.__doc__
     return in_print_language
+
+
+def _speaking(both: bool) -> AbstractContextManager[None]:
+    return i18n.bilingual() if both else nullcontext()
 
 
 class Documents:
@@ -94,11 +98,9 @@ class Documents:
         """Whether the partnership prints its documents in Welsh and English together (Settings)."""
         return settings.value(self.ws, "documents_language") == "cy+en"
 
-    @contextmanager
-    def print_language(self) -> Iterator[None]:
+    def print_language(self) -> AbstractContextManager[None]:
         """Each reader's own language, or Welsh and English together where the partnership prints both."""
-        with i18n.bilingual() if self.bilingual() else nullcontext():
-            yield
+        return _speaking(self.bilingual())
 
     # -- building ------------------------------------------------------------------------
     @printed

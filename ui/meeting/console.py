@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -40,7 +39,7 @@ from ui.meeting.projector import TIMER_COLOURS, ProjectorWindow
 from ui.meeting.projector_controls import ProjectorControls
 from ui.meeting.room_panel import RoomPanel
 from ui.scoring.panel import ScoringPanel
-from ui.widgets import configure_table, title_label
+from ui.widgets import configure_table, sized_by_shown_page, title_label
 
 AGENDA_MIN_WIDTH = 240
 
@@ -148,8 +147,9 @@ class ChairConsole(QMainWindow):
         # Alt+U / Alt+O / Alt+T: the tab shown and the keyboard in it (Alt+T left the cursor in a box
         # the chair could not see, and the notes went there).
         self.tabs.currentChanged.connect(self._into_tab)
-        self.tabs.currentChanged.connect(self._size_to_shown_tab)
-        self._size_to_shown_tab(self.tabs.currentIndex())
+        # Only the tab shown sets the console's width: a sheet open on the hidden Scoring tab (a P&D
+        # draft needs 870 px even unseen) made the console 1,408 px wide on a 1,280 screen.
+        sized_by_shown_page(self.tabs)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.addWidget(self.heading)
@@ -362,17 +362,6 @@ class ChairConsole(QMainWindow):
 
     def request_lock(self) -> None:
         self.lock_requested.emit("lock now from the chair console (Ctrl+L)")
-
-    def _size_to_shown_tab(self, index: int) -> None:
-        """Only the tab shown sets the console's width: a sheet open on the hidden Scoring tab (a P&D
-        draft needs 870 px even unseen) made the console 1,408 px wide on a 1,280 screen."""
-        pages = [page for i in range(self.tabs.count()) if (page := self.tabs.widget(i)) is not None]
-        if not hasattr(self, "_page_policies"):  # each page's own, kept to give back when it is shown
-            self._page_policies = [page.sizePolicy() for page in pages]
-        hidden = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        for i, (page, own) in enumerate(zip(pages, self._page_policies, strict=True)):
-            page.setSizePolicy(own if i == index else hidden)
-        self.tabs.updateGeometry()
 
     def _into_tab(self, index: int) -> None:
         page = self.tabs.widget(index)

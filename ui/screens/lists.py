@@ -7,19 +7,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ppo_desktop.domain import Action, ActionState
-from ppo_desktop.i18n import N_, _
+from ppo_desktop.domain import CLOSING_WORDS, Action, ActionState
+from ppo_desktop.i18n import _
 from ui.context import AppContext
 from ui.flow_layout import flowing
 from ui.refresh import RefreshWhenShown
 from ui.table_model import Column, ObjectRole, fmt_date
 from ui.widgets import read_only_table, shrinkable, title_label, wrapping
-
-OUTCOMES = {  # how an action is closed, and the outcome recorded when none is typed
-    ActionState.DONE: N_("Done"),
-    ActionState.NOT_POSSIBLE: N_("Not possible — circumstances changed"),
-    ActionState.AGENCY_DID_NOT_ACT: N_("Agency did not act"),
-}
 
 
 class ListScreen(RefreshWhenShown, QWidget):
@@ -85,8 +79,8 @@ def actions_screen(ctx: AppContext) -> ListScreen:
         ),
     )
     outcome_state = QComboBox()
-    for state in OUTCOMES:
-        outcome_state.addItem(_(OUTCOMES[state]), state.value)
+    for state, words in CLOSING_WORDS.items():
+        outcome_state.addItem(_(words), state.value)
     outcome_state.setAccessibleName(_("Outcome"))
     outcome_text = QLineEdit(placeholderText=_("What happened"))
     outcome_text.setAccessibleName(_("What happened"))
@@ -101,7 +95,7 @@ def actions_screen(ctx: AppContext) -> ListScreen:
             error.setText(_("Choose an action first."))
             return
         state = ActionState(outcome_state.currentData())
-        outcome = outcome_text.text().strip() or OUTCOMES[state]  # the record keeps the English words
+        outcome = outcome_text.text().strip() or CLOSING_WORDS[state]
         if (
             ctx.perform(lambda: ctx.services.actions.close(action.id, state, outcome=outcome), error)
             is not None
